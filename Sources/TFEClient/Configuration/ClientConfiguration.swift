@@ -1,0 +1,81 @@
+import Foundation
+
+/// Everything the client core needs to reach one server.
+public struct ClientConfiguration: Sendable {
+    /// The server's address without `/api/v2` (`https://tfe.example.com`).
+    public var address: URL
+    public var token: SecretString
+    public var organization: String?
+    /// Per request; retries stop after `RetryPolicy.totalDeadline` in all.
+    public var timeout: Duration
+    /// A PEM file of extra CAs to trust (`--ca-cert`, else `SSL_CERT_FILE`).
+    public var caCertificatePath: String?
+    public var userAgent: String
+
+    public static let defaultAddress = URL(string: "https://app.terraform.io")!
+    public static let defaultUserAgent = "tfe-setup/\(TFESetupVersion.current)"
+
+    /// Checks the address and builds a configuration.
+    /// - Parameter allowInsecureHTTP: `--insecure-http`: allow plain `http://` to a non-loopback host.
+    /// - Throws: `TFEError.configuration` for an address that is not http(s), has no host, or is
+    ///   plain HTTP to a non-loopback host without `allowInsecureHTTP`.
+    public init(address: URL, token: SecretString, organization: String? = nil, timeout: Duration = .seconds(30),
+                caCertificatePath: String? = nil, userAgent: String = ClientConfiguration.defaultUserAgent,
+                allowInsecureHTTP: Bool = false) throws(TFEError) {
+        try Self.checkAddress(address, allowInsecureHTTP: allowInsecureHTTP)
+        self.address = address
+        self.token = token
+        self.organization = organization
+        self.timeout = timeout
+        self.caCertificatePath = caCertificatePath
+        self.userAgent = userAgent
+    }
+
+    /// Parses an address typed by a person (`tfe.example.com` is read as `https://tfe.example.com`).
+    public static func parseAddress(_ text: String) throws(TFEError) -> URL {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if !t.contains("://") { t = "https://" + t }
+        while t.hasSuffix("/") { t.removeLast() }
+        guard let url = URL(string: t), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              let host = url.host, !host.isEmpty else {
+            throw .configuration("The address \"\(text)\" is not a valid http(s) address. Give it like https://tfe.example.com.")
+        }
+        if url.user != nil || url.password != nil {
+            throw .configuration("The address must not contain a user name or password; give the token with --token-file or TFE_TOKEN.")
+        }
+        return url
+    }
+
+    static func checkAddress(_ url: URL, allowInsecureHTTP: Bool) throws(TFEError) {
+        guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
+            throw .configuration("The address \(url.absoluteString) is not a valid http(s) address. Give it like https://tfe.example.com.")
+        }
+        if scheme == "http", !allowInsecureHTTP, !isLoopback(host) {
+            throw .configuration("""
+                Refusing plain http:// to \(host): the API token would cross the network unencrypted. \
+                Use https://, or pass --insecure-http if you really mean it (for example, inside a trusted lab network).
+                """)
+        }
+    }
+
+    /// 127.0.0.0/8, ::1 and `localhost`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let parts = h.split(separator: ".")
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The URL of an API path (`/api/v2/ping`) on this server, with an optional query.
+    public func url(path: String, query: [(String, String)] = []) -> URL {
+        var components = URLComponents(url: address, resolvingAgainstBaseURL: false)!
+        components.path = components.path + path
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        return components.url!
+    }
+}
+
+/// The tool's version, shown by `--version` and sent in the User-Agent.
+public enum TFESetupVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Finds the API token, first found wins: `--token-file`; `TFE_TOKEN`; `TF_TOKEN_<host>`
+/// (Terraform's encoding); Terraform CLI's `~/.terraform.d/credentials.tfrc.json`. The token is
+/// never taken from the command line.
+public struct TokenLookup: Sendable {
+    /// Where the token was found, for messages ("token from TF_TOKEN_tfe_example_com").
+    public enum Source: Equatable, Sendable, CustomStringConvertible {
+        case tokenFile(String)
+        case environment(String)
+        case credentialsFile(path: String, host: String)
+
+        public var description: String {
+            switch self {
+            case .tokenFile(let path): return "token file \(path)"
+            case .environment(let name): return "environment variable \(name)"
+            case .credentialsFile(let path, let host): return "\(path) (credentials for \(host))"
+            }
+        }
+    }
+
+    public var tokenFile: String?
+    public var environment: [String: String]
+    public var homeDirectory: String
+
+    /// - Parameters:
+    ///   - tokenFile: the `--token-file` path, if given.
+    ///   - environment: the process environment (tests pass their own).
+    ///   - homeDirectory: where `.terraform.d/` lives.
+    public init(tokenFile: String?, environment: [String: String], homeDirectory: String) {
+        self.tokenFile = tokenFile
+        self.environment = environment
+        self.homeDirectory = homeDirectory
+    }
+
+    /// The `TF_TOKEN_` variable name for a host: `.` → `_`, `-` → `__`
+    /// (`tfe-1.example.com` → `TF_TOKEN_tfe__1_example_com`).
+    public static func terraformVariableName(forHost host: String) -> String {
+        "TF_TOKEN_" + host.replacingOccurrences(of: "-", with: "__").replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// Resolves the token for an address.
+    /// - Throws: `TFEError.configuration` when the token file cannot be read or is empty, or no
+    ///   token is found anywhere (the message lists the places tried).
+    public func resolve(for address: URL) throws(TFEError) -> (token: SecretString, source: Source) {
+        let host = address.host ?? ""
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
+                throw .configuration("Cannot read the token file \(tokenFile). Check the path and that it is readable by you.")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if token.isEmpty { throw .configuration("The token file \(tokenFile) is empty. Put the API token in it (one line).") }
+            return (SecretString(token), .tokenFile(tokenFile))
+        }
+        if let token = environment["TFE_TOKEN"], !token.isEmpty {
+            return (SecretString(token), .environment("TFE_TOKEN"))
+        }
+        let variable = Self.terraformVariableName(forHost: host)
+        if let token = environment[variable], !token.isEmpty {
+            return (SecretString(token), .environment(variable))
+        }
+        let path = homeDirectory + "/.terraform.d/credentials.tfrc.json"
+        var hosts = [host]
+        if let port = address.port { hosts.insert("\(host):\(port)", at: 0) }
+        if let data = FileManager.default.contents(atPath: path),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let credentials = json["credentials"] as? [String: Any] {
+            for candidate in hosts {
+                if let entry = credentials[candidate] as? [String: Any], let token = entry["token"] as? String, !token.isEmpty {
+                    return (SecretString(token), .credentialsFile(path: path, host: candidate))
+                }
+            }
+        }
+        throw .configuration("""
+            No API token found for \(hosts[0]). Looked in: --token-file, TFE_TOKEN, \(variable), and \(path) \
+            (credentials."\(hosts.joined(separator: "\" or \""))".token). Put the token in a file and pass --token-file FILE, \
+            or run `terraform login \(hosts[0])`.
+            """)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Redaction as the contract says: the values of secret JSON keys at any depth (whole key,
+/// case-insensitive — `token-type` is not a secret), and secret headers.
+public enum Redactor {
+    /// JSON keys whose values are replaced.
+    public static let secretKeys: Set<String> = [
+        "password", "token", "access_token", "refresh_token", "secret", "private_key", "private-key", "client_secret",
+    ]
+    /// Headers replaced by name.
+    public static let secretHeaders: Set<String> = ["authorization", "cookie", "set-cookie", "proxy-authorization"]
+    /// Header names containing one of these are replaced too.
+    public static let secretHeaderParts = ["token", "secret", "password", "api-key"]
+    public static let placeholder = "<redacted>"
+
+    /// Whether a JSON key's value must be hidden.
+    public static func isSecretKey(_ key: String) -> Bool { secretKeys.contains(key.lowercased()) }
+
+    /// Whether a header's value must be hidden.
+    public static func isSecretHeader(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return secretHeaders.contains(n) || secretHeaderParts.contains { n.contains($0) }
+    }
+
+    /// Headers with secret values replaced.
+    public static func headers(_ headers: [(String, String)]) -> [(String, String)] {
+        headers.map { isSecretHeader($0.0) ? ($0.0, placeholder) : $0 }
+    }
+
+    /// A JSON value (from `JSONSerialization`) with secret keys' values replaced at any depth.
+    public static func redact(_ value: Any) -> Any {
+        if let object = value as? [String: Any] {
+            var out: [String: Any] = [:]
+            for (k, v) in object { out[k] = isSecretKey(k) ? placeholder : redact(v) }
+            return out
+        }
+        if let array = value as? [Any] { return array.map(redact) }
+        return value
+    }
+
+    /// A body for a log line: redacted JSON, or a note when it is not JSON (its text could hold
+    /// anything, so it is not logged).
+    public static func body(_ data: Data?) -> String {
+        guard let data, !data.isEmpty else { return "" }
+        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return "<\(data.count) bytes, not JSON, not logged>"
+        }
+        let redacted = redact(json)
+        guard let out = try? JSONSerialization.data(withJSONObject: redacted, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
+            return "<\(data.count) bytes>"
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

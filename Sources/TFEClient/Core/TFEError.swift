@@ -1,0 +1,92 @@
+import Foundation
+
+/// Every way a call of the client core can fail: the contract's error taxonomy as one type.
+/// `description` is written for the admin reading it: what happened, what it means, what to do.
+public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Local validation failed before any request; one issue per field.
+    case validation([ValidationIssue])
+    /// An update had nothing to send; raised before any request.
+    case requiredFieldMissing(String)
+    /// The configuration cannot work (bad address, no token, …); raised before any request.
+    case configuration(String)
+    /// 401 from the API: the token is missing, wrong or expired.
+    case unauthorized(detail: String)
+    /// 403: the token may not do this.
+    case forbidden(detail: String)
+    /// 404: missing, or not visible to this token (the server answers 404 for both).
+    case notFound(path: String, message: String)
+    /// 422: the server refused the values; carries the JSON:API errors and their field keys.
+    case unprocessable([FieldError])
+    /// 429 after the retries ran out.
+    case rateLimited(retryAfter: Double?)
+    /// A 5xx after retries (or a 5xx on a request that is never retried).
+    case server(status: Int, detail: String)
+    /// The SMTP PATCH's 401/500/504: about the mail relay, not the API token.
+    case smtpRelay(status: Int, detail: String)
+    /// DNS, connect, TLS or timeout, with a hint for a person.
+    case transport(underlying: String, hint: String)
+    /// A body that is not the JSON:API document expected.
+    case decoding(what: String, where: String)
+
+    /// A 422 error with the field it names (nil when the pointer is unknown to us).
+    public struct FieldError: Equatable, Sendable {
+        public var field: FieldKey?
+        public var pointer: String?
+        public var message: String
+        public init(field: FieldKey?, pointer: String?, message: String) {
+            self.field = field
+            self.pointer = pointer
+            self.message = message
+        }
+    }
+
+    /// The message for `notFound` on `/admin/*`.
+    public static let adminNotAvailable = "not available: HCP Terraform has no admin API, or the token is not a site admin"
+
+    public var description: String {
+        switch self {
+        case .validation(let issues):
+            return "Some values are not valid (nothing was sent):\n" + issues.map { "  - \($0.field): \($0.message)" }.joined(separator: "\n")
+        case .requiredFieldMissing(let what):
+            return "Nothing to send: \(what). Set at least one value to change."
+        case .configuration(let message):
+            return message
+        case .unauthorized(let detail):
+            return "The server refused the API token (401: \(detail)). Check that the token is valid for this address and has not expired."
+        case .forbidden(let detail):
+            return "This token is not allowed to do that (403: \(detail)). Use a token of the organization's owners team."
+        case .notFound(let path, let message):
+            return "\(message) (404 on \(path))."
+        case .unprocessable(let errors):
+            return "The server refused some values (422):\n" + errors.map { e in
+                "  - \(e.field.map { "\($0): " } ?? (e.pointer.map { "\($0): " } ?? ""))\(e.message)"
+            }.joined(separator: "\n")
+        case .rateLimited(let retryAfter):
+            let wait = retryAfter.map { " Wait about \(Int($0.rounded(.up))) s and try again." } ?? " Wait a moment and try again."
+            return "The server's rate limit was still exceeded after several retries (429).\(wait)"
+        case .server(let status, let detail):
+            return "The server failed (\(status): \(detail)). Nothing suggests your values are wrong; try again later, and check the server's logs if it persists."
+        case .smtpRelay(let status, let detail):
+            let meaning: String
+            switch status {
+            case 401: meaning = "the mail relay refused the SMTP username or password"
+            case 504: meaning = "the mail relay did not answer in time (check host and port, and that TFE can reach it)"
+            default: meaning = "the mail relay reported an error"
+            }
+            return "SMTP settings not saved: \(meaning) (\(status): \(detail)). Your API token is fine. The request was not retried, so no second test email was sent."
+        case .transport(let underlying, let hint):
+            return "Could not talk to the server: \(underlying). \(hint)"
+        case .decoding(let what, let location):
+            return "The server's answer was not what the API promises (\(what) at \(location)). Is the address really a Terraform Enterprise or HCP Terraform server?"
+        }
+    }
+
+    /// The field keys this error names, for "jump to the field" in the wizard.
+    public var fieldKeys: [FieldKey] {
+        switch self {
+        case .validation(let issues): return issues.map(\.field)
+        case .unprocessable(let errors): return errors.compactMap(\.field)
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// The duration grammar of the API contract: one parser and one formatter, shared by the wizard,
+/// the answers file and the client.
+///
+/// Accepted: optional spaces/tabs, an ASCII number, optional spaces/tabs, a unit, optional
+/// spaces/tabs. Units (case-insensitive): `ms`, `s`, `m`, `h`, `d`, `w`, `mo` (30 days), `y`
+/// (365 days). Decimals (`0.5h`) are allowed only with `h`, `d`, `w`, `mo`, `y` — the provider's
+/// grammar — and are rounded to the nearest millisecond, halves away from zero.
+///
+/// ```swift
+/// try TTLDuration.parse("90d")          // 7_776_000_000
+/// TTLDuration.format(milliseconds: 7_776_000_000)  // "90d"
+/// ```
+public enum TTLDuration {
+    /// Milliseconds per unit, by the unit's lower-case spelling.
+    public static let unitMilliseconds: [String: Int64] = [
+        "ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000,
+        "w": 604_800_000, "mo": 2_592_000_000, "y": 31_536_000_000,
+    ]
+    /// Units that accept a decimal number (terraform-provider-tfe's grammar).
+    static let decimalUnits: Set<String> = ["h", "d", "w", "mo", "y"]
+
+    /// What the SDKs and the provider write for "2y", and what "reset to default" sends.
+    public static let twoYearsSDK: Int64 = 63_072_000_000
+    /// What an untouched server reports for every policy (730.485 days).
+    public static let twoYearsServer: Int64 = 63_113_904_000
+
+    /// Why a duration was refused; `message` is written for a person.
+    public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
+        case empty
+        case missingNumber
+        case missingUnit
+        case unknownUnit(String)
+        case negative
+        case zero
+        case malformedNumber
+        case decimalNotAllowed(unit: String)
+        case overflow
+
+        public var description: String {
+            switch self {
+            case .empty: return "is empty; type a duration such as 90d, 12h or 1y"
+            case .missingNumber: return "needs a number before the unit, e.g. 90d"
+            case .missingUnit: return "needs a unit: ms, s, m, h, d, w, mo or y (e.g. 90d)"
+            case .unknownUnit(let u): return "has an unknown unit \"\(u)\"; use ms, s, m, h, d, w, mo or y"
+            case .negative: return "must be positive"
+            case .zero: return "must be greater than zero"
+            case .malformedNumber: return "has a malformed number; use digits, e.g. 90d or 0.5h"
+            case .decimalNotAllowed(let u): return "cannot use a decimal with \"\(u)\"; decimals work with h, d, w, mo and y"
+            case .overflow: return "is too long; the maximum is about 292 million years"
+            }
+        }
+    }
+
+    /// Parses a duration typed by a person into milliseconds.
+    /// - Throws: `ParseError` naming what is wrong.
+    public static func parse(_ text: String) throws(ParseError) -> Int64 {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func skipBlanks() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 } }
+        skipBlanks()
+        if i == bytes.count { throw .empty }
+        if bytes[i] == UInt8(ascii: "-") { throw .negative }
+        if bytes[i] == UInt8(ascii: "+") { throw .malformedNumber }
+        let intStart = i
+        while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        let intDigits = bytes[intStart..<i]
+        var fracDigits: ArraySlice<UInt8>? = nil
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            let fracStart = i
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            fracDigits = bytes[fracStart..<i]
+            // Digits are needed on both sides of the point: ".5h" and "1.h" are refused.
+            if intDigits.isEmpty || fracDigits!.isEmpty { throw .malformedNumber }
+        }
+        if intDigits.isEmpty {
+            skipBlanks()
+            if i == bytes.count { throw .empty }
+            // Something that is not a number: a unit alone ("d"), or non-ASCII digits.
+            throw isLetter(bytes[i]) ? .missingNumber : .malformedNumber
+        }
+        skipBlanks()
+        let unitStart = i
+        while i < bytes.count, isLetter(bytes[i]) { i += 1 }
+        let unitBytes = bytes[unitStart..<i]
+        skipBlanks()
+        if i != bytes.count {
+            // Something after the number that is not a unit: "1.2.3h", "5 x", "5d x".
+            let next = bytes[i]
+            if unitBytes.isEmpty, next == UInt8(ascii: ".") || isDigit(next) { throw .malformedNumber }
+            let rest = String(decoding: bytes[unitStart...], as: UTF8.self)
+            throw .unknownUnit(rest.trimmingCharacters(in: .whitespaces))
+        }
+        if unitBytes.isEmpty { throw .missingUnit }
+        let unit = String(decoding: unitBytes, as: UTF8.self).lowercased()
+        guard let perUnit = unitMilliseconds[unit] else { throw .unknownUnit(String(decoding: unitBytes, as: UTF8.self)) }
+        if fracDigits != nil, !decimalUnits.contains(unit) { throw .decimalNotAllowed(unit: unit) }
+
+        let whole = try integer(from: intDigits)
+        var (total, overflow) = whole.multipliedReportingOverflow(by: perUnit)
+        if overflow { throw .overflow }
+        if let frac = fracDigits {
+            let part = fractionMilliseconds(frac, perUnit: perUnit)
+            (total, overflow) = total.addingReportingOverflow(part)
+            if overflow { throw .overflow }
+        }
+        if total == 0 { throw .zero }
+        return total
+    }
+
+    /// Checks a raw millisecond count (a JSON integer in an answers file, or a value read back).
+    public static func validateMilliseconds(_ ms: Int64) throws(ParseError) {
+        if ms < 0 { throw .negative }
+        if ms == 0 { throw .zero }
+    }
+
+    /// Formats milliseconds with the largest of `y`, `d`, `h`, `m`, `s`, `ms` that divides exactly.
+    /// `mo` and `w` are accepted by the parser but never produced.
+    public static func format(milliseconds ms: Int64) -> String {
+        for unit in ["y", "d", "h", "m", "s"] {
+            let per = unitMilliseconds[unit]!
+            if ms != 0, ms % per == 0 { return "\(ms / per)\(unit)" }
+        }
+        return "\(ms)ms"
+    }
+
+    /// Whether the value is one of the two spellings of the 2-year default.
+    public static func isDefault(_ ms: Int64) -> Bool { ms == twoYearsSDK || ms == twoYearsServer }
+
+    /// Formats for display: both 2-year values read `2y (default)`.
+    public static func display(milliseconds ms: Int64) -> String {
+        isDefault(ms) ? "2y (default)" : format(milliseconds: ms)
+    }
+
+    /// Displays the two sides of a change; where both would read alike, the milliseconds are added
+    /// so the change is visible (e.g. the two 2-year defaults).
+    public static func displayChange(from old: Int64, to new: Int64) -> (String, String) {
+        let a = display(milliseconds: old), b = display(milliseconds: new)
+        if a == b && old != new { return ("\(a) = \(grouped(old)) ms", "\(b) = \(grouped(new)) ms") }
+        return (a, b)
+    }
+
+    /// `7776000000` → `7,776,000,000`, for the "parsed value" shown beside a duration field.
+    public static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (n, ch) in digits.enumerated() {
+            if n > 0, (digits.count - n) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+    private static func integer(from digits: ArraySlice<UInt8>) throws(ParseError) -> Int64 {
+        var value: Int64 = 0
+        for d in digits {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(d - 0x30))
+            if o1 || o2 { throw .overflow }
+            value = s
+        }
+        return value
+    }
+
+    /// round(0.<digits> × perUnit), halves away from zero, exact: the first 18 digits are used as
+    /// they are and any non-zero digit beyond them is kept as a "sticky" digit, so rounding is
+    /// decided correctly however many digits are typed.
+    private static func fractionMilliseconds(_ digits: ArraySlice<UInt8>, perUnit: Int64) -> Int64 {
+        var numerator: UInt128 = 0
+        var denominator: UInt128 = 1
+        for d in digits.prefix(18) {
+            numerator = numerator * 10 + UInt128(d - 0x30)
+            denominator *= 10
+        }
+        if digits.dropFirst(18).contains(where: { $0 != 0x30 }) {
+            numerator = numerator * 10 + 1
+            denominator *= 10
+        }
+        let scaled = numerator * UInt128(perUnit)
+        return Int64((scaled + denominator / 2) / denominator)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Reads response bodies into models. Anything that is not the expected JSON:API document becomes
+/// `TFEError.decoding(what, where)` — never a crash, whatever the server sends.
+public enum WireDecoding {
+    /// Decodes a JSON:API document, naming what was expected and where decoding failed.
+    public static func document<T: Decodable>(_ type: T.Type, from body: Data, what: String) throws(TFEError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch let error as DecodingError {
+            throw .decoding(what: what, where: location(of: error))
+        } catch {
+            throw .decoding(what: what, where: "body")
+        }
+    }
+
+    public static func smtpSettings(_ body: Data) throws(TFEError) -> SMTPSettings {
+        let a = try document(JSONAPIDocument<SMTPSettingsResource>.self, from: body, what: "smtp-settings").data.attributes
+        let authText = a.auth ?? "none"
+        guard let auth = SMTPAuth(rawValue: authText) else {
+            throw .decoding(what: "smtp-settings: unknown auth \"\(a.auth ?? "")\"", where: "data.attributes.auth")
+        }
+        return SMTPSettings(enabled: a.enabled ?? false, host: a.host ?? "", port: a.port ?? 25, sender: a.sender ?? "", auth: auth, username: a.username ?? "")
+    }
+
+    public static func organization(_ body: Data) throws(TFEError) -> Organization {
+        organization(from: try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization").data)
+    }
+
+    public static func organizations(_ body: Data) throws(TFEError) -> (items: [OrganizationSummary], pagination: JSONAPIMeta.Pagination?) {
+        let doc = try document(JSONAPIDocument<[OrganizationResource]>.self, from: body, what: "organization list")
+        let items = doc.data.map { r in
+            OrganizationSummary(name: r.attributes.name ?? r.id ?? "", canUpdate: r.attributes.permissions?.canUpdate ?? false)
+        }
+        return (items, doc.meta?.pagination)
+    }
+
+    static func organization(from r: OrganizationResource) -> Organization {
+        Organization(
+            name: r.attributes.name ?? r.id ?? "",
+            email: r.attributes.email,
+            // An unknown mode (a future one) reads as remote rather than failing the whole screen.
+            defaultExecutionMode: r.attributes.defaultExecutionMode.flatMap(ExecutionMode.init(rawValue:)) ?? .remote,
+            defaultAgentPoolID: r.relationships?.defaultAgentPool?.data?.id,
+            maxTTLEnabled: r.attributes.maxTTLEnabled ?? false,
+            canUpdate: r.attributes.permissions?.canUpdate ?? false)
+    }
+
+    public static func tokenTTLPolicies(_ body: Data) throws(TFEError) -> [TokenTTLPolicy] {
+        try document(JSONAPIDocument<[TokenTTLPolicyResource]>.self, from: body, what: "token TTL policies").data.map {
+            TokenTTLPolicy(id: $0.id ?? "", tokenType: $0.attributes.tokenType, maxTTLMilliseconds: $0.attributes.maxTTLMilliseconds)
+        }
+    }
+
+    public static func agentPools(_ body: Data) throws(TFEError) -> (items: [AgentPool], pagination: JSONAPIMeta.Pagination?) {
+        let doc = try document(JSONAPIDocument<[AgentPoolResource]>.self, from: body, what: "agent pool list")
+        let items = doc.data.map {
+            AgentPool(id: $0.id, name: $0.attributes.name, agentCount: $0.attributes.agentCount ?? 0, organizationScoped: $0.attributes.organizationScoped ?? true)
+        }
+        return (items, doc.meta?.pagination)
+    }
+
+    public static func account(_ body: Data) throws(TFEError) -> Account {
+        let r = try document(JSONAPIDocument<AccountResource>.self, from: body, what: "account details").data
+        return Account(id: r.id, username: r.attributes.username ?? "", email: r.attributes.email,
+                       isSiteAdmin: r.attributes.isAdmin ?? r.attributes.isSiteAdmin ?? false)
+    }
+
+    /// The JSON:API errors of an error response; an empty list when the body has none.
+    public static func errors(_ body: Data) -> [JSONAPIError] {
+        (try? JSONDecoder().decode(JSONAPIErrorDocument.self, from: body))?.errors ?? []
+    }
+
+    /// `data.attributes.port` from a DecodingError's coding path.
+    static func location(of error: DecodingError) -> String {
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
+        case .keyNotFound(let key, let c):
+            return (c.codingPath + [key]).map(pathComponent).joined(separator: ".")
+        @unknown default: return "body"
+        }
+        let path = context.codingPath.map(pathComponent).joined(separator: ".")
+        return path.isEmpty ? "body" : path
+    }
+
+    private static func pathComponent(_ key: CodingKey) -> String {
+        key.intValue.map { "[\($0)]" } ?? key.stringValue
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one line per message to a file created with mode 0600, and
+/// scrubs every known secret value from the line as a last line of defence (the client already
+/// redacts bodies and headers before logging them).
+public struct RedactingFileLogHandler: LogHandler {
+    /// The open file, shared by every logger made from the same sink.
+    public final class Sink: @unchecked Sendable {
+        private let lock = NSLock()
+        private let handle: FileHandle
+        private var secrets: [String] = []
+        public let path: String
+
+        /// Opens (creating or appending) the log file with mode 0600.
+        /// - Throws: `TFEError.configuration` when the file cannot be created.
+        public init(path: String) throws(TFEError) {
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd < 0 {
+                throw .configuration("Cannot open the log file \(path): \(String(cString: strerror(errno))). Choose another path with --log-file.")
+            }
+            // The file may have existed with wider permissions: tighten them.
+            _ = fchmod(fd, 0o600)
+            self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            self.path = path
+        }
+
+        /// Secrets (token, password) that must never reach the file, scrubbed from every line.
+        public func register(secret: SecretString) {
+            guard secret.exposedValue.count >= 4 else { return }
+            lock.withLock { secrets.append(secret.exposedValue) }
+        }
+
+        func write(_ line: String) {
+            lock.withLock {
+                var text = line
+                for s in secrets where text.contains(s) { text = text.replacingOccurrences(of: s, with: Redactor.placeholder) }
+                handle.write(Data((text + "\n").utf8))
+            }
+        }
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let label: String
+    private let sink: Sink
+
+    public init(label: String, sink: Sink, level: Logger.Level = .info) {
+        self.label = label
+        self.sink = sink
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.metadataValue($0.key, $0.value))" }.joined(separator: " ")
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        sink.write("\(stamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)")
+    }
+
+    /// Metadata keys that are secret by name are hidden whatever their value.
+    static func metadataValue(_ key: String, _ value: Logger.Metadata.Value) -> String {
+        Redactor.isSecretKey(key) || Redactor.isSecretHeader(key) ? Redactor.placeholder : "\(value)"
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+extension TFEClient {
+    static let smtpPath = "/api/v2/admin/smtp-settings"
+
+    /// Reads the admin SMTP settings (TFE only, site-admin token).
+    /// - Throws: `TFEError.notFound` with the "not available" message on HCP Terraform or without
+    ///   site-admin rights.
+    public func smtpSettings() async throws(TFEError) -> SMTPSettings {
+        let response = try await send("GET", Self.smtpPath)
+        return try WireDecoding.smtpSettings(response.body)
+    }
+
+    /// Changes the admin SMTP settings with one PATCH carrying only the values set. Never retried:
+    /// the relay check may send a test email each time.
+    /// - Parameters:
+    ///   - current: the server's settings, for the rules that need them (pass nil to skip those).
+    /// - Throws: `.validation` / `.requiredFieldMissing` before any request; `.smtpRelay` for the
+    ///   relay's 401/500/504; `.unprocessable` with field keys for a 422.
+    @discardableResult
+    public func updateSMTPSettings(_ update: SMTPSettingsUpdate, current: SMTPSettings?) async throws(TFEError) -> SMTPSettings {
+        if update.isEmpty { throw .requiredFieldMissing("the SMTP update sets no value") }
+        let issues = Validation.issues(for: update, current: current)
+        if !issues.isEmpty { throw .validation(issues) }
+        let body = encode(WireEncoding.smtpBody(update))
+        let response = try await send("PATCH", Self.smtpPath, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
+        return try WireDecoding.smtpSettings(response.body)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+extension TFEClient {
+    static func organizationPath(_ name: String) -> String { "/api/v2/organizations/\(name)" }
+
+    static func notFoundMessage(organization name: String) -> String {
+        "Organization \"\(name)\" was not found, or this token cannot see it: check the name, and that the token's user is a member"
+    }
+
+    /// Reads an organization: default mode and pool, `max-ttl-enabled`, `permissions.can-update`.
+    public func organization(_ name: String) async throws(TFEError) -> Organization {
+        try Self.checkOrganizationName(name)
+        let response = try await send("GET", Self.organizationPath(name), notFound: Self.notFoundMessage(organization: name))
+        return try WireDecoding.organization(response.body)
+    }
+
+    /// Changes mode, pool and `max-ttl-enabled` in ONE organization PATCH.
+    /// - Parameter current: the server's organization, for "agent mode needs a pool" (nil skips it).
+    /// - Throws: `.validation` / `.requiredFieldMissing` before any request; a 404 for a non-owner.
+    @discardableResult
+    public func updateOrganization(_ name: String, _ update: OrganizationDefaultsUpdate, current: Organization?) async throws(TFEError) -> Organization {
+        try Self.checkOrganizationName(name)
+        if update.isEmpty { throw .requiredFieldMissing("the organization update sets neither mode, pool nor max-ttl-enabled") }
+        let issues = Validation.issues(for: update, current: current)
+        if !issues.isEmpty { throw .validation(issues) }
+        let response = try await send("PATCH", Self.organizationPath(name), body: encode(WireEncoding.organizationBody(update)),
+                                      fieldForPointer: WireEncoding.organizationField(forPointer:),
+                                      notFound: Self.notFoundMessage(organization: name) + " (changing it needs the owners team)")
+        return try WireDecoding.organization(response.body)
+    }
+
+    /// Resets the default execution settings: mode `remote`, which clears the pool.
+    @discardableResult
+    public func resetOrganizationDefaults(_ name: String) async throws(TFEError) -> Organization {
+        try await updateOrganization(name, .reset, current: nil)
+    }
+
+    /// Every organization the token can see, following pagination.
+    public func organizations() async throws(TFEError) -> [OrganizationSummary] {
+        try await paginated("/api/v2/organizations", decode: WireDecoding.organizations)
+    }
+
+    /// Every agent pool of an organization, in the server's order, following pagination.
+    public func agentPools(_ organization: String) async throws(TFEError) -> [AgentPool] {
+        try Self.checkOrganizationName(organization)
+        return try await paginated(Self.organizationPath(organization) + "/agent-pools", decode: WireDecoding.agentPools,
+                                   notFound: Self.notFoundMessage(organization: organization))
+    }
+
+    static func checkOrganizationName(_ name: String) throws(TFEError) {
+        if let message = FieldRules.organizationName(name) { throw .validation([ValidationIssue(.organization, message)]) }
+    }
+
+    /// Reads every page (`page[size]=100`) until `meta.pagination.next-page` is null.
+    func paginated<Item>(_ path: String, decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
+                         notFound: String? = nil) async throws(TFEError) -> [Item] {
+        var all: [Item] = []
+        var page = 1
+        // A server that keeps saying "next page" would loop forever: 1,000 pages is far beyond any real org.
+        for _ in 0..<1000 {
+            let response = try await send("GET", path, query: [("page[number]", "\(page)"), ("page[size]", "100")], notFound: notFound)
+            let (items, pagination) = try decode(response.body)
+            all += items
+            guard let next = pagination?.nextPage, next > page else { return all }
+            page = next
+        }
+        throw .decoding(what: "pagination that never ends", where: "meta.pagination.next-page")
+    }
+}

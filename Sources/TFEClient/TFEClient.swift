@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+
+/// The shared client core: speaks the TFE / HCP Terraform API for the three settings this tool
+/// manages. One instance per server; operations live in `TFEClient+<Resource>.swift`.
+///
+/// ```swift
+/// let transport = try AsyncHTTPTransport(caCertificatePath: config.caCertificatePath)
+/// let client = TFEClient(configuration: config, transport: transport)
+/// let smtp = try await client.smtpSettings()
+/// await transport.shutdown()
+/// ```
+public struct TFEClient: Sendable {
+    public let configuration: ClientConfiguration
+    let transport: any HTTPTransport
+    let retryPolicy: RetryPolicy
+    let environment: RetryEnvironment
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - transport: shared by every client of the process; the caller shuts it down.
+    ///   - logger: debug level logs each request (bodies redacted); info logs each retry.
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+                environment: RetryEnvironment = .live, logger: Logger = Logger(label: "tfe-setup.client", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.configuration = configuration
+        self.transport = transport
+        self.retryPolicy = retryPolicy
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// How a request may be retried and how its errors read.
+    enum RequestKind {
+        /// GETs, and the organization and TTL PATCHes: idempotent, retried.
+        case idempotent
+        /// The SMTP PATCH: never retried (each try may send another email); its 401/500/504 are the relay's.
+        case smtpPatch
+    }
+
+    /// Sends one API request with retries and maps failures to `TFEError`.
+    /// - Parameters:
+    ///   - path: under the address, e.g. `/api/v2/ping`.
+    ///   - fieldForPointer: maps a 422 `source.pointer` to the field the user typed.
+    ///   - notFound: the message for a 404.
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, kind: RequestKind = .idempotent,
+              fieldForPointer: (String) -> FieldKey? = { _ in nil }, notFound: String? = nil) async throws(TFEError) -> HTTPResponse {
+        var headers: [(String, String)] = [
+            ("Authorization", "Bearer \(configuration.token.exposedValue)"),
+            ("Accept", "application/vnd.api+json"),
+            ("User-Agent", configuration.userAgent),
+        ]
+        if method != "GET" && method != "HEAD" { headers.append(("Content-Type", "application/vnd.api+json")) }
+        let request = HTTPRequest(method: method, url: configuration.url(path: path, query: query), headers: headers, body: body)
+        let started = environment.now()
+        var retries = 0
+        while true {
+            let t0 = environment.now()
+            logger.debug("request", metadata: ["method": "\(method)", "path": "\(path)", "body": "\(Redactor.body(body))"])
+            let outcome: Result<HTTPResponse, TransportError>
+            do {
+                outcome = .success(try await transport.execute(request, timeout: configuration.timeout))
+            } catch {
+                outcome = .failure(error)
+            }
+            let elapsedMs = Int((environment.now() - t0) * 1000)
+            var wait: Double?
+            var failure: TFEError
+            switch outcome {
+            case .success(let response):
+                logger.debug("response", metadata: [
+                    "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "duration_ms": "\(elapsedMs)",
+                    "body": "\(Redactor.body(response.body))",
+                ])
+                if (200..<300).contains(response.status) { return response }
+                failure = Self.error(for: response, path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
+                if response.status == 429 {
+                    wait = RetryPolicy.serverRequestedWait(response, now: environment.wallClock()) ?? retryPolicy.backoff(attempt: retries, random: environment.random)
+                } else if kind == .idempotent, [502, 503, 504].contains(response.status) {
+                    wait = retryPolicy.backoff(attempt: retries, random: environment.random)
+                }
+            case .failure(let error):
+                logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error.message)", "duration_ms": "\(elapsedMs)"])
+                failure = .transport(underlying: error.message, hint: error.hint)
+                if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
+            }
+            // The SMTP PATCH is never retried, whatever its status: each try may send an email.
+            if kind == .smtpPatch { wait = nil }
+            guard let delay = wait, retries < retryPolicy.maxRetries,
+                  environment.now() - started + delay <= retryPolicy.totalDeadline else { throw failure }
+            retries += 1
+            logger.info("retrying", metadata: [
+                "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(String(format: "%.2f", delay))",
+                "reason": "\(Self.shortReason(failure))",
+            ])
+            do { try await environment.sleep(delay) } catch { throw failure }
+        }
+    }
+
+    /// Maps a non-2xx response to the taxonomy.
+    static func error(for response: HTTPResponse, path: String, kind: RequestKind, fieldForPointer: (String) -> FieldKey?, notFound: String?) -> TFEError {
+        let errors = WireDecoding.errors(response.body)
+        let detail = errors.first?.message ?? HTTPStatusText.text(for: response.status)
+        switch response.status {
+        case 401 where kind == .smtpPatch, 500 where kind == .smtpPatch, 504 where kind == .smtpPatch:
+            return .smtpRelay(status: response.status, detail: detail)
+        case 401:
+            return .unauthorized(detail: detail)
+        case 403:
+            return .forbidden(detail: detail)
+        case 404:
+            let message = path.hasPrefix("/api/v2/admin/") ? "SMTP settings are " + TFEError.adminNotAvailable : (notFound ?? "Not found, or not visible to this token")
+            return .notFound(path: path, message: message)
+        case 422:
+            let fieldErrors = errors.isEmpty
+                ? [TFEError.FieldError(field: nil, pointer: nil, message: detail)]
+                : errors.map { e in TFEError.FieldError(field: e.source?.pointer.flatMap(fieldForPointer), pointer: e.source?.pointer, message: e.message) }
+            return .unprocessable(fieldErrors)
+        case 429:
+            return .rateLimited(retryAfter: RetryPolicy.serverRequestedWait(response, now: Date()))
+        default:
+            return .server(status: response.status, detail: detail)
+        }
+    }
+
+    static func shortReason(_ error: TFEError) -> String {
+        switch error {
+        case .rateLimited: return "429 rate limited"
+        case .server(let status, _): return "\(status)"
+        case .transport(let underlying, _): return underlying
+        default: return "error"
+        }
+    }
+
+    /// Encodes a request body.
+    func encode<T: Encodable>(_ value: T) -> Data {
+        // Encoding these plain structs cannot fail; a failure would be a programming error.
+        (try? WireEncoding.encoder().encode(value)) ?? Data()
+    }
+}
+
+/// Short reason phrases for statuses whose body says nothing.
+enum HTTPStatusText {
+    static func text(for status: Int) -> String {
+        switch status {
+        case 400: return "bad request"
+        case 401: return "unauthorized"
+        case 403: return "forbidden"
+        case 404: return "not found"
+        case 415: return "unsupported media type"
+        case 422: return "unprocessable entity"
+        case 429: return "too many requests"
+        case 500: return "internal server error"
+        case 502: return "bad gateway"
+        case 503: return "service unavailable"
+        case 504: return "gateway timeout"
+        default: return "HTTP \(status)"
+        }
+    }
+}

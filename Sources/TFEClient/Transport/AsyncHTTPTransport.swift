@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The transport over AsyncHTTPClient: one `HTTPClient` for the process, no cookie storage (AHC
+/// keeps none), redirects never followed (so the token never reaches another host), the system
+/// CAs plus an optional private CA.
+public final class AsyncHTTPTransport: HTTPTransport {
+    private let client: HTTPClient
+    /// Responses larger than this are refused (the biggest real answer here is a few KiB).
+    public static let maxBodyBytes = 8 * 1024 * 1024
+
+    /// - Parameter caCertificatePath: a PEM file of CAs to trust in addition to the system's.
+    /// - Throws: `TFEError.configuration` when the CA file cannot be read as PEM certificates.
+    public init(caCertificatePath: String? = nil) throws(TFEError) {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let path = caCertificatePath {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(path)
+                if certificates.isEmpty { throw TFEError.configuration("") }
+                tls.additionalTrustRoots = [.certificates(certificates)]
+            } catch {
+                throw .configuration("Cannot use the CA certificate file \(path): it must be a readable PEM file with at least one certificate (-----BEGIN CERTIFICATE-----).")
+            }
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10)),
+            decompression: .disabled)
+        configuration.httpVersion = .automatic
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func execute(_ request: HTTPRequest, timeout: Duration) async throws(TransportError) -> HTTPResponse {
+        var r = HTTPClientRequest(url: request.url.absoluteString)
+        r.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { r.headers.add(name: name, value: value) }
+        if let body = request.body { r.body = .bytes(ByteBuffer(bytes: body)) }
+        let seconds = timeout.components.seconds
+        let amount = TimeAmount.nanoseconds(max(1, seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+        do {
+            let response = try await client.execute(r, timeout: amount)
+            var headers: [(String, String)] = []
+            for h in response.headers { headers.append((h.name, h.value)) }
+            if (300..<400).contains(Int(response.status.code)) {
+                let location = response.headers.first(name: "Location") ?? "another address"
+                throw TransportError(.redirect, "the server redirected (\(response.status.code)) to \(location)")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: Self.maxBodyBytes)
+            } catch let error as NIOTooManyBytesError {
+                _ = error
+                throw TransportError(.tooLarge, "the answer was larger than \(Self.maxBodyBytes / 1_048_576) MiB")
+            }
+            return HTTPResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Sorts AsyncHTTPClient's and NIO's errors into the kinds a person can act on.
+    static func classify(_ error: Error) -> TransportError {
+        let text = String(describing: error)
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return .init(.timeout, "no answer in time")
+            case .connectTimeout: return .init(.connect, "connecting timed out")
+            case .remoteConnectionClosed: return .init(.dropped, "the server closed the connection")
+            default: break
+            }
+        }
+        if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") {
+            return .init(.tls, "TLS failed (\(text.contains("CERTIFICATE_VERIFY_FAILED") ? "certificate verify failed" : "handshake failed"))")
+        }
+        if error is NIOConnectionError || error is IOError || text.contains("connectTimeout") || text.contains("Connection refused") {
+            return .init(.connect, "could not connect (\(Self.short(text)))")
+        }
+        if text.contains("uncleanShutdown") || text.contains("ioOnClosedChannel") || text.contains("eof") || text.contains("remoteConnectionClosed") || text.contains("invalidEOFState") {
+            return .init(.dropped, "the connection closed before the whole answer arrived")
+        }
+        return .init(.other, Self.short(text))
+    }
+
+    private static func short(_ text: String) -> String { String(text.prefix(200)) }
+}

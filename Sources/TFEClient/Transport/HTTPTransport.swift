@@ -1,0 +1,86 @@
+import Foundation
+
+/// One HTTP request as the client core builds it. Only the transport reads the token header.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [(String, String)]
+    public var body: Data?
+
+    public init(method: String, url: URL, headers: [(String, String)], body: Data? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// One HTTP response, its body read in full (bounded by the transport).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first header of that name (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+}
+
+/// Why a request got no HTTP response.
+public struct TransportError: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// DNS failure, refused or unreachable: nothing was sent.
+        case connect
+        /// The certificate was not trusted, or the TLS handshake failed.
+        case tls
+        /// No answer within the timeout.
+        case timeout
+        /// The connection closed before the whole response arrived.
+        case dropped
+        /// The server answered with a redirect, which is never followed (the token stays on the configured host).
+        case redirect
+        /// The response body was larger than the transport accepts.
+        case tooLarge
+        case other
+    }
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// Worth retrying on an idempotent request.
+    public var isRetryable: Bool { kind == .connect || kind == .dropped }
+
+    /// A hint for a person about what to check.
+    public var hint: String {
+        switch kind {
+        case .connect: return "Check the address (--address / TFE_ADDRESS), that the server is running, and that this machine can reach it."
+        case .tls: return "The server's certificate is not trusted. If your TFE uses a private CA, pass its certificate with --ca-cert FILE (or SSL_CERT_FILE). Verification is never switched off."
+        case .timeout: return "The server did not answer in time. Check the network, or allow more time with --timeout SECONDS."
+        case .dropped: return "The connection closed mid-answer. A proxy or load balancer may be cutting it; try again."
+        case .redirect: return "Set --address to the final address of the server; the token is never sent to another host."
+        case .tooLarge: return "The answer was far larger than any this API sends; is the address really a TFE server?"
+        case .other: return "Check the address and the network."
+        }
+    }
+}
+
+/// Sends HTTP requests. The production implementation is `AsyncHTTPTransport`; tests may pass
+/// their own.
+public protocol HTTPTransport: Sendable {
+    /// Sends one request and reads the whole response.
+    /// - Throws: `TransportError` when no complete response arrived.
+    func execute(_ request: HTTPRequest, timeout: Duration) async throws(TransportError) -> HTTPResponse
+    /// Releases connections and threads; call once, at the end of the process.
+    func shutdown() async
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// How a sandbox runs (the `tfe-setup sandbox` flags).
+public struct SandboxOptions: Sendable {
+    /// 0 picks a free port.
+    public var port: Int
+    /// Added to every `/api/v2` request.
+    public var latencyMs: Int
+    /// Requests per second per token; 0 turns the limit off.
+    public var rateLimit: Int
+    /// Behave like HCP Terraform: `TFP-AppName: HCP Terraform`, no admin API.
+    public var hcp: Bool
+    /// Where to persist the state after every write (and load it from at start).
+    public var statePath: String?
+
+    public init(port: Int = 0, latencyMs: Int = 0, rateLimit: Int = 30, hcp: Bool = false, statePath: String? = nil) {
+        self.port = port
+        self.latencyMs = latencyMs
+        self.rateLimit = rateLimit
+        self.hcp = hcp
+        self.statePath = statePath
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TFEClient
+
+/// One request as `GET /_sandbox/requests` lists it (secret values redacted).
+public struct SandboxRequestRecord: Codable, Sendable, Equatable {
+    public var method: String
+    public var path: String
+    public var query: String
+    public var status: Int
+    public var startMs: Double
+    public var endMs: Double
+    public var body: JSONValue?
+
+    enum CodingKeys: String, CodingKey { case method, path, query, status, body, startMs = "start_ms", endMs = "end_ms" }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(path, forKey: .path)
+        try c.encode(query, forKey: .query)
+        try c.encode(status, forKey: .status)
+        try c.encode(startMs, forKey: .startMs)
+        try c.encode(endMs, forKey: .endMs)
+        try c.encode(body ?? .null, forKey: .body)
+    }
+}
+
+/// One test email the relay "sent".
+public struct SandboxEmail: Codable, Sendable, Equatable {
+    public var to: String
+    public var from: String
+    public var relay: String
+    public var username: String
+    public var atMs: Double
+    enum CodingKeys: String, CodingKey { case to, from, relay, username, atMs = "at_ms" }
+}
+
+/// A fault armed through `POST /_sandbox/faults`.
+public struct SandboxFault: Codable, Sendable, Equatable {
+    public var method: String?
+    public var path: String
+    public var status: Int?
+    public var count: Int
+    public var headers: [String: String]?
+    public var delayMs: Int
+    public var drop: Drop?
+    public var body: String?
+
+    public enum Drop: String, Codable, Sendable { case beforeResponse = "before_response", midBody = "mid_body" }
+
+    enum CodingKeys: String, CodingKey { case method, path, status, count, headers, drop, body, delayMs = "delay_ms" }
+
+    public init(method: String? = nil, path: String, status: Int? = nil, count: Int = 1, headers: [String: String]? = nil,
+                delayMs: Int = 0, drop: Drop? = nil, body: String? = nil) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.count = count
+        self.headers = headers
+        self.delayMs = delayMs
+        self.drop = drop
+        self.body = body
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decodeIfPresent(String.self, forKey: .method)
+        path = try c.decode(String.self, forKey: .path)
+        status = try c.decodeIfPresent(Int.self, forKey: .status)
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
+        headers = try c.decodeIfPresent([String: String].self, forKey: .headers)
+        delayMs = try c.decodeIfPresent(Int.self, forKey: .delayMs) ?? 0
+        drop = try c.decodeIfPresent(Drop.self, forKey: .drop)
+        body = try c.decodeIfPresent(String.self, forKey: .body)
+    }
+}

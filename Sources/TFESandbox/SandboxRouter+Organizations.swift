@@ -1,0 +1,106 @@
+import Foundation
+import TFEClient
+
+extension SandboxRouter {
+    func organizationResource(_ name: String, _ org: SandboxState.Org, canUpdate: Bool) -> JSONValue {
+        .object([
+            "id": .string(name), "type": .string("organizations"),
+            "attributes": .object([
+                "name": .string(name), "email": .string("admin@\(name).example.com"),
+                "default-execution-mode": .string(org.defaultExecutionMode),
+                "max-ttl-enabled": .bool(org.maxTTLEnabled),
+                "permissions": .object(["can-update": .bool(canUpdate), "can-destroy": .bool(canUpdate)]),
+            ]),
+            "relationships": .object([
+                "default-agent-pool": .object(["data": org.defaultAgentPoolID.map { .object(["id": .string($0), "type": .string("agent-pools")]) } ?? .null]),
+            ]),
+        ])
+    }
+
+    func organizationDocument(_ name: String, membership: SandboxRole.Membership) async -> SandboxHTTPResponse {
+        guard let org = await store.state.organizations[name] else { return .notFound }
+        return .document(200, .object(["data": organizationResource(name, org, canUpdate: membership == .owner)]))
+    }
+
+    func organizationList(_ role: SandboxRole, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let state = await store.state
+        let items: [JSONValue] = state.organizations.keys.sorted().compactMap { name in
+            role.membership(in: name, state: state).map { organizationResource(name, state.organizations[name]!, canUpdate: $0 == .owner) }
+        }
+        return paginate(items, request)
+    }
+
+    func agentPoolList(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let pools = await store.state.organizations[name]?.agentPools ?? []
+        return paginate(pools.map { p in
+            .object(["id": .string(p.id), "type": .string("agent-pools"), "attributes": .object([
+                "name": .string(p.name), "agent-count": .integer(Int64(p.agentCount)), "organization-scoped": .bool(true),
+            ])])
+        }, request)
+    }
+
+    /// The organization PATCH: mode, pool (relationship or the documented attribute form) and
+    /// `max-ttl-enabled`; other attributes are accepted and ignored, as the real endpoint has many.
+    func patchOrganization(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let object: [String: JSONValue]
+        switch dataObject(request, type: "organizations") {
+        case .failure(let response): return response
+        case .success(let o): object = o
+        }
+        guard var org = await store.state.organizations[name] else { return .notFound }
+        let attributes = object["attributes"]?.objectValue ?? [:]
+        var problems = Self.typeProblems(attributes, allowed: [
+            "default-execution-mode": .string, "max-ttl-enabled": .bool, "default-agent-pool-id": .nullableString,
+        ].merging(attributes.keys.filter { !["default-execution-mode", "max-ttl-enabled", "default-agent-pool-id"].contains($0) }.map { ($0, .any) }) { a, _ in a },
+            unknownIsError: false)
+        if let mode = attributes["default-execution-mode"]?.stringValue {
+            if ["remote", "local", "agent"].contains(mode) { org.defaultExecutionMode = mode } else {
+                problems.append(.init(detail: "Default execution mode must be one of remote, local, agent.", pointer: "/data/attributes/default-execution-mode"))
+            }
+        }
+        if let flag = attributes["max-ttl-enabled"]?.boolValue { org.maxTTLEnabled = flag }
+
+        // The pool: the relationship form, or the attribute form the documentation lists.
+        var poolGiven = false
+        var pool: String?
+        var poolPointer = "/data/relationships/default-agent-pool"
+        if let relationship = object["relationships"]?["default-agent-pool"] {
+            poolGiven = true
+            switch relationship["data"] {
+            case .null?: pool = nil
+            case .object(let identifier)?:
+                if identifier["type"]?.stringValue != "agent-pools" || identifier["id"]?.stringValue == nil {
+                    problems.append(.init(detail: "default-agent-pool must be {\"type\":\"agent-pools\",\"id\":\"apool-…\"}.", pointer: poolPointer + "/data"))
+                }
+                pool = identifier["id"]?.stringValue
+            default:
+                problems.append(.init(detail: "default-agent-pool needs a data member (an identifier or null).", pointer: poolPointer))
+            }
+        } else if let attribute = attributes["default-agent-pool-id"] {
+            poolGiven = true
+            poolPointer = "/data/attributes/default-agent-pool-id"
+            pool = attribute.stringValue
+        }
+        if !problems.isEmpty { return .errors(422, problems) }
+
+        if poolGiven, let pool {
+            if org.defaultExecutionMode != "agent" {
+                return .error(422, "invalid attribute", "Default agent pool must not be specified unless using 'agent' execution mode", pointer: poolPointer)
+            }
+            if !org.agentPools.contains(where: { $0.id == pool }) {
+                return .error(422, "invalid attribute", "Agent pool \(pool) was not found in this organization.", pointer: poolPointer)
+            }
+            org.defaultAgentPoolID = pool
+        } else if poolGiven {
+            org.defaultAgentPoolID = nil
+        }
+        // Switching the mode away from agent clears the pool by itself.
+        if org.defaultExecutionMode != "agent" { org.defaultAgentPoolID = nil }
+        if org.defaultExecutionMode == "agent" && org.defaultAgentPoolID == nil {
+            return .error(422, "invalid attribute", "Agent execution mode requires a default agent pool.", pointer: "/data/relationships/default-agent-pool")
+        }
+        let final = org
+        await store.mutate { $0.organizations[name] = final }
+        return .document(200, .object(["data": organizationResource(name, final, canUpdate: true)]))
+    }
+}

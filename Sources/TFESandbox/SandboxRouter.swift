@@ -1,0 +1,165 @@
+import Foundation
+import TFEClient
+
+/// Routes requests to the fake API and the control API. Per-resource handlers live in
+/// `SandboxRouter+<Resource>.swift`.
+public struct SandboxRouter: Sendable {
+    public let store: SandboxStore
+
+    public init(store: SandboxStore) { self.store = store }
+
+    /// Answers one request: control API, armed faults, latency, auth, rate limit, then the API.
+    public func handle(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        if request.path.hasPrefix("/_sandbox/") { return await control(request) }
+        let start = store.nowMs()
+        var response: SandboxHTTPResponse
+        if let fault = await store.takeFault(method: request.method, path: request.path) {
+            response = await apply(fault)
+        } else {
+            if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
+            response = await api(request)
+        }
+        let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
+        await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: request.query,
+                                                status: response.drop == nil ? response.status : 0,
+                                                startMs: start, endMs: store.nowMs(), body: body))
+        return response
+    }
+
+    private func apply(_ fault: SandboxFault) async -> SandboxHTTPResponse {
+        if fault.delayMs > 0 { try? await Task.sleep(for: .milliseconds(fault.delayMs)) }
+        let status = fault.status ?? 500
+        var response: SandboxHTTPResponse
+        if let raw = fault.body {
+            response = SandboxHTTPResponse(status: status, headers: [("Content-Type", SandboxHTTPResponse.jsonAPIType)], body: Data(raw.utf8))
+        } else {
+            response = .error(status, "injected fault", "This failure was armed through /_sandbox/faults.")
+        }
+        if let headers = fault.headers {
+            // Armed headers replace the defaults of the same name.
+            response.headers.removeAll { h in headers.keys.contains { $0.caseInsensitiveCompare(h.0) == .orderedSame } }
+            response.headers += headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        response.drop = fault.drop
+        if fault.drop == .midBody && response.body.count < 64 {
+            // Make the body long enough that "part of it" is a real truncation.
+            response.body += Data(repeating: UInt8(ascii: " "), count: 64)
+        }
+        return response
+    }
+
+    /// The fake TFE API.
+    private func api(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard parts.count >= 3, parts[0] == "api", parts[1] == "v2" else { return .notFound }
+        let route = Array(parts.dropFirst(2))
+        let options = store.options
+
+        if route == ["ping"], request.method == "GET" {
+            return SandboxHTTPResponse(status: 204, headers: [
+                ("TFP-AppName", options.hcp ? "HCP Terraform" : "Terraform Enterprise"),
+                ("TFP-API-Version", "2.6"),
+                ("X-RateLimit-Limit", String(options.rateLimit)),
+            ])
+        }
+
+        let auth = request.header("Authorization") ?? ""
+        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+        guard let role = store.tokens.role(for: token) else {
+            return .error(401, "unauthorized", "The API token is missing or not valid.")
+        }
+        if let wait = await store.rateLimit(token: token) {
+            return .errors(429, [SandboxAPIError(status: 429, title: "Too many requests", detail: "You have exceeded the API's rate limit.")], headers: [
+                ("Retry-After", String(wait)), ("X-RateLimit-Limit", String(options.rateLimit)), ("X-RateLimit-Reset", String(wait)),
+            ])
+        }
+        if request.method == "PATCH" || request.method == "POST" {
+            let type = (request.header("Content-Type") ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if type != SandboxHTTPResponse.jsonAPIType {
+                return .error(415, "unsupported media type", "Writes must be sent with Content-Type: application/vnd.api+json.")
+            }
+        }
+
+        switch (request.method, route) {
+        case ("GET", ["account", "details"]):
+            return account(role)
+        case (_, ["admin", "smtp-settings"]):
+            guard !options.hcp, role.isSiteAdmin else { return .notFound }
+            if request.method == "GET" { return await smtpDocument(200) }
+            if request.method == "PATCH" { return await patchSMTP(request) }
+        case ("GET", ["organizations"]):
+            return await organizationList(role, request)
+        case (_, let r) where r.count >= 2 && r[0] == "organizations":
+            return await organizationRoutes(request, role: role, name: r[1], rest: Array(r.dropFirst(2)))
+        default:
+            break
+        }
+        return .notFound
+    }
+
+    private func organizationRoutes(_ request: SandboxHTTPRequest, role: SandboxRole, name: String, rest: [String]) async -> SandboxHTTPResponse {
+        let state = await store.state
+        guard let membership = role.membership(in: name, state: state) else { return .notFound }
+        switch (request.method, rest) {
+        case ("GET", []): return await organizationDocument(name, membership: membership)
+        case ("PATCH", []):
+            guard membership == .owner else { return .notFound }
+            return await patchOrganization(name, request)
+        case ("GET", ["agent-pools"]): return await agentPoolList(name, request)
+        case ("GET", ["token-ttl-policies"]):
+            guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can read the token TTL policies.") }
+            return await ttlDocument(name)
+        case ("PATCH", ["token-ttl-policies"]):
+            guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can change the token TTL policies.") }
+            return await patchTTL(name, request)
+        default: return .notFound
+        }
+    }
+
+    private func account(_ role: SandboxRole) -> SandboxHTTPResponse {
+        .document(200, .object(["data": .object([
+            "id": .string("user-\(role.rawValue)"), "type": .string("users"),
+            "attributes": .object([
+                "username": .string(role.rawValue), "email": .string("\(role.rawValue)@example.com"),
+                "is-admin": .bool(role.isSiteAdmin), "is-site-admin": .bool(role.isSiteAdmin),
+            ]),
+        ])]))
+    }
+
+    /// Parses a JSON:API write body into its `data` object, or the 422 to answer.
+    func dataObject(_ request: SandboxHTTPRequest, type: String) -> Result<[String: JSONValue], SandboxHTTPResponse> {
+        guard let json = JSONValue.parse(request.body) else {
+            return .failure(.error(400, "bad request", "The body is not valid JSON."))
+        }
+        guard let data = json["data"] else {
+            return .failure(.error(422, "invalid document", "The document must have a data member.", pointer: "/data"))
+        }
+        guard let object = data.objectValue else {
+            return .failure(.error(422, "invalid document", "data must be a single resource object, not a list.", pointer: "/data"))
+        }
+        guard object["type"]?.stringValue == type else {
+            return .failure(.error(422, "invalid type", "data.type must be \"\(type)\".", pointer: "/data/type"))
+        }
+        if let attributes = object["attributes"], attributes.objectValue == nil {
+            return .failure(.error(422, "invalid document", "data.attributes must be an object.", pointer: "/data/attributes"))
+        }
+        return .success(object)
+    }
+
+    /// `page[number]`/`page[size]` pagination of a list, with `meta.pagination`.
+    func paginate(_ items: [JSONValue], _ request: SandboxHTTPRequest) -> SandboxHTTPResponse {
+        let q = request.queryItems
+        let size = max(1, min(100, Int(q["page[size]"] ?? "") ?? 20))
+        let page = max(1, Int(q["page[number]"] ?? "") ?? 1)
+        let total = items.count
+        let pages = max(1, (total + size - 1) / size)
+        let slice = Array(items.dropFirst((page - 1) * size).prefix(size))
+        let pagination: JSONValue = .object([
+            "current-page": .integer(Int64(page)), "page-size": .integer(Int64(size)),
+            "prev-page": page > 1 ? .integer(Int64(page - 1)) : .null,
+            "next-page": page < pages ? .integer(Int64(page + 1)) : .null,
+            "total-pages": .integer(Int64(pages)), "total-count": .integer(Int64(total)),
+        ])
+        return .document(200, .object(["data": .array(slice), "meta": .object(["pagination": pagination])]))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TFEClient
+
+/// The sandbox's HTTP server on 127.0.0.1: SwiftNIO directly (not a framework), because fault
+/// injection needs raw control of the connection — closing before answering, or after part of
+/// the body.
+public final class SandboxServer: Sendable {
+    public let port: Int
+    public let store: SandboxStore
+    public var tokens: SandboxTokens { store.tokens }
+    /// `http://127.0.0.1:PORT`
+    public var address: String { "http://127.0.0.1:\(port)" }
+    private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    private let acceptTask: Task<Void, Never>
+
+    /// Requests larger than this are refused with 413.
+    static let maxRequestBytes = 1_048_576
+
+    /// Binds and starts serving.
+    /// - Throws: `SandboxError` when the port is in use or the state file cannot be read.
+    public static func start(options: SandboxOptions = SandboxOptions(), seed: SandboxState = .defaultSeed,
+                             tokens: SandboxTokens = .generate()) async throws -> SandboxServer {
+        var initial: SandboxState?
+        if let path = options.statePath, FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path), let state = try? JSONDecoder().decode(SandboxState.self, from: data) else {
+                throw SandboxError("The state file \(path) is not a sandbox state (the shape of GET /_sandbox/state). Delete it or pass another --state.")
+            }
+            initial = state
+        }
+        let store = SandboxStore(options: options, seed: seed, tokens: tokens, initial: initial)
+        let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: options.port) { child in
+                    child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
+                    }
+                }
+        } catch {
+            throw SandboxError("Cannot listen on 127.0.0.1:\(options.port): \(error). Is the port in use? Choose another with --port, or 0 for a free one.")
+        }
+        return SandboxServer(store: store, channel: channel)
+    }
+
+    private init(store: SandboxStore, channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
+        self.store = store
+        self.channel = channel
+        self.port = channel.channel.localAddress?.port ?? 0
+        let router = SandboxRouter(store: store)
+        self.acceptTask = Task {
+            try? await channel.executeThenClose { inbound in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in inbound {
+                            group.addTask { await Self.serve(connection, router: router) }
+                        }
+                    } catch {}
+                }
+            }
+        }
+    }
+
+    /// The ready line of product.md, exactly: keys in this order, slashes not escaped.
+    public var readyLine: String {
+        func q(_ s: String) -> String { JSONValue.string(s).jsonText }
+        let organization = "my-org"
+        return #"{"address":\#(q(address)),"organization":\#(q(organization)),"tokens":{"site-admin":\#(q(tokens.siteAdmin)),"owner":\#(q(tokens.owner)),"member":\#(q(tokens.member))}}"#
+    }
+
+    /// Stops listening and closes the server socket.
+    public func stop() async {
+        try? await channel.channel.close()
+        acceptTask.cancel()
+        _ = await acceptTask.value
+    }
+
+    /// Serves one keep-alive connection: read a whole request, answer it, repeat.
+    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, router: SandboxRouter) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let h):
+                    head = h
+                    body.clear()
+                case .body(var chunk):
+                    if body.readableBytes + chunk.readableBytes <= maxRequestBytes { body.writeBuffer(&chunk) }
+                case .end:
+                    guard let h = head else { continue }
+                    let (path, query) = split(h.uri)
+                    let request = SandboxHTTPRequest(method: h.method.rawValue, path: path, query: query,
+                                                     headers: h.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView))
+                    let response = body.readableBytes >= maxRequestBytes
+                        ? SandboxHTTPResponse.error(413, "payload too large", "The request body is too large.")
+                        : await router.handle(request)
+                    if response.drop == .beforeResponse { return }
+                    var headers = HTTPHeaders(response.headers)
+                    headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+                    let status = HTTPResponseStatus(statusCode: response.status)
+                    try await outbound.write(.head(HTTPResponseHead(version: h.version, status: status, headers: headers)))
+                    if response.drop == .midBody {
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
+                        return
+                    }
+                    if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+                    try await outbound.write(.end(nil))
+                    head = nil
+                }
+            }
+        }
+    }
+
+    private static func split(_ uri: String) -> (String, String) {
+        guard let q = uri.firstIndex(of: "?") else { return (uri, "") }
+        return (String(uri[..<q]), String(uri[uri.index(after: q)...]))
+    }
+}
+
+/// A sandbox start-up failure, with a message for a person.
+public struct SandboxError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

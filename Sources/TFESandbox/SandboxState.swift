@@ -1,0 +1,173 @@
+import Foundation
+import TFEClient
+
+/// The sandbox's whole state, in the shape of `GET /_sandbox/state` (also `--seed` and `--state`).
+/// The SMTP password is never kept: only whether one is set.
+public struct SandboxState: Codable, Sendable, Equatable {
+    public var smtp: SMTP
+    public var organizations: [String: Org]
+
+    public struct SMTP: Codable, Sendable, Equatable {
+        public var enabled = false
+        public var host = ""
+        public var port = 25
+        public var sender = ""
+        public var auth = "none"
+        public var username = ""
+        public var passwordSet = false
+
+        enum CodingKeys: String, CodingKey {
+            case enabled, host, port, sender, auth, username
+            case passwordSet = "password_set"
+        }
+        public init() {}
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? false
+            host = try c.decodeIfPresent(String.self, forKey: .host) ?? ""
+            port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 25
+            sender = try c.decodeIfPresent(String.self, forKey: .sender) ?? ""
+            auth = try c.decodeIfPresent(String.self, forKey: .auth) ?? "none"
+            username = try c.decodeIfPresent(String.self, forKey: .username) ?? ""
+            passwordSet = try c.decodeIfPresent(Bool.self, forKey: .passwordSet) ?? false
+        }
+    }
+
+    public struct Org: Codable, Sendable, Equatable {
+        public var defaultExecutionMode = "remote"
+        public var defaultAgentPoolID: String?
+        public var maxTTLEnabled = false
+        public var tokenTTLMs: [String: Int64] = Dictionary(uniqueKeysWithValues: TokenType.known.map { ($0.rawValue, TTLDuration.twoYearsServer) })
+        public var agentPools: [Pool] = []
+
+        enum CodingKeys: String, CodingKey {
+            case defaultExecutionMode = "default_execution_mode", defaultAgentPoolID = "default_agent_pool_id"
+            case maxTTLEnabled = "max_ttl_enabled", tokenTTLMs = "token_ttl_ms", agentPools = "agent_pools"
+        }
+        public init(defaultExecutionMode: String = "remote", defaultAgentPoolID: String? = nil, maxTTLEnabled: Bool = false, agentPools: [Pool] = []) {
+            self.defaultExecutionMode = defaultExecutionMode
+            self.defaultAgentPoolID = defaultAgentPoolID
+            self.maxTTLEnabled = maxTTLEnabled
+            self.agentPools = agentPools
+        }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            defaultExecutionMode = try c.decodeIfPresent(String.self, forKey: .defaultExecutionMode) ?? "remote"
+            defaultAgentPoolID = try c.decodeIfPresent(String.self, forKey: .defaultAgentPoolID)
+            maxTTLEnabled = try c.decodeIfPresent(Bool.self, forKey: .maxTTLEnabled) ?? false
+            tokenTTLMs = try c.decodeIfPresent([String: Int64].self, forKey: .tokenTTLMs) ?? tokenTTLMs
+            agentPools = try c.decodeIfPresent([Pool].self, forKey: .agentPools) ?? []
+        }
+        /// `default_agent_pool_id` is written as `null`, not left out.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(defaultExecutionMode, forKey: .defaultExecutionMode)
+            try c.encode(defaultAgentPoolID, forKey: .defaultAgentPoolID)
+            try c.encode(maxTTLEnabled, forKey: .maxTTLEnabled)
+            try c.encode(tokenTTLMs, forKey: .tokenTTLMs)
+            try c.encode(agentPools, forKey: .agentPools)
+        }
+    }
+
+    public struct Pool: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var agentCount: Int
+        enum CodingKeys: String, CodingKey { case id, name, agentCount = "agent_count" }
+        public init(id: String, name: String, agentCount: Int) {
+            self.id = id
+            self.name = name
+            self.agentCount = agentCount
+        }
+    }
+
+    public init(smtp: SMTP, organizations: [String: Org]) {
+        self.smtp = smtp
+        self.organizations = organizations
+    }
+
+    /// The default seed of product.md.
+    public static let defaultSeed = SandboxState(smtp: SMTP(), organizations: [
+        "my-org": Org(agentPools: [
+            Pool(id: "apool-abc123", name: "primary", agentCount: 3),
+            Pool(id: "apool-def456", name: "gpu", agentCount: 1),
+            Pool(id: "apool-empty9", name: "spare", agentCount: 0),
+        ]),
+        "other-org": Org(),
+    ])
+
+    /// The organization the roles are built around: `my-org` when present, else the first by name.
+    public var primaryOrganization: String {
+        organizations["my-org"] != nil ? "my-org" : (organizations.keys.sorted().first ?? "my-org")
+    }
+
+    /// The state as JSON text (keys sorted, slashes unescaped).
+    public func jsonData() -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return (try? e.encode(self)) ?? Data("{}".utf8)
+    }
+}
+
+/// The three tokens and what each may do.
+public struct SandboxTokens: Codable, Sendable, Equatable {
+    public var siteAdmin: String
+    public var owner: String
+    public var member: String
+
+    enum CodingKeys: String, CodingKey { case siteAdmin = "site-admin", owner, member }
+
+    public init(siteAdmin: String, owner: String, member: String) {
+        self.siteAdmin = siteAdmin
+        self.owner = owner
+        self.member = member
+    }
+
+    /// Fresh random tokens in TFE's shape (`<14 chars>.atlasv1.<long>`).
+    public static func generate() -> SandboxTokens {
+        func token() -> String {
+            let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            let a = String((0..<14).map { _ in alphabet.randomElement()! })
+            let b = String((0..<60).map { _ in alphabet.randomElement()! })
+            return "\(a).atlasv1.\(b)"
+        }
+        return SandboxTokens(siteAdmin: token(), owner: token(), member: token())
+    }
+
+    public func role(for token: String) -> SandboxRole? {
+        // Compare every token so timing says nothing about which one nearly matched.
+        var found: SandboxRole?
+        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member)] where constantTimeEqual(value, token) {
+            found = role
+        }
+        return found
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+/// Who a token is: the role matrix of product.md.
+public enum SandboxRole: String, Sendable, CaseIterable {
+    case siteAdmin = "site-admin", owner, member
+
+    public var isSiteAdmin: Bool { self == .siteAdmin }
+
+    /// The token's membership in an organization: nil = not a member.
+    public func membership(in organization: String, state: SandboxState) -> Membership? {
+        guard state.organizations[organization] != nil else { return nil }
+        let primary = state.primaryOrganization
+        switch self {
+        case .siteAdmin: return organization == primary ? .owner : .member
+        case .owner: return organization == primary ? .owner : nil
+        case .member: return organization == primary ? .member : nil
+        }
+    }
+
+    public enum Membership: Sendable { case owner, member }
+}

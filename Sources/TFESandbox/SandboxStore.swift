@@ -1,0 +1,82 @@
+import Foundation
+import TFEClient
+
+/// The sandbox's mutable state, behind an actor: the settings, the request log, the outbox, the
+/// armed faults and the rate limiter. `--state FILE` is written after every change.
+public actor SandboxStore {
+    public private(set) var state: SandboxState
+    public let seed: SandboxState
+    public let tokens: SandboxTokens
+    public let options: SandboxOptions
+    private(set) var requests: [SandboxRequestRecord] = []
+    private(set) var outbox: [SandboxEmail] = []
+    private var faults: [SandboxFault] = []
+    /// Requests per token in the current one-second window.
+    private var window: (second: Int, counts: [String: Int]) = (0, [:])
+    private let startedAt = DispatchTime.now().uptimeNanoseconds
+
+    public init(options: SandboxOptions, seed: SandboxState, tokens: SandboxTokens, initial: SandboxState? = nil) {
+        self.options = options
+        self.seed = seed
+        self.tokens = tokens
+        self.state = initial ?? seed
+    }
+
+    /// Milliseconds since the sandbox started (the request log's clock).
+    nonisolated public func nowMs() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - startedAt) / 1e6
+    }
+
+    /// Changes the state and persists it when `--state` is set.
+    func mutate(_ change: (inout SandboxState) -> Void) {
+        change(&state)
+        persist()
+    }
+
+    func persist() {
+        guard let path = options.statePath else { return }
+        // Write then rename, so a kill mid-write never leaves half a file.
+        let tmp = path + ".tmp"
+        if FileManager.default.createFile(atPath: tmp, contents: state.jsonData(), attributes: [.posixPermissions: 0o600]) {
+            _ = rename(tmp, path)
+        }
+    }
+
+    func record(_ r: SandboxRequestRecord) { requests.append(r) }
+    func clearRequests() { requests.removeAll() }
+    func send(_ email: SandboxEmail) { outbox.append(email) }
+
+    func arm(_ fault: SandboxFault) { faults.append(fault) }
+    func clearFaults() { faults.removeAll() }
+
+    /// The first armed fault matching the request, used up once.
+    func takeFault(method: String, path: String) -> SandboxFault? {
+        guard let index = faults.firstIndex(where: { ($0.method == nil || $0.method!.uppercased() == method) && $0.path == path && $0.count > 0 }) else {
+            return nil
+        }
+        let fault = faults[index]
+        faults[index].count -= 1
+        if faults[index].count <= 0 { faults.remove(at: index) }
+        return fault
+    }
+
+    /// Counts a request against the token's per-second limit; returns the seconds to wait when over.
+    func rateLimit(token: String) -> Int? {
+        guard options.rateLimit > 0 else { return nil }
+        let second = Int(nowMs() / 1000)
+        if window.second != second { window = (second, [:]) }
+        let count = (window.counts[token] ?? 0) + 1
+        window.counts[token] = count
+        return count > options.rateLimit ? 1 : nil
+    }
+
+    /// Back to the seed; clears requests, outbox, faults and the rate limiter.
+    func reset() {
+        state = seed
+        requests.removeAll()
+        outbox.removeAll()
+        faults.removeAll()
+        window = (0, [:])
+        persist()
+    }
+}
