@@ -167,21 +167,17 @@ public enum TTLDuration {
         return value
     }
 
-    /// round(0.<digits> × perUnit), halves away from zero, exact: the first 18 digits are used as
-    /// they are and any non-zero digit beyond them is kept as a "sticky" digit, so rounding is
-    /// decided correctly however many digits are typed.
+    /// round(0.<digits> × perUnit), halves away from zero, exact for any number of digits: the
+    /// digits are multiplied by `perUnit` right to left as in long multiplication; what carries
+    /// past the point is the whole part, and the first digit after the point decides the rounding.
     private static func fractionMilliseconds(_ digits: ArraySlice<UInt8>, perUnit: Int64) -> Int64 {
-        var numerator: UInt128 = 0
-        var denominator: UInt128 = 1
-        for d in digits.prefix(18) {
-            numerator = numerator * 10 + UInt128(d - 0x30)
-            denominator *= 10
+        var carry: Int64 = 0
+        var firstFractionDigit: Int64 = 0
+        for d in digits.reversed() {
+            let v = Int64(d - 0x30) * perUnit + carry
+            firstFractionDigit = v % 10
+            carry = v / 10
         }
-        if digits.dropFirst(18).contains(where: { $0 != 0x30 }) {
-            numerator = numerator * 10 + 1
-            denominator *= 10
-        }
-        let scaled = numerator * UInt128(perUnit)
-        return Int64((scaled + denominator / 2) / denominator)
+        return carry + (firstFractionDigit >= 5 ? 1 : 0)
     }
 }
