@@ -80,3 +80,10 @@ public actor SandboxStore {
         persist()
     }
 }
+
+extension SandboxStore {
+    /// The request log (what `GET /_sandbox/requests` lists), for in-process tests.
+    public var requestLog: [SandboxRequestRecord] { requests }
+    /// The test emails "sent" (what `GET /_sandbox/outbox` lists), for in-process tests.
+    public var sentEmails: [SandboxEmail] { outbox }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import TFEClient
+
+@Suite("Configuration and token lookup")
+struct ConfigurationTests {
+    let address = URL(string: "https://tfe-1.example.com")!
+
+    func home(credentials: String? = nil) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tfe-home-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/.terraform.d", withIntermediateDirectories: true)
+        if let credentials { try credentials.write(toFile: dir + "/.terraform.d/credentials.tfrc.json", atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    @Test("TF_TOKEN_ variable name uses Terraform's encoding") func variableName() {
+        #expect(TokenLookup.terraformVariableName(forHost: "tfe-1.example.com") == "TF_TOKEN_tfe__1_example_com")
+        #expect(TokenLookup.terraformVariableName(forHost: "app.terraform.io") == "TF_TOKEN_app_terraform_io")
+    }
+
+    @Test("lookup order: token file, TFE_TOKEN, TF_TOKEN_<host>, credentials file") func order() throws {
+        let h = try home(credentials: #"{"credentials":{"tfe-1.example.com":{"token":"fake-cred-token"}}}"#)
+        let file = h + "/token"
+        try "  fake-file-token\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let env = ["TFE_TOKEN": "fake-env-token", "TF_TOKEN_tfe__1_example_com": "fake-tf-token"]
+
+        var r = try TokenLookup(tokenFile: file, environment: env, homeDirectory: h).resolve(for: address)
+        #expect(r.token.exposedValue == "fake-file-token")
+        #expect(r.source == .tokenFile(file))
+        r = try TokenLookup(tokenFile: nil, environment: env, homeDirectory: h).resolve(for: address)
+        #expect(r.token.exposedValue == "fake-env-token")
+        r = try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe__1_example_com": "fake-tf-token"], homeDirectory: h).resolve(for: address)
+        #expect(r.token.exposedValue == "fake-tf-token")
+        #expect(r.source == .environment("TF_TOKEN_tfe__1_example_com"))
+        r = try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: address)
+        #expect(r.token.exposedValue == "fake-cred-token")
+    }
+
+    @Test("credentials file: host:port first, then host; TF_TOKEN_ uses the host alone") func hostPort() throws {
+        let h = try home(credentials: #"{"credentials":{"tfe.example.com:8443":{"token":"fake-port-token"},"tfe.example.com":{"token":"fake-host-token"}}}"#)
+        let withPort = URL(string: "https://tfe.example.com:8443")!
+        #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: withPort).token.exposedValue == "fake-port-token")
+        let other = URL(string: "https://tfe.example.com:9443")!
+        #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: other).token.exposedValue == "fake-host-token")
+        #expect(try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe_example_com": "fake-x"], homeDirectory: h).resolve(for: other).token.exposedValue == "fake-x")
+    }
+
+    @Test("no token anywhere, an empty or missing token file: clear errors") func missing() throws {
+        let h = try home()
+        #expect(throws: TFEError.self) { try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: address) }
+        do {
+            _ = try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: address)
+        } catch {
+            #expect(error.description.contains("TF_TOKEN_tfe__1_example_com"))
+            #expect(error.description.contains("--token-file"))
+        }
+        try "\n".write(toFile: h + "/empty", atomically: true, encoding: .utf8)
+        #expect(throws: TFEError.configuration("The token file \(h)/empty is empty. Put the API token in it (one line).")) {
+            try TokenLookup(tokenFile: h + "/empty", environment: [:], homeDirectory: h).resolve(for: address)
+        }
+        #expect(throws: TFEError.self) { try TokenLookup(tokenFile: h + "/nope", environment: ["TFE_TOKEN": "x"], homeDirectory: h).resolve(for: address) }
+    }
+
+    @Test("plain http:// only to loopback unless explicitly allowed") func insecureHTTP() throws {
+        let token = SecretString("fake-token")
+        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.1.2.3", "https://tfe.example.com"] {
+            #expect(throws: Never.self) { try ClientConfiguration(address: URL(string: ok)!, token: token) }
+        }
+        for bad in ["http://tfe.example.com", "http://10.0.0.5", "http://127.0.0.1.evil.com"] {
+            #expect(throws: TFEError.self) { try ClientConfiguration(address: URL(string: bad)!, token: token) }
+        }
+        #expect(throws: Never.self) { try ClientConfiguration(address: URL(string: "http://tfe.example.com")!, token: token, allowInsecureHTTP: true) }
+        #expect(throws: TFEError.self) { try ClientConfiguration(address: URL(string: "ftp://tfe.example.com")!, token: token) }
+        #expect(try ClientConfiguration.parseAddress("tfe.example.com/").absoluteString == "https://tfe.example.com")
+        #expect(throws: TFEError.self) { try ClientConfiguration.parseAddress("https://user:pw@tfe.example.com") }
+    }
+
+    @Test("secrets never print themselves") func secretString() {
+        let s = SecretString("fake-secret-value")
+        #expect("\(s)" == "<redacted>")
+        #expect(String(reflecting: s) == "<redacted>")
+        var dumped = ""
+        dump(s, to: &dumped)
+        #expect(!dumped.contains("fake-secret-value"))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import Testing
+import TFEClient
+import TFESandbox
+
+/// A sandbox on loopback and a real AsyncHTTPClient transport, for one test.
+struct SandboxFixture {
+    let server: SandboxServer
+    let transport: AsyncHTTPTransport
+
+    /// Starts a sandbox, runs the body, and always stops both.
+    static func with<T>(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
+                        _ body: (SandboxFixture) async throws -> T) async throws -> T {
+        let server = try await SandboxServer.start(options: options, seed: seed)
+        let transport = try AsyncHTTPTransport()
+        let fixture = SandboxFixture(server: server, transport: transport)
+        do {
+            let result = try await body(fixture)
+            await transport.shutdown()
+            await server.stop()
+            return result
+        } catch {
+            await transport.shutdown()
+            await server.stop()
+            throw error
+        }
+    }
+
+    func token(_ role: SandboxRole) -> String {
+        switch role {
+        case .siteAdmin: return server.tokens.siteAdmin
+        case .owner: return server.tokens.owner
+        case .member: return server.tokens.member
+        }
+    }
+
+    /// A client with the token of a role (or any token).
+    func client(_ role: SandboxRole = .siteAdmin, token: String? = nil, logger: Logger? = nil,
+                retry: RetryPolicy = RetryPolicy(), environment: RetryEnvironment = .instant) throws -> TFEClient {
+        let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(token ?? self.token(role)), organization: "my-org")
+        if let logger {
+            return TFEClient(configuration: configuration, transport: transport, retryPolicy: retry, environment: environment, logger: logger)
+        }
+        return TFEClient(configuration: configuration, transport: transport, retryPolicy: retry, environment: environment)
+    }
+
+    /// The requests the sandbox has seen.
+    func requests() async -> [SandboxRequestRecord] { await server.store.requestLog }
+}
+
+extension RetryEnvironment {
+    /// Retries without waiting (the waits asked for are still computed; see RetryTests).
+    static let instant = RetryEnvironment(sleep: { _ in }, random: { $0 / 2 }, now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }, wallClock: { Date() })
+}
+
+/// The TFEError an operation throws, or nil when it succeeds.
+/// Any other error is reported as a test issue.
+func failure<T>(_ body: () async throws -> T) async -> TFEError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as TFEError {
+        return error
+    } catch {
+        Issue.record("not a TFEError: \(error)")
+        return nil
+    }
+}
