@@ -12,8 +12,12 @@ public struct SandboxOptions: Sendable {
     public var hcp: Bool
     /// Where to persist the state after every write (and load it from at start).
     public var statePath: String?
+    /// Serve HTTPS with this PEM certificate chain and key (for testing `--ca-cert`).
+    public var tls: (certificatePath: String, keyPath: String)?
 
-    public init(port: Int = 0, latencyMs: Int = 0, rateLimit: Int = 30, hcp: Bool = false, statePath: String? = nil) {
+    public init(port: Int = 0, latencyMs: Int = 0, rateLimit: Int = 30, hcp: Bool = false, statePath: String? = nil,
+                tls: (certificatePath: String, keyPath: String)? = nil) {
+        self.tls = tls
         self.port = port
         self.latencyMs = latencyMs
         self.rateLimit = rateLimit

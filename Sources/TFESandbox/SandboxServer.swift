@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import TFEClient
 
 /// The sandbox's HTTP server on 127.0.0.1: SwiftNIO directly (not a framework), because fault
@@ -12,7 +13,8 @@ public final class SandboxServer: Sendable {
     public let store: SandboxStore
     public var tokens: SandboxTokens { store.tokens }
     /// `http://127.0.0.1:PORT`
-    public var address: String { "http://127.0.0.1:\(port)" }
+    public var address: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    private let isTLS: Bool
     private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
 
@@ -31,12 +33,24 @@ public final class SandboxServer: Sendable {
             initial = state
         }
         let store = SandboxStore(options: options, seed: seed, tokens: tokens, initial: initial)
+        var tlsContext: NIOSSLContext?
+        if let tls = options.tls {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+                tlsContext = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            } catch {
+                throw SandboxError("Cannot load the TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error).")
+            }
+        }
+        let context = tlsContext
         let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
         do {
             channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: "127.0.0.1", port: options.port) { child in
                     child.eventLoop.makeCompletedFuture {
+                        if let context { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
                     }
@@ -44,11 +58,12 @@ public final class SandboxServer: Sendable {
         } catch {
             throw SandboxError("Cannot listen on 127.0.0.1:\(options.port): \(error). Is the port in use? Choose another with --port, or 0 for a free one.")
         }
-        return SandboxServer(store: store, channel: channel)
+        return SandboxServer(store: store, channel: channel, isTLS: context != nil)
     }
 
-    private init(store: SandboxStore, channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>) {
+    private init(store: SandboxStore, channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>, isTLS: Bool) {
         self.store = store
+        self.isTLS = isTLS
         self.channel = channel
         self.port = channel.channel.localAddress?.port ?? 0
         let router = SandboxRouter(store: store)

@@ -67,3 +67,25 @@ func failure<T>(_ body: () async throws -> T) async -> TFEError? {
         return nil
     }
 }
+
+extension SandboxFixture {
+    /// Sends a request exactly as given (no client rules), for the sandbox's strictness tests.
+    func raw(_ method: String, _ path: String, role: SandboxRole? = .siteAdmin, token: String? = nil,
+             contentType: String? = "application/vnd.api+json", body: String? = nil) async throws -> (status: Int, json: JSONValue?, headers: [(String, String)]) {
+        var headers: [(String, String)] = [("Accept", "application/vnd.api+json")]
+        if let t = token ?? role.map(self.token) { headers.append(("Authorization", "Bearer \(t)")) }
+        if let contentType, body != nil { headers.append(("Content-Type", contentType)) }
+        let request = HTTPRequest(method: method, url: URL(string: server.address + path)!, headers: headers, body: body.map { Data($0.utf8) })
+        let response = try await transport.execute(request, timeout: .seconds(10))
+        return (response.status, JSONValue.parse(response.body), response.headers)
+    }
+
+    /// The first error's `source.pointer` of a JSON:API error document.
+    static func pointer(_ json: JSONValue?) -> String? {
+        json?["errors"]?.arrayValue?.first?["source"]?["pointer"]?.stringValue
+    }
+
+    static func detail(_ json: JSONValue?) -> String {
+        json?["errors"]?.arrayValue?.compactMap { $0["detail"]?.stringValue }.joined(separator: " | ") ?? ""
+    }
+}

@@ -86,6 +86,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if error is NIOConnectionError || error is IOError || text.contains("connectTimeout") || text.contains("Connection refused") {
             return .init(.connect, "could not connect (\(Self.short(text)))")
         }
+        if let parser = error as? HTTPParserError, parser == .invalidEOFState {
+            return .init(.dropped, "the connection closed before the whole answer arrived")
+        }
         if text.contains("uncleanShutdown") || text.contains("ioOnClosedChannel") || text.contains("eof") || text.contains("remoteConnectionClosed") || text.contains("invalidEOFState") {
             return .init(.dropped, "the connection closed before the whole answer arrived")
         }
