@@ -8,11 +8,34 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Run the built-in TFE sandbox on 127.0.0.1 (for trying the tool and for tests).",
         discussion: """
-            When listening it prints one JSON line on stdout with its address and the three role tokens
-            (site-admin, owner, member), then serves until SIGINT/SIGTERM. Logs go to stderr.
+            A strict, stateful stand-in for the TFE API endpoints tfe-setup uses, on 127.0.0.1 only. When listening it prints one JSON line on stdout, then serves until SIGINT/SIGTERM; logs go to stderr:
+              {"address":"http://127.0.0.1:PORT","organization":"my-org",
+               "tokens":{"site-admin":"…","owner":"…","member":"…"}}
+
+            Roles: site-admin (site admin, owner of my-org, member of other-org); owner (owner of my-org); member (member of my-org).
+
+            Seed: my-org and other-org; pools apool-abc123 "primary" (3 agents), apool-def456 "gpu" (1), apool-empty9 "spare" (0); SMTP off; mode remote; all token TTLs 2 years.
+
+            Mail relay: an SMTP change with a test-email-address "sends" a mail to the outbox, unless the host ends in .invalid (504, relay timed out) or the username is "reject" (401, relay refused); then nothing is stored.
+
+            Control API (no auth, JSON):
+              GET    /_sandbox/state     the whole state (what --seed takes)
+              POST   /_sandbox/reset     back to the seed; clears requests, outbox,
+                                         faults and the rate limiter
+              GET    /_sandbox/requests  every API request: method, path, query,
+                                         status, start_ms, end_ms, body (redacted)
+              DELETE /_sandbox/requests  forget them
+              GET    /_sandbox/outbox    test emails: to, from, relay, username, at_ms
+              POST   /_sandbox/faults    arm a fault, e.g. {"method":"PATCH",
+                                         "path":"/api/v2/admin/smtp-settings",
+                                         "status":503,"count":1,"headers":{},
+                                         "delay_ms":0,"drop":null,"body":null}
+                                         drop: "before_response" or "mid_body";
+                                         body: raw text (null = a JSON:API error)
+              DELETE /_sandbox/faults    disarm all
 
             Example:
-              tfe-setup sandbox --port 0 --latency-ms 50 --state /tmp/sandbox-state.json
+              tfe-setup sandbox --port 0 --latency-ms 50 --state /tmp/sandbox.json
             """)
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
@@ -23,9 +46,9 @@ struct SandboxCommand: AsyncParsableCommand {
     var rateLimit: Int = 30
     @Flag(help: "Behave like HCP Terraform (no admin API: SMTP settings answer 404).")
     var hcp = false
-    @Option(help: "A JSON file shaped like GET /_sandbox/state to start from instead of the default seed.")
+    @Option(help: "A JSON file shaped like GET /_sandbox/state to start from instead of the default seed (password_set is ignored).")
     var seed: String?
-    @Option(help: "Persist the state to this file after every write, and load it at start.")
+    @Option(help: "Persist the state to this file (mode 0600) after every write, and load it at start. Never holds a token or password: pass --tokens too when restarting.")
     var state: String?
     @Option(help: #"A JSON file {"site-admin":…,"owner":…,"member":…} with the tokens to accept."#)
     var tokens: String?
@@ -37,7 +60,8 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? .defaultSeed
+        var seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? .defaultSeed
+        seedState.smtp.passwordSet = false  // a seed cannot hold a password, so none is set
         let tokenSet = try tokens.map { try Self.load(SandboxTokens.self, from: $0, what: "tokens") } ?? .generate()
         let options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, statePath: state)
         let server: SandboxServer

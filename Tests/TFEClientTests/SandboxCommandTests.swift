@@ -81,3 +81,24 @@ struct SandboxCommandTests {
         #expect(message.contains("Is the port in use?"))
     }
 }
+
+extension SandboxCommandTests {
+    @Test("--help documents every option and the control API's routes") func help() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["sandbox", "--help"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        for option in ["--port", "--latency-ms", "--rate-limit", "--hcp", "--seed", "--state", "--tokens"] {
+            #expect(text.contains(option), "\(option)")
+        }
+        for route in ["GET    /_sandbox/state", "POST   /_sandbox/reset", "GET    /_sandbox/requests", "DELETE /_sandbox/requests",
+                      "GET    /_sandbox/outbox", "POST   /_sandbox/faults", "DELETE /_sandbox/faults", "before_response", "mid_body"] {
+            #expect(text.contains(route), "\(route)")
+        }
+    }
+}
