@@ -39,15 +39,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "SetupKit", dependencies: ["TFEClient"]),
+        .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
         .executableTarget(
             name: "tfe-setup",
             dependencies: [
                 "TFEClient",
+                "SetupKit",
+                "SetupWizard",
                 "TFESandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "TFESandbox"]),
+        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox"]),
+        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,153 @@
+import TFEClient
+
+/// A value on either side of a change, in the terms people and `plan --json` need.
+public enum SettingValue: Sendable, Equatable {
+    case bool(Bool)
+    case int(Int)
+    case text(String)
+    case milliseconds(Int64)
+    /// An agent pool id, or nil for none.
+    case pool(String?)
+    /// A write-only value (password, test email): never shown, never compared.
+    case writeOnly
+
+    /// `on`/`off`, `(empty)`, `(none)`, `(will be sent)`, TTLs as durations.
+    public var display: String {
+        switch self {
+        case .bool(let b): return b ? "on" : "off"
+        case .int(let i): return String(i)
+        case .text(let t): return t.isEmpty ? "(empty)" : t
+        case .milliseconds(let ms): return TTLDuration.display(milliseconds: ms)
+        case .pool(let id): return id ?? "(none)"
+        case .writeOnly: return "(will be sent)"
+        }
+    }
+
+    /// The value in wire terms for `plan --json` (TTLs in ms, `null` for none and write-only).
+    public var json: JSONValue {
+        switch self {
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .integer(Int64(i))
+        case .text(let t): return .string(t)
+        case .milliseconds(let ms): return .integer(ms)
+        case .pool(let id): return id.map(JSONValue.string) ?? .null
+        case .writeOnly: return .null
+        }
+    }
+}
+
+/// One field that will change.
+public struct Change: Sendable, Equatable {
+    public var field: FieldKey
+    public var current: SettingValue
+    public var new: SettingValue
+    public var writeOnly: Bool { new == .writeOnly }
+
+    public init(field: FieldKey, current: SettingValue, new: SettingValue) {
+        self.field = field
+        self.current = current
+        self.new = new
+    }
+
+    public var section: Section { Section(field: field) ?? .smtp }
+
+    /// The Review line: `SMTP relay · Port: 25 → 587` (ASCII: ` - ` and ` -> `).
+    public func reviewLine(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
+        let dot = ascii ? " - " : " · ", arrow = ascii ? " -> " : " → "
+        let head = "\(section.title)\(dot)\(FieldLabels.label(field)): "
+        if writeOnly { return head + SettingValue.writeOnly.display }
+        var (a, b) = (display(current, poolNames), display(new, poolNames))
+        if case .milliseconds(let x) = current, case .milliseconds(let y) = new { (a, b) = TTLDuration.displayChange(from: x, to: y) }
+        return head + a + arrow + b
+    }
+
+    private func display(_ value: SettingValue, _ names: [String: String]) -> String {
+        if case .pool(let id?) = value, let name = names[id] { return "\(name) (\(id))" }
+        return value.display
+    }
+}
+
+/// One request an apply sends.
+public enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
+    case smtp, organization, tokenTTL = "token_ttl"
+
+    public static func < (a: Step, b: Step) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+
+    /// What a person calls the step.
+    public var title: String {
+        switch self {
+        case .smtp: return "SMTP settings"
+        case .organization: return "Organization defaults"
+        case .tokenTTL: return "Token TTL policies"
+        }
+    }
+}
+
+/// The request behind a step, for the Review's count and `plan --json`.
+public struct PlannedRequest: Sendable, Equatable {
+    public var step: Step
+    public var method: String
+    public var path: String
+}
+
+/// The changes from the current state to the desired one, and the fewest requests that make them.
+public struct Plan: Sendable, Equatable {
+    public var organization: String
+    public var changes: [Change]
+    /// Only the attributes that change, plus a typed password and test address.
+    public var smtp: SMTPSettingsUpdate?
+    /// Mode, pool and `max-ttl-enabled` together: one PATCH.
+    public var organizationUpdate: OrganizationDefaultsUpdate?
+    /// Only the token types whose value changes: one PATCH.
+    public var tokenTTL: TokenTTLUpdate?
+    /// Rules broken (nothing may be applied while this is not empty).
+    public var issues: [ValidationIssue]
+    /// Sections the server cannot take (SMTP on HCP …), with the reason.
+    public var unavailable: [Section: String]
+
+    public var isEmpty: Bool { changes.isEmpty }
+
+    /// The steps to run, in a stable order.
+    public var steps: [Step] {
+        var s: [Step] = []
+        if smtp != nil { s.append(.smtp) }
+        if organizationUpdate != nil { s.append(.organization) }
+        if tokenTTL != nil { s.append(.tokenTTL) }
+        return s
+    }
+
+    public var requests: [PlannedRequest] {
+        steps.map { step in
+            switch step {
+            case .smtp: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/admin/smtp-settings")
+            case .organization: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/organizations/\(organization)")
+            case .tokenTTL: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/organizations/\(organization)/token-ttl-policies")
+            }
+        }
+    }
+
+    /// The fields a step carries.
+    public func fields(of step: Step) -> [FieldKey] {
+        changes.map(\.field).filter { Self.step(for: $0) == step }
+    }
+
+    /// The step that carries a field (`max-ttl-enabled` travels with the organization PATCH).
+    public static func step(for field: FieldKey) -> Step {
+        if field == .ttlEnabled { return .organization }
+        switch Section(field: field) {
+        case .smtp?: return .smtp
+        case .tokenTTL?: return .tokenTTL
+        default: return .organization
+        }
+    }
+
+    /// The same plan limited to some steps (retrying only the failed ones).
+    public func restricted(to only: Set<Step>) -> Plan {
+        var p = self
+        if !only.contains(.smtp) { p.smtp = nil }
+        if !only.contains(.organization) { p.organizationUpdate = nil }
+        if !only.contains(.tokenTTL) { p.tokenTTL = nil }
+        p.changes = changes.filter { only.contains(Self.step(for: $0.field)) }
+        return p
+    }
+}

@@ -1,0 +1,90 @@
+import TFEClient
+
+/// Compares desired settings with the server's and builds the plan: the changes, the fewest
+/// requests, and every rule broken (through the client core's `Validation`, never a copy).
+public enum Planner {
+    public static func plan(_ desired: DesiredSettings, current: CurrentState) -> Plan {
+        var plan = Plan(organization: current.organization.name, changes: [], smtp: nil, organizationUpdate: nil, tokenTTL: nil,
+                        issues: [], unavailable: [:])
+        if let smtp = desired.smtp { planSMTP(smtp, current, &plan) }
+        var orgUpdate = OrganizationDefaultsUpdate()
+        if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
+        if let ttl = desired.tokenTTL { planTTL(ttl, current, &plan, &orgUpdate) }
+        if !orgUpdate.isEmpty { plan.organizationUpdate = orgUpdate }
+        // A read-only token is a problem only when something must be written.
+        if plan.organizationUpdate != nil, !current.organization.canUpdate {
+            plan.unavailable[.executionDefaults] = "This token cannot change \(current.organization.name): only the owners team can."
+        }
+        return plan
+    }
+
+    static func planSMTP(_ d: SMTPSettingsUpdate, _ current: CurrentState, _ plan: inout Plan) {
+        guard let c = current.smtp else {
+            plan.unavailable[.smtp] = "SMTP settings are not available: " + (current.smtpUnavailableReason ?? "")
+            return
+        }
+        plan.issues += Validation.issues(for: d, current: c)
+        var update = SMTPSettingsUpdate()
+        func compare<T: Equatable>(_ field: FieldKey, _ new: T?, _ old: T, _ value: (T) -> SettingValue, _ set: (inout SMTPSettingsUpdate, T) -> Void) {
+            guard let new, new != old else { return }
+            plan.changes.append(Change(field: field, current: value(old), new: value(new)))
+            set(&update, new)
+        }
+        compare(.smtpEnabled, d.enabled, c.enabled, SettingValue.bool) { $0.enabled = $1 }
+        compare(.smtpHost, d.host, c.host, SettingValue.text) { $0.host = $1 }
+        compare(.smtpPort, d.port, c.port, SettingValue.int) { $0.port = $1 }
+        compare(.smtpSender, d.sender, c.sender, SettingValue.text) { $0.sender = $1 }
+        compare(.smtpAuth, d.auth, c.auth, { .text($0.rawValue) }) { $0.auth = $1 }
+        compare(.smtpUsername, d.username, c.username, SettingValue.text) { $0.username = $1 }
+        if let password = d.password, !password.isEmpty {
+            plan.changes.append(Change(field: .smtpPassword, current: .writeOnly, new: .writeOnly))
+            update.password = password
+        }
+        if let address = d.testEmailAddress, !address.isEmpty {
+            plan.changes.append(Change(field: .smtpTestEmail, current: .writeOnly, new: .writeOnly))
+            update.testEmailAddress = address
+        }
+        if !update.isEmpty { plan.smtp = update }
+    }
+
+    static func planExecution(_ d: DesiredSettings.ExecutionDefaults, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
+        let org = current.organization
+        plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode, agentPool: d.agentPool), current: org)
+        let mode = d.mode ?? org.defaultExecutionMode
+        if let newMode = d.mode, newMode != org.defaultExecutionMode {
+            plan.changes.append(Change(field: .executionMode, current: .text(org.defaultExecutionMode.rawValue), new: .text(newMode.rawValue)))
+            update.mode = newMode
+        }
+        switch d.agentPool {
+        case .set(let id) where id != org.defaultAgentPoolID && mode == .agent:
+            plan.changes.append(Change(field: .agentPool, current: .pool(org.defaultAgentPoolID), new: .pool(id)))
+            update.agentPool = .set(id)
+        case .clear, .unchanged:
+            // Leaving agent clears the pool on the server by itself: show it, send nothing extra.
+            if mode != .agent, let old = org.defaultAgentPoolID {
+                plan.changes.append(Change(field: .agentPool, current: .pool(old), new: .pool(nil)))
+            }
+        default:
+            break
+        }
+    }
+
+    static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
+        if let enabled = d.enabled, enabled != current.organization.maxTTLEnabled {
+            plan.changes.append(Change(field: .ttlEnabled, current: .bool(current.organization.maxTTLEnabled), new: .bool(enabled)))
+            update.maxTTLEnabled = enabled
+        }
+        guard !d.milliseconds.isEmpty else { return }
+        plan.issues += Validation.issues(for: TokenTTLUpdate(d.milliseconds))
+        guard current.tokenTTLPolicies != nil else {
+            plan.unavailable[.tokenTTL] = current.tokenTTLUnavailable ?? "The token TTL policies could not be read."
+            return
+        }
+        var changed: [TokenType: Int64] = [:]
+        for (type, ms) in TokenTTLUpdate(d.milliseconds).orderedEntries where current.ttl(type) != ms {
+            plan.changes.append(Change(field: .ttl(type), current: current.ttl(type).map(SettingValue.milliseconds) ?? .text(""), new: .milliseconds(ms)))
+            changed[type] = ms
+        }
+        if !changed.isEmpty { plan.tokenTTL = TokenTTLUpdate(changed) }
+    }
+}

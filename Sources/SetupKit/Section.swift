@@ -1,0 +1,43 @@
+import TFEClient
+
+/// The three sections, named the same everywhere: screens, `--screens`, answers file, plan output.
+public enum Section: String, Sendable, Codable, CaseIterable, Hashable {
+    case smtp
+    case executionDefaults = "execution_defaults"
+    case tokenTTL = "token_ttl"
+
+    /// The title people see (`SMTP relay`).
+    public var title: String {
+        switch self {
+        case .smtp: return "SMTP relay"
+        case .executionDefaults: return "Execution defaults"
+        case .tokenTTL: return "Token TTLs"
+        }
+    }
+
+    /// The section a field belongs to.
+    public init?(field: FieldKey) { self.init(rawValue: field.section) }
+}
+
+/// Labels of the fields, shared by screens, review lines and plan output.
+public enum FieldLabels {
+    public static func label(_ field: FieldKey) -> String {
+        switch field {
+        case .smtpEnabled: return "Enabled"
+        case .smtpHost: return "Host"
+        case .smtpPort: return "Port"
+        case .smtpSender: return "Sender"
+        case .smtpAuth: return "Auth"
+        case .smtpUsername: return "Username"
+        case .smtpPassword: return "Password"
+        case .smtpTestEmail: return "Test email address"
+        case .executionMode: return "Mode"
+        case .agentPool: return "Agent pool"
+        case .ttlEnabled: return "Enforce max TTL"
+        case .organization: return "Organization"
+        default:
+            if field.section == "token_ttl" { return TokenType(rawValue: String(field.rawValue.dropFirst("token_ttl.".count))).label }
+            return field.rawValue
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import SetupKit
+import TFEClient
+
+/// What the admin typed, saved as they go so nothing is lost (never the password).
+public struct Draft: Codable, Equatable, Sendable {
+    public var address: String
+    public var organization: String
+    public var savedAt: Date?
+    /// Field key → typed text (`smtp.port` → `587`); booleans as `true`/`false`.
+    public var values: [String: String]
+    public var touchedTTL: [String]
+
+    enum CodingKeys: String, CodingKey { case address, organization, values, savedAt = "saved_at", touchedTTL = "touched_ttl" }
+
+    public init(address: String, organization: String, form: WizardForm, savedAt: Date? = nil) {
+        self.address = address
+        self.organization = organization
+        self.savedAt = savedAt
+        var v: [String: String] = [
+            "smtp.enabled": String(form.smtpEnabled), "smtp.host": form.smtpHost, "smtp.port": form.smtpPort,
+            "smtp.sender": form.smtpSender, "smtp.auth": form.smtpAuth.rawValue, "smtp.username": form.smtpUsername,
+            "smtp.test_email_address": form.smtpTestEmail,
+            "execution_defaults.mode": form.mode.rawValue, "execution_defaults.agent_pool_other": form.poolOther,
+            "token_ttl.enabled": String(form.ttlEnabled),
+        ]
+        switch form.pool {
+        case .placeholder: v["execution_defaults.agent_pool_id"] = ""
+        case .pool(let id): v["execution_defaults.agent_pool_id"] = id
+        case .other: v["execution_defaults.agent_pool_id"] = "other"
+        }
+        for (t, text) in form.ttlText { v["token_ttl.\(t.rawValue)"] = text }
+        self.values = v
+        self.touchedTTL = form.ttlTouched.map(\.rawValue).sorted()
+    }
+
+    /// The form with the draft's values over it (the password stays as it is: never saved).
+    public func applied(to base: WizardForm) -> WizardForm {
+        var f = base
+        f.smtpEnabled = values["smtp.enabled"].map { $0 == "true" } ?? f.smtpEnabled
+        f.smtpHost = values["smtp.host"] ?? f.smtpHost
+        f.smtpPort = values["smtp.port"] ?? f.smtpPort
+        f.smtpSender = values["smtp.sender"] ?? f.smtpSender
+        f.smtpAuth = values["smtp.auth"].flatMap(SMTPAuth.init(rawValue:)) ?? f.smtpAuth
+        f.smtpUsername = values["smtp.username"] ?? f.smtpUsername
+        f.smtpTestEmail = values["smtp.test_email_address"] ?? f.smtpTestEmail
+        f.mode = values["execution_defaults.mode"].flatMap(ExecutionMode.init(rawValue:)) ?? f.mode
+        f.poolOther = values["execution_defaults.agent_pool_other"] ?? f.poolOther
+        switch values["execution_defaults.agent_pool_id"] {
+        case ""?: f.pool = .placeholder
+        case "other"?: f.pool = .other
+        case let id?: f.pool = .pool(id)
+        case nil: break
+        }
+        f.ttlEnabled = values["token_ttl.enabled"].map { $0 == "true" } ?? f.ttlEnabled
+        for t in TokenType.known { if let text = values["token_ttl.\(t.rawValue)"] { f.ttlText[t] = text } }
+        f.ttlTouched = Set(touchedTTL.map(TokenType.init(rawValue:)))
+        return f
+    }
+}
+
+/// Reads and writes the draft file (`${XDG_STATE_HOME:-~/.local/state}/tfe-setup/draft.json`, 0600).
+public struct DraftStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The standard location for an environment.
+    public static func standard(environment: [String: String], home: String) -> DraftStore {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
+        return DraftStore(path: base + "/tfe-setup/draft.json")
+    }
+
+    /// The draft for this address and organization, if one was saved.
+    public func load(address: String, organization: String) -> Draft? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let draft = try? decoder.decode(Draft.self, from: data), draft.address == address, draft.organization == organization else { return nil }
+        return draft
+    }
+
+    /// Writes the draft with mode 0600 (the directory 0700), replacing the old one in one step.
+    public func save(_ draft: Draft) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let tmp = path + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: try encoder.encode(draft), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    public func delete() { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,55 @@
+/// The characters the frame uses, in a UTF-8 and an ASCII-only set.
+struct Glyphs {
+    let dot, arrow, check, cross, focus, crumb, bullet, left, right, rule, warn: String
+    let spinner: [String]
+
+    static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
+                             rule: "─", warn: "!", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
+    static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
+                              rule: "-", warn: "!", spinner: ["|", "/", "-", "\\"])
+
+    static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }
+}
+
+/// A line of the frame's body: styled segments, and where the cursor sits if it is the focused field.
+struct Line {
+    var segments: [(String, CellStyle)] = []
+    var cursorColumn: Int?
+    var isFocus = false
+
+    init(_ text: String = "", _ style: CellStyle = .normal) {
+        if !text.isEmpty { segments = [(text, style)] }
+    }
+
+    mutating func add(_ text: String, _ style: CellStyle = .normal) { segments.append((text, style)) }
+
+    var width: Int { segments.reduce(0) { $0 + Frame.width(of: $1.0) } }
+}
+
+/// Splits text into lines of at most `width` cells, at spaces where it can.
+func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var line = ""
+        for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if Frame.width(of: candidate) <= width {
+                line = candidate
+            } else {
+                if !line.isEmpty { lines.append(line) }
+                var rest = String(word)
+                while Frame.width(of: rest) > width {
+                    var head = ""
+                    for ch in rest where Frame.width(of: head + String(ch)) <= width { head.append(ch) }
+                    if head.isEmpty { break }
+                    lines.append(head)
+                    rest = String(rest.dropFirst(head.count))
+                }
+                line = rest
+            }
+        }
+        lines.append(line)
+    }
+    return lines
+}

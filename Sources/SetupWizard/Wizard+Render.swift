@@ -1,0 +1,195 @@
+import SetupKit
+import TFEClient
+
+extension Wizard {
+    static let labelWidth = 22
+
+    /// Draws the state into a frame of the given size.
+    public static func render(_ state: WizardState, size: Size) -> Frame {
+        var frame = Frame(size: size)
+        guard size.width >= Size.minimum.width, size.height >= Size.minimum.height else {
+            frame.put("Terminal too small: need 60x16", row: 0, column: 0, style: .bold)
+            frame.put("(now \(size.width)x\(size.height); enlarge the window)", row: 1, column: 0)
+            return frame
+        }
+        let g = Glyphs.of(state.config.ascii)
+        header(state, g, &frame)
+        let top = 3, bottom = size.height - 2
+        let (lines, focusIndex) = body(state, g, width: size.width)
+        // Scroll so the focused line (and the message under it) stays in view.
+        let height = bottom - top
+        var offset = 0
+        if let focusIndex, lines.count > height {
+            offset = min(max(0, focusIndex + 2 - height), lines.count - height)
+        }
+        for (i, line) in lines.dropFirst(offset).prefix(height).enumerated() {
+            var col = 0
+            for (text, style) in line.segments { col = frame.put(text, row: top + i, column: col, style: style) }
+            if let c = line.cursorColumn, !state.quitPending, !state.helpShown { frame.cursor = Position(row: top + i, column: min(c, size.width - 1)) }
+        }
+        if offset > 0 { frame.put(state.config.ascii ? "^ more" : "▲ more", row: top, column: size.width - 7, style: .dim) }
+        if lines.count - offset > height { frame.put(state.config.ascii ? "v more" : "▼ more", row: bottom - 1, column: size.width - 7, style: .dim) }
+        status(state, g, &frame, row: size.height - 2)
+        let keys = footer(state, g)
+        var col = 0
+        for (n, item) in keys.enumerated() {
+            let text = (n == 0 ? "" : "  ") + item
+            if col + Frame.width(of: text) > size.width { break }
+            col = frame.put(text, row: size.height - 1, column: col, style: .dim)
+        }
+        return frame
+    }
+
+    static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
+        var title = " tfe-setup"
+        if let current = state.current {
+            title += g.dot + current.ping.appName + g.dot + current.organization.name + g.dot + current.capabilities
+        } else {
+            title += g.dot + state.config.address
+        }
+        frame.put(title, row: 0, column: 0, style: .reverse)
+        frame.fill(row: 0, style: .reverse)
+        var col = 1
+        let names = state.screens.map(\.title) + ["Review"]
+        let currentName: String?
+        switch state.phase {
+        case .editing(let s): currentName = s.title
+        case .review, .applying, .result, .savePrompt: currentName = "Review"
+        default: currentName = nil
+        }
+        if state.current != nil {
+            for (i, name) in names.enumerated() {
+                if i > 0 { col = frame.put(g.crumb, row: 1, column: col, style: .dim) }
+                col = frame.put(name, row: 1, column: col, style: name == currentName ? .bold : .dim)
+            }
+        }
+        frame.put(String(repeating: g.rule, count: frame.size.width), row: 2, column: 0, style: .dim)
+    }
+
+    static func status(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame, row: Int) {
+        if state.quitPending {
+            let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]" : "Quit without applying? [y/N]"
+            frame.put(text, row: row, column: 0, style: .reverse)
+        } else if let notice = state.notice {
+            let problem = notice.hasPrefix("Fix") || notice.hasPrefix("Read-only") || notice.hasPrefix("Could not") || notice.hasPrefix("The server")
+            frame.put((problem ? g.warn + " " : "") + notice, row: row, column: 0, style: problem ? .error : .bold)
+        }
+    }
+
+    static func footer(_ state: WizardState, _ g: Glyphs) -> [String] {
+        let up = state.config.ascii ? "Up" : "↑", down = state.config.ascii ? "Down" : "↓"
+        let lr = state.config.ascii ? "Left/Right" : "←/→"
+        if state.helpShown { return ["any key: close help"] }
+        switch state.phase {
+        case .loading: return ["Ctrl-C quit"]
+        case .failed: return ["Enter quit"]
+        case .pickOrganization: return ["\(up)/\(down) choose", "Enter select", "Ctrl-C quit"]
+        case .resumeDraft: return ["y/Enter resume", "n start fresh", "Ctrl-C quit"]
+        case .editing(let section):
+            var keys = ["Tab/\(down) next", "Shift-Tab/\(up) back"]
+            if let f = state.focus, f.kind == .toggle || f.kind == .choice || f.kind == .poolChoice { keys.append("\(lr)/Space change") }
+            keys.append("Enter next")
+            if state.screens.first != section { keys.append("Esc prev screen") }
+            if section == .tokenTTL { keys.append("Ctrl-R all 2y") }
+            if let f = state.focus, f.takesText { keys.append("Ctrl-U clear") }
+            keys += ["F1 help", "Ctrl-C quit"]
+            return keys
+        case .review: return state.plan?.isEmpty == true ? ["Enter finish", "Esc back", "Ctrl-C quit"] : ["Enter apply", "Esc back", "Ctrl-C quit"]
+        case .applying: return ["working", "Ctrl-C quit"]
+        case .result: return failedResults(state).isEmpty ? ["Enter finish"] : ["r retry failed", "e edit the field", "Enter finish"]
+        case .savePrompt: return ["y save", "n/Enter skip"]
+        case .finished: return []
+        }
+    }
+
+    /// The body lines of the phase, and which one has the focus.
+    static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
+        let spin = g.spinner[state.spinner % g.spinner.count]
+        switch state.phase {
+        case .loading(let message):
+            return ([Line("\(spin) \(message)")], nil)
+        case .failed(let message):
+            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + [Line(), Line("Press Enter to quit.")], nil)
+        case .pickOrganization:
+            var lines = [Line("Choose the organization to set up:", .bold), Line()]
+            for (i, org) in state.organizations.enumerated() {
+                let selected = i == state.pickerIndex
+                var l = Line(selected ? "\(g.focus) " : "  ")
+                l.add(org.name, selected ? .reverse : .normal)
+                l.add(org.canUpdate ? "" : "  (read-only for this token)", .dim)
+                l.isFocus = selected
+                lines.append(l)
+            }
+            return (lines, state.pickerIndex + 2)
+        case .resumeDraft:
+            let when = state.pendingDraft?.savedAt.map { " (saved \($0.formatted(date: .abbreviated, time: .shortened)))" } ?? ""
+            return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),
+                     Line(), Line("Resume them? [Y/n]"), Line("(The password is never saved: you will type it again if needed.)", .dim)], nil)
+        case .editing(let section):
+            if state.helpShown, let f = state.focus {
+                return ([Line("Help: \(f.label)", .bold), Line()] + wrap(f.help, width: width - 2).map { Line("  " + $0) } + [Line(), Line("Press any key to close.", .dim)], nil)
+            }
+            return editingBody(state, section, g, width: width)
+        case .review:
+            return (reviewBody(state, g, width: width), nil)
+        case .applying, .result, .savePrompt, .finished:
+            return (stepsBody(state, g, spin: spin, width: width), nil)
+        }
+    }
+
+    static func reviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
+        guard let plan = state.plan else { return [] }
+        var lines: [Line] = []
+        for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            lines += wrap("\(section.title): \(reason)", width: width - 2).map { Line("  " + $0, .error) }
+        }
+        for issue in plan.issues { lines += wrap("\(issue.field): \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
+        if plan.isEmpty {
+            lines.append(Line("Nothing to change.", .bold))
+            lines.append(Line("The server already has these settings. Press Enter to finish.", .dim))
+            return lines
+        }
+        lines.append(Line("These changes will be applied:", .bold))
+        for change in plan.changes { lines.append(Line("  " + change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames))) }
+        lines.append(Line())
+        let n = plan.requests.count
+        lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
+        for r in plan.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
+        if plan.smtp?.testEmailAddress != nil {
+            lines.append(Line("The relay is tested by sending an email; if that fails, the SMTP settings are not saved.", .dim))
+        }
+        return lines
+    }
+
+    static func stepsBody(_ state: WizardState, _ g: Glyphs, spin: String, width: Int) -> [Line] {
+        var lines: [Line] = []
+        let title: String
+        switch state.phase {
+        case .applying: title = "Applying…"
+        case .savePrompt: title = "Finished."
+        default: title = failedResults(state).isEmpty ? "All changes applied." : "Some changes were not applied."
+        }
+        lines.append(Line(title, .bold))
+        for step in Step.allCases {
+            guard let status = state.steps[step] else { continue }
+            switch status {
+            case .running:
+                lines.append(Line("  \(spin) \(step.title)"))
+            case .done(let r):
+                var l = Line("  ")
+                l.add(r.succeeded ? g.check : g.cross, r.succeeded ? .success : .error)
+                l.add(" \(step.title): ", .bold)
+                lines.append(l)
+                for text in wrap(r.message, width: width - 6) where !text.isEmpty {
+                    lines.append(Line("      " + text, r.succeeded ? .dim : .error))
+                }
+            }
+        }
+        if state.phase == .savePrompt {
+            lines.append(Line())
+            lines.append(Line("Save these answers to \(state.config.answersFileName)? [y/N]", .bold))
+            lines.append(Line("(For plan/apply --answers later. The password is never written.)", .dim))
+        }
+        return lines
+    }
+}

@@ -1,0 +1,112 @@
+import SetupKit
+import TFEClient
+
+extension Wizard {
+    /// A screen of fields: notes, one line per field, a message line under a field with a problem.
+    static func editingBody(_ state: WizardState, _ section: Section, _ g: Glyphs, width: Int) -> ([Line], Int?) {
+        guard let current = state.current else { return ([], nil) }
+        var lines: [Line] = []
+        var focusIndex: Int?
+        if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current.smtpUnavailableReason {
+            lines += wrap("SMTP relay not shown: \(reason)", width: width - 2).map { Line($0, .dim) }
+        }
+        if section != .smtp, let reason = state.readOnlyReason(.mode) {
+            lines += wrap(reason, width: width - 2).map { Line($0, .bold) }
+        }
+        if section == .tokenTTL, let reason = current.tokenTTLUnavailable, current.tokenTTLPolicies == nil {
+            lines += wrap(reason, width: width - 2).map { Line($0, .bold) }
+        }
+        if !lines.isEmpty { lines.append(Line()) }
+
+        for field in state.visibleFields(section) {
+            let focused = state.focus == field
+            let readOnly = state.readOnlyReason(field) != nil
+            var line = Line(focused ? "\(g.focus) " : "  ", .bold)
+            let label = field.label + ":"
+            line.add(label.padding(toLength: max(label.count, labelWidth - 2), withPad: " ", startingAt: 0), focused ? .bold : .normal)
+            line.add(" ")
+            value(state, field, focused: focused, readOnly: readOnly, g, width: width, into: &line)
+            line.isFocus = focused
+            if focused { focusIndex = lines.count }
+            lines.append(line)
+            let indent = String(repeating: " ", count: 4)
+            if let error = state.errors[field] {
+                lines += wrap("\(g.cross == "FAILED" ? "!" : g.cross) \(error)", width: width - 5).map { Line(indent + $0, .error) }
+            } else if case .ttl(let t) = field, let warning = lowering(state, t) {
+                lines += wrap("\(g.warn) \(warning)", width: width - 5).map { Line(indent + $0, .bold) }
+            }
+        }
+        if section == .tokenTTL {
+            for p in current.tokenTTLPolicies ?? [] where !p.tokenType.isKnown {
+                lines.append(Line("  \(p.tokenType.label): \(TTLDuration.display(milliseconds: p.maxTTLMilliseconds)) (read-only: not managed here)", .dim))
+            }
+        }
+        return (lines, focusIndex)
+    }
+
+    /// The value part of a field's line; sets the cursor column on a focused text field.
+    static func value(_ state: WizardState, _ field: FieldID, focused: Bool, readOnly: Bool, _ g: Glyphs, width: Int, into line: inout Line) {
+        let form = state.form
+        let style: CellStyle = readOnly ? .dim : (focused ? .reverse : .normal)
+        switch field.kind {
+        case .toggle:
+            let on = field == .smtpEnabled ? form.smtpEnabled : form.ttlEnabled
+            line.add(on ? "[x] on" : "[ ] off", style)
+        case .choice:
+            let current = field == .smtpAuth ? form.smtpAuth.rawValue : form.mode.rawValue
+            let all = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : ExecutionMode.allCases.map(\.rawValue)
+            line.add("\(g.left) \(current) \(g.right)", style)
+            line.add("  " + all.joined(separator: " / "), .dim)
+        case .poolChoice:
+            line.add("\(g.left) \(state.poolLabel(form.pool)) \(g.right)", style)
+        case .text, .password, .duration:
+            let raw = form.text(field)
+            let shown = field.kind == .password ? String(repeating: g.bullet, count: raw.count) : raw
+            let start = line.width
+            let room = max(8, width - start - 1 - (field.kind == .duration ? 30 : 0))
+            if shown.isEmpty && !focused {
+                line.add(placeholder(state, field), .dim)
+            } else {
+                // Show the part around the cursor when the text is wider than the room.
+                let chars = Array(shown)
+                let cursor = focused ? min(state.cursor, chars.count) : chars.count
+                var first = 0
+                while Frame.width(of: String(chars[first..<cursor])) >= room { first += 1 }
+                var visible = ""
+                for ch in chars[first...] where Frame.width(of: visible + String(ch)) < room { visible.append(ch) }
+                line.add(visible, style)
+                if focused {
+                    line.cursorColumn = start + Frame.width(of: String(chars[first..<cursor]))
+                    if cursor == chars.count { line.add(" ", style) }
+                }
+            }
+            if case .ttl(let t) = field { durationInfo(state, t, into: &line) }
+        }
+    }
+
+    static func placeholder(_ state: WizardState, _ field: FieldID) -> String {
+        switch field {
+        case .smtpPassword:
+            return state.current?.smtp?.auth == SMTPAuth.none ? "(required: nothing stored yet)" : "(empty = keep the stored one)"
+        case .smtpTestEmail: return "(optional: send a test email)"
+        default: return "(empty)"
+        }
+    }
+
+    /// `now 2y (default) · new 90d = 7,776,000,000 ms`
+    static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line) {
+        let g = Glyphs.of(state.config.ascii)
+        var info = "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        if state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let ms = try? TTLDuration.parse(text) {
+            info += g.dot + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms"
+        }
+        line.add(info, .dim)
+    }
+
+    /// The warning for a TTL lowered below the server's value.
+    static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
+        guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text),
+              let old = state.current?.ttl(type), new < old else { return nil }
+        return "Lower than now (\(TTLDuration.display(milliseconds: old))): existing tokens that live longer may stop working."
+    }
+}

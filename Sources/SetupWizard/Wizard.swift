@@ -1,0 +1,177 @@
+import Foundation
+import SetupKit
+import TFEClient
+
+/// The wizard as a pure state machine: `update(state, event) -> commands`, `render(state, size)`.
+/// No terminal, no network: the runtime runs the commands and feeds their answers back.
+public enum Wizard {
+    /// The first state and the commands that load what it needs.
+    public static func start(_ config: WizardConfig) -> (WizardState, [WizardCommand]) {
+        let state = WizardState(config: config)
+        if let org = config.organization { return (state, [.loadState(organization: org)]) }
+        return (state, [.loadOrganizations])
+    }
+
+    /// Applies one event; returns the commands to run.
+    public static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
+        switch event {
+        case .tick:
+            state.spinner &+= 1
+            return []
+        case .organizationsLoaded(let result):
+            return organizationsLoaded(&state, result)
+        case .stateLoaded(let result, let draft):
+            return stateLoaded(&state, result, draft)
+        case .stepFinished(let result):
+            return stepFinished(&state, result)
+        case .answersSaved(let result):
+            switch result {
+            case .success(let path):
+                return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " Answers saved to \(path) (no password in it).")]
+            case .failure(let error):
+                state.phase = .savePrompt
+                state.notice = "Could not save the answers: \(error.message). Press y to try again, n to finish without."
+                return []
+            }
+        case .key(let key):
+            return handle(&state, key)
+        }
+    }
+
+    static func handle(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+        if state.quitPending {
+            state.quitPending = false
+            if key == .ctrlC || key == .char("y") || key == .char("Y") {
+                return [.quit(exitCode: state.appliedSomething ? exitCode(state) : 1,
+                              message: state.appliedSomething ? finishMessage(state) : "Nothing applied. What you typed is kept as a draft for next time.")]
+            }
+            state.notice = "Not quitting."
+            return []
+        }
+        if state.helpShown {
+            state.helpShown = false
+            return []
+        }
+        if key == .ctrlC {
+            if case .finished = state.phase { return [] }
+            if state.hasUnsavedEdits || state.phase == .applying || state.phase == .review {
+                state.quitPending = true
+                return []
+            }
+            return [.quit(exitCode: exitCode(state), message: state.appliedSomething ? finishMessage(state) : "Nothing changed.")]
+        }
+        switch state.phase {
+        case .loading, .finished, .applying:
+            return []
+        case .failed(let message):
+            if key == .enter || key == .escape { return [.quit(exitCode: 1, message: message)] }
+            return []
+        case .pickOrganization:
+            return pickerKey(&state, key)
+        case .resumeDraft:
+            return resumeKey(&state, key)
+        case .editing(let section):
+            return editingKey(&state, key, section)
+        case .review:
+            return reviewKey(&state, key)
+        case .result:
+            return resultKey(&state, key)
+        case .savePrompt:
+            return saveKey(&state, key)
+        }
+    }
+
+    // MARK: - Start-up
+
+    static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[OrganizationSummary], TFEError>) -> [WizardCommand] {
+        switch result {
+        case .failure(let error):
+            state.phase = .failed(error.description)
+        case .success(let list) where list.isEmpty:
+            state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or pass --organization.")
+        case .success(let list) where list.count == 1:
+            state.organization = list[0].name
+            state.phase = .loading("Reading the current settings…")
+            return [.loadState(organization: list[0].name)]
+        case .success(let list):
+            state.organizations = list
+            state.pickerIndex = 0
+            state.phase = .pickOrganization
+        }
+        return []
+    }
+
+    static func pickerKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+        switch key {
+        case .up, .backTab: state.pickerIndex = max(0, state.pickerIndex - 1)
+        case .down, .tab: state.pickerIndex = min(state.organizations.count - 1, state.pickerIndex + 1)
+        case .enter:
+            let name = state.organizations[state.pickerIndex].name
+            state.organization = name
+            state.phase = .loading("Reading the current settings…")
+            return [.loadState(organization: name)]
+        default: break
+        }
+        return []
+    }
+
+    static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardCommand] {
+        switch result {
+        case .failure(let error):
+            state.phase = .failed(error.description)
+            return []
+        case .success(let current):
+            state.current = current
+            state.form = WizardForm(current: current)
+            state.prefill = state.form
+            if let draft, draft.applied(to: state.form) != state.form {
+                state.pendingDraft = draft
+                state.phase = .resumeDraft
+                return []
+            }
+            enterFirstScreen(&state)
+            return []
+        }
+    }
+
+    static func resumeKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+        switch key {
+        case .char("y"), .char("Y"), .enter:
+            if let draft = state.pendingDraft { state.form = draft.applied(to: state.form) }
+            state.notice = "Resumed what you typed last time."
+            state.pendingDraft = nil
+            enterFirstScreen(&state)
+            return []
+        case .char("n"), .char("N"), .escape:
+            state.pendingDraft = nil
+            state.notice = "Started from the server's current settings."
+            enterFirstScreen(&state)
+            return [.deleteDraft]
+        default:
+            return []
+        }
+    }
+
+    static func enterFirstScreen(_ state: inout WizardState) {
+        if let first = state.screens.first {
+            go(&state, to: first, focus: .first)
+        } else {
+            enterReview(&state)
+        }
+    }
+
+    // MARK: - Finishing
+
+    static func exitCode(_ state: WizardState) -> Int32 {
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
+        return results.allSatisfy(\.succeeded) ? 0 : 1
+    }
+
+    static func finishMessage(_ state: WizardState) -> String {
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
+        if results.isEmpty { return "Nothing changed." }
+        let failed = results.filter { !$0.succeeded }
+        if failed.isEmpty { return "All \(results.count) change request\(results.count == 1 ? "" : "s") succeeded." }
+        return "\(results.count - failed.count) of \(results.count) requests succeeded; not applied: " + failed.map(\.step.title).joined(separator: ", ") + "."
+    }
+}

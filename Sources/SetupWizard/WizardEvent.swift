@@ -1,0 +1,35 @@
+import Foundation
+import SetupKit
+import TFEClient
+
+/// What happens to the wizard: a key, a tick of the clock, or the answer to a command.
+public enum WizardEvent: Equatable, Sendable {
+    case key(Key)
+    /// The terminal layer's clock: spinners advance.
+    case tick
+    case organizationsLoaded(Result<[OrganizationSummary], TFEError>)
+    /// The current state, and a draft saved earlier for the same address and organization.
+    case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
+    case stepFinished(StepResult)
+    /// The answers file was written (its path) or not (why).
+    case answersSaved(Result<String, AnswersSaveError>)
+}
+
+/// Why the answers file could not be written.
+public struct AnswersSaveError: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// What the wizard asks the runtime to do: plain data, so tests compare it.
+public enum WizardCommand: Equatable, Sendable {
+    case loadOrganizations
+    case loadState(organization: String)
+    /// Run these steps of the plan, concurrently.
+    case apply(Plan, steps: [Step])
+    case saveDraft(Draft)
+    case deleteDraft
+    /// Write this text to the answers file.
+    case saveAnswers(fileName: String, contents: String)
+    case quit(exitCode: Int32, message: String)
+}

@@ -1,0 +1,119 @@
+import SetupKit
+import TFEClient
+
+/// What the admin has typed, as text, prefilled from the server.
+public struct WizardForm: Equatable, Sendable {
+    public var smtpEnabled = false
+    public var smtpHost = ""
+    public var smtpPort = "25"
+    public var smtpSender = ""
+    public var smtpAuth: SMTPAuth = .none
+    public var smtpUsername = ""
+    public var smtpPassword = SecretString("")
+    public var smtpTestEmail = ""
+    public var mode: ExecutionMode = .remote
+    public var pool: PoolSelection = .placeholder
+    public var poolOther = ""
+    public var ttlEnabled = false
+    public var ttlText: [TokenType: String] = [:]
+    /// TTL fields the admin edited: only those are compared (so an untouched 730.485-day default
+    /// shown as `2y` is not "changed" to 730 days).
+    public var ttlTouched: Set<TokenType> = []
+
+    public init() {}
+
+    /// The form prefilled with the server's values.
+    public init(current: CurrentState) {
+        if let s = current.smtp {
+            smtpEnabled = s.enabled
+            smtpHost = s.host
+            smtpPort = String(s.port)
+            smtpSender = s.sender
+            smtpAuth = s.auth
+            smtpUsername = s.username
+        }
+        mode = current.organization.defaultExecutionMode
+        pool = current.organization.defaultAgentPoolID.map(PoolSelection.pool) ?? .placeholder
+        ttlEnabled = current.organization.maxTTLEnabled
+        for type in TokenType.known {
+            if let ms = current.ttl(type) { ttlText[type] = TTLDuration.isDefault(ms) ? "2y" : TTLDuration.format(milliseconds: ms) }
+        }
+    }
+
+    /// The text of a text-like field.
+    public func text(_ field: FieldID) -> String {
+        switch field {
+        case .smtpHost: return smtpHost
+        case .smtpPort: return smtpPort
+        case .smtpSender: return smtpSender
+        case .smtpUsername: return smtpUsername
+        case .smtpPassword: return smtpPassword.exposedValue
+        case .smtpTestEmail: return smtpTestEmail
+        case .poolOther: return poolOther
+        case .ttl(let t): return ttlText[t] ?? ""
+        default: return ""
+        }
+    }
+
+    public mutating func setText(_ field: FieldID, _ value: String) {
+        switch field {
+        case .smtpHost: smtpHost = value
+        case .smtpPort: smtpPort = value
+        case .smtpSender: smtpSender = value
+        case .smtpUsername: smtpUsername = value
+        case .smtpPassword: smtpPassword = SecretString(value)
+        case .smtpTestEmail: smtpTestEmail = value
+        case .poolOther: poolOther = value
+        case .ttl(let t):
+            ttlText[t] = value
+            ttlTouched.insert(t)
+        default: break
+        }
+    }
+
+    /// The pool id chosen (nil for the placeholder).
+    public var poolID: String? {
+        switch pool {
+        case .placeholder: return nil
+        case .pool(let id): return id
+        case .other: return poolOther.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The desired settings of the given sections. Text that does not parse is left out here; the
+    /// field rules report it.
+    public func desired(sections: Set<Section>) -> DesiredSettings {
+        var d = DesiredSettings()
+        if sections.contains(.smtp) {
+            var u = SMTPSettingsUpdate(enabled: smtpEnabled)
+            if smtpEnabled {
+                u.host = smtpHost.trimmingCharacters(in: .whitespaces)
+                u.port = Int(smtpPort.trimmingCharacters(in: .whitespaces))
+                u.sender = smtpSender.trimmingCharacters(in: .whitespaces)
+                u.auth = smtpAuth
+                if smtpAuth != .none {
+                    u.username = smtpUsername
+                    if !smtpPassword.isEmpty { u.password = smtpPassword }
+                }
+                let address = smtpTestEmail.trimmingCharacters(in: .whitespaces)
+                if !address.isEmpty { u.testEmailAddress = address }
+            }
+            d.smtp = u
+        }
+        if sections.contains(.executionDefaults) {
+            let change: AgentPoolChange
+            if mode == .agent {
+                change = poolID.map(AgentPoolChange.set) ?? .unchanged
+            } else {
+                change = .clear
+            }
+            d.executionDefaults = .init(mode: mode, agentPool: change)
+        }
+        if sections.contains(.tokenTTL) {
+            var ms: [TokenType: Int64] = [:]
+            for t in ttlTouched { if let text = ttlText[t], let v = try? TTLDuration.parse(text) { ms[t] = v } }
+            d.tokenTTL = .init(enabled: ttlEnabled, milliseconds: ms)
+        }
+        return d
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import SetupKit
+import TFEClient
+
+/// What the runtime needs from the outside world, injected so tests control it.
+public struct WizardServices: Sendable {
+    public var client: TFEClient
+    public var draftStore: DraftStore?
+    /// Where "save these answers" writes (the working directory).
+    public var answersDirectory: String
+    /// The wall clock, for the draft's time stamp.
+    public var now: @Sendable () -> Date
+
+    public init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.client = client
+        self.draftStore = draftStore
+        self.answersDirectory = answersDirectory
+        self.now = now
+    }
+}
+
+/// Runs the wizard: feeds events to `Wizard.update`, executes the commands it returns through
+/// SetupKit, and feeds their answers back as events. The only place with side effects.
+public actor WizardRuntime {
+    public private(set) var state: WizardState
+    /// Set when the wizard has finished: the exit code and the message to print.
+    public private(set) var exit: (code: Int32, message: String)?
+    /// Every command run, in order (tests read it).
+    public private(set) var commands: [WizardCommand] = []
+    /// Yields after every change of state, so a front end knows to redraw.
+    public nonisolated let changes: AsyncStream<Void>
+    private let changed: AsyncStream<Void>.Continuation
+    private let services: WizardServices
+    private var tasks: [Task<Void, Never>] = []
+
+    public init(config: WizardConfig, services: WizardServices) {
+        self.services = services
+        let (state, _) = Wizard.start(config)
+        self.state = state
+        (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Runs the start-up commands.
+    public func start() {
+        run(Wizard.start(state.config).1)
+    }
+
+    /// Applies one event and runs the commands it produces.
+    public func send(_ event: WizardEvent) {
+        let commands = Wizard.update(&state, event)
+        changed.yield()
+        run(commands)
+    }
+
+    /// Cancels work in flight (at exit).
+    public func shutdown() {
+        for t in tasks { t.cancel() }
+        changed.finish()
+    }
+
+    private func run(_ list: [WizardCommand]) {
+        for command in list {
+            commands.append(command)
+            execute(command)
+        }
+    }
+
+    private func spawn(_ work: @escaping @Sendable () async -> WizardEvent) {
+        tasks.removeAll { $0.isCancelled }
+        tasks.append(Task { [weak self] in
+            let event = await work()
+            await self?.send(event)
+        })
+    }
+
+    private func execute(_ command: WizardCommand) {
+        let services = self.services
+        let address = state.config.address
+        switch command {
+        case .loadOrganizations:
+            spawn {
+                do throws(TFEError) {
+                    return .organizationsLoaded(.success(try await services.client.organizations()))
+                } catch {
+                    return .organizationsLoaded(.failure(error))
+                }
+            }
+        case .loadState(let organization):
+            spawn {
+                let draft = services.draftStore?.load(address: address, organization: organization)
+                do throws(TFEError) {
+                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization)), draft: draft)
+                } catch {
+                    return .stateLoaded(.failure(error), draft: draft)
+                }
+            }
+        case .apply(let plan, let steps):
+            let applier = Applier(client: services.client)
+            // One task per step: the independent requests go out at the same time.
+            for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }
+        case .saveDraft(var draft):
+            draft.savedAt = services.now()
+            do { try services.draftStore?.save(draft) } catch {
+                state.notice = "Could not save the draft (\(services.draftStore?.path ?? "")): what you type is kept only until you quit."
+            }
+        case .deleteDraft:
+            services.draftStore?.delete()
+        case .saveAnswers(let fileName, let contents):
+            let path = (services.answersDirectory as NSString).appendingPathComponent(fileName)
+            if FileManager.default.createFile(atPath: path, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o644]) {
+                send(.answersSaved(.success(path)))
+            } else {
+                send(.answersSaved(.failure(AnswersSaveError("cannot write \(path)"))))
+            }
+        case .quit(let code, let message):
+            state.phase = .finished(exitCode: code, message: message)
+            exit = (code, message)
+            changed.yield()
+        }
+    }
+}

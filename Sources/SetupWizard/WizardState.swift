@@ -1,0 +1,143 @@
+import SetupKit
+import TFEClient
+
+/// Where the wizard is.
+public enum Phase: Equatable, Sendable {
+    case loading(String)
+    case pickOrganization
+    case resumeDraft
+    case editing(Section)
+    case review
+    case applying
+    case result
+    case savePrompt
+    case finished(exitCode: Int32, message: String)
+    /// Start-up failed (no token, server unreachable…): the message, and Enter quits.
+    case failed(String)
+}
+
+/// How the wizard was started.
+public struct WizardConfig: Equatable, Sendable {
+    public var address: String
+    public var organization: String?
+    /// The sections `--screens` names, in screen order.
+    public var sections: [Section]
+    public var ascii: Bool
+    /// Where "save these answers" writes.
+    public var answersFileName: String
+
+    public init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
+                answersFileName: String = "tfe-setup-answers.json") {
+        self.address = address
+        self.organization = organization
+        self.sections = Section.allCases.filter(sections.contains)
+        self.ascii = ascii
+        self.answersFileName = answersFileName
+    }
+}
+
+/// A step's progress during Apply.
+public enum StepStatus: Equatable, Sendable {
+    case running
+    case done(StepResult)
+}
+
+/// Everything the wizard knows. `render` draws it; `update` changes it.
+public struct WizardState: Equatable, Sendable {
+    public var config: WizardConfig
+    public var phase: Phase
+    public var organizations: [OrganizationSummary] = []
+    public var pickerIndex = 0
+    public var organization: String?
+    public var current: CurrentState?
+    public var form = WizardForm()
+    /// The form as loaded, to tell whether anything was edited.
+    public var prefill = WizardForm()
+    public var focus: FieldID?
+    /// Cursor in the focused text field, in characters.
+    public var cursor = 0
+    public var errors: [FieldID: String] = [:]
+    public var quitPending = false
+    public var helpShown = false
+    /// One line for the status row (what just happened, or why a key did nothing).
+    public var notice: String?
+    public var plan: Plan?
+    public var steps: [Step: StepStatus] = [:]
+    public var pendingDraft: Draft?
+    public var spinner = 0
+    public var appliedSomething = false
+
+    public init(config: WizardConfig) {
+        self.config = config
+        self.organization = config.organization
+        self.phase = config.organization == nil ? .loading("Finding your organizations…") : .loading("Reading the current settings…")
+    }
+
+    /// Something typed that has not been applied.
+    public var hasUnsavedEdits: Bool { form != prefill }
+
+    /// The screens shown: `--screens`, less SMTP when it cannot be used.
+    public var screens: [Section] {
+        config.sections.filter { $0 != .smtp || current?.smtp != nil }
+    }
+
+    /// Whether the org screens can be edited.
+    public var canUpdateOrganization: Bool { current?.organization.canUpdate ?? false }
+
+    /// Why a field cannot be edited, or nil.
+    public func readOnlyReason(_ field: FieldID) -> String? {
+        guard let current else { return "not loaded" }
+        switch field.section {
+        case .smtp: return nil
+        case .executionDefaults, .tokenTTL:
+            if !current.organization.canUpdate {
+                return "Read-only: this token cannot change \(current.organization.name) (only the owners team can)."
+            }
+            if case .ttl = field, current.tokenTTLPolicies == nil {
+                return "Read-only: " + (current.tokenTTLUnavailable ?? "the token TTL policies could not be read.")
+            }
+            return nil
+        }
+    }
+
+    /// The fields shown on a screen, in order.
+    public func visibleFields(_ section: Section) -> [FieldID] {
+        switch section {
+        case .smtp:
+            guard form.smtpEnabled else { return [.smtpEnabled] }
+            return [.smtpEnabled, .smtpHost, .smtpPort, .smtpSender, .smtpAuth]
+                + (form.smtpAuth == .none ? [] : [.smtpUsername, .smtpPassword]) + [.smtpTestEmail]
+        case .executionDefaults:
+            guard form.mode == .agent else { return [.mode] }
+            return [.mode, .pool] + (form.pool == .other ? [.poolOther] : [])
+        case .tokenTTL:
+            return [.ttlEnabled] + (current?.tokenTTLPolicies == nil ? [] : TokenType.known.map(FieldID.ttl))
+        }
+    }
+
+    /// The pool choices: the current pool or `(choose a pool)`, the org's pools, `Other…`.
+    public var poolOptions: [PoolSelection] {
+        var options: [PoolSelection] = []
+        let currentPool = current?.organization.defaultAgentPoolID
+        options.append(currentPool.map(PoolSelection.pool) ?? .placeholder)
+        for p in current?.agentPools ?? [] where p.id != currentPool { options.append(.pool(p.id)) }
+        options.append(.other)
+        return options
+    }
+
+    /// How a pool choice reads: `primary (apool-abc123, 3 agents)`.
+    public func poolLabel(_ selection: PoolSelection) -> String {
+        switch selection {
+        case .placeholder: return "(choose a pool)"
+        case .other: return config.ascii ? "Other..." : "Other…"
+        case .pool(let id):
+            guard let p = current?.agentPools.first(where: { $0.id == id }) else { return "\(id) (current)" }
+            return "\(p.name) (\(p.id), \(p.agentCount) agent\(p.agentCount == 1 ? "" : "s"))"
+        }
+    }
+
+    /// Pool id → name, for review lines.
+    public var poolNames: [String: String] {
+        Dictionary((current?.agentPools ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+}
