@@ -51,9 +51,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "TFESandbox"]),
-        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox"]),
-        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["TFEClient", "TFESandbox", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TFEClient
 
 /// A transport that answers from a script and records what it was asked.

@@ -1,16 +1,15 @@
 import Foundation
 import Logging
-import Testing
 import TFEClient
 import TFESandbox
 
 /// A sandbox on loopback and a real AsyncHTTPClient transport, for one test.
-struct SandboxFixture {
-    let server: SandboxServer
-    let transport: AsyncHTTPTransport
+public struct SandboxFixture: Sendable {
+    public let server: SandboxServer
+    public let transport: AsyncHTTPTransport
 
     /// Starts a sandbox, runs the body, and always stops both.
-    static func with<T>(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
+    public static func with<T>(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
                         _ body: (SandboxFixture) async throws -> T) async throws -> T {
         let server = try await SandboxServer.start(options: options, seed: seed)
         let transport = try AsyncHTTPTransport()
@@ -27,7 +26,7 @@ struct SandboxFixture {
         }
     }
 
-    func token(_ role: SandboxRole) -> String {
+    public func token(_ role: SandboxRole) -> String {
         switch role {
         case .siteAdmin: return server.tokens.siteAdmin
         case .owner: return server.tokens.owner
@@ -36,7 +35,7 @@ struct SandboxFixture {
     }
 
     /// A client with the token of a role (or any token).
-    func client(_ role: SandboxRole = .siteAdmin, token: String? = nil, logger: Logger? = nil,
+    public func client(_ role: SandboxRole = .siteAdmin, token: String? = nil, logger: Logger? = nil,
                 retry: RetryPolicy = RetryPolicy(), environment: RetryEnvironment = .instant) throws -> TFEClient {
         let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(token ?? self.token(role)), organization: "my-org")
         if let logger {
@@ -46,31 +45,30 @@ struct SandboxFixture {
     }
 
     /// The requests the sandbox has seen.
-    func requests() async -> [SandboxRequestRecord] { await server.store.requestLog }
+    public func requests() async -> [SandboxRequestRecord] { await server.store.requestLog }
 }
 
 extension RetryEnvironment {
     /// Retries without waiting (the waits asked for are still computed; see RetryTests).
-    static let instant = RetryEnvironment(sleep: { _ in }, random: { $0 / 2 }, now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }, wallClock: { Date() })
+    public static let instant = RetryEnvironment(sleep: { _ in }, random: { $0 / 2 }, now: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }, wallClock: { Date() })
 }
 
 /// The TFEError an operation throws, or nil when it succeeds.
-/// Any other error is reported as a test issue.
-func failure<T>(_ body: () async throws -> T) async -> TFEError? {
+/// Any other error comes back as a transport error naming it, so the test's expectation fails.
+public func failure<T>(_ body: () async throws -> T) async -> TFEError? {
     do {
         _ = try await body()
         return nil
     } catch let error as TFEError {
         return error
     } catch {
-        Issue.record("not a TFEError: \(error)")
-        return nil
+        return .transport(underlying: "not a TFEError: \(error)", hint: "")
     }
 }
 
 extension SandboxFixture {
     /// Sends a request exactly as given (no client rules), for the sandbox's strictness tests.
-    func raw(_ method: String, _ path: String, role: SandboxRole? = .siteAdmin, token: String? = nil,
+    public func raw(_ method: String, _ path: String, role: SandboxRole? = .siteAdmin, token: String? = nil,
              contentType: String? = "application/vnd.api+json", body: String? = nil) async throws -> (status: Int, json: JSONValue?, headers: [(String, String)]) {
         var headers: [(String, String)] = [("Accept", "application/vnd.api+json")]
         if let t = token ?? role.map(self.token) { headers.append(("Authorization", "Bearer \(t)")) }
@@ -81,11 +79,11 @@ extension SandboxFixture {
     }
 
     /// The first error's `source.pointer` of a JSON:API error document.
-    static func pointer(_ json: JSONValue?) -> String? {
+    public static func pointer(_ json: JSONValue?) -> String? {
         json?["errors"]?.arrayValue?.first?["source"]?["pointer"]?.stringValue
     }
 
-    static func detail(_ json: JSONValue?) -> String {
+    public static func detail(_ json: JSONValue?) -> String {
         json?["errors"]?.arrayValue?.compactMap { $0["detail"]?.stringValue }.joined(separator: " | ") ?? ""
     }
 }

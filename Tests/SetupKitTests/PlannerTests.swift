@@ -1,0 +1,190 @@
+import Foundation
+import SetupKit
+import Testing
+import TestSupport
+@testable import TFEClient
+import TFESandbox
+
+@Suite("Planner and applier")
+struct PlannerTests {
+    static let seedDesired = DesiredSettings(
+        smtp: SMTPSettingsUpdate(enabled: true, host: "smtp.example.com", port: 587, sender: "noreply@example.com", auth: .login,
+                                 username: "smtp-bot", password: SecretString("fake-plan-pw-1"), testEmailAddress: "ops@example.com"),
+        executionDefaults: .init(mode: .agent, agentPool: .set("apool-abc123")),
+        tokenTTL: .init(enabled: true, milliseconds: [.organization: 31_536_000_000, .team: 7_776_000_000, .user: 2_592_000_000, .auditTrails: 63_072_000_000]))
+
+    static func fresh() -> CurrentState {
+        CurrentState(ping: PingInfo(appName: "Terraform Enterprise"), account: Account(id: "u", username: "admin", isSiteAdmin: true),
+                     organization: Organization(name: "my-org", canUpdate: true),
+                     agentPools: [AgentPool(id: "apool-abc123", name: "primary", agentCount: 3)],
+                     smtp: SMTPSettings(), tokenTTLPolicies: TokenType.known.map { TokenTTLPolicy(tokenType: $0, maxTTLMilliseconds: TTLDuration.twoYearsServer) })
+    }
+
+    @Test("the seed scenario: every change, three requests, write-only values marked") func seed() {
+        let plan = Planner.plan(Self.seedDesired, current: Self.fresh())
+        #expect(plan.issues.isEmpty)
+        #expect(plan.requests.map(\.path) == ["/api/v2/admin/smtp-settings", "/api/v2/organizations/my-org", "/api/v2/organizations/my-org/token-ttl-policies"])
+        let lines = plan.changes.map { $0.reviewLine(poolNames: ["apool-abc123": "primary"]) }
+        #expect(lines == [
+            "SMTP relay · Enabled: off → on", "SMTP relay · Host: (empty) → smtp.example.com", "SMTP relay · Port: 25 → 587",
+            "SMTP relay · Sender: (empty) → noreply@example.com", "SMTP relay · Auth: none → login", "SMTP relay · Username: (empty) → smtp-bot",
+            "SMTP relay · Password: (will be sent)", "SMTP relay · Test email address: (will be sent)",
+            "Execution defaults · Mode: remote → agent", "Execution defaults · Agent pool: (none) → primary (apool-abc123)",
+            "Token TTLs · Enforce max TTL: off → on",
+            "Token TTLs · Organization: 2y (default) → 1y", "Token TTLs · Team: 2y (default) → 90d", "Token TTLs · User: 2y (default) → 30d",
+            "Token TTLs · Audit trails: 2y (default) = 63,113,904,000 ms → 2y (default) = 63,072,000,000 ms",
+        ])
+        #expect(plan.changes.first { $0.field == .smtpPort }?.reviewLine(ascii: true) == "SMTP relay - Port: 25 -> 587")
+        #expect(plan.organizationUpdate == OrganizationDefaultsUpdate(mode: .agent, agentPool: .set("apool-abc123"), maxTTLEnabled: true))
+        #expect(plan.changes.filter(\.writeOnly).map(\.field) == [.smtpPassword, .smtpTestEmail])
+    }
+
+    @Test("only what changes is sent; an already-applied plan without write-only values is empty") func minimal() {
+        var current = Self.fresh()
+        current.smtp = SMTPSettings(enabled: true, host: "smtp.example.com", port: 25, sender: "noreply@example.com", auth: .login, username: "smtp-bot")
+        var desired = Self.seedDesired
+        desired.smtp?.password = nil
+        desired.smtp?.testEmailAddress = nil
+        let plan = Planner.plan(desired, current: current)
+        #expect(plan.smtp == SMTPSettingsUpdate(port: 587))
+        current.smtp?.port = 587
+        current.organization = Organization(name: "my-org", defaultExecutionMode: .agent, defaultAgentPoolID: "apool-abc123", maxTTLEnabled: true, canUpdate: true)
+        current.tokenTTLPolicies = desired.tokenTTL!.milliseconds.map { TokenTTLPolicy(tokenType: $0.key, maxTTLMilliseconds: $0.value) }
+        let none = Planner.plan(desired, current: current)
+        #expect(none.isEmpty)
+        #expect(none.requests.isEmpty)
+    }
+
+    @Test("only changed TTL types go in the TTL PATCH; the switch goes with the organization") func partialTTL() {
+        let desired = DesiredSettings(tokenTTL: .init(enabled: true, milliseconds: [.team: 7_776_000_000, .user: TTLDuration.twoYearsServer]))
+        let plan = Planner.plan(desired, current: Self.fresh())
+        #expect(plan.tokenTTL == TokenTTLUpdate([.team: 7_776_000_000]))
+        #expect(plan.organizationUpdate == OrganizationDefaultsUpdate(maxTTLEnabled: true))
+        #expect(plan.steps == [.organization, .tokenTTL])
+    }
+
+    @Test("leaving agent mode shows the pool cleared and sends only the mode") func leavingAgent() {
+        var current = Self.fresh()
+        current.organization.defaultExecutionMode = .agent
+        current.organization.defaultAgentPoolID = "apool-abc123"
+        let plan = Planner.plan(DesiredSettings(executionDefaults: .init(mode: .remote, agentPool: .clear)), current: current)
+        #expect(plan.changes.map(\.field) == [.executionMode, .agentPool])
+        #expect(plan.organizationUpdate == OrganizationDefaultsUpdate(mode: .remote))
+    }
+
+    @Test("rules broken, and sections the server cannot take") func problems() {
+        var current = Self.fresh()
+        current.smtp = nil
+        current.ping = PingInfo(appName: "HCP Terraform")
+        let plan = Planner.plan(DesiredSettings(smtp: SMTPSettingsUpdate(port: 587), executionDefaults: .init(mode: .agent)), current: current)
+        #expect(plan.unavailable[.smtp]?.contains("HCP Terraform has no admin API") == true)
+        #expect(plan.issues.map(\.field) == [.agentPool])
+        var readOnly = Self.fresh()
+        readOnly.organization.canUpdate = false
+        #expect(Planner.plan(DesiredSettings(tokenTTL: .init(enabled: true)), current: readOnly).unavailable[.executionDefaults] != nil)
+        readOnly.tokenTTLPolicies = nil
+        readOnly.tokenTTLUnavailable = "no"
+        #expect(Planner.plan(DesiredSettings(tokenTTL: .init(milliseconds: [.team: 5])), current: readOnly).unavailable[.tokenTTL] == "no")
+    }
+
+    @Test("against the sandbox: three concurrent PATCHes with the contract's bodies, then nothing left") func applyConcurrently() async throws {
+        try await SandboxFixture.with { f in
+            let gate = GatedTransport(f.transport, expected: 3)
+            let configuration = try f.client(.siteAdmin).configuration
+            let client = TFEClient(configuration: configuration, transport: gate, environment: .instant)
+            let current = try await StateLoader.load(client: client, organization: "my-org")
+            #expect(current.smtp == SMTPSettings())
+            #expect(current.agentPools.count == 3)
+            let plan = Planner.plan(Self.seedDesired, current: current)
+            let results = await Applier(client: client).apply(plan)
+            #expect(gate.maxInFlight == 3)
+            #expect(results.map(\.step) == [.smtp, .organization, .tokenTTL])
+            #expect(results.allSatisfy { $0.succeeded })
+            let bodies = Dictionary(uniqueKeysWithValues: gate.patchBodies.map { ($0.path, JSONValue.parse($0.body)) })
+            #expect(bodies["/api/v2/admin/smtp-settings"]??["data"]?["attributes"]?["password"] == .string("fake-plan-pw-1"))
+            #expect(bodies["/api/v2/organizations/my-org"] == JSONValue.parse(Data(#"{"data":{"type":"organizations","attributes":{"default-execution-mode":"agent","max-ttl-enabled":true},"relationships":{"default-agent-pool":{"data":{"type":"agent-pools","id":"apool-abc123"}}}}}"#.utf8)))
+            #expect(bodies["/api/v2/organizations/my-org/token-ttl-policies"]??["data"]?["attributes"]?["token-ttl-policies"]?.arrayValue?.count == 4)
+
+            var after = current
+            for r in results { after.absorb(r) }
+            var again = Self.seedDesired
+            again.smtp?.password = nil
+            again.smtp?.testEmailAddress = nil
+            #expect(Planner.plan(again, current: after).isEmpty)
+            #expect(Planner.plan(again, current: try await StateLoader.load(client: client, organization: "my-org")).isEmpty)
+        }
+    }
+
+    @Test("a failed step is reported alone, and retrying runs only it") func partialFailure() async throws {
+        try await SandboxFixture.with { f in
+            let client = try f.client(.siteAdmin)
+            #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500,"count":1}"#).status == 201)
+            let current = try await StateLoader.load(client: client, organization: "my-org")
+            let plan = Planner.plan(Self.seedDesired, current: current)
+            let results = await Applier(client: client).apply(plan)
+            #expect(results.map(\.succeeded) == [true, true, false])
+            #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
+            let retry = await Applier(client: client).apply(plan.restricted(to: [.tokenTTL]))
+            #expect(retry.map(\.step) == [.tokenTTL])
+            #expect(retry.allSatisfy { $0.succeeded })
+            #expect(await f.requests().map(\.method) == ["PATCH"])
+        }
+    }
+
+    @Test("the state loader records HCP and a member's 403 instead of failing") func loaderLimits() async throws {
+        try await SandboxFixture.with(SandboxOptions(rateLimit: 0, hcp: true)) { f in
+            let state = try await StateLoader.load(client: try f.client(.siteAdmin), organization: "my-org")
+            #expect(state.smtp == nil)
+            #expect(state.smtpUnavailableReason?.contains("HCP Terraform") == true)
+        }
+        try await SandboxFixture.with { f in
+            let state = try await StateLoader.load(client: try f.client(.member), organization: "my-org")
+            #expect(state.tokenTTLPolicies == nil)
+            #expect(state.tokenTTLUnavailable?.contains("403") == true)
+            #expect(state.smtpUnavailableReason?.contains("not a site admin") == true)
+            #expect(!state.organization.canUpdate)
+            let error = await failure { try await StateLoader.load(client: try f.client(.member), organization: "other-org") }
+            guard case .notFound? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        }
+    }
+}
+
+@Suite("Answers encoder")
+struct AnswersEncoderTests {
+    @Test("product.md's format, keys in order, no secret") func format() {
+        var current = PlannerTests.fresh()
+        current.smtp = SMTPSettings(enabled: true, host: "smtp.example.com", port: 587, sender: "noreply@example.com", auth: .login, username: "smtp-bot")
+        current.organization = Organization(name: "my-org", defaultExecutionMode: .agent, defaultAgentPoolID: "apool-abc123", maxTTLEnabled: true, canUpdate: true)
+        current.tokenTTLPolicies = [TokenTTLPolicy(tokenType: .organization, maxTTLMilliseconds: 31_536_000_000), TokenTTLPolicy(tokenType: .team, maxTTLMilliseconds: 7_776_000_000),
+                                    TokenTTLPolicy(tokenType: .user, maxTTLMilliseconds: 2_592_000_000), TokenTTLPolicy(tokenType: .auditTrails, maxTTLMilliseconds: 63_113_904_000)]
+        let text = AnswersEncoder.encode(current: current, address: "https://tfe.example.com")
+        #expect(text == """
+            {
+              "address": "https://tfe.example.com",
+              "organization": "my-org",
+              "smtp": {
+                "enabled": true,
+                "host": "smtp.example.com",
+                "port": 587,
+                "sender": "noreply@example.com",
+                "auth": "login",
+                "username": "smtp-bot",
+                "password_env": "SMTP_PASSWORD"
+              },
+              "execution_defaults": {
+                "mode": "agent",
+                "agent_pool_id": "apool-abc123"
+              },
+              "token_ttl": {
+                "enabled": true,
+                "organization": "1y",
+                "team": "90d",
+                "user": "30d",
+                "audit_trails": 63113904000
+              }
+            }
+
+            """)
+        #expect(!text.contains("password\""))
+    }
+}
