@@ -65,6 +65,10 @@ extension Wizard {
                 edit(&state, field, key)
             }
         }
+        if state.form != before {
+            // The message was about the old value; it comes back when focus leaves, if still due.
+            state.errors[field] = nil
+        }
         if state.form != before, let org = state.organization {
             // Fields shown or hidden by this edit (auth, mode, enabled) keep focus sensible.
             if !state.visibleFields(section).contains(field) { setFocus(&state, state.visibleFields(section).last) }

@@ -30,13 +30,8 @@ extension Wizard {
         if offset > 0 { frame.put(state.config.ascii ? "^ more" : "▲ more", row: top, column: size.width - 7, style: .dim) }
         if lines.count - offset > height { frame.put(state.config.ascii ? "v more" : "▼ more", row: bottom - 1, column: size.width - 7, style: .dim) }
         status(state, g, &frame, row: size.height - 2)
-        let keys = footer(state, g)
-        var col = 0
-        for (n, item) in keys.enumerated() {
-            let text = (n == 0 ? "" : "  ") + item
-            if col + Frame.width(of: text) > size.width { break }
-            col = frame.put(text, row: size.height - 1, column: col, style: .dim)
-        }
+        let keys = fitted(footer(state, g), width: size.width)
+        frame.put(keys.joined(separator: "  "), row: size.height - 1, column: 0, style: .dim)
         return frame
     }
 
@@ -76,7 +71,29 @@ extension Wizard {
         }
     }
 
-    static func footer(_ state: WizardState, _ g: Glyphs) -> [String] {
+    /// The key hints that fit, chosen by priority (quit and help first), shown in their order.
+    static func fitted(_ keys: [(String, Int)], width: Int) -> [String] {
+        var chosen = Set<Int>()
+        var used = 0
+        for (i, key) in keys.enumerated().sorted(by: { $0.element.1 < $1.element.1 }) {
+            let w = Frame.width(of: key.0) + (chosen.isEmpty ? 0 : 2)
+            if used + w <= width {
+                chosen.insert(i)
+                used += w
+            }
+        }
+        return keys.enumerated().filter { chosen.contains($0.offset) }.map(\.element.0)
+    }
+
+    /// The keys that apply, each with a priority (lower = kept first when the row is narrow).
+    static func footer(_ state: WizardState, _ g: Glyphs) -> [(String, Int)] {
+        footerKeys(state, g).enumerated().map { i, key in
+            let p = key.hasSuffix("quit") ? 0 : key.hasPrefix("F1") ? 1 : key.hasPrefix("Tab") || key.hasPrefix("Enter") ? 2 : 3 + i
+            return (key, p)
+        }
+    }
+
+    static func footerKeys(_ state: WizardState, _ g: Glyphs) -> [String] {
         let up = state.config.ascii ? "Up" : "↑", down = state.config.ascii ? "Down" : "↓"
         let lr = state.config.ascii ? "Left/Right" : "←/→"
         if state.helpShown { return ["any key: close help"] }

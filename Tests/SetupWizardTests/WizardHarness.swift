@@ -47,6 +47,16 @@ struct WizardHarness {
 
     var state: WizardState { get async { await runtime.state } }
 
+    /// Moves focus to the screen's last field and presses Enter (tries to leave the screen).
+    func leaveScreen() async {
+        var guardCount = 0
+        while guardCount < 20, let s = Optional(await state), case .editing(let section) = s.phase, s.focus != s.visibleFields(section).last {
+            await press(.tab)
+            guardCount += 1
+        }
+        await press(.enter)
+    }
+
     /// Waits (polling, with a deadline) until the state satisfies a condition.
     @discardableResult
     func until(_ condition: @escaping (WizardState) -> Bool) async -> Bool {
