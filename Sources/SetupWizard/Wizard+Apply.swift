@@ -17,6 +17,7 @@ extension Wizard {
         state.plan = Planner.plan(state.form.desired(sections: editableSections(state)), current: current)
         state.phase = .review
         state.focus = nil
+        state.scroll = 0
     }
 
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
@@ -62,6 +63,7 @@ extension Wizard {
         let running = state.steps.values.contains { $0 == .running }
         if !running, state.phase == .applying {
             state.phase = .result
+            state.scroll = 0
             // All done: nothing typed is unsaved any more, and the draft has served its purpose.
             if state.steps.values.allSatisfy({ if case .done(let r) = $0 { return r.succeeded } else { return false } }) {
                 state.form.ttlTouched = []

@@ -8,8 +8,8 @@ extension Wizard {
     public static func render(_ state: WizardState, size: Size) -> Frame {
         var frame = Frame(size: size)
         guard size.width >= Size.minimum.width, size.height >= Size.minimum.height else {
-            frame.put("Terminal too small: need 60x16", row: 0, column: 0, style: .bold)
-            frame.put("(now \(size.width)x\(size.height); enlarge the window)", row: 1, column: 0)
+            let lines = wrap("Terminal too small: need 60x16", width: size.width) + wrap("(now \(size.width)x\(size.height); enlarge the window)", width: size.width)
+            for (row, line) in lines.enumerated() { frame.put(line, row: row, column: 0, style: row == 0 ? .bold : .normal) }
             return frame
         }
         let g = Glyphs.of(state.config.ascii)
@@ -21,15 +21,21 @@ extension Wizard {
         var offset = 0
         if let focusIndex, lines.count > height {
             offset = min(max(0, focusIndex + 2 - height), lines.count - height)
+        } else if focusIndex == nil {
+            offset = max(0, min(state.scroll, lines.count - height))
         }
         for (i, line) in lines.dropFirst(offset).prefix(height).enumerated() {
             var col = 0
             for (text, style) in line.segments { col = frame.put(text, row: top + i, column: col, style: style) }
             if let c = line.cursorColumn, !state.quitPending, !state.helpShown { frame.cursor = Position(row: top + i, column: min(c, size.width - 1)) }
         }
-        if offset > 0 { frame.put(state.config.ascii ? "^ more" : "▲ more", row: top, column: size.width - 7, style: .dim) }
-        if lines.count - offset > height { frame.put(state.config.ascii ? "v more" : "▼ more", row: bottom - 1, column: size.width - 7, style: .dim) }
         status(state, g, &frame, row: size.height - 2)
+        // Say when there is more above or below, in the rule and the status row (never over text).
+        if offset > 0 { frame.put(state.config.ascii ? " ^ more " : " ▲ more ", row: 2, column: size.width - 9, style: .dim) }
+        if lines.count - offset > height {
+            let more = focusIndex == nil ? (state.config.ascii ? " v more (Down) " : " ▼ more (↓) ") : (state.config.ascii ? " v more " : " ▼ more ")
+            frame.put(more, row: size.height - 2, column: size.width - Frame.width(of: more), style: .dim)
+        }
         let keys = fitted(footer(state, g), width: size.width)
         frame.put(keys.joined(separator: "  "), row: size.height - 1, column: 0, style: .dim)
         return frame
@@ -88,7 +94,7 @@ extension Wizard {
     /// The keys that apply, each with a priority (lower = kept first when the row is narrow).
     static func footer(_ state: WizardState, _ g: Glyphs) -> [(String, Int)] {
         footerKeys(state, g).enumerated().map { i, key in
-            let p = key.hasSuffix("quit") ? 0 : key.hasPrefix("F1") ? 1 : key.hasPrefix("Tab") || key.hasPrefix("Enter") ? 2 : 3 + i
+            let p = key.hasSuffix("quit") ? 0 : key.hasPrefix("F1") || key.hasSuffix("change") ? 1 : key.hasPrefix("Tab") || key.hasPrefix("Enter") ? 2 : 3 + i
             return (key, p)
         }
     }
@@ -111,9 +117,9 @@ extension Wizard {
             if let f = state.focus, f.takesText { keys.append("Ctrl-U clear") }
             keys += ["F1 help", "Ctrl-C quit"]
             return keys
-        case .review: return state.plan?.isEmpty == true ? ["Enter finish", "Esc back", "Ctrl-C quit"] : ["Enter apply", "Esc back", "Ctrl-C quit"]
+        case .review: return state.plan?.isEmpty == true ? ["Enter finish", "Esc back", "Ctrl-C quit"] : ["Enter apply", "Esc back", "\(up)/\(down) scroll", "Ctrl-C quit"]
         case .applying: return ["working", "Ctrl-C quit"]
-        case .result: return failedResults(state).isEmpty ? ["Enter finish"] : ["r retry failed", "e edit the field", "Enter finish"]
+        case .result: return failedResults(state).isEmpty ? ["Enter finish", "\(up)/\(down) scroll"] : ["r retry failed", "e edit the field", "Enter finish", "\(up)/\(down) scroll"]
         case .savePrompt: return ["y save", "n/Enter skip"]
         case .finished: return []
         }
@@ -167,7 +173,11 @@ extension Wizard {
             return lines
         }
         lines.append(Line("These changes will be applied:", .bold))
-        for change in plan.changes { lines.append(Line("  " + change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames))) }
+        for change in plan.changes {
+            for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
+                lines.append(Line((i == 0 ? "  " : "      ") + part))
+            }
+        }
         lines.append(Line())
         let n = plan.requests.count
         lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))

@@ -72,6 +72,9 @@ public enum Wizard {
             return resumeKey(&state, key)
         case .editing(let section):
             return editingKey(&state, key, section)
+        case .review where key == .up || key == .down, .result where key == .up || key == .down:
+            state.scroll = max(0, state.scroll + (key == .down ? 1 : -1))
+            return []
         case .review:
             return reviewKey(&state, key)
         case .result:

@@ -65,6 +65,8 @@ public struct WizardState: Equatable, Sendable {
     public var steps: [Step: StepStatus] = [:]
     public var pendingDraft: Draft?
     public var spinner = 0
+    /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
+    public var scroll = 0
     public var appliedSomething = false
 
     public init(config: WizardConfig) {

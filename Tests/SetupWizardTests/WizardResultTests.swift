@@ -1,0 +1,160 @@
+import Foundation
+import SetupKit
+@testable import SetupWizard
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+@Suite("Wizard apply, result, quit, drafts")
+struct WizardResultTests {
+    func arm(_ h: WizardHarness, _ json: String) async throws {
+        #expect(try await h.fixture.raw("POST", "/_sandbox/faults", role: nil, body: json).status == 201)
+    }
+
+    @Test("a partial failure: only the failed step is retried with r") func retryFailed() async throws {
+        try await WizardHarness.with { h in
+            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            var text = await h.screenText()
+            #expect(text.contains("✓ SMTP settings"))
+            #expect(text.contains("✓ Organization defaults"))
+            #expect(text.contains("✗ Token TTL policies"))
+            #expect(text.contains("r retry failed"))
+            await h.press(.char("r"))
+            #expect(await h.until { $0.phase == .result })
+            text = await h.screenText()
+            #expect(text.contains("✓ Token TTL policies"))
+            let patches = await h.fixture.requests().filter { $0.method == "PATCH" }.map(\.path)
+            #expect(patches.filter { $0.hasSuffix("token-ttl-policies") }.count == 2)
+            #expect(patches.filter { $0 == "/api/v2/admin/smtp-settings" }.count == 1, "SMTP is not sent again")
+            #expect(await h.fixture.server.store.sentEmails.count == 1, "no second test email")
+        }
+    }
+
+    @Test("a 422 is mapped to its field, fixed with e, and the rest is not sent again") func fixWithE() async throws {
+        try await WizardHarness.with { h in
+            try await arm(h, #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"relay host is on the deny list\",\"source\":{\"pointer\":\"/data/attributes/host\"}}]}"}"#)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            #expect(await h.screenText().contains("relay host is on the deny list"))
+            await h.press(.char("e"))
+            #expect(await h.state.on(.smtp))
+            #expect(await h.state.focus == .smtpHost)
+            #expect(await h.screenText().contains("The server refused this: relay host is on the deny list"))
+            await h.replace("mail.example.com")
+            // The password was not accepted either, so it is still in the form: the SMTP step needs it.
+            await h.leaveScreen()
+            await h.leaveScreen()
+            await h.leaveScreen()
+            #expect(await h.state.phase == .review)
+            let review = await h.screenText()
+            #expect(review.contains("SMTP relay · Host: (empty) → mail.example.com"))
+            #expect(!review.contains("Execution defaults ·"), "already applied")
+            #expect(review.contains("Apply sends 1 request:"))
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            #expect(await h.fixture.server.store.state.smtp.host == "mail.example.com")
+            #expect(await h.fixture.requests().filter { $0.method == "PATCH" }.count == 4)
+        }
+    }
+
+    @Test("Ctrl-C with unsaved edits asks; n keeps going; a second Ctrl-C quits at once") func quit() async throws {
+        try await WizardHarness.with { h in
+            #expect(await h.until { $0.on(.smtp) })
+            await h.press(.char(" "))
+            await h.press(.ctrlC)
+            #expect(await h.screenText().contains("Quit without applying? [y/N]"))
+            await h.press(.char("n"))
+            #expect(await h.state.on(.smtp))
+            #expect(await h.state.form.smtpEnabled)
+            await h.press(.ctrlC, .ctrlC)
+            #expect(await h.until { if case .finished(1, _) = $0.phase { return true } else { return false } })
+            #expect(await h.runtime.exit?.message.contains("Nothing applied") == true)
+        }
+        try await WizardHarness.with { h in
+            #expect(await h.until { $0.on(.smtp) })
+            await h.press(.ctrlC)
+            #expect(await h.until { $0.phase == .finished(exitCode: 0, message: "Nothing changed.") }, "no edits: quits at once")
+        }
+    }
+
+    @Test("Esc never quits; F1 and ? show help outside text fields; ? types in a text field") func keys() async throws {
+        try await WizardHarness.with { h in
+            #expect(await h.until { $0.on(.smtp) })
+            await h.press(.escape, .escape)
+            #expect(await h.state.on(.smtp))
+            await h.press(.char("?"))
+            #expect(await h.screenText().contains("Help: Enabled"))
+            await h.press(.char("x"))
+            #expect(await h.state.helpShown == false)
+            #expect(await h.state.form.smtpEnabled == false, "the key that closes help does nothing else")
+            await h.press(.char(" "), .tab, .f1)
+            #expect(await h.screenText().contains("Help: Host"))
+            await h.press(.escape)
+            await h.type("a?b")
+            #expect(await h.state.form.smtpHost == "a?b")
+            await h.press(.left, .backspace, .home, .delete)
+            #expect(await h.state.form.smtpHost == "b")
+            await h.press(.end)
+            await h.press(.paste("cd.example.com"))
+            #expect(await h.state.form.smtpHost == "bcd.example.com")
+            await h.press(.ctrlU)
+            #expect(await h.state.form.smtpHost == "")
+        }
+    }
+
+    @Test("the organization picker when none is configured") func picker() async throws {
+        try await WizardHarness.with(organization: nil) { h in
+            #expect(await h.until { $0.phase == .pickOrganization })
+            let text = await h.screenText()
+            #expect(text.contains("Choose the organization to set up:"))
+            #expect(text.contains("› my-org"))
+            #expect(text.contains("other-org  (read-only for this token)"))
+            await h.press(.down, .up, .enter)
+            #expect(await h.until { $0.on(.smtp) })
+            #expect(await h.state.current?.organization.name == "my-org")
+        }
+    }
+
+    @Test("the draft: autosaved 0600 without the password, offered on the next start, resumed") func draft() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-draft-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var address = ""
+        try await WizardHarness.with(directory: dir) { h in
+            address = h.fixture.server.address
+            #expect(await h.until { $0.on(.smtp) })
+            await h.press(.char(" "), .tab)
+            await h.type("smtp.example.com")
+            await h.press(.tab, .tab, .tab, .right, .right, .tab)
+            await h.type("smtp-bot")
+            await h.press(.tab)
+            await h.type("fake-draft-pw-9")
+            let text = try String(contentsOfFile: h.draftStore.path, encoding: .utf8)
+            #expect(text.contains("smtp.example.com"))
+            #expect(!text.contains("fake-draft-pw-9"))
+            #expect((try FileManager.default.attributesOfItem(atPath: h.draftStore.path)[.posixPermissions] as? Int) == 0o600)
+            let draft = try #require(h.draftStore.load(address: address, organization: "my-org"))
+            #expect(draft.values["smtp.host"] == "smtp.example.com")
+            await h.press(.ctrlC, .char("y"))
+        }
+        // A new sandbox has a new address; resume against the same address as the draft.
+        try await WizardHarness.with(directory: dir) { h in
+            let store = h.draftStore
+            var draft = try #require(DraftStore(path: store.path).load(address: address, organization: "my-org"))
+            draft.address = h.fixture.server.address
+            try store.save(draft)
+            await h.runtime.send(.stateLoaded(.success(try await StateLoader.load(client: try h.fixture.client(.siteAdmin), organization: "my-org")), draft: draft))
+            #expect(await h.state.phase == .resumeDraft)
+            #expect(await h.screenText().contains("Resume them? [Y/n]"))
+            await h.press(.enter)
+            #expect(await h.state.on(.smtp))
+            #expect(await h.state.form.smtpHost == "smtp.example.com")
+            #expect(await h.state.form.smtpUsername == "smtp-bot")
+            #expect(await h.state.form.smtpPassword.isEmpty)
+        }
+    }
+}
