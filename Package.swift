@@ -41,14 +41,18 @@ let package = Package(
         ),
         .target(name: "SetupKit", dependencies: ["TFEClient"]),
         .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
+        .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
+        .target(name: "CursesUI", dependencies: ["Cncurses", "SetupWizard"]),
         .executableTarget(
             name: "tfe-setup",
             dependencies: [
                 "TFEClient",
                 "SetupKit",
                 "SetupWizard",
+                "CursesUI",
                 "TFESandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -3,7 +3,7 @@ import TFEClient
 
 extension Wizard {
     /// The sections whose screens are shown and editable (read-only screens send nothing).
-    static func editableSections(_ state: WizardState) -> Set<Section> {
+    public static func editableSections(_ state: WizardState) -> Set<Section> {
         Set(state.screens.filter { s in
             switch s {
             case .smtp: return true
@@ -123,7 +123,7 @@ extension Wizard {
     }
 
     /// The answers file for what the admin chose: the form's values over the server's (never the password).
-    static func answers(_ state: WizardState) -> String {
+    public static func answers(_ state: WizardState) -> String {
         guard let current = state.current, let org = state.organization else { return "{}\n" }
         let sections = Set(state.screens)
         let f = state.form

@@ -5,7 +5,7 @@ extension Wizard {
     /// The problems of one screen's visible fields, through the client core's rules (no copy of
     /// them here): the text-level rules (port, duration, pool id) and the section's rules on the
     /// values the form would send, with the server's state for the cross-field rules.
-    static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
+    public static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
         guard let current = state.current else { return [:] }
         let form = state.form
         let visible = state.visibleFields(section)

@@ -170,6 +170,14 @@ public enum Wizard {
         return results.allSatisfy(\.succeeded) ? 0 : 1
     }
 
+    /// What was applied, for the line printed when the wizard ends or is stopped.
+    public static func summary(_ state: WizardState) -> String {
+        let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
+        let done = finishMessage(state)
+        if inFlight.isEmpty { return done }
+        return done + " Still in flight when stopped (may or may not have been applied): " + inFlight.map(\.title).joined(separator: ", ") + "."
+    }
+
     static func finishMessage(_ state: WizardState) -> String {
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         if results.isEmpty { return "Nothing changed." }

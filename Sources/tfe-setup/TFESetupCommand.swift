@@ -9,9 +9,12 @@ struct TFESetupCommand: AsyncParsableCommand {
         commandName: "tfe-setup",
         abstract: "Set up Terraform Enterprise / HCP Terraform: SMTP relay, execution defaults, token TTLs.",
         discussion: """
-            Try it safely against the built-in sandbox:
-              tfe-setup sandbox            # prints {"address":…,"tokens":…} and serves until Ctrl-C
+            Try it safely first, against the built-in sandbox:
+              tfe-setup demo
+            Then against your server:
+              tfe-setup --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
             """,
         version: TFESetupVersion.current,
-        subcommands: [SandboxCommand.self])
+        subcommands: [WizardCommand.self, DemoCommand.self, SandboxCommand.self],
+        defaultSubcommand: WizardCommand.self)
 }

@@ -1,0 +1,183 @@
+internal import Cncurses
+import Foundation
+import SetupWizard
+
+/// The only code that calls ncurses: draws frames (only the cells that changed), decodes keys,
+/// and restores the terminal. Every call happens on the main thread.
+@MainActor
+public final class CursesTerminal {
+    /// What a read of the keyboard produced.
+    public enum Input: Equatable {
+        case key(Key)
+        case resize
+        case none
+    }
+
+    private var last: Frame?
+    private let useColor: Bool
+    private var active = true
+    private let screen: UnsafeMutablePointer<WINDOW>
+
+    /// Color pairs: error, success, dim.
+    private enum Pair: Int32 { case error = 1, success = 2, dim = 3 }
+
+    /// Starts full-screen mode.
+    /// - Parameter color: false under `NO_COLOR` / `--no-color` (reverse and bold still mark focus and errors).
+    public init(color: Bool) {
+        setlocale(LC_ALL, "")
+        _ = initscr()
+        screen = tfe_stdscr()!
+        raw()              // Ctrl-C arrives as a key, so it can ask before quitting
+        noecho()
+        nonl()
+        keypad(screen, true)
+        set_escdelay(25)   // Esc without lag
+        wtimeout(screen, 50)
+        if color && has_colors() {
+            start_color()
+            use_default_colors()
+            init_pair(Int16(Pair.error.rawValue), Int16(COLOR_RED), -1)
+            init_pair(Int16(Pair.success.rawValue), Int16(COLOR_GREEN), -1)
+            init_pair(Int16(Pair.dim.rawValue), Int16(COLOR_CYAN), -1)
+            useColor = true
+        } else {
+            useColor = false
+        }
+        tfe_bracketed_paste(1)
+    }
+
+    /// The terminal's size now.
+    public var size: Size {
+        var rows: Int32 = 0, cols: Int32 = 0
+        tfe_getmaxyx(screen, &rows, &cols)
+        return Size(width: Int(cols), height: Int(rows))
+    }
+
+    /// Draws a frame, writing only the runs of cells that differ from the last one drawn.
+    public func draw(_ frame: Frame) {
+        guard active else { return }
+        let full = last == nil || last!.size != frame.size
+        if full { werase(screen) }
+        for row in 0..<frame.size.height {
+            var col = 0
+            while col < frame.size.width {
+                if !full, let previous = last, previous[row, col] == frame[row, col] {
+                    col += 1
+                    continue
+                }
+                // A run of changed cells with one style.
+                let style = frame[row, col].style
+                var text: [wchar_t] = []
+                let start = col
+                while col < frame.size.width, frame[row, col].style == style, full || last![row, col] != frame[row, col] {
+                    let cell = frame[row, col]
+                    if !cell.continuation { text += cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) } }
+                    col += 1
+                }
+                _ = tfe_put(screen, Int32(row), Int32(start), text, Int32(text.count), attributes(style))
+            }
+        }
+        if let c = frame.cursor {
+            curs_set(1)
+            wmove(screen, Int32(c.row), Int32(c.column))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(screen)
+        last = frame
+    }
+
+    private func attributes(_ style: CellStyle) -> attr_t {
+        switch style {
+        case .normal: return tfe_a_normal()
+        case .bold: return tfe_a_bold()
+        case .reverse: return tfe_a_reverse()
+        case .dim: return useColor ? tfe_color_pair(Pair.dim.rawValue) : tfe_a_dim()
+        case .error: return useColor ? tfe_color_pair(Pair.error.rawValue) | tfe_a_bold() : tfe_a_bold() | tfe_a_underline()
+        case .success: return useColor ? tfe_color_pair(Pair.success.rawValue) | tfe_a_bold() : tfe_a_bold()
+        }
+    }
+
+    /// Waits up to the input timeout (50 ms) for a key.
+    public func read() -> Input {
+        guard active else { return .none }
+        var ch: wint_t = 0
+        let rc = tfe_get_wch(screen, &ch)
+        if rc == tfe_err() { return .none }
+        if rc == tfe_key_code_yes() { return functionKey(Int32(ch)) }
+        return character(UInt32(ch))
+    }
+
+    private func functionKey(_ code: Int32) -> Input {
+        switch code {
+        case tfe_key_resize():
+            last = nil   // redraw everything at the new size
+            return .resize
+        case tfe_key_up(): return .key(.up)
+        case tfe_key_down(): return .key(.down)
+        case tfe_key_left(): return .key(.left)
+        case tfe_key_right(): return .key(.right)
+        case tfe_key_home(): return .key(.home)
+        case tfe_key_end(): return .key(.end)
+        case tfe_key_backspace(): return .key(.backspace)
+        case tfe_key_dc(): return .key(.delete)
+        case tfe_key_btab(): return .key(.backTab)
+        case tfe_key_enter(): return .key(.enter)
+        case tfe_key_f(1): return .key(.f1)
+        default: return .none
+        }
+    }
+
+    private func character(_ value: UInt32) -> Input {
+        switch value {
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 3: return .key(.ctrlC)
+        case 18: return .key(.ctrlR)
+        case 21: return .key(.ctrlU)
+        case 8, 127: return .key(.backspace)
+        case 27: return escape()
+        case 0..<32: return .none
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return .none }
+            return .key(.char(Character(scalar)))
+        }
+    }
+
+    /// Esc alone, or the start of a sequence ncurses did not decode (bracketed paste: ESC [200~ … ESC [201~).
+    private func escape() -> Input {
+        wtimeout(screen, 0)
+        defer { wtimeout(screen, 50) }
+        var sequence = ""
+        var ch: wint_t = 0
+        while sequence.count < 8, tfe_get_wch(screen, &ch) != tfe_err() {
+            sequence.unicodeScalars.append(Unicode.Scalar(UInt32(ch)) ?? " ")
+            if sequence == "[200~" { return paste() }
+            if let last = sequence.last, last.isLetter || last == "~" { return .none }
+        }
+        return sequence.isEmpty ? .key(.escape) : .none
+    }
+
+    private func paste() -> Input {
+        wtimeout(screen, 200)
+        var text = ""
+        var ch: wint_t = 0
+        while text.count < 100_000, tfe_get_wch(screen, &ch) != tfe_err() {
+            text.unicodeScalars.append(Unicode.Scalar(UInt32(ch)) ?? " ")
+            if text.hasSuffix("\u{1B}[201~") {
+                text.removeLast(6)
+                break
+            }
+        }
+        return .key(.paste(text))
+    }
+
+    /// Leaves full-screen mode and gives the terminal back as it was. Safe to call twice.
+    public func restore() {
+        guard active else { return }
+        active = false
+        tfe_bracketed_paste(0)
+        curs_set(1)
+        endwin()
+    }
+}

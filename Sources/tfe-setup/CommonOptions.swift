@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SetupKit
+import TFEClient
+
+/// The options every command that talks to a server shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "The TFE or HCP Terraform address (env TFE_ADDRESS; default https://app.terraform.io).")
+    var address: String?
+    @Option(help: "The organization to set up (env TFE_ORG). Without it the wizard lets you pick one.")
+    var organization: String?
+    @Option(name: .customLong("token-file"), help: "A file holding the API token. Otherwise: TFE_TOKEN, TF_TOKEN_<host>, or ~/.terraform.d/credentials.tfrc.json. Never on the command line.")
+    var tokenFile: String?
+    @Option(name: .customLong("ca-cert"), help: "A PEM file with the CA that signed your TFE's certificate (also SSL_CERT_FILE).")
+    var caCert: String?
+    @Option(help: "Seconds to wait for each request (retries stop after 120 s in all).")
+    var timeout: Double = 30
+    @Option(name: .customLong("log-file"), help: "Write a log here (created with mode 0600; secrets redacted). Never to the screen.")
+    var logFile: String?
+    @Option(name: .customLong("log-level"), help: "info or debug (debug logs each request with redacted bodies).")
+    var logLevel: String = "info"
+    @Option(help: "The screens to show, comma-separated: smtp,execution_defaults,token_ttl.")
+    var screens: String?
+    @Flag(help: "Line-by-line prompts instead of the full screen (also TERM=dumb or ACCESSIBLE=1).")
+    var plain = false
+    @Flag(name: .customLong("no-color"), help: "No colors (also NO_COLOR); focus and errors stay visible through reverse and bold.")
+    var noColor = false
+    @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// to a host that is not loopback (the token then crosses the network unencrypted).")
+    var insecureHTTP = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds.") }
+        guard ["info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be info or debug.") }
+        _ = try sections()
+    }
+
+    /// `--screens` as sections, in screen order.
+    func sections() throws -> [Section] {
+        guard let screens else { return Section.allCases }
+        var out: [Section] = []
+        for name in screens.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let s = Section(rawValue: name) else {
+                throw ValidationError("Unknown screen \"\(name)\" in --screens; use smtp, execution_defaults, token_ttl.")
+            }
+            out.append(s)
+        }
+        guard !out.isEmpty else { throw ValidationError("--screens names no screen; use smtp, execution_defaults, token_ttl.") }
+        return out
+    }
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Flag > answers file > environment > default.
+    func resolvedAddress(answers: String? = nil) throws -> URL {
+        try ClientConfiguration.parseAddress(address ?? answers ?? environment["TFE_ADDRESS"] ?? ClientConfiguration.defaultAddress.absoluteString)
+    }
+
+    func resolvedOrganization(answers: String? = nil) -> String? {
+        organization ?? answers ?? environment["TFE_ORG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The logger: the redacting file handler when `--log-file` is given, else nothing.
+    func logger() throws -> (Logger, RedactingFileLogHandler.Sink?) {
+        guard let logFile else { return (Logger(label: "tfe-setup", factory: { _ in SwiftLogNoOpLogHandler() }), nil) }
+        let sink = try RedactingFileLogHandler.Sink(path: logFile)
+        let level: Logger.Level = logLevel == "debug" ? .debug : .info
+        return (Logger(label: "tfe-setup") { RedactingFileLogHandler(label: $0, sink: sink, level: level) }, sink)
+    }
+
+    /// A client for the configured server (token looked up, TLS set up, log attached).
+    func makeClient(answersAddress: String? = nil, answersOrganization: String? = nil) throws -> (TFEClient, AsyncHTTPTransport, Logger) {
+        let url = try resolvedAddress(answers: answersAddress)
+        let lookup = TokenLookup(tokenFile: tokenFile, environment: environment, homeDirectory: NSHomeDirectory())
+        let (token, _) = try lookup.resolve(for: url)
+        let (logger, sink) = try logger()
+        sink?.register(secret: token)
+        let ca = caCert ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let configuration = try ClientConfiguration(address: url, token: token, organization: resolvedOrganization(answers: answersOrganization),
+                                                    timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
+        let transport = try AsyncHTTPTransport(caCertificatePath: ca)
+        logger.info("start", metadata: ["address": "\(url.absoluteString)", "version": "\(TFESetupVersion.current)"])
+        return (TFEClient(configuration: configuration, transport: transport, logger: logger), transport, logger)
+    }
+}
+
+/// Prints to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SetupKit
+import SetupWizard
+import TFEClient
+import TFESandbox
+
+/// `tfe-setup demo`: the wizard against the built-in sandbox, then what it changed.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Try the wizard safely: it runs against a built-in sandbox on 127.0.0.1, then shows what changed.",
+        discussion: """
+            Nothing leaves this machine. The sandbox starts with SMTP off, mode remote and 2-year token TTLs
+            for organization my-org; the token is the sandbox's site admin. Try the seed scenario: SMTP
+            smtp.example.com:587 with login, agent mode with pool "primary", TTLs 1y/90d/30d/2y.
+            (A host ending in .invalid makes the relay time out; username "reject" makes it refuse.)
+            """)
+
+    @Flag(help: "Line-by-line prompts instead of the full screen.")
+    var plain = false
+    @Flag(name: .customLong("no-color"), help: "No colors (also NO_COLOR).")
+    var noColor = false
+    @Option(help: "The screens to show, comma-separated: smtp,execution_defaults,token_ttl.")
+    var screens: String?
+    @Option(name: .customLong("latency-ms"), help: "Make the sandbox slow, to see the spinners.")
+    var latencyMs: Int = 0
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let mode = TerminalMode.decide(plainFlag: plain, environment: environment)
+        if mode == .noTerminal {
+            printError(TerminalMode.noTerminalMessage)
+            throw ExitCode.failure
+        }
+        var common = try CommonOptions.parse([])
+        common.screens = screens
+        let server = try await SandboxServer.start(options: SandboxOptions(latencyMs: latencyMs))
+        let before = await server.store.state
+        let transport = try AsyncHTTPTransport()
+        let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(server.tokens.siteAdmin), organization: "my-org")
+        let client = TFEClient(configuration: configuration, transport: transport)
+        // The demo's draft lives in a temporary folder: the sandbox's address changes every run.
+        let draftDir = FileManager.default.temporaryDirectory.appendingPathComponent("tfe-setup-demo-\(getpid())").path
+        let services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
+                                      answersDirectory: FileManager.default.currentDirectoryPath)
+        let config = WizardConfig(address: server.address, organization: "my-org", sections: try common.sections(),
+                                  ascii: !WizardLauncher.utf8(environment))
+        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor)
+        let after = await server.store.state
+        let emails = await server.store.sentEmails
+        await transport.shutdown()
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: draftDir)
+
+        print(message)
+        print("")
+        print("What changed on the sandbox:")
+        let changes = Self.differences(before, after)
+        print(changes.isEmpty ? "  nothing" : changes.map { "  " + $0 }.joined(separator: "\n"))
+        print("Test emails the sandbox \"sent\":")
+        print(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
+        print("")
+        print("Next: point it at your server — tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `smtp.port: 25 → 587`, one line per changed value (no secret: the sandbox keeps none).
+    static func differences(_ a: SandboxState, _ b: SandboxState) -> [String] {
+        func flatten(_ value: JSONValue, _ prefix: String, into out: inout [String: String]) {
+            switch value {
+            case .object(let o): for (k, v) in o { flatten(v, prefix.isEmpty ? k : "\(prefix).\(k)", into: &out) }
+            default: out[prefix] = value.jsonText
+            }
+        }
+        var x: [String: String] = [:], y: [String: String] = [:]
+        flatten(JSONValue.parse(a.jsonData()) ?? .null, "", into: &x)
+        flatten(JSONValue.parse(b.jsonData()) ?? .null, "", into: &y)
+        return Set(x.keys).union(y.keys).sorted().compactMap { k in
+            x[k] == y[k] ? nil : "\(k): \(x[k] ?? "(none)") → \(y[k] ?? "(none)")"
+        }
+    }
+}

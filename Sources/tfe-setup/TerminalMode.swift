@@ -1,0 +1,46 @@
+import Foundation
+import SetupWizard
+
+/// Which of the three modes applies, decided before any terminal library is touched.
+enum TerminalMode: Equatable {
+    case fullScreen
+    case plain
+    case noTerminal
+
+    static func decide(plainFlag: Bool, environment: [String: String]) -> TerminalMode {
+        if isatty(STDIN_FILENO) == 0 { return .noTerminal }
+        let term = environment["TERM"] ?? ""
+        if plainFlag || term == "dumb" || term.isEmpty || environment["ACCESSIBLE"] == "1" || isatty(STDOUT_FILENO) == 0 { return .plain }
+        return .fullScreen
+    }
+
+    static let noTerminalMessage = """
+        tfe-setup: the wizard needs a terminal, and standard input is not one.
+        For scripts and CI, describe the settings in an answers file and use:
+          tfe-setup plan --answers FILE      (shows what would change)
+          tfe-setup apply --answers FILE --auto-approve
+        """
+
+    /// Line prompts on stdin/stdout; the password read with echo off.
+    static let plainIO = PlainIO(
+        ask: { prompt in
+            FileHandle.standardOutput.write(Data(prompt.utf8))
+            return readLine(strippingNewline: true)
+        },
+        askSecret: { prompt in
+            FileHandle.standardOutput.write(Data(prompt.utf8))
+            var old = termios()
+            let isTerminal = tcgetattr(STDIN_FILENO, &old) == 0
+            if isTerminal {
+                var quiet = old
+                quiet.c_lflag &= ~tcflag_t(ECHO)
+                tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+            }
+            defer {
+                if isTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &old) }
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
+            return readLine(strippingNewline: true)
+        },
+        say: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) })
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CursesUI
+import Foundation
+import SetupKit
+import SetupWizard
+import TFEClient
+
+/// `tfe-setup` / `tfe-setup wizard`: the interactive wizard against the configured server.
+struct WizardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wizard",
+        abstract: "The interactive wizard: SMTP relay, execution defaults, token TTLs — review, then apply.",
+        discussion: """
+            Example:
+              TFE_TOKEN=… tfe-setup --address https://tfe.example.com --organization my-org
+            Keys: Tab/↓ next field · Shift-Tab/↑ previous · ←/→ or Space change a choice · Enter next ·
+            Esc previous screen · F1 or ? help · Ctrl-R all TTLs to 2y · Ctrl-C quit (asks first).
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let mode = TerminalMode.decide(plainFlag: options.plain, environment: options.environment)
+        if mode == .noTerminal {
+            printError(TerminalMode.noTerminalMessage)
+            throw ExitCode.failure
+        }
+        let (client, transport, _): (TFEClient, AsyncHTTPTransport, Any)
+        do {
+            (client, transport, _) = try options.makeClient()
+        } catch let error as TFEError {
+            printError("tfe-setup: \(error.description)")
+            throw ExitCode.failure
+        }
+        let config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
+                                  sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
+        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: NSHomeDirectory()),
+                                      answersDirectory: FileManager.default.currentDirectoryPath)
+        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor)
+        await transport.shutdown()
+        print(message)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Starts the full-screen or the plain wizard; shared by `wizard` and `demo`.
+enum WizardLauncher {
+    static func run(mode: TerminalMode, config: WizardConfig, services: WizardServices, color: Bool) async -> (Int32, String) {
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        switch mode {
+        case .fullScreen:
+            let runtime = WizardRuntime(config: config, services: services)
+            let signals = SignalFlag()
+            let result = await CursesApp.run(runtime, color: color && !noColor, signals: signals)
+            await runtime.shutdown()
+            return result
+        case .plain, .noTerminal:
+            return await PlainWizard(io: TerminalMode.plainIO, services: services, config: config).run()
+        }
+    }
+
+    /// Whether the locale can show UTF-8 (box characters and ✓); else the ASCII set.
+    static func utf8(_ environment: [String: String]) -> Bool {
+        let locale = environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LANG"] ?? ""
+        let l = locale.lowercased()
+        return l.contains("utf-8") || l.contains("utf8")
+    }
+}
