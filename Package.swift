@@ -62,6 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs a program with posix_spawn and waitpid (Foundation's Process can hang waiting for a
+/// client that forks a daemon, as tmux does). Standard input is /dev/null.
+public enum Subprocess {
+    /// - Parameter captureOutput: read standard output until the program exits (never for daemons).
+    /// - Returns: the exit status and what it printed.
+    @discardableResult
+    public static func run(_ arguments: [String], captureOutput: Bool = true) -> (status: Int32, output: String) {
+        var pipeFDs: [Int32] = [-1, -1]
+        if captureOutput { _ = pipe(&pipeFDs) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if captureOutput {
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        if captureOutput { close(pipeFDs[1]) }
+        guard rc == 0 else {
+            if captureOutput { close(pipeFDs[0]) }
+            return (127, "")
+        }
+        var output = Data()
+        if captureOutput {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(pipeFDs[0], &buffer, buffer.count)
+                if n <= 0 { break }
+                output.append(buffer, count: n)
+            }
+            close(pipeFDs[0])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitCode, String(decoding: output, as: UTF8.self))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A program running in a real terminal: a tmux session of fixed size on a private server
+/// socket, driven with send-keys and read with capture-pane.
+public final class TmuxSession: @unchecked Sendable {
+    public let socket: String
+    public let name = "t"
+
+    /// Starts `command` (run by /bin/sh) in a new session; the shell stays after it ends so its
+    /// output and exit code can be read.
+    public init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+        socket = "tfe-test-\(UUID().uuidString.prefix(8))"
+        let exports = environment.map { "export \($0.key)=\(Self.quote($0.value)); " }.joined()
+        let script = "\(exports)\(command); echo \"EXIT=$?\"; sleep 600"
+        // The tmux server starts here and would inherit a pipe for stdout and hold it open forever.
+        try run(["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "/bin/sh", "-c", script], capture: false)
+    }
+
+    /// The built `tfe-setup` binary beside the test bundle.
+    public static var binary: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tfe-setup").path
+    }
+
+    public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    @discardableResult
+    func run(_ arguments: [String], capture: Bool = true) throws -> String {
+        Subprocess.run(["tmux", "-L", socket] + arguments, captureOutput: capture).output
+    }
+
+    /// Sends tmux key names (`Tab`, `Enter`, `C-c`, `BTab`, `Left`, `Space`, `F1`, `Escape`).
+    public func keys(_ keys: String...) { _ = try? run(["send-keys", "-t", name] + keys) }
+
+    /// Types text literally.
+    public func type(_ text: String) { _ = try? run(["send-keys", "-t", name, "-l", text]) }
+
+    /// The screen as text (with `escapes`, the colors and attributes too).
+    public func capture(escapes: Bool = false) -> String {
+        (try? run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : []))) ?? ""
+    }
+
+    /// Waits until the screen shows the text (polling, with a deadline).
+    @discardableResult
+    public func waitFor(_ text: String, timeout: Double = 20) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if capture().contains(text) { return true }
+            usleep(20_000)
+        }
+        return capture().contains(text)
+    }
+
+    public func resize(width: Int, height: Int) {
+        _ = try? run(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+    }
+
+    /// The pid of the program started in the pane (the shell's child).
+    public func programPID(named: String = "tfe-setup") -> Int32? {
+        guard let shell = Int32((try? run(["display-message", "-p", "-t", name, "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else { return nil }
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        for pid in children.split(separator: " ").compactMap({ Int32($0) }) {
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+            if comm.hasPrefix(named) { return pid }
+        }
+        return nil
+    }
+
+    public func kill() { _ = try? run(["kill-server"], capture: false) }
+
+    deinit { kill() }
+}
