@@ -5,7 +5,8 @@ import TFEClient
 import TFESandbox
 
 /// The built binary in a real terminal (tmux) against a sandbox the test starts.
-@Suite("Terminal end to end", .serialized)
+extension TerminalSuite {
+@Suite("Terminal end to end")
 struct TerminalWizardTests {
     /// Starts a sandbox and the wizard in tmux with a token file (nothing secret is typed).
     static func session(options: SandboxOptions = SandboxOptions(rateLimit: 0), extra: String = "", width: Int = 100, height: Int = 30,
@@ -125,4 +126,5 @@ struct TerminalWizardTests {
             #expect(t.waitFor("EXIT=1"))
         }
     }
+}
 }

@@ -8,7 +8,13 @@ public enum Subprocess {
     @discardableResult
     public static func run(_ arguments: [String], captureOutput: Bool = true) -> (status: Int32, output: String) {
         var pipeFDs: [Int32] = [-1, -1]
-        if captureOutput { _ = pipe(&pipeFDs) }
+        // Close-on-exec, so a program spawned at the same time (a tmux server) does not inherit the
+        // write end and keep this read from ever seeing end-of-file.
+        if captureOutput {
+            _ = pipe(&pipeFDs)
+            _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// Restoring the terminal, resizing, colors, the plain mode and the no-terminal mode.
+extension TerminalSuite {
+@Suite("Terminal behaviour")
+struct TerminalBehaviourTests {
+    @Test("Ctrl-C with edits asks, then restores the terminal and says nothing was applied") func ctrlC() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, server, _ in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "C-c")
+            #expect(t.waitFor("Quit without applying? [y/N]"))
+            t.keys("y")
+            #expect(t.waitFor("EXIT=1"))
+            let screen = t.capture()
+            #expect(screen.contains("Nothing applied. What you typed is kept as a draft for next time."))
+            #expect(!screen.contains("› Enabled:"), "the full screen is gone")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test("SIGTERM during apply restores the terminal and reports which steps completed") func sigterm() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, server, _ in
+            // The TTL PATCH hangs, so the apply is still running when the signal arrives.
+            let transport = try AsyncHTTPTransport()
+            _ = try await transport.execute(HTTPRequest(method: "POST", url: URL(string: server.address + "/_sandbox/faults")!, headers: [],
+                                                        body: Data(#"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":200,"delay_ms":20000}"#.utf8)), timeout: .seconds(5))
+            await transport.shutdown()
+            TerminalSuite.TerminalWizardTests.typeSeed(t)
+            #expect(t.waitFor("Apply sends 3 requests"))
+            t.keys("Enter")
+            #expect(t.waitFor("✓ Organization defaults"))
+            let pid = try #require(t.programPID())
+            kill(pid, SIGTERM)
+            #expect(t.waitFor("EXIT=143"))
+            let screen = t.capture().replacingOccurrences(of: "\n", with: "")
+            #expect(screen.contains("Stopped by SIGTERM."))
+            #expect(screen.contains("Still in flight when stopped (may or may not have been applied): Token TTL policies."))
+            #expect(!screen.contains("Applying…"), "the full screen is gone")
+        }
+    }
+
+    @Test("SIGHUP restores the terminal too") func sighup() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, _, _ in
+            #expect(t.waitFor("› Enabled:"))
+            let pid = try #require(t.programPID())
+            kill(pid, SIGHUP)
+            #expect(t.waitFor("EXIT=129"))
+            #expect(t.capture().contains("Stopped by SIGHUP. Nothing changed."))
+        }
+    }
+
+    @Test("a resize redraws; below 60x16 the too-small message; nothing typed is lost") func resize() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, _, _ in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "Tab"); t.type("smtp.example.com")
+            t.resize(width: 50, height: 12)
+            #expect(t.waitFor("Terminal too small: need"))
+            t.resize(width: 120, height: 40)
+            #expect(t.waitFor("› Host:                smtp.example.com"))
+        }
+    }
+
+    @Test("NO_COLOR: no color codes; focus and errors still marked") func noColor() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "NO_COLOR": "1"]) { t, _, _ in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "Tab", "Tab", "C-u"); t.type("0"); t.keys("Tab")
+            #expect(t.waitFor("✗ Port must be"))
+            let raw = t.capture(escapes: true)
+            #expect(!raw.contains("[31m") && !raw.contains("[32m") && !raw.contains("[36m"), "no foreground colors")
+            #expect(raw.contains("[7m") || raw.contains(";7m"), "reverse video marks the focus")
+        }
+    }
+
+    @Test("an ASCII-only terminal and TERM=vt100 work") func asciiVT100() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C", "LC_ALL": "C", "TERM": "vt100"]) { t, _, _ in
+            #expect(t.waitFor("> Enabled:"))
+            t.keys("Space", "Tab"); t.type("smtp.example.com")
+            let screen = t.capture()
+            #expect(screen.contains("tfe-setup - Terraform Enterprise - my-org"))
+            #expect(screen.unicodeScalars.allSatisfy { $0.isASCII })
+            t.keys("C-c", "C-c")
+            #expect(t.waitFor("EXIT=1"))
+        }
+    }
+
+    @Test("TERM=dumb: line prompts; Enter keeps; < goes back; the review, then a question") func plain() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(extra: "--screens execution_defaults", environment: ["LANG": "C.UTF-8", "TERM": "dumb"]) { t, server, _ in
+            #expect(t.waitFor("Mode (1 remote, 2 local, 3 agent) [remote]:"))
+            t.type("agent"); t.keys("Enter")
+            #expect(t.waitFor("Agent pool (1 (choose a pool), 2 primary (apool-abc123, 3 agents)"))
+            t.type("<"); t.keys("Enter")
+            #expect(t.waitFor("Mode (1 remote, 2 local, 3 agent) [agent]:"))
+            t.keys("Enter")
+            t.type("2"); t.keys("Enter")
+            #expect(t.waitFor("Execution defaults · Agent pool: (none) → primary (apool-abc123)"))
+            #expect(t.waitFor("Apply these changes? [y/N]:"))
+            t.type("y"); t.keys("Enter")
+            #expect(t.waitFor("Save these answers"))
+            t.keys("Enter")
+            #expect(t.waitFor("EXIT=0"))
+            #expect(await server.store.state.organizations["my-org"]?.defaultAgentPoolID == "apool-abc123")
+        }
+    }
+
+    @Test("the password prompt does not echo") func plainPassword() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(extra: "--plain --screens smtp") { t, server, _ in
+            #expect(t.waitFor("Enabled (y/n) [n]:"))
+            t.type("y"); t.keys("Enter")
+            t.type("smtp.example.com"); t.keys("Enter")
+            t.type("587"); t.keys("Enter")
+            t.type("noreply@example.com"); t.keys("Enter")
+            t.type("3"); t.keys("Enter")
+            t.type("smtp-bot"); t.keys("Enter")
+            #expect(t.waitFor("Password (hidden; Enter keeps the stored one):"))
+            t.type("fake-plain-pw-3"); t.keys("Enter")
+            #expect(t.waitFor("Test email address []:"))
+            #expect(!t.capture().contains("fake-plain-pw-3"))
+            t.keys("Enter")
+            #expect(t.waitFor("Apply these changes? [y/N]:"))
+            t.keys("Enter")
+            #expect(t.waitFor("EXIT=1"))
+            #expect(t.capture().contains("Nothing applied."))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test("not a terminal: a pointer to plan/apply, exit 1") func noTTY() {
+        let result = Subprocess.run(["/bin/sh", "-c", "\(TmuxSession.quote(TmuxSession.binary)) --address http://127.0.0.1:9 --organization my-org 2>&1 </dev/null"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("standard input is not one"))
+        #expect(result.output.contains("tfe-setup apply --answers FILE --auto-approve"))
+        let demo = Subprocess.run(["/bin/sh", "-c", "\(TmuxSession.quote(TmuxSession.binary)) demo 2>&1 </dev/null"])
+        #expect(demo.status == 1)
+    }
+
+    @Test("demo: the wizard against the built-in sandbox, then what changed and the test email") func demo() throws {
+        let t = try TmuxSession(TmuxSession.quote(TmuxSession.binary) + " demo", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": NSTemporaryDirectory()])
+        defer { t.kill() }
+        TerminalSuite.TerminalWizardTests.typeSeed(t)
+        #expect(t.waitFor("Apply sends 3 requests"))
+        t.keys("Enter")
+        #expect(t.waitFor("All changes applied."))
+        t.keys("Enter", "n")
+        #expect(t.waitFor("EXIT=0"))
+        let screen = t.capture()
+        #expect(screen.contains("organizations.my-org.default_agent_pool_id: null → \"apool-abc123\""))
+        #expect(screen.contains("smtp.port: 25 → 587"))
+        #expect(screen.contains("to ops@example.com from noreply@example.com via smtp.example.com:587 as smtp-bot"))
+    }
+}
+}
