@@ -114,13 +114,18 @@ public final class SandboxServer: Sendable {
                     let response = body.readableBytes >= maxRequestBytes
                         ? SandboxHTTPResponse.error(413, "payload too large", "The request body is too large.")
                         : await router.handle(request)
-                    if response.drop == .beforeResponse { return }
+                    if response.drop == .beforeResponse {
+                        // Close the socket outright (not a half-close), so the client sees it at once.
+                        try? await connection.channel.close()
+                        return
+                    }
                     var headers = HTTPHeaders(response.headers)
                     headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
                     let status = HTTPResponseStatus(statusCode: response.status)
                     try await outbound.write(.head(HTTPResponseHead(version: h.version, status: status, headers: headers)))
                     if response.drop == .midBody {
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
+                        try? await connection.channel.close()
                         return
                     }
                     if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
