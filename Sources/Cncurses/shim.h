@@ -38,9 +38,10 @@ static inline int tfe_key_resize(void) { return KEY_RESIZE; }
 static inline int tfe_key_npage(void) { return KEY_NPAGE; }
 static inline int tfe_key_ppage(void) { return KEY_PPAGE; }
 
-/// Draws `len` wide characters at (y, x) with attributes, without the variadic printw family.
-static inline int tfe_put(WINDOW *w, int y, int x, const wchar_t *text, int len, attr_t attrs) {
-    wattr_set(w, attrs, 0, NULL);
+/// Draws `len` wide characters at (y, x) with attributes and a color pair (0 = the terminal's
+/// colors), without the variadic printw family. wattr_set takes the pair apart from the attributes.
+static inline int tfe_put(WINDOW *w, int y, int x, const wchar_t *text, int len, attr_t attrs, short pair) {
+    wattr_set(w, attrs, pair, NULL);
     int rc = mvwaddnwstr(w, y, x, text, len);
     wattr_set(w, A_NORMAL, 0, NULL);
     return rc;

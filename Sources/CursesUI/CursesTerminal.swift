@@ -74,7 +74,8 @@ public final class CursesTerminal {
                     if !cell.continuation { text += cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) } }
                     col += 1
                 }
-                _ = tfe_put(screen, Int32(row), Int32(start), text, Int32(text.count), attributes(style))
+                let (attrs, pair) = attributes(style)
+                _ = tfe_put(screen, Int32(row), Int32(start), text, Int32(text.count), attrs, pair)
             }
         }
         if let c = frame.cursor {
@@ -87,14 +88,15 @@ public final class CursesTerminal {
         last = frame
     }
 
-    private func attributes(_ style: CellStyle) -> attr_t {
+    /// Attributes and color pair of a style; without color, bold/underline/dim carry the meaning.
+    private func attributes(_ style: CellStyle) -> (attr_t, Int16) {
         switch style {
-        case .normal: return tfe_a_normal()
-        case .bold: return tfe_a_bold()
-        case .reverse: return tfe_a_reverse()
-        case .dim: return useColor ? tfe_color_pair(Pair.dim.rawValue) : tfe_a_dim()
-        case .error: return useColor ? tfe_color_pair(Pair.error.rawValue) | tfe_a_bold() : tfe_a_bold() | tfe_a_underline()
-        case .success: return useColor ? tfe_color_pair(Pair.success.rawValue) | tfe_a_bold() : tfe_a_bold()
+        case .normal: return (tfe_a_normal(), 0)
+        case .bold: return (tfe_a_bold(), 0)
+        case .reverse: return (tfe_a_reverse(), 0)
+        case .dim: return useColor ? (tfe_a_normal(), Int16(Pair.dim.rawValue)) : (tfe_a_dim(), 0)
+        case .error: return useColor ? (tfe_a_bold(), Int16(Pair.error.rawValue)) : (tfe_a_bold() | tfe_a_underline(), 0)
+        case .success: return useColor ? (tfe_a_bold(), Int16(Pair.success.rawValue)) : (tfe_a_bold(), 0)
         }
     }
 

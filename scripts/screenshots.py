@@ -1,0 +1,142 @@
+"""Drives `tfe-setup demo` in tmux and renders what it shows to PNG files.
+
+Usage: screenshots.py TFE_SETUP_BINARY OUTPUT_DIR
+"""
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pyte
+from PIL import Image, ImageDraw, ImageFont
+
+SOCKET = "tfe-shots-" + uuid.uuid4().hex[:8]
+WIDTH, HEIGHT = 100, 30
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+PALETTE = {
+    "default": (220, 220, 220), "black": (30, 30, 30), "red": (240, 95, 95), "green": (120, 210, 120),
+    "yellow": (230, 200, 90), "blue": (110, 150, 240), "magenta": (200, 120, 220), "cyan": (110, 200, 210),
+    "white": (235, 235, 235),
+}
+BACKGROUND = (24, 26, 30)
+
+
+def tmux(*args, capture=False):
+    cmd = ["tmux", "-L", SOCKET, *args]
+    if capture:
+        return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL).stdout.decode()
+    subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return ""
+
+
+def keys(*names):
+    tmux("send-keys", "-t", "s", *names)
+
+
+def text(value):
+    tmux("send-keys", "-t", "s", "-l", value)
+
+
+def wait_for(needle, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if needle in tmux("capture-pane", "-p", "-t", "s", capture=True):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"screenshots: timed out waiting for {needle!r}:\n" + tmux("capture-pane", "-p", "-t", "s", capture=True))
+
+
+def color(value, fallback):
+    if value == "default":
+        return fallback
+    if value in PALETTE:
+        return PALETTE[value]
+    if isinstance(value, str) and len(value) == 6:
+        return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return fallback
+
+
+def render(name, out_dir, width=WIDTH, height=HEIGHT):
+    """Captures the pane with its attributes and draws it cell by cell."""
+    ansi = tmux("capture-pane", "-p", "-e", "-N", "-t", "s", capture=True)
+    screen = pyte.Screen(width, height)
+    stream = pyte.Stream(screen)
+    # One screen row per captured line; a trailing newline would scroll the first row away.
+    stream.feed("\r\n".join(ansi.split("\n")[:height]))
+    font = ImageFont.truetype(FONT, 16)
+    bold = ImageFont.truetype(FONT_BOLD, 16)
+    cell_w = int(font.getlength("M"))
+    cell_h = 22
+    pad = 14
+    image = Image.new("RGB", (width * cell_w + 2 * pad, height * cell_h + 2 * pad), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        row = screen.buffer[y]
+        for x in range(width):
+            ch = row[x]
+            fg = color(ch.fg, PALETTE["default"])
+            bg = color(ch.bg, BACKGROUND)
+            if ch.reverse:
+                fg, bg = (bg if bg != BACKGROUND else BACKGROUND), (fg if ch.fg != "default" else PALETTE["default"])
+            left, top = pad + x * cell_w, pad + y * cell_h
+            if bg != BACKGROUND:
+                draw.rectangle([left, top, left + cell_w, top + cell_h], fill=bg)
+            if ch.data.strip():
+                draw.text((left, top + 2), ch.data, font=bold if ch.bold else font, fill=fg)
+    path = os.path.join(out_dir, name + ".png")
+    image.save(path)
+    print("wrote", path)
+
+
+def main():
+    binary, out_dir = sys.argv[1], sys.argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    home = "/tmp/" + SOCKET
+    os.makedirs(home, exist_ok=True)
+    command = f"cd {home} && HOME={home} LANG=C.UTF-8 TERM=xterm-256color {binary} demo; sleep 60"
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    try:
+        wait_for("› Enabled:")
+        keys("Space", "Tab"); text("smtp.example.com")
+        keys("Tab", "C-u"); text("587")
+        keys("Tab"); text("noreply@example.com")
+        keys("Tab", "Right", "Right", "Tab"); text("smtp-bot")
+        keys("Tab"); text("not-a-real-password")
+        keys("Tab"); text("ops@example.com")
+        wait_for("ops@example.com")
+        render("1-smtp", out_dir)
+        keys("BTab", "BTab", "BTab", "BTab", "BTab")  # back to Port
+        keys("C-u"); text("0"); keys("Tab")
+        wait_for("Port must be")
+        render("4-validation-error", out_dir)
+        keys("BTab", "C-u"); text("587")
+        keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")
+        wait_for("› Mode:")
+        keys("Right", "Right", "Tab", "Right")
+        wait_for("primary (apool-abc123")
+        render("2-execution-defaults", out_dir)
+        keys("Enter")
+        wait_for("› Enforce max TTL:")
+        keys("Space", "Tab", "C-u"); text("1y")
+        keys("Tab", "C-u"); text("90d")
+        keys("Tab", "C-u"); text("30d")
+        keys("Tab", "C-u"); text("2y")
+        wait_for("new 2y")
+        render("3-token-ttls", out_dir)
+        keys("Enter")
+        wait_for("Apply sends 3 requests")
+        render("5-review", out_dir)
+        keys("Enter")
+        wait_for("All changes applied.")
+        render("6-result", out_dir)
+        tmux("resize-window", "-t", "s", "-x", "50", "-y", "12")
+        wait_for("Terminal too small")
+        render("7-too-small", out_dir, 50, 12)
+    finally:
+        tmux("kill-server")
+
+
+if __name__ == "__main__":
+    main()
