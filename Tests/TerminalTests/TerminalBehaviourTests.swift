@@ -15,9 +15,12 @@ struct TerminalBehaviourTests {
             #expect(t.waitFor("Quit without applying? [y/N]"))
             t.keys("y")
             #expect(t.waitFor("EXIT=1"))
+            #expect(t.waitFor("icanon"))
             let screen = t.capture()
             #expect(screen.contains("Nothing applied. What you typed is kept as a draft for next time."))
             #expect(!screen.contains("› Enabled:"), "the full screen is gone")
+            let modes = screen.split(separator: "\n").last { $0.contains("icanon") }.map(String.init) ?? ""
+            #expect(modes.split(separator: " ").contains("icanon") && modes.split(separator: " ").contains("echo"), "stty -a: \(modes)")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
         }
     }
@@ -59,8 +62,9 @@ struct TerminalBehaviourTests {
             t.keys("Space", "Tab"); t.type("smtp.example.com")
             t.resize(width: 50, height: 12)
             #expect(t.waitFor("Terminal too small: need"))
-            t.resize(width: 120, height: 40)
+            t.resize(width: 100, height: 30)
             #expect(t.waitFor("› Host:                smtp.example.com"))
+            #expect(!t.capture().contains("Terminal too small"))
         }
     }
 
@@ -70,8 +74,16 @@ struct TerminalBehaviourTests {
             t.keys("Space", "Tab", "Tab", "C-u"); t.type("0"); t.keys("Tab")
             #expect(t.waitFor("✗ Port must be"))
             let raw = t.capture(escapes: true)
-            #expect(!raw.contains("[31m") && !raw.contains("[32m") && !raw.contains("[36m"), "no foreground colors")
-            #expect(raw.contains("[7m") || raw.contains(";7m"), "reverse video marks the focus")
+            // Every SGR parameter: none may set a color (30–37, 40–47, 90–97, 100–107, 38, 48).
+            let regex = try Regex("\u{1B}\\[([0-9;]*)m")
+            var parameters: [Int] = []
+            for match in raw.matches(of: regex) {
+                parameters += String(raw[match.range]).dropFirst(2).dropLast().split(separator: ";").compactMap { Int($0) }
+            }
+            let colors = parameters.filter { (30...37).contains($0) || (40...47).contains($0) || (90...97).contains($0) || (100...107).contains($0) || $0 == 38 || $0 == 48 }
+            #expect(colors.isEmpty, "color parameters: \(colors)")
+            #expect(parameters.contains(7), "reverse video marks the focus")
+            #expect(parameters.contains(1), "bold marks the error")
         }
     }
 
@@ -103,6 +115,58 @@ struct TerminalBehaviourTests {
             t.keys("Enter")
             #expect(t.waitFor("EXIT=0"))
             #expect(await server.store.state.organizations["my-org"]?.defaultAgentPoolID == "apool-abc123")
+        }
+    }
+
+    @Test("Esc goes back a screen and keeps the values") func escape() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, _, _ in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "Tab"); t.type("smtp.example.com")
+            t.keys("Tab", "Tab"); t.type("noreply@example.com")
+            t.keys("Tab", "Tab", "Enter")
+            #expect(t.waitFor("› Mode:"))
+            t.keys("Right")
+            t.keys("Escape")
+            #expect(t.waitFor("Test email address:"))
+            let smtp = t.capture()
+            #expect(smtp.contains("smtp.example.com"))
+            #expect(smtp.contains("noreply@example.com"))
+            t.keys("Enter")
+            #expect(t.waitFor("◂ local ▸"), "the mode chosen before is still there")
+        }
+    }
+
+    @Test("TERM=dumb completes the seed scenario as prompts") func plainSeed() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C.UTF-8", "TERM": "dumb", "SMTP_PW": "x"]) { t, server, _ in
+            func answer(_ prompt: String, _ value: String) {
+                #expect(t.waitFor(prompt), "\(prompt)\n\(t.capture())")
+                t.type(value)
+                t.keys("Enter")
+            }
+            answer("Enabled (y/n) [n]:", "y")
+            answer("Host []:", "smtp.example.com")
+            answer("Port [25]:", "587")
+            answer("Sender []:", "noreply@example.com")
+            answer("Auth (1 none, 2 plain, 3 login) [none]:", "login")
+            answer("Username []:", "smtp-bot")
+            answer("Password (hidden; Enter keeps the stored one):", "fake-dumb-pw-5")
+            answer("Test email address []:", "ops@example.com")
+            answer("Mode (1 remote, 2 local, 3 agent) [remote]:", "3")
+            answer("Agent pool (1 (choose a pool), 2 primary", "2")
+            answer("Enforce max TTL (y/n) [n]:", "y")
+            answer("Organization [2y]:", "1y")
+            answer("Team [2y]:", "90d")
+            answer("User [2y]:", "30d")
+            answer("Audit trails [2y]:", "2y")
+            answer("Apply these changes? [y/N]:", "y")
+            answer("Save these answers", "n")
+            #expect(t.waitFor("EXIT=0"))
+            #expect(!t.capture().contains("fake-dumb-pw-5"))
+            let state = await server.store.state
+            #expect(state.smtp.host == "smtp.example.com" && state.smtp.port == 587 && state.smtp.auth == "login" && state.smtp.passwordSet)
+            #expect(state.organizations["my-org"]?.defaultAgentPoolID == "apool-abc123")
+            #expect(state.organizations["my-org"]?.tokenTTLMs["team"] == 7_776_000_000)
+            #expect(await server.store.sentEmails.map(\.to) == ["ops@example.com"])
         }
     }
 

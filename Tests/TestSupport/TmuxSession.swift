@@ -11,7 +11,8 @@ public final class TmuxSession: @unchecked Sendable {
     public init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
         socket = "tfe-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "export \($0.key)=\(Self.quote($0.value)); " }.joined()
-        let script = "\(exports)\(command); echo \"EXIT=$?\"; sleep 600"
+        // After the program: its exit code, then the terminal's modes (is the shell usable again?).
+        let script = "\(exports)\(command); echo \"EXIT=$?\"; stty -a | tr ';' '\\n' | grep -E -o -- '(-)?(icanon|echo)( |$)' | tr '\\n' ' '; echo; sleep 600"
         // The tmux server starts here and would inherit a pipe for stdout and hold it open forever.
         try run(["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "/bin/sh", "-c", script], capture: false)
     }
