@@ -51,7 +51,9 @@ public final class SandboxServer: Sendable {
                 .bind(host: "127.0.0.1", port: options.port) { child in
                     child.eventLoop.makeCompletedFuture {
                         if let context { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
-                        try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        // No pipelining assistance: it would hold back a close until the response is complete,
+                        // and the faults must close mid-response.
+                        try child.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
                         return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
                     }
                 }

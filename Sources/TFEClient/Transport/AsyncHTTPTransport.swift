@@ -50,18 +50,35 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 let location = response.headers.first(name: "Location") ?? "another address"
                 throw TransportError(.redirect, "the server redirected (\(response.status.code)) to \(location)")
             }
-            let body: ByteBuffer
-            do {
-                body = try await response.body.collect(upTo: Self.maxBodyBytes)
-            } catch let error as NIOTooManyBytesError {
-                _ = error
-                throw TransportError(.tooLarge, "the answer was larger than \(Self.maxBodyBytes / 1_048_576) MiB")
-            }
+            // The timeout covers the body too: a server that sends the head and then stalls must not hang us.
+            let body = try await Self.collect(response.body, within: timeout)
             return HTTPResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
         } catch let error as TransportError {
             throw error
         } catch {
             throw Self.classify(error)
+        }
+    }
+
+    /// Reads the whole body, or fails with `.timeout` when it does not arrive in time.
+    static func collect(_ body: HTTPClientResponse.Body, within timeout: Duration) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    return try await body.collect(upTo: maxBodyBytes)
+                } catch is NIOTooManyBytesError {
+                    throw TransportError(.tooLarge, "the answer was larger than \(maxBodyBytes / 1_048_576) MiB")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw TransportError(.timeout, "the answer's body did not arrive in time")
+            }
+            return buffer
         }
     }
 

@@ -1,0 +1,189 @@
+import Foundation
+import TFEClient
+
+/// An answers file, read strictly: unknown keys and wrong types are errors, every problem is
+/// reported at once with its JSON path, a syntax error with line and column, and no secret may
+/// stand in the file itself (the password comes from `password_env` or `password_file`).
+public struct AnswersFile: Sendable {
+    public var address: String?
+    public var organization: String?
+    public var desired: DesiredSettings
+
+    /// One problem, with the JSON path it is about (`$.smtp.port`).
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Reads and checks an answers file (every rule that needs no server).
+    /// - Parameters:
+    ///   - environment: for `password_env`.
+    /// - Throws: `[Problem]` with everything wrong at once.
+    public static func decode(_ data: Data, environment: [String: String]) throws(AnswersProblems) -> AnswersFile {
+        guard let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
+        var reader = Reader(environment: environment)
+        let file = reader.read(root)
+        if !reader.problems.isEmpty { throw AnswersProblems(reader.problems) }
+        return file
+    }
+
+    /// `line 3, column 12: …` from the parser's character offset.
+    static func syntaxProblem(_ data: Data) -> Problem {
+        var message = "not valid JSON"
+        var offset: Int?
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            let text = "\(error)"
+            if let range = text.range(of: #"around character (\d+)"#, options: .regularExpression) {
+                offset = Int(text[range].split(separator: " ").last ?? "")
+            }
+            if let range = text.range(of: #"NSDebugDescription=([^}]*)"#, options: .regularExpression) {
+                message = String(text[range].dropFirst("NSDebugDescription=".count)).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+            }
+        }
+        guard let offset else { return Problem(path: "$", message: "the file is not valid JSON (\(message))") }
+        let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
+        let line = prefix.filter { $0 == "\n" }.count + 1
+        let column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+        return Problem(path: "$", message: "JSON syntax error at line \(line), column \(column): \(message)")
+    }
+}
+
+/// Every problem of an answers file.
+public struct AnswersProblems: Error, Equatable, Sendable, CustomStringConvertible {
+    public var problems: [AnswersFile.Problem]
+    public init(_ problems: [AnswersFile.Problem]) { self.problems = problems }
+    public var description: String {
+        "The answers file has \(problems.count) problem\(problems.count == 1 ? "" : "s") (nothing was sent):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Walks the JSON, collecting problems instead of stopping at the first.
+struct Reader {
+    let environment: [String: String]
+    var problems: [AnswersFile.Problem] = []
+
+    mutating func problem(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
+
+    mutating func object(_ value: JSONValue, _ path: String, allowed: [String]) -> [String: JSONValue]? {
+        guard let o = value.objectValue else {
+            problem(path, "must be an object ({…})")
+            return nil
+        }
+        for key in o.keys.sorted() where !allowed.contains(key) {
+            if key == "password" {
+                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\" (an environment variable's name) or \"password_file\" (a path)")
+            } else {
+                problem("\(path).\(key)", "unknown key; allowed here: \(allowed.joined(separator: ", "))")
+            }
+        }
+        return o
+    }
+
+    mutating func string(_ o: [String: JSONValue], _ key: String, _ path: String) -> String? {
+        guard let v = o[key] else { return nil }
+        guard let s = v.stringValue else { problem("\(path).\(key)", "must be a string"); return nil }
+        return s
+    }
+
+    mutating func bool(_ o: [String: JSONValue], _ key: String, _ path: String) -> Bool? {
+        guard let v = o[key] else { return nil }
+        guard let b = v.boolValue else { problem("\(path).\(key)", "must be true or false"); return nil }
+        return b
+    }
+
+    mutating func read(_ root: JSONValue) -> AnswersFile {
+        var file = AnswersFile(address: nil, organization: nil, desired: DesiredSettings())
+        guard let o = object(root, "$", allowed: ["address", "organization", "smtp", "execution_defaults", "token_ttl"]) else { return file }
+        file.address = string(o, "address", "$")
+        file.organization = string(o, "organization", "$")
+        if let org = file.organization, let message = FieldRules.organizationName(org) { problem("$.organization", message) }
+        if let s = o["smtp"] { file.desired.smtp = smtp(s) }
+        if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
+        if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
+        return file
+    }
+
+    mutating func smtp(_ value: JSONValue) -> SMTPSettingsUpdate? {
+        let path = "$.smtp"
+        guard let o = object(value, path, allowed: ["enabled", "host", "port", "sender", "auth", "username", "password_env", "password_file", "test_email_address"]) else { return nil }
+        var u = SMTPSettingsUpdate()
+        u.enabled = bool(o, "enabled", path)
+        u.host = string(o, "host", path)
+        if let v = o["port"] {
+            if let p = v.integerValue, let i = Int(exactly: p) { u.port = i } else { problem("\(path).port", "must be a whole number from 1 to 65535") }
+        }
+        u.sender = string(o, "sender", path)
+        if let a = string(o, "auth", path) {
+            if let auth = SMTPAuth(rawValue: a) { u.auth = auth } else { problem("\(path).auth", FieldRules.auth(a) ?? "") }
+        }
+        u.username = string(o, "username", path)
+        u.testEmailAddress = string(o, "test_email_address", path)
+        let envName = string(o, "password_env", path)
+        let file = string(o, "password_file", path)
+        if envName != nil && file != nil { problem("\(path).password_file", "give either password_env or password_file, not both") }
+        if let envName {
+            if let secret = environment[envName], !secret.isEmpty { u.password = SecretString(secret) } else {
+                problem("\(path).password_env", "the environment variable \(envName) is not set (or is empty); export it before running")
+            }
+        }
+        if let file {
+            if let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
+               !text.trimmingCharacters(in: .newlines).isEmpty {
+                u.password = SecretString(text.trimmingCharacters(in: .newlines))
+            } else {
+                problem("\(path).password_file", "cannot read a password from \(file); check the path and its permissions")
+            }
+        }
+        for issue in Validation.issues(for: u, current: nil) { problem(jsonPath(issue.field), issue.message) }
+        return u
+    }
+
+    mutating func execution(_ value: JSONValue) -> DesiredSettings.ExecutionDefaults? {
+        let path = "$.execution_defaults"
+        guard let o = object(value, path, allowed: ["mode", "agent_pool_id"]) else { return nil }
+        var e = DesiredSettings.ExecutionDefaults()
+        if let m = string(o, "mode", path) {
+            if let mode = ExecutionMode(rawValue: m) { e.mode = mode } else { problem("\(path).mode", FieldRules.executionMode(m) ?? "") }
+        }
+        switch o["agent_pool_id"] {
+        case nil: break
+        case .null?:
+            if e.mode == .agent { problem("\(path).agent_pool_id", "null (no pool) is not possible with mode agent: agent mode needs a pool") }
+            e.agentPool = .clear
+        case .string(let id)?:
+            e.agentPool = .set(id)
+        default:
+            problem("\(path).agent_pool_id", "must be a pool id string (apool-…) or null")
+        }
+        for issue in Validation.issues(for: OrganizationDefaultsUpdate(mode: e.mode, agentPool: e.agentPool), current: nil)
+        where !(e.mode == .agent && e.agentPool == .clear) {
+            problem(jsonPath(issue.field), issue.message)
+        }
+        return e
+    }
+
+    mutating func ttl(_ value: JSONValue) -> DesiredSettings.TokenTTL? {
+        let path = "$.token_ttl"
+        guard let o = object(value, path, allowed: ["enabled"] + TokenType.known.map(\.rawValue)) else { return nil }
+        var t = DesiredSettings.TokenTTL(enabled: bool(o, "enabled", path))
+        for type in TokenType.known {
+            guard let v = o[type.rawValue] else { continue }
+            let p = "\(path).\(type.rawValue)"
+            switch v {
+            case .integer(let ms):
+                if let message = FieldRules.milliseconds(ms, label: type.label) { problem(p, message) } else { t.milliseconds[type] = ms }
+            case .string(let text):
+                do { t.milliseconds[type] = try TTLDuration.parse(text) } catch { problem(p, "\(type.label) \(error.description)") }
+            default:
+                problem(p, "must be a duration string with a unit (\"90d\") or a whole number of milliseconds")
+            }
+        }
+        return t
+    }
+
+    func jsonPath(_ field: FieldKey) -> String { "$." + field.rawValue }
+}
