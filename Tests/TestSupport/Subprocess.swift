@@ -51,3 +51,13 @@ public enum Subprocess {
         return (exitCode, String(decoding: output, as: UTF8.self))
     }
 }
+
+extension Subprocess {
+    /// `run` on a thread of its own, so waiting for the program never blocks Swift's cooperative
+    /// threads (an in-process sandbox needs them to answer that very program).
+    public static func runAsync(_ arguments: [String], captureOutput: Bool = true) async -> (status: Int32, output: String) {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: run(arguments, captureOutput: captureOutput)) }.start()
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import SetupKit
+import TFEClient
+
+/// What `plan` and `apply` share: read the answers, connect, read the state, plan.
+struct Automation {
+    let options: CommonOptions
+    let answersPath: String
+
+    struct Prepared {
+        var client: TFEClient
+        var transport: AsyncHTTPTransport
+        var current: CurrentState
+        var plan: Plan
+        var answers: AnswersFile
+    }
+
+    /// Every step before a write; failures print their message and end with exit 1.
+    func prepare() async throws -> Prepared {
+        guard let data = FileManager.default.contents(atPath: answersPath) else {
+            printError("tfe-setup: cannot read the answers file \(answersPath).")
+            throw ExitCode.failure
+        }
+        let answers: AnswersFile
+        do {
+            answers = try AnswersFile.decode(data, environment: options.environment)
+        } catch {
+            printError("tfe-setup: \(error.description)")
+            throw ExitCode.failure
+        }
+        do {
+            let (client, transport, _) = try options.makeClient(answersAddress: answers.address, answersOrganization: answers.organization)
+            guard let organization = client.configuration.organization else {
+                await transport.shutdown()
+                printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
+                throw ExitCode.failure
+            }
+            do {
+                let current = try await StateLoader.load(client: client, organization: organization)
+                return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
+            } catch {
+                await transport.shutdown()
+                throw error
+            }
+        } catch let error as TFEError {
+            printError("tfe-setup: \(error.description)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The Review's lines, for people.
+    static func describe(_ p: Prepared, ascii: Bool) -> String {
+        var lines: [String] = []
+        let names = Dictionary(p.current.agentPools.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for change in p.plan.changes { lines.append("  " + change.reviewLine(ascii: ascii, poolNames: names)) }
+        if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
+            lines.insert("Changes for \(p.plan.organization):", at: 0)
+            lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
+        }
+        for (section, reason) in p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { lines.append("Error (\(section.rawValue)): \(reason)") }
+        for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `plan --json`, in product.md's shape.
+    static func json(_ p: Prepared) -> String {
+        func entry(_ c: Change) -> JSONValue {
+            .object(["section": .string(c.section.rawValue), "field": .string(String(c.field.rawValue.dropFirst(c.section.rawValue.count + 1))),
+                     "current": c.writeOnly ? .null : c.current.json, "new": c.writeOnly ? .null : c.new.json, "write_only": .bool(c.writeOnly)])
+        }
+        var errors: [JSONValue] = p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
+            .object(["section": .string($0.key.rawValue), "message": .string($0.value)])
+        }
+        errors += p.plan.issues.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
+        let root: OrderedJSON = .object([
+            ("changes", .array(p.plan.changes.map { OrderedJSON.from(entry($0), order: ["section", "field", "current", "new", "write_only"]) })),
+            ("requests", .array(p.plan.requests.map { .object([("method", .string($0.method)), ("path", .string($0.path))]) })),
+            ("errors", .array(errors.map { OrderedJSON.from($0, order: ["section", "field", "message"]) })),
+        ])
+        return root.text()
+    }
+}
+
+extension OrderedJSON {
+    /// A JSONValue with the given keys first, in that order.
+    static func from(_ value: JSONValue, order: [String]) -> OrderedJSON {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .integer(let i): return .integer(i)
+        case .number(let d): return .string(String(d))
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map { from($0, order: order) })
+        case .object(let o):
+            let keys = order.filter { o[$0] != nil } + o.keys.filter { !order.contains($0) }.sorted()
+            return .object(keys.map { ($0, from(o[$0]!, order: order)) })
+        }
+    }
+}
+
+/// `tfe-setup plan --answers FILE [--json]`.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what an answers file would change. Exit 0: nothing to change; 2: changes pending; 1: error.",
+        discussion: """
+            Reads the current settings, checks the answers with the same rules as the wizard, and prints each
+            change as the Review does. Write-only values (password, test email) count as changes.
+            Example:
+              SMTP_PASSWORD=… tfe-setup plan --answers tfe-setup-answers.json --address https://tfe.example.com
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "The answers file (JSON; see the README).")
+    var answers: String
+    @Flag(help: "Print the plan as JSON: {\"changes\":[…],\"requests\":[…],\"errors\":[…]}.")
+    var json = false
+
+    func run() async throws {
+        let p = try await Automation(options: options, answersPath: answers).prepare()
+        await p.transport.shutdown()
+        print(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        if !p.plan.issues.isEmpty || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+        if !p.plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// `tfe-setup apply --answers FILE [--auto-approve]`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply an answers file: the plan, a confirmation, then the fewest requests. Exit 0 when every step succeeded.",
+        discussion: """
+            Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform)
+            is reported as a failed step; the others still run.
+            Example:
+              SMTP_PASSWORD=… tfe-setup apply --answers tfe-setup-answers.json --auto-approve
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "The answers file (JSON; see the README).")
+    var answers: String
+    @Flag(name: .customLong("auto-approve"), help: "Do not ask before applying.")
+    var autoApprove = false
+
+    func run() async throws {
+        let p = try await Automation(options: options, answersPath: answers).prepare()
+        print(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        if !p.plan.issues.isEmpty {
+            await p.transport.shutdown()
+            printError("tfe-setup: nothing applied: fix the errors above first.")
+            throw ExitCode.failure
+        }
+        if p.plan.isEmpty {
+            await p.transport.shutdown()
+            if !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+            return
+        }
+        if !autoApprove {
+            guard isatty(STDIN_FILENO) != 0 else {
+                await p.transport.shutdown()
+                printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
+                throw ExitCode.failure
+            }
+            FileHandle.standardOutput.write(Data("Apply these changes? [y/N]: ".utf8))
+            guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
+                await p.transport.shutdown()
+                print("Nothing applied.")
+                throw ExitCode.failure
+            }
+        }
+        let results = await Applier(client: p.client).apply(p.plan)
+        await p.transport.shutdown()
+        for r in results { print("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
+        for (section, reason) in p.plan.unavailable { print("FAILED \(section.title): \(reason)") }
+        if results.contains(where: { !$0.succeeded }) || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+    }
+}

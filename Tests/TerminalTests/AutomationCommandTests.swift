@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// `plan` and `apply` from an answers file, as separate processes against a sandbox.
+@Suite("plan and apply from an answers file")
+struct AutomationCommandTests {
+    static let seed = """
+        {"organization":"my-org",
+         "smtp":{"enabled":true,"host":"smtp.example.com","port":587,"sender":"noreply@example.com","auth":"login",
+                 "username":"smtp-bot","password_env":"SMTP_PASSWORD","test_email_address":"ops@example.com"},
+         "execution_defaults":{"mode":"agent","agent_pool_id":"apool-abc123"},
+         "token_ttl":{"enabled":true,"organization":"1y","team":"90d","user":"30d","audit_trails":"2y"}}
+        """
+
+    struct Run { var status: Int32; var output: String }
+
+    static func run(_ server: SandboxServer, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {
+        let token = dir + "/token"
+        FileManager.default.createFile(atPath: token, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
+        let envArgs = env.map { "\($0.key)=\($0.value)" }
+        let command = ["/usr/bin/env"] + envArgs + [TmuxSession.binary] + args + ["--address", server.address, "--token-file", token]
+        let shell = command.map(TmuxSession.quote).joined(separator: " ") + " 2>&1"
+        let r = await Subprocess.runAsync(["/bin/sh", "-c", shell])
+        return Run(status: r.status, output: r.output)
+    }
+
+    static func with(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), _ body: (SandboxServer, String) async throws -> Void) async throws {
+        let server = try await SandboxServer.start(options: options)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("auto-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        do { try await body(server, dir) } catch { await server.stop(); throw error }
+        await server.stop()
+    }
+
+    static func write(_ dir: String, _ name: String, _ text: String) -> String {
+        let path = dir + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    @Test("plan 2 → apply 0 with three PATCHes → plan 0 and apply sends nothing") func seedScenario() async throws {
+        try await Self.with { server, dir in
+            let file = Self.write(dir, "answers.json", Self.seed)
+            var r = await Self.run(server, dir, ["plan", "--answers", file])
+            #expect(r.status == 2, "\(r.output)")
+            #expect(r.output.contains("SMTP relay · Port: 25 → 587") || r.output.contains("SMTP relay - Port: 25 -> 587"))
+            #expect(r.output.contains("Password: (will be sent)"))
+            r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
+            let json = try #require(JSONValue.parse(Data(r.output.utf8)))
+            #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("port"), "current": .integer(25), "new": .integer(587), "write_only": .bool(false)])) == true)
+            #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("password"), "current": .null, "new": .null, "write_only": .bool(true)])) == true)
+            #expect(json["requests"]?.arrayValue?.count == 3)
+            #expect(json["errors"] == .array([]))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+
+            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(!r.output.contains("fake-auto-pw-8"))
+            let patches = await server.store.requestLog.filter { $0.method == "PATCH" }
+            #expect(Set(patches.map(\.path)) == ["/api/v2/admin/smtp-settings", "/api/v2/organizations/my-org", "/api/v2/organizations/my-org/token-ttl-policies"])
+            #expect(patches.count == 3)
+
+            let quiet = Self.write(dir, "again.json", Self.seed.replacingOccurrences(of: #","password_env":"SMTP_PASSWORD","test_email_address":"ops@example.com""#, with: ""))
+            r = await Self.run(server, dir, ["plan", "--answers", quiet])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("Nothing to change."))
+            r = await Self.run(server, dir, ["apply", "--answers", quiet, "--auto-approve"])
+            #expect(r.status == 0)
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == 3)
+        }
+    }
+
+    static let broken: [(String, String, String)] = [
+        (#"{"smtp":{"password":"fake-inline"}}"#, "$.smtp.password", "inline passwords are not accepted"),
+        (#"{"smtp":{"port":"587"}}"#, "$.smtp.port", "must be a whole number"),
+        (#"{"smtp":{"portt":587}}"#, "$.smtp.portt", "unknown key"),
+        (#"{"smtp":{"auth":"login","username":"bot","password_env":"NOT_SET_ANYWHERE_42"}}"#, "$.smtp.password_env", "is not set"),
+        (#"{"smtp":{"password_file":"/nonexistent/pw"}}"#, "$.smtp.password_file", "cannot read a password"),
+        (#"{"execution_defaults":{"mode":"agent","agent_pool_id":null}}"#, "$.execution_defaults.agent_pool_id", "not possible with mode agent"),
+        (#"{"token_ttl":{"team":"0d"}}"#, "$.token_ttl.team", "greater than zero"),
+        (#"{"token_ttl":{"team":90}}"#, "", ""),
+        ("{\n  \"smtp\": {\n    \"port\": 587,,\n  }\n}", "line 3, column", "syntax error"),
+    ]
+
+    @Test("each answers-file error: exit 1, the JSON path, no write") func errors() async throws {
+        try await Self.with { server, dir in
+            for (n, (text, path, message)) in Self.broken.enumerated() where !path.isEmpty {
+                let file = Self.write(dir, "bad\(n).json", text)
+                let r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--organization", "my-org"])
+                #expect(r.status == 1, "\(text)")
+                #expect(r.output.contains(path), "\(text): \(r.output)")
+                #expect(r.output.contains(message), "\(text): \(r.output)")
+                #expect(!r.output.contains("fake-inline"))
+            }
+            #expect(await server.store.requestLog.isEmpty, "nothing was even read")
+        }
+    }
+
+    @Test("apply without a terminal needs --auto-approve") func confirmation() async throws {
+        try await Self.with { server, dir in
+            let file = Self.write(dir, "a.json", #"{"organization":"my-org","token_ttl":{"team":"90d"}}"#)
+            let r = await Self.run(server, dir, ["apply", "--answers", file])
+            #expect(r.status == 1)
+            #expect(r.output.contains("Add --auto-approve"))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test("HCP: the SMTP section fails with the HCP message; the rest is applied") func hcp() async throws {
+        try await Self.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
+            let file = Self.write(dir, "a.json", Self.seed)
+            var r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
+            #expect(r.status == 1)
+            #expect(r.output.contains("HCP Terraform has no admin API"))
+            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 1)
+            #expect(r.output.contains("FAILED SMTP relay"))
+            #expect(r.output.contains("HCP Terraform has no admin API"))
+            #expect(await server.store.state.organizations["my-org"]?.defaultAgentPoolID == "apool-abc123")
+        }
+    }
+}
