@@ -22,7 +22,12 @@ public enum CursesApp {
             terminal.draw(Wizard.render(state, size: terminal.size))
             switch terminal.read() {
             case .key(let key): await runtime.send(.key(key))
-            case .resize, .none: break
+            case .resize: break
+            case .none:
+                if terminal.hungUp {
+                    terminal.restore()
+                    return (129, "The terminal was closed. " + Wizard.summary(await runtime.state))
+                }
             }
             if ContinuousClock.now - lastTick >= .milliseconds(100) {
                 lastTick = .now

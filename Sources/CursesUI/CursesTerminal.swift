@@ -174,6 +174,14 @@ public final class CursesTerminal {
         return .key(.paste(text))
     }
 
+    /// Whether the terminal has gone away (its window closed, the SSH connection dropped). Reads
+    /// then fail at once instead of waiting, so the loop must notice and stop rather than spin.
+    public var hungUp: Bool {
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) >= 0 else { return true }
+        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     /// Leaves full-screen mode and gives the terminal back as it was. Safe to call twice.
     public func restore() {
         guard active else { return }

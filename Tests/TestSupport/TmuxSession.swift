@@ -66,7 +66,22 @@ public final class TmuxSession: @unchecked Sendable {
         return nil
     }
 
-    public func kill() { _ = try? run(["kill-server"], capture: false) }
+    /// Ends the program in the pane with SIGTERM (it restores the terminal and exits), then the server.
+    /// A program whose terminal simply vanished was seen to keep running; see the session note.
+    public func kill() {
+        if let pid = programPID() {
+            Foundation.kill(pid, SIGTERM)
+            let end = Date().addingTimeInterval(5)
+            while Date() < end, Foundation.kill(pid, 0) == 0, !isZombie(pid) { usleep(10_000) }
+            if Foundation.kill(pid, 0) == 0, !isZombie(pid) { Foundation.kill(pid, SIGKILL) }
+        }
+        _ = try? run(["kill-server"], capture: false)
+    }
+
+    private func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
 
     deinit { kill() }
 }
