@@ -25,7 +25,7 @@ struct WizardCommand: AsyncParsableCommand {
             printError(TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
-        let (client, transport, _): (TFEClient, AsyncHTTPTransport, Any)
+        let client: TFEClient, transport: AsyncHTTPTransport
         do {
             (client, transport, _) = try options.makeClient()
         } catch let error as TFEError {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TFEClient
 @testable import TFESandbox
 
@@ -7,9 +8,7 @@ import Testing
 @Suite("tfe-setup sandbox command")
 struct SandboxCommandTests {
     /// The built `tfe-setup` binary, beside the test bundle.
-    static var binary: String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tfe-setup").path
-    }
+    static var binary: String { TmuxSession.binary }
 
     final class Running: @unchecked Sendable {
         let process = Process()
