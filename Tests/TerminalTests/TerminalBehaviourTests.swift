@@ -172,13 +172,13 @@ struct TerminalBehaviourTests {
 
     @Test("the password prompt does not echo") func plainPassword() async throws {
         try await TerminalSuite.TerminalWizardTests.session(extra: "--plain --screens smtp") { t, server, _ in
-            #expect(t.waitFor("Enabled (y/n) [n]:"))
-            t.type("y"); t.keys("Enter")
-            t.type("smtp.example.com"); t.keys("Enter")
-            t.type("587"); t.keys("Enter")
-            t.type("noreply@example.com"); t.keys("Enter")
-            t.type("3"); t.keys("Enter")
-            t.type("smtp-bot"); t.keys("Enter")
+            // Each answer only after its prompt shows, so nothing typed races the program.
+            for (prompt, value) in [("Enabled (y/n) [n]:", "y"), ("Host []:", "smtp.example.com"), ("Port [25]:", "587"),
+                                    ("Sender []:", "noreply@example.com"), ("Auth (1 none, 2 plain, 3 login) [none]:", "3"),
+                                    ("Username []:", "smtp-bot")] {
+                #expect(t.waitFor(prompt), "\(prompt)\n\(t.capture())")
+                t.type(value); t.keys("Enter")
+            }
             #expect(t.waitFor("Password (hidden; Enter keeps the stored one):"))
             t.type("fake-plain-pw-3"); t.keys("Enter")
             #expect(t.waitFor("Test email address []:"))
