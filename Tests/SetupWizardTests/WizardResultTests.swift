@@ -147,6 +147,8 @@ struct WizardResultTests {
             var draft = try #require(DraftStore(path: store.path).load(address: address, organization: "my-org"))
             draft.address = h.fixture.server.address
             try store.save(draft)
+            // Let the runtime's own start-up read finish first, so it cannot land after ours.
+            #expect(await h.until { if case .loading = $0.phase { return false } else { return true } })
             await h.runtime.send(.stateLoaded(.success(try await StateLoader.load(client: try h.fixture.client(.siteAdmin), organization: "my-org")), draft: draft))
             #expect(await h.state.phase == .resumeDraft)
             #expect(await h.screenText().contains("Resume them? [Y/n]"))
