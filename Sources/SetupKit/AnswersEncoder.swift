@@ -8,8 +8,11 @@ public enum AnswersEncoder {
     public static let passwordVariable = "SMTP_PASSWORD"
 
     /// An answers file for the given settings (nil sections are left out).
+    /// - Parameter passwordReference: name `SMTP_PASSWORD` for the password when auth needs one.
+    ///   Exports leave it out: the server keeps its stored password when none is sent, so the
+    ///   exported file plans to "nothing to change" without the variable being set.
     public static func encode(address: String?, organization: String, smtp: SMTPSettings?, execution: (mode: ExecutionMode, pool: String?)?,
-                              tokenTTL: (enabled: Bool, milliseconds: [TokenType: Int64])?) -> String {
+                              tokenTTL: (enabled: Bool, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
         var root: [(String, OrderedJSON)] = []
         if let address { root.append(("address", .string(address))) }
         root.append(("organization", .string(organization)))
@@ -17,7 +20,10 @@ public enum AnswersEncoder {
             var o: [(String, OrderedJSON)] = [("enabled", .bool(s.enabled))]
             if s.enabled || !s.host.isEmpty {
                 o += [("host", .string(s.host)), ("port", .integer(Int64(s.port))), ("sender", .string(s.sender)), ("auth", .string(s.auth.rawValue))]
-                if s.auth != .none { o += [("username", .string(s.username)), ("password_env", .string(passwordVariable))] }
+                if s.auth != .none {
+                    o.append(("username", .string(s.username)))
+                    if passwordReference { o.append(("password_env", .string(passwordVariable))) }
+                }
             }
             root.append(("smtp", .object(o)))
         }
@@ -37,10 +43,11 @@ public enum AnswersEncoder {
     }
 
     /// An answers file for the server's current state.
-    public static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases)) -> String {
+    public static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true) -> String {
         encode(address: address, organization: current.organization.name,
                smtp: sections.contains(.smtp) ? current.smtp : nil,
                execution: sections.contains(.executionDefaults) ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
-               tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary(uniqueKeysWithValues: (current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) })) : nil)
+               tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary(uniqueKeysWithValues: (current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) })) : nil,
+               passwordReference: passwordReference)
     }
 }

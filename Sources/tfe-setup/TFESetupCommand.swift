@@ -15,6 +15,6 @@ struct TFESetupCommand: AsyncParsableCommand {
               tfe-setup --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
             """,
         version: TFESetupVersion.current,
-        subcommands: [WizardCommand.self, DemoCommand.self, PlanCommand.self, ApplyCommand.self, SandboxCommand.self],
+        subcommands: [WizardCommand.self, DemoCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
 }

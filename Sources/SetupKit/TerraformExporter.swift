@@ -1,0 +1,213 @@
+import Foundation
+import TFEClient
+
+/// Writes the current settings as Terraform configuration for the `hashicorp/tfe` provider.
+///
+/// Resource and argument names follow the provider's documentation: `tfe_smtp_settings`,
+/// `tfe_organization_default_settings`, `tfe_organization.max_ttl_enabled` (the TTL policy's
+/// on/off switch lives on the organization) and `tfe_org_max_token_ttl_policy`. Every resource
+/// comes with an `import` block (Terraform 1.5+) so that the first `terraform apply` adopts the
+/// existing settings instead of creating anything. Never a secret: the SMTP password is a
+/// write-only argument fed from an ephemeral variable.
+public enum TerraformExporter {
+    /// The configuration for `current`; `sections` limits what is written.
+    public static func render(current: CurrentState, address: URL, sections: Set<Section> = Set(Section.allCases)) -> String {
+        var w = HCLWriter()
+        let org = current.organization
+        w.comment("""
+            Terraform configuration for the hashicorp/tfe provider, exported by tfe-setup from
+            \(address.absoluteString), organization "\(org.name)".
+            It holds no secret. Read `terraform plan` before the first apply: the import blocks
+            (Terraform 1.5+) adopt the existing settings, and the plan shows anything that would change.
+            """)
+        w.blank()
+        w.block("terraform") {
+            $0.block("required_providers") {
+                $0.attribute("tfe", raw: "{ source = \"hashicorp/tfe\" }")
+            }
+        }
+        w.blank()
+        w.comment("The token comes from TFE_TOKEN or the Terraform CLI credentials file, never from this file.")
+        w.block("provider \"tfe\"") {
+            $0.attribute("hostname", address.port.map { "\(address.host ?? ""):\($0)" } ?? (address.host ?? ""))
+        }
+        if sections.contains(.smtp) { smtp(current, into: &w) }
+        if sections.contains(.executionDefaults) { executionDefaults(current, into: &w) }
+        if sections.contains(.tokenTTL) { tokenTTL(current, into: &w) }
+        return w.text
+    }
+
+    static func smtp(_ current: CurrentState, into w: inout HCLWriter) {
+        w.blank()
+        w.comment("SMTP relay (site-admin setting of the whole installation).")
+        guard let s = current.smtp else {
+            w.comment("Not exported: \(current.smtpUnavailableReason ?? "the SMTP settings could not be read.")")
+            return
+        }
+        if s.auth != .none {
+            w.block("variable \"smtp_password\"") {
+                $0.attribute("description", "The SMTP relay password. Set TF_VAR_smtp_password; it is never stored in this file or in state.")
+                $0.attribute("type", raw: "string")
+                $0.attribute("sensitive", true)
+                $0.attribute("ephemeral", true)
+            }
+            w.blank()
+        }
+        w.importBlock(to: "tfe_smtp_settings.this", id: "smtp")
+        w.block("resource \"tfe_smtp_settings\" \"this\"") {
+            $0.attribute("enabled", s.enabled)
+            if !s.host.isEmpty { $0.attribute("host", s.host) }
+            $0.attribute("port", s.port)
+            if !s.sender.isEmpty { $0.attribute("sender", s.sender) }
+            $0.attribute("auth", s.auth.rawValue)
+            if s.auth != .none {
+                $0.attribute("username", s.username)
+                $0.comment("Write-only (Terraform 1.11+): sent to the server, never kept in state. Raise the version to send a new password.")
+                $0.attribute("password_wo", raw: "var.smtp_password")
+                $0.attribute("password_wo_version", 1)
+            }
+        }
+    }
+
+    static func executionDefaults(_ current: CurrentState, into w: inout HCLWriter) {
+        let org = current.organization
+        w.blank()
+        w.comment("Default execution mode and agent pool of the organization's workspaces.")
+        w.importBlock(to: "tfe_organization_default_settings.this", id: org.name)
+        w.block("resource \"tfe_organization_default_settings\" \"this\"") {
+            $0.attribute("organization", org.name)
+            $0.attribute("default_execution_mode", org.defaultExecutionMode.rawValue)
+            if org.defaultExecutionMode == .agent, let pool = org.defaultAgentPoolID {
+                let name = current.agentPools.first(where: { $0.id == pool })?.name
+                $0.attribute("default_agent_pool_id", pool, trailing: name.map { "agent pool \"\($0)\"" })
+            }
+        }
+    }
+
+    static func tokenTTL(_ current: CurrentState, into w: inout HCLWriter) {
+        let org = current.organization
+        w.blank()
+        w.comment("Maximum lifetime of API tokens.")
+        guard let policies = current.tokenTTLPolicies else {
+            w.comment("Not exported: \(current.tokenTTLUnavailable ?? "the token TTL policies could not be read.")")
+            return
+        }
+        w.comment("""
+            The policy's on/off switch is max_ttl_enabled on tfe_organization. That resource manages the
+            whole organization: arguments not written here take the provider's defaults, so check
+            `terraform plan` for other changes to the organization before applying.
+            """)
+        w.importBlock(to: "tfe_organization.this", id: org.name)
+        w.block("resource \"tfe_organization\" \"this\"") {
+            $0.attribute("name", org.name)
+            if let email = org.email { $0.attribute("email", email) } else {
+                $0.comment("The organization's email could not be read; fill it in.")
+                $0.attribute("email", "")
+            }
+            $0.attribute("max_ttl_enabled", org.maxTTLEnabled)
+            $0.block("lifecycle") { $0.attribute("prevent_destroy", true) }
+        }
+        w.blank()
+        w.importBlock(to: "tfe_org_max_token_ttl_policy.this", id: org.name)
+        w.block("resource \"tfe_org_max_token_ttl_policy\" \"this\"") {
+            $0.attribute("organization", raw: "tfe_organization.this.name")
+            let names: [TokenType: String] = [.organization: "org_token_max_ttl", .team: "team_token_max_ttl",
+                                               .user: "user_token_max_ttl", .auditTrails: "audit_trail_token_max_ttl"]
+            // Notes first, in one comment, so that the arguments stay aligned as `terraform fmt` has them.
+            var notes: [String] = []
+            var arguments: [(String, String)] = []
+            for type in TokenType.known {
+                guard let ms = policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds else { continue }
+                let spelling = TerraformDuration.spell(milliseconds: ms)
+                if !spelling.exact {
+                    notes.append("\(type.label): cannot be stated exactly in the provider's units; the server has \(ms) ms, this writes \(spelling.providerMilliseconds) ms.")
+                } else if ms == TTLDuration.twoYearsServer {
+                    notes.append("\(type.label): \(spelling.text) is the server's untouched default (2 years of 365.2425 days); the provider's \"2y\" is 730 days.")
+                }
+                arguments.append((names[type]!, spelling.text))
+            }
+            if !notes.isEmpty { $0.comment(notes.joined(separator: "\n")) }
+            for (name, value) in arguments { $0.attribute(name, value) }
+            for policy in policies where !policy.tokenType.isKnown {
+                $0.comment("Token type \"\(policy.tokenType.rawValue)\" (\(TTLDuration.display(milliseconds: policy.maxTTLMilliseconds))) has no argument in the provider; not exported.")
+            }
+        }
+    }
+}
+
+/// A small writer for the HCL this exporter needs: blocks, aligned attributes, comments.
+struct HCLWriter {
+    private(set) var text = ""
+    private var indent = 0
+    /// Attributes waiting to be written with their `=` aligned (as `terraform fmt` does).
+    private var pending: [(name: String, value: String, trailing: String?)] = []
+
+    mutating func comment(_ text: String) {
+        flush()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { emit("# " + line) }
+    }
+
+    mutating func blank() {
+        flush()
+        text += "\n"
+    }
+
+    mutating func block(_ header: String, _ body: (inout HCLWriter) -> Void) {
+        flush()
+        emit(header + " {")
+        indent += 1
+        body(&self)
+        flush()
+        indent -= 1
+        emit("}")
+    }
+
+    mutating func importBlock(to address: String, id: String) {
+        block("import") {
+            $0.attribute("to", raw: address)
+            $0.attribute("id", id)
+        }
+    }
+
+    /// A string attribute; `trailing` becomes a `# comment` after the value.
+    mutating func attribute(_ name: String, _ value: String, trailing: String? = nil) { pending.append((name, Self.quoted(value), trailing)) }
+    mutating func attribute(_ name: String, _ value: Int) { pending.append((name, String(value), nil)) }
+    mutating func attribute(_ name: String, _ value: Bool) { pending.append((name, value ? "true" : "false", nil)) }
+    /// An attribute whose value is written as given (a reference or an expression).
+    mutating func attribute(_ name: String, raw: String) { pending.append((name, raw, nil)) }
+
+    private mutating func flush() {
+        let width = pending.map(\.name.count).max() ?? 0
+        for (name, value, trailing) in pending {
+            emit(name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value + (trailing.map { " # " + $0.replacingOccurrences(of: "\n", with: " ") } ?? ""))
+        }
+        pending.removeAll()
+    }
+
+    private mutating func emit(_ line: String) {
+        text += String(repeating: "  ", count: indent) + line + "\n"
+    }
+
+    /// An HCL string literal: quotes, backslashes and control characters escaped, and `${` / `%{`
+    /// doubled so that no value is read as a template.
+    static func quoted(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+        return out.replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SetupKit
+import TFEClient
+
+/// `tfe-setup export [--format answers|terraform] [--output FILE]`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the current settings as an answers file (default) or as Terraform configuration. Never a secret.",
+        discussion: """
+            The answers file plans to "nothing to change" on the same server; to send the SMTP password too
+            (e.g. to another installation), add "password_env": "SMTP_PASSWORD" to its smtp section.
+            The Terraform format targets the hashicorp/tfe provider, with import blocks that adopt the
+            existing settings; the SMTP password is the variable smtp_password.
+            Sections that cannot be read (SMTP on HCP Terraform) are left out with the reason.
+            Examples:
+              tfe-setup export --address https://tfe.example.com --organization my-org --output my-org.json
+              tfe-setup export --format terraform --organization my-org --output main.tf
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case answers, terraform
+    }
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "answers (JSON for plan/apply) or terraform (hashicorp/tfe provider).")
+    var format: Format = .answers
+    @Option(help: "Write here instead of to standard output (replaced atomically).")
+    var output: String?
+
+    func run() async throws {
+        let text: String
+        do {
+            let (client, transport, _) = try options.makeClient()
+            guard let organization = client.configuration.organization else {
+                await transport.shutdown()
+                printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
+                throw ExitCode.failure
+            }
+            let current: CurrentState
+            do {
+                current = try await StateLoader.load(client: client, organization: organization)
+                await transport.shutdown()
+            } catch {
+                await transport.shutdown()
+                throw error
+            }
+            let sections = Set(try options.sections())
+            let address = client.configuration.address
+            switch format {
+            case .answers:
+                text = AnswersEncoder.encode(current: current, address: address.absoluteString, sections: sections, passwordReference: false)
+            case .terraform:
+                text = TerraformExporter.render(current: current, address: address, sections: sections)
+            }
+        } catch let error as TFEError {
+            printError("tfe-setup: nothing exported: \(error.description)")
+            throw ExitCode.failure
+        }
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Self.write(text, to: output)
+        } catch {
+            printError("tfe-setup: could not write \(output): \(error.localizedDescription) Nothing was changed there.")
+            throw ExitCode.failure
+        }
+        printError("Wrote the \(format == .answers ? "answers file" : "Terraform configuration") to \(output).")
+    }
+
+    /// Writes through a temporary file in the same directory and renames it into place, so a
+    /// failure never leaves a half-written file where a good one was.
+    static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(reason)."])
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// `tfe-setup export` as a separate process against a sandbox: the answers file round-trips, the
+/// Terraform configuration parses as HCL, says what the server holds, and holds no secret.
+@Suite("export")
+struct ExportCommandTests {
+    typealias Auto = AutomationCommandTests
+
+    /// Applies the seed scenario (with a password and a test address) so that every section has values.
+    static func applySeed(_ server: SandboxServer, _ dir: String) async {
+        let file = Auto.write(dir, "seed.json", Auto.seed)
+        let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+        #expect(r.status == 0, "\(r.output)")
+    }
+
+    static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    @Test("answers export round-trips: on a fresh sandbox and after the seed, plan says nothing to change")
+    func answersRoundTrip() async throws {
+        try await Auto.with { server, dir in
+            for round in ["fresh", "seeded"] {
+                if round == "seeded" { await Self.applySeed(server, dir) }
+                let out = dir + "/\(round).json"
+                var r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", out])
+                #expect(r.status == 0, "\(r.output)")
+                #expect(r.output.contains("Wrote the answers file to \(out)."))
+                let text = Self.read(out)
+                #expect(!text.contains("password"), "no password and no password reference: \(text)")
+                #expect(!text.contains("fake-auto-pw-8") && !text.contains(server.tokens.siteAdmin))
+                #expect(!text.contains("test_email_address"))
+                let before = await server.store.requestLog.filter { $0.method == "PATCH" }.count
+                r = await Auto.run(server, dir, ["plan", "--answers", out], env: [:])
+                #expect(r.status == 0, "\(round): \(r.output)\n\(text)")
+                #expect(r.output.contains("Nothing to change."))
+                r = await Auto.run(server, dir, ["apply", "--answers", out, "--auto-approve"], env: [:])
+                #expect(r.status == 0, "\(r.output)")
+                #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == before, "applying the export sends nothing")
+            }
+            // The seeded export states the seed's values.
+            let seeded = try #require(JSONValue.parse(Data(Self.read(dir + "/seeded.json").utf8)))
+            #expect(seeded["smtp"]?["port"] == .integer(587))
+            #expect(seeded["execution_defaults"]?["agent_pool_id"] == .string("apool-abc123"))
+            #expect(seeded["token_ttl"]?["team"] == .string("90d"))
+        }
+    }
+
+    @Test("Terraform export: valid HCL, the provider's resources with the server's values, no secret")
+    func terraform() async throws {
+        try await Auto.with { server, dir in
+            await Self.applySeed(server, dir)
+            let out = dir + "/main.tf"
+            let r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
+            #expect(r.status == 0, "\(r.output)")
+            let text = Self.read(out)
+            #expect(!text.contains("fake-auto-pw-8") && !text.contains(server.tokens.siteAdmin) && !text.contains("ops@example.com"),
+                    "no password, token or one-off test address")
+
+            let hcl = try await HCLParser.summary(of: out)
+            let resources = try #require(hcl["resources"])
+            let smtp = try #require(resources["tfe_smtp_settings.this"])
+            #expect(smtp["enabled"] == .bool(true))
+            #expect(smtp["host"] == .string("smtp.example.com"))
+            #expect(smtp["port"] == .integer(587))
+            #expect(smtp["auth"] == .string("login"))
+            #expect(smtp["username"] == .string("smtp-bot"))
+            #expect(smtp["password_wo"] == .string("${var.smtp_password}"), "the password is a variable")
+            #expect(smtp["password"] == nil)
+            #expect(hcl["variables"]?["smtp_password"]?["sensitive"] == .bool(true))
+            #expect(hcl["variables"]?["smtp_password"]?["ephemeral"] == .bool(true))
+            #expect(hcl["variables"]?["smtp_password"]?["default"] == nil)
+
+            let defaults = try #require(resources["tfe_organization_default_settings.this"])
+            #expect(defaults["organization"] == .string("my-org"))
+            #expect(defaults["default_execution_mode"] == .string("agent"))
+            #expect(defaults["default_agent_pool_id"] == .string("apool-abc123"))
+
+            #expect(resources["tfe_organization.this"]?["max_ttl_enabled"] == .bool(true))
+            #expect(resources["tfe_organization.this"]?["name"] == .string("my-org"))
+            let ttl = try #require(resources["tfe_org_max_token_ttl_policy.this"])
+            #expect(ttl["org_token_max_ttl"] == .string("1y"))
+            #expect(ttl["team_token_max_ttl"] == .string("90d"))
+            #expect(ttl["user_token_max_ttl"] == .string("30d"))
+            #expect(ttl["audit_trail_token_max_ttl"] == .string("2y"))
+
+            #expect(hcl["imports"] == .object(["${tfe_smtp_settings.this}": .string("smtp"), "${tfe_organization_default_settings.this}": .string("my-org"),
+                                               "${tfe_organization.this}": .string("my-org"), "${tfe_org_max_token_ttl_policy.this}": .string("my-org")]))
+            #expect(hcl["providers"]?["tfe"]?["hostname"] == .string(String(server.address.dropFirst("http://".count))))
+        }
+    }
+
+    @Test("Terraform export of an untouched server states the 730.485-day default exactly")
+    func untouchedDefaults() async throws {
+        try await Auto.with { server, dir in
+            let out = dir + "/main.tf"
+            let r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
+            #expect(r.status == 0, "\(r.output)")
+            let hcl = try await HCLParser.summary(of: out)
+            let ttl = try #require(hcl["resources"]?["tfe_org_max_token_ttl_policy.this"])
+            #expect(ttl["team_token_max_ttl"] == .string("730.485d"))
+            #expect(Self.read(out).contains("the server's untouched default"))
+            #expect(hcl["resources"]?["tfe_smtp_settings.this"]?["auth"] == .string("none"))
+            #expect(hcl["variables"]?["smtp_password"] == nil, "no password variable when auth is none")
+        }
+    }
+
+    @Test("HCP: SMTP is left out with the reason, in both formats")
+    func hcp() async throws {
+        try await Auto.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
+            let tf = dir + "/main.tf", answers = dir + "/a.json"
+            var r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", tf])
+            #expect(r.status == 0, "\(r.output)")
+            let text = Self.read(tf)
+            #expect(text.contains("# Not exported: HCP Terraform has no admin API"))
+            let hcl = try await HCLParser.summary(of: tf)
+            #expect(hcl["resources"]?["tfe_smtp_settings.this"] == nil)
+            #expect(hcl["resources"]?["tfe_organization_default_settings.this"] != nil)
+            r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", answers])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(JSONValue.parse(Data(Self.read(answers).utf8))?["smtp"] == nil)
+            r = await Auto.run(server, dir, ["plan", "--answers", answers])
+            #expect(r.status == 0, "\(r.output)")
+        }
+    }
+
+    @Test("export errors: exit 1 with the reason, nothing half-written")
+    func errors() async throws {
+        try await Auto.with { server, dir in
+            var r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", dir + "/missing/dir/a.json"])
+            #expect(r.status == 1)
+            #expect(r.output.contains("could not write \(dir)/missing/dir/a.json"), "\(r.output)")
+            r = await Auto.run(server, dir, ["export", "--organization", "no-such-org"])
+            #expect(r.status == 1)
+            #expect(r.output.contains("nothing exported"), "\(r.output)")
+            r = await Auto.run(server, dir, ["export", "--format", "yaml", "--organization", "my-org"])
+            #expect(r.status != 0)
+            #expect(r.output.contains("answers") && r.output.contains("terraform"), "\(r.output)")
+            let existing = Auto.write(dir, "keep.json", "{\"keep\":true}\n")
+            r = await Auto.run(server, dir, ["export", "--organization", "no-such-org", "--output", existing])
+            #expect(r.status == 1)
+            #expect(Self.read(existing) == "{\"keep\":true}\n", "a failed export leaves the old file alone")
+        }
+    }
+}
