@@ -32,6 +32,7 @@ let package = Package(
             name: "TFESandbox",
             dependencies: [
                 "TFEClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

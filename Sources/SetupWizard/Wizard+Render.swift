@@ -105,7 +105,7 @@ extension Wizard {
         if state.helpShown { return ["any key: close help"] }
         switch state.phase {
         case .loading: return ["Ctrl-C quit"]
-        case .failed: return ["Enter quit"]
+        case .failed: return ["r try again", "Enter quit"]
         case .pickOrganization: return ["\(up)/\(down) choose", "Enter select", "Ctrl-C quit"]
         case .resumeDraft: return ["y/Enter resume", "n start fresh", "Ctrl-C quit"]
         case .editing(let section):
@@ -132,7 +132,7 @@ extension Wizard {
         case .loading(let message):
             return ([Line("\(spin) \(message)")], nil)
         case .failed(let message):
-            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + [Line(), Line("Press Enter to quit.")], nil)
+            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
         case .pickOrganization:
             var lines = [Line("Choose the organization to set up:", .bold), Line()]
             for (i, org) in state.organizations.enumerated() {

@@ -65,6 +65,12 @@ public enum Wizard {
             return []
         case .failed(let message):
             if key == .enter || key == .escape { return [.quit(exitCode: 1, message: message)] }
+            if key == .char("r") || key == .char("R") {
+                // A server still coming up is common at set-up time: read again without restarting.
+                state.phase = .loading("Reading the current settings again…")
+                if let org = state.organization ?? state.config.organization { return [.loadState(organization: org)] }
+                return [.loadOrganizations]
+            }
             return []
         case .pickOrganization:
             return pickerKey(&state, key)

@@ -80,7 +80,12 @@ public struct TFEClient: Sendable {
                 }
             case .failure(let error):
                 logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error.message)", "duration_ms": "\(elapsedMs)"])
-                failure = .transport(underlying: error.message, hint: error.hint)
+                var hint = error.hint
+                if method != "GET", error.kind == .dropped || error.kind == .timeout {
+                    // The request went out; only the answer is missing. Say so: the admin must not guess.
+                    hint = "The change may or may not have been saved. Run again: tfe-setup reads the settings first and sends only what still differs. " + hint
+                }
+                failure = .transport(underlying: error.message, hint: hint)
                 if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.

@@ -45,13 +45,16 @@ public struct SandboxFault: Codable, Sendable, Equatable {
     public var delayMs: Int
     public var drop: Drop?
     public var body: String?
+    /// Handle the request first (the change is saved), then answer with the fault: a server that
+    /// did the work but whose answer was lost.
+    public var after: Bool
 
     public enum Drop: String, Codable, Sendable { case beforeResponse = "before_response", midBody = "mid_body" }
 
-    enum CodingKeys: String, CodingKey { case method, path, status, count, headers, drop, body, delayMs = "delay_ms" }
+    enum CodingKeys: String, CodingKey { case method, path, status, count, headers, drop, body, after, delayMs = "delay_ms" }
 
     public init(method: String? = nil, path: String, status: Int? = nil, count: Int = 1, headers: [String: String]? = nil,
-                delayMs: Int = 0, drop: Drop? = nil, body: String? = nil) {
+                delayMs: Int = 0, drop: Drop? = nil, body: String? = nil, after: Bool = false) {
         self.method = method
         self.path = path
         self.status = status
@@ -60,6 +63,7 @@ public struct SandboxFault: Codable, Sendable, Equatable {
         self.delayMs = delayMs
         self.drop = drop
         self.body = body
+        self.after = after
     }
 
     public init(from decoder: Decoder) throws {
@@ -72,5 +76,6 @@ public struct SandboxFault: Codable, Sendable, Equatable {
         delayMs = try c.decodeIfPresent(Int.self, forKey: .delayMs) ?? 0
         drop = try c.decodeIfPresent(Drop.self, forKey: .drop)
         body = try c.decodeIfPresent(String.self, forKey: .body)
+        after = try c.decodeIfPresent(Bool.self, forKey: .after) ?? false
     }
 }

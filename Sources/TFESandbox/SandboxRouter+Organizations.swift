@@ -100,7 +100,14 @@ extension SandboxRouter {
             return .error(422, "invalid attribute", "Agent execution mode requires a default agent pool.", pointer: "/data/relationships/default-agent-pool")
         }
         let final = org
-        await store.mutate { $0.organizations[name] = final }
-        return .document(200, .object(["data": organizationResource(name, final, canUpdate: true)]))
+        // Write only the fields this endpoint owns: a TTL PATCH handled meanwhile (the actor is
+        // re-entered at every await) must not be overwritten with the copy read above.
+        let saved = await store.mutateReturning { state -> SandboxState.Org? in
+            state.organizations[name]?.defaultExecutionMode = final.defaultExecutionMode
+            state.organizations[name]?.defaultAgentPoolID = final.defaultAgentPoolID
+            state.organizations[name]?.maxTTLEnabled = final.maxTTLEnabled
+            return state.organizations[name]
+        }
+        return .document(200, .object(["data": organizationResource(name, saved ?? final, canUpdate: true)]))
     }
 }

@@ -14,6 +14,7 @@ public struct SandboxRouter: Sendable {
         let start = store.nowMs()
         var response: SandboxHTTPResponse
         if let fault = await store.takeFault(method: request.method, path: request.path) {
+            if fault.after { _ = await api(request) }
             response = await apply(fault)
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }

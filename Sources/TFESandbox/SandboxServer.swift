@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -17,6 +18,8 @@ public final class SandboxServer: Sendable {
     private let isTLS: Bool
     private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     private let acceptTask: Task<Void, Never>
+    /// The connections being served, so that `kill()` can cut them.
+    private let openConnections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
 
     /// Requests larger than this are refused with 413.
     static let maxRequestBytes = 1_048_576
@@ -64,6 +67,8 @@ public final class SandboxServer: Sendable {
     }
 
     private init(store: SandboxStore, channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>, isTLS: Bool) {
+        let open = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+        self.openConnections = open
         self.store = store
         self.isTLS = isTLS
         self.channel = channel
@@ -74,7 +79,12 @@ public final class SandboxServer: Sendable {
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await connection in inbound {
-                            group.addTask { await Self.serve(connection, router: router) }
+                            group.addTask {
+                                let id = ObjectIdentifier(connection.channel)
+                                open.withLockedValue { $0[id] = connection.channel }
+                                await Self.serve(connection, router: router)
+                                _ = open.withLockedValue { $0.removeValue(forKey: id) }
+                            }
                         }
                     } catch {}
                 }
@@ -87,6 +97,15 @@ public final class SandboxServer: Sendable {
         func q(_ s: String) -> String { JSONValue.string(s).jsonText }
         let organization = "my-org"
         return #"{"address":\#(q(address)),"organization":\#(q(organization)),"tokens":{"site-admin":\#(q(tokens.siteAdmin)),"owner":\#(q(tokens.owner)),"member":\#(q(tokens.member))}}"#
+    }
+
+    /// Like a crash: stops listening and cuts every open connection at once, answering nothing
+    /// (requests in flight get no answer and change nothing that was not already saved).
+    public func kill() async {
+        try? await channel.channel.close()
+        for connection in openConnections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
+        acceptTask.cancel()
+        _ = await acceptTask.value
     }
 
     /// Stops listening and closes the server socket.

@@ -33,6 +33,13 @@ public actor SandboxStore {
         persist()
     }
 
+    /// Changes the state in one step (no await in between) and returns what the change says.
+    func mutateReturning<T>(_ change: (inout SandboxState) -> T) -> T {
+        let value = change(&state)
+        persist()
+        return value
+    }
+
     func persist() {
         guard let path = options.statePath else { return }
         // Write then rename, so a kill mid-write never leaves half a file.
@@ -46,7 +53,8 @@ public actor SandboxStore {
     func clearRequests() { requests.removeAll() }
     func send(_ email: SandboxEmail) { outbox.append(email) }
 
-    func arm(_ fault: SandboxFault) { faults.append(fault) }
+    /// Arms a fault (what `POST /_sandbox/faults` does).
+    public func arm(_ fault: SandboxFault) { faults.append(fault) }
     func clearFaults() { faults.removeAll() }
 
     /// The first armed fault matching the request, used up once.

@@ -31,7 +31,9 @@ struct SandboxCommand: AsyncParsableCommand {
                                          "status":503,"count":1,"headers":{},
                                          "delay_ms":0,"drop":null,"body":null}
                                          drop: "before_response" or "mid_body";
-                                         body: raw text (null = a JSON:API error)
+                                         body: raw text (null = a JSON:API error);
+                                         "after":true handles the request first (the
+                                         change is saved), then answers with the fault
               DELETE /_sandbox/faults    disarm all
 
             Example:

@@ -16,13 +16,16 @@ struct WizardHarness {
 
     static func with(role: SandboxRole = .siteAdmin, options: SandboxOptions = SandboxOptions(rateLimit: 0),
                      organization: String? = "my-org", sections: [Section] = Section.allCases, ascii: Bool = false,
-                     gate: Int? = nil, directory: String? = nil,
+                     gate: Int? = nil, directory: String? = nil, timeoutSeconds: Double? = nil,
+                     before: ((SandboxFixture) async throws -> Void)? = nil,
                      _ body: (WizardHarness) async throws -> Void) async throws {
         try await SandboxFixture.with(options) { f in
             let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("wizard-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             var configuration = try f.client(role).configuration
             configuration.organization = organization
+            if let timeoutSeconds { configuration.timeout = .milliseconds(Int64(timeoutSeconds * 1000)) }
+            try await before?(f)
             let gated = gate.map { GatedTransport(f.transport, expected: $0) }
             let transport: any HTTPTransport = gated ?? f.transport
             let client = TFEClient(configuration: configuration, transport: transport, environment: .instant)

@@ -29,7 +29,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)),
+            // The connect window: AsyncHTTPClient retries a refused connection until it ends, so
+            // this is how long "the server is down" takes to report. 5 s covers TCP + TLS over a slow VPN.
+            timeout: .init(connect: .seconds(5)),
             decompression: .disabled)
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

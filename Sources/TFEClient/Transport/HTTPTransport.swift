@@ -59,7 +59,10 @@ public struct TransportError: Error, Sendable, Equatable {
     }
 
     /// Worth retrying on an idempotent request.
-    public var isRetryable: Bool { kind == .connect || kind == .dropped }
+    /// Whether the client's own retry loop should try again. Not `.connect`: AsyncHTTPClient
+    /// already keeps trying to connect for the whole connect window (about every 100 ms, see
+    /// async-http-client#743), so a retry here would only multiply that wait for a server that is down.
+    public var isRetryable: Bool { kind == .dropped }
 
     /// A hint for a person about what to check.
     public var hint: String {
