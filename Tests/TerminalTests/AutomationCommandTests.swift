@@ -18,10 +18,16 @@ struct AutomationCommandTests {
     struct Run { var status: Int32; var output: String }
 
     static func run(_ server: SandboxServer, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {
-        let token = dir + "/token"
-        FileManager.default.createFile(atPath: token, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
+        await run(address: server.address, token: server.tokens.siteAdmin, dir, args, env: env)
+    }
+
+    /// Runs `tfe-setup` with the arguments against a server, the token in a 0600 file, and returns
+    /// its exit status and everything it printed.
+    static func run(address: String, token: String, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {
+        let tokenFile = dir + "/token"
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
         let envArgs = env.map { "\($0.key)=\($0.value)" }
-        let command = ["/usr/bin/env"] + envArgs + [TmuxSession.binary] + args + ["--address", server.address, "--token-file", token]
+        let command = ["/usr/bin/env"] + envArgs + [TmuxSession.binary] + args + ["--address", address, "--token-file", tokenFile]
         let shell = command.map(TmuxSession.quote).joined(separator: " ") + " 2>&1"
         let r = await Subprocess.runAsync(["/bin/sh", "-c", shell])
         return Run(status: r.status, output: r.output)

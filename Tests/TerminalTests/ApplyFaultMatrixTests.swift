@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// The fault matrix (README "Reliability") against `tfe-setup apply`, run as a process: for each
+/// fault, what the admin reads, the exit code, and that running the same file again finishes the job.
+@Suite("Fault matrix: apply")
+struct ApplyFaultMatrixTests {
+    typealias Auto = AutomationCommandTests
+
+    static func tempDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("apply-faults-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Checks the first run's output and exit status against the row.
+    static func checkFirstRun(_ c: FaultCase, _ r: Auto.Run) {
+        switch c.firstRun {
+        case .completes:
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.components(separatedBy: "\nok ").count - 1 == 3, "\(r.output)")
+        case .startUpFails(let message):
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains(message), "\(r.output)")
+            #expect(!r.output.contains("\nok "), "nothing was applied")
+        case .stepFails(let step, let message):
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("FAILED \(step)"), "\(r.output)")
+            #expect(r.output.contains(message), "\(r.output)")
+            #expect(r.output.components(separatedBy: "\nok ").count - 1 == 2, "the other steps are applied: \(r.output)")
+        }
+        #expect(!r.output.contains("fake-auto-pw-8"))
+    }
+
+    @Test("each fault of the matrix", arguments: FaultMatrix.cases)
+    func fault(_ c: FaultCase) async throws {
+        if case .killedMidApply = c.kind { return try await killedMidApply(c) }
+        let dir = try Self.tempDirectory()
+        let statePath = dir + "/sandbox-state.json"
+        let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0, statePath: statePath))
+        var current = server
+        let file = Auto.write(dir, "seed.json", Auto.seed)
+        let timeout = c.timeoutSeconds.map { ["--timeout", String($0)] } ?? []
+        switch c.kind {
+        case .armed(let faults): for fault in faults { await server.store.arm(fault) }
+        case .connectionRefused: await server.kill()
+        case .killedMidApply: break
+        }
+        let first = await Auto.run(address: server.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"] + timeout)
+        Self.checkFirstRun(c, first)
+        if case .stepFails(step: "SMTP settings", _) = c.firstRun {
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath }.count == 1, "the SMTP PATCH is sent once")
+        }
+        if let logged = c.loggedStatus {
+            #expect(await server.store.requestLog.contains { $0.path == logged.path && $0.status == logged.status }, "the fault was met")
+        }
+        if case .connectionRefused = c.kind {
+            current = try await SandboxServer.start(options: SandboxOptions(port: server.port, rateLimit: 0, statePath: statePath), tokens: server.tokens)
+        }
+        if first.status != 0 {
+            let second = await Auto.run(address: current.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(second.status == 0, "the second run finishes the job: \(second.output)")
+        }
+        let final = await current.store.state
+        #expect(SeedTarget.differences(final).isEmpty, "\(SeedTarget.differences(final))")
+        await current.stop()
+        if current !== server { await server.stop() }
+    }
+
+    /// A real `tfe-setup sandbox` process, SIGKILLed while the TTL PATCH is in flight (after the
+    /// SMTP and organization PATCHes were answered), then started again with its `--state`.
+    func killedMidApply(_ c: FaultCase) async throws {
+        let dir = try Self.tempDirectory()
+        let statePath = dir + "/sandbox-state.json", tokensPath = dir + "/tokens.json"
+        _ = FileManager.default.createFile(atPath: tokensPath, contents: Data(#"{"site-admin":"fake-sa-kill-1","owner":"fake-ow-kill-1","member":"fake-me-kill-1"}"#.utf8))
+        let sandbox = try SandboxProcess.start(statePath: statePath, tokensPath: tokensPath)
+        try await sandbox.arm(FaultMatrix.holdTTLPatch)
+        let file = Auto.write(dir, "seed.json", Auto.seed)
+        async let firstRun = Auto.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+        let answered = await eventually(.seconds(30)) {
+            let log = (try? await sandbox.requests()) ?? []
+            return log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath } && log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.orgPath }
+        }
+        #expect(answered)
+        await sandbox.kill()
+        let first = await firstRun
+        Self.checkFirstRun(c, first)
+
+        let again = try SandboxProcess.start(port: sandbox.port, statePath: statePath, tokensPath: tokensPath)
+        let before = try await again.state()
+        #expect(before.smtp.host == "smtp.example.com" && before.organizations["my-org"]?.defaultExecutionMode == "agent", "what was answered survived the kill")
+        let second = await Auto.run(address: again.address, token: again.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+        #expect(second.status == 0, "\(second.output)")
+        let final = try await again.state()
+        #expect(SeedTarget.differences(final).isEmpty, "\(SeedTarget.differences(final))")
+        await again.stop()
+    }
+}
