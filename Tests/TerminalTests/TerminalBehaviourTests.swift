@@ -25,24 +25,27 @@ struct TerminalBehaviourTests {
         }
     }
 
-    @Test("SIGTERM during apply restores the terminal and reports which steps completed") func sigterm() async throws {
+    @Test("SIGTERM and SIGHUP during apply restore the terminal and report which steps completed", arguments: [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP)])
+    func signalDuringApply(name: String, signal: Int32) async throws {
         try await TerminalSuite.TerminalWizardTests.session { t, server, _ in
             // The TTL PATCH hangs, so the apply is still running when the signal arrives.
-            let transport = try AsyncHTTPTransport()
-            _ = try await transport.execute(HTTPRequest(method: "POST", url: URL(string: server.address + "/_sandbox/faults")!, headers: [],
-                                                        body: Data(#"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":200,"delay_ms":20000}"#.utf8)), timeout: .seconds(5))
-            await transport.shutdown()
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org/token-ttl-policies", status: 200, delayMs: 20_000))
             TerminalSuite.TerminalWizardTests.typeSeed(t)
             #expect(t.waitFor("Apply sends 3 requests"))
             t.keys("Enter")
             #expect(t.waitFor("✓ Organization defaults"))
+            #expect(t.waitFor("✓ SMTP settings"))
             let pid = try #require(t.programPID())
-            kill(pid, SIGTERM)
-            #expect(t.waitFor("EXIT=143"))
+            kill(pid, signal)
+            #expect(t.waitFor("EXIT=\(128 + signal)"))
+            #expect(t.waitFor("icanon"))
             let screen = t.capture().replacingOccurrences(of: "\n", with: "")
-            #expect(screen.contains("Stopped by SIGTERM."))
+            #expect(screen.contains("Stopped by \(name)."), "\(screen)")
+            #expect(screen.contains("All 2 change requests succeeded."), "what completed: \(screen)")
             #expect(screen.contains("Still in flight when stopped (may or may not have been applied): Token TTL policies."))
             #expect(!screen.contains("Applying…"), "the full screen is gone")
+            let modes = t.capture().split(separator: "\n").last { $0.contains("icanon") }.map(String.init) ?? ""
+            #expect(modes.split(separator: " ").contains("icanon") && modes.split(separator: " ").contains("echo"), "stty -a: \(modes)")
         }
     }
 
@@ -87,15 +90,45 @@ struct TerminalBehaviourTests {
         }
     }
 
-    @Test("an ASCII-only terminal and TERM=vt100 work") func asciiVT100() async throws {
-        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C", "LC_ALL": "C", "TERM": "vt100"]) { t, _, _ in
+    @Test("a non-UTF-8 locale and TERM=vt100: ASCII only, and the seed scenario done with the keys a vt100 has") func asciiVT100() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C", "LC_ALL": "C", "TERM": "vt100"]) { t, server, _ in
             #expect(t.waitFor("> Enabled:"))
+            let first = t.capture()
+            #expect(first.contains("tfe-setup - Terraform Enterprise - my-org"))
+            #expect(first.unicodeScalars.allSatisfy { $0.isASCII })
+            // A vt100 has arrows, Tab, Return, Ctrl keys and PF1-PF4, but no F-keys, Home/End or Shift-Tab:
+            // the wizard needs none of those (? is help, Esc goes back).
+            t.keys("?")
+            #expect(t.waitFor("any key: close help"))
+            t.keys("Escape")
+            #expect(await eventually { !t.capture().contains("close help") }, "any key closes the help")
             t.keys("Space", "Tab"); t.type("smtp.example.com")
-            let screen = t.capture()
-            #expect(screen.contains("tfe-setup - Terraform Enterprise - my-org"))
-            #expect(screen.unicodeScalars.allSatisfy { $0.isASCII })
-            t.keys("C-c", "C-c")
-            #expect(t.waitFor("EXIT=1"))
+            t.keys("Tab", "C-u"); t.type("587")
+            t.keys("Tab"); t.type("noreply@example.com")
+            t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
+            t.keys("Tab"); t.type(TerminalSuite.TerminalWizardTests.password)
+            #expect(t.waitFor(String(repeating: "*", count: TerminalSuite.TerminalWizardTests.password.count)), "the password masked in ASCII")
+            t.keys("Tab"); t.type("ops@example.com")
+            t.keys("Enter")
+            #expect(t.waitFor("> Mode:"))
+            t.keys("Right", "Right", "Tab", "Right", "Enter")
+            #expect(t.waitFor("> Enforce max TTL:"))
+            t.keys("Space", "Tab", "C-u"); t.type("1y")
+            t.keys("Tab", "C-u"); t.type("90d")
+            t.keys("Tab", "C-u"); t.type("30d")
+            t.keys("Tab", "C-u"); t.type("2y")
+            t.keys("Enter")
+            #expect(t.waitFor("Apply sends 3 requests"))
+            #expect(t.capture().unicodeScalars.allSatisfy { $0.isASCII })
+            t.keys("Enter")
+            #expect(t.waitFor("All changes applied."))
+            #expect(t.capture().unicodeScalars.allSatisfy { $0.isASCII })
+            t.keys("Enter")
+            #expect(t.waitFor("Save these answers"))
+            t.keys("n")
+            #expect(t.waitFor("EXIT=0"))
+            let differences = SeedTarget.differences(await server.store.state)
+            #expect(differences.isEmpty, "\(differences)")
         }
     }
 
