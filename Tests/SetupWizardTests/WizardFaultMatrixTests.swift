@@ -87,3 +87,14 @@ struct WizardFaultMatrixTests {
         }
     }
 }
+
+@Suite("Fault matrix: README")
+struct FaultMatrixReadmeTests {
+    @Test("the README's Reliability table lists the matrix row for row") func readme() throws {
+        let readme = try String(contentsOfFile: HCLParser.repositoryRoot + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Reliability").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| fault ") }
+        let names = rows.map { $0.dropFirst(2).components(separatedBy: " | ").first ?? "" }
+        #expect(names == FaultMatrix.cases.map(\.name))
+    }
+}
