@@ -131,11 +131,15 @@ struct Reader {
             }
         }
         if let file {
-            if let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
-               !text.trimmingCharacters(in: .newlines).isEmpty {
-                u.password = SecretString(text.trimmingCharacters(in: .newlines))
-            } else {
-                problem("\(path).password_file", "cannot read a password from \(file); check the path and its permissions")
+            switch BoundedFile.read(file, limit: 4096) {
+            case .success(let data):
+                if let text = String(data: data, encoding: .utf8), !text.trimmingCharacters(in: .newlines).isEmpty {
+                    u.password = SecretString(text.trimmingCharacters(in: .newlines))
+                } else {
+                    problem("\(path).password_file", "cannot read a password from \(file): it is empty or not text")
+                }
+            case .failure(let reason):
+                problem("\(path).password_file", "cannot read a password from \(file): \(reason); check the path and its permissions")
             }
         }
         for issue in Validation.issues(for: u, current: nil) { problem(jsonPath(issue.field), issue.message) }

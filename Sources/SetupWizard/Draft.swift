@@ -73,7 +73,7 @@ public struct DraftStore: Sendable {
 
     /// The draft for this address and organization, if one was saved.
     public func load(address: String, organization: String) -> Draft? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard case .success(let data) = BoundedFile.read(path, limit: 1_048_576) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let draft = try? decoder.decode(Draft.self, from: data), draft.address == address, draft.organization == organization else { return nil }

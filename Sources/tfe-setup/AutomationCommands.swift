@@ -18,8 +18,11 @@ struct Automation {
 
     /// Every step before a write; failures print their message and end with exit 1.
     func prepare() async throws -> Prepared {
-        guard let data = FileManager.default.contents(atPath: answersPath) else {
-            printError("tfe-setup: cannot read the answers file \(answersPath).")
+        let data: Data
+        switch BoundedFile.read(answersPath, limit: 1_048_576) {
+        case .success(let d): data = d
+        case .failure(let reason):
+            printError("tfe-setup: cannot read the answers file \(answersPath): \(reason). Nothing was sent.")
             throw ExitCode.failure
         }
         let answers: AnswersFile

@@ -61,6 +61,21 @@ struct ConfigurationTests {
         #expect(throws: TFEError.self) { try TokenLookup(tokenFile: h + "/nope", environment: ["TFE_TOKEN": "x"], homeDirectory: h).resolve(for: address) }
     }
 
+    @Test("a token file that is a device, a directory or huge is refused at once (no unbounded read)", arguments: ["/dev/zero", "/dev/urandom", "/tmp"])
+    func tokenFileNotAFile(_ path: String) throws {
+        let started = ContinuousClock.now
+        #expect(throws: TFEError.self) { try TokenLookup(tokenFile: path, environment: [:], homeDirectory: "/nonexistent").resolve(for: address) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("big-token-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: big, contents: Data(repeating: UInt8(ascii: "a"), count: 100_000))
+        do {
+            _ = try TokenLookup(tokenFile: big, environment: [:], homeDirectory: "/nonexistent").resolve(for: address)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains("larger than 16 KiB"), "\(error)")
+        }
+    }
+
     @Test("plain http:// only to loopback unless explicitly allowed") func insecureHTTP() throws {
         let token = SecretString("fake-token")
         for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.1.2.3", "https://tfe.example.com"] {

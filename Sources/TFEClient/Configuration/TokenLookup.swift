@@ -45,8 +45,14 @@ public struct TokenLookup: Sendable {
     public func resolve(for address: URL) throws(TFEError) -> (token: SecretString, source: Source) {
         let host = address.host ?? ""
         if let tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-                throw .configuration("Cannot read the token file \(tokenFile). Check the path and that it is readable by you.")
+            let data: Data
+            switch BoundedFile.read(tokenFile, limit: 16_384) {
+            case .success(let d): data = d
+            case .failure(let reason):
+                throw .configuration("Cannot read the token file \(tokenFile): \(reason). Check the path and that it is readable by you.")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw .configuration("The token file \(tokenFile) is not text. Put the API token in it (one line).")
             }
             let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if token.isEmpty { throw .configuration("The token file \(tokenFile) is empty. Put the API token in it (one line).") }
@@ -62,7 +68,7 @@ public struct TokenLookup: Sendable {
         let path = homeDirectory + "/.terraform.d/credentials.tfrc.json"
         var hosts = [host]
         if let port = address.port { hosts.insert("\(host):\(port)", at: 0) }
-        if let data = FileManager.default.contents(atPath: path),
+        if case .success(let data) = BoundedFile.read(path, limit: 1_048_576),
            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let credentials = json["credentials"] as? [String: Any] {
             for candidate in hosts {
