@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tfe-setup", targets: ["tfe-setup"]),
+        .executable(name: "tfe-bench", targets: ["tfe-bench"]),
         .library(name: "TFEClient", targets: ["TFEClient"]),
         .library(name: "TFESandbox", targets: ["TFESandbox"]),
     ],
@@ -44,6 +45,8 @@ let package = Package(
         .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
         .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
         .target(name: "CursesUI", dependencies: ["Cncurses", "SetupWizard"]),
+        // The rendering benchmark of scripts/bench (not part of the tool).
+        .executableTarget(name: "tfe-bench", dependencies: ["TFEClient", "SetupKit", "SetupWizard", "CursesUI"]),
         .executableTarget(
             name: "tfe-setup",
             dependencies: [

@@ -6,11 +6,17 @@ import SetupWizard
 public enum CursesApp {
     /// Runs the wizard until it finishes or a signal arrives; the terminal is restored on every path.
     /// - Returns: the exit code and the message to print after the screen is gone.
-    public static func run(_ runtime: WizardRuntime, color: Bool, signals: SignalFlag) async -> (Int32, String) {
+    /// - Parameters:
+    ///   - started: when the command started (monotonic), for `firstInteractiveFrame`.
+    ///   - firstInteractiveFrame: called once, with the time from `started` until the first frame
+    ///     that takes input (a screen, the organization picker or the draft question) was drawn.
+    public static func run(_ runtime: WizardRuntime, color: Bool, signals: SignalFlag,
+                           started: ContinuousClock.Instant = .now, firstInteractiveFrame: (Duration) -> Void = { _ in }) async -> (Int32, String) {
         let terminal = CursesTerminal(color: color)
         defer { terminal.restore() }
         await runtime.start()
         var lastTick = ContinuousClock.now
+        var interactiveSeen = false
         while true {
             if let number = signals.pending {
                 let state = await runtime.state
@@ -20,6 +26,13 @@ public enum CursesApp {
             let state = await runtime.state
             if case .finished(let code, let message) = state.phase { return (code, message) }
             terminal.draw(Wizard.render(state, size: terminal.size))
+            if !interactiveSeen, state.takesInput {
+                interactiveSeen = true
+                firstInteractiveFrame(ContinuousClock.now - started)
+            }
+            // While reading or applying, look back soon: the answer should appear the moment it
+            // arrives, not up to a whole key timeout later.
+            terminal.keyTimeout(milliseconds: state.isWaiting ? 5 : 50)
             switch terminal.read() {
             case .key(let key): await runtime.send(.key(key))
             case .resize: break

@@ -46,6 +46,18 @@ public final class CursesTerminal {
         tfe_bracketed_paste(1)
     }
 
+    /// How long a read waits for a key (ncurses' `wtimeout`); set only when it changes.
+    public func keyTimeout(milliseconds: Int32) {
+        guard milliseconds != currentTimeout else { return }
+        currentTimeout = milliseconds
+        wtimeout(screen, milliseconds)
+    }
+    private var currentTimeout: Int32 = 50
+
+    /// Forgets what is on the screen, so the next draw repaints every cell (after a resize, or
+    /// when something else may have written to the terminal).
+    public func invalidate() { last = nil }
+
     /// The terminal's size now.
     public var size: Size {
         var rows: Int32 = 0, cols: Int32 = 0

@@ -16,6 +16,24 @@ public enum Phase: Equatable, Sendable {
     case failed(String)
 }
 
+extension WizardState {
+    /// Whether the frame takes input: a screen, the review, the organization picker, the draft question.
+    public var takesInput: Bool {
+        switch phase {
+        case .loading, .applying, .finished: return false
+        default: return true
+        }
+    }
+
+    /// Whether an answer from the server is awaited.
+    public var isWaiting: Bool {
+        switch phase {
+        case .loading, .applying: return true
+        default: return false
+        }
+    }
+}
+
 /// How the wizard was started.
 public struct WizardConfig: Equatable, Sendable {
     public var address: String

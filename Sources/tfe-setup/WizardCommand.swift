@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import CursesUI
 import Foundation
 import SetupKit
@@ -20,14 +21,15 @@ struct WizardCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
+        let started = ContinuousClock.now
         let mode = TerminalMode.decide(plainFlag: options.plain, environment: options.environment)
         if mode == .noTerminal {
             printError(TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
-        let client: TFEClient, transport: AsyncHTTPTransport
+        let client: TFEClient, transport: AsyncHTTPTransport, logger: Logger
         do {
-            (client, transport, _) = try options.makeClient()
+            (client, transport, logger) = try options.makeClient()
         } catch let error as TFEError {
             printError("tfe-setup: \(error.description)")
             throw ExitCode.failure
@@ -36,7 +38,8 @@ struct WizardCommand: AsyncParsableCommand {
                                   sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
         let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: NSHomeDirectory()),
                                       answersDirectory: FileManager.default.currentDirectoryPath)
-        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor)
+        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor,
+                                                       started: started, logger: logger)
         await transport.shutdown()
         print(message)
         if code != 0 { throw ExitCode(code) }
@@ -45,13 +48,20 @@ struct WizardCommand: AsyncParsableCommand {
 
 /// Starts the full-screen or the plain wizard; shared by `wizard` and `demo`.
 enum WizardLauncher {
-    static func run(mode: TerminalMode, config: WizardConfig, services: WizardServices, color: Bool) async -> (Int32, String) {
+    /// - Parameters:
+    ///   - started: when the command started, for the `first interactive frame` debug line
+    ///     (scripts/bench reads it).
+    static func run(mode: TerminalMode, config: WizardConfig, services: WizardServices, color: Bool,
+                    started: ContinuousClock.Instant = .now, logger: Logger? = nil) async -> (Int32, String) {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         switch mode {
         case .fullScreen:
             let runtime = WizardRuntime(config: config, services: services)
             let signals = SignalFlag()
-            let result = await CursesApp.run(runtime, color: color && !noColor, signals: signals)
+            let result = await CursesApp.run(runtime, color: color && !noColor, signals: signals, started: started) { elapsed in
+                let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                logger?.debug("first interactive frame", metadata: ["ms": "\(String(format: "%.1f", ms))"])
+            }
             await runtime.shutdown()
             return result
         case .plain, .noTerminal:

@@ -1,0 +1,249 @@
+"""The measurements of scripts/bench (which builds the release binaries and calls this).
+
+Usage: bench.py BIN_DIR OUT.md
+Prints one table and writes it to OUT.md; every row is marked PASS or MISS against its target.
+Times are wall-clock medians over several runs (time.perf_counter around the whole process),
+peak RSS comes from GNU time (%M), round trips from the sandbox's request log timestamps.
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+BIN = sys.argv[1]
+OUT = sys.argv[2]
+TFE = os.path.join(BIN, "tfe-setup")
+BENCH = os.path.join(BIN, "tfe-bench")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED = os.path.join(ROOT, "..", "shared", "spec", "seed-scenario.json")
+WORK = tempfile.mkdtemp(prefix="tfe-bench-")
+ENV = dict(os.environ, SMTP_PASSWORD="fake-bench-pw", LANG="C.UTF-8", TERM="xterm-256color")
+rows = []
+
+
+def row(name, value, target, ok):
+    rows.append((name, value, target, "PASS" if ok else "MISS"))
+    print(f"  {name}: {value} (target {target}) {'PASS' if ok else 'MISS'}", flush=True)
+
+
+def wait_for(condition, timeout=30.0, step=0.01):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return condition()
+
+
+class Sandbox:
+    """`tfe-setup sandbox` in its own process."""
+
+    def __init__(self, latency):
+        self.proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--rate-limit", "0", "--latency-ms", str(latency)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        ready = json.loads(self.proc.stdout.readline())
+        self.address = ready["address"]
+        self.token_file = os.path.join(WORK, f"token-{latency}")
+        with open(self.token_file, "w") as f:
+            f.write(ready["tokens"]["site-admin"])
+        os.chmod(self.token_file, 0o600)
+
+    def control(self, method, path):
+        request = urllib.request.Request(self.address + path, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+            return json.loads(body) if body else None
+
+    def reset(self):
+        self.control("POST", "/_sandbox/reset")
+        self.control("DELETE", "/_sandbox/requests")
+
+    def rounds(self):
+        """Sequential round trips: a new one starts when a request starts after all earlier ones ended."""
+        requests = sorted((r for r in self.control("GET", "/_sandbox/requests")["requests"] if r["path"].startswith("/api/v2/")),
+                          key=lambda r: r["start_ms"])
+        count, latest_end = 0, float("-inf")
+        for r in requests:
+            if r["start_ms"] >= latest_end:
+                count += 1
+            latest_end = max(latest_end, r["end_ms"])
+        return count, len(requests)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def timed(args, runs, before=None, env=ENV):
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        samples.append((time.perf_counter() - t0) * 1000)
+        last = result.returncode
+    return statistics.median(samples), last
+
+
+def peak_rss_kib(args, env=ENV):
+    out = os.path.join(WORK, "rss")
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    with open(out) as f:
+        return int(f.read().strip().splitlines()[-1])
+
+
+class Tmux:
+    def __init__(self, command, width, height, env):
+        self.socket = f"tfe-bench-{os.getpid()}-{time.monotonic_ns()}"
+        exports = "".join(f"export {k}='{v}'; " for k, v in env.items())
+        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
+                        "/bin/sh", "-c", f"{exports}{command}; echo EXIT=$?; sleep 600"], check=True)
+
+    def screen(self):
+        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "0"], capture_output=True, text=True).stdout
+
+    def wait(self, text, timeout=30):
+        return wait_for(lambda: text in self.screen(), timeout)
+
+    def keys(self, *keys):
+        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "0"] + list(keys))
+
+    def type(self, text):
+        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "0", "-l", text])
+
+    def kill(self):
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], stderr=subprocess.DEVNULL)
+
+
+def main():
+    print(f"tfe-setup benchmarks ({TFE})", flush=True)
+
+    # 1. Start-up.
+    timed([TFE, "--version"], 3)
+    wall, _ = timed([TFE, "--version"], 30)
+    rss = max(peak_rss_kib([TFE, "--version"]) for _ in range(5)) / 1024
+    row("start-up `--version`: wall", f"{wall:.1f} ms", "≤ 25 ms", wall <= 25)
+    row("start-up `--version`: peak RSS", f"{rss:.1f} MiB", "≤ 30 MiB", rss <= 30)
+
+    # 2, 3. apply and plan against a sandbox, state reset before each run.
+    for latency in (50, 0):
+        sandbox = Sandbox(latency)
+        common = ["--address", sandbox.address, "--token-file", sandbox.token_file]
+        wall, code = timed([TFE, "apply", "--answers", SEED, "--auto-approve"] + common, 10, before=sandbox.reset)
+        rounds, count = sandbox.rounds()
+        if latency == 50:
+            row("`apply` seed scenario @50 ms: round trips", f"{rounds} ({count} requests)", "2", rounds == 2 and code == 0)
+            row("`apply` seed scenario @50 ms: wall", f"{wall:.1f} ms", "≤ 160 ms", wall <= 160 and code == 0)
+        else:
+            row("`apply` seed scenario @0 ms: wall", f"{wall:.1f} ms", "≤ 60 ms", wall <= 60 and code == 0)
+        wall, code = timed([TFE, "plan", "--answers", SEED] + common, 10, before=sandbox.reset)
+        rounds, count = sandbox.rounds()
+        if latency == 50:
+            row("`plan` seed scenario @50 ms: round trips", f"{rounds} ({count} requests)", "1", rounds == 1 and code == 2)
+            row("`plan` seed scenario @50 ms: wall", f"{wall:.1f} ms", "≤ 100 ms", wall <= 100 and code == 2)
+        else:
+            row("`plan` seed scenario @0 ms: wall", f"{wall:.1f} ms", "≤ 50 ms", wall <= 50 and code == 2)
+        sandbox.stop()
+
+    # 4. The wizard's first interactive frame, measured by the wizard itself (debug log line).
+    sandbox = Sandbox(50)
+    samples = []
+    for i in range(5):
+        log = os.path.join(WORK, f"first-{i}.log")
+        state = os.path.join(WORK, f"state-{i}")
+        t = Tmux(f"{TFE} --address {sandbox.address} --organization my-org --token-file {sandbox.token_file} --log-file {log} --log-level debug",
+                 100, 30, {"LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": state})
+
+        def first():
+            try:
+                with open(log) as f:
+                    m = re.search(r"first interactive frame.*?ms[=:]\s*\"?([0-9.]+)", f.read())
+                    return m and float(m.group(1))
+            except FileNotFoundError:
+                return None
+        value = wait_for(first, 20)
+        t.kill()
+        if value:
+            samples.append(value)
+    sandbox.stop()
+    if samples:
+        median = statistics.median(samples)
+        row("wizard: first interactive frame @50 ms", f"{median:.1f} ms", "≤ 120 ms", median <= 120)
+    else:
+        row("wizard: first interactive frame @50 ms", "not measured", "≤ 120 ms", False)
+
+    # 5. Rendering: update + render + diff + draw at 200x60 in a real terminal.
+    out = os.path.join(WORK, "render.json")
+    t = Tmux(f"{BENCH} render {out} 2000", 200, 60, {"LANG": "C.UTF-8", "TERM": "xterm-256color"})
+    wait_for(lambda: os.path.exists(out) and os.path.getsize(out) > 0, 120, 0.1)
+    t.kill()
+    with open(out) as f:
+        r = json.load(f)
+    size = f"{r['width']}x{r['height']}"
+    row(f"render one keystroke ({size}, {r['frames']} frames): median", f"{r['keystroke_median_us']:.0f} µs", "≤ 200 µs", r["keystroke_median_us"] <= 200)
+    row(f"full repaint ({size}, {r['frames']} frames): p99", f"{r['repaint_p99_us']:.0f} µs", "≤ 2 ms", r["repaint_p99_us"] <= 2000)
+
+    # 6. Peak RSS of the wizard through the whole seed scenario (sandbox in its own process).
+    sandbox = Sandbox(0)
+    rss_file = os.path.join(WORK, "wizard-rss")
+    t = Tmux(f"cd {WORK} && /usr/bin/time -f %M -o {rss_file} {TFE} --address {sandbox.address} --organization my-org --token-file {sandbox.token_file}",
+             100, 30, {"LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": os.path.join(WORK, "flow-state"), "HOME": WORK})
+    steps_ok = t.wait("› Enabled:")
+    t.keys("Space", "Tab"); t.type("smtp.example.com")
+    t.keys("Tab", "C-u"); t.type("587")
+    t.keys("Tab"); t.type("noreply@example.com")
+    t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
+    t.keys("Tab"); t.type("fake-bench-pw")
+    t.keys("Tab"); t.type("ops@example.com")
+    t.keys("Enter")
+    steps_ok = steps_ok and t.wait("› Mode:")
+    t.keys("Right", "Right", "Tab", "Right")
+    steps_ok = steps_ok and t.wait("primary (apool-abc123")
+    t.keys("Enter")
+    steps_ok = steps_ok and t.wait("› Enforce max TTL:")
+    t.keys("Space", "Tab", "C-u"); t.type("1y")
+    t.keys("Tab", "C-u"); t.type("90d")
+    t.keys("Tab", "C-u"); t.type("30d")
+    t.keys("Tab", "C-u"); t.type("2y")
+    t.keys("Enter")
+    steps_ok = steps_ok and t.wait("Apply sends 3 requests")
+    t.keys("Enter")
+    steps_ok = steps_ok and t.wait("All changes applied.")
+    t.keys("Enter")
+    t.wait("Save these answers")
+    t.keys("n")
+    steps_ok = steps_ok and t.wait("EXIT=0")
+    wait_for(lambda: os.path.exists(rss_file) and os.path.getsize(rss_file) > 0, 10)
+    t.kill()
+    sandbox.stop()
+    with open(rss_file) as f:
+        rss = int(f.read().strip().splitlines()[-1]) / 1024
+    row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 30 MiB", rss <= 30 and steps_ok)
+
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    machine = f"{os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, {platform.system()} {platform.release()}, release build, {time.strftime('%Y-%m-%d', time.gmtime())}"
+    lines = ["| measurement | result | target | |", "|---|---|---|---|"] + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    text = "\n".join(lines) + f"\n\nMachine: {machine}.\n"
+    with open(OUT, "w") as f:
+        f.write(text)
+    print()
+    print(text)
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
