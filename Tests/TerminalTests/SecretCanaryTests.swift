@@ -66,30 +66,12 @@ struct SecretCanaryTests {
         }
         #expect(t.waitFor("› Enabled:"))
         screen("SMTP, empty")
-        t.keys("Space", "Tab"); t.type("smtp.example.com")
-        t.keys("Tab", "C-u"); t.type("587")
-        t.keys("Tab"); t.type("noreply@example.com")
-        t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
-        t.keys("Tab"); t.type(password)
-        #expect(t.waitFor(String(repeating: "•", count: password.count)), "the password shows as bullets: \(t.capture())")
-        screen("password typed")
-        #expect(await eventually { FileManager.default.fileExists(atPath: dir + "/state/tfe-setup/draft.json") }, "the draft is written while typing")
-        for (name, text) in Self.writtenFiles(under: dir, except: [tokenFile, passwordFile]) { searched.append(("file while typing: \(name)", text)) }
-        if let pid = t.programPID() { searched.append(("wizard /proc", Self.procText(pid))) } else { Issue.record("no wizard process found") }
-        t.keys("Tab"); t.type("ops@example.com")
-        t.keys("Enter")
-        #expect(t.waitFor("› Mode:"))
-        screen("execution defaults")
-        t.keys("Right", "Right", "Tab", "Right")
-        #expect(t.waitFor("primary (apool-abc123"))
-        t.keys("Enter")
-        #expect(t.waitFor("› Enforce max TTL:"))
-        t.keys("Space", "Tab", "C-u"); t.type("1y")
-        t.keys("Tab", "C-u"); t.type("90d")
-        t.keys("Tab", "C-u"); t.type("30d")
-        t.keys("Tab", "C-u"); t.type("2y")
-        t.keys("Enter")
-        #expect(t.waitFor("Apply sends 3 requests"))
+        await TerminalSuite.TerminalWizardTests.typeSeed(t, password: password) {
+            screen("password typed")
+            #expect(await eventually { FileManager.default.fileExists(atPath: dir + "/state/tfe-setup/draft.json") }, "the draft is written while typing")
+            for (name, text) in Self.writtenFiles(under: dir, except: [tokenFile, passwordFile]) { searched.append(("file while typing: \(name)", text)) }
+            if let pid = t.programPID() { searched.append(("wizard /proc", Self.procText(pid))) } else { Issue.record("no wizard process found") }
+        }
         screen("review")
         t.keys("Enter")
         #expect(t.waitFor("Applying") || t.waitFor("All changes applied."))

@@ -30,7 +30,7 @@ struct TerminalBehaviourTests {
         try await TerminalSuite.TerminalWizardTests.session { t, server, _ in
             // The TTL PATCH hangs, so the apply is still running when the signal arrives.
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org/token-ttl-policies", status: 200, delayMs: 20_000))
-            TerminalSuite.TerminalWizardTests.typeSeed(t)
+            await TerminalSuite.TerminalWizardTests.typeSeed(t)
             #expect(t.waitFor("Apply sends 3 requests"))
             t.keys("Enter")
             #expect(t.waitFor("✓ Organization defaults"))
@@ -102,23 +102,7 @@ struct TerminalBehaviourTests {
             #expect(t.waitFor("any key: close help"))
             t.keys("Escape")
             #expect(await eventually { !t.capture().contains("close help") }, "any key closes the help")
-            t.keys("Space", "Tab"); t.type("smtp.example.com")
-            t.keys("Tab", "C-u"); t.type("587")
-            t.keys("Tab"); t.type("noreply@example.com")
-            t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
-            t.keys("Tab"); t.type(TerminalSuite.TerminalWizardTests.password)
-            #expect(t.waitFor(String(repeating: "*", count: TerminalSuite.TerminalWizardTests.password.count)), "the password masked in ASCII")
-            t.keys("Tab"); t.type("ops@example.com")
-            t.keys("Enter")
-            #expect(t.waitFor("> Mode:"))
-            t.keys("Right", "Right", "Tab", "Right", "Enter")
-            #expect(t.waitFor("> Enforce max TTL:"))
-            t.keys("Space", "Tab", "C-u"); t.type("1y")
-            t.keys("Tab", "C-u"); t.type("90d")
-            t.keys("Tab", "C-u"); t.type("30d")
-            t.keys("Tab", "C-u"); t.type("2y")
-            t.keys("Enter")
-            #expect(t.waitFor("Apply sends 3 requests"))
+            await TerminalSuite.TerminalWizardTests.typeSeed(t, ascii: true)
             #expect(t.capture().unicodeScalars.allSatisfy { $0.isASCII })
             t.keys("Enter")
             #expect(t.waitFor("All changes applied."))
@@ -234,11 +218,10 @@ struct TerminalBehaviourTests {
         #expect(demo.status == 1)
     }
 
-    @Test("demo: the wizard against the built-in sandbox, then what changed and the test email") func demo() throws {
+    @Test("demo: the wizard against the built-in sandbox, then what changed and the test email") func demo() async throws {
         let t = try TmuxSession(TmuxSession.quote(TmuxSession.binary) + " demo", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": NSTemporaryDirectory()])
         defer { t.kill() }
-        TerminalSuite.TerminalWizardTests.typeSeed(t)
-        #expect(t.waitFor("Apply sends 3 requests"))
+        await TerminalSuite.TerminalWizardTests.typeSeed(t)
         t.keys("Enter")
         #expect(t.waitFor("All changes applied."))
         t.keys("Enter", "n")

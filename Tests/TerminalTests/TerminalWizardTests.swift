@@ -35,31 +35,38 @@ struct TerminalWizardTests {
 
     static let password = "fake-term-pw-77"
 
-    /// seed-scenario.json's values, key by key.
-    static func typeSeed(_ t: TmuxSession) {
-        #expect(t.waitFor("› Enabled:"))
+    /// seed-scenario.json's values, key by key, ending on the Review.
+    /// - Parameters:
+    ///   - ascii: the terminal shows the ASCII glyphs (`>` for the focus).
+    ///   - afterPassword: runs once the password is typed (the canary test looks around then).
+    static func typeSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, afterPassword: () async -> Void = {}) async {
+        let focus = ascii ? ">" : "›"
+        #expect(t.waitFor("\(focus) Enabled:"))
         t.keys("Space", "Tab"); t.type("smtp.example.com")
         t.keys("Tab", "C-u"); t.type("587")
         t.keys("Tab"); t.type("noreply@example.com")
         t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
         t.keys("Tab"); t.type(password)
+        #expect(t.waitFor(String(repeating: ascii ? "*" : "•", count: password.count)), "the password shows masked: \(t.capture())")
+        await afterPassword()
         t.keys("Tab"); t.type("ops@example.com")
         t.keys("Enter")
-        #expect(t.waitFor("› Mode:"))
+        #expect(t.waitFor("\(focus) Mode:"))
         t.keys("Right", "Right", "Tab", "Right")
         #expect(t.waitFor("primary (apool-abc123, 3 agents)"))
         t.keys("Enter")
-        #expect(t.waitFor("› Enforce max TTL:"))
+        #expect(t.waitFor("\(focus) Enforce max TTL:"))
         t.keys("Space", "Tab", "C-u"); t.type("1y")
         t.keys("Tab", "C-u"); t.type("90d")
         t.keys("Tab", "C-u"); t.type("30d")
         t.keys("Tab", "C-u"); t.type("2y")
         t.keys("Enter")
+        #expect(t.waitFor("Apply sends 3 requests"))
     }
 
     @Test("the seed scenario typed through all three screens and Review: the sandbox ends exactly as intended") func seed() async throws {
         try await Self.session { t, server, dir in
-            Self.typeSeed(t)
+            await Self.typeSeed(t)
             #expect(t.waitFor("Apply sends 3 requests"))
             #expect(!t.capture().contains(Self.password))
             t.keys("Enter")
