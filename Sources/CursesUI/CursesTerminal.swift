@@ -68,26 +68,13 @@ public final class CursesTerminal {
     /// Draws a frame, writing only the runs of cells that differ from the last one drawn.
     public func draw(_ frame: Frame) {
         guard active else { return }
-        let full = last == nil || last!.size != frame.size
-        if full { werase(screen) }
-        for row in 0..<frame.size.height {
-            var col = 0
-            while col < frame.size.width {
-                if !full, let previous = last, previous[row, col] == frame[row, col] {
-                    col += 1
-                    continue
-                }
-                // A run of changed cells with one style.
-                let style = frame[row, col].style
-                var text: [wchar_t] = []
-                let start = col
-                while col < frame.size.width, frame[row, col].style == style, full || last![row, col] != frame[row, col] {
-                    let cell = frame[row, col]
-                    if !cell.continuation { text += cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) } }
-                    col += 1
-                }
-                let (attrs, pair) = attributes(style)
-                _ = tfe_put(screen, Int32(row), Int32(start), text, Int32(text.count), attrs, pair)
+        let previous = last.flatMap { $0.size == frame.size ? $0 : nil }
+        if previous == nil { werase(screen) }
+        let screen = self.screen
+        frame.forEachChangedRun(since: previous) { row, column, style, scalars in
+            let (attrs, pair) = attributes(style)
+            scalars.withMemoryRebound(to: wchar_t.self) { text in
+                _ = tfe_put(screen, Int32(row), Int32(column), text.baseAddress, Int32(text.count), attrs, pair)
             }
         }
         if let c = frame.cursor {

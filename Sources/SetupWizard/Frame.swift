@@ -4,18 +4,41 @@ public enum CellStyle: UInt8, Sendable, Equatable {
 }
 
 /// One character cell. A wide character takes two cells; the second is a `continuation`.
+///
+/// Plain data (a scalar, a style, a flag): frames of 12,000 cells are built, copied and compared
+/// many times a second, and a `Character` per cell made that cost reference counting and Unicode
+/// comparisons (see README "Performance"). The rare cluster of several scalars (a letter with a
+/// combining mark, an emoji sequence) keeps its other scalars in the frame's `clusters`.
 public struct Cell: Equatable, Sendable {
-    public var character: Character
+    /// The first scalar of the cell's character.
+    public var scalar: Unicode.Scalar
     public var style: CellStyle
     public var continuation: Bool
 
     public init(_ character: Character, _ style: CellStyle = .normal, continuation: Bool = false) {
-        self.character = character
+        self.init(scalar: character.unicodeScalars.first ?? " ", style, continuation: continuation)
+    }
+
+    public init(scalar: Unicode.Scalar, _ style: CellStyle = .normal, continuation: Bool = false) {
+        self.scalar = scalar
         self.style = style
         self.continuation = continuation
     }
 
-    public static let blank = Cell(" ")
+    /// The cell's character (its first scalar; a frame's `character(row:column:)` has the whole cluster).
+    public var character: Character { Character(scalar) }
+
+    public static let blank = Cell(scalar: " ")
+}
+
+extension Optional where Wrapped == [Cell] {
+    /// `withUnsafeBufferPointer` of the array, or nil when there is none.
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<Cell>?) -> R) -> R {
+        switch self {
+        case .some(let array): return array.withUnsafeBufferPointer { body($0) }
+        case .none: return body(nil)
+        }
+    }
 }
 
 /// A terminal size in cells.
@@ -44,6 +67,8 @@ public struct Position: Equatable, Sendable {
 public struct Frame: Equatable, Sendable {
     public let size: Size
     public private(set) var cells: [Cell]
+    /// The whole character of cells whose character has more than one scalar, by cell index.
+    public private(set) var clusters: [Int: String] = [:]
     public var cursor: Position?
 
     public init(size: Size) {
@@ -53,18 +78,103 @@ public struct Frame: Equatable, Sendable {
 
     public subscript(row: Int, column: Int) -> Cell { cells[row * size.width + column] }
 
+    /// The whole character at a cell.
+    public func character(row: Int, column: Int) -> Character {
+        let index = row * size.width + column
+        if let cluster = clusters[index] { return Character(cluster) }
+        return cells[index].character
+    }
+
+    /// Calls `body` for every run of cells that differ from `previous` (every cell when it is nil
+    /// or of another size), one style per run, with the run's scalars. The terminal's draw is this
+    /// and one ncurses call per run; it runs for every keystroke, so it works on raw buffers.
+    public func forEachChangedRun(since previous: Frame?, _ body: (_ row: Int, _ column: Int, _ style: CellStyle, _ scalars: UnsafeBufferPointer<UInt32>) -> Void) {
+        let old = previous.flatMap { $0.size == size ? $0 : nil }
+        let width = size.width
+        let checkClusters = !clusters.isEmpty || !(old?.clusters.isEmpty ?? true)
+        var run: [UInt32] = []
+        run.reserveCapacity(width * 2)
+        cells.withUnsafeBufferPointer { now in
+            let before = old?.cells
+            before.withUnsafeBufferPointerIfPresent { was in
+                func same(_ i: Int) -> Bool {
+                    guard let was else { return false }
+                    return now[i] == was[i] && (!checkClusters || clusters[i] == old!.clusters[i])
+                }
+                for row in 0..<size.height {
+                    let base = row * width
+                    var col = 0
+                    while col < width {
+                        if same(base + col) { col += 1; continue }
+                        let style = now[base + col].style
+                        let start = col
+                        run.removeAll(keepingCapacity: true)
+                        while col < width, now[base + col].style == style, !same(base + col) {
+                            let cell = now[base + col]
+                            if !cell.continuation {
+                                if checkClusters, let cluster = clusters[base + col] {
+                                    run.append(contentsOf: cluster.unicodeScalars.map(\.value))
+                                } else {
+                                    run.append(cell.scalar.value)
+                                }
+                            }
+                            col += 1
+                        }
+                        run.withUnsafeBufferPointer { body(row, start, style, $0) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Writes text at a position, clipped to the row; returns the column after it.
     @discardableResult
     public mutating func put(_ text: String, row: Int, column: Int, style: CellStyle = .normal) -> Int {
         guard row >= 0, row < size.height else { return column }
         var col = column
+        // Printable ASCII (nearly all text here): one cell per byte, no grapheme breaking.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for byte in text.utf8 {
+                guard col < size.width else { break }
+                if col >= 0 {
+                    let index = row * size.width + col
+                    cells[index] = Cell(scalar: Unicode.Scalar(byte), style)
+                    if !clusters.isEmpty { clusters.removeValue(forKey: index) }
+                }
+                col += 1
+            }
+            return col
+        }
+        // Scalars that each stand alone (no combining marks, joiners or selectors): no grapheme breaking either.
+        if text.unicodeScalars.allSatisfy(Self.standsAlone) {
+            for scalar in text.unicodeScalars {
+                let w = Self.width(of: scalar)
+                if w == 0 { continue }
+                guard col + w <= size.width else { break }
+                if col >= 0 {
+                    let index = row * size.width + col
+                    cells[index] = Cell(scalar: scalar, style)
+                    if !clusters.isEmpty { clusters.removeValue(forKey: index) }
+                    if w == 2 { cells[index + 1] = Cell(scalar: " ", style, continuation: true) }
+                }
+                col += w
+            }
+            return col
+        }
         for ch in text {
             let w = Self.width(of: ch)
             if w == 0 { continue }
             guard col + w <= size.width else { break }
             if col >= 0 {
-                cells[row * size.width + col] = Cell(ch, style)
-                if w == 2 { cells[row * size.width + col + 1] = Cell(" ", style, continuation: true) }
+                let index = row * size.width + col
+                let scalars = ch.unicodeScalars
+                cells[index] = Cell(scalar: scalars.first!, style)
+                if scalars.count > 1 {
+                    clusters[index] = String(ch)
+                } else if !clusters.isEmpty {
+                    clusters.removeValue(forKey: index)
+                }
+                if w == 2 { cells[index + 1] = Cell(scalar: " ", style, continuation: true) }
             }
             col += w
         }
@@ -80,7 +190,7 @@ public struct Frame: Equatable, Sendable {
     /// The text of one row, wide characters once, trailing blanks trimmed.
     public func text(row: Int) -> String {
         var s = ""
-        for c in 0..<size.width where !self[row, c].continuation { s.append(self[row, c].character) }
+        for c in 0..<size.width where !self[row, c].continuation { s.append(character(row: row, column: c)) }
         while s.hasSuffix(" ") { s.removeLast() }
         return s
     }
@@ -91,14 +201,35 @@ public struct Frame: Equatable, Sendable {
     /// Cells a character takes: 2 for East Asian wide and emoji, 0 for combining marks and controls.
     public static func width(of ch: Character) -> Int {
         guard let scalar = ch.unicodeScalars.first else { return 0 }
-        let v = scalar.value
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
-        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
-        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-                                           0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-                                           0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
-        return wide.contains { $0.contains(v) } ? 2 : 1
+        return width(of: scalar)
     }
+
+    /// Whether a scalar is always a character of its own: below the combining marks (U+0300), or
+    /// among the punctuation, arrows, box drawing and symbols U+2010–U+2BFF (minus the combining
+    /// marks for symbols). The common case for this UI's text, drawn without grapheme breaking.
+    @inline(__always)
+    static func standsAlone(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return v < 0x300 && v != 0x0D || (v >= 0x2010 && v <= 0x2BFF && !(v >= 0x20D0 && v <= 0x20FF) && !(v >= 0x2028 && v <= 0x206F))
+    }
+
+    /// Cells a scalar takes (see `width(of:)` for a character).
+    public static func width(of scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v >= 0x20 && v < 0x7F { return 1 }   // ASCII, nearly every cell: no table lookups
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if v < 0x300 || (v >= 0x2010 && v <= 0x2BFF && !(v >= 0x20D0 && v <= 0x20FF) && !(v >= 0x200B && v <= 0x200F)) { return 1 }
+        let category = scalar.properties.generalCategory
+        if category == .nonspacingMark || category == .enclosingMark { return 0 }
+        if v < 0x1100 { return 1 }
+        return wideRanges.contains { $0.contains(v) } ? 2 : 1
+    }
+
+    /// East Asian wide and emoji blocks (made once, not per character).
+    static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xAC00...0xD7A3,
+        0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+    ]
 
     /// Cells a string takes.
     public static func width(of text: String) -> Int { text.reduce(0) { $0 + width(of: $1) } }

@@ -22,14 +22,19 @@ func renderBenchmark(output: String, frames: Int) {
     let terminal = CursesTerminal(color: true)
     let clock = ContinuousClock()
     terminal.draw(Wizard.render(state, size: terminal.size))
-    var keystroke: [Double] = [], repaint: [Double] = []
+    var keystroke: [Double] = [], repaint: [Double] = [], renderOnly: [Double] = [], drawOnly: [Double] = []
     for i in 0..<frames {
         // Typing into the host field and deleting again: one field changes per frame.
         let key: Key = i % 2 == 0 ? .char(Character(UnicodeScalar(UInt8(97 + i % 26)))) : .backspace
         let t0 = clock.now
         _ = Wizard.update(&state, .key(key))
-        terminal.draw(Wizard.render(state, size: terminal.size))
-        keystroke.append(microseconds(clock.now - t0))
+        let frame = Wizard.render(state, size: terminal.size)
+        let t1 = clock.now
+        terminal.draw(frame)
+        let t2 = clock.now
+        keystroke.append(microseconds(t2 - t0))
+        renderOnly.append(microseconds(t1 - t0))
+        drawOnly.append(microseconds(t2 - t1))
     }
     for _ in 0..<frames {
         let t0 = clock.now
@@ -43,6 +48,7 @@ func renderBenchmark(output: String, frames: Int) {
         "width": size.width, "height": size.height, "frames": frames,
         "keystroke_median_us": percentile(keystroke, 0.5), "keystroke_p99_us": percentile(keystroke, 0.99),
         "repaint_median_us": percentile(repaint, 0.5), "repaint_p99_us": percentile(repaint, 0.99),
+        "keystroke_update_render_median_us": percentile(renderOnly, 0.5), "keystroke_draw_median_us": percentile(drawOnly, 0.5),
     ]
     let data = try! JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     FileManager.default.createFile(atPath: output, contents: data)
