@@ -22,7 +22,7 @@ OUT = sys.argv[2]
 TFE = os.path.join(BIN, "tfe-setup")
 BENCH = os.path.join(BIN, "tfe-bench")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SEED = os.path.join(ROOT, "..", "shared", "spec", "seed-scenario.json")
+SEED = os.path.join(ROOT, "examples", "seed-scenario.json")
 WORK = tempfile.mkdtemp(prefix="tfe-bench-")
 ENV = dict(os.environ, SMTP_PASSWORD="fake-bench-pw", LANG="C.UTF-8", TERM="xterm-256color")
 rows = []
