@@ -59,6 +59,21 @@ struct TerminalBehaviourTests {
         }
     }
 
+    @Test("closing the terminal ends the wizard (hang-up), with what it typed kept as a draft") func terminalClosed() async throws {
+        try await TerminalSuite.TerminalWizardTests.session { t, server, dir in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "Tab"); t.type("smtp.example.com")
+            let draftPath = dir + "/state/tfe-setup/draft.json"
+            #expect(await eventually { ((try? String(contentsOfFile: draftPath, encoding: .utf8)) ?? "").contains("smtp.example.com") })
+            let pid = try #require(t.programPID())
+            t.closeTerminal()
+            #expect(await eventually { TmuxSession.hasEnded(pid) }, "the wizard ended when its terminal went away")
+            let draft = (try? String(contentsOfFile: draftPath, encoding: .utf8)) ?? ""
+            #expect(draft.contains("smtp.example.com"), "nothing typed is lost")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing was sent")
+        }
+    }
+
     @Test("a resize redraws; below 60x16 the too-small message; nothing typed is lost") func resize() async throws {
         try await TerminalSuite.TerminalWizardTests.session { t, _, _ in
             #expect(t.waitFor("› Enabled:"))

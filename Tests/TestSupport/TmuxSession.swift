@@ -78,6 +78,18 @@ public final class TmuxSession: @unchecked Sendable {
         _ = try? run(["kill-server"], capture: false)
     }
 
+    /// Kills the tmux server only, as when the terminal window is closed: the program gets its
+    /// hang-up from the terminal, not from the test.
+    public func closeTerminal() {
+        _ = try? run(["kill-server"], capture: false)
+    }
+
+    /// Whether a process has ended (gone, or a zombie nobody reaped).
+    public static func hasEnded(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
     private func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
         return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
