@@ -31,16 +31,6 @@ public struct Cell: Equatable, Sendable {
     public static let blank = Cell(scalar: " ")
 }
 
-extension Optional where Wrapped == [Cell] {
-    /// `withUnsafeBufferPointer` of the array, or nil when there is none.
-    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<Cell>?) -> R) -> R {
-        switch self {
-        case .some(let array): return array.withUnsafeBufferPointer { body($0) }
-        case .none: return body(nil)
-        }
-    }
-}
-
 /// A terminal size in cells.
 public struct Size: Equatable, Sendable {
     public var width: Int
@@ -94,34 +84,32 @@ public struct Frame: Equatable, Sendable {
         let checkClusters = !clusters.isEmpty || !(old?.clusters.isEmpty ?? true)
         var run: [UInt32] = []
         run.reserveCapacity(width * 2)
+        let was = old?.cells ?? []
+        let wasClusters = old?.clusters ?? [:]
         cells.withUnsafeBufferPointer { now in
-            let before = old?.cells
-            before.withUnsafeBufferPointerIfPresent { was in
-                func same(_ i: Int) -> Bool {
-                    guard let was else { return false }
-                    return now[i] == was[i] && (!checkClusters || clusters[i] == old!.clusters[i])
-                }
-                for row in 0..<size.height {
-                    let base = row * width
-                    var col = 0
-                    while col < width {
-                        if same(base + col) { col += 1; continue }
-                        let style = now[base + col].style
-                        let start = col
-                        run.removeAll(keepingCapacity: true)
-                        while col < width, now[base + col].style == style, !same(base + col) {
-                            let cell = now[base + col]
-                            if !cell.continuation {
-                                if checkClusters, let cluster = clusters[base + col] {
-                                    run.append(contentsOf: cluster.unicodeScalars.map(\.value))
-                                } else {
-                                    run.append(cell.scalar.value)
-                                }
+            func same(_ i: Int) -> Bool {
+                !was.isEmpty && now[i] == was[i] && (!checkClusters || clusters[i] == wasClusters[i])
+            }
+            for row in 0..<size.height {
+                let base = row * width
+                var col = 0
+                while col < width {
+                    if same(base + col) { col += 1; continue }
+                    let style = now[base + col].style
+                    let start = col
+                    run.removeAll(keepingCapacity: true)
+                    while col < width, now[base + col].style == style, !same(base + col) {
+                        let cell = now[base + col]
+                        if !cell.continuation {
+                            if checkClusters, let cluster = clusters[base + col] {
+                                run.append(contentsOf: cluster.unicodeScalars.map(\.value))
+                            } else {
+                                run.append(cell.scalar.value)
                             }
-                            col += 1
                         }
-                        run.withUnsafeBufferPointer { body(row, start, style, $0) }
+                        col += 1
                     }
+                    run.withUnsafeBufferPointer { body(row, start, style, $0) }
                 }
             }
         }

@@ -102,7 +102,7 @@ extension SandboxRouter {
         let final = org
         // Write only the fields this endpoint owns: a TTL PATCH handled meanwhile (the actor is
         // re-entered at every await) must not be overwritten with the copy read above.
-        let saved = await store.mutateReturning { state -> SandboxState.Org? in
+        let saved = await store.mutate { state -> SandboxState.Org? in
             state.organizations[name]?.defaultExecutionMode = final.defaultExecutionMode
             state.organizations[name]?.defaultAgentPoolID = final.defaultAgentPoolID
             state.organizations[name]?.maxTTLEnabled = final.maxTTLEnabled

@@ -101,16 +101,16 @@ public final class SandboxServer: Sendable {
 
     /// Like a crash: stops listening and cuts every open connection at once, answering nothing
     /// (requests in flight get no answer and change nothing that was not already saved).
-    public func kill() async {
-        try? await channel.channel.close()
-        for connection in openConnections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
-        acceptTask.cancel()
-        _ = await acceptTask.value
-    }
+    public func kill() async { await shutDown(cuttingConnections: true) }
 
     /// Stops listening and closes the server socket.
-    public func stop() async {
+    public func stop() async { await shutDown(cuttingConnections: false) }
+
+    private func shutDown(cuttingConnections: Bool) async {
         try? await channel.channel.close()
+        if cuttingConnections {
+            for connection in openConnections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
+        }
         acceptTask.cancel()
         _ = await acceptTask.value
     }

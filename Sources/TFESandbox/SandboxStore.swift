@@ -27,14 +27,10 @@ public actor SandboxStore {
         Double(DispatchTime.now().uptimeNanoseconds - startedAt) / 1e6
     }
 
-    /// Changes the state and persists it when `--state` is set.
-    func mutate(_ change: (inout SandboxState) -> Void) {
-        change(&state)
-        persist()
-    }
-
-    /// Changes the state in one step (no await in between) and returns what the change says.
-    func mutateReturning<T>(_ change: (inout SandboxState) -> T) -> T {
+    /// Changes the state in one step (no await in between, so no other request interleaves),
+    /// persists it when `--state` is set, and returns what the change returns.
+    @discardableResult
+    func mutate<T>(_ change: (inout SandboxState) -> T) -> T {
         let value = change(&state)
         persist()
         return value

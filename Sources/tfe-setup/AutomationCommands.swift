@@ -33,20 +33,12 @@ struct Automation {
             throw ExitCode.failure
         }
         do {
-            let (client, transport, _) = try options.makeClient(answersAddress: answers.address, answersOrganization: answers.organization)
-            guard let organization = client.configuration.organization else {
-                await transport.shutdown()
-                printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
-                throw ExitCode.failure
-            }
-            do {
-                let current = try await StateLoader.load(client: client, organization: organization)
-                return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
-            } catch {
-                await transport.shutdown()
-                throw error
-            }
-        } catch let error as TFEError {
+            let (client, transport, current) = try await options.loadCurrentState(answersAddress: answers.address, answersOrganization: answers.organization)
+            return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
+        } catch LoadFailure.noOrganization {
+            printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
+            throw ExitCode.failure
+        } catch LoadFailure.client(let error) {
             printError("tfe-setup: \(error.description)")
             throw ExitCode.failure
         }

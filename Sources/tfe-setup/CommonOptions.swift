@@ -84,6 +84,38 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Why `loadCurrentState` could not read the server's settings.
+enum LoadFailure: Error {
+    /// No organization from the flag, the answers file or `TFE_ORG`.
+    case noOrganization
+    case client(TFEError)
+}
+
+extension CommonOptions {
+    /// Connects and reads the organization's current state (every read at once). On success the
+    /// caller owns the transport and shuts it down; on failure it is already shut down.
+    /// - Throws: `LoadFailure`; other errors of `makeClient` (e.g. the log file) pass through.
+    func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil) async throws
+        -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
+        let client: TFEClient, transport: AsyncHTTPTransport
+        do {
+            (client, transport, _) = try makeClient(answersAddress: answersAddress, answersOrganization: answersOrganization)
+        } catch let error as TFEError {
+            throw LoadFailure.client(error)
+        }
+        guard let organization = client.configuration.organization else {
+            await transport.shutdown()
+            throw LoadFailure.noOrganization
+        }
+        do {
+            return (client, transport, try await StateLoader.load(client: client, organization: organization))
+        } catch {
+            await transport.shutdown()
+            throw LoadFailure.client(error)
+        }
+    }
+}
+
 /// Prints to stderr.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

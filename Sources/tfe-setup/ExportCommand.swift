@@ -30,33 +30,25 @@ struct ExportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let text: String
+        let loaded: (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState)
         do {
-            let (client, transport, _) = try options.makeClient()
-            guard let organization = client.configuration.organization else {
-                await transport.shutdown()
-                printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
-                throw ExitCode.failure
-            }
-            let current: CurrentState
-            do {
-                current = try await StateLoader.load(client: client, organization: organization)
-                await transport.shutdown()
-            } catch {
-                await transport.shutdown()
-                throw error
-            }
-            let sections = Set(try options.sections())
-            let address = client.configuration.address
-            switch format {
-            case .answers:
-                text = AnswersEncoder.encode(current: current, address: address.absoluteString, sections: sections, passwordReference: false)
-            case .terraform:
-                text = TerraformExporter.render(current: current, address: address, sections: sections)
-            }
-        } catch let error as TFEError {
+            loaded = try await options.loadCurrentState()
+        } catch LoadFailure.noOrganization {
+            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
+            throw ExitCode.failure
+        } catch LoadFailure.client(let error) {
             printError("tfe-setup: nothing exported: \(error.description)")
             throw ExitCode.failure
+        }
+        await loaded.transport.shutdown()
+        let sections = Set(try options.sections())
+        let address = loaded.client.configuration.address
+        let text: String
+        switch format {
+        case .answers:
+            text = AnswersEncoder.encode(current: loaded.current, address: address.absoluteString, sections: sections, passwordReference: false)
+        case .terraform:
+            text = TerraformExporter.render(current: loaded.current, address: address, sections: sections)
         }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
