@@ -16,9 +16,9 @@ public enum SettingValue: Sendable, Equatable {
         switch self {
         case .bool(let b): return b ? "on" : "off"
         case .int(let i): return String(i)
-        case .text(let t): return t.isEmpty ? "(empty)" : t
+        case .text(let t): return t.isEmpty ? "(empty)" : SafeText.line(t)
         case .milliseconds(let ms): return TTLDuration.display(milliseconds: ms)
-        case .pool(let id): return id ?? "(none)"
+        case .pool(let id): return id.map(SafeText.line) ?? "(none)"
         case .writeOnly: return "(will be sent)"
         }
     }
@@ -62,7 +62,7 @@ public struct Change: Sendable, Equatable {
     }
 
     private func display(_ value: SettingValue, _ names: [String: String]) -> String {
-        if case .pool(let id?) = value, let name = names[id] { return "\(name) (\(id))" }
+        if case .pool(let id?) = value, let name = names[id] { return "\(SafeText.line(name)) (\(SafeText.line(id)))" }
         return value.display
     }
 }

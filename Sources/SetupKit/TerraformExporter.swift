@@ -142,9 +142,15 @@ struct HCLWriter {
     /// Attributes waiting to be written with their `=` aligned (as `terraform fmt` does).
     private var pending: [(name: String, value: String, trailing: String?)] = []
 
+    /// A `#` comment, one per line of `text`. Lines are split on `\n` *scalars* (in Swift "\r\n"
+    /// is one Character, so splitting Characters on "\n" would miss it) and every other line break
+    /// or control left in a line is escaped (`SafeText.line`): Terraform ends a comment at CR, LF
+    /// or CRLF, so a raw one would let server text continue as live configuration.
     mutating func comment(_ text: String) {
         flush()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { emit("# " + line) }
+        for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            emit("# " + SafeText.line(String(Substring(line))))
+        }
     }
 
     mutating func blank() {
@@ -179,7 +185,7 @@ struct HCLWriter {
     private mutating func flush() {
         let width = pending.map(\.name.count).max() ?? 0
         for (name, value, trailing) in pending {
-            emit(name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value + (trailing.map { " # " + $0.replacingOccurrences(of: "\n", with: " ") } ?? ""))
+            emit(name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value + (trailing.map { " # " + SafeText.line($0) } ?? ""))
         }
         pending.removeAll()
     }
@@ -200,8 +206,9 @@ struct HCLWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
+                // Controls, C1, bidi and format characters as \uXXXX: inert in the file and on a terminal.
+                if SafeText.isUnsafe(scalar) {
+                    out += SafeText.utf16Escapes(scalar)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

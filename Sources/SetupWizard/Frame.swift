@@ -1,3 +1,5 @@
+import TFEClient
+
 /// How a cell is drawn. Every style is visible without color too (reverse, bold, markers).
 public enum CellStyle: UInt8, Sendable, Equatable {
     case normal, dim, bold, reverse, error, success
@@ -205,8 +207,11 @@ public struct Frame: Equatable, Sendable {
     public static func width(of scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v >= 0x20 && v < 0x7F { return 1 }   // ASCII, nearly every cell: no table lookups
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
-        if v < 0x300 || (v >= 0x2010 && v <= 0x2BFF && !(v >= 0x20D0 && v <= 0x20FF) && !(v >= 0x200B && v <= 0x200F)) { return 1 }
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0xAD { return 0 }
+        if v < 0x300 || (v >= 0x2010 && v <= 0x2BFF && !(v >= 0x20D0 && v <= 0x20FF) && !(v >= 0x2028 && v <= 0x206F)) { return 1 }
+        // Bidi controls, zero-width and other format characters, line/paragraph separators: never
+        // drawn (they would reorder or hide what the admin reads). Width 0 drops them from the frame.
+        if SafeText.isUnsafe(scalar) { return 0 }
         let category = scalar.properties.generalCategory
         if category == .nonspacingMark || category == .enclosingMark { return 0 }
         if v < 0x1100 { return 1 }

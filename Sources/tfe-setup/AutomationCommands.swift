@@ -115,7 +115,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let p = try await Automation(options: options, answersPath: answers).prepare()
         await p.transport.shutdown()
-        print(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
         if !p.plan.issues.isEmpty || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
     }
@@ -141,7 +141,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let p = try await Automation(options: options, answersPath: answers).prepare()
-        print(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
         if !p.plan.issues.isEmpty {
             await p.transport.shutdown()
             printError("tfe-setup: nothing applied: fix the errors above first.")
@@ -158,17 +158,17 @@ struct ApplyCommand: AsyncParsableCommand {
                 printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
                 throw ExitCode.failure
             }
-            FileHandle.standardOutput.write(Data("Apply these changes? [y/N]: ".utf8))
+            writeOut("Apply these changes? [y/N]: ")
             guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
                 await p.transport.shutdown()
-                print("Nothing applied.")
+                printOut("Nothing applied.")
                 throw ExitCode.failure
             }
         }
         let results = await Applier(client: p.client).apply(p.plan)
         await p.transport.shutdown()
-        for r in results { print("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
-        for (section, reason) in p.plan.unavailable { print("FAILED \(section.title): \(reason)") }
+        for r in results { printOut("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
+        for (section, reason) in p.plan.unavailable { printOut("FAILED \(section.title): \(reason)") }
         if results.contains(where: { !$0.succeeded }) || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
     }
 }

@@ -116,7 +116,19 @@ extension CommonOptions {
     }
 }
 
-/// Prints to stderr.
+/// Prints to stderr, through the output sanitizer: messages carry server and file text.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((SafeText.block(text) + "\n").utf8))
+}
+
+/// Prints to stdout, through the output sanitizer (`SafeText.block`: our line breaks stay, every
+/// other control, C1, bidi or format character is shown as an escape). Every line a command
+/// prints goes through here or `printError`/`writeOut`.
+func printOut(_ text: String) {
+    writeOut(text + "\n")
+}
+
+/// Writes to stdout without adding a line break (prompts, exported files), sanitized.
+func writeOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(SafeText.block(text).utf8))
 }

@@ -53,15 +53,15 @@ struct DemoCommand: AsyncParsableCommand {
         await server.stop()
         try? FileManager.default.removeItem(atPath: draftDir)
 
-        print(message)
-        print("")
-        print("What changed on the sandbox:")
+        printOut(message)
+        printOut("")
+        printOut("What changed on the sandbox:")
         let changes = Self.differences(before, after)
-        print(changes.isEmpty ? "  nothing" : changes.map { "  " + $0 }.joined(separator: "\n"))
-        print("Test emails the sandbox \"sent\":")
-        print(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
-        print("")
-        print("Next: point it at your server — tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
+        printOut(changes.isEmpty ? "  nothing" : changes.map { "  " + $0 }.joined(separator: "\n"))
+        printOut("Test emails the sandbox \"sent\":")
+        printOut(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
+        printOut("")
+        printOut("Next: point it at your server — tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -51,7 +51,7 @@ struct ExportCommand: AsyncParsableCommand {
             text = TerraformExporter.render(current: loaded.current, address: address, sections: sections)
         }
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            writeOut(text)
             return
         }
         do {

@@ -24,11 +24,11 @@ enum TerminalMode: Equatable {
     /// Line prompts on stdin/stdout; the password read with echo off.
     static let plainIO = PlainIO(
         ask: { prompt in
-            FileHandle.standardOutput.write(Data(prompt.utf8))
+            writeOut(prompt)
             return readLine(strippingNewline: true)
         },
         askSecret: { prompt in
-            FileHandle.standardOutput.write(Data(prompt.utf8))
+            writeOut(prompt)
             var old = termios()
             let isTerminal = tcgetattr(STDIN_FILENO, &old) == 0
             if isTerminal {
@@ -38,9 +38,9 @@ enum TerminalMode: Equatable {
             }
             defer {
                 if isTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &old) }
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                writeOut("\n")
             }
             return readLine(strippingNewline: true)
         },
-        say: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) })
+        say: { text in printOut(text) })
 }

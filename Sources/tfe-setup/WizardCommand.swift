@@ -41,7 +41,7 @@ struct WizardCommand: AsyncParsableCommand {
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor,
                                                        started: started, logger: logger)
         await transport.shutdown()
-        print(message)
+        printOut(message)
         if code != 0 { throw ExitCode(code) }
     }
 }

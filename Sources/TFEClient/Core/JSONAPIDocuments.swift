@@ -296,5 +296,6 @@ public struct JSONAPIError: Codable, Sendable, Equatable {
     }
 
     /// The text to show a person: the detail, else the title.
-    public var message: String { detail ?? title ?? "no detail given" }
+    /// The detail (else the title) for messages: server text, so made inert (`SafeText.line`).
+    public var message: String { SafeText.line(detail ?? title ?? "no detail given") }
 }

@@ -44,7 +44,9 @@ public enum JSONValue: Codable, Sendable, Equatable {
     public var jsonText: String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        // The encoder escapes C0 controls but leaves C1, bidi and format characters raw: escape
+        // those too, so no JSON we print or write can act on a terminal that shows it.
+        return (try? e.encode(self)).map { SafeText.jsonEscapingUnsafe(String(decoding: $0, as: UTF8.self)) } ?? "null"
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -38,7 +38,8 @@ public struct TokenType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public var label: String {
         switch rawValue {
         case "audit_trails": return "Audit trails"
-        default: return rawValue.prefix(1).uppercased() + rawValue.dropFirst().replacingOccurrences(of: "_", with: " ")
+        // An unknown type's name comes from the server: made inert.
+        default: return SafeText.line(rawValue.prefix(1).uppercased() + rawValue.dropFirst().replacingOccurrences(of: "_", with: " "))
         }
     }
 }

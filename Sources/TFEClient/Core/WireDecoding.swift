@@ -46,10 +46,17 @@ public enum WireDecoding {
             canUpdate: r.attributes.permissions?.canUpdate ?? false)
     }
 
+    /// The policies; one token type listed twice is a decoding error (which one would count?).
     public static func tokenTTLPolicies(_ body: Data) throws(TFEError) -> [TokenTTLPolicy] {
-        try document(JSONAPIDocument<[TokenTTLPolicyResource]>.self, from: body, what: "token TTL policies").data.map {
+        let policies = try document(JSONAPIDocument<[TokenTTLPolicyResource]>.self, from: body, what: "token TTL policies").data.map {
             TokenTTLPolicy(id: $0.id ?? "", tokenType: $0.attributes.tokenType, maxTTLMilliseconds: $0.attributes.maxTTLMilliseconds)
         }
+        var seen: Set<TokenType> = []
+        for (index, policy) in policies.enumerated() where !seen.insert(policy.tokenType).inserted {
+            throw .decoding(what: "token TTL policies: token type \"\(SafeText.line(policy.tokenType.rawValue))\" listed twice",
+                            where: "data[\(index)].attributes.token-type")
+        }
+        return policies
     }
 
     public static func agentPools(_ body: Data) throws(TFEError) -> (items: [AgentPool], pagination: JSONAPIMeta.Pagination?) {

@@ -11,7 +11,18 @@ extension TFEClient {
     public func organization(_ name: String) async throws(TFEError) -> Organization {
         try Self.checkOrganizationName(name)
         let response = try await send("GET", Self.organizationPath(name), notFound: Self.notFoundMessage(organization: name))
-        return try WireDecoding.organization(response.body)
+        return try Self.checkReturnedName(WireDecoding.organization(response.body), asked: name)
+    }
+
+    /// The organization a server returns must be the one asked for, and its name must be a valid
+    /// organization name: the name goes into paths, review lines and the Terraform export, so a
+    /// server must not be able to slip anything else in (line breaks, quotes, escape sequences).
+    static func checkReturnedName(_ organization: Organization, asked name: String) throws(TFEError) -> Organization {
+        guard FieldRules.organizationName(organization.name) == nil,
+              organization.name.lowercased() == name.lowercased() else {
+            throw .decoding(what: "an organization named \"\(SafeText.line(organization.name))\" instead of \"\(name)\"", where: "data.attributes.name")
+        }
+        return organization
     }
 
     /// Changes mode, pool and `max-ttl-enabled` in ONE organization PATCH.
@@ -26,7 +37,7 @@ extension TFEClient {
         let response = try await send("PATCH", Self.organizationPath(name), body: encode(WireEncoding.organizationBody(update)),
                                       fieldForPointer: WireEncoding.organizationField(forPointer:),
                                       notFound: Self.notFoundMessage(organization: name) + " (changing it needs the owners team)")
-        return try WireDecoding.organization(response.body)
+        return try Self.checkReturnedName(WireDecoding.organization(response.body), asked: name)
     }
 
     /// Resets the default execution settings: mode `remote`, which clears the pool.

@@ -49,7 +49,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             var headers: [(String, String)] = []
             for h in response.headers { headers.append((h.name, h.value)) }
             if (300..<400).contains(Int(response.status.code)) {
-                let location = response.headers.first(name: "Location") ?? "another address"
+                // Server text: made inert before it reaches any message.
+                let location = response.headers.first(name: "Location").map { SafeText.line(String($0.prefix(300))) } ?? "another address"
                 throw TransportError(.redirect, "the server redirected (\(response.status.code)) to \(location)")
             }
             // The timeout covers the body too: a server that sends the head and then stalls must not hang us.
@@ -114,5 +115,5 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return .init(.other, Self.short(text))
     }
 
-    private static func short(_ text: String) -> String { String(text.prefix(200)) }
+    private static func short(_ text: String) -> String { SafeText.line(String(text.prefix(200))) }
 }
