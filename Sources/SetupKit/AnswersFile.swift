@@ -8,6 +8,8 @@ public struct AnswersFile: Sendable {
     public var address: String?
     public var organization: String?
     public var desired: DesiredSettings
+    /// Where the SMTP password comes from, for the plan (`$SMTP_PASSWORD`, `file /run/secrets/smtp`).
+    public var passwordSource: String?
 
     /// One problem, with the JSON path it is about (`$.smtp.port`).
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -65,6 +67,7 @@ public struct AnswersProblems: Error, Equatable, Sendable, CustomStringConvertib
 struct Reader {
     let environment: [String: String]
     var problems: [AnswersFile.Problem] = []
+    var passwordSource: String?
 
     mutating func problem(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
 
@@ -104,6 +107,7 @@ struct Reader {
         if let s = o["smtp"] { file.desired.smtp = smtp(s) }
         if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
+        file.passwordSource = passwordSource
         return file
     }
 
@@ -126,20 +130,26 @@ struct Reader {
         let file = string(o, "password_file", path)
         if envName != nil && file != nil { problem("\(path).password_file", "give either password_env or password_file, not both") }
         if let envName {
-            if let secret = environment[envName], !secret.isEmpty { u.password = SecretString(secret) } else {
+            if let why = Self.refusedPasswordVariable(envName, environment: environment) {
+                problem("\(path).password_env", why)
+            } else if let secret = environment[envName], !secret.isEmpty {
+                u.password = SecretString(secret)
+                passwordSource = "$" + envName
+            } else {
                 problem("\(path).password_env", "the environment variable \(envName) is not set (or is empty); export it before running")
             }
         }
         if let file {
-            switch BoundedFile.read(file, limit: 4096) {
-            case .success(let data):
-                if let text = String(data: data, encoding: .utf8), !text.trimmingCharacters(in: .newlines).isEmpty {
-                    u.password = SecretString(text.trimmingCharacters(in: .newlines))
+            switch Self.readPasswordFile(file) {
+            case .success(let password):
+                if Self.isAPIToken(password, environment: environment) {
+                    problem("\(path).password_file", "\(file) holds an API token, not an SMTP password; it is never sent to a mail relay")
                 } else {
-                    problem("\(path).password_file", "cannot read a password from \(file): it is empty or not text")
+                    u.password = SecretString(password)
+                    passwordSource = "file " + file
                 }
-            case .failure(let reason):
-                problem("\(path).password_file", "cannot read a password from \(file): \(reason); check the path and its permissions")
+            case .failure(let why):
+                problem("\(path).password_file", why.message)
             }
         }
         for issue in Validation.issues(for: u, current: nil) { problem(jsonPath(issue.field), issue.message) }
@@ -190,4 +200,59 @@ struct Reader {
     }
 
     func jsonPath(_ field: FieldKey) -> String { "$." + field.rawValue }
+
+    // MARK: - Where the SMTP password may come from
+
+    /// The password travels to a mail relay the file names, so a shared file must not be able to
+    /// pick a secret of the admin's: never an API token's variable, never a variable holding one.
+    static func refusedPasswordVariable(_ name: String, environment: [String: String]) -> String? {
+        if name == "TFE_TOKEN" || name.hasPrefix("TF_TOKEN_") || name == "ATLAS_TOKEN" {
+            return "\(name) holds an API token, not an SMTP password; it is never sent to a mail relay. Name the variable that holds the relay's password"
+        }
+        if let value = environment[name], !value.isEmpty, isAPIToken(value, environment: environment) {
+            return "\(name) has the same value as an API token variable; it is never sent to a mail relay. Name the variable that holds the relay's password"
+        }
+        return nil
+    }
+
+    /// Whether a value equals an API token this process can see in its environment.
+    static func isAPIToken(_ value: String, environment: [String: String]) -> Bool {
+        environment.contains { ($0.key == "TFE_TOKEN" || $0.key.hasPrefix("TF_TOKEN_") || $0.key == "ATLAS_TOKEN") && !$0.value.isEmpty && $0.value == value }
+    }
+
+    struct PasswordFileProblem: Error { var message: String }
+
+    /// Reads `password_file`: a regular file of the user's own, readable by nobody else (a file
+    /// any user could write or read is no place for a password), holding one line. A private key
+    /// or any other multi-line secret is refused: a shared answers file must not be able to send
+    /// `~/.ssh/id_ed25519` to a relay of its choosing.
+    static func readPasswordFile(_ file: String) -> Result<String, PasswordFileProblem> {
+        var info = stat()
+        guard lstat(file, &info) == 0 else {
+            return .failure(.init(message: "cannot read a password from \(file): \(String(cString: strerror(errno))); check the path"))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return .failure(.init(message: "\(file) is not a regular file (a link, a device or a folder); give the password file itself"))
+        }
+        guard info.st_uid == geteuid() else {
+            return .failure(.init(message: "\(file) belongs to another user; a password file must be your own (chown it, or copy it)"))
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            return .failure(.init(message: "\(file) can be read or written by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 \(file)"))
+        }
+        switch BoundedFile.read(file, limit: 1024) {
+        case .success(let data):
+            guard let text = String(data: data, encoding: .utf8) else {
+                return .failure(.init(message: "cannot read a password from \(file): it is not text"))
+            }
+            let password = text.trimmingCharacters(in: .newlines)
+            if password.isEmpty { return .failure(.init(message: "cannot read a password from \(file): it is empty")) }
+            if password.contains(where: \.isNewline) {
+                return .failure(.init(message: "\(file) has more than one line; a password file holds the SMTP password alone, on one line"))
+            }
+            return .success(password)
+        case .failure(let reason):
+            return .failure(.init(message: "cannot read a password from \(file): \(reason); check the path and its permissions"))
+        }
+    }
 }

@@ -100,6 +100,7 @@ public struct PlainWizard: Sendable {
         for change in plan.changes { io.say("  " + change.reviewLine(ascii: config.ascii, poolNames: state.poolNames)) }
         io.say("  (\(plan.requests.count) request\(plan.requests.count == 1 ? "" : "s"): " + plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", ") + ")")
         guard try yes("Apply these changes? [y/N]: ", default: false) else { return (1, "Nothing applied.") }
+        if let password = plan.smtp?.password { services.registerSecret(password) }
         var results = await Applier(client: services.client).apply(plan)
         report(results)
         while results.contains(where: { !$0.succeeded }), try yes("Retry the failed steps? [y/N]: ", default: false) {

@@ -10,12 +10,17 @@ public struct WizardServices: Sendable {
     public var answersDirectory: String
     /// The wall clock, for the draft's time stamp.
     public var now: @Sendable () -> Date
+    /// Called with the typed SMTP password before it is sent, so the log scrubs it from every line
+    /// (whatever key or message it might turn up under).
+    public var registerSecret: @Sendable (SecretString) -> Void
 
-    public init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
+                registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }) {
         self.client = client
         self.draftStore = draftStore
         self.answersDirectory = answersDirectory
         self.now = now
+        self.registerSecret = registerSecret
     }
 }
 
@@ -95,6 +100,7 @@ public actor WizardRuntime {
                 }
             }
         case .apply(let plan, let steps):
+            if let password = plan.smtp?.password { services.registerSecret(password) }
             let applier = Applier(client: services.client)
             // One task per step: the independent requests go out at the same time.
             for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }

@@ -33,7 +33,8 @@ struct Automation {
             throw ExitCode.failure
         }
         do {
-            let (client, transport, current) = try await options.loadCurrentState(answersAddress: answers.address, answersOrganization: answers.organization)
+            let (client, transport, current) = try await options.loadCurrentState(answersAddress: answers.address, answersOrganization: answers.organization,
+                                                                                smtpPassword: answers.desired.smtp?.password)
             return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
@@ -48,7 +49,12 @@ struct Automation {
     static func describe(_ p: Prepared, ascii: Bool) -> String {
         var lines: [String] = []
         let names = Dictionary(p.current.agentPools.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        for change in p.plan.changes { lines.append("  " + change.reviewLine(ascii: ascii, poolNames: names)) }
+        for change in p.plan.changes {
+            var line = "  " + change.reviewLine(ascii: ascii, poolNames: names)
+            // Say where a secret comes from, so a reviewer sees which one goes to the relay.
+            if change.field == .smtpPassword, let source = p.answers.passwordSource { line += ", from \(source)" }
+            lines.append(line)
+        }
         if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
             lines.insert("Changes for \(p.plan.organization):", at: 0)
             lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))

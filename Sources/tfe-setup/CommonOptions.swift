@@ -51,9 +51,20 @@ struct CommonOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// `$HOME` (as Terraform and every shell tool read `~`), else the password database's entry.
+    var home: String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() }
+
+    /// Where the address came from: only one named by an answers file alone needs confirming.
+    enum AddressSource: Equatable { case flag, answersFile, environment, standard }
+
     /// Flag > answers file > environment > default.
-    func resolvedAddress(answers: String? = nil) throws -> URL {
-        try ClientConfiguration.parseAddress(address ?? answers ?? environment["TFE_ADDRESS"] ?? ClientConfiguration.defaultAddress.absoluteString)
+    func resolvedAddress(answers: String? = nil) throws -> URL { try addressAndSource(answers: answers).url }
+
+    func addressAndSource(answers: String?) throws(TFEError) -> (url: URL, source: AddressSource) {
+        if let address { return (try ClientConfiguration.parseAddress(address), .flag) }
+        if let answers { return (try ClientConfiguration.parseAddress(answers), .answersFile) }
+        if let env = environment["TFE_ADDRESS"], !env.isEmpty { return (try ClientConfiguration.parseAddress(env), .environment) }
+        return (ClientConfiguration.defaultAddress, .standard)
     }
 
     func resolvedOrganization(answers: String? = nil) -> String? {
@@ -68,19 +79,60 @@ struct CommonOptions: ParsableArguments {
         return (Logger(label: "tfe-setup") { RedactingFileLogHandler(label: $0, sink: sink, level: level) }, sink)
     }
 
-    /// A client for the configured server (token looked up, TLS set up, log attached).
-    func makeClient(answersAddress: String? = nil, answersOrganization: String? = nil) throws -> (TFEClient, AsyncHTTPTransport, Logger) {
-        let url = try resolvedAddress(answers: answersAddress)
-        let lookup = TokenLookup(tokenFile: tokenFile, environment: environment, homeDirectory: NSHomeDirectory())
-        let (token, _) = try lookup.resolve(for: url)
+    /// What `makeClient` made.
+    struct Connection {
+        var client: TFEClient
+        var transport: AsyncHTTPTransport
+        var logger: Logger
+        /// Where the token came from, for the "talking to" line.
+        var tokenSource: TokenLookup.Source
+        /// The log file, to register more secrets with (the SMTP password typed in the wizard).
+        var logSink: RedactingFileLogHandler.Sink?
+    }
+
+    /// A client for the configured server (token looked up and bound to its host, TLS set up,
+    /// log attached). Nothing is sent yet.
+    /// - Parameters:
+    ///   - smtpPassword: the password an answers file supplies: registered for scrubbing, and
+    ///     refused when it is the API token itself.
+    /// - Throws: `TFEError.configuration` (bad address, no token, a token not meant for the host
+    ///   an answers file names, …), or the log file's error.
+    func makeClient(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil) throws -> Connection {
+        let (url, addressSource) = try addressAndSource(answers: answersAddress)
+        let lookup = TokenLookup(tokenFile: tokenFile, environment: environment, homeDirectory: home)
+        let (token, source) = try lookup.resolve(for: url)
+        if addressSource == .answersFile { try Self.checkTokenBinding(url: url, source: source, environment: environment) }
+        if let smtpPassword, smtpPassword.exposedValue == token.exposedValue {
+            throw TFEError.configuration("""
+                The answers file's SMTP password is the API token itself (from \(source)). Nothing was sent: \
+                the token would go to the mail relay. Point "password_env" or "password_file" at the relay's own password.
+                """)
+        }
         let (logger, sink) = try logger()
         sink?.register(secret: token)
+        if let smtpPassword { sink?.register(secret: smtpPassword) }
         let ca = caCert ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = try ClientConfiguration(address: url, token: token, organization: resolvedOrganization(answers: answersOrganization),
                                                     timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
         let transport = try AsyncHTTPTransport(caCertificatePath: ca)
         logger.info("start", metadata: ["address": "\(url.absoluteString)", "version": "\(TFESetupVersion.current)"])
-        return (TFEClient(configuration: configuration, transport: transport, logger: logger), transport, logger)
+        return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger), transport: transport,
+                          logger: logger, tokenSource: source, logSink: sink)
+    }
+
+    /// The token is bound to its host: an address that only an answers file names is used only
+    /// when `TFE_ADDRESS` names the same server, or when the token comes from a source tied to that
+    /// host. A shared answers file must never be able to send the admin's token somewhere else.
+    static func checkTokenBinding(url: URL, source: TokenLookup.Source, environment: [String: String]) throws(TFEError) {
+        if source.isBoundToHost { return }
+        if let env = environment["TFE_ADDRESS"], !env.isEmpty, let confirmed = try? ClientConfiguration.parseAddress(env),
+           ClientConfiguration.sameServer(confirmed, url) { return }
+        throw .configuration("""
+            The answers file names the server \(url.absoluteString), but the API token (from \(source)) is not tied to that host, \
+            so it was not sent there. Nothing was sent. If that is the server you mean, confirm it: \
+            --address \(url.absoluteString) (or TFE_ADDRESS), or keep its token in \(TokenLookup.terraformVariableName(forHost: url.host ?? "")) \
+            or `terraform login \(TokenLookup.credentialsHost(for: url))`.
+            """)
     }
 }
 
@@ -95,18 +147,21 @@ extension CommonOptions {
     /// Connects and reads the organization's current state (every read at once). On success the
     /// caller owns the transport and shuts it down; on failure it is already shut down.
     /// - Throws: `LoadFailure`; other errors of `makeClient` (e.g. the log file) pass through.
-    func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil) async throws
+    func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
-        let client: TFEClient, transport: AsyncHTTPTransport
+        let connection: Connection
         do {
-            (client, transport, _) = try makeClient(answersAddress: answersAddress, answersOrganization: answersOrganization)
+            connection = try makeClient(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword)
         } catch let error as TFEError {
             throw LoadFailure.client(error)
         }
+        let (client, transport) = (connection.client, connection.transport)
         guard let organization = client.configuration.organization else {
             await transport.shutdown()
             throw LoadFailure.noOrganization
         }
+        // Before the first request: which server the token is about to go to, and which token.
+        printError("tfe-setup: \(client.configuration.address.absoluteString) · organization \(organization) · token from \(connection.tokenSource)")
         do {
             return (client, transport, try await StateLoader.load(client: client, organization: organization))
         } catch {

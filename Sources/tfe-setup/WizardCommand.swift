@@ -27,17 +27,19 @@ struct WizardCommand: AsyncParsableCommand {
             printError(TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
-        let client: TFEClient, transport: AsyncHTTPTransport, logger: Logger
+        let connection: CommonOptions.Connection
         do {
-            (client, transport, logger) = try options.makeClient()
+            connection = try options.makeClient()
         } catch let error as TFEError {
             printError("tfe-setup: \(error.description)")
             throw ExitCode.failure
         }
+        let (client, transport, logger) = (connection.client, connection.transport, connection.logger)
         let config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
                                   sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
-        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: NSHomeDirectory()),
-                                      answersDirectory: FileManager.default.currentDirectoryPath)
+        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
+                                      answersDirectory: FileManager.default.currentDirectoryPath,
+                                      registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor,
                                                        started: started, logger: logger)
         await transport.shutdown()

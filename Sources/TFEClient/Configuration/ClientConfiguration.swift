@@ -58,6 +58,16 @@ public struct ClientConfiguration: Sendable {
         }
     }
 
+    /// Whether two addresses name the same server: scheme, host (any case) and port (the
+    /// scheme's default when none is written).
+    public static func sameServer(_ a: URL, _ b: URL) -> Bool {
+        func key(_ u: URL) -> String {
+            let scheme = (u.scheme ?? "").lowercased()
+            return "\(scheme)://\((u.host ?? "").lowercased()):\(u.port ?? (scheme == "http" ? 80 : 443))"
+        }
+        return key(a) == key(b)
+    }
+
     /// 127.0.0.0/8, ::1 and `localhost`.
     public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))

@@ -10,6 +10,16 @@ public struct TokenLookup: Sendable {
         case environment(String)
         case credentialsFile(path: String, host: String)
 
+        /// Whether this source holds a token for one host only (`TF_TOKEN_<host>`, the credentials
+        /// file's entry for that host). `--token-file` and `TFE_TOKEN` are tied to no host.
+        public var isBoundToHost: Bool {
+            switch self {
+            case .tokenFile: return false
+            case .environment(let name): return name.hasPrefix("TF_TOKEN_")
+            case .credentialsFile: return true
+            }
+        }
+
         public var description: String {
             switch self {
             case .tokenFile(let path): return "token file \(path)"
@@ -42,8 +52,18 @@ public struct TokenLookup: Sendable {
     /// Resolves the token for an address.
     /// - Throws: `TFEError.configuration` when the token file cannot be read or is empty, or no
     ///   token is found anywhere (the message lists the places tried).
+    /// The host as Terraform names it for credentials: lowercased, with `:port` only when the
+    /// address names a port (`tfe.example.com`, `tfe.example.com:8443`).
+    public static func credentialsHost(for address: URL) -> String {
+        let host = (address.host ?? "").lowercased()
+        return address.port.map { "\(host):\($0)" } ?? host
+    }
+
     public func resolve(for address: URL) throws(TFEError) -> (token: SecretString, source: Source) {
-        let host = address.host ?? ""
+        // Terraform's rules: the host lowercased; `TF_TOKEN_` names the host alone; the credentials
+        // file's key has `:port` exactly when the address has one (no fallback to the bare host:
+        // a token for tfe.example.com is not meant for a service on another port of it).
+        let host = (address.host ?? "").lowercased()
         if let tokenFile {
             let data: Data
             switch BoundedFile.read(tokenFile, limit: 16_384) {
@@ -66,8 +86,7 @@ public struct TokenLookup: Sendable {
             return (SecretString(token), .environment(variable))
         }
         let path = homeDirectory + "/.terraform.d/credentials.tfrc.json"
-        var hosts = [host]
-        if let port = address.port { hosts.insert("\(host):\(port)", at: 0) }
+        let hosts = [Self.credentialsHost(for: address)]
         if case .success(let data) = BoundedFile.read(path, limit: 1_048_576),
            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let credentials = json["credentials"] as? [String: Any] {

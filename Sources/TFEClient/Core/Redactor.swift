@@ -6,7 +6,11 @@ public enum Redactor {
     /// JSON keys whose values are replaced.
     public static let secretKeys: Set<String> = [
         "password", "token", "access_token", "refresh_token", "secret", "private_key", "private-key", "client_secret",
+        "smtp_password", "smtp-password", "api_token", "api-token", "authorization",
     ]
+    /// Keys whose values are personal data: not secret (the sandbox's request log keeps them), but
+    /// never written to the log file.
+    public static let personalKeys: Set<String> = ["test-email-address", "test_email_address"]
     /// Headers replaced by name.
     public static let secretHeaders: Set<String> = ["authorization", "cookie", "set-cookie", "proxy-authorization"]
     /// Header names containing one of these are replaced too.
@@ -28,24 +32,27 @@ public enum Redactor {
     }
 
     /// A JSON value (from `JSONSerialization`) with secret keys' values replaced at any depth.
-    public static func redact(_ value: Any) -> Any {
+    /// - Parameter personal: also hide personal data (`personalKeys`), as the log does.
+    public static func redact(_ value: Any, personal: Bool = false) -> Any {
         if let object = value as? [String: Any] {
             var out: [String: Any] = [:]
-            for (k, v) in object { out[k] = isSecretKey(k) ? placeholder : redact(v) }
+            for (k, v) in object {
+                out[k] = isSecretKey(k) || (personal && personalKeys.contains(k.lowercased())) ? placeholder : redact(v, personal: personal)
+            }
             return out
         }
-        if let array = value as? [Any] { return array.map(redact) }
+        if let array = value as? [Any] { return array.map { redact($0, personal: personal) } }
         return value
     }
 
-    /// A body for a log line: redacted JSON, or a note when it is not JSON (its text could hold
+    /// A body for a log line: redacted JSON (secrets and personal data hidden), or a note when it is not JSON (its text could hold
     /// anything, so it is not logged).
     public static func body(_ data: Data?) -> String {
         guard let data, !data.isEmpty else { return "" }
         guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             return "<\(data.count) bytes, not JSON, not logged>"
         }
-        let redacted = redact(json)
+        let redacted = redact(json, personal: true)
         guard let out = try? JSONSerialization.data(withJSONObject: redacted, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
             return "<\(data.count) bytes>"
         }
