@@ -44,7 +44,9 @@ let package = Package(
         .target(name: "SetupKit", dependencies: ["TFEClient"]),
         .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
         .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
-        .target(name: "CursesUI", dependencies: ["Cncurses", "SetupWizard"]),
+        // Async-signal-safe pieces (terminal restore on a crash or a signal, core dumps off): C.
+        .target(name: "CProcessGuard"),
+        .target(name: "CursesUI", dependencies: ["Cncurses", "CProcessGuard", "SetupWizard"]),
         // The rendering benchmark of scripts/bench (not part of the tool).
         .executableTarget(name: "tfe-bench", dependencies: ["TFEClient", "SetupKit", "SetupWizard", "CursesUI"]),
         .executableTarget(
@@ -54,6 +56,7 @@ let package = Package(
                 "SetupKit",
                 "SetupWizard",
                 "CursesUI",
+                "CProcessGuard",
                 "TFESandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 internal import Cncurses
+internal import CProcessGuard
 import Foundation
 import SetupWizard
 
@@ -25,6 +26,8 @@ public final class CursesTerminal {
     /// - Parameter color: false under `NO_COLOR` / `--no-color` (reverse and bold still mark focus and errors).
     public init(color: Bool) {
         setlocale(LC_ALL, "")
+        // What a crash handler puts back if the process dies while the screen is raw.
+        tfe_guard_save_terminal(STDIN_FILENO)
         _ = initscr()
         screen = tfe_stdscr()!
         raw()              // Ctrl-C arrives as a key, so it can ask before quitting
@@ -188,5 +191,6 @@ public final class CursesTerminal {
         tfe_bracketed_paste(0)
         curs_set(1)
         endwin()
+        tfe_guard_forget_terminal()
     }
 }

@@ -35,7 +35,7 @@ public enum AnswersEncoder {
             for (type, ms) in TokenTTLUpdate(t.milliseconds).orderedEntries where type.isKnown {
                 // A duration string in y/d/h/m states the value exactly; odd values stay raw milliseconds.
                 let text = TTLDuration.format(milliseconds: ms)
-                o.append((type.rawValue, "ydhm".contains(text.last!) ? .string(text) : .integer(ms)))
+                o.append((type.rawValue, (text.last.map { "ydhm".contains($0) } ?? false) ? .string(text) : .integer(ms)))
             }
             root.append(("token_ttl", .object(o)))
         }
@@ -47,7 +47,7 @@ public enum AnswersEncoder {
         encode(address: address, organization: current.organization.name,
                smtp: sections.contains(.smtp) ? current.smtp : nil,
                execution: sections.contains(.executionDefaults) ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
-               tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary(uniqueKeysWithValues: (current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) })) : nil,
+               tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary((current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) }, uniquingKeysWith: { first, _ in first })) : nil,
                passwordReference: passwordReference)
     }
 }

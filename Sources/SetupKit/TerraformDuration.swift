@@ -29,7 +29,10 @@ public enum TerraformDuration {
     /// The shortest spelling in y, d or h that the provider turns back into exactly `ms`; when
     /// none can (values beyond float64's precision), the nearest one, with `exact == false`.
     /// `mo` and `w` are never written: a reader can mistake what a month is.
-    public static func spell(milliseconds ms: Int64) -> Spelling {
+    /// - Returns: nil when the provider accepts no spelling at all (zero or a negative value — a
+    ///   server may report anything; the caller says so in a comment).
+    public static func spell(milliseconds ms: Int64) -> Spelling? {
+        guard ms > 0 else { return nil }
         var best: Spelling?
         for unit in units {
             // Whole units first; then up to 9 decimals, which covers any millisecond value in
@@ -45,7 +48,7 @@ public enum TerraformDuration {
                 if best == nil || (!best!.exact && abs(value - ms) < abs(best!.providerMilliseconds - ms)) { best = candidate }
             }
         }
-        return best!
+        return best
     }
 
     /// What the provider computes from a duration string (nil when it would refuse it).

@@ -118,13 +118,16 @@ public enum TerraformExporter {
             var arguments: [(String, String)] = []
             for type in TokenType.known {
                 guard let ms = policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds else { continue }
-                let spelling = TerraformDuration.spell(milliseconds: ms)
+                guard let spelling = TerraformDuration.spell(milliseconds: ms) else {
+                    notes.append("\(type.label): the server reports \(ms) ms, which no TTL can be; not exported (the provider would refuse it). Check the policy on the server.")
+                    continue
+                }
                 if !spelling.exact {
                     notes.append("\(type.label): cannot be stated exactly in the provider's units; the server has \(ms) ms, this writes \(spelling.providerMilliseconds) ms.")
                 } else if ms == TTLDuration.twoYearsServer {
                     notes.append("\(type.label): \(spelling.text) is the server's untouched default (2 years of 365.2425 days); the provider's \"2y\" is 730 days.")
                 }
-                arguments.append((names[type]!, spelling.text))
+                if let name = names[type] { arguments.append((name, spelling.text)) }
             }
             if !notes.isEmpty { $0.comment(notes.joined(separator: "\n")) }
             for (name, value) in arguments { $0.attribute(name, value) }

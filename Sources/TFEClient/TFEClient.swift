@@ -74,7 +74,7 @@ public struct TFEClient: Sendable {
                 if (200..<300).contains(response.status) { return response }
                 failure = Self.error(for: response, path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
                 if response.status == 429 {
-                    wait = RetryPolicy.serverRequestedWait(response, now: environment.wallClock()) ?? retryPolicy.backoff(attempt: retries, random: environment.random)
+                    wait = RetryPolicy.serverRequestedWait(response, now: environment.wallClock(), limit: retryPolicy.totalDeadline) ?? retryPolicy.backoff(attempt: retries, random: environment.random)
                 } else if kind == .idempotent, [502, 503, 504].contains(response.status) {
                     wait = retryPolicy.backoff(attempt: retries, random: environment.random)
                 }

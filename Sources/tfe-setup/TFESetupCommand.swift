@@ -1,4 +1,5 @@
 import ArgumentParser
+import CProcessGuard
 import TFEClient
 
 /// `tfe-setup`: brings a Terraform Enterprise installation or an HCP Terraform organization into
@@ -17,4 +18,21 @@ struct TFESetupCommand: AsyncParsableCommand {
         version: TFESetupVersion.current,
         subcommands: [WizardCommand.self, DemoCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
+
+    /// Before anything else: no core dumps (they would hold the token), and a crash restores the
+    /// terminal. Then argument-parser's usual parse-and-run.
+    static func main() async {
+        _ = tfe_disable_core_dumps()
+        tfe_guard_install_crash_handlers()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

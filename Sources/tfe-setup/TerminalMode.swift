@@ -1,3 +1,4 @@
+import CProcessGuard
 import Foundation
 import SetupWizard
 
@@ -32,12 +33,19 @@ enum TerminalMode: Equatable {
             var old = termios()
             let isTerminal = tcgetattr(STDIN_FILENO, &old) == 0
             if isTerminal {
+                // Ctrl-C, SIGTERM or SIGHUP at this prompt must not leave the shell without echo.
+                tfe_guard_save_terminal(STDIN_FILENO)
+                tfe_guard_begin_echo_off()
                 var quiet = old
                 quiet.c_lflag &= ~tcflag_t(ECHO)
                 tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
             }
             defer {
-                if isTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &old) }
+                if isTerminal {
+                    tcsetattr(STDIN_FILENO, TCSANOW, &old)
+                    tfe_guard_end_echo_off()
+                    tfe_guard_forget_terminal()
+                }
                 writeOut("\n")
             }
             return readLine(strippingNewline: true)

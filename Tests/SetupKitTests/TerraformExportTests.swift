@@ -11,30 +11,35 @@ struct TerraformDurationTests {
         (63_113_904_000, "730.485d"), (129_600_000, "36h"), (1_800_000, "0.5h"), (86_400_000, "1d"), (604_800_000, "7d"),
         (43_200_000, "12h"), (5_400_000, "1.5h"),
     ])
-    func spelled(ms: Int64, text: String) {
-        let s = TerraformDuration.spell(milliseconds: ms)
+    func spelled(ms: Int64, text: String) throws {
+        let s = try #require(TerraformDuration.spell(milliseconds: ms))
         #expect(s.text == text)
         #expect(s.exact)
     }
 
-    @Test("odd values still land exactly once the provider rounds") func odd() {
+    @Test("odd values still land exactly once the provider rounds") func odd() throws {
         for ms: Int64 in [1, 999, 1_001, 61_234, 3_599_999, 123_456_789_012] {
-            let s = TerraformDuration.spell(milliseconds: ms)
+            let s = try #require(TerraformDuration.spell(milliseconds: ms))
             #expect(s.exact, "\(ms) → \(s.text) → \(s.providerMilliseconds)")
         }
     }
 
-    @Test("values beyond float precision are marked inexact, with what the provider would write") func huge() {
-        let s = TerraformDuration.spell(milliseconds: 9_000_000_000_000_000_001)
+    @Test("values beyond float precision are marked inexact, with what the provider would write") func huge() throws {
+        let s = try #require(TerraformDuration.spell(milliseconds: 9_000_000_000_000_000_001))
         #expect(!s.exact)
         #expect(abs(s.providerMilliseconds - 9_000_000_000_000_000_001) < 10_000)
     }
 
-    @Test("every spelling matches the provider's grammar and computes back to the value (seeded random)") func property() {
+    @Test("zero, negative and Int64.min have no spelling (a hostile server's values), and nothing traps", arguments: [Int64(0), -1, -86_400_000, .min])
+    func unspellable(ms: Int64) {
+        #expect(TerraformDuration.spell(milliseconds: ms) == nil)
+    }
+
+    @Test("every spelling matches the provider's grammar and computes back to the value (seeded random)") func property() throws {
         var rng = SeededGenerator(seed: 0x7FE5E7)
         for _ in 0..<2_000 {
             let ms = Int64.random(in: 1...400_000_000_000_000, using: &rng)   // up to ~12,700 years
-            let s = TerraformDuration.spell(milliseconds: ms)
+            let s = try #require(TerraformDuration.spell(milliseconds: ms))
             #expect(s.text.range(of: #"^[0-9]+(\.[0-9]+)?(h|d|y)$"#, options: .regularExpression) != nil, "\(s.text)")
             #expect(s.exact, "\(ms) → \(s.text) → \(s.providerMilliseconds)")
             #expect(TerraformDuration.providerValue(s.text) == s.providerMilliseconds)

@@ -25,13 +25,16 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The wait a 429 asks for, from its headers, in seconds; nil when it names none.
-    public static func serverRequestedWait(_ response: HTTPResponse, now: Date) -> Double? {
+    /// - Parameter limit: the longest wait believed (the retry deadline). A server's number is
+    ///   hostile until clamped: `Retry-After: 1e19` would overflow every conversion to an integer.
+    public static func serverRequestedWait(_ response: HTTPResponse, now: Date, limit: Double = 120) -> Double? {
+        func clamped(_ seconds: Double) -> Double { min(max(0, seconds), limit) }
         if let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces) {
-            if let seconds = Double(value), seconds >= 0, seconds.isFinite { return seconds }
-            if let date = httpDate(value) { return max(0, date.timeIntervalSince(now)) }
+            if let seconds = Double(value), seconds >= 0, seconds.isFinite { return clamped(seconds) }
+            if let date = httpDate(value) { return clamped(date.timeIntervalSince(now)) }
         }
         if let value = response.header("X-RateLimit-Reset"), let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0, seconds.isFinite {
-            return seconds
+            return clamped(seconds)
         }
         return nil
     }
