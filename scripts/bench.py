@@ -57,7 +57,7 @@ class Sandbox:
         os.chmod(self.token_file, 0o600)
 
     def control(self, method, path):
-        request = urllib.request.Request(self.address + path, method=method)
+        request = urllib.request.Request(self.address + path, method=method, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
             return json.loads(body) if body else None

@@ -23,9 +23,15 @@ public enum CursesApp {
                 terminal.restore()
                 return (128 + number, "Stopped by \(SignalFlag.name(number)). " + Wizard.summary(state))
             }
-            let state = await runtime.state
+            var state = await runtime.state
             if case .finished(let code, let message) = state.phase { return (code, message) }
-            terminal.draw(Wizard.render(state, size: terminal.size))
+            // The state knows the size, so keys on a screen too small to show are not acted on.
+            let size = terminal.size
+            if state.terminalSize != size {
+                await runtime.send(.resized(size))
+                state = await runtime.state
+            }
+            terminal.draw(Wizard.render(state, size: size))
             if !interactiveSeen, state.takesInput {
                 interactiveSeen = true
                 firstInteractiveFrame(ContinuousClock.now - started)

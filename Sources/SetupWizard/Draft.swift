@@ -80,18 +80,14 @@ public struct DraftStore: Sendable {
         return draft
     }
 
-    /// Writes the draft with mode 0600 (the directory 0700), replacing the old one in one step.
+    /// Writes the draft with mode 0600 (the directory 0700, tightened if it was wider), replacing
+    /// the old one in one step; never through a symbolic link.
     public func save(_ draft: Draft) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try PrivateFile.makePrivateDirectory((path as NSString).deletingLastPathComponent)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: try encoder.encode(draft), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try PrivateFile.write(try encoder.encode(draft), to: path)
     }
 
     public func delete() { try? FileManager.default.removeItem(atPath: path) }

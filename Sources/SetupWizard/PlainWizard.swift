@@ -112,8 +112,12 @@ public struct PlainWizard: Sendable {
         if results.allSatisfy(\.succeeded) { services.draftStore?.delete() }
         if try yes("Save these answers to \(config.answersFileName)? [y/N]: ", default: false) {
             let path = (services.answersDirectory as NSString).appendingPathComponent(config.answersFileName)
-            if FileManager.default.createFile(atPath: path, contents: Data(Wizard.answers(state).utf8)) { io.say("Saved \(path) (no password in it).") }
-            else { io.say("Could not write \(path).") }
+            do {
+                try PrivateFile.write(Data(Wizard.answers(state).utf8), to: path)
+                io.say("Saved \(path) (no password in it).")
+            } catch {
+                io.say("Could not save the answers: \(error.description).")
+            }
         }
         return (results.allSatisfy(\.succeeded) ? 0 : 1, Wizard.summary(state))
     }

@@ -142,8 +142,10 @@ extension Wizard {
             chars.insert(c, at: cursor)
             cursor += 1
         case .paste(let text):
-            // Line breaks in a paste would be Enter presses; in a one-line field they are dropped.
-            let clean = text.filter { $0 != "\n" && $0 != "\r" && $0 != "\t" }
+            // Line breaks in a paste would be Enter presses; in a one-line field they are dropped,
+            // with every other control or format character. Filtered by scalar: in Swift "\r\n" is
+            // one Character, equal to neither "\r" nor "\n", and it once slipped into a password.
+            let clean = String(String.UnicodeScalarView(text.unicodeScalars.filter { !SafeText.isUnsafe($0) }))
             chars.insert(contentsOf: clean, at: cursor)
             cursor += clean.count
         case .backspace:

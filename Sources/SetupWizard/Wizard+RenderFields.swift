@@ -103,10 +103,11 @@ extension Wizard {
         line.add(info, .dim)
     }
 
-    /// The warning for a TTL lowered below the server's value.
+    /// The warning for a TTL under one hour (first), or lowered below the server's value.
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
-        guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text),
-              let old = state.current?.ttl(type), new < old else { return nil }
+        guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text) else { return nil }
+        if let short = TTLDuration.shortTTLWarning(milliseconds: new) { return short }
+        guard let old = state.current?.ttl(type), new < old else { return nil }
         return "Lower than now (\(TTLDuration.display(milliseconds: old))): existing tokens that live longer may stop working."
     }
 }

@@ -18,6 +18,9 @@ public enum Wizard {
         case .tick:
             state.spinner &+= 1
             return []
+        case .resized(let size):
+            state.terminalSize = size
+            return []
         case .organizationsLoaded(let result):
             return organizationsLoaded(&state, result)
         case .stateLoaded(let result, let draft):
@@ -48,6 +51,9 @@ public enum Wizard {
             state.notice = "Not quitting."
             return []
         }
+        // Too small to show anything but the notice: only Ctrl-C (and the quit question it asks)
+        // may act. Enter on an unseen Review must not apply; typing must not edit an unseen field.
+        if state.terminalTooSmall && key != .ctrlC { return [] }
         if state.helpShown {
             state.helpShown = false
             return []

@@ -7,6 +7,9 @@ public enum WizardEvent: Equatable, Sendable {
     case key(Key)
     /// The terminal layer's clock: spinners advance.
     case tick
+    /// The terminal's size now (sent at start and on every change). Below `Size.minimum` no key
+    /// but Ctrl-C acts: nothing is applied, typed or navigated on a screen the admin cannot see.
+    case resized(Size)
     case organizationsLoaded(Result<[OrganizationSummary], TFEError>)
     /// The current state, and a draft saved earlier for the same address and organization.
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)

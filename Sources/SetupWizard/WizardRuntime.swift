@@ -113,10 +113,11 @@ public actor WizardRuntime {
             services.draftStore?.delete()
         case .saveAnswers(let fileName, let contents):
             let path = (services.answersDirectory as NSString).appendingPathComponent(fileName)
-            if FileManager.default.createFile(atPath: path, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o644]) {
+            do {
+                try PrivateFile.write(Data(contents.utf8), to: path)
                 send(.answersSaved(.success(path)))
-            } else {
-                send(.answersSaved(.failure(AnswersSaveError("cannot write \(path)"))))
+            } catch {
+                send(.answersSaved(.failure(AnswersSaveError(error.description))))
             }
         case .quit(let code, let message):
             state.phase = .finished(exitCode: code, message: message)

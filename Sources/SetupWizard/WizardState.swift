@@ -76,6 +76,13 @@ public struct WizardState: Equatable, Sendable {
     public var cursor = 0
     public var errors: [FieldID: String] = [:]
     public var quitPending = false
+    /// The terminal's size, when a terminal reported one (nil in headless tests and plain mode).
+    public var terminalSize: Size?
+    /// Whether only "Terminal too small" is on screen.
+    public var terminalTooSmall: Bool {
+        guard let s = terminalSize else { return false }
+        return s.width < Size.minimum.width || s.height < Size.minimum.height
+    }
     public var helpShown = false
     /// One line for the status row (what just happened, or why a key did nothing).
     public var notice: String?

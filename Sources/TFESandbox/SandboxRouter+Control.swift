@@ -3,7 +3,14 @@ import TFEClient
 
 extension SandboxRouter {
     /// The control API for tests and demos (no auth; the server listens on loopback only).
+    ///
+    /// Only for programs on this machine that mean it: the `Host` must be the loopback address
+    /// and port the sandbox listens on (a web page reaching 127.0.0.1 through a rebound DNS name
+    /// sends its own name) and the request must say `Content-Type: application/json` (a page's
+    /// form or simple request cannot, without a CORS preflight the sandbox never grants). So a
+    /// web page cannot arm hostile answers into someone's `demo`.
     func control(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        if let refusal = controlRefusal(request) { return refusal }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         switch (request.method, request.path) {
@@ -35,5 +42,26 @@ extension SandboxRouter {
         default:
             return .json(404, Data(#"{"error":"unknown control endpoint"}"#.utf8))
         }
+    }
+
+    /// Why a control request is refused (403 / 415), or nil.
+    func controlRefusal(_ request: SandboxHTTPRequest) -> SandboxHTTPResponse? {
+        func header(_ name: String) -> String? { request.headers.first { $0.0.lowercased() == name }?.1 }
+        let host = (header("host") ?? "").lowercased()
+        let allowedHosts = ["127.0.0.1", "localhost", "[::1]"]
+        let hostOK: Bool
+        if let port {
+            hostOK = allowedHosts.contains { host == "\($0):\(port)" }
+        } else {
+            hostOK = allowedHosts.contains { host == $0 || host.hasPrefix($0 + ":") }
+        }
+        guard hostOK else {
+            return .json(403, Data(#"{"error":"the control API answers only requests to its own loopback address (Host 127.0.0.1:<port>)"}"#.utf8))
+        }
+        let type = (header("content-type") ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard type == "application/json" else {
+            return .json(415, Data(#"{"error":"the control API takes only requests with Content-Type: application/json"}"#.utf8))
+        }
+        return nil
     }
 }

@@ -5,8 +5,13 @@ import TFEClient
 /// `SandboxRouter+<Resource>.swift`.
 public struct SandboxRouter: Sendable {
     public let store: SandboxStore
+    /// The port it listens on, for the control API's `Host` check (nil: any port on loopback).
+    public let port: Int?
 
-    public init(store: SandboxStore) { self.store = store }
+    public init(store: SandboxStore, port: Int? = nil) {
+        self.store = store
+        self.port = port
+    }
 
     /// Answers one request: control API, armed faults, latency, auth, rate limit, then the API.
     public func handle(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {

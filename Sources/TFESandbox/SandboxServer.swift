@@ -73,7 +73,7 @@ public final class SandboxServer: Sendable {
         self.isTLS = isTLS
         self.channel = channel
         self.port = channel.channel.localAddress?.port ?? 0
-        let router = SandboxRouter(store: store)
+        let router = SandboxRouter(store: store, port: self.port)
         self.acceptTask = Task {
             try? await channel.executeThenClose { inbound in
                 await withDiscardingTaskGroup { group in

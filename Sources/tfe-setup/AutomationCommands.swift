@@ -54,6 +54,9 @@ struct Automation {
             // Say where a secret comes from, so a reviewer sees which one goes to the relay.
             if change.field == .smtpPassword, let source = p.answers.passwordSource { line += ", from \(source)" }
             lines.append(line)
+            if case .milliseconds(let ms) = change.new, let warning = TTLDuration.shortTTLWarning(milliseconds: ms) {
+                lines.append("    Warning: \(warning)")
+            }
         }
         if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
             lines.insert("Changes for \(p.plan.organization):", at: 0)

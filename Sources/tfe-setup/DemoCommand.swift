@@ -41,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(server.tokens.siteAdmin), organization: "my-org")
         let client = TFEClient(configuration: configuration, transport: transport)
         // The demo's draft lives in a temporary folder: the sandbox's address changes every run.
-        let draftDir = FileManager.default.temporaryDirectory.appendingPathComponent("tfe-setup-demo-\(getpid())").path
+        // A new private folder (mkdtemp, 0700): a predictable name in /tmp could be prepared by another user.
+        let draftDir = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
         let services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
                                       answersDirectory: FileManager.default.currentDirectoryPath)
         let config = WizardConfig(address: server.address, organization: "my-org", sections: try common.sections(),

@@ -57,24 +57,15 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             try Self.write(text, to: output)
         } catch {
-            printError("tfe-setup: could not write \(output): \(error.localizedDescription) Nothing was changed there.")
+            printError("tfe-setup: could not write \(output): \(error). Nothing was changed there.")
             throw ExitCode.failure
         }
         printError("Wrote the \(format == .answers ? "answers file" : "Terraform configuration") to \(output).")
     }
 
-    /// Writes through a temporary file in the same directory and renames it into place, so a
-    /// failure never leaves a half-written file where a good one was.
+    /// Writes through a temporary file in the same directory (mode 0600 from the start) and
+    /// renames it into place, so a failure never leaves a half-written file where a good one was.
     static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(reason)."])
-        }
+        try PrivateFile.write(Data(text.utf8), to: path)
     }
 }

@@ -18,7 +18,8 @@ struct SandboxCommand: AsyncParsableCommand {
 
             Mail relay: an SMTP change with a test-email-address "sends" a mail to the outbox, unless the host ends in .invalid (504, relay timed out) or the username is "reject" (401, relay refused); then nothing is stored.
 
-            Control API (no auth, JSON):
+            Control API (no auth; every request needs Content-Type: application/json and
+            Host 127.0.0.1:<port>, so a web page cannot reach it):
               GET    /_sandbox/state     the whole state (what --seed takes)
               POST   /_sandbox/reset     back to the seed; clears requests, outbox,
                                          faults and the rate limiter

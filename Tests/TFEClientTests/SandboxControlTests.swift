@@ -24,7 +24,7 @@ struct SandboxControlTests {
             #expect(patch["status"] == .integer(200))
             #expect(patch["body"]?["data"]?["attributes"]?["password"] == .string("<redacted>"))
             #expect(patch["body"]?["data"]?["attributes"]?["username"] == .string("smtp-bot"))
-            let raw = String(decoding: try await f.transport.execute(HTTPRequest(method: "GET", url: URL(string: f.server.address + "/_sandbox/requests")!, headers: []), timeout: .seconds(5)).body, as: UTF8.self)
+            let raw = String(decoding: try await f.transport.execute(HTTPRequest(method: "GET", url: URL(string: f.server.address + "/_sandbox/requests")!, headers: [("Content-Type", "application/json")]), timeout: .seconds(5)).body, as: UTF8.self)
             #expect(!raw.contains("fake-smtp-pass-7f3a"))
             #expect(!raw.contains("\\/"), "slashes are not escaped")
 

@@ -72,7 +72,12 @@ extension SandboxFixture {
              contentType: String? = "application/vnd.api+json", body: String? = nil) async throws -> (status: Int, json: JSONValue?, headers: [(String, String)]) {
         var headers: [(String, String)] = [("Accept", "application/vnd.api+json")]
         if let t = token ?? role.map(self.token) { headers.append(("Authorization", "Bearer \(t)")) }
-        if let contentType, body != nil { headers.append(("Content-Type", contentType)) }
+        if path.hasPrefix("/_sandbox/") {
+            // The control API takes only JSON requests (see SandboxRouter.controlRefusal).
+            headers.append(("Content-Type", contentType == "application/vnd.api+json" ? "application/json" : (contentType ?? "")))
+        } else if let contentType, body != nil {
+            headers.append(("Content-Type", contentType))
+        }
         let request = HTTPRequest(method: method, url: URL(string: server.address + path)!, headers: headers, body: body.map { Data($0.utf8) })
         let response = try await transport.execute(request, timeout: .seconds(10))
         return (response.status, JSONValue.parse(response.body), response.headers)

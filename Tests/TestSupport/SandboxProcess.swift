@@ -81,7 +81,7 @@ public final class SandboxProcess: @unchecked Sendable {
     }
 
     public func state() async throws -> SandboxState {
-        let request = HTTPRequest(method: "GET", url: URL(string: address + "/_sandbox/state")!, headers: [], body: nil)
+        let request = HTTPRequest(method: "GET", url: URL(string: address + "/_sandbox/state")!, headers: [("Content-Type", "application/json")], body: nil)
         return try JSONDecoder().decode(SandboxState.self, from: try await transport.execute(request, timeout: .seconds(10)).body)
     }
 }

@@ -37,13 +37,16 @@ public enum TTLDuration {
         case malformedNumber
         case decimalNotAllowed(unit: String)
         case overflow
+        /// `M` alone: a month to some, a minute to this grammar. Refused rather than guessed.
+        case ambiguousMonth
 
         public var description: String {
             switch self {
             case .empty: return "is empty; type a duration such as 90d, 12h or 1y"
             case .missingNumber: return "needs a number before the unit, e.g. 90d"
             case .missingUnit: return "needs a unit: ms, s, m, h, d, w, mo or y (e.g. 90d)"
-            case .unknownUnit(let u): return "has an unknown unit \"\(u)\"; use ms, s, m, h, d, w, mo or y"
+            case .unknownUnit(let u): return "has an unknown unit \"\(SafeText.line(u))\"; use ms, s, m, h, d, w, mo or y"
+            case .ambiguousMonth: return "uses \"M\": did you mean mo (months) or m (minutes)?"
             case .negative: return "must be positive"
             case .zero: return "must be greater than zero"
             case .malformedNumber: return "has a malformed number; use digits, e.g. 90d or 0.5h"
@@ -51,6 +54,15 @@ public enum TTLDuration {
             case .overflow: return "is too long; the maximum is about 292 million years"
             }
         }
+    }
+
+    /// A TTL this short is almost always a typo (`1m` for a month): warn, on screen and in `plan`.
+    public static let shortTTLThreshold: Int64 = 3_600_000
+
+    /// The warning for a TTL under one hour, or nil.
+    public static func shortTTLWarning(milliseconds ms: Int64) -> String? {
+        guard ms > 0, ms < shortTTLThreshold else { return nil }
+        return "\(format(milliseconds: ms)) is under one hour: new tokens of this type would expire within minutes. For months write mo (30d), for minutes m."
     }
 
     /// Parses a duration typed by a person into milliseconds.
@@ -94,6 +106,9 @@ public enum TTLDuration {
             throw .unknownUnit(rest.trimmingCharacters(in: .whitespaces))
         }
         if unitBytes.isEmpty { throw .missingUnit }
+        // Units are case-insensitive, but a capital M means "month" in many notations (ISO 8601
+        // periods, date formats): "1M" read as one minute would make a one-minute TTL.
+        if unitBytes.elementsEqual("M".utf8) { throw .ambiguousMonth }
         let unit = String(decoding: unitBytes, as: UTF8.self).lowercased()
         guard let perUnit = unitMilliseconds[unit] else { throw .unknownUnit(String(decoding: unitBytes, as: UTF8.self)) }
         if fracDigits != nil, !decimalUnits.contains(unit) { throw .decimalNotAllowed(unit: unit) }

@@ -15,11 +15,18 @@ public struct RedactingFileLogHandler: LogHandler {
         /// Opens (creating or appending) the log file with mode 0600.
         /// - Throws: `TFEError.configuration` when the file cannot be created.
         public init(path: String) throws(TFEError) {
-            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            // O_NOFOLLOW: a link planted at the path must not make us append to (and chmod) its target.
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd < 0 {
-                throw .configuration("Cannot open the log file \(path): \(String(cString: strerror(errno))). Choose another path with --log-file.")
+                let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+                throw .configuration("Cannot open the log file \(path): \(reason). Choose another path with --log-file.")
             }
-            // The file may have existed with wider permissions: tighten them.
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else {
+                close(fd)
+                throw .configuration("Not logging to \(path): it is not a regular file of your own. Choose another path with --log-file.")
+            }
+            // The file may have existed with wider permissions: tighten them (on the descriptor).
             _ = fchmod(fd, 0o600)
             self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             self.path = path

@@ -62,19 +62,27 @@ extension TFEClient {
         if let message = FieldRules.organizationName(name) { throw .validation([ValidationIssue(.organization, message)]) }
     }
 
+    /// The most pages and items a list may have. Far beyond any real organization list or pool
+    /// list, and small enough that a server that never stops (or pads its pages) cannot make us
+    /// hold gigabytes: past it the read fails with a clear message instead.
+    public static let maxPages = 100
+    public static let maxItems = 10_000
+
     /// Reads every page (`page[size]=100`) until `meta.pagination.next-page` is null.
     func paginated<Item>(_ path: String, decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
                          notFound: String? = nil) async throws(TFEError) -> [Item] {
         var all: [Item] = []
         var page = 1
-        // A server that keeps saying "next page" would loop forever: 1,000 pages is far beyond any real org.
-        for _ in 0..<1000 {
+        for _ in 0..<Self.maxPages {
             let response = try await send("GET", path, query: [("page[number]", "\(page)"), ("page[size]", "100")], notFound: notFound)
             let (items, pagination) = try decode(response.body)
             all += items
+            if all.count > Self.maxItems {
+                throw .decoding(what: "a list of more than \(Self.maxItems) items (the most this tool reads)", where: "\(path) page \(page)")
+            }
             guard let next = pagination?.nextPage, next > page else { return all }
             page = next
         }
-        throw .decoding(what: "pagination that never ends", where: "meta.pagination.next-page")
+        throw .decoding(what: "a list of more than \(Self.maxPages) pages (the most this tool reads)", where: "meta.pagination.next-page of \(path)")
     }
 }
