@@ -41,7 +41,12 @@ public enum CursesApp {
             terminal.keyTimeout(milliseconds: state.isWaiting ? 5 : 50)
             switch terminal.read() {
             case .key(let key): await runtime.send(.key(key))
-            case .resize: break
+            case .resize:
+                // Keys already waiting were typed while the old size was on screen: they act on
+                // what the admin saw (nothing typed is lost). Only keys typed after the new size is
+                // drawn meet the "too small" rule.
+                terminal.keyTimeout(milliseconds: 0)
+                while case .key(let key) = terminal.read() { await runtime.send(.key(key)) }
             case .none:
                 if terminal.hungUp {
                     terminal.restore()

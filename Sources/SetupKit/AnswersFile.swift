@@ -240,7 +240,7 @@ struct Reader {
         guard info.st_mode & 0o077 == 0 else {
             return .failure(.init(message: "\(file) can be read or written by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 \(file)"))
         }
-        switch BoundedFile.read(file, limit: 1024) {
+        switch BoundedFile.read(file, limit: 4096) {
         case .success(let data):
             guard let text = String(data: data, encoding: .utf8) else {
                 return .failure(.init(message: "cannot read a password from \(file): it is not text"))

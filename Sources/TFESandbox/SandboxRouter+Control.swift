@@ -36,6 +36,15 @@ extension SandboxRouter {
             } catch {
                 return .json(400, Data(#"{"error":"a fault needs at least \"path\"; see product.md for its fields"}"#.utf8))
             }
+        case ("POST", "/_sandbox/hostile"):
+            guard let hostile = try? JSONDecoder().decode(SandboxHostile.self, from: request.body) else {
+                return .json(400, Data(#"{"error":"hostile needs at least \"text\"; optional keep, max_ttl_ms, extra_token_type, duplicate_lists"}"#.utf8))
+            }
+            await store.setHostile(hostile)
+            return .noContent
+        case ("DELETE", "/_sandbox/hostile"):
+            await store.setHostile(nil)
+            return .noContent
         case ("DELETE", "/_sandbox/faults"):
             await store.clearFaults()
             return .noContent

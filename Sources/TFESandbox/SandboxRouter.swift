@@ -24,6 +24,7 @@ public struct SandboxRouter: Sendable {
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
             response = await api(request)
+            if let hostile = await store.hostile { response.body = hostile.transform(response.body, path: request.path) }
         }
         let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
         await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: request.query,

@@ -11,6 +11,8 @@ public actor SandboxStore {
     private(set) var requests: [SandboxRequestRecord] = []
     private(set) var outbox: [SandboxEmail] = []
     private var faults: [SandboxFault] = []
+    /// When set, every API answer's strings are made hostile (see `SandboxHostile`).
+    private(set) var hostile: SandboxHostile?
     /// Requests per token in the current one-second window.
     private var window: (second: Int, counts: [String: Int]) = (0, [:])
     private let startedAt = DispatchTime.now().uptimeNanoseconds
@@ -52,6 +54,8 @@ public actor SandboxStore {
     /// Arms a fault (what `POST /_sandbox/faults` does).
     public func arm(_ fault: SandboxFault) { faults.append(fault) }
     func clearFaults() { faults.removeAll() }
+    /// Makes every API answer hostile (what `POST /_sandbox/hostile` does), or stops (nil).
+    public func setHostile(_ value: SandboxHostile?) { hostile = value }
 
     /// The first armed fault matching the request, used up once.
     func takeFault(method: String, path: String) -> SandboxFault? {
@@ -80,6 +84,7 @@ public actor SandboxStore {
         requests.removeAll()
         outbox.removeAll()
         faults.removeAll()
+        hostile = nil
         window = (0, [:])
         persist()
     }

@@ -36,6 +36,12 @@ struct SandboxCommand: AsyncParsableCommand {
                                          "after":true handles the request first (the
                                          change is saved), then answers with the fault
               DELETE /_sandbox/faults    disarm all
+              POST   /_sandbox/hostile   a hostile server: {"text":"…"} is appended to
+                                         every string of every API answer (errors too);
+                                         optional "keep":[attribute names],
+                                         "max_ttl_ms":N, "extra_token_type":"…",
+                                         "duplicate_lists":true
+              DELETE /_sandbox/hostile   a well-behaved server again
 
             Example:
               tfe-setup sandbox --port 0 --latency-ms 50 --state /tmp/sandbox.json

@@ -55,7 +55,7 @@ struct AnswersPropertyTests {
 
     @Test("a password file over 4 KiB is refused as too large") func passwordFileTooLarge() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 10_000))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 10_000), attributes: [.posixPermissions: 0o600])
         do {
             _ = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"bot","password_file":"\#(path)"}}"#.utf8), environment: [:])
             Issue.record("accepted")

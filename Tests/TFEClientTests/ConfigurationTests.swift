@@ -36,13 +36,24 @@ struct ConfigurationTests {
         #expect(r.token.exposedValue == "fake-cred-token")
     }
 
-    @Test("credentials file: host:port first, then host; TF_TOKEN_ uses the host alone") func hostPort() throws {
+    @Test("Terraform's rules: host:port only for an address with a port (no fallback), hosts lowercased, TF_TOKEN_ the host alone")
+    func hostPort() throws {
         let h = try home(credentials: #"{"credentials":{"tfe.example.com:8443":{"token":"fake-port-token"},"tfe.example.com":{"token":"fake-host-token"}}}"#)
         let withPort = URL(string: "https://tfe.example.com:8443")!
         #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: withPort).token.exposedValue == "fake-port-token")
+        // Another port of the same host is another service: the bare host's token is not for it.
         let other = URL(string: "https://tfe.example.com:9443")!
-        #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: other).token.exposedValue == "fake-host-token")
+        #expect(throws: TFEError.self) { try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: other) }
         #expect(try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe_example_com": "fake-x"], homeDirectory: h).resolve(for: other).token.exposedValue == "fake-x")
+        // Host names are case-insensitive: Terraform looks them up lowercased.
+        let upper = URL(string: "https://TFE.Example.COM")!
+        #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: upper).token.exposedValue == "fake-host-token")
+        let r = try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe_example_com": "fake-y"], homeDirectory: h).resolve(for: upper)
+        #expect(r.token.exposedValue == "fake-y")
+        #expect(r.source == .environment("TF_TOKEN_tfe_example_com"))
+        #expect(r.source.isBoundToHost)
+        #expect(!TokenLookup.Source.environment("TFE_TOKEN").isBoundToHost)
+        #expect(!TokenLookup.Source.tokenFile("/x").isBoundToHost)
     }
 
     @Test("no token anywhere, an empty or missing token file: clear errors") func missing() throws {

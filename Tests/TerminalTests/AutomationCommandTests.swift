@@ -33,6 +33,12 @@ struct AutomationCommandTests {
         return Run(status: r.status, output: r.output)
     }
 
+    /// The output without the `tfe-setup: <address> · organization … · token from …` line that
+    /// plan, apply and export print to stderr before the first request (for parsing `--json`).
+    static func withoutTargetLine(_ output: String) -> String {
+        output.split(separator: "\n", omittingEmptySubsequences: false).filter { !($0.hasPrefix("tfe-setup: ") && $0.contains(" · token from ")) }.joined(separator: "\n")
+    }
+
     static func with(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), _ body: (SandboxServer, String) async throws -> Void) async throws {
         let server = try await SandboxServer.start(options: options)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("auto-\(UUID().uuidString.prefix(8))").path
@@ -55,7 +61,7 @@ struct AutomationCommandTests {
             #expect(r.output.contains("SMTP relay · Port: 25 → 587") || r.output.contains("SMTP relay - Port: 25 -> 587"))
             #expect(r.output.contains("Password: (will be sent)"))
             r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
-            let json = try #require(JSONValue.parse(Data(r.output.utf8)))
+            let json = try #require(JSONValue.parse(Data(Self.withoutTargetLine(r.output).utf8)))
             #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("port"), "current": .integer(25), "new": .integer(587), "write_only": .bool(false)])) == true)
             #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("password"), "current": .null, "new": .null, "write_only": .bool(true)])) == true)
             #expect(json["requests"]?.arrayValue?.count == 3)
