@@ -1,0 +1,128 @@
+import Foundation
+@testable import SetupKit
+import Testing
+import TestSupport
+import TFEClient
+
+/// A shared answers file may not pick the admin's secrets, and the files we write are private
+/// from their first byte (issue 13, findings 1, 4, 7 and 9).
+@Suite("Shared files and written files")
+struct SharedFileSafetyTests {
+    static func directory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shared-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func problems(_ smtp: String, environment: [String: String]) -> [AnswersFile.Problem] {
+        let json = #"{"smtp":{"enabled":true,"host":"mail.attacker.example","sender":"a@b.example","auth":"login","username":"u",\#(smtp)}}"#
+        do {
+            _ = try AnswersFile.decode(Data(json.utf8), environment: environment)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("password_env may not name an API token's variable, nor one holding the same value",
+          arguments: ["TFE_TOKEN", "TF_TOKEN_tfe_example_com", "ATLAS_TOKEN", "INNOCENT_LOOKING"])
+    func passwordEnvRefused(name: String) {
+        let environment = ["TFE_TOKEN": "fake-api-token-1", "TF_TOKEN_tfe_example_com": "fake-api-token-2", "ATLAS_TOKEN": "fake-api-token-3",
+                           "INNOCENT_LOOKING": "fake-api-token-2"]
+        let found = Self.problems(#""password_env":"\#(name)""#, environment: environment)
+        #expect(found.contains { $0.path == "$.smtp.password_env" && $0.message.contains("API token") }, "\(found)")
+    }
+
+    @Test("password_env naming the relay's own password is accepted, and the plan can say where it came from") func passwordEnvAccepted() throws {
+        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u","password_env":"SMTP_PASSWORD"}}"#.utf8),
+                                          environment: ["SMTP_PASSWORD": "fake-relay-pw", "TFE_TOKEN": "fake-api-token"])
+        #expect(file.desired.smtp?.password?.exposedValue == "fake-relay-pw")
+        #expect(file.passwordSource == "$SMTP_PASSWORD")
+    }
+
+    @Test("password_file: only a one-line regular file of the user's own, readable by nobody else") func passwordFile() throws {
+        let dir = try Self.directory()
+        func make(_ name: String, _ text: String, mode: Int) -> String {
+            let path = dir + "/" + name
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+            return path
+        }
+        let good = make("good", "fake-relay-pw\n", mode: 0o600)
+        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u","password_file":"\#(good)"}}"#.utf8), environment: [:])
+        #expect(file.desired.smtp?.password?.exposedValue == "fake-relay-pw")
+        #expect(file.passwordSource == "file \(good)")
+
+        let key = make("id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", mode: 0o600)
+        let wide = make("wide", "fake-relay-pw\n", mode: 0o644)
+        let token = make("token", "fake-api-token-1\n", mode: 0o600)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: good)
+        let cases: [(String, String)] = [(key, "more than one line"), (wide, "chmod 600"), (dir + "/link", "not a regular file"), (token, "API token")]
+        for (path, why) in cases {
+            let found = Self.problems(#""password_file":"\#(path)""#, environment: ["TFE_TOKEN": "fake-api-token-1"])
+            #expect(found.contains { $0.path == "$.smtp.password_file" && $0.message.contains(why) }, "\(path): \(found)")
+        }
+        if geteuid() == 0 {
+            let foreign = make("foreign", "fake-relay-pw\n", mode: 0o600)
+            #expect(chown(foreign, 65534, 65534) == 0)
+            let found = Self.problems(#""password_file":"\#(foreign)""#, environment: [:])
+            #expect(found.contains { $0.message.contains("belongs to another user") }, "\(found)")
+        }
+    }
+
+    @Test("\"1M\" is refused (month or minute?); a TTL under one hour gets a warning") func monthOrMinute() throws {
+        #expect(throws: TTLDuration.ParseError.ambiguousMonth) { try TTLDuration.parse("1M") }
+        #expect(throws: TTLDuration.ParseError.ambiguousMonth) { try TTLDuration.parse(" 3 M ") }
+        #expect(try TTLDuration.parse("1m") == 60_000)
+        #expect(try TTLDuration.parse("1MO") == 2_592_000_000)
+        #expect(try TTLDuration.parse("5MS") == 5)
+        #expect(TTLDuration.shortTTLWarning(milliseconds: 60_000)?.contains("under one hour") == true)
+        #expect(TTLDuration.shortTTLWarning(milliseconds: 3_600_000) == nil)
+        let answers = #"{"token_ttl":{"user":"1M"}}"#
+        do {
+            _ = try AnswersFile.decode(Data(answers.utf8), environment: [:])
+            Issue.record("1M accepted")
+        } catch {
+            #expect(error.problems.first?.message.contains("did you mean mo (months) or m (minutes)?") == true, "\(error)")
+        }
+    }
+
+    @Test("written files are 0600 from the start (even with umask 0), never through a link; the draft folder is tightened to 0700")
+    func privateFiles() throws {
+        let dir = try Self.directory()
+        let old = umask(0)
+        defer { umask(old) }
+        let path = dir + "/export.json"
+        try PrivateFile.write(Data("{}\n".utf8), to: path)
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        try PrivateFile.write(Data("{\"a\":1}\n".utf8), to: path)
+        #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "{\"a\":1}\n")
+
+        let victim = dir + "/victim"
+        _ = FileManager.default.createFile(atPath: victim, contents: Data("keep\n".utf8), attributes: [.posixPermissions: 0o644])
+        try FileManager.default.createSymbolicLink(atPath: dir + "/planted", withDestinationPath: victim)
+        #expect(throws: PrivateFile.Failure.self) { try PrivateFile.write(Data("x".utf8), to: dir + "/planted") }
+        #expect((try? String(contentsOfFile: victim, encoding: .utf8)) == "keep\n")
+
+        let wide = dir + "/state/tfe-setup"
+        try FileManager.default.createDirectory(atPath: wide, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try PrivateFile.makePrivateDirectory(wide)
+        #expect((try FileManager.default.attributesOfItem(atPath: wide)[.posixPermissions] as? Int) == 0o700)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary file left")
+
+        let a = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
+        let b = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
+        #expect(a != b && !a.hasSuffix("\(getpid())"))
+        #expect((try FileManager.default.attributesOfItem(atPath: a)[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test("HCL comments: server text with CRLF, CR, U+2028 or escapes stays inside its comment line") func hclComments() {
+        var w = HCLWriter()
+        w.comment("Organization \"my-org\r\ndata \"external\" \"x\" { program = [\"id\"] }\r\n#\" exported\rnext\u{2028}x\u{1B}[31m")
+        for line in w.text.split(separator: "\n") {
+            #expect(line.hasPrefix("# "), "\(line)")
+            #expect(line.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }, "\(line)")
+        }
+        #expect(!w.text.contains("\r"))
+        #expect(HCLWriter.quoted("a\u{9B}b\u{202E}c\u{2028}") == #""a\u009Bb\u202Ec\u2028""#)
+    }
+}
