@@ -44,6 +44,12 @@ struct SecretCanaryTests {
         }
     }
 
+    /// The SMTP PATCH saved for real, then answered with the password echoed under unusual keys.
+    static func echo(_ password: String, host: String, sender: String) -> SandboxFault {
+        let body = #"{"data":{"id":"smtp","type":"smtp-settings","attributes":{"enabled":true,"host":"\#(host)","port":587,"sender":"\#(sender)","auth":"login","username":"smtp-bot","relay-echo-x":"\#(password)","note":"relay said: \#(password)"}}}"#
+        return SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 200, count: 1, body: body, after: true)
+    }
+
     @Test("no canary in any log, screen, written file, argument list, environment or output")
     func canary() async throws {
         let token = "fake-canary-tok-" + Self.random()
@@ -73,6 +79,9 @@ struct SecretCanaryTests {
             if let pid = t.programPID() { searched.append(("wizard /proc", Self.procText(pid))) } else { Issue.record("no wizard process found") }
         }
         screen("review")
+        // A relay (or a server) that echoes the password back under a key no redaction list knows:
+        // the log must scrub it anyway, because the typed password is registered as a secret.
+        await server.store.arm(Self.echo(password, host: "smtp.example.com", sender: "noreply@example.com"))
         t.keys("Enter")
         #expect(t.waitFor("Applying") || t.waitFor("All changes applied."))
         screen("applying")
@@ -91,6 +100,7 @@ struct SecretCanaryTests {
             {"organization":"my-org","smtp":{"host":"mail.example.com","auth":"login","username":"smtp-bot","password_file":"\(passwordFile)"},
              "token_ttl":{"team":"60d"}}
             """)
+        await server.store.arm(Self.echo(password, host: "mail.example.com", sender: "noreply@example.com"))
         async let applyRun = Auto.run(address: server.address, token: token, dir, ["apply", "--answers", answers, "--auto-approve", "--log-file", dir + "/apply.log", "--log-level", "debug"], env: [:])
         // Read its argument list and environment while it runs (the sandbox answers slowly).
         var applyPIDs: [Int32] = []
@@ -117,6 +127,9 @@ struct SecretCanaryTests {
             #expect(files[expected]?.isEmpty == false, "\(expected) was written")
         }
         #expect(files["wizard.log"]?.contains("PATCH") == true && files["apply.log"]?.contains("<redacted>") == true, "debug logging was on")
+        for log in ["wizard.log", "apply.log"] {
+            #expect(files[log]?.contains("relay-echo-x") == true, "\(log): the echoing answer was logged (its key), so the scrub was tested")
+        }
 
         // The search itself.
         #expect(searched.count > 15)
