@@ -2,7 +2,8 @@
 
 Usage: hcl-summary.py FILE
 Prints {"resources": {"TYPE.NAME": {arg: value}}, "imports": {"TO": "ID"},
-        "variables": {"NAME": {arg: value}}, "providers": {"NAME": {arg: value}}}
+        "variables": {"NAME": {arg: value}}, "providers": {"NAME": {arg: value}},
+        "blocks": ["import", "provider", …]}  (every top-level block type: a stray `data` shows here)
 String values are unescaped (quotes, \\, $${ and %%{); references keep their ${...} form.
 Exits 1 with the parser's message when the file is not valid HCL.
 """
@@ -30,7 +31,8 @@ def main(path):
     except Exception as error:  # the parser raises several types; all mean "not valid HCL"
         print(f"not valid HCL: {error}", file=sys.stderr)
         return 1
-    summary = {"resources": {}, "imports": {}, "variables": {}, "providers": {}}
+    summary = {"resources": {}, "imports": {}, "variables": {}, "providers": {},
+               "blocks": sorted(k for k in doc if not k.startswith("__"))}
     for block in doc.get("resource", []):
         for rtype, named in unquote(block).items():
             for name, body in named.items():

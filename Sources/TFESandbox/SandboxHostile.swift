@@ -13,8 +13,9 @@ import TFEClient
 public struct SandboxHostile: Codable, Sendable, Equatable {
     /// Appended to every string attribute of API answers (and to every error's title and detail).
     public var text: String
-    /// Attribute names left alone (`auth`: an unknown auth makes the SMTP screen unreadable, which
-    /// a test of other fields may not want). `name` is the organization's or a pool's name.
+    /// Attribute names left alone, by name (`auth`) or by resource type and name
+    /// (`organizations.name`, leaving pool names hostile). An unknown `auth` makes the SMTP screen
+    /// unreadable, which a test of the other fields may not want.
     public var keep: [String]
     /// Replaces every policy's `max-ttl-ms` (0, negative, Int64.max: numbers no TTL can be).
     public var maxTTLMs: Int64?
@@ -78,7 +79,8 @@ public struct SandboxHostile: Codable, Sendable, Equatable {
 
     private func transformResource(_ resource: JSONValue) -> JSONValue {
         guard case .object(var r) = resource, case .object(var attributes)? = r["attributes"] else { return resource }
-        for (key, value) in attributes where !keep.contains(key) {
+        let type = r["type"]?.stringValue ?? ""
+        for (key, value) in attributes where !keep.contains(key) && !keep.contains("\(type).\(key)") {
             if case .string(let s) = value { attributes[key] = .string(s + text) }
         }
         if let ms = maxTTLMs, attributes["max-ttl-ms"] != nil { attributes["max-ttl-ms"] = .integer(ms) }

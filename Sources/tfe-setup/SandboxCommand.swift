@@ -38,7 +38,7 @@ struct SandboxCommand: AsyncParsableCommand {
               DELETE /_sandbox/faults    disarm all
               POST   /_sandbox/hostile   a hostile server: {"text":"…"} is appended to
                                          every string of every API answer (errors too);
-                                         optional "keep":[attribute names],
+                                         optional "keep":["auth","organizations.name"],
                                          "max_ttl_ms":N, "extra_token_type":"…",
                                          "duplicate_lists":true
               DELETE /_sandbox/hostile   a well-behaved server again
