@@ -9,7 +9,7 @@ extension Wizard {
         var frame = Frame(size: size)
         guard size.width >= Size.minimum.width, size.height >= Size.minimum.height else {
             var lines = wrap("Terminal too small: need 60x16", width: size.width) + wrap("(now \(size.width)x\(size.height); enlarge the window)", width: size.width)
-            lines += state.quitPending ? wrap("Quit without applying? [y/N]", width: size.width) : wrap("Keys wait until it is larger; Ctrl-C quits.", width: size.width)
+            lines += state.quitPending ? wrap("Quit without applying? [y/N]", width: size.width) : wrap("Keys do nothing until it is larger; Ctrl-C quits.", width: size.width)
             for (row, line) in lines.enumerated() { frame.put(line, row: row, column: 0, style: row == 0 ? .bold : .normal) }
             return frame
         }

@@ -57,6 +57,23 @@ struct WizardSecurityTests {
         }
     }
 
+    @Test("a TTL under one hour is warned about on screen (1m for a month would end every new token within a minute)")
+    func shortTTLWarned() async throws {
+        try await WizardHarness.with(sections: [.tokenTTL]) { h in
+            #expect(await h.until { $0.on(.tokenTTL) })
+            await h.press(.tab, .tab, .tab)
+            await h.replace("30m")
+            await h.press(.tab)
+            var screen = await h.screenText()
+            #expect(screen.contains("30m is under one hour"), "\(screen)")
+            await h.press(.backTab)
+            await h.replace("1M")
+            await h.press(.tab)
+            screen = await h.screenText()
+            #expect(screen.contains("did you mean mo (months) or m (minutes)?"), "\(screen)")
+        }
+    }
+
     @Test("bidi, zero-width and separator characters are never drawn") func bidiDropped() {
         var frame = Frame(size: Size(width: 30, height: 1))
         frame.put("a\u{202E}b\u{2066}c\u{2069}d\u{200B}e\u{2028}f\u{FEFF}g\u{AD}h", row: 0, column: 0)

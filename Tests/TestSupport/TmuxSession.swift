@@ -51,6 +51,14 @@ public final class TmuxSession: @unchecked Sendable {
         return capture().contains(text)
     }
 
+    /// The shell's terminal modes after the program ended (`icanon`, `-echo`, …, from the
+    /// `stty -a` the session runs then), waiting for them with a deadline.
+    public func modesAfterExit(timeout: Double = 20) -> Set<String> {
+        guard waitFor("icanon", timeout: timeout) else { return [] }
+        let line = capture().split(separator: "\n").last { $0.contains("icanon") } ?? ""
+        return Set(line.split(separator: " ").map(String.init))
+    }
+
     public func resize(width: Int, height: Int) {
         _ = try? run(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
     }
