@@ -129,9 +129,9 @@ struct CommonOptions: ParsableArguments {
            ClientConfiguration.sameServer(confirmed, url) { return }
         throw .configuration("""
             The answers file names the server \(url.absoluteString), but the API token (from \(source)) is not tied to that host, \
-            so it was not sent there. Nothing was sent. If that is the server you mean, confirm it: \
-            --address \(url.absoluteString) (or TFE_ADDRESS), or keep its token in \(TokenLookup.terraformVariableName(forHost: url.host ?? "")) \
-            or `terraform login \(TokenLookup.credentialsHost(for: url))`.
+            so nothing was sent. If that is the server you mean, confirm it with --address \(url.absoluteString) \
+            (or TFE_ADDRESS=\(url.absoluteString)), or keep its token in \(TokenLookup.terraformVariableName(forHost: (url.host ?? "").lowercased())) \
+            or run `terraform login \(TokenLookup.credentialsHost(for: url))`.
             """)
     }
 }
