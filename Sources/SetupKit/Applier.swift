@@ -71,9 +71,13 @@ extension CurrentState {
         switch result.outcome {
         case .smtp(let s): smtp = s
         case .organization(let o):
-            // The PATCH answer carries the same permissions; keep ours if it leaves them out.
+            // The PATCH answer carries the same permissions; keep ours (and the entitlements, which
+            // only the read includes) if it leaves them out.
             organization = Organization(name: organization.name, email: o.email ?? organization.email, defaultExecutionMode: o.defaultExecutionMode,
-                                        defaultAgentPoolID: o.defaultAgentPoolID, maxTTLEnabled: o.maxTTLEnabled, canUpdate: organization.canUpdate)
+                                        defaultAgentPoolID: o.defaultAgentPoolID,
+                                        maxTTLEnabled: o.maxTTLSupported ? o.maxTTLEnabled : organization.maxTTLEnabled,
+                                        maxTTLSupported: organization.maxTTLSupported, canUpdate: organization.canUpdate,
+                                        entitlements: organization.entitlements)
         case .tokenTTL(let policies): tokenTTLPolicies = policies
         case .failed: break
         }

@@ -13,6 +13,8 @@ public struct CurrentState: Sendable, Equatable {
     /// nil when the token TTL policies cannot be read (403: not in the owners team).
     public var tokenTTLPolicies: [TokenTTLPolicy]?
     public var tokenTTLUnavailable: String?
+    /// Why agent mode cannot be chosen (no agents entitlement, no pool list), or nil.
+    public var agentsUnavailable: String?
 
     public init(ping: PingInfo, account: Account, organization: Organization, agentPools: [AgentPool],
                 smtp: SMTPSettings?, smtpUnavailable: String? = nil, tokenTTLPolicies: [TokenTTLPolicy]?, tokenTTLUnavailable: String? = nil) {
@@ -37,6 +39,12 @@ public struct CurrentState: Sendable, Equatable {
         if account.isSiteAdmin && !ping.isHCP { parts.append("site admin") }
         parts.append(organization.canUpdate ? "can change \(organization.name)" : "read-only on \(organization.name)")
         return parts.joined(separator: ", ")
+    }
+
+    /// Why the max-TTL switch cannot be changed here, or nil when it can.
+    public var ttlSwitchUnavailableReason: String? {
+        organization.maxTTLSupported ? nil
+            : "\(ping.serverDescription) does not report max-ttl-enabled for \(organization.name) (a beta attribute), so the switch is left alone."
     }
 
     /// Why the SMTP section cannot be used, or nil when it can.
@@ -71,15 +79,42 @@ public enum StateLoader {
         }
         switch t {
         case .success(let value): state.tokenTTLPolicies = value
-        case .failure(.forbidden), .failure(.notFound):
+        case .failure(.forbidden):
             state.tokenTTLUnavailable = "This token cannot read the token TTL policies (403): only the owners team can."
+        case .failure(.notFound):
+            state.tokenTTLUnavailable = ttlNotFoundReason(state.ping)
         case .failure(let error): throw error
         }
-        if case .failure(let error) = ap, state.organization.defaultExecutionMode == .agent || organizationValue.canUpdate {
-            // Without the pool list the pool cannot be chosen; say so rather than show an empty list.
-            if case .forbidden = error {} else { throw error }
+        if organizationValue.entitlements?.agents == false {
+            // The entitlement set says it: no guess from a bare 404.
+            state.agentsUnavailable = "\(organizationValue.name) has no agents entitlement (its plan does not include agents), so agent mode cannot be chosen."
+        } else if case .failure(let error) = ap {
+            switch error {
+            case .notFound:
+                state.agentsUnavailable = "\(state.ping.serverDescription) has no agent pools for \(organizationValue.name) (404): its plan may not include agents, so agent mode cannot be chosen."
+            case .forbidden:
+                break
+            default:
+                // Without the pool list the pool cannot be chosen; say so rather than show an empty list.
+                if state.organization.defaultExecutionMode == .agent || organizationValue.canUpdate { throw error }
+            }
         }
         return state
+    }
+
+    /// The first release with token TTL policies (terraform-provider-tfe gates its resource there).
+    public static let ttlPoliciesRelease = [2, 0, 1]
+
+    /// Why a 404 on the TTL policies: named from the release and the app, not guessed as "not an owner".
+    static func ttlNotFoundReason(_ ping: PingInfo) -> String {
+        if ping.isHCP {
+            return "HCP Terraform does not offer token TTL policies to this organization (404; they are a beta feature there)."
+        }
+        if let release = ping.release, release.isOlder(than: ttlPoliciesRelease) == true {
+            return "This Terraform Enterprise release (\(SafeText.line(release.text))) has no token TTL policies; they need 2.0.1 or later."
+        }
+        let which = ping.release.map { "release \(SafeText.line($0.text))" } ?? "release unknown"
+        return "This Terraform Enterprise (\(which)) has no token TTL policies (404); they need release 2.0.1 or later."
     }
 
     static func capture<T>(_ body: () async throws -> T) async -> Result<T, TFEError> {

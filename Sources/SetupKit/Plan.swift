@@ -104,6 +104,12 @@ public struct Plan: Sendable, Equatable {
     public var issues: [ValidationIssue]
     /// Sections the server cannot take (SMTP on HCP …), with the reason.
     public var unavailable: [Section: String]
+    /// Fields asked for that this server cannot take (agent mode without the agents
+    /// entitlement, the max-TTL switch where the server does not report it): never sent.
+    public var unsupported: [ValidationIssue] = []
+
+    /// Whether anything asked for cannot be done on this server (the command then exits 1).
+    public var hasRefusals: Bool { !unavailable.isEmpty || !unsupported.isEmpty }
 
     public var isEmpty: Bool { changes.isEmpty }
 

@@ -49,6 +49,13 @@ public enum Planner {
 
     static func planExecution(_ d: DesiredSettings.ExecutionDefaults, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
         let org = current.organization
+        if let reason = current.agentsUnavailable, d.mode == .agent || (d.mode == nil && d.agentPool != .unchanged && d.agentPool != .clear) {
+            // Asked for agent mode where there is none: never sent; the rest of the plan goes on.
+            if org.defaultExecutionMode != .agent || d.agentPool != .unchanged {
+                plan.unsupported.append(ValidationIssue(d.mode == .agent ? .executionMode : .agentPool, "Agent mode is not available: " + reason))
+            }
+            return
+        }
         plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode, agentPool: d.agentPool), current: org)
         let mode = d.mode ?? org.defaultExecutionMode
         if let newMode = d.mode, newMode != org.defaultExecutionMode {
@@ -70,7 +77,9 @@ public enum Planner {
     }
 
     static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
-        if let enabled = d.enabled, enabled != current.organization.maxTTLEnabled {
+        if let enabled = d.enabled, let reason = current.ttlSwitchUnavailableReason, enabled != current.organization.maxTTLEnabled {
+            plan.unsupported.append(ValidationIssue(.ttlEnabled, "Enforce max TTL (\(enabled ? "on" : "off")) is not sent: " + reason))
+        } else if let enabled = d.enabled, current.organization.maxTTLSupported, enabled != current.organization.maxTTLEnabled {
             plan.changes.append(Change(field: .ttlEnabled, current: .bool(current.organization.maxTTLEnabled), new: .bool(enabled)))
             update.maxTTLEnabled = enabled
         }

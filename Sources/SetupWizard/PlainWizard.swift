@@ -79,7 +79,8 @@ public struct PlainWizard: Sendable {
         state.current = current
         state.form = WizardForm(current: current)
         state.prefill = state.form
-        io.say("\(current.ping.appName) · \(org) · \(current.capabilities)")
+        io.say("\(current.ping.serverDescription) · \(org) · \(current.capabilities)")
+        if let reason = current.agentsUnavailable, config.sections.contains(.executionDefaults) { io.say("Agent mode not offered: \(reason)") }
         if let reason = current.smtpUnavailableReason, config.sections.contains(.smtp) { io.say("SMTP relay not shown: \(reason)") }
         if let draft = services.draftStore?.load(address: config.address, organization: org), draft.applied(to: state.form) != state.form {
             if try yes("You have answers typed earlier that were not applied. Resume them? [Y/n]: ", default: true) {
@@ -92,7 +93,8 @@ public struct PlainWizard: Sendable {
         let plan = Planner.plan(state.form.desired(sections: Wizard.editableSections(state)), current: current)
         io.say("")
         io.say("Review:")
-        for (section, reason) in plan.unavailable { io.say("  \(section.title): \(reason)") }
+        for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { io.say("  \(section.title): \(reason)") }
+        for issue in plan.unsupported { io.say("  Not sent: \(issue.message)") }
         if plan.isEmpty {
             io.say("  Nothing to change.")
             return (0, "Nothing changed.")

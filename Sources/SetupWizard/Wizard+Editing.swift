@@ -116,7 +116,10 @@ extension Wizard {
             if field == .smtpAuth {
                 state.form.smtpAuth = cycle(SMTPAuth.allCases, state.form.smtpAuth, step)
             } else {
-                state.form.mode = cycle(ExecutionMode.allCases, state.form.mode, step)
+                state.form.mode = cycle(state.modeOptions, state.form.mode, step)
+                if state.modeOptions.count < ExecutionMode.allCases.count, let reason = state.current?.agentsUnavailable {
+                    state.notice = "Agent mode is not offered: " + reason
+                }
             }
         case .poolChoice:
             let step = key == .left ? -1 : (key == .right || key == .char(" ") ? 1 : 0)

@@ -45,7 +45,7 @@ extension Wizard {
     static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
         var title = " tfe-setup"
         if let current = state.current {
-            title += g.dot + current.ping.appName + g.dot + current.organization.name + g.dot + current.capabilities
+            title += g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
         } else {
             title += g.dot + state.config.address
         }
@@ -167,6 +167,7 @@ extension Wizard {
         for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             lines += wrap("\(section.title): \(reason)", width: width - 2).map { Line("  " + $0, .error) }
         }
+        for issue in plan.unsupported { lines += wrap("Not sent: \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
         for issue in plan.issues { lines += wrap("\(issue.field): \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
         if plan.isEmpty {
             lines.append(Line("Nothing to change.", .bold))

@@ -34,6 +34,10 @@ extension Wizard {
                 lines += wrap("\(g.cross == "FAILED" ? "!" : g.cross) \(error)", width: width - 5).map { Line(indent + $0, .error) }
             } else if case .ttl(let t) = field, let warning = lowering(state, t) {
                 lines += wrap("\(g.warn) \(warning)", width: width - 5).map { Line(indent + $0, .bold) }
+            } else if field == .ttlEnabled, let reason = current.ttlSwitchUnavailableReason {
+                lines += wrap(reason, width: width - 5).map { Line(indent + $0, .dim) }
+            } else if field == .mode, let reason = current.agentsUnavailable {
+                lines += wrap("agent: " + reason, width: width - 5).map { Line(indent + $0, .dim) }
             }
         }
         if section == .tokenTTL {
@@ -54,7 +58,7 @@ extension Wizard {
             line.add(on ? "[x] on" : "[ ] off", style)
         case .choice:
             let current = field == .smtpAuth ? form.smtpAuth.rawValue : form.mode.rawValue
-            let all = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : ExecutionMode.allCases.map(\.rawValue)
+            let all = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
             line.add("\(g.left) \(current) \(g.right)", style)
             line.add("  " + all.joined(separator: " / "), .dim)
         case .poolChoice:
@@ -103,11 +107,12 @@ extension Wizard {
         line.add(info, .dim)
     }
 
-    /// The warning for a TTL under one hour (first), or lowered below the server's value.
+    /// The warning for a TTL under one hour (first), or the note for a TTL lowered below the
+    /// server's value (none between the two spellings of the 2-year default).
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
         guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text) else { return nil }
         if let short = TTLDuration.shortTTLWarning(milliseconds: new) { return short }
-        guard let old = state.current?.ttl(type), new < old else { return nil }
-        return "Lower than now (\(TTLDuration.display(milliseconds: old))): existing tokens that live longer may stop working."
+        guard let old = state.current?.ttl(type) else { return nil }
+        return TTLDuration.loweringNote(from: old, to: new)
     }
 }

@@ -123,8 +123,17 @@ public struct WizardState: Equatable, Sendable {
             if case .ttl = field, current.tokenTTLPolicies == nil {
                 return "Read-only: " + (current.tokenTTLUnavailable ?? "the token TTL policies could not be read.")
             }
+            if field == .ttlEnabled, let reason = current.ttlSwitchUnavailableReason { return "Read-only: " + reason }
+            if field == .pool, form.mode == .agent, let reason = current.agentsUnavailable { return "Read-only: " + reason }
             return nil
         }
+    }
+
+    /// The execution modes the Mode choice offers: agent only where the organization can use
+    /// agents (or already does).
+    public var modeOptions: [ExecutionMode] {
+        guard current?.agentsUnavailable != nil, current?.organization.defaultExecutionMode != .agent else { return ExecutionMode.allCases }
+        return ExecutionMode.allCases.filter { $0 != .agent }
     }
 
     /// The fields shown on a screen, in order.

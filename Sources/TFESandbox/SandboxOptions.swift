@@ -8,20 +8,23 @@ public struct SandboxOptions: Sendable {
     public var latencyMs: Int
     /// Requests per second per token; 0 turns the limit off.
     public var rateLimit: Int
+    /// The kind of server it plays (see `SandboxProfile`).
+    public var profile: SandboxProfile
     /// Behave like HCP Terraform: `TFP-AppName: HCP Terraform`, no admin API.
-    public var hcp: Bool
+    public var hcp: Bool { profile.isHCP }
     /// Where to persist the state after every write (and load it from at start).
     public var statePath: String?
     /// Serve HTTPS with this PEM certificate chain and key (for testing `--ca-cert`).
     public var tls: (certificatePath: String, keyPath: String)?
 
-    public init(port: Int = 0, latencyMs: Int = 0, rateLimit: Int = 30, hcp: Bool = false, statePath: String? = nil,
+    /// - Parameter hcp: the `hcp` profile (kept for `--hcp`); `profile` wins when it is not `.tfe`.
+    public init(port: Int = 0, latencyMs: Int = 0, rateLimit: Int = 30, hcp: Bool = false, profile: SandboxProfile = .tfe, statePath: String? = nil,
                 tls: (certificatePath: String, keyPath: String)? = nil) {
         self.tls = tls
         self.port = port
         self.latencyMs = latencyMs
         self.rateLimit = rateLimit
-        self.hcp = hcp
+        self.profile = profile == .tfe && hcp ? .hcp : profile
         self.statePath = statePath
     }
 }

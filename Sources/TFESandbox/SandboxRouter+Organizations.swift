@@ -3,23 +3,34 @@ import TFEClient
 
 extension SandboxRouter {
     func organizationResource(_ name: String, _ org: SandboxState.Org, canUpdate: Bool) -> JSONValue {
-        .object([
+        var attributes: [String: JSONValue] = [
+            "name": .string(name), "email": .string("admin@\(name).example.com"),
+            "default-execution-mode": .string(org.defaultExecutionMode),
+            "permissions": .object(["can-update": .bool(canUpdate), "can-destroy": .bool(canUpdate)]),
+        ]
+        // A beta attribute: older releases do not report it at all.
+        if store.options.profile.reportsMaxTTLEnabled { attributes["max-ttl-enabled"] = .bool(org.maxTTLEnabled) }
+        return .object([
             "id": .string(name), "type": .string("organizations"),
-            "attributes": .object([
-                "name": .string(name), "email": .string("admin@\(name).example.com"),
-                "default-execution-mode": .string(org.defaultExecutionMode),
-                "max-ttl-enabled": .bool(org.maxTTLEnabled),
-                "permissions": .object(["can-update": .bool(canUpdate), "can-destroy": .bool(canUpdate)]),
-            ]),
+            "attributes": .object(attributes),
             "relationships": .object([
                 "default-agent-pool": .object(["data": org.defaultAgentPoolID.map { .object(["id": .string($0), "type": .string("agent-pools")]) } ?? .null]),
             ]),
         ])
     }
 
-    func organizationDocument(_ name: String, membership: SandboxRole.Membership) async -> SandboxHTTPResponse {
+    /// - Parameter include: `entitlement-set` adds the organization's entitlements (`included`).
+    func organizationDocument(_ name: String, membership: SandboxRole.Membership, include: String?) async -> SandboxHTTPResponse {
         guard let org = await store.state.organizations[name] else { return .notFound }
-        return .document(200, .object(["data": organizationResource(name, org, canUpdate: membership == .owner)]))
+        var document: [String: JSONValue] = ["data": organizationResource(name, org, canUpdate: membership == .owner)]
+        if include?.split(separator: ",").contains("entitlement-set") == true {
+            document["included"] = .array([.object([
+                "id": .string("org-\(name)"), "type": .string("entitlement-sets"),
+                "attributes": .object(["agents": .bool(store.options.profile.hasAgents), "operations": .bool(true), "teams": .bool(true),
+                                       "sso": .bool(!store.options.profile.isHCP), "audit-logging": .bool(true)]),
+            ])])
+        }
+        return .document(200, .object(document))
     }
 
     func organizationList(_ role: SandboxRole, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
@@ -58,7 +69,9 @@ extension SandboxRouter {
                 problems.append(.init(detail: "Default execution mode must be one of remote, local, agent.", pointer: "/data/attributes/default-execution-mode"))
             }
         }
-        if let flag = attributes["max-ttl-enabled"]?.boolValue { org.maxTTLEnabled = flag }
+        // A release without the beta attribute accepts and ignores it (unverified on a real one;
+        // the client reads back what was kept either way).
+        if let flag = attributes["max-ttl-enabled"]?.boolValue, store.options.profile.reportsMaxTTLEnabled { org.maxTTLEnabled = flag }
 
         // The pool: the relationship form, or the attribute form the documentation lists.
         var poolGiven = false
@@ -83,6 +96,9 @@ extension SandboxRouter {
         }
         if !problems.isEmpty { return .errors(422, problems) }
 
+        if org.defaultExecutionMode == "agent", !store.options.profile.hasAgents {
+            return .error(422, "invalid attribute", "This organization is not entitled to use agents.", pointer: "/data/attributes/default-execution-mode")
+        }
         if poolGiven, let pool {
             if org.defaultExecutionMode != "agent" {
                 return .error(422, "invalid attribute", "Default agent pool must not be specified unless using 'agent' execution mode", pointer: poolPointer)

@@ -24,6 +24,8 @@ public struct SandboxRouter: Sendable {
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
             response = await api(request)
+            // Every answer carries the headers a server of this kind sends (app, release).
+            if request.path.hasPrefix("/api/v2/") { response.headers += store.options.profile.headers }
             if let hostile = await store.hostile { response.body = hostile.transform(response.body, path: request.path) }
         }
         let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
@@ -63,11 +65,7 @@ public struct SandboxRouter: Sendable {
         let options = store.options
 
         if route == ["ping"], request.method == "GET" {
-            return SandboxHTTPResponse(status: 204, headers: [
-                ("TFP-AppName", options.hcp ? "HCP Terraform" : "Terraform Enterprise"),
-                ("TFP-API-Version", "2.6"),
-                ("X-RateLimit-Limit", String(options.rateLimit)),
-            ])
+            return SandboxHTTPResponse(status: 204, headers: [("X-RateLimit-Limit", String(options.rateLimit))])
         }
 
         let auth = request.header("Authorization") ?? ""
@@ -106,13 +104,18 @@ public struct SandboxRouter: Sendable {
 
     private func organizationRoutes(_ request: SandboxHTTPRequest, role: SandboxRole, name: String, rest: [String]) async -> SandboxHTTPResponse {
         let state = await store.state
+        let options = store.options
         guard let membership = role.membership(in: name, state: state) else { return .notFound }
         switch (request.method, rest) {
-        case ("GET", []): return await organizationDocument(name, membership: membership)
+        case ("GET", []): return await organizationDocument(name, membership: membership, include: request.queryItems["include"])
         case ("PATCH", []):
             guard membership == .owner else { return .notFound }
             return await patchOrganization(name, request)
-        case ("GET", ["agent-pools"]): return await agentPoolList(name, request)
+        case ("GET", ["agent-pools"]):
+            guard options.profile.hasAgents else { return .notFound }   // no agents entitlement: every agent endpoint 404s
+            return await agentPoolList(name, request)
+        case (_, ["token-ttl-policies"]) where !options.profile.hasTTLPolicies:
+            return .notFound   // a release before the token-TTL-policy API
         case ("GET", ["token-ttl-policies"]):
             guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can read the token TTL policies.") }
             return await ttlDocument(name)

@@ -63,6 +63,7 @@ struct Automation {
             lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
         }
         for (section, reason) in p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { lines.append("Error (\(section.rawValue)): \(reason)") }
+        for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
         return lines.joined(separator: "\n")
     }
@@ -76,6 +77,7 @@ struct Automation {
         var errors: [JSONValue] = p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
             .object(["section": .string($0.key.rawValue), "message": .string($0.value)])
         }
+        errors += p.plan.unsupported.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
         errors += p.plan.issues.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
         let root: OrderedJSON = .object([
             ("changes", .array(p.plan.changes.map { OrderedJSON.from(entry($0), order: ["section", "field", "current", "new", "write_only"]) })),
@@ -125,7 +127,7 @@ struct PlanCommand: AsyncParsableCommand {
         let p = try await Automation(options: options, answersPath: answers).prepare()
         await p.transport.shutdown()
         printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
-        if !p.plan.issues.isEmpty || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+        if !p.plan.issues.isEmpty || p.plan.hasRefusals { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
     }
 }
@@ -158,7 +160,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if p.plan.isEmpty {
             await p.transport.shutdown()
-            if !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+            if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
         if !autoApprove {
@@ -178,6 +180,7 @@ struct ApplyCommand: AsyncParsableCommand {
         await p.transport.shutdown()
         for r in results { printOut("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
         for (section, reason) in p.plan.unavailable { printOut("FAILED \(section.title): \(reason)") }
-        if results.contains(where: { !$0.succeeded }) || !p.plan.unavailable.isEmpty { throw ExitCode.failure }
+        for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
+        if results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }
 }

@@ -25,6 +25,9 @@ struct DemoCommand: AsyncParsableCommand {
     var screens: String?
     @Option(name: .customLong("latency-ms"), help: "Make the sandbox slow, to see the spinners.")
     var latencyMs: Int = 0
+    @Option(help: ArgumentHelp("The kind of server the sandbox plays: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               discussion: "See tfe-setup sandbox --help."))
+    var profile: SandboxProfile = .tfe
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -35,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var common = try CommonOptions.parse([])
         common.screens = screens
-        let server = try await SandboxServer.start(options: SandboxOptions(latencyMs: latencyMs))
+        let server = try await SandboxServer.start(options: SandboxOptions(latencyMs: latencyMs, profile: profile))
         let before = await server.store.state
         let transport = try AsyncHTTPTransport()
         let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(server.tokens.siteAdmin), organization: "my-org")

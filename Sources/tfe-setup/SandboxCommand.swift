@@ -53,7 +53,10 @@ struct SandboxCommand: AsyncParsableCommand {
     var latencyMs: Int = 0
     @Option(name: .customLong("rate-limit"), help: "Requests per second per token before 429 (0 = off).")
     var rateLimit: Int = 30
-    @Flag(help: "Behave like HCP Terraform (no admin API: SMTP settings answer 404).")
+    @Option(help: ArgumentHelp("The kind of server to play: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               discussion: SandboxProfile.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
+    var profile: SandboxProfile = .tfe
+    @Flag(help: "The same as --profile hcp (no admin API: SMTP settings answer 404).")
     var hcp = false
     @Option(help: "A JSON file shaped like GET /_sandbox/state to start from instead of the default seed (password_set is ignored).")
     var seed: String?
@@ -63,6 +66,7 @@ struct SandboxCommand: AsyncParsableCommand {
     var tokens: String?
 
     func validate() throws {
+        if hcp && profile != .tfe && profile != .hcp { throw ValidationError("--hcp is --profile hcp; give one of them.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more.") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more.") }
@@ -72,7 +76,7 @@ struct SandboxCommand: AsyncParsableCommand {
         var seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? .defaultSeed
         seedState.smtp.passwordSet = false  // a seed cannot hold a password, so none is set
         let tokenSet = try tokens.map { try Self.load(SandboxTokens.self, from: $0, what: "tokens") } ?? .generate()
-        let options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, statePath: state)
+        let options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, profile: profile, statePath: state)
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(options: options, seed: seedState, tokens: tokenSet)
@@ -81,7 +85,7 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
-        FileHandle.standardError.write(Data("tfe-setup sandbox: serving \(server.address)\(hcp ? " as HCP Terraform" : ""); stop with Ctrl-C\n".utf8))
+        FileHandle.standardError.write(Data("tfe-setup sandbox: serving \(server.address) as \(options.profile.summary); stop with Ctrl-C\n".utf8))
         let signal = await SignalWaiter.wait(for: [SIGINT, SIGTERM])
         FileHandle.standardError.write(Data("tfe-setup sandbox: stopping (signal \(signal))\n".utf8))
         await server.stop()
@@ -98,3 +102,5 @@ struct SandboxCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension SandboxProfile: ExpressibleByArgument {}

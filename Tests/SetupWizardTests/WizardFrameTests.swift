@@ -45,7 +45,7 @@ struct WizardFrameTests {
                     let text = frame.text
                     #expect(!text.contains(WizardFlowTests.password), "\(name) \(size)")
                     #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == size.height)
-                    #expect(frame.text(row: 0).hasPrefix(" tfe-setup · Terraform Enterprise · my-org"), "\(name) \(size)")
+                    #expect(frame.text(row: 0).hasPrefix(" tfe-setup · Terraform Enterprise 2.1.0 · my-org"), "\(name) \(size): the header names the release")
                     #expect(frame.text(row: size.height - 1).contains("quit") || name == "result", "\(name) \(size): footer")
                     #expect((0..<size.height).allSatisfy { Frame.width(of: frame.text(row: $0)) <= size.width })
                 }

@@ -83,7 +83,7 @@ struct WizardValidationTests {
             await h.press(.backTab); await h.replace("90d")
             let text = await h.screenText()
             #expect(text.contains("now 2y (default) · new 90d = 7,776,000,000 ms"))
-            #expect(text.contains("! Lower than now (2y (default)): existing tokens that live longer may stop working."))
+            #expect(text.contains("! Lower than now (2y (default)): tokens already issued keep their expiry"), "the seed's note: \(text)")
             await h.press(.tab)
             #expect(await h.state.errors[.ttl(.team)] == nil)
             await h.replace("soon")

@@ -8,9 +8,27 @@ import Foundation
 public struct JSONAPIDocument<Resource: Codable & Sendable>: Codable, Sendable {
     public var data: Resource
     public var meta: JSONAPIMeta?
-    public init(data: Resource, meta: JSONAPIMeta? = nil) {
+    /// Resources asked for with `?include=` (the organization's `entitlement-sets`).
+    public var included: [IncludedResource]?
+    public init(data: Resource, meta: JSONAPIMeta? = nil, included: [IncludedResource]? = nil) {
         self.data = data
         self.meta = meta
+        self.included = included
+    }
+}
+
+/// An included resource; only the entitlement set's flags are read.
+public struct IncludedResource: Codable, Sendable {
+    public var id: String?
+    public var type: String
+    public var attributes: Attributes?
+    public struct Attributes: Codable, Sendable {
+        public var agents: Bool?
+    }
+    public init(id: String?, type: String, agents: Bool?) {
+        self.id = id
+        self.type = type
+        self.attributes = Attributes(agents: agents)
     }
 }
 

@@ -71,16 +71,56 @@ public struct Organization: Sendable, Equatable {
     /// The default agent pool's id, or nil when none is set.
     public var defaultAgentPoolID: String?
     public var maxTTLEnabled: Bool
+    /// Whether the server reports `max-ttl-enabled` at all. It is a beta attribute: where it is
+    /// missing the switch is *unsupported*, not *off*, and is never sent.
+    public var maxTTLSupported: Bool
     /// `permissions.can-update`: whether this token may change the organization.
     public var canUpdate: Bool
+    /// The organization's entitlement set (`?include=entitlement-set`), nil when the server sent none.
+    public var entitlements: Entitlements?
 
-    public init(name: String, email: String? = nil, defaultExecutionMode: ExecutionMode = .remote, defaultAgentPoolID: String? = nil, maxTTLEnabled: Bool = false, canUpdate: Bool = false) {
+    public init(name: String, email: String? = nil, defaultExecutionMode: ExecutionMode = .remote, defaultAgentPoolID: String? = nil,
+                maxTTLEnabled: Bool = false, maxTTLSupported: Bool = true, canUpdate: Bool = false, entitlements: Entitlements? = nil) {
         self.name = name
         self.email = email
         self.defaultExecutionMode = defaultExecutionMode
         self.defaultAgentPoolID = defaultAgentPoolID
         self.maxTTLEnabled = maxTTLEnabled
+        self.maxTTLSupported = maxTTLSupported
         self.canUpdate = canUpdate
+        self.entitlements = entitlements
+    }
+}
+
+/// What the organization's plan includes (`entitlement-sets`): only the flags this tool needs.
+public struct Entitlements: Sendable, Equatable {
+    /// Agents (agent mode and agent pools). Without it every agent endpoint answers 404.
+    public var agents: Bool?
+    public init(agents: Bool?) { self.agents = agents }
+}
+
+/// A release number (`1.1.0`, `2.0.1`) or a monthly release name (`v202410-1`), comparable
+/// where both sides are numeric.
+public struct ServerRelease: Sendable, Equatable, CustomStringConvertible {
+    public var text: String
+    public init(_ text: String) { self.text = text }
+    public var description: String { text }
+
+    /// The numeric parts of `X-TFE-Current-Version` (`2.0.1` → [2, 0, 1]); nil for monthly names.
+    public var numeric: [Int]? {
+        let parts = text.split(separator: ".").map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.compactMap { $0 }
+    }
+
+    /// Whether this release is older than `other` (numeric releases only; nil when unknown).
+    public func isOlder(than other: [Int]) -> Bool? {
+        guard let mine = numeric else { return nil }
+        for i in 0..<max(mine.count, other.count) {
+            let a = i < mine.count ? mine[i] : 0, b = i < other.count ? other[i] : 0
+            if a != b { return a < b }
+        }
+        return false
     }
 }
 
@@ -135,12 +175,19 @@ public struct PingInfo: Sendable, Equatable {
     public var apiVersion: String?
     /// Requests per second allowed (`X-RateLimit-Limit`), when the server says.
     public var rateLimit: Int?
+    /// The release: `X-TFE-Current-Version` (TFE ≥ 1.0.3), else `X-TFE-Version` (the monthly name,
+    /// TFE ≥ v202208-3), else nil (HCP Terraform, or an older TFE).
+    public var release: ServerRelease?
 
-    public init(appName: String, apiVersion: String? = nil, rateLimit: Int? = nil) {
+    public init(appName: String, apiVersion: String? = nil, rateLimit: Int? = nil, release: ServerRelease? = nil) {
         self.appName = appName
         self.apiVersion = apiVersion
         self.rateLimit = rateLimit
+        self.release = release
     }
+
+    /// `Terraform Enterprise 1.1.0`, `HCP Terraform`: for headers and messages.
+    public var serverDescription: String { release.map { "\(SafeText.line(appName)) \(SafeText.line($0.text))" } ?? SafeText.line(appName) }
 
     /// HCP Terraform has no admin API (no SMTP settings).
     public var isHCP: Bool { appName.localizedCaseInsensitiveContains("HCP") }

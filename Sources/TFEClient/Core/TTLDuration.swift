@@ -65,6 +65,15 @@ public enum TTLDuration {
         return "\(format(milliseconds: ms)) is under one hour: new tokens of this type would expire within minutes. For months write mo (30d), for minutes m."
     }
 
+    /// The note for a lowered TTL, as the seed's operational note says it: tokens already issued
+    /// keep their expiry; only new ones are capped. None between the two spellings of the 2-year
+    /// default (730 and 730.485 days are both "2y").
+    public static func loweringNote(from old: Int64, to new: Int64) -> String? {
+        let defaults: Set<Int64> = [twoYearsSDK, twoYearsServer]
+        guard new < old, !(defaults.contains(old) && defaults.contains(new)) else { return nil }
+        return "Lower than now (\(display(milliseconds: old))): tokens already issued keep their expiry; only new tokens are capped. Plan a rotation window for the longer-lived ones."
+    }
+
     /// Parses a duration typed by a person into milliseconds.
     /// - Throws: `ParseError` naming what is wrong.
     public static func parse(_ text: String) throws(ParseError) -> Int64 {

@@ -24,7 +24,12 @@ public enum WireDecoding {
     }
 
     public static func organization(_ body: Data) throws(TFEError) -> Organization {
-        organization(from: try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization").data)
+        let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
+        var org = organization(from: doc.data)
+        if let set = doc.included?.first(where: { $0.type == "entitlement-sets" }) {
+            org.entitlements = Entitlements(agents: set.attributes?.agents)
+        }
+        return org
     }
 
     public static func organizations(_ body: Data) throws(TFEError) -> (items: [OrganizationSummary], pagination: JSONAPIMeta.Pagination?) {
@@ -43,6 +48,8 @@ public enum WireDecoding {
             defaultExecutionMode: r.attributes.defaultExecutionMode.flatMap(ExecutionMode.init(rawValue:)) ?? .remote,
             defaultAgentPoolID: r.relationships?.defaultAgentPool?.data?.id,
             maxTTLEnabled: r.attributes.maxTTLEnabled ?? false,
+            // A beta attribute: missing means the server does not support the switch.
+            maxTTLSupported: r.attributes.maxTTLEnabled != nil,
             canUpdate: r.attributes.permissions?.canUpdate ?? false)
     }
 

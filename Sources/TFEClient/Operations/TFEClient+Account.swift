@@ -12,6 +12,8 @@ extension TFEClient {
         let response = try await send("GET", "/api/v2/ping")
         return PingInfo(appName: response.header("TFP-AppName") ?? "Terraform Enterprise",
                         apiVersion: response.header("TFP-API-Version"),
-                        rateLimit: response.header("X-RateLimit-Limit").flatMap { Int($0) })
+                        rateLimit: response.header("X-RateLimit-Limit").flatMap { Int($0) },
+                        release: (response.header("X-TFE-Current-Version") ?? response.header("X-TFE-Version"))
+                            .map { ServerRelease(String($0.trimmingCharacters(in: .whitespaces).prefix(40))) })
     }
 }

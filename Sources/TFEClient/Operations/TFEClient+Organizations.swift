@@ -7,10 +7,12 @@ extension TFEClient {
         "Organization \"\(name)\" was not found, or this token cannot see it: check the name, and that the token's user is a member"
     }
 
-    /// Reads an organization: default mode and pool, `max-ttl-enabled`, `permissions.can-update`.
+    /// Reads an organization: default mode and pool, `max-ttl-enabled`, `permissions.can-update`,
+    /// and its entitlement set in the same request (`?include=entitlement-set`).
     public func organization(_ name: String) async throws(TFEError) -> Organization {
         try Self.checkOrganizationName(name)
-        let response = try await send("GET", Self.organizationPath(name), notFound: Self.notFoundMessage(organization: name))
+        let response = try await send("GET", Self.organizationPath(name), query: [("include", "entitlement-set")],
+                                      notFound: Self.notFoundMessage(organization: name))
         return try Self.checkReturnedName(WireDecoding.organization(response.body), asked: name)
     }
 

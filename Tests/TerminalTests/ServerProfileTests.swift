@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// The seed scenario against every kind of server the sandbox can play (issue 14): what the
+/// server supports ends in its state exactly as intended; what it does not is named with the
+/// right reason and never sent.
+extension TerminalSuite {
+@Suite("Server profiles")
+struct ServerProfileTests {
+    typealias Auto = AutomationCommandTests
+
+    /// What the seed scenario must leave on a server of this kind (empty when it does).
+    static func differences(_ state: SandboxState, _ profile: SandboxProfile) -> [String] {
+        var out: [String] = []
+        let s = state.smtp
+        if profile.isHCP {
+            if s.enabled || s.passwordSet { out.append("smtp was changed on HCP: \(s)") }
+        } else if !(s.enabled && s.host == "smtp.example.com" && s.port == 587 && s.sender == "noreply@example.com" && s.auth == "login" && s.username == "smtp-bot" && s.passwordSet) {
+            out.append("smtp: \(s)")
+        }
+        guard let org = state.organizations["my-org"] else { return out + ["my-org missing"] }
+        let (mode, pool) = profile.hasAgents ? ("agent", "apool-abc123") : ("remote", nil as String?)
+        if org.defaultExecutionMode != mode || org.defaultAgentPoolID != pool { out.append("execution: \(org.defaultExecutionMode) \(org.defaultAgentPoolID ?? "nil")") }
+        if org.maxTTLEnabled != profile.reportsMaxTTLEnabled { out.append("max-ttl-enabled: \(org.maxTTLEnabled)") }
+        let untouched = 63_113_904_000 as Int64
+        let ttl: [String: Int64] = profile.hasTTLPolicies
+            ? ["organization": 31_536_000_000, "team": 7_776_000_000, "user": 2_592_000_000, "audit_trails": 63_072_000_000]
+            : ["organization": untouched, "team": untouched, "user": untouched, "audit_trails": untouched]
+        if org.tokenTTLMs != ttl { out.append("ttl: \(org.tokenTTLMs)") }
+        return out
+    }
+
+    /// The reason each profile must give, and words it must never use for that.
+    static func reasons(_ profile: SandboxProfile) -> [String] {
+        switch profile {
+        case .tfe: return []
+        case .tfe1: return ["This Terraform Enterprise release (1.1.0) has no token TTL policies; they need 2.0.1 or later.",
+                            "does not report max-ttl-enabled"]
+        case .hcp: return ["HCP Terraform has no admin API"]
+        case .hcpNoAgents: return ["HCP Terraform has no admin API", "my-org has no agents entitlement"]
+        }
+    }
+
+    @Test("apply the seed scenario: supported parts land exactly, the rest is named with its reason and never sent",
+          arguments: SandboxProfile.allCases)
+    func applySeed(profile: SandboxProfile) async throws {
+        try await Auto.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
+            let file = Auto.write(dir, "seed.json", Auto.seed)
+            let plan = await Auto.run(server, dir, ["plan", "--answers", file])
+            #expect(plan.status == (profile == .tfe ? 2 : 1), "\(plan.output)")
+            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == (profile == .tfe ? 0 : 1), "\(profile): \(r.output)")
+            for reason in Self.reasons(profile) {
+                #expect(plan.output.contains(reason) && r.output.contains(reason), "\(profile): \(reason)\n\(r.output)")
+            }
+            for output in [plan.output, r.output] {
+                #expect(!output.lowercased().contains("was not found"), "an organization that exists is never 'not found': \(output)")
+                if profile == .tfe1 { #expect(!output.contains("owners team"), "a release too old is not an owner problem: \(output)") }
+            }
+            let state = await server.store.state
+            let differences = Self.differences(state, profile)
+            #expect(differences.isEmpty, "\(profile): \(differences)")
+            let log = await server.store.requestLog
+            let patches = log.filter { $0.method == "PATCH" }
+            if !profile.hasTTLPolicies { #expect(!patches.contains { $0.path.hasSuffix("/token-ttl-policies") }, "nothing unsupported is sent") }
+            if profile.isHCP { #expect(!patches.contains { $0.path.contains("/admin/") }) }
+            for patch in patches where patch.path == "/api/v2/organizations/my-org" {
+                let attributes = patch.body?["data"]?["attributes"]?.objectValue ?? [:]
+                if !profile.reportsMaxTTLEnabled { #expect(attributes["max-ttl-enabled"] == nil, "the beta switch is not sent where unsupported") }
+                if !profile.hasAgents { #expect(attributes["default-execution-mode"] != .string("agent")) }
+            }
+            // The organization read asks for the entitlement set in the same request.
+            #expect(log.contains { $0.path == "/api/v2/organizations/my-org" && $0.method == "GET" && $0.query.contains("include=entitlement-set") })
+        }
+    }
+
+    @Test("the wizard on TFE 1.x: the header names the release; the TTL screen says why it is read-only", arguments: [80, 60])
+    func wizardOldRelease(width: Int) async throws {
+        try await Self.demo(profile: .tfe1, width: width, height: width == 80 ? 24 : 16) { t in
+            #expect(t.waitFor("Terraform Enterprise 1.1.0"), "\(t.capture())")
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Enter")            // SMTP stays off: its only field, so Enter leaves the screen
+            #expect(t.waitFor("› Mode:"))
+            t.keys("Enter")
+            #expect(t.waitFor("Enforce max TTL:"), "\(t.capture())")
+            let screen = t.capture().replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+            #expect(screen.contains("1.1.0") && screen.contains("2.0.1"), "\(t.capture())")
+            #expect(!screen.contains("owners team"), "\(t.capture())")
+        }
+    }
+
+    @Test("the wizard on HCP without agents: agent mode is not offered, and the Mode line says why", arguments: [80, 60])
+    func wizardNoAgents(width: Int) async throws {
+        try await Self.demo(profile: .hcpNoAgents, width: width, height: width == 80 ? 24 : 16) { t in
+            #expect(t.waitFor("› Mode:"), "SMTP is not shown on HCP: \(t.capture())")
+            #expect(t.waitFor("remote / local"))
+            #expect(!t.capture().contains("/ agent"))
+            let screen = t.capture().replacingOccurrences(of: "\n", with: " ")
+            #expect(screen.contains("agents entitlement"), "\(t.capture())")
+            t.keys("Right", "Right", "Right")
+            #expect(!t.capture().contains("◂ agent ▸"))
+            #expect(!t.capture().contains("not found"))
+        }
+    }
+
+    /// `tfe-setup demo --profile P` in tmux.
+    static func demo(profile: SandboxProfile, width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let t = try TmuxSession("cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) demo --profile \(profile.rawValue)",
+                                width: width, height: height,
+                                environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": dir + "/state", "HOME": dir])
+        do { try await body(t) } catch { t.kill(); throw error }
+        t.kill()
+    }
+}
+}
