@@ -45,6 +45,8 @@ public struct AnswersFile: Sendable {
                 message = String(text[range].dropFirst("NSDebugDescription=".count)).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
             }
         }
+        // A file cut short ("Unexpected end of file") names no offset: the problem is at its end.
+        if offset == nil, !data.isEmpty { offset = data.count }
         guard let offset else { return Problem(path: "$", message: "the file is not valid JSON (\(message))") }
         let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
         let line = prefix.filter { $0 == "\n" }.count + 1

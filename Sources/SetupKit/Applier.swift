@@ -6,6 +6,16 @@ public struct StepResult: Sendable, Equatable {
     /// The fields the request carried.
     public var fields: [FieldKey]
     public var outcome: Outcome
+    /// Fields the request carried that the server's answer does not show: the server ignored
+    /// them (a beta attribute an older release does not know, …). Never reported as saved.
+    public var ignored: [FieldKey] = []
+
+    public init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = []) {
+        self.step = step
+        self.fields = fields
+        self.outcome = outcome
+        self.ignored = ignored
+    }
 
     public enum Outcome: Sendable, Equatable {
         case smtp(SMTPSettings)
@@ -14,15 +24,52 @@ public struct StepResult: Sendable, Equatable {
         case failed(TFEError)
     }
 
-    public var succeeded: Bool { if case .failed = outcome { return false } else { return true } }
+    public var succeeded: Bool {
+        if case .failed = outcome { return false }
+        return ignored.isEmpty
+    }
     public var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
 
     /// The server's message for a person: what was saved, or why not.
     public var message: String {
         switch outcome {
         case .failed(let error): return error.description
-        default: return "saved " + fields.map { FieldLabels.label($0) }.joined(separator: ", ")
+        default:
+            let saved = fields.filter { !ignored.contains($0) }
+            guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }
+            return "not saved: the server ignored " + ignored.map { FieldLabels.label($0) }.joined(separator: ", ")
+                + " (its answer does not show the value sent)" + (saved.isEmpty ? "." : "; saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") + ".")
+                + " Run again to see what still differs."
         }
+    }
+
+    /// The fields of `plan` that the server's answer does not show as sent (write-only fields,
+    /// which no answer shows, are not counted).
+    static func ignoredFields(_ outcome: Outcome, plan: Plan) -> [FieldKey] {
+        var ignored: [FieldKey] = []
+        switch outcome {
+        case .smtp(let s):
+            guard let u = plan.smtp else { return [] }
+            if let v = u.enabled, v != s.enabled { ignored.append(.smtpEnabled) }
+            if let v = u.host, v != s.host { ignored.append(.smtpHost) }
+            if let v = u.port, v != s.port { ignored.append(.smtpPort) }
+            if let v = u.sender, v != s.sender { ignored.append(.smtpSender) }
+            if let v = u.auth, v != s.auth { ignored.append(.smtpAuth) }
+            if let v = u.username, v != s.username { ignored.append(.smtpUsername) }
+        case .organization(let o):
+            guard let u = plan.organizationUpdate else { return [] }
+            if let v = u.mode, v != o.defaultExecutionMode { ignored.append(.executionMode) }
+            if case .set(let id) = u.agentPool, id != o.defaultAgentPoolID { ignored.append(.agentPool) }
+            if let v = u.maxTTLEnabled, !o.maxTTLSupported || v != o.maxTTLEnabled { ignored.append(.ttlEnabled) }
+        case .tokenTTL(let policies):
+            guard let u = plan.tokenTTL else { return [] }
+            for (type, ms) in u.orderedEntries where policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds != ms {
+                ignored.append(.ttl(type))
+            }
+        case .failed:
+            break
+        }
+        return ignored
     }
 }
 
@@ -46,17 +93,20 @@ public struct Applier: Sendable {
     public func run(_ step: Step, of plan: Plan) async -> StepResult {
         let fields = plan.fields(of: step)
         do {
+            let outcome: StepResult.Outcome
             switch step {
             case .smtp:
                 guard let update = plan.smtp else { throw TFEError.requiredFieldMissing("no SMTP change") }
-                return StepResult(step: step, fields: fields, outcome: .smtp(try await client.updateSMTPSettings(update, current: nil)))
+                outcome = .smtp(try await client.updateSMTPSettings(update, current: nil))
             case .organization:
                 guard let update = plan.organizationUpdate else { throw TFEError.requiredFieldMissing("no organization change") }
-                return StepResult(step: step, fields: fields, outcome: .organization(try await client.updateOrganization(plan.organization, update, current: nil)))
+                outcome = .organization(try await client.updateOrganization(plan.organization, update, current: nil))
             case .tokenTTL:
                 guard let update = plan.tokenTTL else { throw TFEError.requiredFieldMissing("no token TTL change") }
-                return StepResult(step: step, fields: fields, outcome: .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update)))
+                outcome = .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update))
             }
+            // Verify, don't assume: what the server kept is what its answer shows.
+            return StepResult(step: step, fields: fields, outcome: outcome, ignored: StepResult.ignoredFields(outcome, plan: plan))
         } catch let error as TFEError {
             return StepResult(step: step, fields: fields, outcome: .failed(error))
         } catch {

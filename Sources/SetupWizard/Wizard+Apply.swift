@@ -51,7 +51,8 @@ extension Wizard {
 
     static func stepFinished(_ state: inout WizardState, _ result: StepResult) -> [WizardCommand] {
         state.steps[result.step] = .done(result)
-        if result.succeeded {
+        // The server answered (even if it ignored a field): its answer is the state now.
+        if result.error == nil {
             state.appliedSomething = true
             state.current?.absorb(result)
             if result.step == .smtp {

@@ -42,6 +42,12 @@ extension SandboxRouter {
             }
             await store.setHostile(hostile)
             return .noContent
+        case ("POST", "/_sandbox/revoke"):
+            guard let name = JSONValue.parse(request.body)?["role"]?.stringValue, let role = SandboxRole(rawValue: name) else {
+                return .json(400, Data(#"{"error":"revoke needs {\"role\":\"site-admin\"|\"owner\"|\"member\"}"}"#.utf8))
+            }
+            await store.revoke(role)
+            return .noContent
         case ("DELETE", "/_sandbox/hostile"):
             await store.setHostile(nil)
             return .noContent

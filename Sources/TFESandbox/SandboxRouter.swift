@@ -70,7 +70,7 @@ public struct SandboxRouter: Sendable {
 
         let auth = request.header("Authorization") ?? ""
         let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
-        guard let role = store.tokens.role(for: token) else {
+        guard let role = await store.authenticate(token) else {
             return .error(401, "unauthorized", "The API token is missing or not valid.")
         }
         if let wait = await store.rateLimit(token: token) {

@@ -54,6 +54,16 @@ public actor SandboxStore {
     /// Arms a fault (what `POST /_sandbox/faults` does).
     public func arm(_ fault: SandboxFault) { faults.append(fault) }
     func clearFaults() { faults.removeAll() }
+    /// Roles whose token no longer works (`POST /_sandbox/revoke`), as when an admin revokes it.
+    private(set) var revoked: Set<SandboxRole> = []
+    /// Revokes a role's token (what `POST /_sandbox/revoke` does).
+    public func revoke(_ role: SandboxRole) { revoked.insert(role) }
+    /// The role a token authenticates, unless it was revoked.
+    func authenticate(_ token: String) -> SandboxRole? {
+        guard let role = tokens.role(for: token), !revoked.contains(role) else { return nil }
+        return role
+    }
+
     /// Makes every API answer hostile (what `POST /_sandbox/hostile` does), or stops (nil).
     public func setHostile(_ value: SandboxHostile?) { hostile = value }
 
@@ -85,6 +95,7 @@ public actor SandboxStore {
         outbox.removeAll()
         faults.removeAll()
         hostile = nil
+        revoked = []
         window = (0, [:])
         persist()
     }

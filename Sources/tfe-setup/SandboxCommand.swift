@@ -42,6 +42,8 @@ struct SandboxCommand: AsyncParsableCommand {
                                          "max_ttl_ms":N, "extra_token_type":"…",
                                          "duplicate_lists":true
               DELETE /_sandbox/hostile   a well-behaved server again
+              POST   /_sandbox/revoke    {"role":"site-admin"}: that token now gets 401
+                                         everywhere (undone by reset)
 
             Example:
               tfe-setup sandbox --port 0 --latency-ms 50 --state /tmp/sandbox.json

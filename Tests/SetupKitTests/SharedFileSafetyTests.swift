@@ -126,3 +126,16 @@ struct SharedFileSafetyTests {
         #expect(HCLWriter.quoted("a\u{9B}b\u{202E}c\u{2028}") == #""a\u009Bb\u202Ec\u2028""#)
     }
 }
+
+extension SharedFileSafetyTests {
+    @Test("an answers file cut short names the line and column of its end") func truncated() {
+        for (text, line, column) in [(#"{"smtp": {"port": 587"#, 1, 22), ("{\"smtp\": {\n  \"port\": 587\n", 3, 1)] {
+            do {
+                _ = try AnswersFile.decode(Data(text.utf8), environment: [:])
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.problems.first?.message.contains("line \(line), column \(column)") == true, "\(error)")
+            }
+        }
+    }
+}

@@ -106,6 +106,24 @@ struct ServerProfileTests {
         }
     }
 
+    @Test("a PATCH whose answer does not show a sent value: 'not saved', exit 1, and a rerun says what still differs")
+    func ignoredValue() async throws {
+        try await Auto.with { server, dir in
+            let untouched = (["organization", "team", "user", "audit_trails"]).map {
+                #"{"id":"orgttl-\#($0)","type":"organization-token-ttl-policies","attributes":{"token-type":"\#($0)","max-ttl-ms":63113904000}}"#
+            }.joined(separator: ",")
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org/token-ttl-policies", status: 200, count: 1,
+                                                body: #"{"data":[\#(untouched)]}"#))
+            let file = Auto.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"user":"30d"}}"#)
+            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("FAILED Token TTL policies") && r.output.contains("not saved: the server ignored User"), "\(r.output)")
+            #expect(!r.output.contains("saved User"), "never reported as saved")
+            let again = await Auto.run(server, dir, ["plan", "--answers", file])
+            #expect(again.status == 2 && again.output.contains("Token TTLs · User: 2y (default) → 30d"), "\(again.output)")
+        }
+    }
+
     /// `tfe-setup demo --profile P` in tmux.
     static func demo(profile: SandboxProfile, width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))").path

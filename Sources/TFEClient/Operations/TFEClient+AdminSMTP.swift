@@ -23,7 +23,21 @@ extension TFEClient {
         let issues = Validation.issues(for: update, current: current)
         if !issues.isEmpty { throw .validation(issues) }
         let body = encode(WireEncoding.smtpBody(update))
-        let response = try await send("PATCH", Self.smtpPath, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
+        let response: HTTPResponse
+        do {
+            response = try await send("PATCH", Self.smtpPath, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
+        } catch .smtpRelay(401, let detail) {
+            // A 401 here means the relay refused the credentials — or that the API token stopped
+            // working since the read (revoked, expired). One cheap read tells them apart.
+            do {
+                _ = try await accountDetails()
+            } catch .unauthorized {
+                throw .unauthorized(detail: "the API token stopped working after the settings were read (revoked or expired?); the SMTP change was not saved")
+            } catch {
+                // Any other failure says nothing about the token: keep the relay's reading.
+            }
+            throw .smtpRelay(status: 401, detail: detail)
+        }
         return try WireDecoding.smtpSettings(response.body)
     }
 }
