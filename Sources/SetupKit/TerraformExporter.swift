@@ -104,7 +104,11 @@ public enum TerraformExporter {
                 $0.comment("The organization's email could not be read; fill it in.")
                 $0.attribute("email", "")
             }
-            $0.attribute("max_ttl_enabled", org.maxTTLEnabled)
+            if let reason = current.ttlSwitchUnavailableReason {
+                $0.comment("max_ttl_enabled not written: " + reason)
+            } else {
+                $0.attribute("max_ttl_enabled", org.maxTTLEnabled)
+            }
             $0.block("lifecycle") { $0.attribute("prevent_destroy", true) }
         }
         w.blank()

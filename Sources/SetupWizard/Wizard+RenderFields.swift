@@ -36,6 +36,8 @@ extension Wizard {
                 lines += wrap("\(g.warn) \(warning)", width: width - 5).map { Line(indent + $0, .bold) }
             } else if field == .ttlEnabled, let reason = current.ttlSwitchUnavailableReason {
                 lines += wrap(reason, width: width - 5).map { Line(indent + $0, .dim) }
+            } else if field == .pool, let note = state.poolScopeNote {
+                lines += wrap("\(g.warn) \(note)", width: width - 5).map { Line(indent + $0, .bold) }
             } else if field == .mode, let reason = current.agentsUnavailable {
                 lines += wrap("agent: " + reason, width: width - 5).map { Line(indent + $0, .dim) }
             }

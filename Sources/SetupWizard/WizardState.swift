@@ -168,8 +168,15 @@ public struct WizardState: Equatable, Sendable {
         case .other: return config.ascii ? "Other..." : "Other…"
         case .pool(let id):
             guard let p = current?.agentPools.first(where: { $0.id == id }) else { return "\(id) (current)" }
-            return "\(p.name) (\(p.id), \(p.agentCount) agent\(p.agentCount == 1 ? "" : "s"))"
+            return "\(p.name) (\(p.id), \(p.agentCount) agent\(p.agentCount == 1 ? "" : "s")\(p.organizationScoped ? "" : ", chosen workspaces only"))"
         }
+    }
+
+    /// The note for a default pool limited to chosen workspaces, or nil.
+    public var poolScopeNote: String? {
+        guard form.mode == .agent, case .pool(let id) = form.pool,
+              let p = current?.agentPools.first(where: { $0.id == id }), !p.organizationScoped else { return nil }
+        return "\(SafeText.line(p.name)) serves only the workspaces chosen for it: as the default, runs of other workspaces will find no agent. Choose an organization-wide pool, or allow this one for every workspace first."
     }
 
     /// Pool id → name, for review lines.

@@ -45,7 +45,7 @@ extension SandboxRouter {
         let pools = await store.state.organizations[name]?.agentPools ?? []
         return paginate(pools.map { p in
             .object(["id": .string(p.id), "type": .string("agent-pools"), "attributes": .object([
-                "name": .string(p.name), "agent-count": .integer(Int64(p.agentCount)), "organization-scoped": .bool(true),
+                "name": .string(p.name), "agent-count": .integer(Int64(p.agentCount)), "organization-scoped": .bool(p.organizationScoped),
             ])])
         }, request)
     }

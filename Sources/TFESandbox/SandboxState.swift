@@ -73,11 +73,21 @@ public struct SandboxState: Codable, Sendable, Equatable {
         public var id: String
         public var name: String
         public var agentCount: Int
-        enum CodingKeys: String, CodingKey { case id, name, agentCount = "agent_count" }
-        public init(id: String, name: String, agentCount: Int) {
+        /// false: the pool serves only the workspaces chosen for it (`organization-scoped`).
+        public var organizationScoped: Bool
+        enum CodingKeys: String, CodingKey { case id, name, agentCount = "agent_count", organizationScoped = "organization_scoped" }
+        public init(id: String, name: String, agentCount: Int, organizationScoped: Bool = true) {
             self.id = id
             self.name = name
             self.agentCount = agentCount
+            self.organizationScoped = organizationScoped
+        }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            name = try c.decode(String.self, forKey: .name)
+            agentCount = try c.decode(Int.self, forKey: .agentCount)
+            organizationScoped = try c.decodeIfPresent(Bool.self, forKey: .organizationScoped) ?? true
         }
     }
 

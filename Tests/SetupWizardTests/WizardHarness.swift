@@ -14,12 +14,12 @@ struct WizardHarness {
     /// Present when the harness holds PATCHes until N are in flight.
     let gate: GatedTransport?
 
-    static func with(role: SandboxRole = .siteAdmin, options: SandboxOptions = SandboxOptions(rateLimit: 0),
+    static func with(role: SandboxRole = .siteAdmin, options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
                      organization: String? = "my-org", sections: [Section] = Section.allCases, ascii: Bool = false,
                      gate: Int? = nil, directory: String? = nil, timeoutSeconds: Double? = nil,
                      before: ((SandboxFixture) async throws -> Void)? = nil,
                      _ body: (WizardHarness) async throws -> Void) async throws {
-        try await SandboxFixture.with(options) { f in
+        try await SandboxFixture.with(options, seed: seed) { f in
             let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("wizard-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             var configuration = try f.client(role).configuration

@@ -12,27 +12,6 @@ extension TerminalSuite {
 struct ServerProfileTests {
     typealias Auto = AutomationCommandTests
 
-    /// What the seed scenario must leave on a server of this kind (empty when it does).
-    static func differences(_ state: SandboxState, _ profile: SandboxProfile) -> [String] {
-        var out: [String] = []
-        let s = state.smtp
-        if profile.isHCP {
-            if s.enabled || s.passwordSet { out.append("smtp was changed on HCP: \(s)") }
-        } else if !(s.enabled && s.host == "smtp.example.com" && s.port == 587 && s.sender == "noreply@example.com" && s.auth == "login" && s.username == "smtp-bot" && s.passwordSet) {
-            out.append("smtp: \(s)")
-        }
-        guard let org = state.organizations["my-org"] else { return out + ["my-org missing"] }
-        let (mode, pool) = profile.hasAgents ? ("agent", "apool-abc123") : ("remote", nil as String?)
-        if org.defaultExecutionMode != mode || org.defaultAgentPoolID != pool { out.append("execution: \(org.defaultExecutionMode) \(org.defaultAgentPoolID ?? "nil")") }
-        if org.maxTTLEnabled != profile.reportsMaxTTLEnabled { out.append("max-ttl-enabled: \(org.maxTTLEnabled)") }
-        let untouched = 63_113_904_000 as Int64
-        let ttl: [String: Int64] = profile.hasTTLPolicies
-            ? ["organization": 31_536_000_000, "team": 7_776_000_000, "user": 2_592_000_000, "audit_trails": 63_072_000_000]
-            : ["organization": untouched, "team": untouched, "user": untouched, "audit_trails": untouched]
-        if org.tokenTTLMs != ttl { out.append("ttl: \(org.tokenTTLMs)") }
-        return out
-    }
-
     /// The reason each profile must give, and words it must never use for that.
     static func reasons(_ profile: SandboxProfile) -> [String] {
         switch profile {
@@ -61,7 +40,7 @@ struct ServerProfileTests {
                 if profile == .tfe1 { #expect(!output.contains("owners team"), "a release too old is not an owner problem: \(output)") }
             }
             let state = await server.store.state
-            let differences = Self.differences(state, profile)
+            let differences = SeedTarget.differences(state, on: profile)
             #expect(differences.isEmpty, "\(profile): \(differences)")
             let log = await server.store.requestLog
             let patches = log.filter { $0.method == "PATCH" }

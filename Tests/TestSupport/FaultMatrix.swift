@@ -112,6 +112,28 @@ public enum FaultMatrix {
 
 /// What the sandbox must hold once the seed scenario is fully applied.
 public enum SeedTarget {
+    /// The differences from what the seed scenario must leave on a server of this kind: what the
+    /// server supports as intended, the rest untouched (empty when it matches).
+    public static func differences(_ state: SandboxState, on profile: SandboxProfile) -> [String] {
+        var out: [String] = []
+        let s = state.smtp
+        if profile.isHCP {
+            if s.enabled || s.passwordSet { out.append("smtp was changed on HCP: \(s)") }
+        } else if !(s.enabled && s.host == "smtp.example.com" && s.port == 587 && s.sender == "noreply@example.com" && s.auth == "login" && s.username == "smtp-bot" && s.passwordSet) {
+            out.append("smtp: \(s)")
+        }
+        guard let org = state.organizations["my-org"] else { return out + ["my-org missing"] }
+        let (mode, pool) = profile.hasAgents ? ("agent", "apool-abc123") : ("remote", nil as String?)
+        if org.defaultExecutionMode != mode || org.defaultAgentPoolID != pool { out.append("execution: \(org.defaultExecutionMode) \(org.defaultAgentPoolID ?? "nil")") }
+        if org.maxTTLEnabled != profile.reportsMaxTTLEnabled { out.append("max-ttl-enabled: \(org.maxTTLEnabled)") }
+        let untouched = 63_113_904_000 as Int64
+        let ttl: [String: Int64] = profile.hasTTLPolicies
+            ? ["organization": 31_536_000_000, "team": 7_776_000_000, "user": 2_592_000_000, "audit_trails": 63_072_000_000]
+            : ["organization": untouched, "team": untouched, "user": untouched, "audit_trails": untouched]
+        if org.tokenTTLMs != ttl { out.append("ttl: \(org.tokenTTLMs)") }
+        return out
+    }
+
     /// The differences from the seed scenario's end state, for a person (empty when it matches).
     public static func differences(_ state: SandboxState) -> [String] {
         var out: [String] = []
