@@ -16,7 +16,7 @@ struct TFESetupCommand: AsyncParsableCommand {
               tfe-setup --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
             """,
         version: TFESetupVersion.current,
-        subcommands: [WizardCommand.self, DemoCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
+        subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
 
     /// Before anything else: no core dumps (they would hold the token), and a crash restores the

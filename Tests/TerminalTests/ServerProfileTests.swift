@@ -103,6 +103,25 @@ struct ServerProfileTests {
         }
     }
 
+    @Test("check: the server, the token, the organization, and each section available or why not; --json too",
+          arguments: SandboxProfile.allCases)
+    func check(profile: SandboxProfile) async throws {
+        try await Auto.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
+            let r = await Auto.run(server, dir, ["check", "--organization", "my-org"])
+            #expect(r.status == (profile == .tfe ? 0 : 1), "\(r.output)")
+            #expect(r.output.contains(profile.isHCP ? "Server:        HCP Terraform at" : "Server:        Terraform Enterprise \(profile == .tfe ? "2.1.0" : "1.1.0") at"), "\(r.output)")
+            for reason in Self.reasons(profile) { #expect(r.output.contains(reason), "\(profile): \(reason)\n\(r.output)") }
+            let json = await Auto.run(server, dir, ["check", "--organization", "my-org", "--json", "--screens", "execution_defaults"])
+            let parsed = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(json.output).utf8)), "\(json.output)")
+            #expect(parsed["organization"]?["entitlements"]?["agents"] == .bool(profile.hasAgents))
+            #expect(parsed["sections"]?.arrayValue?.count == 1)
+            #expect(json.status == 0, "execution_defaults is available on every profile: \(json.output)")
+            let agent = parsed["features"]?.arrayValue?.first { $0["feature"] == .string("agent_mode") }
+            #expect(agent?["available"] == .bool(profile.hasAgents))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "check only reads")
+        }
+    }
+
     /// `tfe-setup demo --profile P` in tmux.
     static func demo(profile: SandboxProfile, width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))").path

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SetupKit
+import TFEClient
+
+/// `tfe-setup check`: what an admin asks first on a new installation — is the server reachable,
+/// is TLS trusted, whose token is this, what can it do here? One concurrent round of reads.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the server, the token and the organization: what can be set up here, and why not. Exit 0 when every section asked for is available.",
+        discussion: """
+            Reads only (the same reads the wizard starts with, all at once). Prints the server (app, release,
+            rate limit), the token's user and role, the organization's permissions and entitlements, and for
+            each section (limit them with --screens) available, or unavailable with the reason.
+            Example:
+              tfe-setup check --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Print the result as JSON: {\"server\":…,\"token\":…,\"organization\":…,\"sections\":[…],\"features\":[…]}.")
+    var json = false
+
+    func run() async throws {
+        let loaded: (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState)
+        do {
+            loaded = try await options.loadCurrentState()
+        } catch LoadFailure.noOrganization {
+            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
+            throw ExitCode.failure
+        } catch LoadFailure.client(let error) {
+            printError("tfe-setup: check failed: \(error.description)")
+            throw ExitCode.failure
+        }
+        await loaded.transport.shutdown()
+        let current = loaded.current
+        let capabilities = Capabilities(current, sections: try options.sections())
+        printOut(json ? Self.json(current, capabilities, address: loaded.client.configuration.address) : Self.text(current, capabilities, address: loaded.client.configuration.address))
+        if !capabilities.allSectionsAvailable { throw ExitCode.failure }
+    }
+
+    static func text(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> String {
+        let ping = current.ping, org = current.organization, account = current.account
+        var lines = [
+            "Server:        \(ping.serverDescription) at \(address.absoluteString)"
+                + (ping.apiVersion.map { ", API \($0)" } ?? "") + (ping.rateLimit.map { ", rate limit \($0)/s" } ?? ""),
+            "Token:         user \(account.username)" + (account.isSiteAdmin && !ping.isHCP ? " (site admin)" : ""),
+            "Organization:  \(org.name): " + (org.canUpdate ? "this token can change it" : "read-only for this token")
+                + (org.entitlements?.agents.map { $0 ? "; agents entitlement" : "; no agents entitlement" } ?? ""),
+            "Sections:",
+        ]
+        let width = (capabilities.sections + capabilities.features).map(\.name.count).max() ?? 0
+        func row(_ item: Capabilities.Item) -> String {
+            "  " + item.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (item.unavailableReason.map { "unavailable: " + $0 } ?? "available")
+        }
+        lines += capabilities.sections.map(row)
+        lines.append("Features:")
+        lines += capabilities.features.map(row)
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> String {
+        let ping = current.ping, org = current.organization
+        func item(_ key: String, _ i: Capabilities.Item) -> OrderedJSON {
+            .object([(key, .string(i.name)), ("available", .bool(i.available)), ("reason", i.unavailableReason.map(OrderedJSON.string) ?? .null)])
+        }
+        let root: OrderedJSON = .object([
+            ("server", .object([
+                ("address", .string(address.absoluteString)), ("app", .string(ping.appName)),
+                ("release", ping.release.map { .string($0.text) } ?? .null), ("api_version", ping.apiVersion.map(OrderedJSON.string) ?? .null),
+                ("rate_limit", ping.rateLimit.map { .integer(Int64($0)) } ?? .null),
+            ])),
+            ("token", .object([("user", .string(current.account.username)), ("site_admin", .bool(current.account.isSiteAdmin && !ping.isHCP))])),
+            ("organization", .object([
+                ("name", .string(org.name)), ("can_update", .bool(org.canUpdate)),
+                ("entitlements", .object([("agents", org.entitlements?.agents.map(OrderedJSON.bool) ?? .null)])),
+            ])),
+            ("sections", .array(capabilities.sections.map { item("section", $0) })),
+            ("features", .array(capabilities.features.map { item("feature", $0) })),
+        ])
+        return root.text()
+    }
+}
