@@ -46,7 +46,9 @@ public enum AnswersEncoder {
     public static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true) -> String {
         encode(address: address, organization: current.organization.name,
                smtp: sections.contains(.smtp) ? current.smtp : nil,
-               execution: sections.contains(.executionDefaults) ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
+               // A mode this build does not know is left out rather than written back as a guess.
+               execution: sections.contains(.executionDefaults) && current.organization.unknownExecutionMode == nil
+                   ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
                tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary((current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) }, uniquingKeysWith: { first, _ in first })) : nil,
                passwordReference: passwordReference)
     }

@@ -128,6 +128,7 @@ extension CurrentState {
                                         maxTTLEnabled: o.maxTTLSupported ? o.maxTTLEnabled : organization.maxTTLEnabled,
                                         maxTTLSupported: organization.maxTTLSupported, canUpdate: organization.canUpdate,
                                         entitlements: organization.entitlements)
+            organization.unknownExecutionMode = o.unknownExecutionMode
         case .tokenTTL(let policies): tokenTTLPolicies = policies
         case .failed: break
         }

@@ -58,8 +58,9 @@ public enum Planner {
         }
         plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode, agentPool: d.agentPool), current: org)
         let mode = d.mode ?? org.defaultExecutionMode
-        if let newMode = d.mode, newMode != org.defaultExecutionMode {
-            plan.changes.append(Change(field: .executionMode, current: .text(org.defaultExecutionMode.rawValue), new: .text(newMode.rawValue)))
+        if let newMode = d.mode, newMode != org.defaultExecutionMode || org.unknownExecutionMode != nil {
+            // A mode this build does not know counts as different from every mode asked for.
+            plan.changes.append(Change(field: .executionMode, current: .text(org.unknownExecutionMode ?? org.defaultExecutionMode.rawValue), new: .text(newMode.rawValue)))
             update.mode = newMode
         }
         switch d.agentPool {

@@ -73,6 +73,10 @@ public enum TerraformExporter {
         let org = current.organization
         w.blank()
         w.comment("Default execution mode and agent pool of the organization's workspaces.")
+        if let unknown = org.unknownExecutionMode {
+            w.comment("Not exported: the server reports the mode \"\(unknown)\", which this version of tfe-setup does not know.")
+            return
+        }
         w.importBlock(to: "tfe_organization_default_settings.this", id: org.name)
         w.block("resource \"tfe_organization_default_settings\" \"this\"") {
             $0.attribute("organization", org.name)

@@ -90,7 +90,7 @@ public struct PlainWizard: Sendable {
             }
         }
         try prompts(&state)
-        let plan = Planner.plan(state.form.desired(sections: Wizard.editableSections(state)), current: current)
+        let plan = Planner.plan(state.desiredSettings(sections: Wizard.editableSections(state)), current: current)
         io.say("")
         io.say("Review:")
         for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { io.say("  \(section.title): \(reason)") }

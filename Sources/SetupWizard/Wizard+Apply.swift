@@ -14,7 +14,7 @@ extension Wizard {
 
     static func enterReview(_ state: inout WizardState) {
         guard let current = state.current else { return }
-        state.plan = Planner.plan(state.form.desired(sections: editableSections(state)), current: current)
+        state.plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
         state.phase = .review
         state.focus = nil
         state.scroll = 0

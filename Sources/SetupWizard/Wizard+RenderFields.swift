@@ -38,6 +38,8 @@ extension Wizard {
                 lines += wrap(reason, width: width - 5).map { Line(indent + $0, .dim) }
             } else if field == .pool, let note = state.poolScopeNote {
                 lines += wrap("\(g.warn) \(note)", width: width - 5).map { Line(indent + $0, .bold) }
+            } else if field == .mode, let unknown = current.organization.unknownExecutionMode {
+                lines += wrap("The server reports the mode \"\(SafeText.line(unknown))\", which this version does not know: it stays as it is unless you choose another.", width: width - 5).map { Line(indent + $0, .bold) }
             } else if field == .mode, let reason = current.agentsUnavailable {
                 lines += wrap("agent: " + reason, width: width - 5).map { Line(indent + $0, .dim) }
             }

@@ -129,6 +129,17 @@ public struct WizardState: Equatable, Sendable {
         }
     }
 
+    /// What the form asks for, as the plan reads it. A mode the server reports but this build does
+    /// not know stays untouched unless the admin changed the Mode field: the form's stand-in for
+    /// it is never sent.
+    public func desiredSettings(sections: Set<Section>) -> DesiredSettings {
+        var desired = form.desired(sections: sections)
+        if current?.organization.unknownExecutionMode != nil, form.mode == prefill.mode, form.pool == prefill.pool {
+            desired.executionDefaults = nil
+        }
+        return desired
+    }
+
     /// The execution modes the Mode choice offers: agent only where the organization can use
     /// agents (or already does).
     public var modeOptions: [ExecutionMode] {

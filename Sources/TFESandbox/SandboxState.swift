@@ -89,6 +89,14 @@ public struct SandboxState: Codable, Sendable, Equatable {
             agentCount = try c.decode(Int.self, forKey: .agentCount)
             organizationScoped = try c.decodeIfPresent(Bool.self, forKey: .organizationScoped) ?? true
         }
+        /// `organization_scoped` only when false: the state's documented shape stays as it was.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(agentCount, forKey: .agentCount)
+            if !organizationScoped { try c.encode(false, forKey: .organizationScoped) }
+        }
     }
 
     public init(smtp: SMTP, organizations: [String: Org]) {

@@ -83,3 +83,25 @@ struct WizardServerProfileTests {
     }
 }
 
+
+extension WizardServerProfileTests {
+    @Test("a mode this build does not know is shown as the server sent it and never written back") func unknownMode() async throws {
+        var seed = SandboxState.defaultSeed
+        seed.organizations["my-org"]?.defaultExecutionMode = "flex"
+        try await WizardHarness.with(seed: seed, sections: [.executionDefaults]) { h in
+            #expect(await h.until { $0.on(.executionDefaults) })
+            var screen = await h.screenText()
+            #expect(screen.contains("The server reports the mode \"flex\""), "\(screen)")
+            await h.leaveScreen()
+            #expect(await h.until { $0.phase == .review })
+            screen = await h.screenText()
+            #expect(screen.contains("Nothing to change."), "the stand-in is not sent: \(screen)")
+            let current = try #require(await h.state.current)
+            // Asked for explicitly (an answers file), it is a change from what the server has.
+            let plan = Planner.plan(DesiredSettings(executionDefaults: .init(mode: .remote, agentPool: .unchanged)), current: current)
+            #expect(plan.changes.map { $0.reviewLine() } == ["Execution defaults · Mode: flex → remote"])
+            #expect(!AnswersEncoder.encode(current: current, address: nil).contains("execution_defaults"), "not exported as a guess")
+            #expect(TerraformExporter.render(current: current, address: URL(string: "https://tfe.example.com")!).contains("Not exported: the server reports the mode \"flex\""))
+        }
+    }
+}

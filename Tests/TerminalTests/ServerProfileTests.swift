@@ -122,6 +122,49 @@ struct ServerProfileTests {
         }
     }
 
+    @Test("in a real terminal, the seed scenario on TFE 1.x and on HCP without agents ends as the server allows",
+          arguments: [SandboxProfile.tfe1, .hcpNoAgents])
+    func terminalSeed(profile: SandboxProfile) async throws {
+        try await TerminalSuite.TerminalWizardTests.session(options: SandboxOptions(rateLimit: 0, profile: profile), width: 80, height: 24) { t, server, _ in
+            if profile == .tfe1 {
+                #expect(t.waitFor("› Enabled:"))
+                t.keys("Space", "Tab"); t.type("smtp.example.com")
+                t.keys("Tab", "C-u"); t.type("587")
+                t.keys("Tab"); t.type("noreply@example.com")
+                t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
+                t.keys("Tab"); t.type(TerminalSuite.TerminalWizardTests.password)
+                t.keys("Tab"); t.type("ops@example.com")
+                t.keys("Enter")
+                #expect(t.waitFor("› Mode:"))
+                t.keys("Right", "Right", "Tab", "Right")
+                #expect(t.waitFor("primary (apool-abc123, 3 agents)"))
+                t.keys("Enter")
+                #expect(t.waitFor("› Enforce max TTL:"))
+                #expect(t.waitFor("has no token TTL policies"))
+                t.keys("Enter")
+            } else {
+                #expect(t.waitFor("› Mode:"))
+                #expect(t.waitFor("no agents entitlement"))
+                t.keys("Enter")
+                #expect(t.waitFor("› Enforce max TTL:"))
+                t.keys("Space", "Tab", "C-u"); t.type("1y")
+                t.keys("Tab", "C-u"); t.type("90d")
+                t.keys("Tab", "C-u"); t.type("30d")
+                t.keys("Tab", "C-u"); t.type("2y")
+                t.keys("Enter")
+            }
+            #expect(t.waitFor("Apply sends 2 requests"), "\(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("All changes applied."), "\(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("Save these answers"))
+            t.keys("n")
+            #expect(t.waitFor("EXIT=0"))
+            let differences = SeedTarget.differences(await server.store.state, on: profile)
+            #expect(differences.isEmpty, "\(profile): \(differences)")
+        }
+    }
+
     /// `tfe-setup demo --profile P` in tmux.
     static func demo(profile: SandboxProfile, width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))").path

@@ -70,6 +70,10 @@ public struct Organization: Sendable, Equatable {
     public var defaultExecutionMode: ExecutionMode
     /// The default agent pool's id, or nil when none is set.
     public var defaultAgentPoolID: String?
+    /// The mode as the server sent it when this build does not know it (a newer server's mode):
+    /// shown as it is and never written back; `defaultExecutionMode` then holds `.remote` only as
+    /// a stand-in that nothing sends.
+    public var unknownExecutionMode: String?
     public var maxTTLEnabled: Bool
     /// Whether the server reports `max-ttl-enabled` at all. It is a beta attribute: where it is
     /// missing the switch is *unsupported*, not *off*, and is never sent.

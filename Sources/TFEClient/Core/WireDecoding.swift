@@ -26,6 +26,7 @@ public enum WireDecoding {
     public static func organization(_ body: Data) throws(TFEError) -> Organization {
         let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
         var org = organization(from: doc.data)
+        if let raw = doc.data.attributes.defaultExecutionMode, ExecutionMode(rawValue: raw) == nil { org.unknownExecutionMode = String(raw.prefix(100)) }
         if let set = doc.included?.first(where: { $0.type == "entitlement-sets" }) {
             org.entitlements = Entitlements(agents: set.attributes?.agents)
         }
@@ -44,7 +45,8 @@ public enum WireDecoding {
         Organization(
             name: r.attributes.name ?? r.id ?? "",
             email: r.attributes.email,
-            // An unknown mode (a future one) reads as remote rather than failing the whole screen.
+            // An unknown mode (a newer server's) does not fail the whole screen: it is kept as text
+            // below and never written back; the enum holds a stand-in.
             defaultExecutionMode: r.attributes.defaultExecutionMode.flatMap(ExecutionMode.init(rawValue:)) ?? .remote,
             defaultAgentPoolID: r.relationships?.defaultAgentPool?.data?.id,
             maxTTLEnabled: r.attributes.maxTTLEnabled ?? false,
