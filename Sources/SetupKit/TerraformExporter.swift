@@ -98,8 +98,8 @@ public enum TerraformExporter {
         }
         w.comment("""
             The policy's on/off switch is max_ttl_enabled on tfe_organization. That resource manages the
-            whole organization: arguments not written here take the provider's defaults, so check
-            `terraform plan` for other changes to the organization before applying.
+            whole organization: its arguments below are the server's current values, so the first
+            `terraform plan` should propose no other change; read it before applying all the same.
             """)
         w.importBlock(to: "tfe_organization.this", id: org.name)
         w.block("resource \"tfe_organization\" \"this\"") {
@@ -108,11 +108,22 @@ public enum TerraformExporter {
                 $0.comment("The organization's email could not be read; fill it in.")
                 $0.attribute("email", "")
             }
-            if let reason = current.ttlSwitchUnavailableReason {
-                $0.comment("max_ttl_enabled not written: " + reason)
-            } else {
-                $0.attribute("max_ttl_enabled", org.maxTTLEnabled)
+            // Every argument the resource manages, as the server reports it: after the import the
+            // first plan then proposes no change unrelated to the TTL switch.
+            var missing: [String] = []
+            for (argument, attribute) in organizationArguments {
+                switch org.scalarAttributes[attribute] {
+                case .bool(let b)?: $0.attribute(argument, b)
+                case .integer(let i)?: $0.attribute(argument, Int(clamping: i))
+                case .string(let s)?: $0.attribute(argument, s)
+                default: missing.append(argument)
+                }
             }
+
+            if current.ttlSwitchUnavailableReason == nil { $0.attribute("max_ttl_enabled", org.maxTTLEnabled) }
+            // Comments last: one in the middle would break the `=` alignment `terraform fmt` keeps.
+            if let reason = current.ttlSwitchUnavailableReason { $0.comment("max_ttl_enabled not written: " + reason) }
+            if !missing.isEmpty { $0.comment("Not reported by the server, so left to the provider: " + missing.joined(separator: ", ") + ".") }
             $0.block("lifecycle") { $0.attribute("prevent_destroy", true) }
         }
         w.blank()
@@ -144,6 +155,22 @@ public enum TerraformExporter {
             }
         }
     }
+}
+
+extension TerraformExporter {
+    /// `tfe_organization`'s arguments (terraform-provider-tfe's resource schema) and the
+    /// organization attribute each one mirrors (go-tfe's `Organization`). `data_retention_policy`
+    /// needs a read of its own and is left out; `default_project_id` is computed, not an argument.
+    static let organizationArguments: [(argument: String, attribute: String)] = [
+        ("session_timeout_minutes", "session-timeout"),
+        ("session_remember_minutes", "session-remember"),
+        ("collaborator_auth_policy", "collaborator-auth-policy"),
+        ("owners_team_saml_role_id", "owners-team-saml-role-id"),
+        ("cost_estimation_enabled", "cost-estimation-enabled"),
+        ("send_passing_statuses_for_untriggered_speculative_plans", "send-passing-statuses-for-untriggered-speculative-plans"),
+        ("assessments_enforced", "assessments-enforced"),
+        ("allow_force_delete_workspaces", "allow-force-delete-workspaces"),
+    ]
 }
 
 /// A small writer for the HCL this exporter needs: blocks, aligned attributes, comments.

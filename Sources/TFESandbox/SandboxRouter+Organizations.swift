@@ -7,7 +7,14 @@ extension SandboxRouter {
             "name": .string(name), "email": .string("admin@\(name).example.com"),
             "default-execution-mode": .string(org.defaultExecutionMode),
             "permissions": .object(["can-update": .bool(canUpdate), "can-destroy": .bool(canUpdate)]),
+            // Attributes a real organization reports that this tool does not set (the Terraform
+            // export carries them so that tfe_organization adopts them unchanged).
+            "session-timeout": .integer(20160), "session-remember": .integer(20160),
+            "collaborator-auth-policy": .string("password"), "owners-team-saml-role-id": .null,
+            "cost-estimation-enabled": .bool(true), "send-passing-statuses-for-untriggered-speculative-plans": .bool(false),
+            "allow-force-delete-workspaces": .bool(false),
         ]
+        if store.options.profile.isHCP { attributes["assessments-enforced"] = .bool(false) }
         // A beta attribute: older releases do not report it at all.
         if store.options.profile.reportsMaxTTLEnabled { attributes["max-ttl-enabled"] = .bool(org.maxTTLEnabled) }
         return .object([

@@ -73,6 +73,17 @@ struct ExportCommandTests {
             #expect(hcl["variables"]?["smtp_password"]?["ephemeral"] == .bool(true))
             #expect(hcl["variables"]?["smtp_password"]?["default"] == nil)
 
+            // tfe_organization manages the whole organization: every argument it has that the
+            // server reports is carried over, so the first plan after the import changes nothing else.
+            let organization = try #require(resources["tfe_organization.this"])
+            #expect(organization["session_timeout_minutes"] == .integer(20160))
+            #expect(organization["session_remember_minutes"] == .integer(20160))
+            #expect(organization["collaborator_auth_policy"] == .string("password"))
+            #expect(organization["cost_estimation_enabled"] == .bool(true))
+            #expect(organization["send_passing_statuses_for_untriggered_speculative_plans"] == .bool(false))
+            #expect(organization["allow_force_delete_workspaces"] == .bool(false))
+            #expect(organization["owners_team_saml_role_id"] == nil, "null on the server: left to the provider")
+
             let defaults = try #require(resources["tfe_organization_default_settings.this"])
             #expect(defaults["organization"] == .string("my-org"))
             #expect(defaults["default_execution_mode"] == .string("agent"))

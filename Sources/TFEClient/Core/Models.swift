@@ -82,6 +82,9 @@ public struct Organization: Sendable, Equatable {
     public var canUpdate: Bool
     /// The organization's entitlement set (`?include=entitlement-set`), nil when the server sent none.
     public var entitlements: Entitlements?
+    /// Every scalar attribute of the read, as sent (booleans, numbers, strings, nulls), for the
+    /// Terraform export's `tfe_organization` (which manages the whole organization).
+    public var scalarAttributes: [String: JSONValue] = [:]
 
     public init(name: String, email: String? = nil, defaultExecutionMode: ExecutionMode = .remote, defaultAgentPoolID: String? = nil,
                 maxTTLEnabled: Bool = false, maxTTLSupported: Bool = true, canUpdate: Bool = false, entitlements: Entitlements? = nil) {

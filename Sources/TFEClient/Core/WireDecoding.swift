@@ -27,6 +27,9 @@ public enum WireDecoding {
         let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
         var org = organization(from: doc.data)
         if let raw = doc.data.attributes.defaultExecutionMode, ExecutionMode(rawValue: raw) == nil { org.unknownExecutionMode = String(raw.prefix(100)) }
+        if let attributes = JSONValue.parse(body)?["data"]?["attributes"]?.objectValue {
+            org.scalarAttributes = attributes.filter { if case .object = $0.value { return false }; if case .array = $0.value { return false }; return true }
+        }
         if let set = doc.included?.first(where: { $0.type == "entitlement-sets" }) {
             org.entitlements = Entitlements(agents: set.attributes?.agents)
         }
