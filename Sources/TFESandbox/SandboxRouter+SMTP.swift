@@ -22,7 +22,7 @@ extension SandboxRouter {
     /// change at all when anything fails.
     func patchSMTP(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
         let object: [String: JSONValue]
-        switch dataObject(request, type: "smtp-settings") {
+        switch dataObject(request, type: "smtp-settings", typeRequired: false) {
         case .failure(let response): return response
         case .success(let o): object = o
         }
@@ -57,7 +57,9 @@ extension SandboxRouter {
             }
             if !password.isEmpty { problems.append(.init(detail: "Password must not be given when auth is none.", pointer: "/data/attributes/password")) }
             next.username = ""
-        } else {
+        } else if next.enabled || testAddress != nil {
+            // Credentials are checked only where they will be used: a disabled relay with no test
+            // email contacts nothing, and the real server accepts it without them.
             if next.username.isEmpty { problems.append(.init(detail: "Username can't be blank when auth is \(next.auth).", pointer: "/data/attributes/username")) }
             if password.isEmpty && !current.passwordSet {
                 problems.append(.init(detail: "Password can't be blank when auth is \(next.auth).", pointer: "/data/attributes/password"))

@@ -137,7 +137,9 @@ public struct SandboxRouter: Sendable {
     }
 
     /// Parses a JSON:API write body into its `data` object, or the 422 to answer.
-    func dataObject(_ request: SandboxHTTPRequest, type: String) -> Result<[String: JSONValue], SandboxHTTPResponse> {
+    /// - Parameter typeRequired: false where the real endpoint accepts a body without `type` (the
+    ///   SMTP settings, per real-servers.md); a wrong type is refused either way.
+    func dataObject(_ request: SandboxHTTPRequest, type: String, typeRequired: Bool = true) -> Result<[String: JSONValue], SandboxHTTPResponse> {
         guard let json = JSONValue.parse(request.body) else {
             return .failure(.error(400, "bad request", "The body is not valid JSON."))
         }
@@ -147,7 +149,7 @@ public struct SandboxRouter: Sendable {
         guard let object = data.objectValue else {
             return .failure(.error(422, "invalid document", "data must be a single resource object, not a list.", pointer: "/data"))
         }
-        guard object["type"]?.stringValue == type else {
+        guard object["type"]?.stringValue == type || (!typeRequired && object["type"] == nil) else {
             return .failure(.error(422, "invalid type", "data.type must be \"\(type)\".", pointer: "/data/type"))
         }
         if let attributes = object["attributes"], attributes.objectValue == nil {

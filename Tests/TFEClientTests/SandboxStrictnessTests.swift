@@ -42,7 +42,9 @@ struct SandboxStrictnessTests {
         StrictCase(name: "SMTP port 65536", path: smtp, body: smtpBody(#""port":65536"#), status: 422, pointer: "/data/attributes/port"),
         StrictCase(name: "SMTP null is never a value", path: smtp, body: smtpBody(#""host":null"#), status: 422, pointer: "/data/attributes/host"),
         StrictCase(name: "SMTP enabled without host", path: smtp, body: smtpBody(#""enabled":true,"sender":"a@example.com""#), status: 422, pointer: "/data/attributes/host"),
-        StrictCase(name: "SMTP login without password", path: smtp, body: smtpBody(#""auth":"login","username":"bot""#), status: 422, pointer: "/data/attributes/password"),
+        StrictCase(name: "SMTP login without password", path: smtp,
+                   body: smtpBody(#""enabled":true,"host":"smtp.example.com","sender":"a@example.com","auth":"login","username":"bot""#),
+                   status: 422, pointer: "/data/attributes/password"),
         StrictCase(name: "organization mode outside its values", path: org, body: orgBody(#""default-execution-mode":"hybrid""#), status: 422, pointer: "/data/attributes/default-execution-mode"),
         StrictCase(name: "organization mistyped max-ttl-enabled", path: org, body: orgBody(#""max-ttl-enabled":"yes""#), status: 422, pointer: "/data/attributes/max-ttl-enabled"),
         StrictCase(name: "organization pool while the mode is not agent", path: org,
@@ -112,6 +114,20 @@ struct SandboxStrictnessTests {
             dump(state, to: &dumped)
             #expect(!dumped.contains("fake-stored-pw"))
             #expect(r.json?["data"]?["attributes"]?["password"] == nil)
+        }
+    }
+
+    @Test("as lenient as the real server: an SMTP body without type; login credentials not needed while disabled and untested")
+    func realServerLeniency() async throws {
+        try await SandboxFixture.with { f in
+            let noType = try await f.raw("PATCH", "/api/v2/admin/smtp-settings", body: #"{"data":{"attributes":{"port":2525}}}"#)
+            #expect(noType.status == 200)
+            #expect(await f.server.store.state.smtp.port == 2525)
+            let disabled = try await f.raw("PATCH", "/api/v2/admin/smtp-settings", body: Self.smtpBody(#""enabled":false,"auth":"login""#))
+            #expect(disabled.status == 200, "\(String(describing: disabled.json))")
+            #expect(await f.server.store.state.smtp.auth == "login")
+            let tested = try await f.raw("PATCH", "/api/v2/admin/smtp-settings", body: Self.smtpBody(#""test-email-address":"ops@example.com""#))
+            #expect(tested.status == 422, "a relay test needs the credentials")
         }
     }
 }
