@@ -187,7 +187,7 @@ public struct PlainWizard: Sendable {
         switch field.kind {
         case .toggle: return try line("\(field.label) (y/n) [\(current)]: ")
         case .choice:
-            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : ExecutionMode.allCases.map(\.rawValue)
+            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
             return try line("\(field.label) (\(names.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", "))) [\(current)]: ")
         case .poolChoice:
             let options = state.poolOptions.map(state.poolLabel)
@@ -209,7 +209,7 @@ public struct PlainWizard: Sendable {
             guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
             if field == .smtpEnabled { state.form.smtpEnabled = a.hasPrefix("y") } else { state.form.ttlEnabled = a.hasPrefix("y") }
         case .choice:
-            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : ExecutionMode.allCases.map(\.rawValue)
+            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
             let chosen = Int(answer).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil } ?? (names.contains(answer.lowercased()) ? answer.lowercased() : nil)
             guard let name = chosen else { return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))." }
             if field == .smtpAuth { state.form.smtpAuth = SMTPAuth(rawValue: name)! } else { state.form.mode = ExecutionMode(rawValue: name)! }

@@ -165,6 +165,17 @@ struct ServerProfileTests {
         }
     }
 
+    @Test("plain mode on HCP without agents: the Mode prompt does not offer agent, and says why") func plainNoAgents() async throws {
+        try await TerminalSuite.TerminalWizardTests.session(options: SandboxOptions(rateLimit: 0, profile: .hcpNoAgents),
+                                                            environment: ["LANG": "C.UTF-8", "TERM": "dumb"]) { t, server, _ in
+            #expect(t.waitFor("Agent mode not offered: my-org has no agents entitlement"))
+            #expect(t.waitFor("Mode (1 remote, 2 local) [remote]:"))
+            t.type("agent"); t.keys("Enter")
+            #expect(t.waitFor("Choose a number from 1 to 2 or a name: remote, local."))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
     /// `tfe-setup demo --profile P` in tmux.
     static func demo(profile: SandboxProfile, width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString.prefix(8))").path
