@@ -22,20 +22,9 @@ struct CheckCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let loaded: (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState)
-        do {
-            loaded = try await options.loadCurrentState()
-        } catch LoadFailure.noOrganization {
-            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
-            throw ExitCode.failure
-        } catch LoadFailure.client(let error) {
-            printError("tfe-setup: check failed: \(error.description)")
-            throw ExitCode.failure
-        }
-        await loaded.transport.shutdown()
-        let current = loaded.current
+        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed")
         let capabilities = Capabilities(current, sections: try options.sections())
-        printOut(json ? Self.json(current, capabilities, address: loaded.client.configuration.address) : Self.text(current, capabilities, address: loaded.client.configuration.address))
+        printOut(json ? Self.json(current, capabilities, address: address) : Self.text(current, capabilities, address: address))
         if !capabilities.allSectionsAvailable { throw ExitCode.failure }
     }
 

@@ -171,6 +171,25 @@ extension CommonOptions {
     }
 }
 
+extension CommonOptions {
+    /// The read-only commands' start (`check`, `export`): the current state and the address it
+    /// came from, the transport already shut down; a failure is printed (after `failurePrefix`,
+    /// e.g. "nothing exported") and ends the command with exit 1.
+    func readCurrentStateOrExit(failurePrefix: String) async throws -> (current: CurrentState, address: URL) {
+        do {
+            let loaded = try await loadCurrentState()
+            await loaded.transport.shutdown()
+            return (loaded.current, loaded.client.configuration.address)
+        } catch LoadFailure.noOrganization {
+            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
+            throw ExitCode.failure
+        } catch LoadFailure.client(let error) {
+            printError("tfe-setup: \(failurePrefix): \(error.description)")
+            throw ExitCode.failure
+        }
+    }
+}
+
 /// Prints to stderr, through the output sanitizer: messages carry server and file text.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((SafeText.block(text) + "\n").utf8))

@@ -30,25 +30,14 @@ struct ExportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let loaded: (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState)
-        do {
-            loaded = try await options.loadCurrentState()
-        } catch LoadFailure.noOrganization {
-            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
-            throw ExitCode.failure
-        } catch LoadFailure.client(let error) {
-            printError("tfe-setup: nothing exported: \(error.description)")
-            throw ExitCode.failure
-        }
-        await loaded.transport.shutdown()
+        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "nothing exported")
         let sections = Set(try options.sections())
-        let address = loaded.client.configuration.address
         let text: String
         switch format {
         case .answers:
-            text = AnswersEncoder.encode(current: loaded.current, address: address.absoluteString, sections: sections, passwordReference: false)
+            text = AnswersEncoder.encode(current: current, address: address.absoluteString, sections: sections, passwordReference: false)
         case .terraform:
-            text = TerraformExporter.render(current: loaded.current, address: address, sections: sections)
+            text = TerraformExporter.render(current: current, address: address, sections: sections)
         }
         guard let output else {
             writeOut(text)
