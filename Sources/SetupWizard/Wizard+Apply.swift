@@ -31,7 +31,7 @@ extension Wizard {
                     state.errors[field] = first.message
                     go(&state, to: field.section, focus: .field(field))
                 }
-                state.notice = first.message
+                state.problem(first.message)
                 return []
             }
             if plan.isEmpty {

@@ -51,7 +51,7 @@ extension Wizard {
             state.helpShown = true
         case .ctrlR where section == .tokenTTL:
             if let reason = state.readOnlyReason(.ttl(.organization)) {
-                state.notice = reason
+                state.problem(reason)
             } else {
                 for t in TokenType.known { state.form.setText(.ttl(t), "2y") }
                 for t in TokenType.known { state.errors[.ttl(t)] = nil }
@@ -60,7 +60,7 @@ extension Wizard {
             }
         default:
             if let reason = state.readOnlyReason(field) {
-                if isEditKey(key) { state.notice = reason }
+                if isEditKey(key) { state.problem(reason) }
             } else {
                 edit(&state, field, key)
             }
@@ -94,7 +94,7 @@ extension Wizard {
         let invalid = validateScreen(&state, section)
         if let first = invalid.first {
             setFocus(&state, first)
-            state.notice = "Fix the marked field\(invalid.count == 1 ? "" : "s") to continue."
+            state.problem("Fix the marked field\(invalid.count == 1 ? "" : "s") to continue.")
             return
         }
         if let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count {
@@ -118,7 +118,7 @@ extension Wizard {
             } else {
                 state.form.mode = cycle(state.modeOptions, state.form.mode, step)
                 if state.modeOptions.count < ExecutionMode.allCases.count, let reason = state.current?.agentsUnavailable {
-                    state.notice = "Agent mode is not offered: " + reason
+                    state.problem("Agent mode is not offered: " + reason)
                 }
             }
         case .poolChoice:

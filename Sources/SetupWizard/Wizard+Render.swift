@@ -73,7 +73,7 @@ extension Wizard {
             let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]" : "Quit without applying? [y/N]"
             frame.put(text, row: row, column: 0, style: .reverse)
         } else if let notice = state.notice {
-            let problem = notice.hasPrefix("Fix") || notice.hasPrefix("Read-only") || notice.hasPrefix("Could not") || notice.hasPrefix("The server")
+            let problem = state.statusNotice?.severity == .problem
             frame.put((problem ? g.warn + " " : "") + notice, row: row, column: 0, style: problem ? .error : .bold)
         }
     }

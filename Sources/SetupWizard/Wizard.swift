@@ -33,7 +33,7 @@ public enum Wizard {
                 return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " Answers saved to \(path) (no password in it).")]
             case .failure(let error):
                 state.phase = .savePrompt
-                state.notice = "Could not save the answers: \(error.message). Press y to try again, n to finish without."
+                state.problem("Could not save the answers: \(error.message). Press y to try again, n to finish without.")
                 return []
             }
         case .key(let key):

@@ -107,7 +107,7 @@ public actor WizardRuntime {
         case .saveDraft(var draft):
             draft.savedAt = services.now()
             do { try services.draftStore?.save(draft) } catch {
-                state.notice = "Could not save the draft (\(services.draftStore?.path ?? "")): what you type is kept only until you quit."
+                state.problem("Could not save the draft (\(services.draftStore?.path ?? "")): what you type is kept only until you quit.")
             }
         case .deleteDraft:
             services.draftStore?.delete()

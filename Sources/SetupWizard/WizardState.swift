@@ -55,6 +55,17 @@ public struct WizardConfig: Equatable, Sendable {
 }
 
 /// A step's progress during Apply.
+/// A status-row message and how much it matters.
+public struct Notice: Equatable, Sendable {
+    public enum Severity: Sendable { case info, problem }
+    public var text: String
+    public var severity: Severity
+    public init(_ text: String, _ severity: Severity) {
+        self.text = text
+        self.severity = severity
+    }
+}
+
 public enum StepStatus: Equatable, Sendable {
     case running
     case done(StepResult)
@@ -84,8 +95,16 @@ public struct WizardState: Equatable, Sendable {
         return s.width < Size.minimum.width || s.height < Size.minimum.height
     }
     public var helpShown = false
-    /// One line for the status row (what just happened, or why a key did nothing).
-    public var notice: String?
+    /// One line for the status row (what just happened, or why a key did nothing), with how it is
+    /// drawn decided by its severity, not by its wording.
+    public var statusNotice: Notice?
+    /// The status line's text; setting it makes an informational notice.
+    public var notice: String? {
+        get { statusNotice?.text }
+        set { statusNotice = newValue.map { Notice($0, .info) } }
+    }
+    /// Shows a problem in the status row (drawn as a warning).
+    public mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
     public var plan: Plan?
     public var steps: [Step: StepStatus] = [:]
     public var pendingDraft: Draft?

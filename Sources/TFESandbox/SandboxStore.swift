@@ -40,11 +40,8 @@ public actor SandboxStore {
 
     func persist() {
         guard let path = options.statePath else { return }
-        // Write then rename, so a kill mid-write never leaves half a file.
-        let tmp = path + ".tmp"
-        if FileManager.default.createFile(atPath: tmp, contents: state.jsonData(), attributes: [.posixPermissions: 0o600]) {
-            _ = rename(tmp, path)
-        }
+        // The one atomic writer: a kill mid-write never leaves half a file.
+        try? PrivateFile.write(state.jsonData(), to: path)
     }
 
     func record(_ r: SandboxRequestRecord) { requests.append(r) }

@@ -74,6 +74,21 @@ struct WizardSecurityTests {
         }
     }
 
+    @Test("a status notice carries its severity: problems are drawn as warnings whatever their wording") func noticeSeverity() async throws {
+        try await WizardHarness.with(sections: [.tokenTTL]) { h in
+            #expect(await h.until { $0.on(.tokenTTL) })
+            await h.press(.ctrlR)
+            #expect(await h.state.statusNotice == Notice("All four set to the 2-year default (2y).", .info))
+            await h.press(.tab); await h.replace("soon")
+            await h.leaveScreen()
+            let notice = await h.state.statusNotice
+            #expect(notice?.severity == .problem, "\(String(describing: notice))")
+            let frame = await h.frame()
+            let row = frame.size.height - 2
+            #expect((0..<frame.size.width).contains { frame[row, $0].style == .error }, "drawn as a problem")
+        }
+    }
+
     @Test("bidi, zero-width and separator characters are never drawn") func bidiDropped() {
         var frame = Frame(size: Size(width: 30, height: 1))
         frame.put("a\u{202E}b\u{2066}c\u{2069}d\u{200B}e\u{2028}f\u{FEFF}g\u{AD}h", row: 0, column: 0)

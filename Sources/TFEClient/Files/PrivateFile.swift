@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Files this tool writes for the admin (drafts, exported answers and configuration, saved
-/// answers): created with mode 0600 from the first byte, written through a temporary file and
+/// Files this tool writes (drafts, exported answers and configuration, saved answers, the
+/// sandbox's state file): the one atomic writer, created with mode 0600 from the first byte, written through a temporary file and
 /// renamed into place, never following a symbolic link an attacker left in the way.
 ///
 /// `FileManager.createFile(atPath:attributes:)` creates the file 0666 & umask and sets the mode
