@@ -127,14 +127,7 @@ struct ServerProfileTests {
     func terminalSeed(profile: SandboxProfile) async throws {
         try await TerminalSuite.TerminalWizardTests.session(options: SandboxOptions(rateLimit: 0, profile: profile), width: 80, height: 24) { t, server, _ in
             if profile == .tfe1 {
-                #expect(t.waitFor("› Enabled:"))
-                t.keys("Space", "Tab"); t.type("smtp.example.com")
-                t.keys("Tab", "C-u"); t.type("587")
-                t.keys("Tab"); t.type("noreply@example.com")
-                t.keys("Tab", "Right", "Right", "Tab"); t.type("smtp-bot")
-                t.keys("Tab"); t.type(TerminalSuite.TerminalWizardTests.password)
-                t.keys("Tab"); t.type("ops@example.com")
-                t.keys("Enter")
+                await TerminalSuite.TerminalWizardTests.typeSMTPSeed(t)
                 #expect(t.waitFor("› Mode:"))
                 t.keys("Right", "Right", "Tab", "Right")
                 #expect(t.waitFor("primary (apool-abc123, 3 agents)"))

@@ -35,11 +35,8 @@ struct TerminalWizardTests {
 
     static let password = "fake-term-pw-77"
 
-    /// seed-scenario.json's values, key by key, ending on the Review.
-    /// - Parameters:
-    ///   - ascii: the terminal shows the ASCII glyphs (`>` for the focus).
-    ///   - afterPassword: runs once the password is typed (the canary test looks around then).
-    static func typeSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, afterPassword: () async -> Void = {}) async {
+    /// The seed scenario's SMTP screen, key by key, ending by leaving the screen.
+    static func typeSMTPSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, afterPassword: () async -> Void = {}) async {
         let focus = ascii ? ">" : "›"
         #expect(t.waitFor("\(focus) Enabled:"))
         t.keys("Space", "Tab"); t.type("smtp.example.com")
@@ -51,6 +48,15 @@ struct TerminalWizardTests {
         await afterPassword()
         t.keys("Tab"); t.type("ops@example.com")
         t.keys("Enter")
+    }
+
+    /// seed-scenario.json's values, key by key, ending on the Review.
+    /// - Parameters:
+    ///   - ascii: the terminal shows the ASCII glyphs (`>` for the focus).
+    ///   - afterPassword: runs once the password is typed (the canary test looks around then).
+    static func typeSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, afterPassword: () async -> Void = {}) async {
+        let focus = ascii ? ">" : "›"
+        await typeSMTPSeed(t, password: password, ascii: ascii, afterPassword: afterPassword)
         #expect(t.waitFor("\(focus) Mode:"))
         t.keys("Right", "Right", "Tab", "Right")
         #expect(t.waitFor("primary (apool-abc123, 3 agents)"))
