@@ -125,9 +125,9 @@ public struct Plan: Sendable, Equatable {
     public var requests: [PlannedRequest] {
         steps.map { step in
             switch step {
-            case .smtp: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/admin/smtp-settings")
-            case .organization: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/organizations/\(organization)")
-            case .tokenTTL: return PlannedRequest(step: step, method: "PATCH", path: "/api/v2/organizations/\(organization)/token-ttl-policies")
+            case .smtp: return PlannedRequest(step: step, method: "PATCH", path: APIPath.smtpSettings)
+            case .organization: return PlannedRequest(step: step, method: "PATCH", path: APIPath.organization(organization))
+            case .tokenTTL: return PlannedRequest(step: step, method: "PATCH", path: APIPath.tokenTTLPolicies(organization))
             }
         }
     }

@@ -113,7 +113,7 @@ public struct TFEClient: Sendable {
         case 403:
             return .forbidden(detail: detail)
         case 404:
-            let message = path.hasPrefix("/api/v2/admin/") ? "SMTP settings are " + TFEError.adminNotAvailable : (notFound ?? "Not found, or not visible to this token")
+            let message = path.hasPrefix(APIPath.adminPrefix) ? "SMTP settings are " + TFEError.adminNotAvailable : (notFound ?? "Not found, or not visible to this token")
             return .notFound(path: path, message: message)
         case 422:
             let fieldErrors = errors.isEmpty

@@ -1,13 +1,12 @@
 import Foundation
 
 extension TFEClient {
-    static let smtpPath = "/api/v2/admin/smtp-settings"
 
     /// Reads the admin SMTP settings (TFE only, site-admin token).
     /// - Throws: `TFEError.notFound` with the "not available" message on HCP Terraform or without
     ///   site-admin rights.
     public func smtpSettings() async throws(TFEError) -> SMTPSettings {
-        let response = try await send("GET", Self.smtpPath)
+        let response = try await send("GET", APIPath.smtpSettings)
         return try WireDecoding.smtpSettings(response.body)
     }
 
@@ -25,7 +24,7 @@ extension TFEClient {
         let body = encode(WireEncoding.smtpBody(update))
         let response: HTTPResponse
         do {
-            response = try await send("PATCH", Self.smtpPath, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
+            response = try await send("PATCH", APIPath.smtpSettings, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
         } catch .smtpRelay(401, let detail) {
             // A 401 here means the relay refused the credentials — or that the API token stopped
             // working since the read (revoked, expired). One cheap read tells them apart.

@@ -1,7 +1,6 @@
 import Foundation
 
 extension TFEClient {
-    static func organizationPath(_ name: String) -> String { "/api/v2/organizations/\(name)" }
 
     static func notFoundMessage(organization name: String) -> String {
         "Organization \"\(name)\" was not found, or this token cannot see it: check the name, and that the token's user is a member"
@@ -11,7 +10,7 @@ extension TFEClient {
     /// and its entitlement set in the same request (`?include=entitlement-set`).
     public func organization(_ name: String) async throws(TFEError) -> Organization {
         try Self.checkOrganizationName(name)
-        let response = try await send("GET", Self.organizationPath(name), query: [("include", "entitlement-set")],
+        let response = try await send("GET", APIPath.organization(name), query: [("include", "entitlement-set")],
                                       notFound: Self.notFoundMessage(organization: name))
         return try Self.checkReturnedName(WireDecoding.organization(response.body), asked: name)
     }
@@ -36,7 +35,7 @@ extension TFEClient {
         if update.isEmpty { throw .requiredFieldMissing("the organization update sets neither mode, pool nor max-ttl-enabled") }
         let issues = Validation.issues(for: update, current: current)
         if !issues.isEmpty { throw .validation(issues) }
-        let response = try await send("PATCH", Self.organizationPath(name), body: encode(WireEncoding.organizationBody(update)),
+        let response = try await send("PATCH", APIPath.organization(name), body: encode(WireEncoding.organizationBody(update)),
                                       fieldForPointer: WireEncoding.organizationField(forPointer:),
                                       notFound: Self.notFoundMessage(organization: name) + " (changing it needs the owners team)")
         return try Self.checkReturnedName(WireDecoding.organization(response.body), asked: name)
@@ -50,13 +49,13 @@ extension TFEClient {
 
     /// Every organization the token can see, following pagination.
     public func organizations() async throws(TFEError) -> [OrganizationSummary] {
-        try await paginated("/api/v2/organizations", decode: WireDecoding.organizations)
+        try await paginated(APIPath.organizations, decode: WireDecoding.organizations)
     }
 
     /// Every agent pool of an organization, in the server's order, following pagination.
     public func agentPools(_ organization: String) async throws(TFEError) -> [AgentPool] {
         try Self.checkOrganizationName(organization)
-        return try await paginated(Self.organizationPath(organization) + "/agent-pools", decode: WireDecoding.agentPools,
+        return try await paginated(APIPath.agentPools(organization), decode: WireDecoding.agentPools,
                                    notFound: Self.notFoundMessage(organization: organization))
     }
 

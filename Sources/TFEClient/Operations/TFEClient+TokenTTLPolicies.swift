@@ -1,13 +1,12 @@
 import Foundation
 
 extension TFEClient {
-    static func ttlPath(_ organization: String) -> String { organizationPath(organization) + "/token-ttl-policies" }
 
     /// Reads the max-TTL policies of every token type (not paginated). Unknown types are kept.
     /// - Throws: `.forbidden` for a token outside the owners team.
     public func tokenTTLPolicies(_ organization: String) async throws(TFEError) -> [TokenTTLPolicy] {
         try Self.checkOrganizationName(organization)
-        let response = try await send("GET", Self.ttlPath(organization), notFound: Self.notFoundMessage(organization: organization))
+        let response = try await send("GET", APIPath.tokenTTLPolicies(organization), notFound: Self.notFoundMessage(organization: organization))
         return try WireDecoding.tokenTTLPolicies(response.body)
     }
 
@@ -22,7 +21,7 @@ extension TFEClient {
         let issues = Validation.issues(for: update)
         if !issues.isEmpty { throw .validation(issues) }
         let sent = update.orderedEntries.map(\.0)
-        let response = try await send("PATCH", Self.ttlPath(organization), body: encode(WireEncoding.tokenTTLBody(update)),
+        let response = try await send("PATCH", APIPath.tokenTTLPolicies(organization), body: encode(WireEncoding.tokenTTLBody(update)),
                                       fieldForPointer: { WireEncoding.tokenTTLField(forPointer: $0, sent: sent) },
                                       notFound: Self.notFoundMessage(organization: organization))
         return try WireDecoding.tokenTTLPolicies(response.body)

@@ -1,0 +1,14 @@
+/// Every API path this tool uses, defined once (the client's requests, the plan's request list,
+/// messages that name a path).
+public enum APIPath {
+    public static let ping = "/api/v2/ping"
+    public static let accountDetails = "/api/v2/account/details"
+    /// Site-admin settings; HCP Terraform and non-admins get 404 for everything below it.
+    public static let adminPrefix = "/api/v2/admin/"
+    public static let smtpSettings = adminPrefix + "smtp-settings"
+    public static let organizations = "/api/v2/organizations"
+
+    public static func organization(_ name: String) -> String { organizations + "/" + name }
+    public static func agentPools(_ organization: String) -> String { Self.organization(organization) + "/agent-pools" }
+    public static func tokenTTLPolicies(_ organization: String) -> String { Self.organization(organization) + "/token-ttl-policies" }
+}
