@@ -3,9 +3,13 @@ import Foundation
 
 /// Catches SIGTERM, SIGHUP and SIGINT so the UI loop can restore the terminal and report what
 /// was applied before it exits (the default action would kill the process mid-screen).
+///
+/// The process's one signal source: the full-screen loop polls `pending`; `tfe-setup sandbox`
+/// awaits `first()`.
 public final class SignalFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
+    private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []
 
     public init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
@@ -13,14 +17,36 @@ public final class SignalFlag: @unchecked Sendable {
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.lock.withLock { if self?.received == nil { self?.received = number } } }
+            source.setEventHandler { [weak self] in self?.record(number) }
             source.resume()
             sources.append(source)
         }
     }
 
+    private func record(_ number: Int32) {
+        let waiting: [CheckedContinuation<Int32, Never>] = lock.withLock {
+            guard received == nil else { return [] }
+            received = number
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiting { waiter.resume(returning: number) }
+    }
+
     /// The first signal received, if any.
     public var pending: Int32? { lock.withLock { received } }
+
+    /// Waits for the first signal (at once if one has already arrived).
+    public func first() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let already: Int32? = lock.withLock {
+                if let received { return received }
+                waiters.append(continuation)
+                return nil
+            }
+            if let already { continuation.resume(returning: already) }
+        }
+    }
 
     /// The signal's name for messages.
     public static func name(_ number: Int32) -> String {

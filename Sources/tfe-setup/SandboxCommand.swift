@@ -1,4 +1,5 @@
 import ArgumentParser
+import CursesUI
 import Foundation
 import TFESandbox
 
@@ -88,7 +89,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
         FileHandle.standardError.write(Data("tfe-setup sandbox: serving \(server.address) as \(options.profile.summary); stop with Ctrl-C\n".utf8))
-        let signal = await SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        let signal = await SignalFlag(signals: [SIGINT, SIGTERM]).first()
         FileHandle.standardError.write(Data("tfe-setup sandbox: stopping (signal \(signal))\n".utf8))
         await server.stop()
     }
