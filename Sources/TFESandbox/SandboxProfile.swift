@@ -1,7 +1,8 @@
 import Foundation
 
 /// Which kind of real server the sandbox plays (`tfe-setup sandbox --profile NAME`), from the
-/// public sources collected in `spec/real-servers.md`.
+/// public sources: terraform-provider-tfe, go-tfe and the API documentation (see the README,
+/// "Which servers").
 public enum SandboxProfile: String, Sendable, CaseIterable {
     /// A current Terraform Enterprise: every endpoint, `X-TFE-Current-Version: 2.1.0`.
     case tfe

@@ -34,7 +34,7 @@ extension SandboxRouter {
                 await store.arm(fault)
                 return .json(201, (try? encoder.encode(fault)) ?? Data())
             } catch {
-                return .json(400, Data(#"{"error":"a fault needs at least \"path\"; see product.md for its fields"}"#.utf8))
+                return .json(400, Data(#"{"error":"a fault needs at least \"path\"; see tfe-setup sandbox --help for its fields"}"#.utf8))
             }
         case ("POST", "/_sandbox/hostile"):
             guard let hostile = try? JSONDecoder().decode(SandboxHostile.self, from: request.body) else {

@@ -138,7 +138,7 @@ public struct SandboxRouter: Sendable {
 
     /// Parses a JSON:API write body into its `data` object, or the 422 to answer.
     /// - Parameter typeRequired: false where the real endpoint accepts a body without `type` (the
-    ///   SMTP settings, per real-servers.md); a wrong type is refused either way.
+    ///   SMTP settings, as the real endpoint does); a wrong type is refused either way.
     func dataObject(_ request: SandboxHTTPRequest, type: String, typeRequired: Bool = true) -> Result<[String: JSONValue], SandboxHTTPResponse> {
         guard let json = JSONValue.parse(request.body) else {
             return .failure(.error(400, "bad request", "The body is not valid JSON."))

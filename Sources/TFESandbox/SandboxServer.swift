@@ -92,7 +92,7 @@ public final class SandboxServer: Sendable {
         }
     }
 
-    /// The ready line of product.md, exactly: keys in this order, slashes not escaped.
+    /// The ready line, exactly as documented in `tfe-setup sandbox --help`: keys in this order, slashes not escaped.
     public var readyLine: String {
         func q(_ s: String) -> String { JSONValue.string(s).jsonText }
         let organization = "my-org"

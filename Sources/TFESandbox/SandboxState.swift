@@ -104,7 +104,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
         self.organizations = organizations
     }
 
-    /// The default seed of product.md.
+    /// The default seed (README, "Try it").
     public static let defaultSeed = SandboxState(smtp: SMTP(), organizations: [
         "my-org": Org(agentPools: [
             Pool(id: "apool-abc123", name: "primary", agentCount: 3),
@@ -170,7 +170,7 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
     }
 }
 
-/// Who a token is: the role matrix of product.md.
+/// Who a token is: the role matrix of `tfe-setup sandbox --help`.
 public enum SandboxRole: String, Sendable, CaseIterable {
     case siteAdmin = "site-admin", owner, member
 

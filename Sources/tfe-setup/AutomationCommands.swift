@@ -68,7 +68,7 @@ struct Automation {
         return lines.joined(separator: "\n")
     }
 
-    /// `plan --json`, in product.md's shape.
+    /// `plan --json`, in the shape the README documents.
     static func json(_ p: Prepared) -> String {
         func entry(_ c: Change) -> JSONValue {
             .object(["section": .string(c.section.rawValue), "field": .string(String(c.field.rawValue.dropFirst(c.section.rawValue.count + 1))),
