@@ -17,19 +17,8 @@ public struct Draft: Codable, Equatable, Sendable {
         self.address = address
         self.organization = organization
         self.savedAt = savedAt
-        var v: [String: String] = [
-            "smtp.enabled": String(form.smtpEnabled), "smtp.host": form.smtpHost, "smtp.port": form.smtpPort,
-            "smtp.sender": form.smtpSender, "smtp.auth": form.smtpAuth.rawValue, "smtp.username": form.smtpUsername,
-            "smtp.test_email_address": form.smtpTestEmail,
-            "execution_defaults.mode": form.mode.rawValue, "execution_defaults.agent_pool_other": form.poolOther,
-            "token_ttl.enabled": String(form.ttlEnabled),
-        ]
-        switch form.pool {
-        case .placeholder: v["execution_defaults.agent_pool_id"] = ""
-        case .pool(let id): v["execution_defaults.agent_pool_id"] = id
-        case .other: v["execution_defaults.agent_pool_id"] = "other"
-        }
-        for (t, text) in form.ttlText { v["token_ttl.\(t.rawValue)"] = text }
+        var v: [String: String] = [:]
+        for spec in FieldSpec.all { if let value = spec.saveDraft(form) { v[spec.draftKey] = value } }
         self.values = v
         self.touchedTTL = form.ttlTouched.map(\.rawValue).sorted()
     }
@@ -37,23 +26,7 @@ public struct Draft: Codable, Equatable, Sendable {
     /// The form with the draft's values over it (the password stays as it is: never saved).
     public func applied(to base: WizardForm) -> WizardForm {
         var f = base
-        f.smtpEnabled = values["smtp.enabled"].map { $0 == "true" } ?? f.smtpEnabled
-        f.smtpHost = values["smtp.host"] ?? f.smtpHost
-        f.smtpPort = values["smtp.port"] ?? f.smtpPort
-        f.smtpSender = values["smtp.sender"] ?? f.smtpSender
-        f.smtpAuth = values["smtp.auth"].flatMap(SMTPAuth.init(rawValue:)) ?? f.smtpAuth
-        f.smtpUsername = values["smtp.username"] ?? f.smtpUsername
-        f.smtpTestEmail = values["smtp.test_email_address"] ?? f.smtpTestEmail
-        f.mode = values["execution_defaults.mode"].flatMap(ExecutionMode.init(rawValue:)) ?? f.mode
-        f.poolOther = values["execution_defaults.agent_pool_other"] ?? f.poolOther
-        switch values["execution_defaults.agent_pool_id"] {
-        case ""?: f.pool = .placeholder
-        case "other"?: f.pool = .other
-        case let id?: f.pool = .pool(id)
-        case nil: break
-        }
-        f.ttlEnabled = values["token_ttl.enabled"].map { $0 == "true" } ?? f.ttlEnabled
-        for t in TokenType.known { if let text = values["token_ttl.\(t.rawValue)"] { f.ttlText[t] = text } }
+        for spec in FieldSpec.all { if let value = values[spec.draftKey] { spec.loadDraft(&f, value) } }
         f.ttlTouched = Set(touchedTTL.map(TokenType.init(rawValue:)))
         return f
     }

@@ -40,35 +40,28 @@ public struct WizardForm: Equatable, Sendable {
         }
     }
 
-    /// The text of a text-like field.
-    public func text(_ field: FieldID) -> String {
-        switch field {
-        case .smtpHost: return smtpHost
-        case .smtpPort: return smtpPort
-        case .smtpSender: return smtpSender
-        case .smtpUsername: return smtpUsername
-        case .smtpPassword: return smtpPassword.exposedValue
-        case .smtpTestEmail: return smtpTestEmail
-        case .poolOther: return poolOther
-        case .ttl(let t): return ttlText[t] ?? ""
-        default: return ""
-        }
+    /// The password as text, for the field table (the form keeps it as a `SecretString`).
+    public var smtpPasswordText: String {
+        get { smtpPassword.exposedValue }
+        set { smtpPassword = SecretString(newValue) }
     }
 
+    /// A TTL field's text (empty when the server has no policy of that type), for the field table.
+    public subscript(ttlTextOf type: TokenType) -> String {
+        get { ttlText[type] ?? "" }
+        set { ttlText[type] = newValue }
+    }
+
+    /// The text of a text-like field (empty for toggles and choices).
+    public func text(_ field: FieldID) -> String {
+        FieldSpec.of(field).text.map { self[keyPath: $0] } ?? ""
+    }
+
+    /// Sets a text-like field; a TTL typed into counts as touched (only those are compared).
     public mutating func setText(_ field: FieldID, _ value: String) {
-        switch field {
-        case .smtpHost: smtpHost = value
-        case .smtpPort: smtpPort = value
-        case .smtpSender: smtpSender = value
-        case .smtpUsername: smtpUsername = value
-        case .smtpPassword: smtpPassword = SecretString(value)
-        case .smtpTestEmail: smtpTestEmail = value
-        case .poolOther: poolOther = value
-        case .ttl(let t):
-            ttlText[t] = value
-            ttlTouched.insert(t)
-        default: break
-        }
+        guard let path = FieldSpec.of(field).text else { return }
+        self[keyPath: path] = value
+        if case .ttl(let t) = field { ttlTouched.insert(t) }
     }
 
     /// The pool id chosen (nil for the placeholder).
