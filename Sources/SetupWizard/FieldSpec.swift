@@ -23,6 +23,21 @@ public struct FieldSpec: Sendable {
     let saveDraft: @Sendable (WizardForm) -> String?
     /// Puts a draft's value back (an unknown value leaves the form as it is).
     let loadDraft: @Sendable (inout WizardForm, String) -> Void
+    /// A toggle's value in the form.
+    var flag: (WritableKeyPath<WizardForm, Bool> & Sendable)? = nil
+    /// A choice's options, in the order they cycle (they may depend on what the server can do).
+    var options: (@Sendable (WizardState) -> [String])? = nil
+
+    /// A choice's current value (its raw value; the draft's spelling).
+    public func choice(_ form: WizardForm) -> String? { kind == .choice ? saveDraft(form) : nil }
+
+    /// Sets a choice to one of its options; false for a value that is not one.
+    @discardableResult
+    public func setChoice(_ value: String, in state: inout WizardState) -> Bool {
+        guard kind == .choice, options?(state).contains(value) == true else { return false }
+        loadDraft(&state.form, value)
+        return true
+    }
 
     /// A text field whose draft value is its text.
     static func text(_ id: FieldID, _ key: FieldKey, _ section: Section, _ path: WritableKeyPath<WizardForm, String> & Sendable,
@@ -34,14 +49,16 @@ public struct FieldSpec: Sendable {
     /// A toggle kept as `true`/`false`.
     static func toggle(_ id: FieldID, _ key: FieldKey, _ section: Section, _ path: WritableKeyPath<WizardForm, Bool> & Sendable, help: String) -> FieldSpec {
         FieldSpec(id: id, key: key, section: section, kind: .toggle, help: help, draftKey: key.rawValue, text: nil,
-                  saveDraft: { String($0[keyPath: path]) }, loadDraft: { $0[keyPath: path] = $1 == "true" })
+                  saveDraft: { String($0[keyPath: path]) }, loadDraft: { $0[keyPath: path] = $1 == "true" }, flag: path)
     }
 
     /// A choice among raw values.
     static func choice<T: RawRepresentable & Sendable>(_ id: FieldID, _ key: FieldKey, _ section: Section,
-                                                       _ path: WritableKeyPath<WizardForm, T> & Sendable, help: String) -> FieldSpec where T.RawValue == String {
+                                                       _ path: WritableKeyPath<WizardForm, T> & Sendable,
+                                                       options: @escaping @Sendable (WizardState) -> [T], help: String) -> FieldSpec where T.RawValue == String {
         FieldSpec(id: id, key: key, section: section, kind: .choice, help: help, draftKey: key.rawValue, text: nil,
-                  saveDraft: { $0[keyPath: path].rawValue }, loadDraft: { form, value in if let v = T(rawValue: value) { form[keyPath: path] = v } })
+                  saveDraft: { $0[keyPath: path].rawValue }, loadDraft: { form, value in if let v = T(rawValue: value) { form[keyPath: path] = v } },
+                  options: { options($0).map(\.rawValue) })
     }
 
     /// Every field, in screen order.
@@ -52,13 +69,13 @@ public struct FieldSpec: Sendable {
              help: "The mail relay's hostname or IP address, e.g. smtp.example.com. No scheme and no port: the port has its own field."),
         text(.smtpPort, .smtpPort, .smtp, \.smtpPort, help: "The relay's port: usually 587 (STARTTLS), 465 (TLS) or 25 (plain)."),
         text(.smtpSender, .smtpSender, .smtp, \.smtpSender, help: "The From address of TFE's mail, e.g. noreply@example.com."),
-        choice(.smtpAuth, .smtpAuth, .smtp, \.smtpAuth, help: "How TFE logs in to the relay: none, plain or login (←/→ or Space to change)."),
+        choice(.smtpAuth, .smtpAuth, .smtp, \.smtpAuth, options: { _ in SMTPAuth.allCases }, help: "How TFE logs in to the relay: none, plain or login (←/→ or Space to change)."),
         text(.smtpUsername, .smtpUsername, .smtp, \.smtpUsername, help: "The relay account's user name."),
         text(.smtpPassword, .smtpPassword, .smtp, \.smtpPasswordText, kind: .password, saved: false,
              help: "The relay account's password. Empty keeps the stored one. It is sent once, never shown, never saved."),
         text(.smtpTestEmail, .smtpTestEmail, .smtp, \.smtpTestEmail,
              help: "Optional. When set, TFE sends a test email there while saving: a failed send means nothing is saved."),
-        choice(.mode, .executionMode, .executionDefaults, \.mode,
+        choice(.mode, .executionMode, .executionDefaults, \.mode, options: { $0.modeOptions },
                help: "Where new workspaces run by default: remote (HCP/TFE workers), local (your machine), agent (your agent pool)."),
         FieldSpec(id: .pool, key: .agentPool, section: .executionDefaults, kind: .poolChoice,
                   help: "The agent pool new workspaces use in agent mode. Other… lets you type a pool id.",

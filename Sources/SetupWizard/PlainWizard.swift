@@ -175,8 +175,8 @@ public struct PlainWizard: Sendable {
 
     private func display(_ state: WizardState, _ field: FieldID) -> String {
         switch field.kind {
-        case .toggle: return (field == .smtpEnabled ? state.form.smtpEnabled : state.form.ttlEnabled) ? "y" : "n"
-        case .choice: return field == .smtpAuth ? state.form.smtpAuth.rawValue : state.form.mode.rawValue
+        case .toggle: return (FieldSpec.of(field).flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
+        case .choice: return FieldSpec.of(field).choice(state.form) ?? ""
         case .poolChoice: return state.poolLabel(state.form.pool)
         default: return state.form.text(field)
         }
@@ -187,7 +187,7 @@ public struct PlainWizard: Sendable {
         switch field.kind {
         case .toggle: return try line("\(field.label) (y/n) [\(current)]: ")
         case .choice:
-            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
+            let names = FieldSpec.of(field).options?(state) ?? []
             return try line("\(field.label) (\(names.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", "))) [\(current)]: ")
         case .poolChoice:
             let options = state.poolOptions.map(state.poolLabel)
@@ -207,12 +207,12 @@ public struct PlainWizard: Sendable {
         case .toggle:
             let a = answer.lowercased()
             guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
-            if field == .smtpEnabled { state.form.smtpEnabled = a.hasPrefix("y") } else { state.form.ttlEnabled = a.hasPrefix("y") }
+            if let flag = FieldSpec.of(field).flag { state.form[keyPath: flag] = a.hasPrefix("y") }
         case .choice:
-            let names = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
+            let names = FieldSpec.of(field).options?(state) ?? []
             let chosen = Int(answer).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil } ?? (names.contains(answer.lowercased()) ? answer.lowercased() : nil)
             guard let name = chosen else { return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))." }
-            if field == .smtpAuth { state.form.smtpAuth = SMTPAuth(rawValue: name)! } else { state.form.mode = ExecutionMode(rawValue: name)! }
+            FieldSpec.of(field).setChoice(name, in: &state)
         case .poolChoice:
             let options = state.poolOptions
             if let n = Int(answer), options.indices.contains(n - 1) { state.form.pool = options[n - 1] }

@@ -109,17 +109,17 @@ extension Wizard {
         switch field.kind {
         case .toggle:
             guard key == .left || key == .right || key == .char(" ") else { return }
-            if field == .smtpEnabled { state.form.smtpEnabled.toggle() } else { state.form.ttlEnabled.toggle() }
+            if let flag = FieldSpec.of(field).flag { state.form[keyPath: flag].toggle() }
         case .choice:
             let step = key == .left ? -1 : (key == .right || key == .char(" ") ? 1 : 0)
             guard step != 0 else { return }
-            if field == .smtpAuth {
-                state.form.smtpAuth = cycle(SMTPAuth.allCases, state.form.smtpAuth, step)
-            } else {
-                state.form.mode = cycle(state.modeOptions, state.form.mode, step)
-                if state.modeOptions.count < ExecutionMode.allCases.count, let reason = state.current?.agentsUnavailable {
-                    state.problem("Agent mode is not offered: " + reason)
-                }
+            let spec = FieldSpec.of(field)
+            let options = spec.options?(state) ?? []
+            if let current = spec.choice(state.form), !options.isEmpty {
+                spec.setChoice(cycle(options, current, step), in: &state)
+            }
+            if field == .mode, state.modeOptions.count < ExecutionMode.allCases.count, let reason = state.current?.agentsUnavailable {
+                state.problem("Agent mode is not offered: " + reason)
             }
         case .poolChoice:
             let step = key == .left ? -1 : (key == .right || key == .char(" ") ? 1 : 0)

@@ -58,11 +58,12 @@ extension Wizard {
         let style: CellStyle = readOnly ? .dim : (focused ? .reverse : .normal)
         switch field.kind {
         case .toggle:
-            let on = field == .smtpEnabled ? form.smtpEnabled : form.ttlEnabled
+            let on = FieldSpec.of(field).flag.map { form[keyPath: $0] } ?? false
             line.add(on ? "[x] on" : "[ ] off", style)
         case .choice:
-            let current = field == .smtpAuth ? form.smtpAuth.rawValue : form.mode.rawValue
-            let all = field == .smtpAuth ? SMTPAuth.allCases.map(\.rawValue) : state.modeOptions.map(\.rawValue)
+            let spec = FieldSpec.of(field)
+            let current = spec.choice(form) ?? ""
+            let all = spec.options?(state) ?? []
             line.add("\(g.left) \(current) \(g.right)", style)
             line.add("  " + all.joined(separator: " / "), .dim)
         case .poolChoice:

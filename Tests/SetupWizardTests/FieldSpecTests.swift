@@ -50,4 +50,20 @@ struct FieldSpecTests {
         expected.smtpPassword = SecretString("")
         #expect(draft.applied(to: WizardForm()) == expected)
     }
+
+    @Test("toggles and choices go through their own entry: a toggle flips only its own value") func togglesAndChoices() {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-org", sections: Section.allCases, ascii: false))
+        for id in Self.every where id.kind == .toggle {
+            let before = state.form
+            Wizard.edit(&state, id, .char(" "))
+            var expected = before
+            expected[keyPath: FieldSpec.of(id).flag!].toggle()
+            #expect(state.form == expected, "\(id) changed only itself")
+        }
+        #expect(FieldSpec.of(.smtpAuth).setChoice("login", in: &state) && state.form.smtpAuth == .login)
+        #expect(!FieldSpec.of(.smtpAuth).setChoice("cram-md5", in: &state) && state.form.smtpAuth == .login, "not an option: nothing changes")
+        Wizard.edit(&state, .smtpAuth, .right)
+        #expect(state.form.smtpAuth == .none, "login → none, in the order listed")
+        #expect(FieldSpec.of(.mode).options?(state) == ["remote", "local", "agent"])
+    }
 }
