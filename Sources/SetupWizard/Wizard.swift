@@ -12,14 +12,24 @@ public enum Wizard {
         return (state, [.loadOrganizations])
     }
 
-    /// Applies one event; returns the commands to run.
+    /// Applies one event; returns the commands to run. Only this changes the state: a `.quit`
+    /// command also ends the phase here, so the runtime has nothing to decide.
     public static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
+        let commands = reduce(&state, event)
+        for case .quit(let code, let message) in commands { state.phase = .finished(exitCode: code, message: message) }
+        return commands
+    }
+
+    static func reduce(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
         switch event {
         case .tick:
             state.spinner &+= 1
             return []
         case .resized(let size):
             state.terminalSize = size
+            return []
+        case .draftSaveFailed(let path):
+            state.problem("Could not save the draft (\(path)): what you type is kept only until you quit.")
             return []
         case .organizationsLoaded(let result):
             return organizationsLoaded(&state, result)

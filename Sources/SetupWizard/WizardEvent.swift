@@ -16,6 +16,8 @@ public enum WizardEvent: Equatable, Sendable {
     case stepFinished(StepResult)
     /// The answers file was written (its path) or not (why).
     case answersSaved(Result<String, AnswersSaveError>)
+    /// The draft could not be written (its path): what is typed lives only until quitting.
+    case draftSaveFailed(path: String)
 }
 
 /// Why the answers file could not be written.

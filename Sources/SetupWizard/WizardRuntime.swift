@@ -36,7 +36,7 @@ public actor WizardRuntime {
     public nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
     private let services: WizardServices
-    private var tasks: [Task<Void, Never>] = []
+    private var tasks: [UUID: Task<Void, Never>] = [:]
 
     public init(config: WizardConfig, services: WizardServices) {
         self.services = services
@@ -45,10 +45,13 @@ public actor WizardRuntime {
         (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Runs the start-up commands.
+    /// Runs the start-up commands (once: a second call does nothing).
     public func start() {
+        guard !started else { return }
+        started = true
         run(Wizard.start(state.config).1)
     }
+    private var started = false
 
     /// Applies one event and runs the commands it produces.
     public func send(_ event: WizardEvent) {
@@ -59,7 +62,7 @@ public actor WizardRuntime {
 
     /// Cancels work in flight (at exit).
     public func shutdown() {
-        for t in tasks { t.cancel() }
+        for t in tasks.values { t.cancel() }
         changed.finish()
     }
 
@@ -70,12 +73,18 @@ public actor WizardRuntime {
         }
     }
 
+    /// Runs work in a task of its own; the task is forgotten when it has delivered its event.
     private func spawn(_ work: @escaping @Sendable () async -> WizardEvent) {
-        tasks.removeAll { $0.isCancelled }
-        tasks.append(Task { [weak self] in
+        let id = UUID()
+        tasks[id] = Task { [weak self] in
             let event = await work()
-            await self?.send(event)
-        })
+            await self?.finished(id, event)
+        }
+    }
+
+    private func finished(_ id: UUID, _ event: WizardEvent) {
+        tasks[id] = nil
+        send(event)
     }
 
     private func execute(_ command: WizardCommand) {
@@ -107,7 +116,7 @@ public actor WizardRuntime {
         case .saveDraft(var draft):
             draft.savedAt = services.now()
             do { try services.draftStore?.save(draft) } catch {
-                state.problem("Could not save the draft (\(services.draftStore?.path ?? "")): what you type is kept only until you quit.")
+                send(.draftSaveFailed(path: services.draftStore?.path ?? ""))
             }
         case .deleteDraft:
             services.draftStore?.delete()
@@ -120,7 +129,7 @@ public actor WizardRuntime {
                 send(.answersSaved(.failure(AnswersSaveError(error.description))))
             }
         case .quit(let code, let message):
-            state.phase = .finished(exitCode: code, message: message)
+            // `update` already ended the phase; the runtime only records the exit.
             exit = (code, message)
             changed.yield()
         }
