@@ -109,4 +109,52 @@ struct ReducerTests {
         #expect(state.focus == .ttl(.organization))
         #expect(state.errors[.ttl(.organization)] != nil)
     }
+
+    /// Every key the terminal layer produces.
+    static let keys: [Key] = [.tab, .backTab, .up, .down, .left, .right, .home, .end, .enter, .escape, .backspace, .delete,
+                              .ctrlR, .ctrlU, .f1, .char(" "), .char("y"), .char("n"), .char("r"), .char("e"), .char("?"), .paste("x")]
+
+    @Test("while reading the server, no key but Ctrl-C does anything", arguments: keys)
+    func loadingIgnoresKeys(key: Key) {
+        var state = WizardState(config: Self.config)
+        state.phase = .loading("Reading the current settings…")
+        let before = state
+        #expect(Wizard.update(&state, .key(key)).isEmpty)
+        #expect(state == before)
+    }
+
+    @Test("after a failed start: Enter and Esc quit (exit 1), r reads again, nothing else acts", arguments: keys)
+    func failedStart(key: Key) {
+        var state = WizardState(config: Self.config)
+        _ = Wizard.update(&state, .stateLoaded(.failure(.unauthorized(detail: "bad token")), draft: nil))
+        guard case .failed(let message) = state.phase else { Issue.record("\(state.phase)"); return }
+        let commands = Wizard.update(&state, .key(key))
+        switch key {
+        case .enter, .escape:
+            #expect(commands == [.quit(exitCode: 1, message: message)])
+        case .char("r"):
+            #expect(commands == [.loadState(organization: "my-org")])
+        default:
+            #expect(commands.isEmpty)
+            #expect(state.phase == .failed(message))
+        }
+    }
+
+    @Test("on every screen, every key leaves a consistent state: focus on a visible field, no command but drafts",
+          arguments: keys)
+    func everyKeyOnEveryScreen(key: Key) {
+        for section in Section.allCases {
+            var state = Self.loaded(sections: [section])
+            let commands = Wizard.update(&state, .key(key))
+            for command in commands {
+                switch command {
+                case .saveDraft: break
+                default: Issue.record("\(section) \(key): \(command)")
+                }
+            }
+            if case .editing(let now) = state.phase, let focus = state.focus {
+                #expect(state.visibleFields(now).contains(focus), "\(section) \(key): focus \(focus)")
+            }
+        }
+    }
 }
