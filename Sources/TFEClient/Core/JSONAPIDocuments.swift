@@ -5,12 +5,12 @@ import Foundation
 // keys we rely on.
 
 /// `{"data": …}` around one resource or a list.
-public struct JSONAPIDocument<Resource: Codable & Sendable>: Codable, Sendable {
-    public var data: Resource
-    public var meta: JSONAPIMeta?
+package struct JSONAPIDocument<Resource: Codable & Sendable>: Codable, Sendable {
+    package var data: Resource
+    package var meta: JSONAPIMeta?
     /// Resources asked for with `?include=` (the organization's `entitlement-sets`).
-    public var included: [IncludedResource]?
-    public init(data: Resource, meta: JSONAPIMeta? = nil, included: [IncludedResource]? = nil) {
+    package var included: [IncludedResource]?
+    package init(data: Resource, meta: JSONAPIMeta? = nil, included: [IncludedResource]? = nil) {
         self.data = data
         self.meta = meta
         self.included = included
@@ -18,14 +18,14 @@ public struct JSONAPIDocument<Resource: Codable & Sendable>: Codable, Sendable {
 }
 
 /// An included resource; only the entitlement set's flags are read.
-public struct IncludedResource: Codable, Sendable {
-    public var id: String?
-    public var type: String
-    public var attributes: Attributes?
-    public struct Attributes: Codable, Sendable {
-        public var agents: Bool?
+package struct IncludedResource: Codable, Sendable {
+    package var id: String?
+    package var type: String
+    package var attributes: Attributes?
+    package struct Attributes: Codable, Sendable {
+        package var agents: Bool?
     }
-    public init(id: String?, type: String, agents: Bool?) {
+    package init(id: String?, type: String, agents: Bool?) {
         self.id = id
         self.type = type
         self.attributes = Attributes(agents: agents)
@@ -33,19 +33,19 @@ public struct IncludedResource: Codable, Sendable {
 }
 
 /// `meta` of a list; only the pagination part is used.
-public struct JSONAPIMeta: Codable, Sendable {
-    public var pagination: Pagination?
-    public init(pagination: Pagination?) { self.pagination = pagination }
+package struct JSONAPIMeta: Codable, Sendable {
+    package var pagination: Pagination?
+    package init(pagination: Pagination?) { self.pagination = pagination }
 
-    public struct Pagination: Codable, Sendable {
-        public var currentPage: Int
-        public var nextPage: Int?
-        public var totalPages: Int?
-        public var totalCount: Int?
+    package struct Pagination: Codable, Sendable {
+        package var currentPage: Int
+        package var nextPage: Int?
+        package var totalPages: Int?
+        package var totalCount: Int?
         enum CodingKeys: String, CodingKey {
             case currentPage = "current-page", nextPage = "next-page", totalPages = "total-pages", totalCount = "total-count"
         }
-        public init(currentPage: Int, nextPage: Int?, totalPages: Int?, totalCount: Int?) {
+        package init(currentPage: Int, nextPage: Int?, totalPages: Int?, totalCount: Int?) {
             self.currentPage = currentPage
             self.nextPage = nextPage
             self.totalPages = totalPages
@@ -55,20 +55,20 @@ public struct JSONAPIMeta: Codable, Sendable {
 }
 
 /// A resource identifier: `{"type":"agent-pools","id":"apool-…"}`.
-public struct ResourceIdentifier: Codable, Sendable, Equatable {
-    public var type: String
-    public var id: String
-    public init(type: String, id: String) {
+package struct ResourceIdentifier: Codable, Sendable, Equatable {
+    package var type: String
+    package var id: String
+    package init(type: String, id: String) {
         self.type = type
         self.id = id
     }
 }
 
 /// A to-one relationship whose `data` may be `null` (encoded as `null`, not omitted).
-public struct ToOneRelationship: Codable, Sendable, Equatable {
-    public var data: ResourceIdentifier?
-    public init(data: ResourceIdentifier?) { self.data = data }
-    public func encode(to encoder: Encoder) throws {
+package struct ToOneRelationship: Codable, Sendable, Equatable {
+    package var data: ResourceIdentifier?
+    package init(data: ResourceIdentifier?) { self.data = data }
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(data, forKey: .data)
     }
@@ -77,31 +77,31 @@ public struct ToOneRelationship: Codable, Sendable, Equatable {
 // MARK: - SMTP settings
 
 /// The `smtp-settings` resource.
-public struct SMTPSettingsResource: Codable, Sendable {
-    public var id: String?
-    public var type: String
-    public var attributes: Attributes
-    public init(id: String? = nil, attributes: Attributes) {
+package struct SMTPSettingsResource: Codable, Sendable {
+    package var id: String?
+    package var type: String
+    package var attributes: Attributes
+    package init(id: String? = nil, attributes: Attributes) {
         self.id = id
         self.type = "smtp-settings"
         self.attributes = attributes
     }
 
     /// Every attribute optional: on a PATCH an omitted attribute keeps its value; `null` is never sent.
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var enabled: Bool?
-        public var host: String?
-        public var port: Int?
-        public var sender: String?
-        public var auth: String?
-        public var username: String?
-        public var password: String?
-        public var testEmailAddress: String?
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var enabled: Bool?
+        package var host: String?
+        package var port: Int?
+        package var sender: String?
+        package var auth: String?
+        package var username: String?
+        package var password: String?
+        package var testEmailAddress: String?
         enum CodingKeys: String, CodingKey {
             case enabled, host, port, sender, auth, username, password
             case testEmailAddress = "test-email-address"
         }
-        public init(enabled: Bool? = nil, host: String? = nil, port: Int? = nil, sender: String? = nil, auth: String? = nil, username: String? = nil, password: String? = nil, testEmailAddress: String? = nil) {
+        package init(enabled: Bool? = nil, host: String? = nil, port: Int? = nil, sender: String? = nil, auth: String? = nil, username: String? = nil, password: String? = nil, testEmailAddress: String? = nil) {
             self.enabled = enabled
             self.host = host
             self.port = port
@@ -117,30 +117,30 @@ public struct SMTPSettingsResource: Codable, Sendable {
 // MARK: - Organizations
 
 /// The `organizations` resource (only the attributes this tool uses).
-public struct OrganizationResource: Codable, Sendable {
-    public var id: String?
-    public var type: String
-    public var attributes: Attributes
-    public var relationships: Relationships?
-    public init(id: String? = nil, attributes: Attributes, relationships: Relationships? = nil) {
+package struct OrganizationResource: Codable, Sendable {
+    package var id: String?
+    package var type: String
+    package var attributes: Attributes
+    package var relationships: Relationships?
+    package init(id: String? = nil, attributes: Attributes, relationships: Relationships? = nil) {
         self.id = id
         self.type = "organizations"
         self.attributes = attributes
         self.relationships = relationships
     }
 
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var name: String?
-        public var email: String?
-        public var defaultExecutionMode: String?
-        public var maxTTLEnabled: Bool?
-        public var permissions: Permissions?
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var name: String?
+        package var email: String?
+        package var defaultExecutionMode: String?
+        package var maxTTLEnabled: Bool?
+        package var permissions: Permissions?
         enum CodingKeys: String, CodingKey {
             case name, email, permissions
             case defaultExecutionMode = "default-execution-mode"
             case maxTTLEnabled = "max-ttl-enabled"
         }
-        public init(name: String? = nil, email: String? = nil, defaultExecutionMode: String? = nil, maxTTLEnabled: Bool? = nil, permissions: Permissions? = nil) {
+        package init(name: String? = nil, email: String? = nil, defaultExecutionMode: String? = nil, maxTTLEnabled: Bool? = nil, permissions: Permissions? = nil) {
             self.name = name
             self.email = email
             self.defaultExecutionMode = defaultExecutionMode
@@ -149,41 +149,41 @@ public struct OrganizationResource: Codable, Sendable {
         }
     }
 
-    public struct Permissions: Codable, Sendable, Equatable {
-        public var canUpdate: Bool?
+    package struct Permissions: Codable, Sendable, Equatable {
+        package var canUpdate: Bool?
         enum CodingKeys: String, CodingKey { case canUpdate = "can-update" }
-        public init(canUpdate: Bool?) { self.canUpdate = canUpdate }
+        package init(canUpdate: Bool?) { self.canUpdate = canUpdate }
     }
 
-    public struct Relationships: Codable, Sendable, Equatable {
-        public var defaultAgentPool: ToOneRelationship?
+    package struct Relationships: Codable, Sendable, Equatable {
+        package var defaultAgentPool: ToOneRelationship?
         enum CodingKeys: String, CodingKey { case defaultAgentPool = "default-agent-pool" }
-        public init(defaultAgentPool: ToOneRelationship?) { self.defaultAgentPool = defaultAgentPool }
+        package init(defaultAgentPool: ToOneRelationship?) { self.defaultAgentPool = defaultAgentPool }
     }
 }
 
 // MARK: - Token TTL policies
 
 /// One `organization-token-ttl-policies` resource as listed by GET and the PATCH response.
-public struct TokenTTLPolicyResource: Codable, Sendable {
-    public var id: String?
-    public var type: String
-    public var attributes: Attributes
-    public init(id: String?, attributes: Attributes) {
+package struct TokenTTLPolicyResource: Codable, Sendable {
+    package var id: String?
+    package var type: String
+    package var attributes: Attributes
+    package init(id: String?, attributes: Attributes) {
         self.id = id
         self.type = "organization-token-ttl-policies"
         self.attributes = attributes
     }
 
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var tokenType: TokenType
-        public var maxTTLMilliseconds: Int64
-        public var createdAt: String?
-        public var updatedAt: String?
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var tokenType: TokenType
+        package var maxTTLMilliseconds: Int64
+        package var createdAt: String?
+        package var updatedAt: String?
         enum CodingKeys: String, CodingKey {
             case tokenType = "token-type", maxTTLMilliseconds = "max-ttl-ms", createdAt = "created-at", updatedAt = "updated-at"
         }
-        public init(tokenType: TokenType, maxTTLMilliseconds: Int64, createdAt: String? = nil, updatedAt: String? = nil) {
+        package init(tokenType: TokenType, maxTTLMilliseconds: Int64, createdAt: String? = nil, updatedAt: String? = nil) {
             self.tokenType = tokenType
             self.maxTTLMilliseconds = maxTTLMilliseconds
             self.createdAt = createdAt
@@ -193,24 +193,24 @@ public struct TokenTTLPolicyResource: Codable, Sendable {
 }
 
 /// The TTL PATCH body in the OpenAPI spec's form: ONE resource whose attributes hold the list.
-public struct TokenTTLPoliciesUpdateResource: Codable, Sendable {
-    public var type: String
-    public var attributes: Attributes
-    public init(policies: [Entry]) {
+package struct TokenTTLPoliciesUpdateResource: Codable, Sendable {
+    package var type: String
+    package var attributes: Attributes
+    package init(policies: [Entry]) {
         self.type = "organization-token-ttl-policies"
         self.attributes = Attributes(tokenTTLPolicies: policies)
     }
 
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var tokenTTLPolicies: [Entry]
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var tokenTTLPolicies: [Entry]
         enum CodingKeys: String, CodingKey { case tokenTTLPolicies = "token-ttl-policies" }
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
-        public var tokenType: TokenType
-        public var maxTTLMilliseconds: Int64
+    package struct Entry: Codable, Sendable, Equatable {
+        package var tokenType: TokenType
+        package var maxTTLMilliseconds: Int64
         enum CodingKeys: String, CodingKey { case tokenType = "token-type", maxTTLMilliseconds = "max-ttl-ms" }
-        public init(tokenType: TokenType, maxTTLMilliseconds: Int64) {
+        package init(tokenType: TokenType, maxTTLMilliseconds: Int64) {
             self.tokenType = tokenType
             self.maxTTLMilliseconds = maxTTLMilliseconds
         }
@@ -220,22 +220,22 @@ public struct TokenTTLPoliciesUpdateResource: Codable, Sendable {
 // MARK: - Agent pools, account
 
 /// The `agent-pools` resource.
-public struct AgentPoolResource: Codable, Sendable {
-    public var id: String
-    public var type: String
-    public var attributes: Attributes
-    public init(id: String, attributes: Attributes) {
+package struct AgentPoolResource: Codable, Sendable {
+    package var id: String
+    package var type: String
+    package var attributes: Attributes
+    package init(id: String, attributes: Attributes) {
         self.id = id
         self.type = "agent-pools"
         self.attributes = attributes
     }
 
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var name: String
-        public var agentCount: Int?
-        public var organizationScoped: Bool?
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var name: String
+        package var agentCount: Int?
+        package var organizationScoped: Bool?
         enum CodingKeys: String, CodingKey { case name, agentCount = "agent-count", organizationScoped = "organization-scoped" }
-        public init(name: String, agentCount: Int?, organizationScoped: Bool?) {
+        package init(name: String, agentCount: Int?, organizationScoped: Bool?) {
             self.name = name
             self.agentCount = agentCount
             self.organizationScoped = organizationScoped
@@ -244,23 +244,23 @@ public struct AgentPoolResource: Codable, Sendable {
 }
 
 /// The `users` resource of `GET /account/details`.
-public struct AccountResource: Codable, Sendable {
-    public var id: String
-    public var type: String
-    public var attributes: Attributes
-    public init(id: String, attributes: Attributes) {
+package struct AccountResource: Codable, Sendable {
+    package var id: String
+    package var type: String
+    package var attributes: Attributes
+    package init(id: String, attributes: Attributes) {
         self.id = id
         self.type = "users"
         self.attributes = attributes
     }
 
-    public struct Attributes: Codable, Sendable, Equatable {
-        public var username: String?
-        public var email: String?
-        public var isAdmin: Bool?
-        public var isSiteAdmin: Bool?
+    package struct Attributes: Codable, Sendable, Equatable {
+        package var username: String?
+        package var email: String?
+        package var isAdmin: Bool?
+        package var isSiteAdmin: Bool?
         enum CodingKeys: String, CodingKey { case username, email, isAdmin = "is-admin", isSiteAdmin = "is-site-admin" }
-        public init(username: String?, email: String?, isAdmin: Bool?, isSiteAdmin: Bool? = nil) {
+        package init(username: String?, email: String?, isAdmin: Bool?, isSiteAdmin: Bool? = nil) {
             self.username = username
             self.email = email
             self.isAdmin = isAdmin
@@ -272,25 +272,25 @@ public struct AccountResource: Codable, Sendable {
 // MARK: - Errors
 
 /// `{"errors":[…]}`.
-public struct JSONAPIErrorDocument: Codable, Sendable, Equatable {
-    public var errors: [JSONAPIError]
-    public init(errors: [JSONAPIError]) { self.errors = errors }
+package struct JSONAPIErrorDocument: Codable, Sendable, Equatable {
+    package var errors: [JSONAPIError]
+    package init(errors: [JSONAPIError]) { self.errors = errors }
 }
 
 /// One JSON:API error object. `status` is a string on the wire; some servers send a number,
 /// so both decode.
-public struct JSONAPIError: Codable, Sendable, Equatable {
-    public var status: String?
-    public var title: String?
-    public var detail: String?
-    public var source: Source?
+package struct JSONAPIError: Codable, Sendable, Equatable {
+    package var status: String?
+    package var title: String?
+    package var detail: String?
+    package var source: Source?
 
-    public struct Source: Codable, Sendable, Equatable {
-        public var pointer: String?
-        public init(pointer: String?) { self.pointer = pointer }
+    package struct Source: Codable, Sendable, Equatable {
+        package var pointer: String?
+        package init(pointer: String?) { self.pointer = pointer }
     }
 
-    public init(status: String?, title: String?, detail: String?, pointer: String? = nil) {
+    package init(status: String?, title: String?, detail: String?, pointer: String? = nil) {
         self.status = status
         self.title = title
         self.detail = detail
@@ -299,7 +299,7 @@ public struct JSONAPIError: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case status, title, detail, source }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let text = try? c.decodeIfPresent(String.self, forKey: .status) {
             status = text
@@ -315,5 +315,5 @@ public struct JSONAPIError: Codable, Sendable, Equatable {
 
     /// The text to show a person: the detail, else the title.
     /// The detail (else the title) for messages: server text, so made inert (`SafeText.line`).
-    public var message: String { SafeText.line(detail ?? title ?? "no detail given") }
+    package var message: String { SafeText.line(detail ?? title ?? "no detail given") }
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// Reads response bodies into models. Anything that is not the expected JSON:API document becomes
 /// `TFEError.decoding(what, where)` — never a crash, whatever the server sends.
-public enum WireDecoding {
+package enum WireDecoding {
     /// Decodes a JSON:API document, naming what was expected and where decoding failed.
-    public static func document<T: Decodable>(_ type: T.Type, from body: Data, what: String) throws(TFEError) -> T {
+    package static func document<T: Decodable>(_ type: T.Type, from body: Data, what: String) throws(TFEError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
@@ -14,7 +14,7 @@ public enum WireDecoding {
         }
     }
 
-    public static func smtpSettings(_ body: Data) throws(TFEError) -> SMTPSettings {
+    package static func smtpSettings(_ body: Data) throws(TFEError) -> SMTPSettings {
         let a = try document(JSONAPIDocument<SMTPSettingsResource>.self, from: body, what: "smtp-settings").data.attributes
         let authText = a.auth ?? "none"
         guard let auth = SMTPAuth(rawValue: authText) else {
@@ -23,7 +23,7 @@ public enum WireDecoding {
         return SMTPSettings(enabled: a.enabled ?? false, host: a.host ?? "", port: a.port ?? 25, sender: a.sender ?? "", auth: auth, username: a.username ?? "")
     }
 
-    public static func organization(_ body: Data) throws(TFEError) -> Organization {
+    package static func organization(_ body: Data) throws(TFEError) -> Organization {
         let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
         var org = organization(from: doc.data)
         if let raw = doc.data.attributes.defaultExecutionMode, ExecutionMode(rawValue: raw) == nil { org.unknownExecutionMode = String(raw.prefix(100)) }
@@ -36,7 +36,7 @@ public enum WireDecoding {
         return org
     }
 
-    public static func organizations(_ body: Data) throws(TFEError) -> (items: [OrganizationSummary], pagination: JSONAPIMeta.Pagination?) {
+    package static func organizations(_ body: Data) throws(TFEError) -> (items: [OrganizationSummary], pagination: JSONAPIMeta.Pagination?) {
         let doc = try document(JSONAPIDocument<[OrganizationResource]>.self, from: body, what: "organization list")
         let items = doc.data.map { r in
             OrganizationSummary(name: r.attributes.name ?? r.id ?? "", canUpdate: r.attributes.permissions?.canUpdate ?? false)
@@ -59,7 +59,7 @@ public enum WireDecoding {
     }
 
     /// The policies; one token type listed twice is a decoding error (which one would count?).
-    public static func tokenTTLPolicies(_ body: Data) throws(TFEError) -> [TokenTTLPolicy] {
+    package static func tokenTTLPolicies(_ body: Data) throws(TFEError) -> [TokenTTLPolicy] {
         let policies = try document(JSONAPIDocument<[TokenTTLPolicyResource]>.self, from: body, what: "token TTL policies").data.map {
             TokenTTLPolicy(id: $0.id ?? "", tokenType: $0.attributes.tokenType, maxTTLMilliseconds: $0.attributes.maxTTLMilliseconds)
         }
@@ -71,7 +71,7 @@ public enum WireDecoding {
         return policies
     }
 
-    public static func agentPools(_ body: Data) throws(TFEError) -> (items: [AgentPool], pagination: JSONAPIMeta.Pagination?) {
+    package static func agentPools(_ body: Data) throws(TFEError) -> (items: [AgentPool], pagination: JSONAPIMeta.Pagination?) {
         let doc = try document(JSONAPIDocument<[AgentPoolResource]>.self, from: body, what: "agent pool list")
         let items = doc.data.map {
             AgentPool(id: $0.id, name: $0.attributes.name, agentCount: $0.attributes.agentCount ?? 0, organizationScoped: $0.attributes.organizationScoped ?? true)
@@ -79,14 +79,14 @@ public enum WireDecoding {
         return (items, doc.meta?.pagination)
     }
 
-    public static func account(_ body: Data) throws(TFEError) -> Account {
+    package static func account(_ body: Data) throws(TFEError) -> Account {
         let r = try document(JSONAPIDocument<AccountResource>.self, from: body, what: "account details").data
         return Account(id: r.id, username: r.attributes.username ?? "", email: r.attributes.email,
                        isSiteAdmin: r.attributes.isAdmin ?? r.attributes.isSiteAdmin ?? false)
     }
 
     /// The JSON:API errors of an error response; an empty list when the body has none.
-    public static func errors(_ body: Data) -> [JSONAPIError] {
+    package static func errors(_ body: Data) -> [JSONAPIError] {
         (try? JSONDecoder().decode(JSONAPIErrorDocument.self, from: body))?.errors ?? []
     }
 

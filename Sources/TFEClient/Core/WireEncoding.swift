@@ -2,16 +2,16 @@ import Foundation
 
 /// Turns updates into the exact request bodies of the contract, and 422 pointers back into
 /// field keys. "Leave unchanged / set / clear" is encoded here and nowhere else.
-public enum WireEncoding {
+package enum WireEncoding {
     /// The encoder for request bodies: no escaped slashes; keys sorted so bodies are stable.
-    public static func encoder() -> JSONEncoder {
+    package static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return e
     }
 
     /// The SMTP PATCH body: only the attributes set; an empty password is left out (keep stored).
-    public static func smtpBody(_ update: SMTPSettingsUpdate) -> JSONAPIDocument<SMTPSettingsResource> {
+    package static func smtpBody(_ update: SMTPSettingsUpdate) -> JSONAPIDocument<SMTPSettingsResource> {
         let password = update.password.flatMap { $0.isEmpty ? nil : $0.exposedValue }
         return JSONAPIDocument(data: SMTPSettingsResource(attributes: .init(
             enabled: update.enabled, host: update.host, port: update.port, sender: update.sender,
@@ -20,7 +20,7 @@ public enum WireEncoding {
     }
 
     /// The organization PATCH body: mode, pool (relationship form) and `max-ttl-enabled` in one.
-    public static func organizationBody(_ update: OrganizationDefaultsUpdate) -> JSONAPIDocument<OrganizationResource> {
+    package static func organizationBody(_ update: OrganizationDefaultsUpdate) -> JSONAPIDocument<OrganizationResource> {
         var relationships: OrganizationResource.Relationships?
         if case .set(let id) = update.agentPool {
             relationships = .init(defaultAgentPool: ToOneRelationship(data: ResourceIdentifier(type: "agent-pools", id: id)))
@@ -33,12 +33,12 @@ public enum WireEncoding {
     }
 
     /// The TTL PATCH body in the spec's form (one resource, list in `token-ttl-policies`).
-    public static func tokenTTLBody(_ update: TokenTTLUpdate) -> JSONAPIDocument<TokenTTLPoliciesUpdateResource> {
+    package static func tokenTTLBody(_ update: TokenTTLUpdate) -> JSONAPIDocument<TokenTTLPoliciesUpdateResource> {
         JSONAPIDocument(data: TokenTTLPoliciesUpdateResource(policies: update.orderedEntries.map { .init(tokenType: $0.0, maxTTLMilliseconds: $0.1) }))
     }
 
     /// Maps a 422 `source.pointer` of the SMTP PATCH to a field key.
-    public static func smtpField(forPointer pointer: String) -> FieldKey? {
+    package static func smtpField(forPointer pointer: String) -> FieldKey? {
         let map: [String: FieldKey] = [
             "enabled": .smtpEnabled, "host": .smtpHost, "port": .smtpPort, "sender": .smtpSender,
             "auth": .smtpAuth, "username": .smtpUsername, "password": .smtpPassword,
@@ -48,7 +48,7 @@ public enum WireEncoding {
     }
 
     /// Maps a 422 `source.pointer` of the organization PATCH to a field key.
-    public static func organizationField(forPointer pointer: String) -> FieldKey? {
+    package static func organizationField(forPointer pointer: String) -> FieldKey? {
         if pointer.hasPrefix("/data/relationships/default-agent-pool") { return .agentPool }
         switch attributeName(pointer) {
         case "default-execution-mode": return .executionMode
@@ -60,7 +60,7 @@ public enum WireEncoding {
 
     /// Maps a 422 `source.pointer` of the TTL PATCH to a field key, using the order the types
     /// were sent in (`/data/attributes/token-ttl-policies/1/max-ttl-ms` → the second type sent).
-    public static func tokenTTLField(forPointer pointer: String, sent: [TokenType]) -> FieldKey? {
+    package static func tokenTTLField(forPointer pointer: String, sent: [TokenType]) -> FieldKey? {
         let parts = pointer.split(separator: "/").map(String.init)
         // ["data", "attributes", "token-ttl-policies", "1", "max-ttl-ms"]
         if parts.count >= 4, parts[2] == "token-ttl-policies", let index = Int(parts[3]), sent.indices.contains(index) {
