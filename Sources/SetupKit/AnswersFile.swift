@@ -208,7 +208,7 @@ struct Reader {
     /// The password travels to a mail relay the file names, so a shared file must not be able to
     /// pick a secret of the admin's: never an API token's variable, never a variable holding one.
     static func refusedPasswordVariable(_ name: String, environment: [String: String]) -> String? {
-        if name == "TFE_TOKEN" || name.hasPrefix("TF_TOKEN_") || name == "ATLAS_TOKEN" {
+        if isAPITokenVariable(name) {
             return "\(name) holds an API token, not an SMTP password; it is never sent to a mail relay. Name the variable that holds the relay's password"
         }
         if let value = environment[name], !value.isEmpty, isAPIToken(value, environment: environment) {
@@ -217,9 +217,14 @@ struct Reader {
         return nil
     }
 
+    /// The variables Terraform and this tool read API tokens from.
+    static func isAPITokenVariable(_ name: String) -> Bool {
+        name == "TFE_TOKEN" || name == "ATLAS_TOKEN" || name.hasPrefix("TF_TOKEN_")
+    }
+
     /// Whether a value equals an API token this process can see in its environment.
     static func isAPIToken(_ value: String, environment: [String: String]) -> Bool {
-        environment.contains { ($0.key == "TFE_TOKEN" || $0.key.hasPrefix("TF_TOKEN_") || $0.key == "ATLAS_TOKEN") && !$0.value.isEmpty && $0.value == value }
+        environment.contains { isAPITokenVariable($0.key) && !$0.value.isEmpty && $0.value == value }
     }
 
     struct PasswordFileProblem: Error { var message: String }

@@ -121,14 +121,14 @@ extension CurrentState {
         switch result.outcome {
         case .smtp(let s): smtp = s
         case .organization(let o):
-            // The PATCH answer carries the same permissions; keep ours (and the entitlements, which
-            // only the read includes) if it leaves them out.
-            organization = Organization(name: organization.name, email: o.email ?? organization.email, defaultExecutionMode: o.defaultExecutionMode,
-                                        defaultAgentPoolID: o.defaultAgentPoolID,
-                                        maxTTLEnabled: o.maxTTLSupported ? o.maxTTLEnabled : organization.maxTTLEnabled,
-                                        maxTTLSupported: organization.maxTTLSupported, canUpdate: organization.canUpdate,
-                                        entitlements: organization.entitlements)
+            // Take what the PATCH answer reports; keep what only the read has (permissions, the
+            // entitlement set, whether the switch is supported at all).
+            organization.email = o.email ?? organization.email
+            organization.defaultExecutionMode = o.defaultExecutionMode
             organization.unknownExecutionMode = o.unknownExecutionMode
+            organization.defaultAgentPoolID = o.defaultAgentPoolID
+            if o.maxTTLSupported { organization.maxTTLEnabled = o.maxTTLEnabled }
+            organization.scalarAttributes.merge(o.scalarAttributes) { $1 }
         case .tokenTTL(let policies): tokenTTLPolicies = policies
         case .failed: break
         }

@@ -49,9 +49,11 @@ public enum Planner {
 
     static func planExecution(_ d: DesiredSettings.ExecutionDefaults, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
         let org = current.organization
-        if let reason = current.agentsUnavailable, d.mode == .agent || (d.mode == nil && d.agentPool != .unchanged && d.agentPool != .clear) {
-            // Asked for agent mode where there is none: never sent; the rest of the plan goes on.
-            if org.defaultExecutionMode != .agent || d.agentPool != .unchanged {
+        // Asked for agent mode (or a pool) where there is none: never sent; the rest of the plan goes on.
+        var setsPool = false
+        if case .set = d.agentPool { setsPool = true }
+        if let reason = current.agentsUnavailable, d.mode == .agent || setsPool {
+            if org.defaultExecutionMode != .agent || setsPool {
                 plan.unsupported.append(ValidationIssue(d.mode == .agent ? .executionMode : .agentPool, "Agent mode is not available: " + reason))
             }
             return
@@ -78,11 +80,13 @@ public enum Planner {
     }
 
     static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
-        if let enabled = d.enabled, let reason = current.ttlSwitchUnavailableReason, enabled != current.organization.maxTTLEnabled {
-            plan.unsupported.append(ValidationIssue(.ttlEnabled, "Enforce max TTL (\(enabled ? "on" : "off")) is not sent: " + reason))
-        } else if let enabled = d.enabled, current.organization.maxTTLSupported, enabled != current.organization.maxTTLEnabled {
-            plan.changes.append(Change(field: .ttlEnabled, current: .bool(current.organization.maxTTLEnabled), new: .bool(enabled)))
-            update.maxTTLEnabled = enabled
+        if let enabled = d.enabled, enabled != current.organization.maxTTLEnabled {
+            if let reason = current.ttlSwitchUnavailableReason {
+                plan.unsupported.append(ValidationIssue(.ttlEnabled, "Enforce max TTL (\(enabled ? "on" : "off")) is not sent: " + reason))
+            } else {
+                plan.changes.append(Change(field: .ttlEnabled, current: .bool(current.organization.maxTTLEnabled), new: .bool(enabled)))
+                update.maxTTLEnabled = enabled
+            }
         }
         guard !d.milliseconds.isEmpty else { return }
         plan.issues += Validation.issues(for: TokenTTLUpdate(d.milliseconds))

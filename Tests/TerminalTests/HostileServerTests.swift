@@ -190,13 +190,21 @@ struct HostileServerTests {
         _ = Subprocess.run(["tmux", "-L", t.socket, "set-option", "-g", "set-clipboard", "on"])
     }
 
+    /// The wizard in tmux against `server` (the token in `dir/token`), with tmux's clipboard open
+    /// to applications so a leak would show.
+    static func terminal(_ server: SandboxServer, _ dir: String, extra: String = "", term: String = "xterm-256color") throws -> TmuxSession {
+        let tokenFile = dir + "/token"
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
+        let command = "cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) --address \(server.address) --organization my-org --token-file \(TmuxSession.quote(tokenFile)) \(extra)"
+        let t = try TmuxSession(command, environment: ["LANG": "C.UTF-8", "TERM": term, "XDG_STATE_HOME": dir + "/state", "HOME": dir])
+        allowClipboard(t)
+        return t
+    }
+
     @Test("the full-screen wizard: hostile names drawn inert; the title, the clipboard and the colors untouched")
     func wizard() async throws {
         try await Self.hostileServer { server, dir in
-            let tokenFile = dir + "/token"
-            let command = "cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) --address \(server.address) --organization my-org --token-file \(TmuxSession.quote(tokenFile)) --no-color"
-            let t = try TmuxSession(command, environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": dir + "/state", "HOME": dir])
-            Self.allowClipboard(t)
+            let t = try Self.terminal(server, dir, extra: "--no-color")
             #expect(t.waitFor("› Enabled:"))
             #expect(t.waitFor("applied successfully."), "the hostile host is shown as text: \(t.capture())")
             var screens = [t.capture(escapes: true)]
@@ -234,11 +242,7 @@ struct HostileServerTests {
             let detail = JSONValue.string("\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[HAll settings applied successfully.\u{1B}[8m").jsonText
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/account/details", status: 401, count: 20,
                                                 body: #"{"errors":[{"status":"401","title":"unauthorized","detail":\#(detail)}]}"#))
-            let tokenFile = dir + "/token"
-            _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
-            let command = "cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) --address \(server.address) --organization my-org --token-file \(TmuxSession.quote(tokenFile))"
-            let t = try TmuxSession(command, environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": dir + "/state", "HOME": dir])
-            Self.allowClipboard(t)
+            let t = try Self.terminal(server, dir)
             #expect(t.waitFor("refused the API token"))
             t.keys("Enter")
             #expect(t.waitFor("EXIT=1"))
@@ -253,10 +257,7 @@ struct HostileServerTests {
 
     @Test("plain mode: prompts show hostile pool names inert; title and clipboard untouched") func plain() async throws {
         try await Self.hostileServer { server, dir in
-            let tokenFile = dir + "/token"
-            let command = "cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) --address \(server.address) --organization my-org --token-file \(TmuxSession.quote(tokenFile)) --screens execution_defaults"
-            let t = try TmuxSession(command, environment: ["LANG": "C.UTF-8", "TERM": "dumb", "XDG_STATE_HOME": dir + "/state", "HOME": dir])
-            Self.allowClipboard(t)
+            let t = try Self.terminal(server, dir, extra: "--screens execution_defaults", term: "dumb")
             #expect(t.waitFor("Mode (1 remote, 2 local, 3 agent) [agent]:"))
             t.keys("Enter")
             #expect(t.waitFor("Agent pool ("))

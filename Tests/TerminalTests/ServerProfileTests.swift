@@ -139,12 +139,7 @@ struct ServerProfileTests {
                 #expect(t.waitFor("› Mode:"))
                 #expect(t.waitFor("no agents entitlement"))
                 t.keys("Enter")
-                #expect(t.waitFor("› Enforce max TTL:"))
-                t.keys("Space", "Tab", "C-u"); t.type("1y")
-                t.keys("Tab", "C-u"); t.type("90d")
-                t.keys("Tab", "C-u"); t.type("30d")
-                t.keys("Tab", "C-u"); t.type("2y")
-                t.keys("Enter")
+                await TerminalSuite.TerminalWizardTests.typeTTLSeed(t)
             }
             #expect(t.waitFor("Apply sends 2 requests"), "\(t.capture())")
             t.keys("Enter")

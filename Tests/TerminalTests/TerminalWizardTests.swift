@@ -61,13 +61,18 @@ struct TerminalWizardTests {
         t.keys("Right", "Right", "Tab", "Right")
         #expect(t.waitFor("primary (apool-abc123, 3 agents)"))
         t.keys("Enter")
-        #expect(t.waitFor("\(focus) Enforce max TTL:"))
+        await typeTTLSeed(t, ascii: ascii)
+        #expect(t.waitFor("Apply sends 3 requests"))
+    }
+
+    /// The seed scenario's token TTL screen, key by key, ending by leaving the screen.
+    static func typeTTLSeed(_ t: TmuxSession, ascii: Bool = false) async {
+        #expect(t.waitFor("\(ascii ? ">" : "›") Enforce max TTL:"))
         t.keys("Space", "Tab", "C-u"); t.type("1y")
         t.keys("Tab", "C-u"); t.type("90d")
         t.keys("Tab", "C-u"); t.type("30d")
         t.keys("Tab", "C-u"); t.type("2y")
         t.keys("Enter")
-        #expect(t.waitFor("Apply sends 3 requests"))
     }
 
     @Test("the seed scenario typed through all three screens and Review: the sandbox ends exactly as intended") func seed() async throws {

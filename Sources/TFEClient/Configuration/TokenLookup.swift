@@ -49,9 +49,6 @@ public struct TokenLookup: Sendable {
         "TF_TOKEN_" + host.replacingOccurrences(of: "-", with: "__").replacingOccurrences(of: ".", with: "_")
     }
 
-    /// Resolves the token for an address.
-    /// - Throws: `TFEError.configuration` when the token file cannot be read or is empty, or no
-    ///   token is found anywhere (the message lists the places tried).
     /// The host as Terraform names it for credentials: lowercased, with `:port` only when the
     /// address names a port (`tfe.example.com`, `tfe.example.com:8443`).
     public static func credentialsHost(for address: URL) -> String {
@@ -59,6 +56,9 @@ public struct TokenLookup: Sendable {
         return address.port.map { "\(host):\($0)" } ?? host
     }
 
+    /// Resolves the token for an address.
+    /// - Throws: `TFEError.configuration` when the token file cannot be read or is empty, or no
+    ///   token is found anywhere (the message lists the places tried).
     public func resolve(for address: URL) throws(TFEError) -> (token: SecretString, source: Source) {
         // Terraform's rules: the host lowercased; `TF_TOKEN_` names the host alone; the credentials
         // file's key has `:port` exactly when the address has one (no fallback to the bare host:

@@ -50,15 +50,16 @@ public enum SafeText {
     public static func block(_ text: String) -> String { sanitize(text, keepingLineBreaks: true) }
 
     static func sanitize(_ text: String, keepingLineBreaks: Bool) -> String {
-        // Fast path: nothing to escape (nearly always).
-        if !text.unicodeScalars.contains(where: { isUnsafe($0) && !(keepingLineBreaks && $0 == "\n") }) { return text }
+        replacing(text, where: { isUnsafe($0) && !(keepingLineBreaks && $0 == "\n") }, with: escape)
+    }
+
+    /// `text` with every scalar that matches written as `replacement` gives it; the text itself
+    /// when none matches (nearly always).
+    static func replacing(_ text: String, where matches: (Unicode.Scalar) -> Bool, with replacement: (Unicode.Scalar) -> String) -> String {
+        guard text.unicodeScalars.contains(where: matches) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if isUnsafe(scalar) && !(keepingLineBreaks && scalar == "\n") {
-                out.append(contentsOf: escape(scalar).unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
+            if matches(scalar) { out.append(contentsOf: replacement(scalar).unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
     }
@@ -67,16 +68,7 @@ public enum SafeText {
     /// characters, U+2028/2029) written as `\uXXXX`. Only valid on JSON text: outside strings JSON
     /// has nothing but ASCII punctuation, digits, letters and whitespace, which are never touched.
     public static func jsonEscapingUnsafe(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { $0.value >= 0x7F && isUnsafe($0) }) else { return json }
-        var out = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            if scalar.value >= 0x7F && isUnsafe(scalar) {
-                out.append(contentsOf: utf16Escapes(scalar).unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
+        replacing(json, where: { $0.value >= 0x7F && isUnsafe($0) }, with: utf16Escapes)
     }
 
     /// `\uXXXX` (a surrogate pair above U+FFFF), as JSON and HCL both read it.

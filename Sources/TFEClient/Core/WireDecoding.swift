@@ -26,7 +26,6 @@ package enum WireDecoding {
     package static func organization(_ body: Data) throws(TFEError) -> Organization {
         let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
         var org = organization(from: doc.data)
-        if let raw = doc.data.attributes.defaultExecutionMode, ExecutionMode(rawValue: raw) == nil { org.unknownExecutionMode = String(raw.prefix(100)) }
         if let attributes = JSONValue.parse(body)?["data"]?["attributes"]?.objectValue {
             org.scalarAttributes = attributes.filter { if case .object = $0.value { return false }; if case .array = $0.value { return false }; return true }
         }
@@ -45,17 +44,20 @@ package enum WireDecoding {
     }
 
     static func organization(from r: OrganizationResource) -> Organization {
-        Organization(
+        let mode = r.attributes.defaultExecutionMode
+        var org = Organization(
             name: r.attributes.name ?? r.id ?? "",
             email: r.attributes.email,
             // An unknown mode (a newer server's) does not fail the whole screen: it is kept as text
-            // below and never written back; the enum holds a stand-in.
-            defaultExecutionMode: r.attributes.defaultExecutionMode.flatMap(ExecutionMode.init(rawValue:)) ?? .remote,
+            // and never written back; the enum holds a stand-in.
+            defaultExecutionMode: mode.flatMap(ExecutionMode.init(rawValue:)) ?? .remote,
             defaultAgentPoolID: r.relationships?.defaultAgentPool?.data?.id,
             maxTTLEnabled: r.attributes.maxTTLEnabled ?? false,
             // A beta attribute: missing means the server does not support the switch.
             maxTTLSupported: r.attributes.maxTTLEnabled != nil,
             canUpdate: r.attributes.permissions?.canUpdate ?? false)
+        if let mode, ExecutionMode(rawValue: mode) == nil { org.unknownExecutionMode = String(mode.prefix(100)) }
+        return org
     }
 
     /// The policies; one token type listed twice is a decoding error (which one would count?).
