@@ -67,7 +67,7 @@ let package = Package(
             dependencies: ["TFEClient", "TFESandbox", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "TFESandbox", "TestSupport"]),
         .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),

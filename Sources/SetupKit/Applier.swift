@@ -33,7 +33,7 @@ public struct StepResult: Sendable, Equatable {
     /// The server's message for a person: what was saved, or why not.
     public var message: String {
         switch outcome {
-        case .failed(let error): return error.description
+        case .failed(let error): return error.commandLineDescription
         default:
             let saved = fields.filter { !ignored.contains($0) }
             guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }
@@ -110,7 +110,7 @@ public struct Applier: Sendable {
         } catch let error as TFEError {
             return StepResult(step: step, fields: fields, outcome: .failed(error))
         } catch {
-            return StepResult(step: step, fields: fields, outcome: .failed(.transport(underlying: "\(error)", hint: "")))
+            return StepResult(step: step, fields: fields, outcome: .failed(.transport(TransportError(.other, "\(error)"))))
         }
     }
 }

@@ -123,7 +123,7 @@ public enum StateLoader {
         } catch let error as TFEError {
             return .failure(error)
         } catch {
-            return .failure(.transport(underlying: "\(error)", hint: ""))
+            return .failure(.transport(TransportError(.other, "\(error)")))
         }
     }
 }

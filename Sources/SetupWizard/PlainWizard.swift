@@ -39,7 +39,7 @@ public struct PlainWizard: Sendable {
         } catch is EndOfInput {
             return (1, "Input ended before the end: nothing applied.")
         } catch let error as TFEError {
-            return (1, error.description)
+            return (1, error.commandLineDescription)
         } catch {
             return (1, "\(error)")
         }

@@ -96,7 +96,7 @@ extension Wizard {
                 guard let error = result.error else { continue }
                 if let key = error.fieldKeys.first, let field = FieldID(key: key), state.screens.contains(field.section) {
                     let message: String
-                    if case .unprocessable(let errors) = error { message = errors.first { $0.field == key }?.message ?? error.description } else { message = error.description }
+                    if case .unprocessable(let errors) = error { message = errors.first { $0.field == key }?.message ?? error.commandLineDescription } else { message = error.commandLineDescription }
                     state.errors[field] = "The server refused this: \(message)"
                     go(&state, to: field.section, focus: .field(field))
                     return []

@@ -111,7 +111,7 @@ public enum Wizard {
     static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[OrganizationSummary], TFEError>) -> [WizardCommand] {
         switch result {
         case .failure(let error):
-            state.phase = .failed(error.description)
+            state.phase = .failed(error.commandLineDescription)
         case .success(let list) where list.isEmpty:
             state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or pass --organization.")
         case .success(let list) where list.count == 1:
@@ -143,7 +143,7 @@ public enum Wizard {
     static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardCommand] {
         switch result {
         case .failure(let error):
-            state.phase = .failed(error.description)
+            state.phase = .failed(error.commandLineDescription)
             return []
         case .success(let current):
             state.current = current

@@ -80,12 +80,10 @@ public struct TFEClient: Sendable {
                 }
             case .failure(let error):
                 logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error.message)", "duration_ms": "\(elapsedMs)"])
-                var hint = error.hint
-                if method != "GET", error.kind == .dropped || error.kind == .timeout {
-                    // The request went out; only the answer is missing. Say so: the admin must not guess.
-                    hint = "The change may or may not have been saved. Run again: tfe-setup reads the settings first and sends only what still differs. " + hint
-                }
-                failure = .transport(underlying: error.message, hint: hint)
+                var error = error
+                // The request went out; only the answer is missing. Say so: the admin must not guess.
+                error.requestMayHaveArrived = method != "GET" && (error.kind == .dropped || error.kind == .timeout)
+                failure = .transport(error)
                 if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
@@ -113,8 +111,7 @@ public struct TFEClient: Sendable {
         case 403:
             return .forbidden(detail: detail)
         case 404:
-            let message = path.hasPrefix(APIPath.adminPrefix) ? "SMTP settings are " + TFEError.adminNotAvailable : (notFound ?? "Not found, or not visible to this token")
-            return .notFound(path: path, message: message)
+            return .notFound(path: path, message: notFound ?? "Not found, or not visible to this token")
         case 422:
             let fieldErrors = errors.isEmpty
                 ? [TFEError.FieldError(field: nil, pointer: nil, message: detail)]
@@ -131,7 +128,7 @@ public struct TFEClient: Sendable {
         switch error {
         case .rateLimited: return "429 rate limited"
         case .server(let status, _): return "\(status)"
-        case .transport(let underlying, _): return underlying
+        case .transport(let error): return error.message
         default: return "error"
         }
     }

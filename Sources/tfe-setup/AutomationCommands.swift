@@ -40,7 +40,7 @@ struct Automation {
             printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
             throw ExitCode.failure
         } catch LoadFailure.client(let error) {
-            printError("tfe-setup: \(error.description)")
+            printError("tfe-setup: \(error.commandLineDescription)")
             throw ExitCode.failure
         }
     }

@@ -184,7 +184,7 @@ extension CommonOptions {
             printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
             throw ExitCode.failure
         } catch LoadFailure.client(let error) {
-            printError("tfe-setup: \(failurePrefix): \(error.description)")
+            printError("tfe-setup: \(failurePrefix): \(error.commandLineDescription)")
             throw ExitCode.failure
         }
     }

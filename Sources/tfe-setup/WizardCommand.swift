@@ -31,7 +31,7 @@ struct WizardCommand: AsyncParsableCommand {
         do {
             connection = try options.makeClient()
         } catch let error as TFEError {
-            printError("tfe-setup: \(error.description)")
+            printError("tfe-setup: \(error.commandLineDescription)")
             throw ExitCode.failure
         }
         let (client, transport, logger) = (connection.client, connection.transport, connection.logger)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import SetupKit
 @testable import TFEClient
 @testable import TFESandbox
 
@@ -63,7 +64,7 @@ struct ClientErrorPathTests {
             for drop in ["before_response", "mid_body"] {
                 try await arm(f, #"{"path":"/api/v2/account/details","status":200,"drop":"\#(drop)","count":6}"#)
                 let error = await failure { try await client.accountDetails() }
-                guard case .transport(_, let hint)? = error else { Issue.record("\(drop): unexpected \(String(describing: error))"); continue }
+                guard case .transport? = error, let hint = error?.commandLineDescription else { Issue.record("\(drop): unexpected \(String(describing: error))"); continue }
                 // Seen once under heavy parallel load: AsyncHTTPClient noticed the closed socket only at
                 // its timeout. Still a transport error with a hint; see the closing note of that session.
                 let timedOut = drop == "before_response" && hint.contains("--timeout")
@@ -82,7 +83,7 @@ struct ClientErrorPathTests {
             configuration.timeout = .milliseconds(300)
             let client = TFEClient(configuration: configuration, transport: f.transport, environment: .instant)
             let error = await failure { try await client.accountDetails() }
-            guard case .transport(_, let hint)? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+            guard case .transport? = error, let hint = error?.commandLineDescription else { Issue.record("unexpected \(String(describing: error))"); return }
             #expect(hint.contains("--timeout"))
         }
     }

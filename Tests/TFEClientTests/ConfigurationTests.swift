@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SetupKit
 @testable import TFEClient
 
 @Suite("Configuration and token lookup")
@@ -63,10 +64,10 @@ struct ConfigurationTests {
             _ = try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: address)
         } catch {
             #expect(error.description.contains("TF_TOKEN_tfe__1_example_com"))
-            #expect(error.description.contains("--token-file"))
+            #expect(error.commandLineDescription.contains("--token-file"))
         }
         try "\n".write(toFile: h + "/empty", atomically: true, encoding: .utf8)
-        #expect(throws: TFEError.configuration("The token file \(h)/empty is empty. Put the API token in it (one line).")) {
+        #expect(throws: TFEError.configuration("The token file \(h)/empty is empty.", remedy: .fixTokenFile)) {
             try TokenLookup(tokenFile: h + "/empty", environment: [:], homeDirectory: h).resolve(for: address)
         }
         #expect(throws: TFEError.self) { try TokenLookup(tokenFile: h + "/nope", environment: ["TFE_TOKEN": "x"], homeDirectory: h).resolve(for: address) }

@@ -21,7 +21,7 @@ struct HardeningTests {
                 if method == "GET" { return try await client.organization("my-org") as Any }
                 return try await client.updateOrganization("my-org", OrganizationDefaultsUpdate(maxTTLEnabled: true), current: nil) as Any
             }
-            guard case .transport(let underlying, _)? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+            guard case .transport(let cause)? = error, let underlying = Optional(cause.message) else { Issue.record("unexpected \(String(describing: error))"); return }
             #expect(underlying.contains("redirected (\(status))"), "\(underlying)")
             #expect(await elsewhere.store.requestLog.isEmpty, "the other host saw no request, so no Authorization header")
             #expect(await f.requests().filter { $0.path == path }.count == 1, "a redirect is not retried either")

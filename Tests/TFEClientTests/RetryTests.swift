@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import SetupKit
 @testable import TFEClient
 
 /// A transport that answers from a script and records what it was asked.
@@ -103,7 +104,8 @@ struct RetryTests {
         let transport = ScriptedTransport([.failure(TransportError(.tls, "certificate verify failed")), .success(Self.ok)])
         let error = await failure { try await client(transport, FakeClock()).smtpSettings() }
         #expect(transport.count == 1)
-        #expect(error?.description.contains("--ca-cert") == true)
+        #expect(error?.remedy == .trustPrivateCA)
+        #expect(error?.commandLineDescription.contains("--ca-cert") == true)
     }
 
     @Test("every request carries the contract's headers; the token goes only to the configured host") func headers() async throws {

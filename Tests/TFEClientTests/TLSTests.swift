@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import SetupKit
 @testable import TFEClient
 @testable import TFESandbox
 
@@ -38,7 +39,7 @@ struct TLSTests {
         let plain = try AsyncHTTPTransport()
         let refused = await failure { try await TFEClient(configuration: configuration, transport: plain, environment: .instant).organization("my-org") }
         await plain.shutdown()
-        guard case .transport(let underlying, let hint)? = refused else { Issue.record("unexpected \(String(describing: refused))"); await server.stop(); return }
+        guard case .transport(let cause)? = refused, let underlying = Optional(cause.message), let hint = refused?.commandLineDescription else { Issue.record("unexpected \(String(describing: refused))"); await server.stop(); return }
         #expect(underlying.contains("certificate"))
         #expect(hint.contains("--ca-cert"))
         #expect(await server.store.requestLog.isEmpty, "no request got through")

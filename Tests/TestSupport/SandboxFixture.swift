@@ -62,7 +62,7 @@ public func failure<T>(_ body: () async throws -> T) async -> TFEError? {
     } catch let error as TFEError {
         return error
     } catch {
-        return .transport(underlying: "not a TFEError: \(error)", hint: "")
+        return .transport(TransportError(.other, "not a TFEError: \(error)"))
     }
 }
 

@@ -8,7 +8,7 @@ public struct ClientConfiguration: Sendable {
     public var organization: String?
     /// Per request; retries stop after `RetryPolicy.totalDeadline` in all.
     public var timeout: Duration
-    /// A PEM file of extra CAs to trust (`--ca-cert`, else `SSL_CERT_FILE`).
+    /// A PEM file of extra CAs to trust.
     public var caCertificatePath: String?
     public var userAgent: String
 
@@ -16,7 +16,7 @@ public struct ClientConfiguration: Sendable {
     public static let defaultUserAgent = "tfe-setup/\(TFESetupVersion.current)"
 
     /// Checks the address and builds a configuration.
-    /// - Parameter allowInsecureHTTP: `--insecure-http`: allow plain `http://` to a non-loopback host.
+    /// - Parameter allowInsecureHTTP: allow plain `http://` to a non-loopback host (the person asked for it).
     /// - Throws: `TFEError.configuration` for an address that is not http(s), has no host, or is
     ///   plain HTTP to a non-loopback host without `allowInsecureHTTP`.
     public init(address: URL, token: SecretString, organization: String? = nil, timeout: Duration = .seconds(30),
@@ -38,23 +38,20 @@ public struct ClientConfiguration: Sendable {
         while t.hasSuffix("/") { t.removeLast() }
         guard let url = URL(string: t), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
               let host = url.host, !host.isEmpty else {
-            throw .configuration("The address \"\(text)\" is not a valid http(s) address. Give it like https://tfe.example.com.")
+            throw .configuration("The address \"\(text)\" is not a valid http(s) address.", remedy: .giveValidAddress)
         }
         if url.user != nil || url.password != nil {
-            throw .configuration("The address must not contain a user name or password; give the token with --token-file or TFE_TOKEN.")
+            throw .configuration("The address must not contain a user name or password.", remedy: .tokenNotInAddress)
         }
         return url
     }
 
     static func checkAddress(_ url: URL, allowInsecureHTTP: Bool) throws(TFEError) {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
-            throw .configuration("The address \(url.absoluteString) is not a valid http(s) address. Give it like https://tfe.example.com.")
+            throw .configuration("The address \(url.absoluteString) is not a valid http(s) address.", remedy: .giveValidAddress)
         }
         if scheme == "http", !allowInsecureHTTP, !isLoopback(host) {
-            throw .configuration("""
-                Refusing plain http:// to \(host): the API token would cross the network unencrypted. \
-                Use https://, or pass --insecure-http if you really mean it (for example, inside a trusted lab network).
-                """)
+            throw .configuration("Refusing plain http:// to \(host): the API token would cross the network unencrypted.", remedy: .useHTTPS)
         }
     }
 
@@ -85,7 +82,7 @@ public struct ClientConfiguration: Sendable {
     }
 }
 
-/// The tool's version, shown by `--version` and sent in the User-Agent.
+/// The tool's version, sent in the User-Agent (and shown by the command line).
 public enum TFESetupVersion {
     public static let current = "0.1.0"
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds the API token, first found wins: `--token-file`; `TFE_TOKEN`; `TF_TOKEN_<host>`
+/// Finds the API token, first found wins: a token file the person named; `TFE_TOKEN`; `TF_TOKEN_<host>`
 /// (Terraform's encoding); Terraform CLI's `~/.terraform.d/credentials.tfrc.json`. The token is
 /// never taken from the command line.
 public struct TokenLookup: Sendable {
@@ -11,7 +11,7 @@ public struct TokenLookup: Sendable {
         case credentialsFile(path: String, host: String)
 
         /// Whether this source holds a token for one host only (`TF_TOKEN_<host>`, the credentials
-        /// file's entry for that host). `--token-file` and `TFE_TOKEN` are tied to no host.
+        /// file's entry for that host). A named token file and `TFE_TOKEN` are tied to no host.
         public var isBoundToHost: Bool {
             switch self {
             case .tokenFile: return false
@@ -34,7 +34,7 @@ public struct TokenLookup: Sendable {
     public var homeDirectory: String
 
     /// - Parameters:
-    ///   - tokenFile: the `--token-file` path, if given.
+    ///   - tokenFile: the token file the person named, if any.
     ///   - environment: the process environment (tests pass their own).
     ///   - homeDirectory: where `.terraform.d/` lives.
     public init(tokenFile: String?, environment: [String: String], homeDirectory: String) {
@@ -72,10 +72,10 @@ public struct TokenLookup: Sendable {
                 throw .configuration("Cannot read the token file \(tokenFile): \(reason). Check the path and that it is readable by you.")
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw .configuration("The token file \(tokenFile) is not text. Put the API token in it (one line).")
+                throw .configuration("The token file \(tokenFile) is not text.", remedy: .fixTokenFile)
             }
             let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if token.isEmpty { throw .configuration("The token file \(tokenFile) is empty. Put the API token in it (one line).") }
+            if token.isEmpty { throw .configuration("The token file \(tokenFile) is empty.", remedy: .fixTokenFile) }
             return (SecretString(token), .tokenFile(tokenFile))
         }
         if let token = environment["TFE_TOKEN"], !token.isEmpty {
@@ -96,10 +96,8 @@ public struct TokenLookup: Sendable {
                 }
             }
         }
-        throw .configuration("""
-            No API token found for \(hosts[0]). Looked in: --token-file, TFE_TOKEN, \(variable), and \(path) \
-            (credentials."\(hosts.joined(separator: "\" or \""))".token). Put the token in a file and pass --token-file FILE, \
-            or run `terraform login \(hosts[0])`.
-            """)
+        throw .configuration("No API token found for \(hosts[0]).", remedy: .provideToken(host: hosts[0], looked: [
+            "a token file", "TFE_TOKEN", variable, "\(path) (credentials.\"\(hosts.joined(separator: "\" or \""))\".token)",
+        ]))
     }
 }

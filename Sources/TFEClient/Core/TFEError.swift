@@ -2,13 +2,16 @@ import Foundation
 
 /// Every way a call of the client core can fail: the contract's error taxonomy as one type.
 /// `description` is written for the admin reading it: what happened, what it means, what to do.
+/// What to do is a `Remedy`, worded by the front end (`description(using:)`); the client core
+/// names no command-line flag.
 public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Local validation failed before any request; one issue per field.
     case validation([ValidationIssue])
     /// An update had nothing to send; raised before any request.
     case requiredFieldMissing(String)
     /// The configuration cannot work (bad address, no token, …); raised before any request.
-    case configuration(String)
+    /// The message says what is wrong; the remedy, when there is one, what to change.
+    case configuration(String, remedy: Remedy? = nil)
     /// 401 from the API: the token is missing, wrong or expired.
     case unauthorized(detail: String)
     /// 403: the token may not do this.
@@ -23,8 +26,8 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     case server(status: Int, detail: String)
     /// The SMTP PATCH's 401/500/504: about the mail relay, not the API token.
     case smtpRelay(status: Int, detail: String)
-    /// DNS, connect, TLS or timeout, with a hint for a person.
-    case transport(underlying: String, hint: String)
+    /// DNS, connect, TLS or timeout: no (complete) answer arrived.
+    case transport(TransportError)
     /// A body that is not the JSON:API document expected.
     case decoding(what: String, where: String)
 
@@ -43,14 +46,27 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The message for `notFound` on `/admin/*`.
     public static let adminNotAvailable = "not available: HCP Terraform has no admin API, or the token is not a site admin"
 
-    public var description: String {
+    /// The message in the client core's own words.
+    public var description: String { description(using: .neutral) }
+
+    /// What a person can do about this failure, when it is something to change on this side.
+    public var remedy: Remedy? {
+        switch self {
+        case .configuration(_, let remedy): return remedy
+        case .transport(let error): return error.remedy
+        default: return nil
+        }
+    }
+
+    /// The message with the remedy in the front end's words.
+    public func description(using wording: RemedyWording) -> String {
         switch self {
         case .validation(let issues):
             return "Some values are not valid (nothing was sent):\n" + issues.map { "  - \($0.field): \($0.message)" }.joined(separator: "\n")
         case .requiredFieldMissing(let what):
             return "Nothing to send: \(what). Set at least one value to change."
-        case .configuration(let message):
-            return message
+        case .configuration(let message, let remedy):
+            return remedy.map { "\(message) \(wording.text($0))" } ?? message
         case .unauthorized(let detail):
             return "The server refused the API token (401: \(detail)). Check that the token is valid for this address and has not expired."
         case .forbidden(let detail):
@@ -74,8 +90,9 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             default: meaning = "the mail relay reported an error"
             }
             return "SMTP settings not saved: \(meaning) (\(status): \(detail)). Your API token is fine. The request was not retried, so no second test email was sent."
-        case .transport(let underlying, let hint):
-            return "Could not talk to the server: \(underlying). \(hint)"
+        case .transport(let error):
+            let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
+            return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"
         case .decoding(let what, let location):
             return "The server's answer was not what the API promises (\(what) at \(location)). Is the address really a Terraform Enterprise or HCP Terraform server?"
         }

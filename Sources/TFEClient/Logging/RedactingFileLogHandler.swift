@@ -19,12 +19,12 @@ public struct RedactingFileLogHandler: LogHandler {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd < 0 {
                 let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
-                throw .configuration("Cannot open the log file \(path): \(reason). Choose another path with --log-file.")
+                throw .configuration("Cannot open the log file \(path): \(reason).", remedy: .chooseAnotherLogFile)
             }
             var info = stat()
             guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else {
                 close(fd)
-                throw .configuration("Not logging to \(path): it is not a regular file of your own. Choose another path with --log-file.")
+                throw .configuration("Not logging to \(path): it is not a regular file of your own.", remedy: .chooseAnotherLogFile)
             }
             // The file may have existed with wider permissions: tighten them (on the descriptor).
             _ = fchmod(fd, 0o600)

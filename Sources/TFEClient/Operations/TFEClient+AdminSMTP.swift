@@ -1,12 +1,14 @@
 import Foundation
 
 extension TFEClient {
+    /// The 404 message of the admin SMTP endpoint.
+    static let smtpNotAvailable = "SMTP settings are " + TFEError.adminNotAvailable
 
     /// Reads the admin SMTP settings (TFE only, site-admin token).
     /// - Throws: `TFEError.notFound` with the "not available" message on HCP Terraform or without
     ///   site-admin rights.
     public func smtpSettings() async throws(TFEError) -> SMTPSettings {
-        let response = try await send("GET", APIPath.smtpSettings)
+        let response = try await send("GET", APIPath.smtpSettings, notFound: Self.smtpNotAvailable)
         return try WireDecoding.smtpSettings(response.body)
     }
 
@@ -24,7 +26,8 @@ extension TFEClient {
         let body = encode(WireEncoding.smtpBody(update))
         let response: HTTPResponse
         do {
-            response = try await send("PATCH", APIPath.smtpSettings, body: body, kind: .smtpPatch, fieldForPointer: WireEncoding.smtpField(forPointer:))
+            response = try await send("PATCH", APIPath.smtpSettings, body: body, kind: .smtpPatch,
+                                      fieldForPointer: WireEncoding.smtpField(forPointer:), notFound: Self.smtpNotAvailable)
         } catch .smtpRelay(401, let detail) {
             // A 401 here means the relay refused the credentials — or that the API token stopped
             // working since the read (revoked, expired). One cheap read tells them apart.

@@ -52,6 +52,9 @@ public struct TransportError: Error, Sendable, Equatable {
     }
     public var kind: Kind
     public var message: String
+    /// A write whose request went out but whose answer is missing: the server may have saved it.
+    /// Set by the client (the transport does not know what a request changes).
+    public var requestMayHaveArrived = false
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
@@ -64,16 +67,15 @@ public struct TransportError: Error, Sendable, Equatable {
     /// async-http-client#743), so a retry here would only multiply that wait for a server that is down.
     public var isRetryable: Bool { kind == .dropped }
 
-    /// A hint for a person about what to check.
-    public var hint: String {
+    /// What a person can do about it.
+    public var remedy: Remedy {
         switch kind {
-        case .connect: return "Check the address (--address / TFE_ADDRESS), that the server is running, and that this machine can reach it."
-        case .tls: return "The server's certificate is not trusted. If your TFE uses a private CA, pass its certificate with --ca-cert FILE (or SSL_CERT_FILE). Verification is never switched off."
-        case .timeout: return "The server did not answer in time. Check the network, or allow more time with --timeout SECONDS."
-        case .dropped: return "The connection closed mid-answer. A proxy or load balancer may be cutting it; try again."
-        case .redirect: return "Set --address to the final address of the server; the token is never sent to another host."
-        case .tooLarge: return "The answer was far larger than any this API sends; is the address really a TFE server?"
-        case .other: return "Check the address and the network."
+        case .connect, .other: return .checkAddress
+        case .tls: return .trustPrivateCA
+        case .timeout: return .allowMoreTime
+        case .dropped: return .tryAgain
+        case .redirect: return .useFinalAddress
+        case .tooLarge: return .checkServerKind
         }
     }
 }

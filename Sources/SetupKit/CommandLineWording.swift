@@ -1,0 +1,36 @@
+import TFEClient
+
+extension RemedyWording {
+    /// Remedies in the words of tfe-setup's command line: the flags and variables to use. Shared by
+    /// the automation commands and the wizard, which are both parts of that command line.
+    public static let commandLine = RemedyWording { remedy in
+        switch remedy {
+        case .checkAddress:
+            return "Check the address (--address / TFE_ADDRESS), that the server is running, and that this machine can reach it."
+        case .trustPrivateCA:
+            return "The server's certificate is not trusted. If your TFE uses a private CA, pass its certificate with --ca-cert FILE (or SSL_CERT_FILE). Verification is never switched off."
+        case .allowMoreTime:
+            return "The server did not answer in time. Check the network, or allow more time with --timeout SECONDS."
+        case .rereadBeforeRetrying:
+            return "The change may or may not have been saved. Run again: tfe-setup reads the settings first and sends only what still differs."
+        case .useFinalAddress:
+            return "Set --address to the final address of the server; the token is never sent to another host."
+        case .provideToken(let host, let looked):
+            let places = ["--token-file"] + looked.dropFirst()
+            return "Looked in: \(places.joined(separator: ", ")). Put the token in a file and pass --token-file FILE, or run `terraform login \(host)`."
+        case .tokenNotInAddress:
+            return "Give the token with --token-file or TFE_TOKEN."
+        case .useHTTPS:
+            return "Use https://, or pass --insecure-http if you really mean it (for example, inside a trusted lab network)."
+        case .chooseAnotherLogFile:
+            return "Choose another path with --log-file."
+        case .tryAgain, .checkServerKind, .fixTokenFile, .giveValidAddress:
+            return nil
+        }
+    }
+}
+
+extension TFEError {
+    /// The message with remedies in the command line's words (flags, variables).
+    public var commandLineDescription: String { description(using: .commandLine) }
+}
