@@ -19,15 +19,16 @@ public enum FieldID: Hashable, Sendable {
     /// The key used by the rules, answers files and 422 pointers.
     public var key: FieldKey { FieldSpec.of(self).key }
 
-    /// The field for a key (a 422's pointer, a rule's issue); the pool's choice, not its typed id.
+    /// The field for a key (a 422's pointer, a rule's issue): the first with that key (the pool's
+    /// choice, not its typed id).
     public init?(key: FieldKey) {
-        guard let match = FieldSpec.all.first(where: { $0.key == key && $0.id != .poolOther }) else { return nil }
+        guard let match = FieldSpec.all.first(where: { $0.key == key }) else { return nil }
         self = match.id
     }
 
     public var section: Section { FieldSpec.of(self).section }
 
-    public var label: String { self == .poolOther ? "Pool id" : FieldLabels.label(key) }
+    public var label: String { FieldSpec.of(self).label }
 
     /// The help shown by F1 / `?`.
     public var help: String { FieldSpec.of(self).help }

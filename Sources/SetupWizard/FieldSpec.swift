@@ -2,12 +2,13 @@ import SetupKit
 import TFEClient
 
 /// One field of the wizard, described once: its key (the same `FieldKey` the client's rules,
-/// answers files, drafts and 422 pointers use), screen, kind, help, where its value lives in the
-/// form, and how a draft keeps it. `FieldID`'s properties, the form's text access and the draft
-/// read this table.
+/// answers files, drafts and 422 pointers use), screen, kind, label, help, where its value lives
+/// in the form, how a draft keeps it, when it is shown, when it is read-only, its rule on the
+/// typed text, the note under it and its placeholder. Rendering, editing, validation, plain
+/// prompts and the draft read this table; what differs by kind (toggle, choice, text) is coded
+/// once per kind, never per field.
 ///
-/// Adding a field: one entry in `FieldSpec.all` (and its rule in the client core's `FieldRules`);
-/// rendering, editing and plain prompts still have per-kind code (toggle, choice, text).
+/// Adding a field: one entry in `FieldSpec.all` (and its rule in the client core's `FieldRules`).
 public struct FieldSpec: Sendable {
     public let id: FieldID
     public let key: FieldKey
@@ -27,6 +28,32 @@ public struct FieldSpec: Sendable {
     var flag: (WritableKeyPath<WizardForm, Bool> & Sendable)? = nil
     /// A choice's options, in the order they cycle (they may depend on what the server can do).
     var options: (@Sendable (WizardState) -> [String])? = nil
+    /// Whether the field is on its screen now (a field hidden by another's value is not).
+    var isShown: @Sendable (WizardState) -> Bool = { _ in true }
+    /// The rule on the text as typed (a port, a duration, a pool id), from the client core's
+    /// `FieldRules`; the rules on the values sent run through the planner for the whole screen.
+    var textRule: (@Sendable (WizardState) -> String?)? = nil
+    /// Why the field cannot be edited, beyond its screen's reason (the server lacks it).
+    var readOnlyReason: (@Sendable (WizardState) -> String?)? = nil
+    /// The note under the field, when it has something to say.
+    var note: (@Sendable (WizardState) -> FieldNote?)? = nil
+    /// What an empty text field shows.
+    var placeholder: @Sendable (WizardState) -> String = { _ in "(empty)" }
+    /// The label, where it is not the key's.
+    var labelOverride: String? = nil
+
+    /// The label on the screen and in prompts.
+    public var label: String { labelOverride ?? FieldLabels.label(key) }
+
+    /// The field's value as one line: `y`/`n`, a choice, the pool's label, or the text.
+    public func display(_ state: WizardState) -> String {
+        switch kind {
+        case .toggle: return (flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
+        case .choice: return choice(state.form) ?? ""
+        case .poolChoice: return state.poolLabel(state.form.pool)
+        case .text, .password, .duration: return state.form.text(id)
+        }
+    }
 
     /// A choice's current value (its raw value; the draft's spelling).
     public func choice(_ form: WizardForm) -> String? { kind == .choice ? saveDraft(form) : nil }
@@ -37,6 +64,18 @@ public struct FieldSpec: Sendable {
         guard kind == .choice, options?(state).contains(value) == true else { return false }
         loadDraft(&state.form, value)
         return true
+    }
+
+    func shown(when condition: @escaping @Sendable (WizardState) -> Bool) -> FieldSpec { with { $0.isShown = condition } }
+    func rule(_ rule: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.textRule = rule } }
+    func readOnly(_ reason: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.readOnlyReason = reason } }
+    func note(_ note: @escaping @Sendable (WizardState) -> FieldNote?) -> FieldSpec { with { $0.note = note } }
+    func placeholder(_ text: @escaping @Sendable (WizardState) -> String) -> FieldSpec { with { $0.placeholder = text } }
+    func label(_ text: String) -> FieldSpec { with { $0.labelOverride = text } }
+    private func with(_ change: (inout FieldSpec) -> Void) -> FieldSpec {
+        var copy = self
+        change(&copy)
+        return copy
     }
 
     /// A text field whose draft value is its text.
@@ -66,17 +105,31 @@ public struct FieldSpec: Sendable {
         toggle(.smtpEnabled, .smtpEnabled, .smtp, \.smtpEnabled,
                help: "Turn TFE's outgoing mail on or off. When off, TFE sends no email (no invitations, no password resets, no notifications)."),
         text(.smtpHost, .smtpHost, .smtp, \.smtpHost,
-             help: "The mail relay's hostname or IP address, e.g. smtp.example.com. No scheme and no port: the port has its own field."),
-        text(.smtpPort, .smtpPort, .smtp, \.smtpPort, help: "The relay's port: usually 587 (STARTTLS), 465 (TLS) or 25 (plain)."),
-        text(.smtpSender, .smtpSender, .smtp, \.smtpSender, help: "The From address of TFE's mail, e.g. noreply@example.com."),
-        choice(.smtpAuth, .smtpAuth, .smtp, \.smtpAuth, options: { _ in SMTPAuth.allCases }, help: "How TFE logs in to the relay: none, plain or login (←/→ or Space to change)."),
-        text(.smtpUsername, .smtpUsername, .smtp, \.smtpUsername, help: "The relay account's user name."),
+             help: "The mail relay's hostname or IP address, e.g. smtp.example.com. No scheme and no port: the port has its own field.")
+            .shown(when: smtpOn),
+        text(.smtpPort, .smtpPort, .smtp, \.smtpPort, help: "The relay's port: usually 587 (STARTTLS), 465 (TLS) or 25 (plain).")
+            .shown(when: smtpOn).rule { FieldRules.port($0.form.smtpPort) },
+        text(.smtpSender, .smtpSender, .smtp, \.smtpSender, help: "The From address of TFE's mail, e.g. noreply@example.com.")
+            .shown(when: smtpOn),
+        choice(.smtpAuth, .smtpAuth, .smtp, \.smtpAuth, options: { _ in SMTPAuth.allCases }, help: "How TFE logs in to the relay: none, plain or login (←/→ or Space to change).")
+            .shown(when: smtpOn),
+        text(.smtpUsername, .smtpUsername, .smtp, \.smtpUsername, help: "The relay account's user name.")
+            .shown(when: smtpLogsIn),
         text(.smtpPassword, .smtpPassword, .smtp, \.smtpPasswordText, kind: .password, saved: false,
-             help: "The relay account's password. Empty keeps the stored one. It is sent once, never shown, never saved."),
+             help: "The relay account's password. Empty keeps the stored one. It is sent once, never shown, never saved.")
+            .shown(when: smtpLogsIn)
+            .placeholder { $0.current?.smtp?.auth == SMTPAuth.none ? "(required: nothing stored yet)" : "(empty = keep the stored one)" },
         text(.smtpTestEmail, .smtpTestEmail, .smtp, \.smtpTestEmail,
-             help: "Optional. When set, TFE sends a test email there while saving: a failed send means nothing is saved."),
+             help: "Optional. When set, TFE sends a test email there while saving: a failed send means nothing is saved.")
+            .shown(when: smtpOn).placeholder { _ in "(optional: send a test email)" },
         choice(.mode, .executionMode, .executionDefaults, \.mode, options: { $0.modeOptions },
-               help: "Where new workspaces run by default: remote (HCP/TFE workers), local (your machine), agent (your agent pool)."),
+               help: "Where new workspaces run by default: remote (HCP/TFE workers), local (your machine), agent (your agent pool).")
+            .note { state in
+                if let unknown = state.current?.organization.unknownExecutionMode {
+                    return FieldNote("The server reports the mode \"\(SafeText.line(unknown))\", which this version does not know: it stays as it is unless you choose another.", .bold)
+                }
+                return state.current?.agentsUnavailable.map { FieldNote("agent: " + $0, .dim) }
+            },
         FieldSpec(id: .pool, key: .agentPool, section: .executionDefaults, kind: .poolChoice,
                   help: "The agent pool new workspaces use in agent mode. Other… lets you type a pool id.",
                   draftKey: FieldKey.agentPool.rawValue, text: nil,
@@ -87,23 +140,56 @@ public struct FieldSpec: Sendable {
                       case .other: return "other"
                       }
                   },
-                  loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) }),
+                  loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) })
+            .shown(when: agentMode)
+            .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one with ←/→, or pick Mode remote or local." : nil }
+            .readOnly { $0.current?.agentsUnavailable }
+            .note { $0.poolScopeNote.map { FieldNote($0, .warning) } },
         text(.poolOther, .agentPool, .executionDefaults, \.poolOther, draftKey: "execution_defaults.agent_pool_other",
-             help: "An agent pool id, like apool-abc123."),
-        toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created."),
+             help: "An agent pool id, like apool-abc123.")
+            .label("Pool id")
+            .shown { agentMode($0) && $0.form.pool == .other }
+            .rule { FieldRules.agentPoolID($0.form.poolOther.trimmingCharacters(in: .whitespaces)) },
+        toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created.")
+            .readOnly { $0.current?.ttlSwitchUnavailableReason }
+            .note { $0.current?.ttlSwitchUnavailableReason.map { FieldNote($0, .dim) } },
     ] + TokenType.known.map { type in
         // A type the server has no policy for has no text at all (not an empty one) in the draft.
         FieldSpec(id: .ttl(type), key: .ttl(type), section: .tokenTTL, kind: .duration,
                   help: "The longest a new token of this type may live: e.g. 90d, 12h, 6mo, 1y, 0.5h. Ctrl-R sets all four to the 2-year default.",
                   draftKey: FieldKey.ttl(type).rawValue, text: \WizardForm.[ttlTextOf: type],
                   saveDraft: { $0.ttlText[type] }, loadDraft: { $0.ttlText[type] = $1 })
+            .shown { $0.current?.tokenTTLPolicies != nil }
+            .rule { $0.form.ttlTouched.contains(type) ? FieldRules.duration($0.form.ttlText[type] ?? "", label: type.label) : nil }
+            .readOnly { $0.current?.tokenTTLPolicies == nil ? ($0.current?.tokenTTLUnavailable ?? "the token TTL policies could not be read.") : nil }
+            .note { Wizard.lowering($0, type).map { FieldNote($0, .warning) } }
     }
 
+    private static let smtpOn: @Sendable (WizardState) -> Bool = { $0.form.smtpEnabled }
+    private static let smtpLogsIn: @Sendable (WizardState) -> Bool = { $0.form.smtpEnabled && $0.form.smtpAuth != .none }
+    private static let agentMode: @Sendable (WizardState) -> Bool = { $0.form.mode == .agent }
+
     private static let byID: [FieldID: FieldSpec] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// The fields of a screen that are shown now, in order.
+    public static func visible(in section: Section, _ state: WizardState) -> [FieldSpec] {
+        all.filter { $0.section == section && $0.isShown(state) }
+    }
 
     /// The entry of a field (every `FieldID` has one).
     public static func of(_ id: FieldID) -> FieldSpec {
         guard let spec = byID[id] else { preconditionFailure("no FieldSpec for \(id)") }
         return spec
+    }
+}
+
+/// The line under a field: a warning (marked, bold), a fact worth seeing (bold), or a quiet note.
+public struct FieldNote: Equatable, Sendable {
+    public enum Emphasis: Sendable { case warning, bold, dim }
+    public var text: String
+    public var emphasis: Emphasis
+    public init(_ text: String, _ emphasis: Emphasis) {
+        self.text = text
+        self.emphasis = emphasis
     }
 }

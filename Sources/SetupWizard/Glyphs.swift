@@ -1,11 +1,12 @@
 /// The characters the frame uses, in a UTF-8 and an ASCII-only set.
 struct Glyphs {
-    let dot, arrow, check, cross, focus, crumb, bullet, left, right, rule, warn: String
+    /// `cross` marks a failed step; `errorMark` a field's problem (a short mark where `cross` is a word).
+    let dot, arrow, check, cross, errorMark, focus, crumb, bullet, left, right, rule, warn: String
     let spinner: [String]
 
-    static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
+    static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", errorMark: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
                              rule: "─", warn: "!", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
-    static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
+    static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", errorMark: "!", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
                               rule: "-", warn: "!", spinner: ["|", "/", "-", "\\"])
 
     static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }

@@ -31,17 +31,10 @@ extension Wizard {
             lines.append(line)
             let indent = String(repeating: " ", count: 4)
             if let error = state.errors[field] {
-                lines += wrap("\(g.cross == "FAILED" ? "!" : g.cross) \(error)", width: width - 5).map { Line(indent + $0, .error) }
-            } else if case .ttl(let t) = field, let warning = lowering(state, t) {
-                lines += wrap("\(g.warn) \(warning)", width: width - 5).map { Line(indent + $0, .bold) }
-            } else if field == .ttlEnabled, let reason = current.ttlSwitchUnavailableReason {
-                lines += wrap(reason, width: width - 5).map { Line(indent + $0, .dim) }
-            } else if field == .pool, let note = state.poolScopeNote {
-                lines += wrap("\(g.warn) \(note)", width: width - 5).map { Line(indent + $0, .bold) }
-            } else if field == .mode, let unknown = current.organization.unknownExecutionMode {
-                lines += wrap("The server reports the mode \"\(SafeText.line(unknown))\", which this version does not know: it stays as it is unless you choose another.", width: width - 5).map { Line(indent + $0, .bold) }
-            } else if field == .mode, let reason = current.agentsUnavailable {
-                lines += wrap("agent: " + reason, width: width - 5).map { Line(indent + $0, .dim) }
+                lines += wrap("\(g.errorMark) \(error)", width: width - 5).map { Line(indent + $0, .error) }
+            } else if let note = FieldSpec.of(field).note?(state) {
+                let text = note.emphasis == .warning ? "\(g.warn) \(note.text)" : note.text
+                lines += wrap(text, width: width - 5).map { Line(indent + $0, note.emphasis == .dim ? .dim : .bold) }
             }
         }
         if section == .tokenTTL {
@@ -74,7 +67,7 @@ extension Wizard {
             let start = line.width
             let room = max(8, width - start - 1 - (field.kind == .duration ? 30 : 0))
             if shown.isEmpty && !focused {
-                line.add(placeholder(state, field), .dim)
+                line.add(FieldSpec.of(field).placeholder(state), .dim)
             } else {
                 // Show the part around the cursor when the text is wider than the room.
                 let chars = Array(shown)
@@ -90,15 +83,6 @@ extension Wizard {
                 }
             }
             if case .ttl(let t) = field { durationInfo(state, t, into: &line) }
-        }
-    }
-
-    static func placeholder(_ state: WizardState, _ field: FieldID) -> String {
-        switch field {
-        case .smtpPassword:
-            return state.current?.smtp?.auth == SMTPAuth.none ? "(required: nothing stored yet)" : "(empty = keep the stored one)"
-        case .smtpTestEmail: return "(optional: send a test email)"
-        default: return "(empty)"
         }
     }
 

@@ -3,38 +3,17 @@ import TFEClient
 
 extension Wizard {
     /// The problems of one screen's visible fields, through the client core's rules (no copy of
-    /// them here): the text-level rules (port, duration, pool id) and the section's rules on the
-    /// values the form would send, with the server's state for the cross-field rules.
+    /// them here): each field's rule on its typed text (port, duration, pool id), then the rules
+    /// on the values the form would send, run by the planner with the server's state for the
+    /// cross-field rules. An issue goes to the last shown field with its key (the typed pool id
+    /// rather than the pool choice, when both show).
     public static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
         guard let current = state.current else { return [:] }
-        let form = state.form
-        let visible = state.visibleFields(section)
+        let visible = FieldSpec.visible(in: section, state)
         var found: [FieldID: String] = [:]
-        func add(_ field: FieldID, _ message: String?) {
-            if let message, found[field] == nil, visible.contains(field) { found[field] = message }
-        }
-        let desired = form.desired(sections: [section])
-        switch section {
-        case .smtp:
-            add(.smtpPort, form.smtpEnabled ? FieldRules.port(form.smtpPort) : nil)
-            if let u = desired.smtp {
-                for issue in Validation.issues(for: u, current: current.smtp) { if let f = FieldID(key: issue.field) { add(f, issue.message) } }
-            }
-        case .executionDefaults:
-            if form.mode == .agent, form.pool == .other { add(.poolOther, FieldRules.agentPoolID(form.poolOther.trimmingCharacters(in: .whitespaces))) }
-            if form.mode == .agent, form.pool == .placeholder {
-                add(.pool, "Agent mode needs an agent pool: choose one with ←/→, or pick Mode remote or local.")
-            }
-            if let e = desired.executionDefaults {
-                let update = OrganizationDefaultsUpdate(mode: e.mode, agentPool: e.agentPool)
-                for issue in Validation.issues(for: update, current: current.organization) {
-                    add(form.pool == .other ? .poolOther : .pool, issue.message)
-                }
-            }
-        case .tokenTTL:
-            for t in TokenType.known where form.ttlTouched.contains(t) {
-                add(.ttl(t), FieldRules.duration(form.ttlText[t] ?? "", label: t.label))
-            }
+        for spec in visible { if let message = spec.textRule?(state) { found[spec.id] = message } }
+        for issue in Planner.plan(state.form.desired(sections: [section]), current: current).issues {
+            if let spec = visible.last(where: { $0.key == issue.field }), found[spec.id] == nil { found[spec.id] = issue.message }
         }
         return found
     }

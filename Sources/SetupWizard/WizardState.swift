@@ -139,12 +139,7 @@ public struct WizardState: Equatable, Sendable {
             if !current.organization.canUpdate {
                 return "Read-only: this token cannot change \(current.organization.name) (only the owners team can)."
             }
-            if case .ttl = field, current.tokenTTLPolicies == nil {
-                return "Read-only: " + (current.tokenTTLUnavailable ?? "the token TTL policies could not be read.")
-            }
-            if field == .ttlEnabled, let reason = current.ttlSwitchUnavailableReason { return "Read-only: " + reason }
-            if field == .pool, form.mode == .agent, let reason = current.agentsUnavailable { return "Read-only: " + reason }
-            return nil
+            return FieldSpec.of(field).readOnlyReason?(self).map { "Read-only: " + $0 }
         }
     }
 
@@ -168,17 +163,7 @@ public struct WizardState: Equatable, Sendable {
 
     /// The fields shown on a screen, in order.
     public func visibleFields(_ section: Section) -> [FieldID] {
-        switch section {
-        case .smtp:
-            guard form.smtpEnabled else { return [.smtpEnabled] }
-            return [.smtpEnabled, .smtpHost, .smtpPort, .smtpSender, .smtpAuth]
-                + (form.smtpAuth == .none ? [] : [.smtpUsername, .smtpPassword]) + [.smtpTestEmail]
-        case .executionDefaults:
-            guard form.mode == .agent else { return [.mode] }
-            return [.mode, .pool] + (form.pool == .other ? [.poolOther] : [])
-        case .tokenTTL:
-            return [.ttlEnabled] + (current?.tokenTTLPolicies == nil ? [] : TokenType.known.map(FieldID.ttl))
-        }
+        FieldSpec.visible(in: section, self).map(\.id)
     }
 
     /// The pool choices: the current pool or `(choose a pool)`, the org's pools, `Other…`.
