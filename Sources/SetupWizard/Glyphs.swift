@@ -25,6 +25,9 @@ struct Line {
     mutating func add(_ text: String, _ style: CellStyle = .normal) { segments.append((text, style)) }
 
     var width: Int { segments.reduce(0) { $0 + Frame.width(of: $1.0) } }
+
+    /// The line's text without its styles (plain mode prints it).
+    var text: String { segments.map(\.0).joined() }
 }
 
 /// Splits text into lines of at most `width` cells, at spaces where it can.

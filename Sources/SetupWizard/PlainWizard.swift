@@ -17,8 +17,10 @@ public struct PlainIO: Sendable {
     }
 }
 
-/// The same wizard as prompts, one per field: `<Label> [<current>]: `, Enter keeps the value in
-/// brackets, `<` goes back one field. Same form, rules, plan and apply as the full screen.
+/// The wizard as prompts, one per field: `<Label> [<current>]: `, Enter keeps the value in
+/// brackets, `<` goes back one field. Only a renderer: the same `WizardRuntime` and `Wizard.update`
+/// as the full screen run the flow (draft, review, apply, retry, save); this prints what changed
+/// as lines, asks what the phase asks, and sends the typed line back as `.line`.
 public struct PlainWizard: Sendable {
     let io: PlainIO
     let services: WizardServices
@@ -30,197 +32,115 @@ public struct PlainWizard: Sendable {
         self.config = config
     }
 
-    struct EndOfInput: Error {}
+    /// What plain mode does next for a state.
+    enum Prompt: Equatable {
+        /// Wait for the server (loading, applying).
+        case wait
+        /// Ask a line (hidden for a secret).
+        case ask(String, secret: Bool)
+        /// Nothing to ask: say the line (if any) and send the event (a read-only field, a screen
+        /// that only informs, a failed start).
+        case proceed(say: String?, WizardEvent)
+    }
 
     /// Runs the prompts; returns the exit code and the closing message.
     public func run() async -> (Int32, String) {
-        do {
-            return try await session()
-        } catch is EndOfInput {
-            return (1, "Input ended before the end: nothing applied.")
-        } catch let error as TFEError {
-            return (1, error.commandLineDescription)
-        } catch {
-            return (1, "\(error)")
-        }
-    }
-
-    private func line(_ prompt: String) throws -> String {
-        guard let answer = io.ask(prompt) else { throw EndOfInput() }
-        return answer.trimmingCharacters(in: .whitespaces)
-    }
-
-    private func yes(_ prompt: String, default value: Bool) throws -> Bool {
+        let runtime = WizardRuntime(config: config, services: services)
+        var changes = runtime.changes.makeAsyncIterator()
+        await runtime.start()
+        var shown: WizardState?
+        var answered = false
         while true {
-            let a = try line(prompt).lowercased()
-            if a.isEmpty { return value }
-            if ["y", "yes"].contains(a) { return true }
-            if ["n", "no"].contains(a) { return false }
-            io.say("  Please answer y or n.")
-        }
-    }
-
-    private func session() async throws -> (Int32, String) {
-        var state = WizardState(config: config)
-        var organization = config.organization
-        if organization == nil {
-            let orgs = try await services.client.organizations()
-            guard !orgs.isEmpty else { return (1, "This token cannot see any organization.") }
-            let names = orgs.map(\.name)
-            let menu = names.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", ")
-            while organization == nil {
-                let a = try line("Organization (\(menu)) [\(names[0])]: ")
-                if a.isEmpty { organization = names[0] } else if let n = Int(a), names.indices.contains(n - 1) { organization = names[n - 1] } else if names.contains(a) { organization = a } else { io.say("  Choose a number from 1 to \(names.count) or a name.") }
+            let state = await runtime.state
+            for line in Self.transcript(from: shown, to: state, answered: answered) { io.say(line) }
+            (shown, answered) = (state, false)
+            if let exit = await runtime.exit {
+                await runtime.shutdown()
+                return exit
             }
-        }
-        let org = organization!
-        state.organization = org
-        let current = try await StateLoader.load(client: services.client, organization: org)
-        state.current = current
-        state.form = WizardForm(current: current)
-        state.prefill = state.form
-        io.say("\(current.ping.serverDescription) · \(org) · \(current.capabilities)")
-        if let reason = current.agentsUnavailable, config.sections.contains(.executionDefaults) { io.say("Agent mode not offered: \(reason)") }
-        if let reason = current.smtpUnavailableReason, config.sections.contains(.smtp) { io.say("SMTP relay not shown: \(reason)") }
-        if let draft = services.draftStore?.load(address: config.address, organization: org), draft.applied(to: state.form) != state.form {
-            if try yes("You have answers typed earlier that were not applied. Resume them? [Y/n]: ", default: true) {
-                state.form = draft.applied(to: state.form)
-            } else {
-                services.draftStore?.delete()
-            }
-        }
-        try prompts(&state)
-        let plan = Planner.plan(state.desiredSettings(sections: Wizard.editableSections(state)), current: current)
-        io.say("")
-        io.say("Review:")
-        for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { io.say("  \(section.title): \(reason)") }
-        for issue in plan.unsupported { io.say("  Not sent: \(issue.message)") }
-        if plan.isEmpty {
-            io.say("  Nothing to change.")
-            return (0, "Nothing changed.")
-        }
-        for change in plan.changes { io.say("  " + change.reviewLine(ascii: config.ascii, poolNames: state.poolNames)) }
-        io.say("  (\(plan.requests.count) request\(plan.requests.count == 1 ? "" : "s"): " + plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", ") + ")")
-        guard try yes("Apply these changes? [y/N]: ", default: false) else { return (1, "Nothing applied.") }
-        if let password = plan.smtp?.password { services.registerSecret(password) }
-        var results = await Applier(client: services.client).apply(plan)
-        report(results)
-        while results.contains(where: { !$0.succeeded }), try yes("Retry the failed steps? [y/N]: ", default: false) {
-            let again = await Applier(client: services.client).apply(plan.restricted(to: Set(results.filter { !$0.succeeded }.map(\.step))))
-            report(again)
-            results = results.filter(\.succeeded) + again
-        }
-        for r in results { state.steps[r.step] = .done(r) }
-        if results.allSatisfy(\.succeeded) { services.draftStore?.delete() }
-        if try yes("Save these answers to \(config.answersFileName)? [y/N]: ", default: false) {
-            let path = (services.answersDirectory as NSString).appendingPathComponent(config.answersFileName)
-            do {
-                try PrivateFile.write(Data(Wizard.answers(state).utf8), to: path)
-                io.say("Saved \(path) (no password in it).")
-            } catch {
-                io.say("Could not save the answers: \(error.description).")
-            }
-        }
-        return (results.allSatisfy(\.succeeded) ? 0 : 1, Wizard.summary(state))
-    }
-
-    private func report(_ results: [StepResult]) {
-        for r in results { io.say("  \(r.succeeded ? (config.ascii ? "ok" : "✓") : (config.ascii ? "FAILED" : "✗")) \(r.step.title): \(r.message)") }
-    }
-
-    /// Every visible field of every screen, in order; `<` steps back one field.
-    private func prompts(_ state: inout WizardState) throws {
-        var position: (screen: Int, field: Int) = (0, 0)
-        let screens = state.screens
-        while position.screen < screens.count {
-            let section = screens[position.screen]
-            let fields = state.visibleFields(section)
-            if position.field == 0 { io.say("== \(section.title) ==") }
-            guard position.field < fields.count else {
-                let invalid = Wizard.issues(state, section)
-                if let first = fields.first(where: { invalid[$0] != nil }) {
-                    io.say("  ! \(invalid[first]!)")
-                    position.field = fields.firstIndex(of: first)!
-                    continue
+            switch Self.prompt(state) {
+            case .wait:
+                if await changes.next() == nil { return (1, "Stopped.") }
+            case .proceed(let line, let event):
+                if let line { io.say(line) }
+                await runtime.send(event)
+                answered = true
+            case .ask(let text, let secret):
+                guard let answer = secret ? io.askSecret(text) : io.ask(text) else {
+                    await runtime.shutdown()
+                    return (1, state.appliedSomething ? Wizard.summary(state) + " Input ended before the end." : "Input ended before the end: nothing applied.")
                 }
-                position = (position.screen + 1, 0)
-                continue
+                await runtime.send(.line(answer))
+                answered = true
             }
-            let field = fields[position.field]
+        }
+    }
+
+    /// What a state asks of plain mode.
+    static func prompt(_ state: WizardState) -> Prompt {
+        switch state.phase {
+        case .loading, .applying, .finished:
+            return .wait
+        case .failed:
+            return .proceed(say: nil, .line(""))
+        case .pickOrganization:
+            let names = state.organizations.map(\.name)
+            return .ask("Organization (\(numbered(names))) [\(names.first ?? "")]: ", secret: false)
+        case .editing:
+            guard let field = state.focus else { return .wait }
+            let spec = FieldSpec.of(field)
             if let reason = state.readOnlyReason(field) {
-                io.say("\(field.label): \(display(state, field)) (\(reason))")
-                position.field += 1
-                continue
+                return .proceed(say: "\(spec.label): \(spec.display(state)) (\(reason))", .line(""))
             }
-            let answer = try ask(state, field)
-            if answer == "<" {
-                if position.field > 0 { position.field -= 1 } else if position.screen > 0 {
-                    position.screen -= 1
-                    position.field = max(0, state.visibleFields(screens[position.screen]).count - 1)
-                }
-                continue
+            switch spec.kind {
+            case .toggle: return .ask("\(spec.label) (y/n) [\(spec.display(state))]: ", secret: false)
+            case .choice: return .ask("\(spec.label) (\(numbered(spec.options?(state) ?? []))) [\(spec.display(state))]: ", secret: false)
+            case .poolChoice: return .ask("\(spec.label) (\(numbered(state.poolOptions.map(state.poolLabel)))) [\(spec.display(state))]: ", secret: false)
+            case .password: return .ask("\(spec.label) (hidden; Enter keeps the stored one): ", secret: true)
+            case .text, .duration: return .ask("\(spec.label) [\(spec.display(state))]: ", secret: false)
             }
-            if let problem = apply(answer, to: field, &state) {
-                io.say("  ! \(problem)")
-                continue
+        case .resumeDraft, .review, .result, .savePrompt:
+            guard let byDefault = Wizard.yesNoDefault(state) else { return .proceed(say: nil, .line("")) }
+            let question: String
+            switch state.phase {
+            case .resumeDraft: question = "You have answers typed earlier that were not applied. Resume them?"
+            case .review: question = "Apply these changes?"
+            case .result: question = "Retry the failed steps?"
+            default: question = "Save these answers to \(state.config.answersFileName)?"
             }
-            if let message = Wizard.issues(state, section)[field] {
-                io.say("  ! \(message)")
-                continue
-            }
-            if let org = state.organization { try? services.draftStore?.save(Draft(address: config.address, organization: org, form: state.form, savedAt: services.now())) }
-            position.field += 1
+            return .ask("\(question) \(byDefault ? "[Y/n]" : "[y/N]"): ", secret: false)
         }
     }
 
-    private func display(_ state: WizardState, _ field: FieldID) -> String {
-        switch field.kind {
-        case .toggle: return (FieldSpec.of(field).flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
-        case .choice: return FieldSpec.of(field).choice(state.form) ?? ""
-        case .poolChoice: return state.poolLabel(state.form.pool)
-        default: return state.form.text(field)
-        }
+    static func numbered(_ names: [String]) -> String {
+        names.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", ")
     }
 
-    private func ask(_ state: WizardState, _ field: FieldID) throws -> String {
-        let current = display(state, field)
-        switch field.kind {
-        case .toggle: return try line("\(field.label) (y/n) [\(current)]: ")
-        case .choice:
-            let names = FieldSpec.of(field).options?(state) ?? []
-            return try line("\(field.label) (\(names.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", "))) [\(current)]: ")
-        case .poolChoice:
-            let options = state.poolOptions.map(state.poolLabel)
-            return try line("\(field.label) (\(options.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", "))) [\(current)]: ")
-        case .password:
-            guard let secret = io.askSecret("Password (hidden; Enter keeps the stored one): ") else { throw EndOfInput() }
-            return secret
-        default:
-            return try line("\(field.label) [\(current)]: ")
+    /// The lines to print between two states: the server and what it lacks once loaded, a
+    /// screen's title on entering it, the problem with the last answer, the review, the results.
+    static func transcript(from old: WizardState?, to new: WizardState, answered: Bool) -> [String] {
+        var lines: [String] = []
+        if old?.current == nil, let current = new.current, let org = new.organization {
+            lines.append("\(current.ping.serverDescription) · \(org) · \(current.capabilities)")
+            if let reason = current.agentsUnavailable, new.config.sections.contains(.executionDefaults) { lines.append("Agent mode not offered: \(reason)") }
+            if let reason = current.smtpUnavailableReason, new.config.sections.contains(.smtp) { lines.append("SMTP relay not shown: \(reason)") }
         }
-    }
-
-    /// Puts an answer into the form; returns a problem with the answer itself (not a rule).
-    private func apply(_ answer: String, to field: FieldID, _ state: inout WizardState) -> String? {
-        if answer.isEmpty { return nil }  // Enter keeps the value in brackets
-        switch field.kind {
-        case .toggle:
-            let a = answer.lowercased()
-            guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
-            if let flag = FieldSpec.of(field).flag { state.form[keyPath: flag] = a.hasPrefix("y") }
-        case .choice:
-            let names = FieldSpec.of(field).options?(state) ?? []
-            let chosen = Int(answer).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil } ?? (names.contains(answer.lowercased()) ? answer.lowercased() : nil)
-            guard let name = chosen else { return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))." }
-            FieldSpec.of(field).setChoice(name, in: &state)
-        case .poolChoice:
-            let options = state.poolOptions
-            if let n = Int(answer), options.indices.contains(n - 1) { state.form.pool = options[n - 1] }
-            else if let p = options.first(where: { if case .pool(let id) = $0 { return id == answer } else { return false } }) { state.form.pool = p }
-            else { return "Choose a number from 1 to \(options.count)." }
-        default:
-            state.form.setText(field, answer)
+        if answered {
+            if case .editing = new.phase, let field = new.focus, let error = new.errors[field] { lines.append("  ! \(error)") }
         }
-        return nil
+        if let notice = new.statusNotice, answered || notice != old?.statusNotice {
+            lines.append((notice.severity == .problem ? "  ! " : "  ") + notice.text)
+        }
+        if case .editing(let section) = new.phase, old?.phase != new.phase {
+            lines.append("== \(section.title) ==")
+        }
+        let g = Glyphs.of(new.config.ascii)
+        if new.phase == .review, old?.phase != .review {
+            lines += ["", "Review:"] + Wizard.reviewBody(new, g, width: 1_000).map(\.text)
+        }
+        if new.phase == .result, old?.phase != .result {
+            lines += Wizard.stepsBody(new, g, spin: "", width: 1_000).map(\.text)
+        }
+        return lines
     }
 }

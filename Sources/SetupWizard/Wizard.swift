@@ -48,6 +48,8 @@ public enum Wizard {
             }
         case .key(let key):
             return handle(&state, key)
+        case .line(let text):
+            return lineAnswer(&state, text)
         }
     }
 

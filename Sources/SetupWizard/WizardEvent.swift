@@ -5,6 +5,8 @@ import TFEClient
 /// What happens to the wizard: a key, a tick of the clock, or the answer to a command.
 public enum WizardEvent: Equatable, Sendable {
     case key(Key)
+    /// A line typed at plain mode's prompt: the answer to whatever the phase asks.
+    case line(String)
     /// The terminal layer's clock: spinners advance.
     case tick
     /// The terminal's size now (sent at start and on every change). Below `Size.minimum` no key

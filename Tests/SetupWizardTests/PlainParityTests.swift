@@ -7,7 +7,7 @@ import TFEClient
 import TFESandbox
 
 /// Plain mode and the full screen agree: the same review lines and the same answers file for the
-/// seed scenario (issue 15's parity check; plain mode still runs its own flow).
+/// seed scenario (issue 15's parity check: both are renderers of the same reducer).
 @Suite("Plain mode and full screen agree")
 struct PlainParityTests {
     /// Answers for plain mode's prompts, by how the prompt starts.
@@ -37,8 +37,8 @@ struct PlainParityTests {
             let (code, message) = await PlainWizard(io: io, services: services, config: config).run()
             #expect(code == 0, "\(message)\n\(said.lines.joined(separator: "\n"))")
             let lines = said.lines
-            let start = (lines.firstIndex(of: "Review:") ?? 0) + 1
-            let review = lines[start...].prefix { !$0.hasPrefix("  (") && !$0.hasPrefix("Apply") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            let start = (lines.firstIndex(of: "These changes will be applied:") ?? lines.count - 1) + 1
+            let review = lines[start...].prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
             let file = (try? String(contentsOfFile: dir + "/" + config.answersFileName, encoding: .utf8)) ?? ""
             return (Array(review), file)
         }

@@ -1,0 +1,132 @@
+import SetupKit
+import TFEClient
+
+/// Plain mode's input: one typed line answers whatever the phase asks. The same reducer as the
+/// full screen's keys — a line only says the answer in a different way (a number for a choice,
+/// `y`/`n` for a question, `<` for "back one field") — so draft, review, apply, retry and save
+/// behave the same in both modes.
+extension Wizard {
+    /// The answer an empty line gives to the yes/no question this phase asks, or nil when the
+    /// phase asks none (a field, the organization, or a screen that only informs).
+    public static func yesNoDefault(_ state: WizardState) -> Bool? {
+        switch state.phase {
+        case .resumeDraft: return true
+        case .review: return state.plan?.isEmpty == false ? false : nil
+        case .result: return failedResults(state).isEmpty ? nil : false
+        case .savePrompt: return false
+        default: return nil
+        }
+    }
+
+    static func lineAnswer(_ state: inout WizardState, _ text: String) -> [WizardCommand] {
+        let answer = text.trimmingCharacters(in: .whitespaces)
+        state.statusNotice = nil
+        switch state.phase {
+        case .loading, .applying, .finished:
+            return []
+        case .failed:
+            return handle(&state, .enter)
+        case .pickOrganization:
+            return pickAnswer(&state, answer)
+        case .editing(let section):
+            return fieldAnswer(&state, section, answer)
+        case .resumeDraft, .review, .result, .savePrompt:
+            guard let byDefault = yesNoDefault(state) else {
+                // A screen with nothing to ask (nothing to change, nothing failed): go on.
+                return state.phase == .review ? reviewKey(&state, .enter) : resultKey(&state, .enter)
+            }
+            let a = answer.lowercased()
+            guard a.isEmpty || ["y", "yes", "n", "no"].contains(a) else {
+                state.problem("Please answer y or n.")
+                return []
+            }
+            let yes = a.isEmpty ? byDefault : a.hasPrefix("y")
+            switch state.phase {
+            case .resumeDraft: return resumeKey(&state, yes ? .char("y") : .char("n"))
+            case .review:
+                return yes ? reviewKey(&state, .enter) : [.quit(exitCode: 1, message: "Nothing applied. What you typed is kept as a draft for next time.")]
+            case .result: return resultKey(&state, yes ? .char("r") : .enter)
+            default: return saveKey(&state, yes ? .char("y") : .char("n"))
+            }
+        }
+    }
+
+    /// A number from the list, a name, or empty for the first.
+    static func pickAnswer(_ state: inout WizardState, _ answer: String) -> [WizardCommand] {
+        let names = state.organizations.map(\.name)
+        let index = answer.isEmpty ? 0 : (Int(answer).map { $0 - 1 } ?? names.firstIndex(of: answer) ?? -1)
+        guard names.indices.contains(index) else {
+            state.problem("Choose a number from 1 to \(names.count) or a name.")
+            return []
+        }
+        state.pickerIndex = index
+        return pickerKey(&state, .enter)
+    }
+
+    /// The focused field's answer: empty keeps the value, `<` goes back one field; a valid answer
+    /// moves on (leaving the screen checks all of it, as Enter on the full screen does).
+    static func fieldAnswer(_ state: inout WizardState, _ section: Section, _ answer: String) -> [WizardCommand] {
+        guard let field = state.focus else { return [] }
+        let fields = state.visibleFields(section)
+        let index = fields.firstIndex(of: field) ?? 0
+        if answer == "<" {
+            if index > 0 {
+                setFocus(&state, fields[index - 1])
+            } else if let i = state.screens.firstIndex(of: section), i > 0 {
+                go(&state, to: state.screens[i - 1], focus: .last)
+            }
+            return []
+        }
+        let before = state.form
+        if !answer.isEmpty, state.readOnlyReason(field) == nil, let problem = FieldSpec.of(field).take(answer, in: &state) {
+            state.problem(problem)
+            return []
+        }
+        var commands: [WizardCommand] = []
+        if state.form != before, let org = state.organization {
+            commands.append(.saveDraft(Draft(address: state.config.address, organization: org, form: state.form)))
+        }
+        validateField(&state, field)
+        guard state.errors[field] == nil else { return commands }
+        // The answer may have shown or hidden fields (auth, mode, enabled).
+        let now = state.visibleFields(section)
+        if let i = now.firstIndex(of: field), i + 1 < now.count {
+            setFocus(&state, now[i + 1])
+        } else {
+            advance(&state, from: section)
+        }
+        return commands
+    }
+}
+
+extension FieldSpec {
+    /// Puts a typed answer into the form: `y`/`n` for a toggle, a number or a name for a choice,
+    /// a number or a pool id for the pool, the text itself otherwise. Returns what is wrong with
+    /// the answer itself (the field's rules run after).
+    func take(_ answer: String, in state: inout WizardState) -> String? {
+        switch kind {
+        case .toggle:
+            let a = answer.lowercased()
+            guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
+            if let flag { state.form[keyPath: flag] = a.hasPrefix("y") }
+        case .choice:
+            let names = options?(state) ?? []
+            let chosen = Int(answer).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil }
+                ?? (names.contains(answer.lowercased()) ? answer.lowercased() : nil)
+            guard let name = chosen else { return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))." }
+            setChoice(name, in: &state)
+        case .poolChoice:
+            let options = state.poolOptions
+            if let n = Int(answer), options.indices.contains(n - 1) {
+                state.form.pool = options[n - 1]
+            } else if options.contains(.pool(answer)) {
+                state.form.pool = .pool(answer)
+            } else {
+                return "Choose a number from 1 to \(options.count)."
+            }
+        case .text, .password, .duration:
+            state.form.setText(id, answer)
+        }
+        return nil
+    }
+}

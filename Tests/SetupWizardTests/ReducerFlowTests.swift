@@ -1,0 +1,562 @@
+import Foundation
+import SetupKit
+@testable import SetupWizard
+import Testing
+import TFEClient
+
+/// Synchronous reducer tests for the whole flow: the organization picker, drafts, editing keys,
+/// every validation path, review, apply, retry, jump-to-field, save — and plain mode's line
+/// answers, which go through the same `update`. State + event → state + commands; no sandbox.
+@Suite("Reducer: flow, validation, apply, lines")
+struct ReducerFlowTests {
+    typealias R = ReducerTests
+
+    // MARK: helpers
+
+    @discardableResult
+    static func keys(_ state: inout WizardState, _ keys: Key...) -> [WizardCommand] {
+        keys.flatMap { Wizard.update(&state, .key($0)) }
+    }
+
+    static func type(_ state: inout WizardState, _ text: String) {
+        for c in text { _ = Wizard.update(&state, .key(.char(c))) }
+    }
+
+    @discardableResult
+    static func line(_ state: inout WizardState, _ text: String) -> [WizardCommand] {
+        Wizard.update(&state, .line(text))
+    }
+
+    /// The SMTP screen enabled, focus on Host.
+    static func smtpEnabled() -> WizardState {
+        var state = R.loaded(sections: [.smtp])
+        keys(&state, .char(" "), .tab)
+        return state
+    }
+
+    /// A valid SMTP screen filled in (host, sender), focus on Test email address, ready to leave.
+    static func smtpFilled() -> WizardState {
+        var state = smtpEnabled()
+        type(&state, "smtp.example.com")
+        keys(&state, .tab, .tab)
+        type(&state, "noreply@example.com")
+        keys(&state, .tab, .tab)
+        return state
+    }
+
+    /// The review of the filled SMTP screen.
+    static func review() -> WizardState {
+        var state = smtpFilled()
+        keys(&state, .enter)
+        return state
+    }
+
+    /// The review applied; the step is running.
+    static func applying() -> (WizardState, Plan) {
+        var state = review()
+        let commands = keys(&state, .enter)
+        guard case .apply(let plan, _)? = commands.first else { preconditionFailure("\(commands)") }
+        return (state, plan)
+    }
+
+    static func done(_ step: Step, _ plan: Plan, failing error: TFEError? = nil) -> StepResult {
+        if let error { return StepResult(step: step, fields: [.smtpHost], outcome: .failed(error)) }
+        var saved = SMTPSettings(enabled: true, host: "smtp.example.com", sender: "noreply@example.com")
+        saved.port = 25
+        return StepResult(step: step, fields: [.smtpEnabled, .smtpHost, .smtpSender], outcome: .smtp(saved))
+    }
+
+    static func draft(_ change: (inout WizardForm) -> Void) -> Draft {
+        var form = WizardForm(current: R.current())
+        change(&form)
+        return Draft(address: R.config.address, organization: "my-org", form: form)
+    }
+
+    // MARK: organizations
+
+    @Test("no organization visible: the start fails and says what to do") func noOrganizations() {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        #expect(Wizard.update(&state, .organizationsLoaded(.success([]))).isEmpty)
+        guard case .failed(let message) = state.phase else { Issue.record("\(state.phase)"); return }
+        #expect(message.contains("--organization"))
+    }
+
+    @Test("one organization is chosen without asking") func oneOrganization() {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        #expect(Wizard.update(&state, .organizationsLoaded(.success([OrganizationSummary(name: "solo", canUpdate: true)]))) == [.loadState(organization: "solo")])
+        #expect(state.organization == "solo")
+    }
+
+    @Test("several organizations: ↓ Enter chooses the second; the picker stops at both ends") func picker() {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&state, .organizationsLoaded(.success([OrganizationSummary(name: "a", canUpdate: true), OrganizationSummary(name: "b", canUpdate: true)])))
+        #expect(state.phase == .pickOrganization)
+        Self.keys(&state, .up)
+        #expect(state.pickerIndex == 0)
+        Self.keys(&state, .down, .down)
+        #expect(state.pickerIndex == 1)
+        #expect(Self.keys(&state, .enter) == [.loadState(organization: "b")])
+    }
+
+    @Test("a line picks an organization: empty for the first, a number, a name; anything else is a problem") func pickByLine() {
+        let orgs = [OrganizationSummary(name: "a", canUpdate: true), OrganizationSummary(name: "b", canUpdate: true)]
+        for (answer, expected) in [("", "a"), ("2", "b"), ("b", "b")] {
+            var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+            _ = Wizard.update(&state, .organizationsLoaded(.success(orgs)))
+            #expect(Self.line(&state, answer) == [.loadState(organization: expected)], "\(answer)")
+        }
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&state, .organizationsLoaded(.success(orgs)))
+        #expect(Self.line(&state, "3").isEmpty)
+        #expect(state.phase == .pickOrganization && state.statusNotice == Notice("Choose a number from 1 to 2 or a name.", .problem))
+    }
+
+    // MARK: drafts
+
+    @Test("a draft that differs is offered; y puts it back") func resumeYes() {
+        var state = WizardState(config: R.config)
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpHost = "typed.example.com" }))
+        #expect(state.phase == .resumeDraft)
+        #expect(Self.keys(&state, .char("y")).isEmpty)
+        #expect(state.form.smtpHost == "typed.example.com" && state.phase == .editing(.smtp))
+        #expect(state.notice == "Resumed what you typed last time.")
+    }
+
+    @Test("n starts from the server's settings and deletes the draft") func resumeNo() {
+        var state = WizardState(config: R.config)
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpHost = "typed.example.com" }))
+        #expect(Self.keys(&state, .char("n")) == [.deleteDraft])
+        #expect(state.form.smtpHost == "" && state.phase == .editing(.smtp))
+    }
+
+    @Test("a draft equal to the server's state is not offered") func sameDraft() {
+        var state = WizardState(config: R.config)
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { _ in }))
+        #expect(state.phase == .editing(.smtp))
+    }
+
+    @Test("a line on the draft question: empty resumes (the default), 'maybe' is a problem") func resumeByLine() {
+        var state = WizardState(config: R.config)
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpPort = "587" }))
+        #expect(Wizard.yesNoDefault(state) == true)
+        Self.line(&state, "maybe")
+        #expect(state.phase == .resumeDraft && state.statusNotice == Notice("Please answer y or n.", .problem))
+        Self.line(&state, "")
+        #expect(state.form.smtpPort == "587" && state.phase == .editing(.smtp))
+    }
+
+    // MARK: editing keys
+
+    @Test("Space turns SMTP on: its fields appear and a draft is saved") func toggleShowsFields() {
+        var state = R.loaded(sections: [.smtp])
+        #expect(state.visibleFields(.smtp) == [.smtpEnabled])
+        let commands = Self.keys(&state, .char(" "))
+        #expect(state.visibleFields(.smtp) == [.smtpEnabled, .smtpHost, .smtpPort, .smtpSender, .smtpAuth, .smtpTestEmail])
+        guard case .saveDraft(let draft)? = commands.first else { Issue.record("\(commands)"); return }
+        #expect(draft.values["smtp.enabled"] == "true")
+    }
+
+    @Test("text editing at the cursor: Backspace, Home, Delete, End, ←, Ctrl-U") func textEditing() {
+        var state = Self.smtpEnabled()
+        Self.type(&state, "smtp.exampel.com")
+        Self.keys(&state, .left, .left, .left, .left, .backspace, .backspace)
+        Self.type(&state, "le")
+        #expect(state.form.smtpHost == "smtp.example.com")
+        Self.keys(&state, .home, .delete)
+        #expect(state.form.smtpHost == "mtp.example.com" && state.cursor == 0)
+        Self.keys(&state, .end)
+        #expect(state.cursor == "mtp.example.com".count)
+        Self.keys(&state, .ctrlU)
+        #expect(state.form.smtpHost == "" && state.cursor == 0)
+    }
+
+    @Test("a paste drops line breaks and control characters") func paste() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .paste("smtp.\r\nexample\u{1B}[31m.com\u{7}"))
+        #expect(state.form.smtpHost == "smtp.example[31m.com")
+    }
+
+    @Test("Tab wraps from the last field to the first; Shift-Tab wraps back") func tabWraps() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .backTab, .backTab)
+        #expect(state.focus == .smtpTestEmail)
+        Self.keys(&state, .tab)
+        #expect(state.focus == .smtpEnabled)
+    }
+
+    @Test("↑ on the first field and ↓ on the last do nothing") func arrowsStop() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .up, .up)
+        #expect(state.focus == .smtpEnabled)
+        Self.keys(&state, .backTab, .down)
+        #expect(state.focus == .smtpTestEmail)
+    }
+
+    @Test("? shows help on a toggle, any key closes it; in a text field ? is typed") func help() {
+        var state = R.loaded(sections: [.smtp])
+        Self.keys(&state, .char("?"))
+        #expect(state.helpShown)
+        Self.keys(&state, .char(" "))
+        #expect(!state.helpShown && !state.form.smtpEnabled, "the key that closes help does nothing else")
+        state = Self.smtpEnabled()
+        Self.keys(&state, .char("?"))
+        #expect(!state.helpShown && state.form.smtpHost == "?")
+        Self.keys(&state, .f1)
+        #expect(state.helpShown)
+    }
+
+    @Test("Esc goes back a screen with focus on its last field; on the first screen it stays") func escape() {
+        var state = R.loaded()
+        Self.keys(&state, .escape)
+        #expect(state.phase == .editing(.smtp))
+        Self.keys(&state, .enter)
+        #expect(state.phase == .editing(.executionDefaults))
+        Self.keys(&state, .escape)
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpEnabled)
+    }
+
+    @Test("Ctrl-R sets all four TTLs to 2y and clears their messages") func ctrlR() {
+        var state = R.loaded(sections: [.tokenTTL])
+        Self.keys(&state, .tab, .ctrlU)
+        Self.type(&state, "0h")
+        Self.keys(&state, .tab)
+        #expect(state.errors[.ttl(.organization)] != nil)
+        Self.keys(&state, .ctrlR)
+        #expect(TokenType.known.allSatisfy { state.form.ttlText[$0] == "2y" && state.errors[.ttl($0)] == nil })
+        #expect(state.notice == "All four set to the 2-year default (2y).")
+    }
+
+    @Test("Ctrl-R where the TTL policies could not be read is a problem and changes nothing") func ctrlRUnavailable() {
+        var state = R.loaded(R.current(policies: false), sections: [.tokenTTL])
+        let before = state.form
+        Self.keys(&state, .ctrlR)
+        #expect(state.form == before && state.statusNotice?.severity == .problem)
+        #expect(state.visibleFields(.tokenTTL) == [.ttlEnabled])
+    }
+
+    @Test("Auth back to none hides Username and Password; focus stays on a shown field") func authHides() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .tab, .tab, .tab)
+        #expect(state.focus == .smtpAuth)
+        Self.keys(&state, .right)
+        #expect(state.visibleFields(.smtp).contains(.smtpPassword))
+        Self.keys(&state, .left)
+        #expect(!state.visibleFields(.smtp).contains(.smtpUsername) && state.focus == .smtpAuth)
+    }
+
+    // MARK: validation paths
+
+    static func leaving(_ field: FieldID, typed text: String, from start: WizardState) -> String? {
+        var state = start
+        while state.focus != field { Self.keys(&state, .tab) }
+        Self.keys(&state, .ctrlU)
+        Self.type(&state, text)
+        Self.keys(&state, .tab)
+        return state.errors[field]
+    }
+
+    @Test("a port out of range is marked when focus leaves") func portRule() {
+        #expect(Self.leaving(.smtpPort, typed: "70000", from: Self.smtpEnabled())?.contains("70000 is outside that range") == true)
+        #expect(Self.leaving(.smtpPort, typed: "587", from: Self.smtpEnabled()) == nil)
+    }
+
+    @Test("a host with a scheme or a port is refused") func hostRule() {
+        #expect(Self.leaving(.smtpHost, typed: "smtp://mail", from: Self.smtpEnabled())?.contains("scheme") == true)
+        #expect(Self.leaving(.smtpHost, typed: "mail.example.com:25", from: Self.smtpEnabled())?.contains("port") == true)
+    }
+
+    @Test("a sender without exactly one @ is refused") func senderRule() {
+        #expect(Self.leaving(.smtpSender, typed: "noreply", from: Self.smtpEnabled())?.contains("exactly one @") == true)
+    }
+
+    @Test("the test email address must be an address") func testEmailRule() {
+        #expect(Self.leaving(.smtpTestEmail, typed: "ops at example", from: Self.smtpEnabled()) != nil)
+        #expect(Self.leaving(.smtpTestEmail, typed: "ops@example.com", from: Self.smtpEnabled()) == nil)
+    }
+
+    @Test("login without a stored password needs one: the screen does not let go") func passwordRequired() {
+        var state = Self.smtpFilled()
+        Self.keys(&state, .backTab, .right)   // Auth: plain
+        #expect(state.form.smtpAuth == .plain)
+        Self.keys(&state, .tab)
+        Self.type(&state, "bot")
+        Self.keys(&state, .tab, .tab, .enter)
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpPassword)
+        #expect(state.errors[.smtpPassword]?.contains("no password stored") == true)
+    }
+
+    @Test("agent mode with no pool chosen blocks the screen") func poolRequired() {
+        var state = R.loaded(sections: [.executionDefaults])
+        Self.keys(&state, .left)   // remote → agent
+        #expect(state.form.mode == .agent)
+        Self.keys(&state, .enter, .enter)
+        #expect(state.phase == .editing(.executionDefaults) && state.focus == .pool)
+        #expect(state.errors[.pool]?.contains("needs an agent pool") == true)
+    }
+
+    @Test("a typed pool id must look like apool-…; the message goes to the typed id") func poolIDRule() {
+        var state = R.loaded(sections: [.executionDefaults])
+        Self.keys(&state, .left, .tab, .left)   // agent, pool: Other…
+        #expect(state.form.pool == .other && state.visibleFields(.executionDefaults).last == .poolOther)
+        Self.keys(&state, .tab)
+        Self.type(&state, "pool-1")
+        Self.keys(&state, .enter)
+        #expect(state.focus == .poolOther && state.errors[.poolOther]?.contains("apool-abc123") == true)
+        #expect(state.errors[.pool] == nil)
+    }
+
+    @Test("TTLs: zero, \"1M\" and words are refused; 90d is fine") func ttlRules() {
+        let start = R.loaded(sections: [.tokenTTL])
+        #expect(Self.leaving(.ttl(.team), typed: "0h", from: start) != nil)
+        #expect(Self.leaving(.ttl(.team), typed: "1M", from: start) != nil)
+        #expect(Self.leaving(.ttl(.team), typed: "soon", from: start) != nil)
+        #expect(Self.leaving(.ttl(.team), typed: "90d", from: start) == nil)
+    }
+
+    @Test("changing a marked value clears its message at once") func editClears() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .tab, .ctrlU)
+        Self.type(&state, "0")
+        Self.keys(&state, .tab, .backTab)
+        #expect(state.errors[.smtpPort] != nil)
+        Self.type(&state, "1")
+        #expect(state.errors[.smtpPort] == nil)
+    }
+
+    // MARK: review, apply, results
+
+    @Test("Enter on the last field opens the review with the plan") func reviewOpens() {
+        let state = Self.review()
+        #expect(state.phase == .review)
+        #expect(state.plan?.changes.map(\.field) == [.smtpEnabled, .smtpHost, .smtpSender])
+    }
+
+    @Test("Enter on the review sends its steps, all running") func applySends() {
+        let (state, plan) = Self.applying()
+        #expect(state.phase == .applying && plan.steps == [.smtp])
+        #expect(state.steps == [.smtp: .running])
+    }
+
+    @Test("Esc on the review goes back to the last screen") func reviewEscape() {
+        var state = Self.review()
+        Self.keys(&state, .escape)
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpTestEmail)
+    }
+
+    @Test("nothing to change: Enter goes to the save question without a request") func nothingToChange() {
+        var state = R.loaded(sections: [.smtp])
+        Self.keys(&state, .enter)
+        #expect(state.phase == .review && state.plan?.isEmpty == true)
+        #expect(Self.keys(&state, .enter).isEmpty)
+        #expect(state.phase == .savePrompt)
+    }
+
+    @Test("a rule only the whole plan can check sends Enter on the review back to the field") func reviewIssueJumps() {
+        var state = Self.review()
+        state.form.smtpSender = "not an address"
+        Wizard.enterReview(&state)
+        #expect(state.plan?.issues.isEmpty == false)
+        #expect(Self.keys(&state, .enter).isEmpty)
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpSender && state.errors[.smtpSender] != nil)
+    }
+
+    @Test("all steps saved: the results, the draft deleted, nothing left unsaved") func allSaved() {
+        var (state, plan) = Self.applying()
+        #expect(Wizard.update(&state, .stepFinished(Self.done(.smtp, plan))) == [.deleteDraft])
+        #expect(state.phase == .result && state.appliedSomething && !state.hasUnsavedEdits)
+        #expect(state.current?.smtp?.host == "smtp.example.com")
+    }
+
+    @Test("a failed step: r retries only it") func retry() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 502, detail: "bad gateway"))))
+        #expect(state.phase == .result && Wizard.exitCode(state) == 1)
+        let commands = Self.keys(&state, .char("r"))
+        #expect(commands == [.apply(plan.restricted(to: [.smtp]), steps: [.smtp])])
+        #expect(state.phase == .applying && state.steps[.smtp] == .running)
+    }
+
+    @Test("r with nothing failed says so") func retryNothing() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
+        #expect(Self.keys(&state, .char("r")).isEmpty)
+        #expect(state.notice == "Nothing failed, so there is nothing to retry.")
+    }
+
+    @Test("e goes to the field a 422 names, with the server's message") func jumpToField() {
+        var (state, plan) = Self.applying()
+        let refused = TFEError.unprocessable([.init(field: .smtpHost, pointer: "/data/attributes/host", message: "host is not reachable")])
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: refused)))
+        Self.keys(&state, .char("e"))
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpHost)
+        #expect(state.errors[.smtpHost] == "The server refused this: host is not reachable")
+    }
+
+    @Test("e when no failure names a field says what to do instead") func jumpNowhere() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 500, detail: "boom"))))
+        Self.keys(&state, .char("e"))
+        #expect(state.phase == .result && state.notice?.contains("press r to retry") == true)
+    }
+
+    @Test("after the SMTP step is saved, the password and test address are not kept for a second send") func sentOnce() {
+        var (state, plan) = Self.applying()
+        state.form.smtpPasswordText = "fake-secret-1"
+        state.form.smtpTestEmail = "ops@example.com"
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
+        #expect(state.form.smtpPasswordText.isEmpty && state.form.smtpTestEmail.isEmpty)
+    }
+
+    // MARK: saving the answers
+
+    @Test("y writes the answers; a success finishes with the path") func saveAnswers() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
+        Self.keys(&state, .enter)
+        let commands = Self.keys(&state, .char("y"))
+        guard case .saveAnswers(let name, let contents)? = commands.first else { Issue.record("\(commands)"); return }
+        #expect(name == "tfe-setup-answers.json" && contents.contains("smtp.example.com"))
+        let done = Wizard.update(&state, .answersSaved(.success("/work/tfe-setup-answers.json")))
+        guard case .quit(0, let message)? = done.first else { Issue.record("\(done)"); return }
+        #expect(message.contains("/work/tfe-setup-answers.json"))
+    }
+
+    @Test("a failed save returns to the question with the reason") func saveFails() {
+        var state = R.loaded(sections: [.smtp])
+        Self.keys(&state, .enter, .enter)
+        #expect(state.phase == .savePrompt)
+        #expect(Wizard.update(&state, .answersSaved(.failure(AnswersSaveError("disk full")))).isEmpty)
+        #expect(state.phase == .savePrompt && state.statusNotice?.severity == .problem && state.notice?.contains("disk full") == true)
+    }
+
+    @Test("n finishes with the summary, exit 1 when a step failed") func saveNo() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 500, detail: "boom"))))
+        Self.keys(&state, .enter)
+        #expect(Self.keys(&state, .char("n")) == [.quit(exitCode: 1, message: "0 of 1 requests succeeded; not applied: SMTP settings.")])
+    }
+
+    // MARK: plain mode's lines
+
+    @Test("line: a toggle takes y or n; anything else is a problem") func lineToggle() {
+        var state = R.loaded(sections: [.smtp])
+        Self.line(&state, "maybe")
+        #expect(state.statusNotice == Notice("Answer y or n.", .problem) && state.focus == .smtpEnabled)
+        Self.line(&state, "y")
+        #expect(state.form.smtpEnabled && state.focus == .smtpHost)
+    }
+
+    @Test("line: a choice by number or name; not an option names the options") func lineChoice() {
+        var state = R.loaded(R.current(agents: false), sections: [.executionDefaults])
+        Self.line(&state, "agent")
+        #expect(state.statusNotice == Notice("Choose a number from 1 to 2 or a name: remote, local.", .problem))
+        Self.line(&state, "2")
+        #expect(state.form.mode == .local && state.phase == .review)
+    }
+
+    @Test("line: the pool by number or by id") func linePool() {
+        var state = R.loaded(sections: [.executionDefaults])
+        Self.line(&state, "agent")
+        #expect(state.focus == .pool)
+        Self.line(&state, "apool-abc123")
+        #expect(state.form.pool == .pool("apool-abc123") && state.phase == .review)
+        var other = R.loaded(sections: [.executionDefaults])
+        Self.line(&other, "3")
+        Self.line(&other, "9")
+        #expect(other.statusNotice?.text.hasPrefix("Choose a number from 1 to") == true && other.focus == .pool)
+    }
+
+    @Test("line: < goes back one field, and from a screen's first field to the previous screen's last") func lineBack() {
+        var state = Self.smtpEnabled()
+        Self.line(&state, "<")
+        #expect(state.focus == .smtpEnabled)
+        var two = R.loaded()
+        Self.line(&two, "")
+        #expect(two.phase == .editing(.executionDefaults))
+        Self.line(&two, "<")
+        #expect(two.phase == .editing(.smtp) && two.focus == .smtpEnabled)
+    }
+
+    @Test("line: a value that breaks a rule stays on the field with the rule's message") func lineRule() {
+        var state = Self.smtpEnabled()
+        Self.line(&state, "smtp.example.com")
+        Self.line(&state, "0")
+        #expect(state.focus == .smtpPort && state.errors[.smtpPort] != nil)
+        Self.line(&state, "2525")
+        #expect(state.focus == .smtpSender && state.errors[.smtpPort] == nil)
+    }
+
+    @Test("line: empty keeps the value and moves on; a change saves the draft") func lineKeeps() {
+        var state = Self.smtpEnabled()
+        let commands = Self.line(&state, "smtp.example.com")
+        guard case .saveDraft(let draft)? = commands.first else { Issue.record("\(commands)"); return }
+        #expect(draft.values["smtp.host"] == "smtp.example.com")
+        #expect(Self.line(&state, "").isEmpty)
+        #expect(state.focus == .smtpSender && state.form.smtpPort == "25")
+        #expect(Self.line(&state, "").isEmpty && state.focus == .smtpSender, "an empty required Sender is kept, and refused")
+        #expect(state.errors[.smtpSender]?.contains("Sender is required") == true)
+    }
+
+    @Test("line: the last field leaves the screen only when all of it is valid") func lineLeaves() {
+        var state = Self.smtpFilled()
+        state.form.smtpSender = "not an address"   // as a resumed draft may hold it
+        Self.line(&state, "")                       // the last field: the whole screen is checked
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpSender && state.errors[.smtpSender] != nil)
+        #expect(state.statusNotice == Notice("Fix the marked field to continue.", .problem))
+    }
+
+    @Test("line: a read-only field passes with an empty line") func lineReadOnly() {
+        var state = R.loaded(R.current(maxTTLSupported: false), sections: [.tokenTTL])
+        #expect(state.readOnlyReason(.ttlEnabled) != nil)
+        Self.line(&state, "")
+        #expect(state.focus == .ttl(.organization))
+    }
+
+    @Test("line: on the review, y applies and n (the default) quits with nothing applied") func lineReview() {
+        var yes = Self.review()
+        #expect(Wizard.yesNoDefault(yes) == false)
+        guard case .apply? = Self.line(&yes, "y").first else { Issue.record("y did not apply"); return }
+        var no = Self.review()
+        #expect(Self.line(&no, "") == [.quit(exitCode: 1, message: "Nothing applied. What you typed is kept as a draft for next time.")])
+        #expect(no.phase == .finished(exitCode: 1, message: "Nothing applied. What you typed is kept as a draft for next time."))
+    }
+
+    @Test("line: on the results, y retries the failed steps; with nothing failed any line goes on") func lineResults() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 502, detail: "x"))))
+        guard case .apply? = Self.line(&state, "y").first else { Issue.record("y did not retry"); return }
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
+        #expect(Wizard.yesNoDefault(state) == nil)
+        Self.line(&state, "")
+        #expect(state.phase == .savePrompt)
+    }
+
+    @Test("line: on the save question, empty is no") func lineSave() {
+        var state = R.loaded(sections: [.smtp])
+        Self.line(&state, "n")
+        Self.line(&state, "")
+        #expect(state.phase == .savePrompt)
+        #expect(Self.line(&state, "") == [.quit(exitCode: 0, message: "Nothing changed.")])
+    }
+
+    @Test("line: after a failed start any line quits with exit 1 and the reason") func lineFailed() {
+        var state = WizardState(config: R.config)
+        _ = Wizard.update(&state, .stateLoaded(.failure(.transport(TransportError(.connect, "refused"))), draft: nil))
+        guard case .failed(let message) = state.phase else { Issue.record("\(state.phase)"); return }
+        #expect(message.contains("--address"), "the command line's wording: \(message)")
+        #expect(Self.line(&state, "whatever") == [.quit(exitCode: 1, message: message)])
+    }
+
+    // MARK: quitting
+
+    @Test("Ctrl-C on the review asks first, even with nothing typed since") func ctrlCReview() {
+        var state = Self.review()
+        state.prefill = state.form
+        #expect(Self.keys(&state, .ctrlC).isEmpty && state.quitPending)
+    }
+
+    @Test("stopped while applying: the summary names what is still in flight") func summaryInFlight() {
+        let (state, _) = Self.applying()
+        #expect(Wizard.summary(state) == "Nothing changed. Still in flight when stopped (may or may not have been applied): SMTP settings.")
+    }
+}
