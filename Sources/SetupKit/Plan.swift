@@ -108,6 +108,11 @@ public struct Plan: Sendable, Equatable {
     /// entitlement, the max-TTL switch where the server does not report it): never sent.
     public var unsupported: [ValidationIssue] = []
 
+    /// The unavailable sections in screen order, for every list that shows them.
+    public var unavailableSections: [(section: Section, reason: String)] {
+        Section.allCases.compactMap { section in unavailable[section].map { (section, $0) } }
+    }
+
     /// Whether anything asked for cannot be done on this server (the command then exits 1).
     public var hasRefusals: Bool { !unavailable.isEmpty || !unsupported.isEmpty }
 

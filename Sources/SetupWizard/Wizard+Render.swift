@@ -164,7 +164,7 @@ extension Wizard {
     static func reviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
         guard let plan = state.plan else { return [] }
         var lines: [Line] = []
-        for (section, reason) in plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (section, reason) in plan.unavailableSections {
             lines += wrap("\(section.title): \(reason)", width: width - 2).map { Line("  " + $0, .error) }
         }
         for issue in plan.unsupported { lines += wrap("Not sent: \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }

@@ -16,8 +16,23 @@ struct Automation {
         var answers: AnswersFile
     }
 
-    /// Every step before a write; failures print their message and end with exit 1.
-    func prepare() async throws -> Prepared {
+    /// Runs `body` with the prepared plan; the transport is shut down when it returns or throws,
+    /// whichever way the command ends.
+    func withPrepared<T>(_ body: (Prepared) async throws -> T) async throws -> T {
+        let p = try await prepare()
+        do {
+            let result = try await body(p)
+            await p.transport.shutdown()
+            return result
+        } catch {
+            await p.transport.shutdown()
+            throw error
+        }
+    }
+
+    /// Every step before a write; failures print their message and end with exit 1. The caller
+    /// owns the transport: use `withPrepared`.
+    private func prepare() async throws -> Prepared {
         let data: Data
         switch BoundedFile.read(answersPath, limit: 1_048_576) {
         case .success(let d): data = d
@@ -62,7 +77,7 @@ struct Automation {
             lines.insert("Changes for \(p.plan.organization):", at: 0)
             lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
         }
-        for (section, reason) in p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { lines.append("Error (\(section.rawValue)): \(reason)") }
+        for (section, reason) in p.plan.unavailableSections { lines.append("Error (\(section.rawValue)): \(reason)") }
         for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
         return lines.joined(separator: "\n")
@@ -74,8 +89,8 @@ struct Automation {
             .object(["section": .string(c.section.rawValue), "field": .string(String(c.field.rawValue.dropFirst(c.section.rawValue.count + 1))),
                      "current": c.writeOnly ? .null : c.current.json, "new": c.writeOnly ? .null : c.new.json, "write_only": .bool(c.writeOnly)])
         }
-        var errors: [JSONValue] = p.plan.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }).map {
-            .object(["section": .string($0.key.rawValue), "message": .string($0.value)])
+        var errors: [JSONValue] = p.plan.unavailableSections.map {
+            .object(["section": .string($0.section.rawValue), "message": .string($0.reason)])
         }
         errors += p.plan.unsupported.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
         errors += p.plan.issues.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
@@ -124,8 +139,7 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let p = try await Automation(options: options, answersPath: answers).prepare()
-        await p.transport.shutdown()
+        let p = try await Automation(options: options, answersPath: answers).withPrepared { $0 }   // reads only
         printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
         if !p.plan.issues.isEmpty || p.plan.hasRefusals { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
@@ -151,35 +165,32 @@ struct ApplyCommand: AsyncParsableCommand {
     var autoApprove = false
 
     func run() async throws {
-        let p = try await Automation(options: options, answersPath: answers).prepare()
-        printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
-        if !p.plan.issues.isEmpty {
-            await p.transport.shutdown()
-            printError("tfe-setup: nothing applied: fix the errors above first.")
-            throw ExitCode.failure
+        let (p, results) = try await Automation(options: options, answersPath: answers).withPrepared { p in
+            printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+            if !p.plan.issues.isEmpty {
+                printError("tfe-setup: nothing applied: fix the errors above first.")
+                throw ExitCode.failure
+            }
+            if p.plan.isEmpty { return (p, [StepResult]()) }
+            if !autoApprove {
+                guard isatty(STDIN_FILENO) != 0 else {
+                    printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
+                    throw ExitCode.failure
+                }
+                writeOut("Apply these changes? [y/N]: ")
+                guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
+                    printOut("Nothing applied.")
+                    throw ExitCode.failure
+                }
+            }
+            return (p, await Applier(client: p.client).apply(p.plan))
         }
         if p.plan.isEmpty {
-            await p.transport.shutdown()
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
-        if !autoApprove {
-            guard isatty(STDIN_FILENO) != 0 else {
-                await p.transport.shutdown()
-                printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
-                throw ExitCode.failure
-            }
-            writeOut("Apply these changes? [y/N]: ")
-            guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
-                await p.transport.shutdown()
-                printOut("Nothing applied.")
-                throw ExitCode.failure
-            }
-        }
-        let results = await Applier(client: p.client).apply(p.plan)
-        await p.transport.shutdown()
         for r in results { printOut("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
-        for (section, reason) in p.plan.unavailable { printOut("FAILED \(section.title): \(reason)") }
+        for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }
