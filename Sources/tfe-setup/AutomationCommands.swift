@@ -47,17 +47,10 @@ struct Automation {
             printError("tfe-setup: \(error.description)")
             throw ExitCode.failure
         }
-        do {
-            let (client, transport, current) = try await options.loadCurrentState(answersAddress: answers.address, answersOrganization: answers.organization,
-                                                                                smtpPassword: answers.desired.smtp?.password)
-            return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
-        } catch LoadFailure.noOrganization {
-            printError("tfe-setup: no organization: put \"organization\" in the answers file, or pass --organization (or TFE_ORG).")
-            throw ExitCode.failure
-        } catch LoadFailure.client(let error) {
-            printError("tfe-setup: \(error.commandLineDescription)")
-            throw ExitCode.failure
-        }
+        let (client, transport, current) = try await options.loadCurrentStateOrExit(
+            answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
+            whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)")
+        return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
     }
 
     /// The Review's lines, for people.

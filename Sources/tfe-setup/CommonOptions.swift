@@ -176,15 +176,23 @@ extension CommonOptions {
     /// came from, the transport already shut down; a failure is printed (after `failurePrefix`,
     /// e.g. "nothing exported") and ends the command with exit 1.
     func readCurrentStateOrExit(failurePrefix: String) async throws -> (current: CurrentState, address: URL) {
+        let loaded = try await loadCurrentStateOrExit(failurePrefix: failurePrefix + ": ")
+        await loaded.transport.shutdown()
+        return (loaded.current, loaded.client.configuration.address)
+    }
+
+    /// `loadCurrentState`, with its failures printed and turned into exit 1: no organization
+    /// (with where to give one), or the client's error (after `failurePrefix`).
+    func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
+                                failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)") async throws
+        -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
-            let loaded = try await loadCurrentState()
-            await loaded.transport.shutdown()
-            return (loaded.current, loaded.client.configuration.address)
+            return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword)
         } catch LoadFailure.noOrganization {
-            printError("tfe-setup: no organization: pass --organization (or set TFE_ORG).")
+            printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure
         } catch LoadFailure.client(let error) {
-            printError("tfe-setup: \(failurePrefix): \(error.commandLineDescription)")
+            printError("tfe-setup: \(failurePrefix)\(error.commandLineDescription)")
             throw ExitCode.failure
         }
     }
