@@ -30,6 +30,12 @@ static inline int tfe_key_left(void) { return KEY_LEFT; }
 static inline int tfe_key_right(void) { return KEY_RIGHT; }
 static inline int tfe_key_home(void) { return KEY_HOME; }
 static inline int tfe_key_end(void) { return KEY_END; }
+/* xterm's terminfo names ESC[1~ and ESC[4~ (what tmux sends for Home and End) Find and Select;
+   the keypad's upper-left and lower-left keys are Home and End too. */
+static inline int tfe_key_find(void) { return KEY_FIND; }
+static inline int tfe_key_select(void) { return KEY_SELECT; }
+static inline int tfe_key_a1(void) { return KEY_A1; }
+static inline int tfe_key_c1(void) { return KEY_C1; }
 static inline int tfe_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int tfe_key_dc(void) { return KEY_DC; }
 static inline int tfe_key_btab(void) { return KEY_BTAB; }

@@ -96,6 +96,7 @@ public final class CursesTerminal {
         case .normal: return (tfe_a_normal(), 0)
         case .bold: return (tfe_a_bold(), 0)
         case .reverse: return (tfe_a_reverse(), 0)
+        case .selection: return (tfe_a_reverse() | tfe_a_bold() | tfe_a_underline(), 0)
         case .dim: return useColor ? (tfe_a_normal(), Int16(Pair.dim.rawValue)) : (tfe_a_dim(), 0)
         case .error: return useColor ? (tfe_a_bold(), Int16(Pair.error.rawValue)) : (tfe_a_bold() | tfe_a_underline(), 0)
         case .success: return useColor ? (tfe_a_bold(), Int16(Pair.success.rawValue)) : (tfe_a_bold(), 0)
@@ -121,8 +122,8 @@ public final class CursesTerminal {
         case tfe_key_down(): return .key(.down)
         case tfe_key_left(): return .key(.left)
         case tfe_key_right(): return .key(.right)
-        case tfe_key_home(): return .key(.home)
-        case tfe_key_end(): return .key(.end)
+        case tfe_key_home(), tfe_key_find(), tfe_key_a1(): return .key(.home)
+        case tfe_key_end(), tfe_key_select(), tfe_key_c1(): return .key(.end)
         case tfe_key_backspace(): return .key(.backspace)
         case tfe_key_dc(): return .key(.delete)
         case tfe_key_btab(): return .key(.backTab)
@@ -133,13 +134,8 @@ public final class CursesTerminal {
     }
 
     private func character(_ value: UInt32) -> Input {
+        if let key = Key.control(value) { return .key(key) }
         switch value {
-        case 9: return .key(.tab)
-        case 10, 13: return .key(.enter)
-        case 3: return .key(.ctrlC)
-        case 18: return .key(.ctrlR)
-        case 21: return .key(.ctrlU)
-        case 8, 127: return .key(.backspace)
         case 27: return escape()
         case 0..<32: return .none
         default:
@@ -148,7 +144,8 @@ public final class CursesTerminal {
         }
     }
 
-    /// Esc alone, or the start of a sequence ncurses did not decode (bracketed paste: ESC [200~ … ESC [201~).
+    /// Esc alone, or the start of a sequence ncurses did not decode: Home/End as tmux sends them,
+    /// Alt-B/F (`Key.escapeSequence`), bracketed paste (ESC [200~ … ESC [201~).
     private func escape() -> Input {
         wtimeout(screen, 0)
         defer { wtimeout(screen, 50) }
@@ -157,7 +154,7 @@ public final class CursesTerminal {
         while sequence.count < 8, tfe_get_wch(screen, &ch) != tfe_err() {
             sequence.unicodeScalars.append(Unicode.Scalar(UInt32(ch)) ?? " ")
             if sequence == "[200~" { return paste() }
-            if let last = sequence.last, last.isLetter || last == "~" { return .none }
+            if Key.isComplete(escapeSequence: sequence) { return Key.escapeSequence(sequence).map(Input.key) ?? .none }
         }
         return sequence.isEmpty ? .key(.escape) : .none
     }

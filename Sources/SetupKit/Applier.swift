@@ -30,10 +30,65 @@ public struct StepResult: Sendable, Equatable {
     }
     public var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
 
-    /// The server's message for a person: what was saved, or why not.
+    /// The fields that can fix this failure: those a 422 names (all the request carried when it
+    /// names none), the relay's host and port when it timed out or failed, its username and
+    /// password when it refused them, the fields of a broken rule. Empty when no value is to blame
+    /// (a server or network failure: the same values may well work on a retry).
+    public var fieldsToFix: [FieldKey] {
+        guard case .failed(let error) = outcome else { return [] }
+        switch error {
+        case .unprocessable(let errors):
+            let named = errors.compactMap(\.field)
+            return named.isEmpty ? fields : named
+        case .validation(let issues): return issues.map(\.field)
+        case .smtpRelay(401, _): return [.smtpUsername, .smtpPassword]
+        case .smtpRelay: return [.smtpHost, .smtpPort]
+        default: return []
+        }
+    }
+
+    /// What to say under a field this failure concerns: why the server refused it, or that it went
+    /// in the same request as a refused value and so was not saved either. Nil for a field the
+    /// failure has nothing to do with.
+    public func problem(for field: FieldKey) -> String? {
+        guard let error else { return nil }
+        let toFix = fieldsToFix
+        if toFix.contains(field) {
+            switch error {
+            case .unprocessable(let errors):
+                return "The server refused this: " + (errors.first { $0.field == field }?.message ?? errors.map(\.message).joined(separator: "; "))
+            case .validation(let issues):
+                return issues.first { $0.field == field }?.message
+            case .smtpRelay(401, let detail):
+                return "The mail relay refused the username or password (\(detail)); the API token is fine."
+            case .smtpRelay(504, _):
+                return "The mail relay did not answer in time: check the host and port, and that TFE can reach it."
+            case .smtpRelay(let status, let detail):
+                return "The mail relay reported an error (\(status): \(detail)): check the host and port."
+            default:
+                return nil
+            }
+        }
+        guard fields.contains(field), !toFix.isEmpty else { return nil }
+        return "Not saved: it went in the same request as " + toFix.map { FieldLabels.label($0) }.joined(separator: ", ") + ", which the server refused."
+    }
+
+    /// Whether sending the same values again can succeed: the server or the network failed, not
+    /// the values. A refusal (422, the relay's answer, a broken rule, 401/403/404) would repeat.
+    public var isTransient: Bool {
+        switch error {
+        case .server?, .rateLimited?, .transport?: return true
+        default: return false
+        }
+    }
+
+    /// The server's message for a person: what was saved, or why not. A failed request names
+    /// every field it carried as not saved: one refused value keeps the others of the same
+    /// request from being saved too.
     public var message: String {
         switch outcome {
-        case .failed(let error): return error.commandLineDescription
+        case .failed(let error):
+            return error.commandLineDescription + " Not saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
         default:
             let saved = fields.filter { !ignored.contains($0) }
             guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }

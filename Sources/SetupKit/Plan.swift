@@ -153,6 +153,15 @@ public struct Plan: Sendable, Equatable {
     }
 
     /// The same plan limited to some steps (retrying only the failed ones).
+    /// Whether this plan's request for a step sends the same values as `other`'s.
+    public func sendsTheSame(as other: Plan, for step: Step) -> Bool {
+        switch step {
+        case .smtp: return smtp == other.smtp
+        case .organization: return organizationUpdate == other.organizationUpdate
+        case .tokenTTL: return tokenTTL == other.tokenTTL
+        }
+    }
+
     public func restricted(to only: Set<Step>) -> Plan {
         var p = self
         if !only.contains(.smtp) { p.smtp = nil }

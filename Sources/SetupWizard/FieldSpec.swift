@@ -142,7 +142,7 @@ public struct FieldSpec: Sendable {
                   },
                   loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) })
             .shown(when: agentMode)
-            .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one with ←/→, or pick Mode remote or local." : nil }
+            .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one, or pick Mode remote or local." : nil }
             .readOnly { $0.current?.agentsUnavailable }
             .note { $0.poolScopeNote.map { FieldNote($0, .warning) } },
         text(.poolOther, .agentPool, .executionDefaults, \.poolOther, draftKey: "execution_defaults.agent_pool_other",

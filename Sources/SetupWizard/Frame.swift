@@ -3,6 +3,8 @@ import TFEClient
 /// How a cell is drawn. Every style is visible without color too (reverse, bold, markers).
 public enum CellStyle: UInt8, Sendable, Equatable {
     case normal, dim, bold, reverse, error, success
+    /// A field's value selected as a whole (typing replaces it), drawn apart from `reverse`.
+    case selection
 }
 
 /// One character cell. A wide character takes two cells; the second is a `continuation`.

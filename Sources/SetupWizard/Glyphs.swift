@@ -1,13 +1,13 @@
 /// The characters the frame uses, in a UTF-8 and an ASCII-only set.
 struct Glyphs {
     /// `cross` marks a failed step; `errorMark` a field's problem (a short mark where `cross` is a word).
-    let dot, arrow, check, cross, errorMark, focus, crumb, bullet, left, right, rule, warn: String
+    let dot, arrow, check, cross, errorMark, focus, crumb, bullet, left, right, rule, warn, ellipsis: String
     let spinner: [String]
 
     static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", errorMark: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
-                             rule: "─", warn: "!", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
+                             rule: "─", warn: "!", ellipsis: "…", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
     static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", errorMark: "!", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
-                              rule: "-", warn: "!", spinner: ["|", "/", "-", "\\"])
+                              rule: "-", warn: "!", ellipsis: "~", spinner: ["|", "/", "-", "\\"])
 
     static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }
 }

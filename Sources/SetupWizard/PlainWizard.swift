@@ -96,7 +96,7 @@ public struct PlainWizard: Sendable {
             case .toggle: return .ask("\(spec.label) (y/n) [\(spec.display(state))]: ", secret: false)
             case .choice: return .ask("\(spec.label) (\(numbered(spec.options?(state) ?? []))) [\(spec.display(state))]: ", secret: false)
             case .poolChoice: return .ask("\(spec.label) (\(numbered(state.poolOptions.map(state.poolLabel)))) [\(spec.display(state))]: ", secret: false)
-            case .password: return .ask("\(spec.label) (hidden; Enter keeps the stored one): ", secret: true)
+            case .password: return .ask("\(spec.label) (hidden; \(spec.placeholder(state).dropFirst().dropLast())): ", secret: true)
             case .text, .duration: return .ask("\(spec.label) [\(spec.display(state))]: ", secret: false)
             }
         case .resumeDraft, .review, .result, .savePrompt:

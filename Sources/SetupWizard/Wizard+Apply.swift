@@ -34,10 +34,7 @@ extension Wizard {
                 state.problem(first.message)
                 return []
             }
-            if plan.isEmpty {
-                state.phase = .savePrompt
-                return []
-            }
+            if plan.isEmpty { return offerToSave(&state) }
             state.phase = .applying
             state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
             return [.apply(plan, steps: plan.steps)]
@@ -80,36 +77,93 @@ extension Wizard {
     }
 
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
-        let failed = failedResults(state)
         switch key {
         case .char("r"), .char("R"):
-            guard !failed.isEmpty, let plan = state.plan else {
-                state.notice = "Nothing failed, so there is nothing to retry."
-                return []
-            }
-            let steps = failed.map(\.step)
-            for s in steps { state.steps[s] = .running }
-            state.phase = .applying
-            return [.apply(plan.restricted(to: Set(steps)), steps: steps)]
+            return retry(&state)
         case .char("e"), .char("E"):
-            for result in failed {
-                guard let error = result.error else { continue }
-                if let key = error.fieldKeys.first, let field = FieldID(key: key), state.screens.contains(field.section) {
-                    let message: String
-                    if case .unprocessable(let errors) = error { message = errors.first { $0.field == key }?.message ?? error.commandLineDescription } else { message = error.commandLineDescription }
-                    state.errors[field] = "The server refused this: \(message)"
-                    go(&state, to: field.section, focus: .field(field))
-                    return []
-                }
-            }
-            state.notice = "No failure names a field to fix; press r to retry or Enter to finish."
+            return jumpToFix(&state)
+        case .escape:
+            // Back to the review: a new plan from the values now, against what the server has now.
+            enterReview(&state)
             return []
         case .enter:
-            state.phase = .savePrompt
-            return []
+            return offerToSave(&state)
         default:
             return []
         }
+    }
+
+    /// The end: the question whether to save the answers, unless this token could change nothing
+    /// shown (then an answers file would only copy settings nobody here can set).
+    static func offerToSave(_ state: inout WizardState) -> [WizardCommand] {
+        guard editableSections(state).isEmpty else {
+            state.phase = .savePrompt
+            return []
+        }
+        return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
+    }
+
+    /// `r`: the failed requests again, planned from the values as they are now. Values the server
+    /// refused are not sent unchanged (that would fail the same way); the notice says what to do.
+    static func retry(_ state: inout WizardState) -> [WizardCommand] {
+        let failed = failedResults(state)
+        guard !failed.isEmpty, let previous = state.plan, let current = state.current else {
+            state.notice = "Nothing failed, so there is nothing to retry."
+            return []
+        }
+        let fresh = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
+            .restricted(to: Set(failed.map(\.step)))
+        if let first = fresh.issues.first, let field = FieldID(key: first.field), state.screens.contains(field.section) {
+            state.errors[field] = first.message
+            go(&state, to: field.section, focus: .field(field))
+            state.fixing = true
+            state.problem(first.message)
+            return []
+        }
+        let refusedAgain = failed.filter { !$0.isTransient && fresh.sendsTheSame(as: previous, for: $0.step) }
+        if !refusedAgain.isEmpty {
+            let fields = refusedAgain.flatMap(\.fieldsToFix).map { FieldLabels.label($0) }
+            state.problem("The same values would be refused again (\(refusedAgain.map(\.step.title).joined(separator: ", "))). "
+                          + (fields.isEmpty ? "Press Esc to go back to the review." : "Press e to change \(fields.joined(separator: ", ")) first."))
+            return []
+        }
+        // A failed step with nothing left to send: its values now match the server's.
+        for result in failed where !fresh.steps.contains(result.step) { state.steps[result.step] = nil }
+        guard !fresh.steps.isEmpty else {
+            state.notice = "Nothing left to send: the values now match the server's."
+            return []
+        }
+        for step in fresh.steps { state.steps[step] = .running }
+        state.plan = fresh
+        state.phase = .applying
+        return [.apply(fresh, steps: fresh.steps)]
+    }
+
+    /// `e`: marks every field a failure concerns (the refused ones, and the others that went in
+    /// the same request) and opens the first one's screen.
+    static func jumpToFix(_ state: inout WizardState) -> [WizardCommand] {
+        var first: FieldID?
+        for result in failedResults(state) {
+            for key in result.fieldsToFix + result.fields.filter({ !result.fieldsToFix.contains($0) }) {
+                guard let message = result.problem(for: key), let field = shownField(state, key) else { continue }
+                state.errors[field] = message
+                if first == nil, result.fieldsToFix.contains(key) { first = field }
+            }
+        }
+        guard let first else {
+            state.notice = "No failure names a field to fix; press r to retry or Enter to finish."
+            return []
+        }
+        go(&state, to: first.section, focus: .field(first))
+        state.fixing = true
+        return []
+    }
+
+    /// The field on a shown screen for a key (the typed pool id when the pool is typed).
+    static func shownField(_ state: WizardState, _ key: FieldKey) -> FieldID? {
+        guard let field = FieldID(key: key), state.screens.contains(field.section) else { return nil }
+        if field == .pool, state.form.pool == .other { return .poolOther }
+        return field
     }
 
     static func saveKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {

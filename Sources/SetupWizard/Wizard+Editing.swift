@@ -17,7 +17,9 @@ extension Wizard {
 
     static func setFocus(_ state: inout WizardState, _ field: FieldID?) {
         state.focus = field
+        state.list = nil
         state.cursor = field.map { state.form.text($0).count } ?? 0
+        state.selected = field.map { $0.takesText && state.cursor > 0 } ?? false
     }
 
     static func editingKey(_ state: inout WizardState, _ key: Key, _ section: Section) -> [WizardCommand] {
@@ -26,6 +28,7 @@ extension Wizard {
         let index = fields.firstIndex(of: field) ?? 0
         let before = state.form
         state.notice = nil
+        if state.list != nil { return listKey(&state, key) }
 
         switch key {
         case .tab:
@@ -79,7 +82,7 @@ extension Wizard {
 
     static func isEditKey(_ key: Key) -> Bool {
         switch key {
-        case .char, .paste, .backspace, .delete, .ctrlU, .left, .right: return true
+        case .char, .paste, .backspace, .delete, .ctrlU, .left, .right, .killToEnd, .deleteWordBack: return true
         default: return false
         }
     }
@@ -97,6 +100,13 @@ extension Wizard {
             state.problem("Fix the marked field\(invalid.count == 1 ? "" : "s") to continue.")
             return
         }
+        if state.fixing {
+            state.fixing = false
+            state.phase = .result
+            state.focus = nil
+            state.notice = "Press r to send the new values (only the requests that failed)."
+            return
+        }
         if let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count {
             go(&state, to: state.screens[i + 1], focus: .first)
         } else {
@@ -111,7 +121,12 @@ extension Wizard {
             guard key == .left || key == .right || key == .char(" ") else { return }
             if let flag = FieldSpec.of(field).flag { state.form[keyPath: flag].toggle() }
         case .choice:
-            let step = key == .left ? -1 : (key == .right || key == .char(" ") ? 1 : 0)
+            if case .char(let c) = key {
+                // Space or a letter opens the list (a letter starts its filter): no blind change.
+                openList(&state, field, filter: c == " " ? "" : String(c))
+                return
+            }
+            let step = key == .left ? -1 : (key == .right ? 1 : 0)
             guard step != 0 else { return }
             let spec = FieldSpec.of(field)
             let options = spec.options?(state) ?? []
@@ -122,7 +137,11 @@ extension Wizard {
                 state.problem("Agent mode is not offered: " + reason)
             }
         case .poolChoice:
-            let step = key == .left ? -1 : (key == .right || key == .char(" ") ? 1 : 0)
+            if case .char(let c) = key {
+                openList(&state, field, filter: c == " " ? "" : String(c))
+                return
+            }
+            let step = key == .left ? -1 : (key == .right ? 1 : 0)
             guard step != 0 else { return }
             state.form.pool = cycle(state.poolOptions, state.form.pool, step)
             state.errors[.pool] = nil
@@ -136,10 +155,31 @@ extension Wizard {
         return all[((i + step) % all.count + all.count) % all.count]
     }
 
-    /// A text field: insert at the cursor, move, delete, clear, paste.
+    /// A text field: insert at the cursor, move, delete, clear, paste. A selected value (just
+    /// entered) is replaced by typing and cleared by a deleting key; ← and → put the cursor at its
+    /// start or end, as in a browser.
     static func editText(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
         var chars = Array(state.form.text(field))
         var cursor = min(state.cursor, chars.count)
+        if state.selected {
+            state.selected = false
+            switch key {
+            case .char, .paste:
+                (chars, cursor) = ([], 0)
+            case .backspace, .delete, .ctrlU, .killToEnd, .deleteWordBack:
+                state.form.setText(field, "")
+                state.cursor = 0
+                return
+            case .left:
+                state.cursor = 0
+                return
+            case .right:
+                state.cursor = chars.count
+                return
+            default:
+                break
+            }
+        }
         switch key {
         case .char(let c):
             chars.insert(c, at: cursor)
@@ -165,10 +205,36 @@ extension Wizard {
         case .ctrlU:
             chars = []
             cursor = 0
+        case .killToEnd:
+            chars.removeSubrange(cursor...)
+        case .deleteWordBack:
+            let start = wordStart(chars, before: cursor)
+            chars.removeSubrange(start..<cursor)
+            cursor = start
+        case .wordLeft: cursor = wordStart(chars, before: cursor)
+        case .wordRight: cursor = wordEnd(chars, after: cursor)
         default: return
         }
         let text = String(chars)
         if text != state.form.text(field) { state.form.setText(field, text) }
         state.cursor = cursor
     }
+
+    /// Where the word before `cursor` starts (spaces and punctuation such as `.` `@` `-` end words).
+    static func wordStart(_ chars: [Character], before cursor: Int) -> Int {
+        var i = cursor
+        while i > 0, !isWordCharacter(chars[i - 1]) { i -= 1 }
+        while i > 0, isWordCharacter(chars[i - 1]) { i -= 1 }
+        return i
+    }
+
+    /// Where the word after `cursor` ends.
+    static func wordEnd(_ chars: [Character], after cursor: Int) -> Int {
+        var i = cursor
+        while i < chars.count, !isWordCharacter(chars[i]) { i += 1 }
+        while i < chars.count, isWordCharacter(chars[i]) { i += 1 }
+        return i
+    }
+
+    static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 }

@@ -30,6 +30,10 @@ extension Wizard {
             return pickAnswer(&state, answer)
         case .editing(let section):
             return fieldAnswer(&state, section, answer)
+        case .review where answer == "<":
+            return reviewKey(&state, .escape)
+        case .result where answer == "<":
+            return resultKey(&state, .escape)
         case .resumeDraft, .review, .result, .savePrompt:
             guard let byDefault = yesNoDefault(state) else {
                 // A screen with nothing to ask (nothing to change, nothing failed): go on.
@@ -77,17 +81,30 @@ extension Wizard {
             }
             return []
         }
+        if answer == "?" {
+            state.notice = field.help
+            return []
+        }
         let before = state.form
         if !answer.isEmpty, state.readOnlyReason(field) == nil, let problem = FieldSpec.of(field).take(answer, in: &state) {
             state.problem(problem)
+            return []
+        }
+        validateField(&state, field)
+        if state.errors[field] != nil {
+            // The answer is in the transcript; the prompt again offers the value before it.
+            if field.takesText { state.form = before }
             return []
         }
         var commands: [WizardCommand] = []
         if state.form != before, let org = state.organization {
             commands.append(.saveDraft(Draft(address: state.config.address, organization: org, form: state.form)))
         }
-        validateField(&state, field)
-        guard state.errors[field] == nil else { return commands }
+        if case .ttl(let type) = field, state.form.ttlTouched.contains(type), let ms = try? TTLDuration.parse(state.form.text(field)) {
+            // What the duration means, as the full screen shows beside the field, and its warning.
+            let meaning = "\(field.label): \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms"
+            if let warning = lowering(state, type) { state.problem(meaning + ". " + warning) } else { state.notice = meaning }
+        }
         // The answer may have shown or hidden fields (auth, mode, enabled).
         let now = state.visibleFields(section)
         if let i = now.firstIndex(of: field), i + 1 < now.count {
@@ -100,6 +117,17 @@ extension Wizard {
 }
 
 extension FieldSpec {
+    /// A pool option by the name people type: the pool's name, `other`, or `none` for no pool yet.
+    static func poolName(_ state: WizardState) -> (PoolSelection) -> String {
+        { option in
+            switch option {
+            case .placeholder: return "none"
+            case .other: return "other"
+            case .pool(let id): return state.current?.agentPools.first { $0.id == id }?.name ?? id
+            }
+        }
+    }
+
     /// Puts a typed answer into the form: `y`/`n` for a toggle, a number or a name for a choice,
     /// a number or a pool id for the pool, the text itself otherwise. Returns what is wrong with
     /// the answer itself (the field's rules run after).
@@ -109,21 +137,19 @@ extension FieldSpec {
             let a = answer.lowercased()
             guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
             if let flag { state.form[keyPath: flag] = a.hasPrefix("y") }
-        case .choice:
-            let names = options?(state) ?? []
-            let chosen = Int(answer).flatMap { names.indices.contains($0 - 1) ? names[$0 - 1] : nil }
-                ?? (names.contains(answer.lowercased()) ? answer.lowercased() : nil)
-            guard let name = chosen else { return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))." }
-            setChoice(name, in: &state)
-        case .poolChoice:
-            let options = state.poolOptions
-            if let n = Int(answer), options.indices.contains(n - 1) {
-                state.form.pool = options[n - 1]
-            } else if options.contains(.pool(answer)) {
-                state.form.pool = .pool(answer)
-            } else {
-                return "Choose a number from 1 to \(options.count)."
+        case .choice, .poolChoice:
+            // A number, a name, or the start of one that only one option has (`pri` → primary).
+            let options = Wizard.choiceOptions(state, id)
+            let names = kind == .choice ? options.map(\.label) : state.poolOptions.map(Self.poolName(state))
+            let a = answer.lowercased()
+            let index = Int(answer).map { $0 - 1 }
+                ?? names.firstIndex { $0.lowercased() == a }
+                ?? state.poolOptions.firstIndex { $0 == .pool(answer) }.flatMap { kind == .poolChoice ? $0 : nil }
+                ?? { let starts = names.indices.filter { names[$0].lowercased().hasPrefix(a) }; return starts.count == 1 ? starts[0] : nil }()
+            guard let index, options.indices.contains(index) else {
+                return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))."
             }
+            options[index].pick(&state)
         case .text, .password, .duration:
             state.form.setText(id, answer)
         }

@@ -78,50 +78,77 @@ extension Wizard {
         }
     }
 
-    /// The key hints that fit, chosen by priority (quit and help first), shown in their order.
-    static func fitted(_ keys: [(String, Int)], width: Int) -> [String] {
+    /// A key hint of the footer and how much it matters when the row is narrow.
+    struct KeyHint: Equatable {
+        enum Priority: Int, Comparable {
+            /// Quitting: always shown.
+            case quit
+            /// What the focused field or the screen is about (help, change a choice, apply).
+            case essential
+            /// Moving around.
+            case navigation
+            /// Everything else, in the order listed.
+            case extra
+            static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
+        }
+        var text: String
+        var priority: Priority
+        init(_ text: String, _ priority: Priority) {
+            self.text = text
+            self.priority = priority
+        }
+    }
+
+    /// The key hints that fit, chosen by priority (then by order), shown in their order.
+    static func fitted(_ keys: [KeyHint], width: Int) -> [String] {
         var chosen = Set<Int>()
         var used = 0
-        for (i, key) in keys.enumerated().sorted(by: { $0.element.1 < $1.element.1 }) {
-            let w = Frame.width(of: key.0) + (chosen.isEmpty ? 0 : 2)
+        let byPriority = keys.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }
+        for (i, key) in byPriority {
+            let w = Frame.width(of: key.text) + (chosen.isEmpty ? 0 : 2)
             if used + w <= width {
                 chosen.insert(i)
                 used += w
             }
         }
-        return keys.enumerated().filter { chosen.contains($0.offset) }.map(\.element.0)
+        return keys.enumerated().filter { chosen.contains($0.offset) }.map(\.element.text)
     }
 
-    /// The keys that apply, each with a priority (lower = kept first when the row is narrow).
-    static func footer(_ state: WizardState, _ g: Glyphs) -> [(String, Int)] {
-        footerKeys(state, g).enumerated().map { i, key in
-            let p = key.hasSuffix("quit") ? 0 : key.hasPrefix("F1") || key.hasSuffix("change") ? 1 : key.hasPrefix("Tab") || key.hasPrefix("Enter") ? 2 : 3 + i
-            return (key, p)
-        }
-    }
-
-    static func footerKeys(_ state: WizardState, _ g: Glyphs) -> [String] {
+    /// The keys that apply in this phase, each with its priority.
+    static func footer(_ state: WizardState, _ g: Glyphs) -> [KeyHint] {
         let up = state.config.ascii ? "Up" : "↑", down = state.config.ascii ? "Down" : "↓"
         let lr = state.config.ascii ? "Left/Right" : "←/→"
-        if state.helpShown { return ["any key: close help"] }
+        let quit = KeyHint("Ctrl-C quit", .quit)
+        if state.helpShown { return [KeyHint("any key: close help", .quit)] }
         switch state.phase {
-        case .loading: return ["Ctrl-C quit"]
-        case .failed: return ["r try again", "Enter quit"]
-        case .pickOrganization: return ["\(up)/\(down) choose", "Enter select", "Ctrl-C quit"]
-        case .resumeDraft: return ["y/Enter resume", "n start fresh", "Ctrl-C quit"]
+        case .loading: return [quit]
+        case .failed: return [KeyHint("r try again", .essential), KeyHint("Enter quit", .quit)]
+        case .pickOrganization: return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter select", .essential), quit]
+        case .resumeDraft: return [KeyHint("y/Enter resume", .essential), KeyHint("n start fresh", .essential), quit]
+        case .editing where state.list != nil:
+            return [KeyHint("type to filter", .extra), KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter pick", .essential),
+                    KeyHint("Esc close", .essential), quit]
         case .editing(let section):
-            var keys = ["Tab/\(down) next", "Shift-Tab/\(up) back"]
-            if let f = state.focus, f.kind == .toggle || f.kind == .choice || f.kind == .poolChoice { keys.append("\(lr)/Space change") }
-            keys.append("Enter next")
-            if state.screens.first != section { keys.append("Esc prev screen") }
-            if section == .tokenTTL { keys.append("Ctrl-R all 2y") }
-            if let f = state.focus, f.takesText { keys.append("Ctrl-U clear") }
-            keys += ["F1 help", "Ctrl-C quit"]
-            return keys
-        case .review: return state.plan?.isEmpty == true ? ["Enter finish", "Esc back", "Ctrl-C quit"] : ["Enter apply", "Esc back", "\(up)/\(down) scroll", "Ctrl-C quit"]
-        case .applying: return ["working", "Ctrl-C quit"]
-        case .result: return failedResults(state).isEmpty ? ["Enter finish", "\(up)/\(down) scroll"] : ["r retry failed", "e edit the field", "Enter finish", "\(up)/\(down) scroll"]
-        case .savePrompt: return ["y save", "n/Enter skip"]
+            var keys = [KeyHint("Tab/\(down) next", .navigation), KeyHint("Shift-Tab/\(up) back", .navigation)]
+            let editable = state.focus.map { state.readOnlyReason($0) == nil } ?? false
+            if editable, let f = state.focus, f.kind == .toggle || f.kind == .choice || f.kind == .poolChoice {
+                keys.append(KeyHint("Space list", .essential))
+                keys.append(KeyHint("\(lr) change", .extra))
+            }
+            keys.append(KeyHint("Enter next", .navigation))
+            if state.screens.first != section { keys.append(KeyHint("Esc prev screen", .extra)) }
+            if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint("Ctrl-R all 2y", .extra)) }
+            if editable, let f = state.focus, f.takesText { keys.append(KeyHint("Ctrl-U clear", .extra)) }
+            return keys + [KeyHint("F1 help", .essential), quit]
+        case .review:
+            if state.plan?.isEmpty == true { return [KeyHint("Enter finish", .essential), KeyHint("Esc back", .navigation), quit] }
+            return [KeyHint("Enter apply", .essential), KeyHint("Esc back", .navigation), KeyHint("\(up)/\(down) scroll", .extra), quit]
+        case .applying: return [KeyHint("working", .essential), quit]
+        case .result:
+            let scroll = KeyHint("\(up)/\(down) scroll", .extra)
+            guard !failedResults(state).isEmpty else { return [KeyHint("Enter finish", .essential), scroll] }
+            return [KeyHint("r retry failed", .essential), KeyHint("e edit the field", .essential), KeyHint("Enter finish", .essential), scroll]
+        case .savePrompt: return [KeyHint("y save", .essential), KeyHint("n/Enter skip", .essential)]
         case .finished: return []
         }
     }

@@ -29,6 +29,10 @@ extension Wizard {
             line.isFocus = focused
             if focused { focusIndex = lines.count }
             lines.append(line)
+            if let list = state.list, list.field == field {
+                lines += listLines(state, list, g, width: width)
+                continue
+            }
             let indent = String(repeating: " ", count: 4)
             if let error = state.errors[field] {
                 lines += wrap("\(g.errorMark) \(error)", width: width - 5).map { Line(indent + $0, .error) }
@@ -69,21 +73,39 @@ extension Wizard {
             if shown.isEmpty && !focused {
                 line.add(FieldSpec.of(field).placeholder(state), .dim)
             } else {
-                // Show the part around the cursor when the text is wider than the room.
+                // Wider than the room: a window around the cursor (the start when not focused),
+                // with … on each side that is cut.
                 let chars = Array(shown)
-                let cursor = focused ? min(state.cursor, chars.count) : chars.count
-                var first = 0
-                while Frame.width(of: String(chars[first..<cursor])) >= room { first += 1 }
-                var visible = ""
-                for ch in chars[first...] where Frame.width(of: visible + String(ch)) < room { visible.append(ch) }
-                line.add(visible, style)
-                if focused {
-                    line.cursorColumn = start + Frame.width(of: String(chars[first..<cursor]))
-                    if cursor == chars.count { line.add(" ", style) }
-                }
+                let cursor = focused ? min(state.cursor, chars.count) : 0
+                let window = scrollWindow(chars, cursor: cursor, room: room, ellipsis: g.ellipsis)
+                if window.cutLeft { line.add(g.ellipsis, .dim) }
+                line.add(window.text, focused && state.selected ? .selection : style)
+                if window.cutRight { line.add(g.ellipsis, .dim) }
+                if focused { line.cursorColumn = start + window.cursorOffset }
+                // The cell after the value (the cursor's, at the end) is kept focused or not, so
+                // what follows on the line does not move when focus comes and goes.
+                if !window.cutRight { line.add(" ", focused ? style : .normal) }
             }
             if case .ttl(let t) = field { durationInfo(state, t, into: &line) }
         }
+    }
+
+    /// The part of a value that fits `room` cells with the cursor in it: where it starts, whether
+    /// each side is cut (each cut side costs one cell for its marker), and the cursor's offset.
+    static func scrollWindow(_ chars: [Character], cursor: Int, room: Int, ellipsis: String)
+        -> (text: String, cutLeft: Bool, cutRight: Bool, cursorOffset: Int) {
+        let marker = Frame.width(of: ellipsis)
+        func width(_ slice: ArraySlice<Character>) -> Int { slice.reduce(0) { $0 + Frame.width(of: String($1)) } }
+        // One cell stays free for the cursor at the end, or for the right marker.
+        var first = 0
+        while first < cursor, (first > 0 ? marker : 0) + width(chars[first..<cursor]) + 1 > room { first += 1 }
+        let left = first > 0 ? marker : 0
+        var end = first
+        var used = left
+        while end < chars.count, used + Frame.width(of: String(chars[end])) <= room - 1 { used += Frame.width(of: String(chars[end])); end += 1 }
+        // The last character may take the free cell when nothing follows it.
+        if end == chars.count - 1, used + Frame.width(of: String(chars[end])) <= room, cursor < chars.count { end += 1 }
+        return (String(chars[first..<end]), first > 0, end < chars.count, left + width(chars[first..<cursor]))
     }
 
     /// `now 2y (default) · new 90d = 7,776,000,000 ms`

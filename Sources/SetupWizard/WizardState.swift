@@ -85,8 +85,16 @@ public struct WizardState: Equatable, Sendable {
     public var focus: FieldID?
     /// Cursor in the focused text field, in characters.
     public var cursor = 0
+    /// The focused field's whole value is selected, as a browser does on entering a filled field:
+    /// typing replaces it, a cursor key deselects and edits in place.
+    public var selected = false
     public var errors: [FieldID: String] = [:]
     public var quitPending = false
+    /// On a screen after `e` on the results: leaving it goes back to the results, where `r`
+    /// sends the new values.
+    public var fixing = false
+    /// The open list of a choice field, if any.
+    public var list: ChoiceList?
     /// The terminal's size, when a terminal reported one (nil in headless tests and plain mode).
     public var terminalSize: Size?
     /// Whether only "Terminal too small" is on screen.

@@ -47,9 +47,10 @@ struct WizardResultTests {
             #expect(await h.screenText().contains("The server refused this: relay host is on the deny list"))
             await h.replace("mail.example.com")
             // The password was not accepted either, so it is still in the form: the SMTP step needs it.
+            // Leaving the fixed screen goes back to the results; Esc there shows the new review.
             await h.leaveScreen()
-            await h.leaveScreen()
-            await h.leaveScreen()
+            #expect(await h.state.phase == .result)
+            await h.press(.escape)
             #expect(await h.state.phase == .review)
             let review = await h.screenText()
             #expect(review.contains("SMTP relay · Host: (empty) → mail.example.com"))
@@ -59,6 +60,63 @@ struct WizardResultTests {
             #expect(await h.until { $0.phase == .result })
             #expect(await h.fixture.server.store.state.smtp.host == "mail.example.com")
             #expect(await h.fixture.requests().filter { $0.method == "PATCH" }.count == 4)
+        }
+    }
+
+    @Test("a relay timeout: e lands on Host and Port with what to check; fixed, the results again, and r sends the new values") func relayTimeout() async throws {
+        try await WizardHarness.with { h in
+            try await arm(h, #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":504}"#)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            #expect(Wizard.failedResults(await h.state).first?.fieldsToFix == [.smtpHost, .smtpPort])
+            await h.press(.char("e"))
+            let fixing = await h.state
+            #expect(fixing.on(.smtp) && fixing.focus == .smtpHost)
+            #expect(fixing.errors[.smtpHost]?.contains("did not answer in time: check the host and port") == true)
+            #expect(fixing.errors[.smtpPort] != nil, "the port can fix it too")
+            await h.replace("mail.example.com")
+            await h.leaveScreen()
+            #expect(await h.state.phase == .result)
+            #expect(await h.state.notice?.contains("Press r") == true)
+            await h.press(.char("r"))
+            #expect(await h.until { $0.phase == .result && Wizard.failedResults($0).isEmpty && !$0.steps.values.contains(.running) })
+            #expect(await h.fixture.server.store.state.smtp.host == "mail.example.com")
+            let smtpPatches = await h.fixture.requests().filter { $0.method == "PATCH" && $0.path == "/api/v2/admin/smtp-settings" }
+            #expect(smtpPatches.count == 2, "the refused values once, the fixed ones once")
+        }
+    }
+
+    @Test("a 422 on the organization PATCH: the switch sent with the pool is reported not saved, and e marks both") func organizationRefused() async throws {
+        try await WizardHarness.with { h in
+            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            let text = await h.screenText(200, 60).replacingOccurrences(of: "\n", with: " ")
+            #expect(text.contains("✗ Organization defaults"))
+            #expect(text.contains("Not saved: Mode, Agent pool, Enforce max TTL."), "\(text)")
+            await h.press(.char("e"))
+            let fixing = await h.state
+            #expect(fixing.on(.executionDefaults) && fixing.focus == .pool)
+            #expect(fixing.errors[.pool] == "The server refused this: agent pool not found")
+            #expect(fixing.errors[.ttlEnabled]?.contains("same request as Agent pool") == true)
+            #expect(fixing.errors[.mode]?.contains("same request as Agent pool") == true)
+            await h.press(.char("r"))   // no: on a screen, r is not retry
+            #expect(await h.state.on(.executionDefaults))
+        }
+    }
+
+    @Test("Esc on the results goes back to the review of what is still to do") func resultEscape() async throws {
+        try await WizardHarness.with { h in
+            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            await h.press(.escape)
+            #expect(await h.state.phase == .review)
+            let review = await h.screenText(200, 60)
+            #expect(review.contains("Token TTLs · Team") && !review.contains("SMTP relay ·"), "only what failed is left: \(review)")
         }
     }
 

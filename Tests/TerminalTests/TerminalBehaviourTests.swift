@@ -181,7 +181,7 @@ struct TerminalBehaviourTests {
             answer("Sender []:", "noreply@example.com")
             answer("Auth (1 none, 2 plain, 3 login) [none]:", "login")
             answer("Username []:", "smtp-bot")
-            answer("Password (hidden; Enter keeps the stored one):", "fake-dumb-pw-5")
+            answer("Password (hidden; required: nothing stored yet):", "fake-dumb-pw-5")
             answer("Test email address []:", "ops@example.com")
             answer("Mode (1 remote, 2 local, 3 agent) [remote]:", "3")
             answer("Agent pool (1 (choose a pool), 2 primary", "2")
@@ -211,7 +211,7 @@ struct TerminalBehaviourTests {
                 #expect(t.waitFor(prompt), "\(prompt)\n\(t.capture())")
                 t.type(value); t.keys("Enter")
             }
-            #expect(t.waitFor("Password (hidden; Enter keeps the stored one):"))
+            #expect(t.waitFor("Password (hidden; required: nothing stored yet):"))
             t.type("fake-plain-pw-3"); t.keys("Enter")
             #expect(t.waitFor("Test email address []:"))
             #expect(!t.capture().contains("fake-plain-pw-3"))

@@ -1,0 +1,109 @@
+import SetupKit
+import TFEClient
+
+/// The inline list of a choice field (Auth, Mode, Agent pool): opened with Space or by typing,
+/// filtered by what is typed, the current value marked; ↑/↓ move, Enter picks, Esc closes.
+/// Organizations may have hundreds of pools: cycling them blind with ←/→ is not a way to choose.
+public struct ChoiceList: Equatable, Sendable {
+    public var field: FieldID
+    public var filter = ""
+    /// The highlighted row among the filtered options.
+    public var index = 0
+}
+
+extension Wizard {
+    /// The options of a choice field as shown (labels) and what picking one sets.
+    static func choiceOptions(_ state: WizardState, _ field: FieldID) -> [(label: String, pick: @Sendable (inout WizardState) -> Void)] {
+        let spec = FieldSpec.of(field)
+        switch field.kind {
+        case .choice:
+            return (spec.options?(state) ?? []).map { value in (value, { spec.setChoice(value, in: &$0) }) }
+        case .poolChoice:
+            return state.poolOptions.map { option in (state.poolLabel(option), { $0.form.pool = option }) }
+        default:
+            return []
+        }
+    }
+
+    /// The options the filter lets through, with their index among all options.
+    static func filteredOptions(_ state: WizardState, _ list: ChoiceList) -> [(offset: Int, label: String)] {
+        let all = choiceOptions(state, list.field).map(\.label).enumerated().map { ($0.offset, $0.element) }
+        let filter = list.filter.lowercased()
+        guard !filter.isEmpty else { return all }
+        return all.filter { $0.1.lowercased().contains(filter) }
+    }
+
+    /// The current value's index among all options.
+    static func currentOption(_ state: WizardState, _ field: FieldID) -> Int? {
+        let labels = choiceOptions(state, field).map(\.label)
+        return labels.firstIndex(of: FieldSpec.of(field).display(state))
+    }
+
+    /// Opens the list on the focused choice field, the current value highlighted.
+    static func openList(_ state: inout WizardState, _ field: FieldID, filter: String = "") {
+        var list = ChoiceList(field: field, filter: filter)
+        let shown = filteredOptions(state, list)
+        list.index = shown.firstIndex { $0.offset == currentOption(state, field) } ?? 0
+        state.list = list
+    }
+
+    /// A key while the list is open.
+    static func listKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+        guard var list = state.list else { return [] }
+        let shown = filteredOptions(state, list)
+        switch key {
+        case .up: list.index = max(0, list.index - 1)
+        case .down: list.index = min(max(0, shown.count - 1), list.index + 1)
+        case .escape, .tab, .backTab:
+            state.list = nil
+            return []
+        case .backspace:
+            list.filter = String(list.filter.dropLast())
+            list.index = 0
+        case .ctrlU:
+            list.filter = ""
+            list.index = 0
+        case .char(let c) where c != " " || !list.filter.isEmpty:
+            list.filter.append(c)
+            list.index = 0
+        case .paste(let text):
+            list.filter += text.filter { !$0.isNewline }
+            list.index = 0
+        case .enter, .char(" "):
+            guard shown.indices.contains(list.index) else {
+                state.problem("Nothing matches \"\(SafeText.line(list.filter))\"; Backspace to widen the filter, Esc to close.")
+                return []
+            }
+            let before = state.form
+            choiceOptions(state, list.field)[shown[list.index].offset].pick(&state)
+            state.list = nil
+            state.errors[list.field] = nil
+            if state.form != before, let org = state.organization {
+                return [.saveDraft(Draft(address: state.config.address, organization: org, form: state.form))]
+            }
+            return []
+        default:
+            return []
+        }
+        state.list = list
+        return []
+    }
+
+    /// The list's lines under its field: the filter, then the options (at most `rows`, scrolled
+    /// to keep the highlighted one in view), the current value marked.
+    static func listLines(_ state: WizardState, _ list: ChoiceList, _ g: Glyphs, width: Int, rows: Int = 8) -> [Line] {
+        let shown = filteredOptions(state, list)
+        let current = currentOption(state, list.field)
+        var lines = [Line("    " + (list.filter.isEmpty ? "Type to filter · ↑/↓ · Enter pick · Esc close" : "Filter: \(SafeText.line(list.filter))"), .dim)]
+        if shown.isEmpty { return lines + [Line("      (nothing matches)", .dim)] }
+        let first = min(max(0, list.index - rows + 1), max(0, shown.count - rows))
+        for (i, option) in shown.enumerated().dropFirst(first).prefix(rows) {
+            var line = Line("    " + (option.offset == current ? g.check : " ") + " ")
+            let text = wrap(option.label, width: max(8, width - 8)).first ?? ""
+            line.add(text, i == list.index ? .reverse : .normal)
+            lines.append(line)
+        }
+        if shown.count > rows { lines.append(Line("      \(shown.count) options; \(list.index + 1) of them highlighted", .dim)) }
+        return lines
+    }
+}
