@@ -88,7 +88,7 @@ public struct StepResult: Sendable, Equatable {
     public var message: String {
         switch outcome {
         case .failed(let error):
-            return error.commandLineDescription + " Not saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            return error.commandLineDescription + " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
         default:
             let saved = fields.filter { !ignored.contains($0) }
             guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }

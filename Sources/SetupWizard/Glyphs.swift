@@ -30,6 +30,23 @@ struct Line {
     var text: String { segments.map(\.0).joined() }
 }
 
+/// The text cut to `width` cells, ending in the ellipsis when something was cut (a cut word is
+/// never shown as if it were whole).
+func ellipsized(_ text: String, width: Int, ellipsis: String) -> String {
+    guard Frame.width(of: text) > width else { return text }
+    let room = width - Frame.width(of: ellipsis)
+    guard room > 0 else { return String(ellipsis.prefix(max(0, width))) }
+    var head = ""
+    var used = 0
+    for ch in text {
+        let w = Frame.width(of: String(ch))
+        if used + w > room { break }
+        head.append(ch)
+        used += w
+    }
+    return head + ellipsis
+}
+
 /// Splits text into lines of at most `width` cells, at spaces where it can.
 func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }

@@ -123,8 +123,8 @@ extension Wizard {
         let refusedAgain = failed.filter { !$0.isTransient && fresh.sendsTheSame(as: previous, for: $0.step) }
         if !refusedAgain.isEmpty {
             let fields = refusedAgain.flatMap(\.fieldsToFix).map { FieldLabels.label($0) }
-            state.problem("The same values would be refused again (\(refusedAgain.map(\.step.title).joined(separator: ", "))). "
-                          + (fields.isEmpty ? "Press Esc to go back to the review." : "Press e to change \(fields.joined(separator: ", ")) first."))
+            state.problem("Not sent: the same values would be refused again. "
+                          + (fields.isEmpty ? "Esc: back to the review." : "Press e to change \(fields.joined(separator: ", ")) first."))
             return []
         }
         // A failed step with nothing left to send: its values now match the server's.

@@ -94,7 +94,8 @@ extension Wizard {
     static func listLines(_ state: WizardState, _ list: ChoiceList, _ g: Glyphs, width: Int, rows: Int = 8) -> [Line] {
         let shown = filteredOptions(state, list)
         let current = currentOption(state, list.field)
-        var lines = [Line("    " + (list.filter.isEmpty ? "Type to filter · ↑/↓ · Enter pick · Esc close" : "Filter: \(SafeText.line(list.filter))"), .dim)]
+        let hint = "Type to filter\(g.dot)\(state.config.ascii ? "Up/Down" : "↑/↓")\(g.dot)Enter pick\(g.dot)Esc close"
+        var lines = [Line("    " + (list.filter.isEmpty ? hint : "Filter: \(SafeText.line(list.filter))"), .dim)]
         if shown.isEmpty { return lines + [Line("      (nothing matches)", .dim)] }
         let first = min(max(0, list.index - rows + 1), max(0, shown.count - rows))
         for (i, option) in shown.enumerated().dropFirst(first).prefix(rows) {

@@ -49,7 +49,7 @@ extension Wizard {
         } else {
             title += g.dot + state.config.address
         }
-        frame.put(title, row: 0, column: 0, style: .reverse)
+        frame.put(ellipsized(title, width: frame.size.width, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
         var col = 1
         let names = state.screens.map(\.title) + ["Review"]
@@ -71,10 +71,11 @@ extension Wizard {
     static func status(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame, row: Int) {
         if state.quitPending {
             let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]" : "Quit without applying? [y/N]"
-            frame.put(text, row: row, column: 0, style: .reverse)
+            frame.put(ellipsized(text, width: frame.size.width, ellipsis: g.ellipsis), row: row, column: 0, style: .reverse)
         } else if let notice = state.notice {
             let problem = state.statusNotice?.severity == .problem
-            frame.put((problem ? g.warn + " " : "") + notice, row: row, column: 0, style: problem ? .error : .bold)
+            frame.put(ellipsized((problem ? g.warn + " " : "") + notice, width: frame.size.width, ellipsis: g.ellipsis), row: row, column: 0,
+                      style: problem ? .error : .bold)
         }
     }
 

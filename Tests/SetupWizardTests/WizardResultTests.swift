@@ -95,7 +95,7 @@ struct WizardResultTests {
             #expect(await h.until { $0.phase == .result })
             let text = await h.screenText(200, 60).replacingOccurrences(of: "\n", with: " ")
             #expect(text.contains("✗ Organization defaults"))
-            #expect(text.contains("Not saved: Mode, Agent pool, Enforce max TTL."), "\(text)")
+            #expect(text.contains("None of this request's values was saved: Mode, Agent pool, Enforce max TTL."), "\(text)")
             await h.press(.char("e"))
             let fixing = await h.state
             #expect(fixing.on(.executionDefaults) && fixing.focus == .pool)

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+extension TerminalSuite {
+/// The form as the best form tools behave (issue 16), driven in tmux: typing replaces a filled
+/// value, Home/End as tmux sends them, the pool list with its filter, a failure fixed with `e`
+/// and sent with `r`, read-only screens that offer no change.
+@Suite("Form editing in a real terminal")
+struct FormEditingTests {
+    typealias W = TerminalSuite.TerminalWizardTests
+
+    /// The key-hint row (the screen's last line with text).
+    static func footer(_ t: TmuxSession) -> String {
+        t.capture().split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    @Test("Tab into Port and type 587: 587 (not 25587); Home and End, as tmux sends them, move the cursor") func replaceAndHomeEnd() async throws {
+        try await W.session(extra: "--screens smtp") { t, _, _ in
+            #expect(t.waitFor("› Enabled:"))
+            t.keys("Space", "Tab"); t.type("smtp.example.com")
+            t.keys("Tab"); t.type("587")
+            #expect(t.waitFor("› Port:                587\n"), "\(t.capture())")
+            #expect(!t.capture().contains("25587"))
+            t.keys("Home"); t.type("1")
+            #expect(t.waitFor("› Port:                1587"), "Home went to the start: \(t.capture())")
+            t.keys("End", "BSpace")
+            #expect(t.waitFor("› Port:                158\n"), "End went to the end: \(t.capture())")
+            t.keys("C-a"); t.type("2")
+            #expect(t.waitFor("› Port:                2158"), "Ctrl-A is Home: \(t.capture())")
+        }
+    }
+
+    @Test("the pool list opens with Space, filters to gpu by typing gp, and Enter picks it") func poolList() async throws {
+        try await W.session(extra: "--screens execution_defaults") { t, server, _ in
+            #expect(t.waitFor("› Mode:"))
+            t.keys("Space")
+            #expect(t.waitFor("Type to filter"), "Space opens the list: \(t.capture())")
+            t.type("ag"); t.keys("Enter")
+            #expect(t.waitFor("◂ agent ▸"))
+            t.keys("Tab"); t.type("gp")
+            #expect(t.waitFor("Filter: gp"))
+            #expect(t.waitFor("gpu (apool-def456, 1 agent)"))
+            #expect(!t.capture().contains("primary (apool-abc123"), "filtered out: \(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("› Agent pool:          ◂ gpu (apool-def456, 1 agent) ▸"), "\(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("Agent pool: (none) → gpu (apool-def456)"))
+            t.keys("Enter")
+            #expect(t.waitFor("All changes applied."))
+            #expect(await server.store.state.organizations["my-org"]?.defaultAgentPoolID == "apool-def456")
+        }
+    }
+
+    @Test("a relay timeout: e lands on Host with what to check; fixed, the results again, and r succeeds") func relayTimeoutFix() async throws {
+        try await W.session(extra: "--screens smtp") { t, server, _ in
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 504))
+            await W.typeSMTPSeed(t)
+            #expect(t.waitFor("Apply sends 1 request"))
+            t.keys("Enter")
+            #expect(t.waitFor("✗ SMTP settings"))
+            #expect(t.waitFor("e edit the field"))
+            t.type("e")
+            #expect(t.waitFor("› Host:"), "\(t.capture())")
+            #expect(t.waitFor("did not answer in time: check the host and port"), "\(t.capture())")
+            t.type("mail.example.com")   // the value is selected: typing replaces it
+            t.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Enter")
+            #expect(t.waitFor("Press r to send the new values"), "back on the results: \(t.capture())")
+            t.type("r")
+            #expect(t.waitFor("✓ SMTP settings"), "\(t.capture())")
+            #expect(await server.store.state.smtp.host == "mail.example.com")
+        }
+    }
+
+    @Test("r with values the relay refused says why, and sends nothing") func refusedNotResent() async throws {
+        try await W.session(extra: "--screens smtp") { t, server, _ in
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 401))
+            await W.typeSMTPSeed(t)
+            #expect(t.waitFor("Apply sends 1 request"))
+            t.keys("Enter")
+            #expect(t.waitFor("✗ SMTP settings"))
+            let before = await server.store.requestLog.filter { $0.method == "PATCH" }.count
+            t.type("r")
+            #expect(t.waitFor("would be refused again"), "\(t.capture())")
+            #expect(t.waitFor("Press e to change Username, Password first."), "\(t.capture())")
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == before)
+        }
+    }
+
+    @Test("a member's token: no change keys, dimmed read-only fields, and no answers-file offer at the end") func memberReadOnly() async throws {
+        let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("member-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir + "/token", contents: Data(server.tokens.member.utf8), attributes: [.posixPermissions: 0o600])
+        let t = try TmuxSession("cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) --address \(server.address) --organization my-org --token-file token",
+                                environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_STATE_HOME": dir + "/state", "HOME": dir])
+        #expect(t.waitFor("› Mode:"))
+        #expect(t.waitFor("Read-only"), "\(t.capture())")
+        #expect(t.waitFor("F1 help"))
+        #expect(Self.footer(t).contains("F1 help") && !Self.footer(t).contains("change"), "no change keys in the footer: \(t.capture())")
+        t.keys("Enter")
+        #expect(t.waitFor("› Enforce max TTL:"))
+        #expect(!Self.footer(t).contains("change"), "\(Self.footer(t))")
+        t.keys("Enter")
+        #expect(t.waitFor("Nothing to change."))
+        t.keys("Enter")
+        #expect(t.waitFor("EXIT=0"))
+        #expect(!t.capture().contains("Save these answers"), "\(t.capture())")
+        t.kill()
+        await server.stop()
+    }
+}
+}
