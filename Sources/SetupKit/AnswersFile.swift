@@ -10,6 +10,9 @@ public struct AnswersFile: Sendable {
     public var desired: DesiredSettings
     /// Where the SMTP password comes from, for the plan (`$SMTP_PASSWORD`, `file /run/secrets/smtp`).
     public var passwordSource: String?
+    /// `password_env` names a variable that is not set: the file is otherwise usable — `plan`
+    /// shows everything else and reports this — but nothing may be applied without the password.
+    public var missingPassword: Problem?
 
     /// One problem, with the JSON path it is about (`$.smtp.port`).
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -70,6 +73,7 @@ struct Reader {
     let environment: [String: String]
     var problems: [AnswersFile.Problem] = []
     var passwordSource: String?
+    var missingPassword: AnswersFile.Problem?
 
     mutating func problem(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
 
@@ -110,6 +114,7 @@ struct Reader {
         if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
         file.passwordSource = passwordSource
+        file.missingPassword = missingPassword
         return file
     }
 
@@ -138,7 +143,8 @@ struct Reader {
                 u.password = SecretString(secret)
                 passwordSource = "$" + envName
             } else {
-                problem("\(path).password_env", "the environment variable \(envName) is not set (or is empty); export it before running")
+                missingPassword = .init(path: "\(path).password_env",
+                                        message: "the environment variable \(envName) is not set (or is empty): export it before applying; this plan leaves the password out")
             }
         }
         if let file {

@@ -93,6 +93,11 @@ extension Wizard {
         }
     }
 
+    /// The closing line when nothing was applied: where what was typed is kept, if anywhere.
+    static func nothingApplied(_ state: WizardState) -> String {
+        state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
+    }
+
     /// The end: the question whether to save the answers, unless this token could change nothing
     /// shown (then an answers file would only copy settings nobody here can set).
     static func offerToSave(_ state: inout WizardState) -> [WizardCommand] {
@@ -197,6 +202,6 @@ extension Wizard {
             }
             ttl = (f.ttlEnabled, ms)
         }
-        return AnswersEncoder.encode(address: state.config.address, organization: org, smtp: smtp, execution: execution, tokenTTL: ttl)
+        return AnswersEncoder.encode(address: state.config.addressInAnswers ? state.config.address : nil, organization: org, smtp: smtp, execution: execution, tokenTTL: ttl)
     }
 }

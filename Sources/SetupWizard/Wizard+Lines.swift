@@ -48,7 +48,7 @@ extension Wizard {
             switch state.phase {
             case .resumeDraft: return resumeKey(&state, yes ? .char("y") : .char("n"))
             case .review:
-                return yes ? reviewKey(&state, .enter) : [.quit(exitCode: 1, message: "Nothing applied. What you typed is kept as a draft for next time.")]
+                return yes ? reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
             case .result: return resultKey(&state, yes ? .char("r") : .enter)
             default: return saveKey(&state, yes ? .char("y") : .char("n"))
             }

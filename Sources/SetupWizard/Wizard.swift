@@ -58,7 +58,7 @@ public enum Wizard {
             state.quitPending = false
             if key == .ctrlC || key == .char("y") || key == .char("Y") {
                 return [.quit(exitCode: state.appliedSomething ? exitCode(state) : 1,
-                              message: state.appliedSomething ? finishMessage(state) : "Nothing applied. What you typed is kept as a draft for next time.")]
+                              message: state.appliedSomething ? finishMessage(state) : nothingApplied(state))]
             }
             state.notice = "Not quitting."
             return []

@@ -121,9 +121,16 @@ public actor WizardRuntime {
         case .deleteDraft:
             services.draftStore?.delete()
         case .saveAnswers(let fileName, let contents):
-            let path = (services.answersDirectory as NSString).appendingPathComponent(fileName)
+            // An existing file is never overwritten: the next free name (`-1`, `-2`, …) is used.
+            let base = (services.answersDirectory as NSString).appendingPathComponent(fileName)
+            let stem = (base as NSString).deletingPathExtension, ext = (base as NSString).pathExtension
+            let candidates = [base] + (1...99).map { "\(stem)-\($0)" + (ext.isEmpty ? "" : ".\(ext)") }
+            guard let path = candidates.first(where: { !FileManager.default.fileExists(atPath: $0) }) else {
+                send(.answersSaved(.failure(AnswersSaveError("\(base) and its numbered variants up to -99 all exist"))))
+                return
+            }
             do {
-                try PrivateFile.write(Data(contents.utf8), to: path)
+                try PrivateFile.write(Data(contents.utf8), to: path, replace: false)
                 send(.answersSaved(.success(path)))
             } catch {
                 send(.answersSaved(.failure(AnswersSaveError(error.description))))

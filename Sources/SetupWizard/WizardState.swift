@@ -43,14 +43,22 @@ public struct WizardConfig: Equatable, Sendable {
     public var ascii: Bool
     /// Where "save these answers" writes.
     public var answersFileName: String
+    /// Whether the address goes into a saved answers file (not the demo's: its sandbox is gone
+    /// when the demo ends).
+    public var addressInAnswers: Bool
+    /// Whether what is typed outlives this run as a draft (not in the demo: its sandbox, and so
+    /// the draft's address, is new every run).
+    public var keepsDraft: Bool
 
     public init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
-                answersFileName: String = "tfe-setup-answers.json") {
+                answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {
         self.address = address
         self.organization = organization
         self.sections = Section.allCases.filter(sections.contains)
         self.ascii = ascii
         self.answersFileName = answersFileName
+        self.addressInAnswers = addressInAnswers
+        self.keepsDraft = keepsDraft
     }
 }
 

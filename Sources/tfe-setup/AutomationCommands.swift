@@ -7,6 +7,12 @@ import TFEClient
 struct Automation {
     let options: CommonOptions
     let answersPath: String
+    /// False with `--no-test-email`: the file's test address is left out (no second test email
+    /// when a file is applied again).
+    var testEmail = true
+    /// True for `apply`: a password the file names but the environment lacks stops it before
+    /// any request (`plan` goes on and reports it).
+    var needsPassword = false
 
     struct Prepared {
         var client: TFEClient
@@ -40,11 +46,16 @@ struct Automation {
             printError("tfe-setup: cannot read the answers file \(answersPath): \(reason). Nothing was sent.")
             throw ExitCode.failure
         }
-        let answers: AnswersFile
+        var answers: AnswersFile
         do {
             answers = try AnswersFile.decode(data, environment: options.environment)
+            if !testEmail { answers.desired.smtp?.testEmailAddress = nil }
         } catch {
             printError("tfe-setup: \(error.description)")
+            throw ExitCode.failure
+        }
+        if needsPassword, let missing = answers.missingPassword {
+            printError("tfe-setup: nothing applied: \(missing.description)")
             throw ExitCode.failure
         }
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
@@ -73,6 +84,7 @@ struct Automation {
         for (section, reason) in p.plan.unavailableSections { lines.append("Error (\(section.rawValue)): \(reason)") }
         for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
+        if let missing = p.answers.missingPassword { lines.append("Error (\(missing.path)): \(missing.message)") }
         return lines.joined(separator: "\n")
     }
 
@@ -87,6 +99,9 @@ struct Automation {
         }
         errors += p.plan.unsupported.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
         errors += p.plan.issues.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
+        if let missing = p.answers.missingPassword {
+            errors.append(.object(["section": .string("smtp"), "field": .string("smtp.password_env"), "message": .string(missing.message)]))
+        }
         let root: OrderedJSON = .object([
             ("changes", .array(p.plan.changes.map { OrderedJSON.from(entry($0), order: ["section", "field", "current", "new", "write_only"]) })),
             ("requests", .array(p.plan.requests.map { .object([("method", .string($0.method)), ("path", .string($0.path))]) })),
@@ -130,11 +145,13 @@ struct PlanCommand: AsyncParsableCommand {
     var answers: String
     @Flag(help: "Print the plan as JSON: {\"changes\":[…],\"requests\":[…],\"errors\":[…]}.")
     var json = false
+    @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
+    var noTestEmail = false
 
     func run() async throws {
-        let p = try await Automation(options: options, answersPath: answers).withPrepared { $0 }   // reads only
+        let p = try await Automation(options: options, answersPath: answers, testEmail: !noTestEmail).withPrepared { $0 }   // reads only
         printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
-        if !p.plan.issues.isEmpty || p.plan.hasRefusals { throw ExitCode.failure }
+        if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
     }
 }
@@ -156,9 +173,11 @@ struct ApplyCommand: AsyncParsableCommand {
     var answers: String
     @Flag(name: .customLong("auto-approve"), help: "Do not ask before applying.")
     var autoApprove = false
+    @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
+    var noTestEmail = false
 
     func run() async throws {
-        let (p, results) = try await Automation(options: options, answersPath: answers).withPrepared { p in
+        let (p, results) = try await Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true).withPrepared { p in
             printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")

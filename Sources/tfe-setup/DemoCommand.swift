@@ -48,8 +48,10 @@ struct DemoCommand: AsyncParsableCommand {
         let draftDir = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
         let services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
                                       answersDirectory: FileManager.default.currentDirectoryPath)
+        // The sandbox lives only as long as the demo: its address is not written into a saved
+        // answers file, and what is typed is not promised as a draft for next time.
         let config = WizardConfig(address: server.address, organization: "my-org", sections: try common.sections(),
-                                  ascii: !WizardLauncher.utf8(environment))
+                                  ascii: !WizardLauncher.utf8(environment), addressInAnswers: false, keepsDraft: false)
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor)
         let after = await server.store.state
         let emails = await server.store.sentEmails

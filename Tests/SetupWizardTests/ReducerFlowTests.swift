@@ -547,6 +547,20 @@ struct ReducerFlowTests {
         #expect(Self.line(&state, "whatever") == [.quit(exitCode: 1, message: message)])
     }
 
+    @Test("the demo's answers carry no address, and its quit promises no draft") func demoConfig() {
+        let config = WizardConfig(address: "http://127.0.0.1:4567", organization: "my-org", sections: [.smtp],
+                                  addressInAnswers: false, keepsDraft: false)
+        var state = WizardState(config: config)
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: nil))
+        #expect(!Wizard.answers(state).contains("127.0.0.1") && Wizard.answers(state).contains("my-org"))
+        Self.keys(&state, .char(" "), .ctrlC)
+        #expect(Self.keys(&state, .char("y")) == [.quit(exitCode: 1, message: "Nothing applied.")])
+        var kept = R.loaded(sections: [.smtp])
+        #expect(Wizard.answers(kept).contains("https://tfe.example.com"))
+        Self.keys(&kept, .char(" "), .ctrlC)
+        #expect(Self.keys(&kept, .char("y")) == [.quit(exitCode: 1, message: "Nothing applied. What you typed is kept as a draft for next time.")])
+    }
+
     // MARK: quitting
 
     @Test("Ctrl-C on the review asks first, even with nothing typed since") func ctrlCReview() {

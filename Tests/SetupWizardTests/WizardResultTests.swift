@@ -120,6 +120,25 @@ struct WizardResultTests {
         }
     }
 
+    @Test("saving answers never overwrites a file: the next free name is used, and named") func saveNotOverwriting() async throws {
+        try await WizardHarness.with { h in
+            let existing = h.directory + "/tfe-setup-answers.json"
+            try "mine\n".write(toFile: existing, atomically: true, encoding: .utf8)
+            #expect(await h.until { $0.on(.smtp) })
+            await h.leaveScreen(); await h.leaveScreen(); await h.leaveScreen()   // three screens unchanged: the review
+            #expect(await h.state.phase == .review)
+            await h.press(.enter)
+            #expect(await h.state.phase == .savePrompt)
+            await h.press(.char("y"))
+            #expect(await h.until { if case .finished = $0.phase { return true } else { return false } })
+            #expect(try String(contentsOfFile: existing, encoding: .utf8) == "mine\n", "the admin's file is untouched")
+            let written = try String(contentsOfFile: h.directory + "/tfe-setup-answers-1.json", encoding: .utf8)
+            #expect(written.contains("\"organization\": \"my-org\""))
+            guard case .finished(_, let message) = await h.state.phase else { return }
+            #expect(message.contains("tfe-setup-answers-1.json"))
+        }
+    }
+
     @Test("Ctrl-C with unsaved edits asks; n keeps going; a second Ctrl-C quits at once") func quit() async throws {
         try await WizardHarness.with { h in
             #expect(await h.until { $0.on(.smtp) })

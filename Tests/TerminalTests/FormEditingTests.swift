@@ -89,6 +89,33 @@ struct FormEditingTests {
         }
     }
 
+    @Test("plain mode: the pool chosen by name; < from the confirmation goes back to the TTLs") func plainNamesAndBack() async throws {
+        try await W.session(extra: "--screens execution_defaults,token_ttl", environment: ["LANG": "C.UTF-8", "TERM": "dumb"]) { t, server, _ in
+            func answer(_ prompt: String, _ value: String) {
+                #expect(t.waitFor(prompt), "\(prompt)\n\(t.capture())")
+                t.type(value)
+                t.keys("Enter")
+            }
+            answer("Mode (1 remote, 2 local, 3 agent) [remote]:", "agent")
+            answer("Agent pool (", "primary")
+            answer("Enforce max TTL (y/n) [n]:", "")
+            answer("Organization [2y]:", "")
+            answer("Team [2y]:", "90d")
+            #expect(t.waitFor("Team: 90d = 7,776,000,000 ms"), "the duration interpreted: \(t.capture())")
+            answer("User [2y]:", "")
+            answer("Audit trails [2y]:", "")
+            #expect(t.waitFor("Agent pool: (none) → primary (apool-abc123)"))
+            answer("Apply these changes? [y/N]:", "<")
+            answer("Audit trails [2y]:", "1y")
+            #expect(t.waitFor("Token TTLs · Audit trails: 2y (default) → 1y"), "\(t.capture())")
+            answer("Apply these changes? [y/N]:", "y")
+            answer("Save these answers", "n")
+            #expect(t.waitFor("EXIT=0"))
+            let org = await server.store.state.organizations["my-org"]
+            #expect(org?.defaultAgentPoolID == "apool-abc123" && org?.tokenTTLMs["team"] == 7_776_000_000)
+        }
+    }
+
     @Test("a member's token: no change keys, dimmed read-only fields, and no answers-file offer at the end") func memberReadOnly() async throws {
         let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("member-\(UUID().uuidString.prefix(8))").path
