@@ -8,8 +8,10 @@ public enum SettingValue: Sendable, Equatable {
     case milliseconds(Int64)
     /// An agent pool id, or nil for none.
     case pool(String?)
-    /// A write-only value (password, test email): never shown, never compared.
+    /// A write-only value (the password): never shown, never compared.
     case writeOnly
+    /// Sent once, never stored, not secret (the test email address): shown, never compared.
+    case sentOnce(String)
 
     /// `on`/`off`, `(empty)`, `(none)`, `(will be sent)`, TTLs as durations.
     public var display: String {
@@ -20,6 +22,7 @@ public enum SettingValue: Sendable, Equatable {
         case .milliseconds(let ms): return TTLDuration.display(milliseconds: ms)
         case .pool(let id): return id.map(SafeText.line) ?? "(none)"
         case .writeOnly: return "(will be sent)"
+        case .sentOnce(let s): return "\(SafeText.line(s)) (one test email; not stored)"
         }
     }
 
@@ -32,6 +35,7 @@ public enum SettingValue: Sendable, Equatable {
         case .milliseconds(let ms): return .integer(ms)
         case .pool(let id): return id.map(JSONValue.string) ?? .null
         case .writeOnly: return .null
+        case .sentOnce(let s): return .string(s)
         }
     }
 }
@@ -41,7 +45,10 @@ public struct Change: Sendable, Equatable {
     public var field: FieldKey
     public var current: SettingValue
     public var new: SettingValue
-    public var writeOnly: Bool { new == .writeOnly }
+    public var writeOnly: Bool {
+        if case .sentOnce = new { return true }
+        return new == .writeOnly
+    }
 
     public init(field: FieldKey, current: SettingValue, new: SettingValue) {
         self.field = field
@@ -55,7 +62,7 @@ public struct Change: Sendable, Equatable {
     public func reviewLine(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
         let dot = ascii ? " - " : " · ", arrow = ascii ? " -> " : " → "
         let head = "\(section.title)\(dot)\(FieldLabels.label(field)): "
-        if writeOnly { return head + SettingValue.writeOnly.display }
+        if writeOnly { return head + new.display }
         var (a, b) = (display(current, poolNames), display(new, poolNames))
         if case .milliseconds(let x) = current, case .milliseconds(let y) = new { (a, b) = TTLDuration.displayChange(from: x, to: y) }
         return head + a + arrow + b

@@ -41,7 +41,7 @@ public enum Planner {
             update.password = password
         }
         if let address = d.testEmailAddress, !address.isEmpty {
-            plan.changes.append(Change(field: .smtpTestEmail, current: .writeOnly, new: .writeOnly))
+            plan.changes.append(Change(field: .smtpTestEmail, current: .writeOnly, new: .sentOnce(address)))
             update.testEmailAddress = address
         }
         if !update.isEmpty { plan.smtp = update }

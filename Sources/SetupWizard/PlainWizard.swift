@@ -131,6 +131,9 @@ public struct PlainWizard: Sendable {
         if let notice = new.statusNotice, answered || notice != old?.statusNotice {
             lines.append((notice.severity == .problem ? "  ! " : "  ") + notice.text)
         }
+        if case .failed = new.phase, old?.phase != new.phase, let source = new.config.tokenSource {
+            lines.append("The API token came from \(source).")
+        }
         if case .editing(let section) = new.phase, old?.phase != new.phase {
             lines.append("== \(section.title) ==")
         }

@@ -47,7 +47,11 @@ extension Wizard {
             }
         case .escape:
             validateField(&state, field)
-            if let i = state.screens.firstIndex(of: section), i > 0 { go(&state, to: state.screens[i - 1], focus: .last) }
+            if let i = state.screens.firstIndex(of: section), i > 0 {
+                go(&state, to: state.screens[i - 1], focus: .last)
+            } else {
+                state.notice = "This is the first screen: Enter on the last field goes on, Ctrl-C quits."
+            }
         case .f1:
             state.helpShown = true
         case .char("?") where !field.takesText:

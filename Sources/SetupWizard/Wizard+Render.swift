@@ -161,7 +161,9 @@ extension Wizard {
         case .loading(let message):
             return ([Line("\(spin) \(message)")], nil)
         case .failed(let message):
-            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
+            let source = state.config.tokenSource.map { wrap("The API token came from \($0).", width: width - 2).map { Line("  " + $0, .dim) } } ?? []
+            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + source
+                    + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
         case .pickOrganization:
             var lines = [Line("Choose the organization to set up:", .bold), Line()]
             for (i, org) in state.organizations.enumerated() {

@@ -31,6 +31,7 @@ extension Wizard {
             lines.append(line)
             if let list = state.list, list.field == field {
                 lines += listLines(state, list, g, width: width)
+                focusIndex = lines.count - 2   // scrolled so the whole open list is in view
                 continue
             }
             let indent = String(repeating: " ", count: 4)

@@ -49,6 +49,8 @@ public struct WizardConfig: Equatable, Sendable {
     /// Whether what is typed outlives this run as a draft (not in the demo: its sandbox, and so
     /// the draft's address, is new every run).
     public var keepsDraft: Bool
+    /// Where the token came from (`environment variable TFE_TOKEN`), shown when the start fails.
+    public var tokenSource: String?
 
     public init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {
@@ -59,6 +61,7 @@ public struct WizardConfig: Equatable, Sendable {
         self.answersFileName = answersFileName
         self.addressInAnswers = addressInAnswers
         self.keepsDraft = keepsDraft
+        self.tokenSource = nil
     }
 }
 

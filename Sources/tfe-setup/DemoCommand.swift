@@ -29,6 +29,13 @@ struct DemoCommand: AsyncParsableCommand {
                                discussion: "See tfe-setup sandbox --help."))
     var profile: SandboxProfile = .tfe
 
+    /// A bad `--screens` is reported with demo's own usage (not the root command's).
+    func validate() throws {
+        var common = try CommonOptions.parse([])
+        common.screens = screens
+        _ = try common.sections()
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let mode = TerminalMode.decide(plainFlag: plain, environment: environment)

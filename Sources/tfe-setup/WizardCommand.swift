@@ -35,8 +35,9 @@ struct WizardCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let (client, transport, logger) = (connection.client, connection.transport, connection.logger)
-        let config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
+        var config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
                                   sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
+        config.tokenSource = "\(connection.tokenSource)"
         let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })

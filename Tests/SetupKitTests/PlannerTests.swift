@@ -28,7 +28,7 @@ struct PlannerTests {
         #expect(lines == [
             "SMTP relay · Enabled: off → on", "SMTP relay · Host: (empty) → smtp.example.com", "SMTP relay · Port: 25 → 587",
             "SMTP relay · Sender: (empty) → noreply@example.com", "SMTP relay · Auth: none → login", "SMTP relay · Username: (empty) → smtp-bot",
-            "SMTP relay · Password: (will be sent)", "SMTP relay · Test email address: (will be sent)",
+            "SMTP relay · Password: (will be sent)", "SMTP relay · Test email address: ops@example.com (one test email; not stored)",
             "Execution defaults · Mode: remote → agent", "Execution defaults · Agent pool: (none) → primary (apool-abc123)",
             "Token TTLs · Enforce max TTL: off → on",
             "Token TTLs · Organization: 2y (default) → 1y", "Token TTLs · Team: 2y (default) → 90d", "Token TTLs · User: 2y (default) → 30d",

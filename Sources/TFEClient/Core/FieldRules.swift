@@ -13,7 +13,7 @@ public enum FieldRules {
         if isIPv4(value) || isIPv6(value) { return nil }
         if value.contains(":") { return "\(label) must not include a port; put the port in the Port field." }
         if isDNSName(value) { return nil }
-        return "\(label) \"\(value)\" is not a valid hostname: use letters, digits and '-' in dot-separated labels of at most 63 characters (253 in all), or an IP address."
+        return "\(label) \(quoted(value)) is not a valid hostname: use letters, digits and '-' in dot-separated labels of at most 63 characters (253 in all), or an IP address."
     }
 
     /// An email address: `local@domain`, exactly one `@`, no spaces, the domain a hostname.
@@ -47,12 +47,12 @@ public enum FieldRules {
 
     /// `none`, `plain` or `login`.
     public static func auth(_ text: String) -> String? {
-        SMTPAuth(rawValue: text) == nil ? "Auth must be none, plain or login; \"\(text)\" is not one of them." : nil
+        SMTPAuth(rawValue: text) == nil ? "Auth must be none, plain or login; \(quoted(text)) is not one of them." : nil
     }
 
     /// `remote`, `local` or `agent`.
     public static func executionMode(_ text: String) -> String? {
-        ExecutionMode(rawValue: text) == nil ? "Mode must be remote, local or agent; \"\(text)\" is not one of them." : nil
+        ExecutionMode(rawValue: text) == nil ? "Mode must be remote, local or agent; \(quoted(text)) is not one of them." : nil
     }
 
     /// `apool-` followed by letters and digits.
@@ -60,7 +60,7 @@ public enum FieldRules {
         let prefix = "apool-"
         let rest = text.hasPrefix(prefix) ? text.dropFirst(prefix.count) : ""
         if text.hasPrefix(prefix), !rest.isEmpty, rest.unicodeScalars.allSatisfy(isASCIIAlphanumeric) { return nil }
-        return "Agent pool id must look like apool-abc123 (apool- followed by letters and digits); \"\(text)\" does not."
+        return "Agent pool id must look like apool-abc123 (apool- followed by letters and digits); \(quoted(text)) does not."
     }
 
     /// A duration typed by a person (the contract's grammar).
@@ -87,10 +87,16 @@ public enum FieldRules {
     public static func organizationName(_ text: String) -> String? {
         if text.isEmpty { return "Organization is empty; give the organization's name, e.g. my-org." }
         let ok = text.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "-" || $0 == "_" }
-        return ok ? nil : "Organization \"\(text)\" may contain only letters, digits, '-' and '_'."
+        return ok ? nil : "Organization \(quoted(text)) may contain only letters, digits, '-' and '_'."
     }
 
     // MARK: - Building blocks
+
+    /// A typed value inside a message: quoted, and cut to 40 characters (with its length) so a
+    /// pasted page does not fill the screen again under its field.
+    public static func quoted(_ value: String) -> String {
+        value.count <= 40 ? "\"\(value)\"" : "\"\(value.prefix(40))…\" (\(value.count) characters)"
+    }
 
     static func isASCIIAlphanumeric(_ s: Unicode.Scalar) -> Bool {
         (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")

@@ -68,9 +68,9 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .configuration(let message, let remedy):
             return remedy.map { "\(message) \(wording.text($0))" } ?? message
         case .unauthorized(let detail):
-            return "The server refused the API token (401: \(detail)). Check that the token is valid for this address and has not expired."
+            return "The server refused the API token (401: \(Self.clause(detail))). Check that the token is valid for this address and has not expired."
         case .forbidden(let detail):
-            return "This token is not allowed to do that (403: \(detail)). Use a token of the organization's owners team."
+            return "This token is not allowed to do that (403: \(Self.clause(detail))). Use a token of the organization's owners team."
         case .notFound(let path, let message):
             return "\(message) (404 on \(path))."
         case .unprocessable(let errors):
@@ -81,7 +81,7 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             let wait = retryAfter.map { " Wait about \(Int($0.rounded(.up))) s and try again." } ?? " Wait a moment and try again."
             return "The server's rate limit was still exceeded after several retries (429).\(wait)"
         case .server(let status, let detail):
-            return "The server failed (\(status): \(detail)). Nothing suggests your values are wrong; try again later, and check the server's logs if it persists."
+            return "The server failed (\(status): \(Self.clause(detail))). Nothing suggests your values are wrong; try again later, and check the server's logs if it persists."
         case .smtpRelay(let status, let detail):
             let meaning: String
             switch status {
@@ -89,13 +89,21 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             case 504: meaning = "the mail relay did not answer in time (check host and port, and that TFE can reach it)"
             default: meaning = "the mail relay reported an error"
             }
-            return "SMTP settings not saved: \(meaning) (\(status): \(detail)). Your API token is fine. The request was not retried, so no second test email was sent."
+            return "SMTP settings not saved: \(meaning) (\(status): \(Self.clause(detail))). Your API token is fine. The request was not retried, so no second test email was sent."
         case .transport(let error):
             let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
             return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"
         case .decoding(let what, let location):
             return "The server's answer was not what the API promises (\(what) at \(location)). Is the address really a Terraform Enterprise or HCP Terraform server?"
         }
+    }
+
+    /// A server's sentence inside our parentheses: without its closing full stop, so the text does
+    /// not read `….).`
+    static func clause(_ text: String) -> String {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t
     }
 
     /// The field keys this error names, for "jump to the field" in the wizard.

@@ -103,7 +103,16 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") {
             return .init(.tls, "TLS failed (\(text.contains("CERTIFICATE_VERIFY_FAILED") ? "certificate verify failed" : "handshake failed"))")
         }
-        if error is NIOConnectionError || error is IOError || text.contains("connectTimeout") || text.contains("Connection refused") {
+        if text.contains("Connection refused") || text.contains("errno: 111") {
+            return .init(.connect, "the connection was refused (nothing listens at that address and port)")
+        }
+        if text.contains("No route to host") || text.contains("Network is unreachable") {
+            return .init(.connect, "the server's network cannot be reached from this machine")
+        }
+        if text.lowercased().contains("resolve") || text.contains("Name or service not known") || text.contains("nodename nor servname") {
+            return .init(.connect, "the host name could not be resolved (DNS)")
+        }
+        if error is NIOConnectionError || error is IOError || text.contains("connectTimeout") {
             return .init(.connect, "could not connect (\(Self.short(text)))")
         }
         if let parser = error as? HTTPParserError, parser == .invalidEOFState {
