@@ -55,6 +55,8 @@ static inline int tfe_put(WINDOW *w, int y, int x, const wchar_t *text, int len,
 
 /// Reads one key: returns KEY_CODE_YES for a function key, OK for a character, ERR on timeout.
 static inline int tfe_get_wch(WINDOW *w, wint_t *out) { return wget_wch(w, out); }
+static inline int tfe_unget_wch(wchar_t c) { return unget_wch(c); }
+static inline int tfe_ungetch(int c) { return ungetch(c); }
 
 static inline void tfe_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
 

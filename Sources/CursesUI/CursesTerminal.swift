@@ -151,7 +151,19 @@ public final class CursesTerminal {
         defer { wtimeout(screen, 50) }
         var sequence = ""
         var ch: wint_t = 0
-        while sequence.count < 8, tfe_get_wch(screen, &ch) != tfe_err() {
+        while sequence.count < 8 {
+            let rc = tfe_get_wch(screen, &ch)
+            if rc == tfe_err() { break }
+            // Esc, then another key at once (Esc pressed just before an arrow, which ncurses may
+            // already have decoded): this Esc stands alone, and the next read gets that key.
+            if rc == tfe_key_code_yes() {
+                _ = tfe_ungetch(Int32(ch))
+                return sequence.isEmpty ? .key(.escape) : .none
+            }
+            if ch == 27 {
+                _ = tfe_unget_wch(wchar_t(27))
+                return sequence.isEmpty ? .key(.escape) : .none
+            }
             sequence.unicodeScalars.append(Unicode.Scalar(UInt32(ch)) ?? " ")
             if sequence == "[200~" { return paste() }
             if Key.isComplete(escapeSequence: sequence) { return Key.escapeSequence(sequence).map(Input.key) ?? .none }

@@ -70,7 +70,7 @@ public struct StepResult: Sendable, Equatable {
             }
         }
         guard fields.contains(field), !toFix.isEmpty else { return nil }
-        return "Not saved: it went in the same request as " + toFix.map { FieldLabels.label($0) }.joined(separator: ", ") + ", which the server refused."
+        return "Not saved (sent in the same request as " + toFix.map { FieldLabels.label($0) }.joined(separator: ", ") + ")."
     }
 
     /// Whether sending the same values again can succeed: the server or the network failed, not

@@ -28,6 +28,8 @@ extension Wizard {
         for (i, line) in lines.dropFirst(offset).prefix(height).enumerated() {
             var col = 0
             for (text, style) in line.segments { col = frame.put(text, row: top + i, column: col, style: style) }
+            // The last safety net: a line wider than the screen ends in … rather than a cut word.
+            if line.width > size.width { frame.put(g.ellipsis, row: top + i, column: size.width - Frame.width(of: g.ellipsis), style: .dim) }
             if let c = line.cursorColumn, !state.quitPending, !state.helpShown { frame.cursor = Position(row: top + i, column: min(c, size.width - 1)) }
         }
         status(state, g, &frame, row: size.height - 2)
@@ -49,7 +51,8 @@ extension Wizard {
         } else {
             title += g.dot + state.config.address
         }
-        frame.put(ellipsized(title, width: frame.size.width, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
+        // One column stays free: a title that touches the edge cannot be told from a cut one.
+        frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
         var col = 1
         let names = state.screens.map(\.title) + ["Review"]
@@ -132,7 +135,9 @@ extension Wizard {
         case .editing(let section):
             var keys = [KeyHint("Tab/\(down) next", .navigation), KeyHint("Shift-Tab/\(up) back", .navigation)]
             let editable = state.focus.map { state.readOnlyReason($0) == nil } ?? false
-            if editable, let f = state.focus, f.kind == .toggle || f.kind == .choice || f.kind == .poolChoice {
+            if editable, let f = state.focus, f.kind == .toggle {
+                keys.append(KeyHint("Space/\(lr) change", .essential))
+            } else if editable, let f = state.focus, f.kind == .choice || f.kind == .poolChoice {
                 keys.append(KeyHint("Space list", .essential))
                 keys.append(KeyHint("\(lr) change", .extra))
             }

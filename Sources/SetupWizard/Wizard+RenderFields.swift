@@ -87,7 +87,7 @@ extension Wizard {
                 // what follows on the line does not move when focus comes and goes.
                 if !window.cutRight { line.add(" ", focused ? style : .normal) }
             }
-            if case .ttl(let t) = field { durationInfo(state, t, into: &line) }
+            if case .ttl(let t) = field { durationInfo(state, t, into: &line, width: width) }
         }
     }
 
@@ -110,13 +110,17 @@ extension Wizard {
     }
 
     /// `now 2y (default) · new 90d = 7,776,000,000 ms`
-    static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line) {
+    /// Narrower screens get the shorter forms: without the milliseconds, then without "new".
+    static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line, width: Int) {
         let g = Glyphs.of(state.config.ascii)
-        var info = "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        let now = "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        var forms = [now]
         if state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let ms = try? TTLDuration.parse(text) {
-            info += g.dot + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms"
+            forms = [now + g.dot + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
+                     now + g.dot + "new \(TTLDuration.format(milliseconds: ms))", now]
         }
-        line.add(info, .dim)
+        let room = width - line.width - 1
+        line.add(forms.first { Frame.width(of: $0) <= room } ?? ellipsized(forms.last!, width: max(0, room), ellipsis: g.ellipsis), .dim)
     }
 
     /// The warning for a TTL under one hour (first), or the note for a TTL lowered below the

@@ -100,8 +100,8 @@ struct WizardResultTests {
             let fixing = await h.state
             #expect(fixing.on(.executionDefaults) && fixing.focus == .pool)
             #expect(fixing.errors[.pool] == "The server refused this: agent pool not found")
-            #expect(fixing.errors[.ttlEnabled]?.contains("same request as Agent pool") == true)
-            #expect(fixing.errors[.mode]?.contains("same request as Agent pool") == true)
+            #expect(fixing.errors[.ttlEnabled] == "Not saved (sent in the same request as Agent pool).")
+            #expect(fixing.errors[.mode] == "Not saved (sent in the same request as Agent pool).")
             await h.press(.char("r"))   // no: on a screen, r is not retry
             #expect(await h.state.on(.executionDefaults))
         }

@@ -116,6 +116,41 @@ struct FormEditingTests {
         }
     }
 
+    /// Rows that reach the last column without the ellipsis: a word cut with nothing to say so
+    /// (the rule under the breadcrumbs aside).
+    static func cutRows(_ screen: String, width: Int) -> [String] {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { i, row in
+            i == 2 || row.count < width || row.hasSuffix("…") ? nil : String(row)
+        }
+    }
+
+    @Test("at 80x24 and 60x16 every screen of the seed scenario shows no word cut without …", arguments: [(80, 24), (60, 16)])
+    func noCutWords(size: (Int, Int)) async throws {
+        try await W.session(width: size.0, height: size.1) { t, _, _ in
+            var screens: [String] = []
+            await W.typeSMTPSeed(t, afterPassword: { screens.append(t.capture()) })
+            #expect(t.waitFor("› Mode:"))
+            t.keys("Space")
+            #expect(t.waitFor("Type to filter"))
+            screens.append(t.capture())
+            t.type("agent"); t.keys("Enter", "Tab"); t.type("primary"); t.keys("Enter", "Enter")
+            #expect(t.waitFor("› Enforce max TTL:"))
+            t.keys("Space", "Tab"); t.type("10m")
+            t.keys("Tab")
+            #expect(t.waitFor("under one hour"))
+            screens.append(t.capture())
+            t.keys("Tab", "Tab", "Enter")
+            #expect(t.waitFor("These changes will be applied:"))
+            screens.append(t.capture())
+            t.keys("Enter")
+            #expect(t.waitFor("All changes applied."))
+            screens.append(t.capture())
+            for screen in screens {
+                #expect(Self.cutRows(screen, width: size.0).isEmpty, "\(size): \(Self.cutRows(screen, width: size.0))\n\(screen)")
+            }
+        }
+    }
+
     @Test("a member's token: no change keys, dimmed read-only fields, and no answers-file offer at the end") func memberReadOnly() async throws {
         let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("member-\(UUID().uuidString.prefix(8))").path
