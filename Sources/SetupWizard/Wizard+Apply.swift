@@ -86,6 +86,11 @@ extension Wizard {
             // Back to the review: a new plan from the values now, against what the server has now.
             enterReview(&state)
             return []
+        case .char(let c) where c.wholeNumberValue.map({ (1...state.screens.count).contains($0) }) == true:
+            // Reopen a screen, as in an installer's summary; leaving it comes back here.
+            go(&state, to: state.screens[c.wholeNumberValue! - 1], focus: .first)
+            state.fixing = true
+            return []
         case .enter:
             return offerToSave(&state)
         default:

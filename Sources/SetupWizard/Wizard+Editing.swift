@@ -108,7 +108,9 @@ extension Wizard {
             state.fixing = false
             state.phase = .result
             state.focus = nil
-            state.notice = "Press r to send the new values (only the requests that failed)."
+            state.notice = failedResults(state).isEmpty
+                ? "Esc: back to the review, to apply what you changed."
+                : "Press r to send the new values (only the requests that failed)."
             return
         }
         if let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count {

@@ -152,8 +152,9 @@ extension Wizard {
         case .applying: return [KeyHint("working", .essential), quit]
         case .result:
             let scroll = KeyHint("\(up)/\(down) scroll", .extra)
-            guard !failedResults(state).isEmpty else { return [KeyHint("Enter finish", .essential), scroll] }
-            return [KeyHint("r retry failed", .essential), KeyHint("e edit the field", .essential), KeyHint("Enter finish", .essential), scroll]
+            let reopen = KeyHint("1-\(state.screens.count) reopen a screen", .extra)
+            guard !failedResults(state).isEmpty else { return [KeyHint("Enter finish", .essential), reopen, scroll] }
+            return [KeyHint("r retry failed", .essential), KeyHint("e edit the field", .essential), KeyHint("Enter finish", .essential), reopen, scroll]
         case .savePrompt: return [KeyHint("y save", .essential), KeyHint("n/Enter skip", .essential)]
         case .finished: return []
         }
@@ -191,7 +192,12 @@ extension Wizard {
             return editingBody(state, section, g, width: width)
         case .review:
             return (reviewBody(state, g, width: width), nil)
-        case .applying, .result, .savePrompt, .finished:
+        case .result:
+            // Like an installer's summary: each screen can be reopened by its number.
+            let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)
+            return (stepsBody(state, g, spin: spin, width: width) + [Line()]
+                    + wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }, nil)
+        case .applying, .savePrompt, .finished:
             return (stepsBody(state, g, spin: spin, width: width), nil)
         }
     }

@@ -23,7 +23,7 @@ extension Wizard {
             let readOnly = state.readOnlyReason(field) != nil
             var line = Line(focused ? "\(g.focus) " : "  ", .bold)
             let label = field.label + ":"
-            line.add(label + String(repeating: " ", count: max(0, labelWidth - 2 - label.count)), focused ? .bold : .normal)
+            line.add(label + String(repeating: " ", count: max(0, labelWidth - 2 - label.count)), focused ? .bold : (readOnly ? .dim : .normal))
             line.add(" ")
             value(state, field, focused: focused, readOnly: readOnly, g, width: width, into: &line)
             line.isFocus = focused

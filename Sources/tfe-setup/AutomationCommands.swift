@@ -133,11 +133,13 @@ struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what an answers file would change. Exit 0: nothing to change; 2: changes pending; 1: error.",
+        usage: "tfe-setup plan --answers <file> [--json] [--no-test-email] [<options>]",
         discussion: """
-            Reads the current settings, checks the answers with the same rules as the wizard, and prints each
-            change as the Review does. Write-only values (password, test email) count as changes.
+            Reads the current settings, checks the answers with the same rules as the wizard, and prints each change as the Review does. Write-only values (password, test email) count as changes. Without the password (its variable unset) the rest is still planned and the password reported missing.
+
             Example:
-              SMTP_PASSWORD=… tfe-setup plan --answers tfe-setup-answers.json --address https://tfe.example.com
+              SMTP_PASSWORD=… tfe-setup plan --answers tfe-setup-answers.json \\
+                --address https://tfe.example.com
             """)
 
     @OptionGroup var options: CommonOptions
@@ -161,11 +163,13 @@ struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Apply an answers file: the plan, a confirmation, then the fewest requests. Exit 0 when every step succeeded.",
+        usage: "tfe-setup apply --answers <file> [--auto-approve] [<options>]",
         discussion: """
-            Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform)
-            is reported as a failed step; the others still run.
+            Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform) is reported as a failed step; the others still run.
+
             Example:
-              SMTP_PASSWORD=… tfe-setup apply --answers tfe-setup-answers.json --auto-approve
+              SMTP_PASSWORD=… tfe-setup apply --answers tfe-setup-answers.json \\
+                --auto-approve
             """)
 
     @OptionGroup var options: CommonOptions

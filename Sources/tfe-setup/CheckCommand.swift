@@ -9,16 +9,17 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the server, the token and the organization: what can be set up here, and why not. Exit 0 when every section asked for is available.",
+        usage: "tfe-setup check [--json] [<options>]",
         discussion: """
-            Reads only (the same reads the wizard starts with, all at once). Prints the server (app, release,
-            rate limit), the token's user and role, the organization's permissions and entitlements, and for
-            each section (limit them with --screens) available, or unavailable with the reason.
+            Reads only (the same reads the wizard starts with, all at once). Prints the server (app, release, rate limit), the token's user and role, the organization's permissions and entitlements, and for each section (limit them with --screens) available, or unavailable with the reason.
+
             Example:
-              tfe-setup check --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
+              tfe-setup check --address https://tfe.example.com --organization my-org \\
+                --token-file ~/.tfe-token
             """)
 
     @OptionGroup var options: CommonOptions
-    @Flag(help: "Print the result as JSON: {\"server\":…,\"token\":…,\"organization\":…,\"sections\":[…],\"features\":[…]}.")
+    @Flag(help: "Print the result as JSON, with the keys server, token, organization, sections and features.")
     var json = false
 
     func run() async throws {

@@ -10,11 +10,11 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Try the wizard safely: it runs against a built-in sandbox on 127.0.0.1, then shows what changed.",
+        usage: "tfe-setup demo [--plain] [--profile <profile>] [<options>]",
         discussion: """
-            Nothing leaves this machine. The sandbox starts with SMTP off, mode remote and 2-year token TTLs
-            for organization my-org; the token is the sandbox's site admin. Try the seed scenario: SMTP
-            smtp.example.com:587 with login, agent mode with pool "primary", TTLs 1y/90d/30d/2y.
-            (A host ending in .invalid makes the relay time out; username "reject" makes it refuse.)
+            Nothing leaves this machine. The sandbox starts with SMTP off, mode remote and 2-year token TTLs for organization my-org; the token is the sandbox's site admin. Try the seed scenario: SMTP smtp.example.com:587 with login, agent mode with pool "primary", TTLs 1y/90d/30d/2y.
+
+            To see failures: with a test email address, a host ending in .invalid makes the relay time out, and username "reject" makes it refuse.
             """)
 
     @Flag(help: "Line-by-line prompts instead of the full screen.")

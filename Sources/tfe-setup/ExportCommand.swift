@@ -8,14 +8,15 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the current settings as an answers file (default) or as Terraform configuration. Never a secret.",
+        usage: "tfe-setup export --output <file> [--format answers|terraform] [<options>]",
         discussion: """
-            The answers file plans to "nothing to change" on the same server; to send the SMTP password too
-            (e.g. to another installation), add "password_env": "SMTP_PASSWORD" to its smtp section.
-            The Terraform format targets the hashicorp/tfe provider, with import blocks that adopt the
-            existing settings; the SMTP password is the variable smtp_password.
-            Sections that cannot be read (SMTP on HCP Terraform) are left out with the reason.
+            The answers file plans to "nothing to change" on the same server; to send the SMTP password too (e.g. to another installation), add "password_env": "SMTP_PASSWORD" to its smtp section.
+
+            The Terraform format targets the hashicorp/tfe provider, with import blocks that adopt the existing settings; the SMTP password is the variable smtp_password. Sections that cannot be read (SMTP on HCP Terraform) are left out with the reason.
+
             Examples:
-              tfe-setup export --address https://tfe.example.com --organization my-org --output my-org.json
+              tfe-setup export --address https://tfe.example.com --organization my-org \\
+                --output my-org.json
               tfe-setup export --format terraform --organization my-org --output main.tf
             """)
 

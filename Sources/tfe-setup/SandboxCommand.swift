@@ -8,6 +8,7 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Run the built-in TFE sandbox on 127.0.0.1 (for trying the tool and for tests).",
+        usage: "tfe-setup sandbox [--port <port>] [--profile <profile>] [<options>]",
         discussion: """
             A strict, stateful stand-in for the TFE API endpoints tfe-setup uses, on 127.0.0.1 only. When listening it prints one JSON line on stdout, then serves until SIGINT/SIGTERM; logs go to stderr:
               {"address":"http://127.0.0.1:PORT","organization":"my-org",
@@ -65,7 +66,7 @@ struct SandboxCommand: AsyncParsableCommand {
     var seed: String?
     @Option(help: "Persist the state to this file (mode 0600) after every write, and load it at start. Never holds a token or password: pass --tokens too when restarting.")
     var state: String?
-    @Option(help: #"A JSON file {"site-admin":…,"owner":…,"member":…} with the tokens to accept."#)
+    @Option(help: "A JSON file with the tokens to accept, under the keys site-admin, owner and member.")
     var tokens: String?
 
     func validate() throws {

@@ -13,7 +13,8 @@ struct TFESetupCommand: AsyncParsableCommand {
             Try it safely first, against the built-in sandbox:
               tfe-setup demo
             Then against your server:
-              tfe-setup --address https://tfe.example.com --organization my-org --token-file ~/.tfe-token
+              tfe-setup --address https://tfe.example.com --organization my-org \\
+                --token-file ~/.tfe-token
             """,
         version: TFESetupVersion.current,
         subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],

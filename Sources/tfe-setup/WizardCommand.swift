@@ -11,11 +11,12 @@ struct WizardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wizard",
         abstract: "The interactive wizard: SMTP relay, execution defaults, token TTLs — review, then apply.",
+        usage: "tfe-setup [wizard] [<options>]",
         discussion: """
             Example:
               TFE_TOKEN=… tfe-setup --address https://tfe.example.com --organization my-org
-            Keys: Tab/↓ next field · Shift-Tab/↑ previous · ←/→ or Space change a choice · Enter next ·
-            Esc previous screen · F1 or ? help · Ctrl-R all TTLs to 2y · Ctrl-C quit (asks first).
+
+            Keys: Tab/↓ next field · Shift-Tab/↑ previous · Space or typing opens a choice's list · ←/→ step a choice · Enter next · Esc previous screen · F1 or ? help · Ctrl-R all TTLs to 2y · Ctrl-C quit (asks first). On Result: e fix the fields of a failure, r send the failed requests again.
             """)
 
     @OptionGroup var options: CommonOptions

@@ -407,6 +407,19 @@ struct ReducerFlowTests {
         #expect(state.form.smtpPasswordText.isEmpty && state.form.smtpTestEmail.isEmpty)
     }
 
+    @Test("a number on the results reopens that screen; leaving it comes back to the results") func reopen() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
+        Self.keys(&state, .char("1"))
+        #expect(state.phase == .editing(.smtp) && state.fixing)
+        Self.keys(&state, .char("9"))
+        #expect(state.phase == .editing(.smtp), "9 is typed or ignored on a screen, never a jump")
+        state.form.smtpHost = "smtp.example.com"
+        while state.focus != state.visibleFields(.smtp).last { Self.keys(&state, .tab) }
+        Self.keys(&state, .enter)
+        #expect(state.phase == .result && state.notice == "Esc: back to the review, to apply what you changed.")
+    }
+
     // MARK: saving the answers
 
     @Test("y writes the answers; a success finishes with the path") func saveAnswers() {
