@@ -74,6 +74,31 @@ struct FormEditingTests {
         }
     }
 
+    @Test("a 422 on the organization PATCH: Result lists Enforce max TTL as not saved; e marks the pool and the switch") func organizationRefused() async throws {
+        try await W.session(extra: "--screens execution_defaults,token_ttl", height: 40) { t, server, _ in
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org", status: 422,
+                body: #"{"errors":[{"status":"422","title":"invalid","detail":"agent pool not found","source":{"pointer":"/data/relationships/default-agent-pool"}}]}"#))
+            #expect(t.waitFor("› Mode:"))
+            t.keys("Right", "Right", "Tab", "Right", "Enter")
+            await W.typeTTLSeed(t)
+            #expect(t.waitFor("Apply sends 2 requests"))
+            t.keys("Enter")
+            #expect(t.waitFor("✗ Organization defaults"))
+            #expect(t.waitFor("Mode, Agent pool, Enforce max TTL."), "\(t.capture())")
+            #expect(t.waitFor("✓ Token TTL policies"))
+            t.type("e")
+            #expect(t.waitFor("› Agent pool:"))
+            #expect(t.waitFor("The server refused this: agent pool not found"), "\(t.capture())")
+            #expect(t.waitFor("Not saved (sent in the same request as Agent pool)."), "the mode is marked too: \(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("Press r to send the new values"))
+            t.keys("2")
+            #expect(t.waitFor("› Enforce max TTL:"))
+            #expect(t.waitFor("Not saved (sent in the same request as Agent pool)."), "the switch is marked: \(t.capture())")
+            #expect(await server.store.state.organizations["my-org"]?.maxTTLEnabled == false)
+        }
+    }
+
     @Test("r with values the relay refused says why, and sends nothing") func refusedNotResent() async throws {
         try await W.session(extra: "--screens smtp") { t, server, _ in
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 401))
