@@ -12,12 +12,17 @@ struct WizardResultTests {
         #expect(try await h.fixture.raw("POST", "/_sandbox/faults", role: nil, body: json).status == 201)
     }
 
+    /// Arms the fault, types the seed scenario and applies it: on the results.
+    func applySeed(_ h: WizardHarness, failing fault: String) async throws {
+        try await arm(h, fault)
+        await WizardFlowTests.typeSeedScenario(h)
+        await h.press(.enter)
+        #expect(await h.until { $0.phase == .result })
+    }
+
     @Test("a partial failure: only the failed step is retried with r") func retryFailed() async throws {
         try await WizardHarness.with { h in
-            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
-            await WizardFlowTests.typeSeedScenario(h)
-            await h.press(.enter)
-            #expect(await h.until { $0.phase == .result })
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
             var text = await h.screenText()
             #expect(text.contains("✓ SMTP settings"))
             #expect(text.contains("✓ Organization defaults"))
@@ -36,10 +41,7 @@ struct WizardResultTests {
 
     @Test("a 422 is mapped to its field, fixed with e, and the rest is not sent again") func fixWithE() async throws {
         try await WizardHarness.with { h in
-            try await arm(h, #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"relay host is on the deny list\",\"source\":{\"pointer\":\"/data/attributes/host\"}}]}"}"#)
-            await WizardFlowTests.typeSeedScenario(h)
-            await h.press(.enter)
-            #expect(await h.until { $0.phase == .result })
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"relay host is on the deny list\",\"source\":{\"pointer\":\"/data/attributes/host\"}}]}"}"#)
             #expect(await h.screenText().contains("relay host is on the deny list"))
             await h.press(.char("e"))
             #expect(await h.state.on(.smtp))
@@ -65,10 +67,7 @@ struct WizardResultTests {
 
     @Test("a relay timeout: e lands on Host and Port with what to check; fixed, the results again, and r sends the new values") func relayTimeout() async throws {
         try await WizardHarness.with { h in
-            try await arm(h, #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":504}"#)
-            await WizardFlowTests.typeSeedScenario(h)
-            await h.press(.enter)
-            #expect(await h.until { $0.phase == .result })
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":504}"#)
             #expect(Wizard.failedResults(await h.state).first?.fieldsToFix == [.smtpHost, .smtpPort])
             await h.press(.char("e"))
             let fixing = await h.state
@@ -89,10 +88,7 @@ struct WizardResultTests {
 
     @Test("a 422 on the organization PATCH: the switch sent with the pool is reported not saved, and e marks both") func organizationRefused() async throws {
         try await WizardHarness.with { h in
-            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
-            await WizardFlowTests.typeSeedScenario(h)
-            await h.press(.enter)
-            #expect(await h.until { $0.phase == .result })
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
             let text = await h.screenText(200, 60).replacingOccurrences(of: "\n", with: " ")
             #expect(text.contains("✗ Organization defaults"))
             #expect(text.contains("None of this request's values was saved: Mode, Agent pool, Enforce max TTL."), "\(text)")
@@ -109,10 +105,7 @@ struct WizardResultTests {
 
     @Test("Esc on the results goes back to the review of what is still to do") func resultEscape() async throws {
         try await WizardHarness.with { h in
-            try await arm(h, #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
-            await WizardFlowTests.typeSeedScenario(h)
-            await h.press(.enter)
-            #expect(await h.until { $0.phase == .result })
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
             await h.press(.escape)
             #expect(await h.state.phase == .review)
             let review = await h.screenText(200, 60)

@@ -12,6 +12,15 @@ extension TerminalSuite {
 struct FormEditingTests {
     typealias W = TerminalSuite.TerminalWizardTests
 
+    /// Types the seed's SMTP screen with the relay armed to fail, and applies it: on the results.
+    static func applySMTP(_ t: TmuxSession, _ server: SandboxServer, relayStatus: Int) async {
+        await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: relayStatus))
+        await W.typeSMTPSeed(t)
+        #expect(t.waitFor("Apply sends 1 request"))
+        t.keys("Enter")
+        #expect(t.waitFor("✗ SMTP settings"))
+    }
+
     /// The key-hint row (the screen's last line with text).
     static func footer(_ t: TmuxSession) -> String {
         t.capture().split(separator: "\n").last.map(String.init) ?? ""
@@ -56,11 +65,7 @@ struct FormEditingTests {
 
     @Test("a relay timeout: e lands on Host with what to check; fixed, the results again, and r succeeds") func relayTimeoutFix() async throws {
         try await W.session(extra: "--screens smtp") { t, server, _ in
-            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 504))
-            await W.typeSMTPSeed(t)
-            #expect(t.waitFor("Apply sends 1 request"))
-            t.keys("Enter")
-            #expect(t.waitFor("✗ SMTP settings"))
+            await Self.applySMTP(t, server, relayStatus: 504)
             #expect(t.waitFor("e edit the field"))
             t.type("e")
             #expect(t.waitFor("› Host:"), "\(t.capture())")
@@ -101,11 +106,7 @@ struct FormEditingTests {
 
     @Test("r with values the relay refused says why, and sends nothing") func refusedNotResent() async throws {
         try await W.session(extra: "--screens smtp") { t, server, _ in
-            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/admin/smtp-settings", status: 401))
-            await W.typeSMTPSeed(t)
-            #expect(t.waitFor("Apply sends 1 request"))
-            t.keys("Enter")
-            #expect(t.waitFor("✗ SMTP settings"))
+            await Self.applySMTP(t, server, relayStatus: 401)
             let before = await server.store.requestLog.filter { $0.method == "PATCH" }.count
             t.type("r")
             #expect(t.waitFor("would be refused again"), "\(t.capture())")
