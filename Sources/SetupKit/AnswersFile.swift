@@ -13,6 +13,17 @@ public struct AnswersFile: Sendable {
     /// `password_env` names a variable that is not set: the file is otherwise usable — `plan`
     /// shows everything else and reports this — but nothing may be applied without the password.
     public var missingPassword: Problem?
+    /// `"organizations"`: names and globs (`["*"]`, `["prod-*", "team-a"]`) for a baseline on
+    /// many organizations; nil for the single-`organization` form.
+    public var organizations: [String]?
+    /// `execution_defaults.agent_pool_name`: the pool by name (ids differ per organization).
+    public var agentPoolName: String?
+
+    /// The execution and TTL parts as a baseline for many organizations.
+    public var baseline: FleetBaseline {
+        FleetBaseline(mode: desired.executionDefaults?.mode, agentPoolName: agentPoolName,
+                      ttlEnabled: desired.tokenTTL?.enabled, ttl: desired.tokenTTL?.milliseconds ?? [:])
+    }
 
     /// One problem, with the JSON path it is about (`$.smtp.port`).
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -74,6 +85,7 @@ struct Reader {
     var problems: [AnswersFile.Problem] = []
     var passwordSource: String?
     var missingPassword: AnswersFile.Problem?
+    var agentPoolName: String?
 
     mutating func problem(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
 
@@ -106,7 +118,17 @@ struct Reader {
 
     mutating func read(_ root: JSONValue) -> AnswersFile {
         var file = AnswersFile(address: nil, organization: nil, desired: DesiredSettings())
-        guard let o = object(root, "$", allowed: ["address", "organization", "smtp", "execution_defaults", "token_ttl"]) else { return file }
+        guard let o = object(root, "$", allowed: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl"]) else { return file }
+        if let list = o["organizations"] {
+            let names = list.arrayValue?.compactMap(\.stringValue) ?? []
+            if list.arrayValue == nil || names.count != list.arrayValue?.count || names.isEmpty {
+                problem("$.organizations", "must be a list of organization names or patterns, e.g. [\"*\"] or [\"prod-*\", \"team-a\"]")
+            } else if o["organization"] != nil {
+                problem("$.organizations", "give either organization or organizations, not both")
+            } else {
+                file.organizations = names
+            }
+        }
         file.address = string(o, "address", "$")
         file.organization = string(o, "organization", "$")
         if let org = file.organization, let message = FieldRules.organizationName(org) { problem("$.organization", message) }
@@ -115,6 +137,7 @@ struct Reader {
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
         file.passwordSource = passwordSource
         file.missingPassword = missingPassword
+        file.agentPoolName = agentPoolName
         return file
     }
 
@@ -166,7 +189,10 @@ struct Reader {
 
     mutating func execution(_ value: JSONValue) -> DesiredSettings.ExecutionDefaults? {
         let path = "$.execution_defaults"
-        guard let o = object(value, path, allowed: ["mode", "agent_pool_id"]) else { return nil }
+        guard let o = object(value, path, allowed: ["mode", "agent_pool_id", "agent_pool_name"]) else { return nil }
+        agentPoolName = string(o, "agent_pool_name", path)
+        if agentPoolName != nil, o["agent_pool_id"] != nil { problem("\(path).agent_pool_name", "give either agent_pool_id or agent_pool_name, not both") }
+        if let name = agentPoolName, name.isEmpty { problem("\(path).agent_pool_name", "must name a pool") }
         var e = DesiredSettings.ExecutionDefaults()
         if let m = string(o, "mode", path) {
             if let mode = ExecutionMode(rawValue: m) { e.mode = mode } else { problem("\(path).mode", FieldRules.executionMode(m) ?? "") }

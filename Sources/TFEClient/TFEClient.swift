@@ -16,12 +16,16 @@ public struct TFEClient: Sendable {
     let retryPolicy: RetryPolicy
     let environment: RetryEnvironment
     let logger: Logger
+    /// Shared by every client that works on the same server with the same token, when given.
+    public let limiter: RateLimiter?
 
     /// - Parameters:
     ///   - transport: shared by every client of the process; the caller shuts it down.
     ///   - logger: debug level logs each request (bodies redacted); info logs each retry.
     public init(configuration: ClientConfiguration, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-                environment: RetryEnvironment = .live, logger: Logger = Logger(label: "tfe-setup.client", factory: { _ in SwiftLogNoOpLogHandler() })) {
+                environment: RetryEnvironment = .live, logger: Logger = Logger(label: "tfe-setup.client", factory: { _ in SwiftLogNoOpLogHandler() }),
+                limiter: RateLimiter? = nil) {
+        self.limiter = limiter
         self.configuration = configuration
         self.transport = transport
         self.retryPolicy = retryPolicy
@@ -54,6 +58,7 @@ public struct TFEClient: Sendable {
         let started = environment.now()
         var retries = 0
         while true {
+            if let limiter { await limiter.acquire(now: environment.now, sleep: environment.sleep) }
             let t0 = environment.now()
             logger.debug("request", metadata: ["method": "\(method)", "path": "\(path)", "body": "\(Redactor.body(body))"])
             let outcome: Result<HTTPResponse, TransportError>
@@ -71,6 +76,7 @@ public struct TFEClient: Sendable {
                     "method": "\(method)", "path": "\(path)", "status": "\(response.status)", "duration_ms": "\(elapsedMs)",
                     "body": "\(Redactor.body(response.body))",
                 ])
+                await limiter?.observe(limitHeader: response.header("X-RateLimit-Limit"))
                 if (200..<300).contains(response.status) { return response }
                 failure = Self.error(for: response, path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
                 if response.status == 429 {
@@ -91,6 +97,9 @@ public struct TFEClient: Sendable {
             guard let delay = wait, retries < retryPolicy.maxRetries,
                   environment.now() - started + delay <= retryPolicy.totalDeadline else { throw failure }
             retries += 1
+            // A 429 we will wait out: everyone waits, not only this request (the limit is per
+            // user). A wait we will not take (past the deadline) pauses nobody.
+            if case .rateLimited = failure { await limiter?.pause(seconds: delay, now: environment.now()) }
             logger.info("retrying", metadata: [
                 "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(String(format: "%.2f", delay))",
                 "reason": "\(Self.shortReason(failure))",

@@ -14,6 +14,8 @@ public struct SandboxOptions: Sendable {
     public var hcp: Bool { profile.isHCP }
     /// Where to persist the state after every write (and load it from at start).
     public var statePath: String?
+    /// Generated organizations added to the seed (`SandboxState.withFleet`).
+    public var fleet = 0
     /// Serve HTTPS with this PEM certificate chain and key (for testing `--ca-cert`).
     public var tls: (certificatePath: String, keyPath: String)?
 

@@ -22,6 +22,7 @@ extension SandboxRouter {
             "attributes": .object(attributes),
             "relationships": .object([
                 "default-agent-pool": .object(["data": org.defaultAgentPoolID.map { .object(["id": .string($0), "type": .string("agent-pools")]) } ?? .null]),
+                "entitlement-set": .object(["data": .object(["id": .string("org-\(name)"), "type": .string("entitlement-sets")])]),
             ]),
         ])
     }
@@ -31,21 +32,29 @@ extension SandboxRouter {
         guard let org = await store.state.organizations[name] else { return .notFound }
         var document: [String: JSONValue] = ["data": organizationResource(name, org, canUpdate: membership == .owner)]
         if include?.split(separator: ",").contains("entitlement-set") == true {
-            document["included"] = .array([.object([
-                "id": .string("org-\(name)"), "type": .string("entitlement-sets"),
-                "attributes": .object(["agents": .bool(store.options.profile.hasAgents), "operations": .bool(true), "teams": .bool(true),
-                                       "sso": .bool(!store.options.profile.isHCP), "audit-logging": .bool(true)]),
-            ])])
+            document["included"] = .array([entitlementSet(name, org)])
         }
         return .document(200, .object(document))
     }
 
+    func entitlementSet(_ name: String, _ org: SandboxState.Org) -> JSONValue {
+        .object([
+            "id": .string("org-\(name)"), "type": .string("entitlement-sets"),
+            "attributes": .object(["agents": .bool(org.agents ?? store.options.profile.hasAgents), "operations": .bool(true), "teams": .bool(true),
+                                   "sso": .bool(!store.options.profile.isHCP), "audit-logging": .bool(true)]),
+        ])
+    }
+
+    /// The organizations the token belongs to, paginated; `?include=entitlement-set` adds each
+    /// page's entitlement sets (linked by the `entitlement-set` relationship).
     func organizationList(_ role: SandboxRole, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
         let state = await store.state
-        let items: [JSONValue] = state.organizations.keys.sorted().compactMap { name in
-            role.membership(in: name, state: state).map { organizationResource(name, state.organizations[name]!, canUpdate: $0 == .owner) }
+        let names = state.organizations.keys.sorted().filter { role.membership(in: $0, state: state) != nil }
+        let items: [JSONValue] = names.map { organizationResource($0, state.organizations[$0]!, canUpdate: role.membership(in: $0, state: state) == .owner) }
+        guard request.queryItems["include"]?.split(separator: ",").contains("entitlement-set") == true else { return paginate(items, request) }
+        return paginate(items, request) { page in
+            page.compactMap { $0["id"]?.stringValue }.compactMap { name in state.organizations[name].map { self.entitlementSet(name, $0) } }
         }
-        return paginate(items, request)
     }
 
     func agentPoolList(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
@@ -103,7 +112,7 @@ extension SandboxRouter {
         }
         if !problems.isEmpty { return .errors(422, problems) }
 
-        if org.defaultExecutionMode == "agent", !store.options.profile.hasAgents {
+        if org.defaultExecutionMode == "agent", !(org.agents ?? store.options.profile.hasAgents) {
             return .error(422, "invalid attribute", "This organization is not entitled to use agents.", pointer: "/data/attributes/default-execution-mode")
         }
         if poolGiven, let pool {

@@ -159,7 +159,8 @@ public struct SandboxRouter: Sendable {
     }
 
     /// `page[number]`/`page[size]` pagination of a list, with `meta.pagination`.
-    func paginate(_ items: [JSONValue], _ request: SandboxHTTPRequest) -> SandboxHTTPResponse {
+    /// - Parameter included: the `included` resources for the items of the page, if asked for.
+    func paginate(_ items: [JSONValue], _ request: SandboxHTTPRequest, included: (([JSONValue]) -> [JSONValue])? = nil) -> SandboxHTTPResponse {
         let q = request.queryItems
         let size = max(1, min(100, Int(q["page[size]"] ?? "") ?? 20))
         let page = max(1, Int(q["page[number]"] ?? "") ?? 1)
@@ -172,6 +173,8 @@ public struct SandboxRouter: Sendable {
             "next-page": page < pages ? .integer(Int64(page + 1)) : .null,
             "total-pages": .integer(Int64(pages)), "total-count": .integer(Int64(total)),
         ])
-        return .document(200, .object(["data": .array(slice), "meta": .object(["pagination": pagination])]))
+        var document: [String: JSONValue] = ["data": .array(slice), "meta": .object(["pagination": pagination])]
+        if let included { document["included"] = .array(included(slice)) }
+        return .document(200, .object(document))
     }
 }

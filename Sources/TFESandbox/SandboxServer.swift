@@ -35,6 +35,7 @@ public final class SandboxServer: Sendable {
             }
             initial = state
         }
+        let seed = options.fleet > 0 ? seed.withFleet(options.fleet) : seed
         let store = SandboxStore(options: options, seed: seed, tokens: tokens, initial: initial)
         var tlsContext: NIOSSLContext?
         if let tls = options.tls {

@@ -39,10 +39,15 @@ public struct SandboxState: Codable, Sendable, Equatable {
         public var maxTTLEnabled = false
         public var tokenTTLMs: [String: Int64] = Dictionary(uniqueKeysWithValues: TokenType.known.map { ($0.rawValue, TTLDuration.twoYearsServer) })
         public var agentPools: [Pool] = []
+        /// How the site-admin and owner tokens belong to this organization (`owner` or `member`);
+        /// nil: the seed's rule (they own `my-org` only).
+        public var access: String?
+        /// The agents entitlement, where it differs from the profile's.
+        public var agents: Bool?
 
         enum CodingKeys: String, CodingKey {
             case defaultExecutionMode = "default_execution_mode", defaultAgentPoolID = "default_agent_pool_id"
-            case maxTTLEnabled = "max_ttl_enabled", tokenTTLMs = "token_ttl_ms", agentPools = "agent_pools"
+            case maxTTLEnabled = "max_ttl_enabled", tokenTTLMs = "token_ttl_ms", agentPools = "agent_pools", access, agents
         }
         public init(defaultExecutionMode: String = "remote", defaultAgentPoolID: String? = nil, maxTTLEnabled: Bool = false, agentPools: [Pool] = []) {
             self.defaultExecutionMode = defaultExecutionMode
@@ -57,6 +62,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
             maxTTLEnabled = try c.decodeIfPresent(Bool.self, forKey: .maxTTLEnabled) ?? false
             tokenTTLMs = try c.decodeIfPresent([String: Int64].self, forKey: .tokenTTLMs) ?? tokenTTLMs
             agentPools = try c.decodeIfPresent([Pool].self, forKey: .agentPools) ?? []
+            access = try c.decodeIfPresent(String.self, forKey: .access)
+            agents = try c.decodeIfPresent(Bool.self, forKey: .agents)
         }
         /// `default_agent_pool_id` is written as `null`, not left out.
         public func encode(to encoder: Encoder) throws {
@@ -66,6 +73,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
             try c.encode(maxTTLEnabled, forKey: .maxTTLEnabled)
             try c.encode(tokenTTLMs, forKey: .tokenTTLMs)
             try c.encode(agentPools, forKey: .agentPools)
+            try c.encodeIfPresent(access, forKey: .access)
+            try c.encodeIfPresent(agents, forKey: .agents)
         }
     }
 
@@ -113,6 +122,36 @@ public struct SandboxState: Codable, Sendable, Equatable {
         ]),
         "other-org": Org(),
     ])
+
+    /// The seed with `count` generated organizations (`fleet-001` …), varied as a real fleet is:
+    /// every 10th already meets the seed scenario's baseline (agent on `primary`, max TTL on,
+    /// user tokens 30d); every 10th has no pool named `primary`; every 10th lacks the agents
+    /// entitlement; every 10th the owner token is only a member of; the rest remote with 2y TTLs.
+    public func withFleet(_ count: Int) -> SandboxState {
+        var state = self
+        for i in 1...max(1, count) where count > 0 {
+            let name = String(format: "fleet-%03d", i)
+            let suffix = String(format: "%03d", i)
+            var org = Org(agentPools: [
+                Pool(id: "apool-p\(suffix)", name: "primary", agentCount: 2),
+                Pool(id: "apool-g\(suffix)", name: "gpu", agentCount: 1),
+            ])
+            org.access = "owner"
+            switch i % 10 {
+            case 1:
+                org.defaultExecutionMode = "agent"
+                org.defaultAgentPoolID = "apool-p\(suffix)"
+                org.maxTTLEnabled = true
+                org.tokenTTLMs["user"] = 2_592_000_000
+            case 2: org.agentPools = [Pool(id: "apool-b\(suffix)", name: "build", agentCount: 1)]
+            case 3: org.agents = false
+            case 4: org.access = "member"
+            default: break
+            }
+            state.organizations[name] = org
+        }
+        return state
+    }
 
     /// The organization the roles are built around: `my-org` when present, else the first by name.
     public var primaryOrganization: String {
@@ -178,7 +217,13 @@ public enum SandboxRole: String, Sendable, CaseIterable {
 
     /// The token's membership in an organization: nil = not a member.
     public func membership(in organization: String, state: SandboxState) -> Membership? {
-        guard state.organizations[organization] != nil else { return nil }
+        guard let org = state.organizations[organization] else { return nil }
+        if let access = org.access {
+            switch self {
+            case .siteAdmin, .owner: return access == "owner" ? .owner : .member
+            case .member: return nil
+            }
+        }
         let primary = state.primaryOrganization
         switch self {
         case .siteAdmin: return organization == primary ? .owner : .member

@@ -24,8 +24,8 @@ struct Automation {
 
     /// Runs `body` with the prepared plan; the transport is shut down when it returns or throws,
     /// whichever way the command ends.
-    func withPrepared<T>(_ body: (Prepared) async throws -> T) async throws -> T {
-        let p = try await prepare()
+    func withPrepared<T>(_ answers: AnswersFile, _ body: (Prepared) async throws -> T) async throws -> T {
+        let p = try await prepare(answers)
         do {
             let result = try await body(p)
             await p.transport.shutdown()
@@ -36,9 +36,8 @@ struct Automation {
         }
     }
 
-    /// Every step before a write; failures print their message and end with exit 1. The caller
-    /// owns the transport: use `withPrepared`.
-    private func prepare() async throws -> Prepared {
+    /// Reads and checks the answers file; failures print their message and end with exit 1.
+    func readAnswers() throws -> AnswersFile {
         let data: Data
         switch BoundedFile.read(answersPath, limit: 1_048_576) {
         case .success(let d): data = d
@@ -58,10 +57,37 @@ struct Automation {
             printError("tfe-setup: nothing applied: \(missing.description)")
             throw ExitCode.failure
         }
+        return answers
+    }
+
+    /// The organizations chosen for a baseline (`--organizations`, else the file's list), or nil
+    /// for the single-organization form.
+    func fleetPatterns(_ answers: AnswersFile, option: String?) -> [String]? {
+        if let option { return option.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        return answers.organizations
+    }
+
+    /// Every step before a write; failures print their message and end with exit 1. The caller
+    /// owns the transport: use `withPrepared`.
+    private func prepare(_ answers: AnswersFile) async throws -> Prepared {
+        var answers = answers
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)")
-        return Prepared(client: client, transport: transport, current: current, plan: Planner.plan(answers.desired, current: current), answers: answers)
+        var plan: Plan
+        if let name = answers.agentPoolName {
+            // A pool named in the file: its id in this organization.
+            if let pool = current.agentPools.first(where: { $0.name == name }) {
+                answers.desired.executionDefaults?.agentPool = .set(pool.id)
+                plan = Planner.plan(answers.desired, current: current)
+            } else {
+                plan = Planner.plan(answers.desired, current: current)
+                plan.issues.append(ValidationIssue(.agentPool, "\(current.organization.name) has no agent pool named \(SafeText.line(name))"))
+            }
+        } else {
+            plan = Planner.plan(answers.desired, current: current)
+        }
+        return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers)
     }
 
     /// The Review's lines, for people.
@@ -149,9 +175,23 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
     @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
     var noTestEmail = false
+    @Option(help: "Plan the baseline for these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
+    var organizations: String?
 
     func run() async throws {
-        let p = try await Automation(options: options, answersPath: answers, testEmail: !noTestEmail).withPrepared { $0 }   // reads only
+        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail)
+        let file = try automation.readAnswers()
+        if let patterns = automation.fleetPatterns(file, option: organizations) {
+            // A compliance check too: exit 0 when every chosen organization complies, 2 when some differ.
+            let (text, pending) = try await automation.withFleet(file, patterns: patterns) { f in
+                (json ? Automation.json(f) : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
+                 !f.plan.toChange.isEmpty)
+            }
+            printOut(text)
+            if pending { throw ExitCode(2) }
+            return
+        }
+        let p = try await automation.withPrepared(file) { $0 }   // reads only
         printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
@@ -179,26 +219,38 @@ struct ApplyCommand: AsyncParsableCommand {
     var autoApprove = false
     @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
     var noTestEmail = false
+    @Option(help: "Apply the baseline to these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
+    var organizations: String?
+
+    /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
+    func confirm() throws {
+        guard !autoApprove else { return }
+        guard isatty(STDIN_FILENO) != 0 else {
+            printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
+            throw ExitCode.failure
+        }
+        writeOut("Apply these changes? [y/N]: ")
+        guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
+            printOut("Nothing applied.")
+            throw ExitCode.failure
+        }
+    }
 
     func run() async throws {
-        let (p, results) = try await Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true).withPrepared { p in
+        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true)
+        let file = try automation.readAnswers()
+        if let patterns = automation.fleetPatterns(file, option: organizations) {
+            try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
+            return
+        }
+        let (p, results) = try await automation.withPrepared(file) { p in
             printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure
             }
             if p.plan.isEmpty { return (p, [StepResult]()) }
-            if !autoApprove {
-                guard isatty(STDIN_FILENO) != 0 else {
-                    printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
-                    throw ExitCode.failure
-                }
-                writeOut("Apply these changes? [y/N]: ")
-                guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
-                    printOut("Nothing applied.")
-                    throw ExitCode.failure
-                }
-            }
+            try confirm()
             return (p, await Applier(client: p.client).apply(p.plan))
         }
         if p.plan.isEmpty {

@@ -116,7 +116,8 @@ struct CommonOptions: ParsableArguments {
                                                     timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
         let transport = try AsyncHTTPTransport(caCertificatePath: ca)
         logger.info("start", metadata: ["address": "\(url.absoluteString)", "version": "\(TFESetupVersion.current)"])
-        return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger), transport: transport,
+        // One limiter for the process: every request paced below the server's rate limit.
+        return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport: transport,
                           logger: logger, tokenSource: source, logSink: sink)
     }
 

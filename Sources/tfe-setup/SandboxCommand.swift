@@ -60,6 +60,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The kind of server to play: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
                                discussion: SandboxProfile.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
     var profile: SandboxProfile = .tfe
+    @Option(help: "Add this many generated organizations (fleet-001 …): some already compliant, some without a pool named primary, some without agents, some the owner token is only a member of.")
+    var organizations: Int = 0
     @Flag(help: "The same as --profile hcp (no admin API: SMTP settings answer 404).")
     var hcp = false
     @Option(help: "A JSON file shaped like GET /_sandbox/state to start from instead of the default seed (password_set is ignored).")
@@ -80,7 +82,8 @@ struct SandboxCommand: AsyncParsableCommand {
         var seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? .defaultSeed
         seedState.smtp.passwordSet = false  // a seed cannot hold a password, so none is set
         let tokenSet = try tokens.map { try Self.load(SandboxTokens.self, from: $0, what: "tokens") } ?? .generate()
-        let options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, profile: profile, statePath: state)
+        var options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, profile: profile, statePath: state)
+        options.fleet = max(0, min(organizations, 10_000))
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(options: options, seed: seedState, tokens: tokenSet)

@@ -157,8 +157,13 @@ package struct OrganizationResource: Codable, Sendable {
 
     package struct Relationships: Codable, Sendable, Equatable {
         package var defaultAgentPool: ToOneRelationship?
-        enum CodingKeys: String, CodingKey { case defaultAgentPool = "default-agent-pool" }
-        package init(defaultAgentPool: ToOneRelationship?) { self.defaultAgentPool = defaultAgentPool }
+        /// Links a list item to its entitlement set among `included`.
+        package var entitlementSet: ToOneRelationship?
+        enum CodingKeys: String, CodingKey { case defaultAgentPool = "default-agent-pool", entitlementSet = "entitlement-set" }
+        package init(defaultAgentPool: ToOneRelationship?, entitlementSet: ToOneRelationship? = nil) {
+            self.defaultAgentPool = defaultAgentPool
+            self.entitlementSet = entitlementSet
+        }
     }
 }
 

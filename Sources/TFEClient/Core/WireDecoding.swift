@@ -43,6 +43,21 @@ package enum WireDecoding {
         return (items, doc.meta?.pagination)
     }
 
+    /// A page of the organization list as full organizations (the list returns the same resource
+    /// as the single read): mode, pool, the max-TTL switch, permissions, and the entitlements of
+    /// `included`, linked by each item's `entitlement-set` relationship.
+    package static func organizationPage(_ body: Data) throws(TFEError) -> (items: [Organization], pagination: JSONAPIMeta.Pagination?) {
+        let doc = try document(JSONAPIDocument<[OrganizationResource]>.self, from: body, what: "organization list")
+        let sets = Dictionary((doc.included ?? []).filter { $0.type == "entitlement-sets" }.compactMap { s in s.id.map { ($0, s) } },
+                              uniquingKeysWith: { a, _ in a })
+        let items = doc.data.map { r in
+            var org = organization(from: r)
+            if let id = r.relationships?.entitlementSet?.data?.id, let set = sets[id] { org.entitlements = Entitlements(agents: set.attributes?.agents) }
+            return org
+        }
+        return (items, doc.meta?.pagination)
+    }
+
     static func organization(from r: OrganizationResource) -> Organization {
         let mode = r.attributes.defaultExecutionMode
         var org = Organization(

@@ -52,6 +52,12 @@ extension TFEClient {
         try await paginated(APIPath.organizations, decode: WireDecoding.organizations)
     }
 
+    /// Every organization the token belongs to, as full organizations with their entitlements:
+    /// one request per 100 organizations instead of one per organization.
+    public func organizationsDetailed() async throws(TFEError) -> [Organization] {
+        try await paginated(APIPath.organizations, query: [("include", "entitlement-set")], decode: WireDecoding.organizationPage)
+    }
+
     /// Every agent pool of an organization, in the server's order, following pagination.
     public func agentPools(_ organization: String) async throws(TFEError) -> [AgentPool] {
         try Self.checkOrganizationName(organization)
@@ -70,12 +76,12 @@ extension TFEClient {
     public static let maxItems = 10_000
 
     /// Reads every page (`page[size]=100`) until `meta.pagination.next-page` is null.
-    func paginated<Item>(_ path: String, decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
+    func paginated<Item>(_ path: String, query: [(String, String)] = [], decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
                          notFound: String? = nil) async throws(TFEError) -> [Item] {
         var all: [Item] = []
         var page = 1
         for _ in 0..<Self.maxPages {
-            let response = try await send("GET", path, query: [("page[number]", "\(page)"), ("page[size]", "100")], notFound: notFound)
+            let response = try await send("GET", path, query: query + [("page[number]", "\(page)"), ("page[size]", "100")], notFound: notFound)
             let (items, pagination) = try decode(response.body)
             all += items
             if all.count > Self.maxItems {

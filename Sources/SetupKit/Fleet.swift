@@ -1,0 +1,148 @@
+import Foundation
+import TFEClient
+
+/// One baseline for many organizations: the execution defaults and token TTLs, each value nil to
+/// keep every organization's own. The pool is named, not given by id: ids differ per organization.
+public struct FleetBaseline: Sendable, Equatable {
+    public var mode: ExecutionMode?
+    public var agentPoolName: String?
+    public var ttlEnabled: Bool?
+    public var ttl: [TokenType: Int64]
+
+    public init(mode: ExecutionMode? = nil, agentPoolName: String? = nil, ttlEnabled: Bool? = nil, ttl: [TokenType: Int64] = [:]) {
+        self.mode = mode
+        self.agentPoolName = agentPoolName
+        self.ttlEnabled = ttlEnabled
+        self.ttl = ttl
+    }
+
+    public var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
+}
+
+/// One organization's part of a fleet plan: what changes there, or why it is left out.
+public struct FleetMember: Sendable {
+    public var organization: String
+    /// Nil when the organization is left out.
+    public var plan: Plan?
+    public var leftOut: String?
+
+    public var complies: Bool { plan?.isEmpty == true }
+}
+
+/// The plan for many organizations, in name order.
+public struct FleetPlan: Sendable {
+    public var members: [FleetMember]
+    public var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
+    public var compliant: [FleetMember] { members.filter(\.complies) }
+    public var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
+    /// The writes an apply sends (one or two per organization that changes).
+    public var writeCount: Int { toChange.reduce(0) { $0 + ($1.plan?.steps.count ?? 0) } }
+}
+
+/// Organization names chosen by patterns: names or globs (`prod-*`, `*`), comma-separated on the
+/// command line.
+public enum OrganizationPattern {
+    public static func matches(_ name: String, _ patterns: [String]) -> Bool {
+        patterns.contains { fnmatch($0, name, 0) == 0 }
+    }
+}
+
+/// Plans a baseline for many organizations with the fewest reads: the organization list already
+/// holds each one's mode, pool, switch, permissions and entitlements; the pool list is read only
+/// where a pool is named, the TTL list only where TTLs are set. Nothing read is kept but the plan.
+public enum FleetPlanner {
+    /// - Parameters:
+    ///   - organizations: from `TFEClient.organizationsDetailed()`, already chosen.
+    ///   - concurrency: reads in flight at once (the client's rate limiter paces them).
+    public static func plan(_ baseline: FleetBaseline, organizations: [Organization], client: TFEClient, ping: PingInfo, account: Account,
+                            concurrency: Int = 8) async -> FleetPlan {
+        let members = await forEach(organizations, concurrency: concurrency) { org in
+            await member(baseline, org, client: client, ping: ping, account: account)
+        }
+        return FleetPlan(members: members.sorted { $0.organization < $1.organization })
+    }
+
+    static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account) async -> FleetMember {
+        func out(_ reason: String) -> FleetMember { FleetMember(organization: org.name, plan: nil, leftOut: reason) }
+        let wantsAgents = baseline.mode == .agent || baseline.agentPoolName != nil
+        if !org.canUpdate { return out("this token cannot change it (only the owners team can)") }
+        if wantsAgents, org.entitlements?.agents == false { return out("it has no agents entitlement") }
+        var pools: [AgentPool] = []
+        var policies: [TokenTTLPolicy]?
+        do throws(TFEError) {
+            if baseline.agentPoolName != nil { pools = try await client.agentPools(org.name) }
+            if !baseline.ttl.isEmpty { policies = try await client.tokenTTLPolicies(org.name) }
+        } catch {
+            return out("could not be read: " + error.commandLineDescription)
+        }
+        var desired = DesiredSettings()
+        if baseline.mode != nil || baseline.agentPoolName != nil {
+            var change = AgentPoolChange.unchanged
+            if let name = baseline.agentPoolName {
+                guard let pool = pools.first(where: { $0.name == name }) else { return out("it has no agent pool named \(SafeText.line(name))") }
+                change = .set(pool.id)
+            }
+            desired.executionDefaults = .init(mode: baseline.mode, agentPool: change)
+        }
+        if baseline.ttlEnabled != nil || !baseline.ttl.isEmpty {
+            desired.tokenTTL = .init(enabled: baseline.ttlEnabled, milliseconds: baseline.ttl)
+        }
+        var current = CurrentState(ping: ping, account: account, organization: org, agentPools: pools, smtp: nil, tokenTTLPolicies: policies,
+                                   tokenTTLUnavailable: baseline.ttl.isEmpty ? nil : "The token TTL policies could not be read.")
+        if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
+        let plan = Planner.plan(desired, current: current)
+        if let refused = plan.unsupported.first ?? plan.issues.first { return out(refused.message) }
+        if let (_, reason) = plan.unavailableSections.first { return out(reason) }
+        return FleetMember(organization: org.name, plan: plan, leftOut: nil)
+    }
+
+    /// Runs `work` on every item with at most `concurrency` at once; results in any order.
+    static func forEach<T: Sendable, R: Sendable>(_ items: [T], concurrency: Int, _ work: @escaping @Sendable (T) async -> R) async -> [R] {
+        await withTaskGroup(of: R.self) { group in
+            var results: [R] = []
+            var index = 0
+            for _ in 0..<min(max(1, concurrency), items.count) {
+                let item = items[index]
+                group.addTask { await work(item) }
+                index += 1
+            }
+            for await r in group {
+                results.append(r)
+                if index < items.count {
+                    let item = items[index]
+                    group.addTask { await work(item) }
+                    index += 1
+                }
+            }
+            return results
+        }
+    }
+}
+
+/// What happened to one organization during a fleet apply.
+public struct FleetOutcome: Sendable {
+    public var organization: String
+    public var results: [StepResult]
+    public var succeeded: Bool { results.allSatisfy(\.succeeded) }
+}
+
+/// Applies a fleet plan: organizations in name order, a few at once (the client's limiter paces
+/// the requests); `shouldStop` is asked before each organization starts, so a stop lets the ones
+/// in flight finish and reports exactly which were done.
+public enum FleetApplier {
+    public static func apply(_ plan: FleetPlan, client: TFEClient, concurrency: Int = 6,
+                             shouldStop: @escaping @Sendable () -> Bool = { false },
+                             progress: @escaping @Sendable (FleetOutcome) -> Void = { _ in }) async -> (done: [FleetOutcome], notStarted: [String]) {
+        let work = plan.toChange
+        let applier = Applier(client: client)
+        let outcomes = await FleetPlanner.forEach(work, concurrency: concurrency) { member -> FleetOutcome? in
+            guard !shouldStop(), let p = member.plan else { return nil }
+            let outcome = FleetOutcome(organization: member.organization, results: await applier.apply(p))
+            progress(outcome)
+            return outcome
+        }
+        let done = outcomes.compactMap { $0 }.sorted { $0.organization < $1.organization }
+        let doneNames = Set(done.map(\.organization))
+        return (done, work.map(\.organization).filter { !doneNames.contains($0) })
+    }
+}

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import SetupKit
+import TFEClient
+
+/// `plan` and `apply` for many organizations: one baseline (execution defaults, token TTLs)
+/// for every organization the patterns choose, paced at the server's rate limit.
+extension Automation {
+    struct Fleet {
+        var client: TFEClient
+        var plan: FleetPlan
+        var baseline: FleetBaseline
+        var patterns: [String]
+        /// Organizations the token sees, before the patterns choose.
+        var seen: Int
+    }
+
+    /// Connects, lists the organizations, chooses and plans; the transport is shut down when
+    /// `body` returns or throws.
+    func withFleet<T>(_ answers: AnswersFile, patterns: [String], _ body: (Fleet) async throws -> T) async throws -> T {
+        if answers.desired.smtp != nil {
+            printError("tfe-setup: the SMTP relay is site-wide, not per organization: apply it with the single-organization form (\"organization\"). Nothing was sent.")
+            throw ExitCode.failure
+        }
+        let connection: CommonOptions.Connection
+        do {
+            connection = try options.makeClient(answersAddress: answers.address)
+        } catch let error as TFEError {
+            printError("tfe-setup: \(error.commandLineDescription)")
+            throw ExitCode.failure
+        }
+        let client = connection.client
+        printError("tfe-setup: \(client.configuration.address.absoluteString) · organizations \(patterns.joined(separator: ",")) · token from \(connection.tokenSource)")
+        do {
+            let fleet = try await fleet(client, answers.baseline, patterns)
+            let result = try await body(fleet)
+            await connection.transport.shutdown()
+            return result
+        } catch {
+            await connection.transport.shutdown()
+            throw error
+        }
+    }
+
+    private func fleet(_ client: TFEClient, _ baseline: FleetBaseline, _ patterns: [String]) async throws -> Fleet {
+        let ping: PingInfo, account: Account, all: [Organization]
+        do throws(TFEError) {
+            ping = try await client.ping()
+            account = try await client.accountDetails()
+            all = try await client.organizationsDetailed()
+        } catch {
+            printError("tfe-setup: \(error.commandLineDescription)")
+            throw ExitCode.failure
+        }
+        let chosen = all.filter { OrganizationPattern.matches($0.name, patterns) }
+        guard !chosen.isEmpty else {
+            printError("tfe-setup: no organization of the \(all.count) this token sees matches \(patterns.joined(separator: ",")). Nothing was sent.")
+            throw ExitCode.failure
+        }
+        let plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account)
+        return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count)
+    }
+
+    /// The fleet plan for people: the baseline, each organization that changes, those that
+    /// comply, those left out and why, and the requests with the time they take at the limit.
+    static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> String {
+        let dot = ascii ? " - " : " · "
+        var lines = ["Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ","))."]
+        var base: [String] = []
+        if let m = f.baseline.mode { base.append("Mode \(m.rawValue)") }
+        if let p = f.baseline.agentPoolName { base.append("Agent pool named \(SafeText.line(p))") }
+        if let e = f.baseline.ttlEnabled { base.append("Enforce max TTL \(e ? "on" : "off")") }
+        for (type, ms) in TokenTTLUpdate(f.baseline.ttl).orderedEntries { base.append("\(type.label) \(TTLDuration.format(milliseconds: ms))") }
+        lines.append("Baseline: " + (base.isEmpty ? "(nothing set)" : base.joined(separator: dot)))
+        let changing = f.plan.toChange
+        if !changing.isEmpty { lines.append("Changes:") }
+        for m in changing {
+            let changes = (m.plan?.changes ?? []).map { c in
+                c.reviewLine(ascii: ascii).components(separatedBy: dot).dropFirst().joined(separator: dot)
+            }
+            lines.append("  \(m.organization): " + changes.joined(separator: "; "))
+        }
+        let compliant = f.plan.compliant.map(\.organization)
+        if !compliant.isEmpty { lines.append("Already comply (\(compliant.count)): " + compliant.joined(separator: ", ")) }
+        let leftOut = f.plan.leftOut
+        if !leftOut.isEmpty {
+            lines.append("Left out (\(leftOut.count)), nothing is sent to them:")
+            for m in leftOut { lines.append("  \(m.organization): \(m.leftOut ?? "")") }
+        }
+        let writes = f.plan.writeCount
+        let seconds = Double(writes) / max(1, limit)
+        lines.append("Summary: \(changing.count) to change (\(writes) request\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) left out.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `plan --json` for a fleet: per organization its status and changes.
+    static func json(_ f: Fleet) -> String {
+        let orgs: [OrderedJSON] = f.plan.members.map { m in
+            let status = m.leftOut != nil ? "left_out" : (m.complies ? "complies" : "changes")
+            var fields: [(String, OrderedJSON)] = [("name", .string(m.organization)), ("status", .string(status))]
+            if let reason = m.leftOut { fields.append(("reason", .string(reason))) }
+            if let changes = m.plan?.changes, !changes.isEmpty {
+                fields.append(("changes", .array(changes.map { c in
+                    .object([("field", .string(c.field.rawValue)), ("current", OrderedJSON.from(c.current.json, order: [])), ("new", OrderedJSON.from(c.new.json, order: []))])
+                })))
+            }
+            return .object(fields)
+        }
+        return OrderedJSON.object([
+            ("organizations", .array(orgs)),
+            ("summary", .object([("to_change", .integer(Int64(f.plan.toChange.count))), ("comply", .integer(Int64(f.plan.compliant.count))),
+                                 ("left_out", .integer(Int64(f.plan.leftOut.count))), ("requests", .integer(Int64(f.plan.writeCount)))])),
+        ]).text()
+    }
+}
+
+extension ApplyCommand {
+    /// The fleet apply: the plan, a confirmation, then every organization that differs, paced at
+    /// the rate limit. SIGINT/SIGTERM stop starting organizations; those in flight finish, and the
+    /// report names exactly which were done. A rerun plans again and sends only what still differs.
+    func applyFleet(_ f: Automation.Fleet) async throws {
+        let ascii = !WizardLauncher.utf8(options.environment)
+        printOut(Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
+        guard !f.plan.toChange.isEmpty else { return }
+        try confirm()
+        let stop = StopFlag()
+        let total = f.plan.toChange.count
+        let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
+        let (done, notStarted) = await FleetApplier.apply(f.plan, client: f.client, shouldStop: { stop.stopped }) { outcome in
+            progress.record(outcome)
+        }
+        progress.finish()
+        let failed = done.filter { !$0.succeeded }
+        if let signal = stop.signalName {
+            printOut("Stopped by \(signal) after \(done.count) of \(total) organizations.")
+            printOut("Done: " + (done.isEmpty ? "none" : done.map(\.organization).joined(separator: ", ")))
+            printOut("Not started: " + notStarted.joined(separator: ", "))
+            printOut("Run the same command again: it plans again and sends only what still differs.")
+        }
+        printOut("Changed \(done.count - failed.count) of \(total) organizations" + (failed.isEmpty ? "." : "; failed: \(failed.map(\.organization).joined(separator: ", ")).")
+                 + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
+        if stop.stopped || !failed.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// SIGINT/SIGTERM during a fleet apply: remembered, not fatal, so the report can be printed.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: String?
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.lock.withLock { self?.received = self?.received ?? name } }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var stopped: Bool { signalName != nil }
+    var signalName: String? { lock.withLock { received } }
+}
+
+/// Progress of a fleet apply: a bar on a terminal (stderr), else one line per organization.
+final class FleetProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let onTerminal: Bool
+    private let started = Date()
+    private var done = 0
+
+    init(total: Int, onTerminal: Bool) {
+        self.total = total
+        self.onTerminal = onTerminal
+    }
+
+    func record(_ outcome: FleetOutcome) {
+        let line: String = lock.withLock {
+            done += 1
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            let requests = outcome.results.count
+            _ = requests
+            if onTerminal {
+                let width = 30
+                let filled = width * done / max(1, total)
+                let rate = Double(done) / elapsed
+                let left = rate > 0 ? Double(total - done) / rate : 0
+                return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    + "] \(done)/\(total) organizations · \(String(format: "%.1f", rate)) per s · about \(Int(left.rounded(.up))) s left"
+            }
+            let failure = outcome.results.first { !$0.succeeded }
+            return (failure == nil ? "ok " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
+        }
+        if onTerminal { FileHandle.standardError.write(Data(SafeText.line(line.replacingOccurrences(of: "\r", with: "")).utf8).prefixedCarriageReturn) } else { printOut(line) }
+    }
+
+    func finish() {
+        if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+private extension Data {
+    /// A progress line redrawn in place.
+    var prefixedCarriageReturn: Data { Data("\r".utf8) + self }
+}

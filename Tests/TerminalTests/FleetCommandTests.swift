@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TestSupport
+import TFESandbox
+
+/// One baseline for many organizations (issue 17), as processes against a sandbox fleet at the
+/// default 30 requests per second.
+@Suite("Many organizations: plan and apply a baseline")
+struct FleetCommandTests {
+    typealias Auto = AutomationCommandTests
+
+    static let baseline = """
+        {"organizations": ["fleet-*"],
+         "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"},
+         "token_ttl": {"enabled": true, "organization": "1y", "team": "90d", "user": "30d", "audit_trails": "2y"}}
+        """
+
+    /// Runs `tfe-setup` with the owner's token (the site admin is only a member of the fleet).
+    static func run(_ server: SandboxServer, _ dir: String, _ args: [String]) async -> Auto.Run {
+        await Auto.run(address: server.address, token: server.tokens.owner, dir, args, env: [:])
+    }
+
+    /// What the baseline means for one organization's state.
+    static func complies(_ org: SandboxState.Org) -> Bool {
+        org.defaultExecutionMode == "agent" && org.agentPools.first { $0.id == org.defaultAgentPoolID }?.name == "primary"
+            && org.maxTTLEnabled && org.tokenTTLMs["user"] == 2_592_000_000 && org.tokenTTLMs["team"] == 7_776_000_000
+    }
+
+    @Test("200 organizations at 30 requests/s: every eligible one changed, the others untouched and named, no 429, then plan exit 0")
+    func twoHundred() async throws {
+        var options = SandboxOptions()
+        options.fleet = 200
+        try await Auto.with(options) { server, dir in
+            let before = await server.store.state
+            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+            let plan = await Self.run(server, dir, ["plan", "--answers", answers])
+            #expect(plan.status == 2, "\(plan.output.suffix(2_000))")
+            // 120 need both PATCHes; the 20 generated already on agent/primary/30d need only the TTLs.
+            #expect(plan.output.contains("Summary: 140 to change (260 requests"), "\(plan.output.suffix(600))")
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(apply.status == 0, "\(apply.output.suffix(2_000))")
+            #expect(apply.output.contains("Changed 140 of 140 organizations."), "\(apply.output.suffix(600))")
+            let after = await server.store.state
+            for (name, org) in after.organizations where name.hasPrefix("fleet-") {
+                let i = Int(name.dropFirst("fleet-".count))! % 10
+                if [2, 3, 4].contains(i) {
+                    #expect(org == before.organizations[name], "\(name) was left out and is untouched")
+                    #expect(apply.output.contains("  \(name): "), "\(name) is named with its reason")
+                } else {
+                    #expect(Self.complies(org), "\(name): \(org)")
+                }
+            }
+            #expect(after.organizations["my-org"] == before.organizations["my-org"], "not chosen by fleet-*")
+            let log = await server.store.requestLog
+            #expect(log.filter { $0.status == 429 }.isEmpty, "no 429 at the server's limit")
+            let writes = log.filter { $0.method == "PATCH" }
+            #expect(writes.count == 260, "only what differs is written: \(writes.count)")
+            #expect(writes.filter { $0.path.hasSuffix("/fleet-001") }.isEmpty, "fleet-001's defaults already complied: no organization PATCH")
+            let again = await Self.run(server, dir, ["plan", "--answers", answers])
+            #expect(again.status == 0, "\(again.output.suffix(600))")
+            #expect(again.output.contains("0 to change"))
+        }
+    }
+
+    @Test("a 429 in the middle pauses every request for the time the server asks, and the run completes")
+    func paused() async throws {
+        var options = SandboxOptions(rateLimit: 0)
+        options.fleet = 30
+        try await Auto.with(options) { server, dir in
+            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+            // The 10th PATCH is answered 429 with Retry-After: 2.
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-015", status: 429, headers: ["Retry-After": "2"]))
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(apply.status == 0, "\(apply.output.suffix(1_500))")
+            let log = await server.store.requestLog
+            guard let throttled = log.first(where: { $0.status == 429 }) else { Issue.record("the fault was not met"); return }
+            let during = log.filter { $0.startMs > throttled.endMs && $0.startMs < throttled.endMs + 1_900 }
+            #expect(during.isEmpty, "nothing was sent during the pause: \(during.map { "\($0.method) \($0.path) \($0.startMs - throttled.endMs)" })")
+            let state = await server.store.state
+            #expect(Self.complies(state.organizations["fleet-015"]!), "the throttled one was sent again after the pause")
+        }
+    }
+
+    @Test("SIGTERM at about half: the report names done and not-done organizations; the rerun completes without writing to a done one")
+    func interrupted() async throws {
+        var options = SandboxOptions(latencyMs: 40)
+        options.fleet = 60
+        try await Auto.with(options) { server, dir in
+            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+            let tokenFile = dir + "/token"
+            _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
+            let out = dir + "/apply.out"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
+            process.arguments = ["apply", "--answers", answers, "--auto-approve", "--address", server.address, "--token-file", tokenFile]
+            FileManager.default.createFile(atPath: out, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // About half of the 36 organizations that change: poll the server, with a deadline.
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 36 { try await Task.sleep(for: .milliseconds(20)) }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGTERM"), "\(report.suffix(1_500))")
+            func names(after label: String) -> [String] {
+                guard let line = report.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return [] }
+                return line.dropFirst(label.count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("fleet-") }
+            }
+            let done = names(after: "Done: "), notStarted = names(after: "Not started: ")
+            #expect(!done.isEmpty && !notStarted.isEmpty, "\(report.suffix(1_500))")
+            let state = await server.store.state
+            for name in done { #expect(Self.complies(state.organizations[name]!), "\(name) reported done") }
+            for name in notStarted { #expect(!Self.complies(state.organizations[name]!), "\(name) reported not started") }
+            let writesBefore = await server.store.requestLog.filter { $0.method == "PATCH" }.count
+            let rerun = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(rerun.status == 0, "\(rerun.output.suffix(1_500))")
+            let rerunWrites = await server.store.requestLog.filter { $0.method == "PATCH" }.dropFirst(writesBefore)
+            for name in done { #expect(!rerunWrites.contains { $0.path.contains("/\(name)") }, "no write to \(name), done before") }
+            let final = await server.store.state
+            for name in notStarted { #expect(Self.complies(final.organizations[name]!), "\(name) completed by the rerun") }
+        }
+    }
+}
