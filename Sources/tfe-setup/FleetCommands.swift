@@ -75,8 +75,11 @@ extension Automation {
         let changing = f.plan.toChange
         if !changing.isEmpty { lines.append("Changes:") }
         for m in changing {
+            // The pool chosen by name: shown by that name with this organization's id.
+            var names: [String: String] = [:]
+            if case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = f.baseline.agentPoolName { names[id] = name }
             let changes = (m.plan?.changes ?? []).map { c in
-                c.reviewLine(ascii: ascii).components(separatedBy: dot).dropFirst().joined(separator: dot)
+                c.reviewLine(ascii: ascii, poolNames: names).components(separatedBy: dot).dropFirst().joined(separator: dot)
             }
             lines.append("  \(m.organization): " + changes.joined(separator: "; "))
         }
@@ -89,7 +92,7 @@ extension Automation {
         }
         let writes = f.plan.writeCount
         let seconds = Double(writes) / max(1, limit)
-        lines.append("Summary: \(changing.count) to change (\(writes) request\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) left out.")
+        lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) left out.")
         return lines.joined(separator: "\n")
     }
 

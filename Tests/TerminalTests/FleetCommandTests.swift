@@ -36,7 +36,7 @@ struct FleetCommandTests {
             let plan = await Self.run(server, dir, ["plan", "--answers", answers])
             #expect(plan.status == 2, "\(plan.output.suffix(2_000))")
             // 120 need both PATCHes; the 20 generated already on agent/primary/30d need only the TTLs.
-            #expect(plan.output.contains("Summary: 140 to change (260 requests"), "\(plan.output.suffix(600))")
+            #expect(plan.output.contains("Summary: 140 to change (260 writes"), "\(plan.output.suffix(600))")
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
             #expect(apply.status == 0, "\(apply.output.suffix(2_000))")
             #expect(apply.output.contains("Changed 140 of 140 organizations."), "\(apply.output.suffix(600))")
