@@ -1,6 +1,6 @@
 """The measurements of scripts/bench (which builds the release binaries and calls this).
 
-Usage: bench.py BIN_DIR OUT.md
+Usage: bench.py BIN_DIR OUT.md [--only fleet]
 Prints one table and writes it to OUT.md; every row is marked PASS or MISS against its target.
 Times are wall-clock medians over several runs (time.perf_counter around the whole process),
 peak RSS comes from GNU time (%M), round trips from the sandbox's request log timestamps.
@@ -124,8 +124,54 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], stderr=subprocess.DEVNULL)
 
 
+FLEET_BASELINE = {"organizations": ["fleet-*"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"},
+                  "token_ttl": {"enabled": True, "user": "30d"}}
+
+
+def fleet_rows(n, latency=20):
+    """`apply` of one baseline to a sandbox fleet of n organizations at its default 30 requests/s:
+    wall time against the physical limit (requests ÷ 30), requests per organization, 429s, RSS."""
+    proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--organizations", str(n), "--latency-ms", str(latency)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ready = json.loads(proc.stdout.readline())
+        token = os.path.join(WORK, f"fleet-token-{n}")
+        with open(token, "w") as f:
+            f.write(ready["tokens"]["owner"])
+        os.chmod(token, 0o600)
+        answers = os.path.join(WORK, f"fleet-{n}.json")
+        with open(answers, "w") as f:
+            json.dump(FLEET_BASELINE, f)
+        out = os.path.join(WORK, "fleet-rss")
+        t0 = time.perf_counter()
+        code = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, TFE, "apply", "--answers", answers, "--auto-approve",
+                               "--address", ready["address"], "--token-file", token],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV).returncode
+        wall = time.perf_counter() - t0
+        with open(out) as f:
+            rss = int(f.read().strip().splitlines()[-1]) / 1024
+        request = urllib.request.Request(ready["address"] + "/_sandbox/requests", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            log = [r for r in json.loads(response.read())["requests"] if r["path"].startswith("/api/v2/")]
+        throttled = sum(1 for r in log if r["status"] == 429)
+        physical = len(log) / 30
+        label = f"{n} organizations @{latency} ms, 30 requests/s"
+        row(f"{label}: wall (physical limit)", f"{wall:.1f} s ({physical:.1f} s, {wall / physical:.2f}×)", "≤ 1.15×", code == 0 and wall <= 1.15 * physical)
+        row(f"{label}: requests per organization", f"{len(log) / n:.2f} ({len(log)} in all)", "≤ 4", len(log) / n <= 4)
+        row(f"{label}: 429 answers", str(throttled), "0", throttled == 0)
+        row(f"{label}: peak RSS", f"{rss:.1f} MiB", "≤ 40 MiB", rss <= 40)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def main():
     print(f"tfe-setup benchmarks ({TFE})", flush=True)
+    if "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1] == "fleet":
+        for n in (100, 1000):
+            fleet_rows(n)
+        print("\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows))
+        return
 
     # 1. Start-up.
     timed([TFE, "--version"], 3)
@@ -223,6 +269,10 @@ def main():
     with open(rss_file) as f:
         rss = int(f.read().strip().splitlines()[-1]) / 1024
     row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 30 MiB", rss <= 30 and steps_ok)
+
+    # Many organizations: one baseline at the server's rate limit.
+    for n in (100, 1000):
+        fleet_rows(n)
 
     cpu = ""
     try:
