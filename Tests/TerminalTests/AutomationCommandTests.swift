@@ -94,6 +94,9 @@ struct AutomationCommandTests {
         (#"{"execution_defaults":{"mode":"agent","agent_pool_id":null}}"#, "$.execution_defaults.agent_pool_id", "not possible with mode agent"),
         (#"{"token_ttl":{"team":"0d"}}"#, "$.token_ttl.team", "greater than zero"),
         (#"{"token_ttl":{"team":90}}"#, "", ""),
+        (#"{"organizations":"*"}"#, "$.organizations", "must be a list of organization names or patterns"),
+        (#"{"organization":"my-org","organizations":["*"]}"#, "$.organizations", "either organization or organizations"),
+        (#"{"execution_defaults":{"mode":"agent","agent_pool_id":"apool-abc123","agent_pool_name":"primary"}}"#, "$.execution_defaults.agent_pool_name", "either agent_pool_id or agent_pool_name"),
         ("{\n  \"smtp\": {\n    \"port\": 587,,\n  }\n}", "line 3, column", "syntax error"),
     ]
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TFEClient
 import TFESandbox
 
 /// One baseline for many organizations (issue 17), as processes against a sandbox fleet at the
@@ -59,6 +60,27 @@ struct FleetCommandTests {
             let again = await Self.run(server, dir, ["plan", "--answers", answers])
             #expect(again.status == 0, "\(again.output.suffix(600))")
             #expect(again.output.contains("0 to change"))
+        }
+    }
+
+    @Test("plan --json lists each organization with its status; --organizations on the command line chooses instead of the file")
+    func jsonAndPatterns() async throws {
+        var options = SandboxOptions(rateLimit: 0)
+        options.fleet = 12
+        try await Auto.with(options) { server, dir in
+            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+            let r = await Self.run(server, dir, ["plan", "--answers", answers, "--json", "--organizations", "fleet-00*,fleet-011"])
+            #expect(r.status == 2, "\(r.output)")
+            let json = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(r.output).utf8)), "\(r.output)")
+            let orgs = json["organizations"]?.arrayValue ?? []
+            #expect(orgs.compactMap { $0["name"]?.stringValue } == (1...9).map { String(format: "fleet-%03d", $0) } + ["fleet-011"])
+            #expect(orgs.first { $0["name"]?.stringValue == "fleet-003" }?["status"]?.stringValue == "left_out")
+            #expect(orgs.first { $0["name"]?.stringValue == "fleet-003" }?["reason"]?.stringValue == "it has no agents entitlement")
+            #expect(orgs.first { $0["name"]?.stringValue == "fleet-005" }?["status"]?.stringValue == "changes")
+            #expect(json["summary"]?["left_out"]?.integerValue == 3)
+            let none = await Self.run(server, dir, ["plan", "--answers", answers, "--organizations", "nope-*"])
+            #expect(none.status == 1 && none.output.contains("no organization of the"), "\(none.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
         }
     }
 
