@@ -3,6 +3,18 @@ import Foundation
 import SetupKit
 import TFEClient
 
+/// Runs `body`, then shuts the transport down, whether `body` returned or threw.
+func shuttingDown<T>(_ transport: AsyncHTTPTransport, _ body: () async throws -> T) async throws -> T {
+    do {
+        let result = try await body()
+        await transport.shutdown()
+        return result
+    } catch {
+        await transport.shutdown()
+        throw error
+    }
+}
+
 /// What `plan` and `apply` share: read the answers, connect, read the state, plan.
 struct Automation {
     let options: CommonOptions
@@ -26,14 +38,7 @@ struct Automation {
     /// whichever way the command ends.
     func withPrepared<T>(_ answers: AnswersFile, _ body: (Prepared) async throws -> T) async throws -> T {
         let p = try await prepare(answers)
-        do {
-            let result = try await body(p)
-            await p.transport.shutdown()
-            return result
-        } catch {
-            await p.transport.shutdown()
-            throw error
-        }
+        return try await shuttingDown(p.transport) { try await body(p) }
     }
 
     /// Reads and checks the answers file; failures print their message and end with exit 1.

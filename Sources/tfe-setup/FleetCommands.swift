@@ -31,15 +31,7 @@ extension Automation {
         }
         let client = connection.client
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organizations \(patterns.joined(separator: ",")) · token from \(connection.tokenSource)")
-        do {
-            let fleet = try await fleet(client, answers.baseline, patterns)
-            let result = try await body(fleet)
-            await connection.transport.shutdown()
-            return result
-        } catch {
-            await connection.transport.shutdown()
-            throw error
-        }
+        return try await shuttingDown(connection.transport) { try await body(try await fleet(client, answers.baseline, patterns)) }
     }
 
     private func fleet(_ client: TFEClient, _ baseline: FleetBaseline, _ patterns: [String]) async throws -> Fleet {

@@ -21,6 +21,15 @@ struct FleetCommandTests {
         await Auto.run(address: server.address, token: server.tokens.owner, dir, args, env: [:])
     }
 
+    /// A sandbox with `fleet` generated organizations and the baseline written to a file.
+    static func with(fleet: Int, rateLimit: Int = 30, latencyMs: Int = 0, _ body: (SandboxServer, String, String) async throws -> Void) async throws {
+        var options = SandboxOptions(latencyMs: latencyMs, rateLimit: rateLimit)
+        options.fleet = fleet
+        try await Auto.with(options) { server, dir in
+            try await body(server, dir, Auto.write(dir, "baseline.json", Self.baseline))
+        }
+    }
+
     /// What the baseline means for one organization's state.
     static func complies(_ org: SandboxState.Org) -> Bool {
         org.defaultExecutionMode == "agent" && org.agentPools.first { $0.id == org.defaultAgentPoolID }?.name == "primary"
@@ -29,11 +38,8 @@ struct FleetCommandTests {
 
     @Test("200 organizations at 30 requests/s: every eligible one changed, the others untouched and named, no 429, then plan exit 0")
     func twoHundred() async throws {
-        var options = SandboxOptions()
-        options.fleet = 200
-        try await Auto.with(options) { server, dir in
+        try await Self.with(fleet: 200) { server, dir, answers in
             let before = await server.store.state
-            let answers = Auto.write(dir, "baseline.json", Self.baseline)
             let plan = await Self.run(server, dir, ["plan", "--answers", answers])
             #expect(plan.status == 2, "\(plan.output.suffix(2_000))")
             // 120 need both PATCHes; the 20 generated already on agent/primary/30d need only the TTLs.
@@ -65,10 +71,7 @@ struct FleetCommandTests {
 
     @Test("plan --json lists each organization with its status; --organizations on the command line chooses instead of the file")
     func jsonAndPatterns() async throws {
-        var options = SandboxOptions(rateLimit: 0)
-        options.fleet = 12
-        try await Auto.with(options) { server, dir in
-            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+        try await Self.with(fleet: 12, rateLimit: 0) { server, dir, answers in
             let r = await Self.run(server, dir, ["plan", "--answers", answers, "--json", "--organizations", "fleet-00*,fleet-011"])
             #expect(r.status == 2, "\(r.output)")
             let json = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(r.output).utf8)), "\(r.output)")
@@ -86,10 +89,7 @@ struct FleetCommandTests {
 
     @Test("a 429 in the middle pauses every request for the time the server asks, and the run completes")
     func paused() async throws {
-        var options = SandboxOptions(rateLimit: 0)
-        options.fleet = 30
-        try await Auto.with(options) { server, dir in
-            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+        try await Self.with(fleet: 30, rateLimit: 0) { server, dir, answers in
             // The 10th PATCH is answered 429 with Retry-After: 2.
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-015", status: 429, headers: ["Retry-After": "2"]))
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
@@ -105,10 +105,7 @@ struct FleetCommandTests {
 
     @Test("SIGTERM at about half: the report names done and not-done organizations; the rerun completes without writing to a done one")
     func interrupted() async throws {
-        var options = SandboxOptions(latencyMs: 40)
-        options.fleet = 60
-        try await Auto.with(options) { server, dir in
-            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+        try await Self.with(fleet: 60, latencyMs: 40) { server, dir, answers in
             let tokenFile = dir + "/token"
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
             let out = dir + "/apply.out"
