@@ -165,6 +165,7 @@ final class FleetProgress: @unchecked Sendable {
     private let onTerminal: Bool
     private let started = Date()
     private var done = 0
+    private var writes = 0
 
     init(total: Int, onTerminal: Bool) {
         self.total = total
@@ -174,16 +175,15 @@ final class FleetProgress: @unchecked Sendable {
     func record(_ outcome: FleetOutcome) {
         let line: String = lock.withLock {
             done += 1
+            writes += outcome.results.count
             let elapsed = max(0.001, Date().timeIntervalSince(started))
-            let requests = outcome.results.count
-            _ = requests
             if onTerminal {
                 let width = 30
                 let filled = width * done / max(1, total)
-                let rate = Double(done) / elapsed
-                let left = rate > 0 ? Double(total - done) / rate : 0
+                let perOrganization = elapsed / Double(done)
+                let left = perOrganization * Double(total - done)
                 return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    + "] \(done)/\(total) organizations · \(String(format: "%.1f", rate)) per s · about \(Int(left.rounded(.up))) s left"
+                    + "] \(done)/\(total) organizations · \(String(format: "%.1f", Double(writes) / elapsed)) writes/s · about \(Int(left.rounded(.up))) s left"
             }
             let failure = outcome.results.first { !$0.succeeded }
             return (failure == nil ? "ok " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
