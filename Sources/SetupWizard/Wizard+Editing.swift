@@ -62,7 +62,7 @@ extension Wizard {
             } else {
                 for t in TokenType.known { state.form.setText(.ttl(t), "2y") }
                 for t in TokenType.known { state.errors[.ttl(t)] = nil }
-                if case .ttl = field { state.cursor = state.form.text(field).count }
+                if case .ttl = field { setFocus(&state, field) }   // the new value selected: typing replaces it
                 state.notice = "All four set to the 2-year default (2y)."
             }
         default:

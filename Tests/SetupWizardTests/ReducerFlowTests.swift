@@ -226,6 +226,23 @@ struct ReducerFlowTests {
         #expect(state.notice == "All four set to the 2-year default (2y).")
     }
 
+    @Test("a filled field is selected on entering: typing replaces it, ← first edits in place, Ctrl-R selects the new 2y") func selection() {
+        var state = Self.smtpEnabled()
+        Self.keys(&state, .tab)
+        #expect(state.focus == .smtpPort && state.selected)
+        Self.type(&state, "587")
+        #expect(state.form.smtpPort == "587" && !state.selected)
+        Self.keys(&state, .backTab, .tab)
+        Self.keys(&state, .left)
+        Self.type(&state, "1")
+        #expect(state.form.smtpPort == "1587", "← put the cursor at the start of the selection")
+        var ttl = R.loaded(sections: [.tokenTTL])
+        Self.keys(&ttl, .tab, .ctrlR)
+        #expect(ttl.selected)
+        Self.type(&ttl, "90d")
+        #expect(ttl.form.ttlText[.organization] == "90d")
+    }
+
     @Test("Ctrl-R where the TTL policies could not be read is a problem and changes nothing") func ctrlRUnavailable() {
         var state = R.loaded(R.current(policies: false), sections: [.tokenTTL])
         let before = state.form
