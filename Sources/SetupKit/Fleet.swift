@@ -71,9 +71,16 @@ public enum FleetPlanner {
         var policies: [TokenTTLPolicy]?
         do throws(TFEError) {
             if baseline.agentPoolName != nil { pools = try await client.agentPools(org.name) }
-            if !baseline.ttl.isEmpty { policies = try await client.tokenTTLPolicies(org.name) }
         } catch {
-            return out("could not be read: " + error.commandLineDescription)
+            return out("its agent pools could not be read: " + error.commandLineDescription)
+        }
+        do throws(TFEError) {
+            if !baseline.ttl.isEmpty { policies = try await client.tokenTTLPolicies(org.name) }
+        } catch .notFound {
+            // No TTL policies here: named from the release, as for one organization.
+            return out(StateLoader.ttlNotFoundReason(ping))
+        } catch {
+            return out("its token TTL policies could not be read: " + error.commandLineDescription)
         }
         var desired = DesiredSettings()
         if baseline.mode != nil || baseline.agentPoolName != nil {

@@ -87,6 +87,20 @@ struct FleetCommandTests {
         }
     }
 
+    @Test("an older release without TTL policies: every organization left out with the release named, nothing sent")
+    func olderRelease() async throws {
+        var options = SandboxOptions(rateLimit: 0, profile: .tfe1)
+        options.fleet = 5
+        try await Auto.with(options) { server, dir in
+            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+            let r = await Self.run(server, dir, ["plan", "--answers", answers])
+            #expect(r.status == 0, "nothing can change, so nothing differs: \(r.output)")
+            #expect(r.output.contains("fleet-001: This Terraform Enterprise release (1.1.0) has no token TTL policies"), "\(r.output)")
+            #expect(r.output.contains("0 to change"))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
     @Test("a 429 in the middle pauses every request for the time the server asks, and the run completes")
     func paused() async throws {
         try await Self.with(fleet: 30, rateLimit: 0) { server, dir, answers in
