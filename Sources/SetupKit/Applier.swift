@@ -37,13 +37,10 @@ public struct StepResult: Sendable, Equatable {
     public var fieldsToFix: [FieldKey] {
         guard case .failed(let error) = outcome else { return [] }
         switch error {
-        case .unprocessable(let errors):
-            let named = errors.compactMap(\.field)
-            return named.isEmpty ? fields : named
-        case .validation(let issues): return issues.map(\.field)
+        case .unprocessable: return error.fieldKeys.isEmpty ? fields : error.fieldKeys
         case .smtpRelay(401, _): return [.smtpUsername, .smtpPassword]
         case .smtpRelay: return [.smtpHost, .smtpPort]
-        default: return []
+        default: return error.fieldKeys   // a broken rule's fields; none for the others
         }
     }
 

@@ -29,9 +29,7 @@ package enum WireDecoding {
         if let attributes = JSONValue.parse(body)?["data"]?["attributes"]?.objectValue {
             org.scalarAttributes = attributes.filter { if case .object = $0.value { return false }; if case .array = $0.value { return false }; return true }
         }
-        if let set = doc.included?.first(where: { $0.type == "entitlement-sets" }) {
-            org.entitlements = Entitlements(agents: set.attributes?.agents)
-        }
+        org.entitlements = entitlements(of: doc.data, in: doc.included)
         return org
     }
 
@@ -48,14 +46,21 @@ package enum WireDecoding {
     /// `included`, linked by each item's `entitlement-set` relationship.
     package static func organizationPage(_ body: Data) throws(TFEError) -> (items: [Organization], pagination: JSONAPIMeta.Pagination?) {
         let doc = try document(JSONAPIDocument<[OrganizationResource]>.self, from: body, what: "organization list")
-        let sets = Dictionary((doc.included ?? []).filter { $0.type == "entitlement-sets" }.compactMap { s in s.id.map { ($0, s) } },
-                              uniquingKeysWith: { a, _ in a })
         let items = doc.data.map { r in
             var org = organization(from: r)
-            if let id = r.relationships?.entitlementSet?.data?.id, let set = sets[id] { org.entitlements = Entitlements(agents: set.attributes?.agents) }
+            org.entitlements = entitlements(of: r, in: doc.included)
             return org
         }
         return (items, doc.meta?.pagination)
+    }
+
+    /// An organization's entitlement set among `included`: the one its `entitlement-set`
+    /// relationship names, else (a single read, which includes only its own) the only one there.
+    static func entitlements(of r: OrganizationResource, in included: [IncludedResource]?) -> Entitlements? {
+        let sets = (included ?? []).filter { $0.type == "entitlement-sets" }
+        let set = (r.relationships?.entitlementSet?.data?.id).flatMap { id in sets.first { $0.id == id } }
+            ?? (sets.count == 1 ? sets.first : nil)
+        return set.map { Entitlements(agents: $0.attributes?.agents) }
     }
 
     static func organization(from r: OrganizationResource) -> Organization {
