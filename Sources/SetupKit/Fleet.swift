@@ -17,10 +17,40 @@ public struct FleetBaseline: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
+
+    /// The fields the baseline sets, in screen order, each with its value as people read it
+    /// (`Mode` `agent`, `Agent pool` `named primary`, `User token TTL` `30d`).
+    public var fields: [(key: FieldKey, value: String)] {
+        var list: [(key: FieldKey, value: String)] = []
+        if let m = mode { list.append((.executionMode, m.rawValue)) }
+        if let p = agentPoolName { list.append((.agentPool, "named " + SafeText.line(p))) }
+        if let e = ttlEnabled { list.append((.ttlEnabled, e ? "on" : "off")) }
+        for (type, ms) in TokenTTLUpdate(ttl).orderedEntries { list.append((.ttl(type), TTLDuration.format(milliseconds: ms))) }
+        return list
+    }
+}
+
+/// One baseline field across the chosen organizations, for the review:
+/// `Mode: agent in 118 organizations, already agent in 2`.
+public struct FleetFieldCount: Sendable, Equatable {
+    public var field: FieldKey
+    public var value: String
+    /// Organizations this field changes in.
+    public var changing: Int
+    /// Organizations (not left out) that already have the value.
+    public var already: Int
+
+    public func line(arrow: String) -> String {
+        let n = { (count: Int) in "\(count) organization\(count == 1 ? "" : "s")" }
+        // `Organization: 1y` reads as the organization's name: TTLs say what they are.
+        var label = FieldLabels.label(field)
+        if field.rawValue.hasPrefix("token_ttl.") { label += " token TTL" }
+        return "\(label): \(arrow)\(value) in \(n(changing)), already \(value) in \(already)"
+    }
 }
 
 /// One organization's part of a fleet plan: what changes there, or why it is left out.
-public struct FleetMember: Sendable {
+public struct FleetMember: Sendable, Equatable {
     public var organization: String
     /// Nil when the organization is left out.
     public var plan: Plan?
@@ -30,13 +60,23 @@ public struct FleetMember: Sendable {
 }
 
 /// The plan for many organizations, in name order.
-public struct FleetPlan: Sendable {
+public struct FleetPlan: Sendable, Equatable {
     public var members: [FleetMember]
+    public init(members: [FleetMember]) { self.members = members }
     public var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
     public var compliant: [FleetMember] { members.filter(\.complies) }
     public var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
     /// The writes an apply sends (one or two per organization that changes).
     public var writeCount: Int { toChange.reduce(0) { $0 + ($1.plan?.steps.count ?? 0) } }
+
+    /// Per field of the baseline: in how many organizations it changes, in how many it already holds.
+    public func fieldCounts(_ baseline: FleetBaseline) -> [FleetFieldCount] {
+        let planned = members.compactMap(\.plan)
+        return baseline.fields.map { key, value in
+            let changing = planned.filter { $0.changes.contains { $0.field == key } }.count
+            return FleetFieldCount(field: key, value: value, changing: changing, already: planned.count - changing)
+        }
+    }
 }
 
 /// Organization names chosen by patterns: names or globs (`prod-*`, `*`), comma-separated on the
@@ -127,9 +167,13 @@ public enum FleetPlanner {
 }
 
 /// What happened to one organization during a fleet apply.
-public struct FleetOutcome: Sendable {
+public struct FleetOutcome: Sendable, Equatable {
     public var organization: String
     public var results: [StepResult]
+    public init(organization: String, results: [StepResult]) {
+        self.organization = organization
+        self.results = results
+    }
     public var succeeded: Bool { results.allSatisfy(\.succeeded) }
 }
 

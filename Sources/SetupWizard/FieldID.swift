@@ -5,6 +5,8 @@ import TFEClient
 public enum FieldID: Hashable, Sendable {
     case smtpEnabled, smtpHost, smtpPort, smtpSender, smtpAuth, smtpUsername, smtpPassword, smtpTestEmail
     case mode, pool, poolOther
+    /// Several organizations: the pool by name.
+    case poolName
     case ttlEnabled
     case ttl(TokenType)
 

@@ -45,8 +45,12 @@ public struct FieldSpec: Sendable {
     /// The label on the screen and in prompts.
     public var label: String { labelOverride ?? FieldLabels.label(key) }
 
+    /// The choice (and toggle) value of several organizations' baseline that sets nothing.
+    public static let keep = "keep"
+
     /// The field's value as one line: `y`/`n`, a choice, the pool's label, or the text.
     public func display(_ state: WizardState) -> String {
+        if state.form.kept.contains(id) { return Self.keep }
         switch kind {
         case .toggle: return (flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
         case .choice: return choice(state.form) ?? ""
@@ -55,14 +59,28 @@ public struct FieldSpec: Sendable {
         }
     }
 
-    /// A choice's current value (its raw value; the draft's spelling).
-    public func choice(_ form: WizardForm) -> String? { kind == .choice ? saveDraft(form) : nil }
+    /// A choice's current value (its raw value; the draft's spelling), `keep` when kept.
+    public func choice(_ form: WizardForm) -> String? {
+        guard kind == .choice else { return nil }
+        return form.kept.contains(id) ? Self.keep : saveDraft(form)
+    }
+
+    /// A choice's options in the order they cycle; for several organizations `keep` comes first.
+    public func choices(_ state: WizardState) -> [String] {
+        guard kind == .choice else { return [] }
+        return (state.fleet != nil ? [Self.keep] : []) + (options?(state) ?? [])
+    }
 
     /// Sets a choice to one of its options; false for a value that is not one.
     @discardableResult
     public func setChoice(_ value: String, in state: inout WizardState) -> Bool {
-        guard kind == .choice, options?(state).contains(value) == true else { return false }
-        loadDraft(&state.form, value)
+        guard choices(state).contains(value) else { return false }
+        if value == Self.keep {
+            state.form.kept.insert(id)
+        } else {
+            state.form.kept.remove(id)
+            loadDraft(&state.form, value)
+        }
         return true
     }
 
@@ -125,6 +143,7 @@ public struct FieldSpec: Sendable {
         choice(.mode, .executionMode, .executionDefaults, \.mode, options: { $0.modeOptions },
                help: "Where new workspaces run by default: remote (HCP/TFE workers), local (your machine), agent (your agent pool).")
             .note { state in
+                if let fleet = state.fleet { return FieldNote(fleet.spread(\.defaultExecutionMode.rawValue, ascii: state.config.ascii), .dim) }
                 if let unknown = state.current?.organization.unknownExecutionMode {
                     return FieldNote("The server reports the mode \"\(SafeText.line(unknown))\", which this version does not know: it stays as it is unless you choose another.", .bold)
                 }
@@ -141,26 +160,47 @@ public struct FieldSpec: Sendable {
                       }
                   },
                   loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) })
-            .shown(when: agentMode)
+            .shown { agentMode($0) && $0.fleet == nil }
             .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one, or pick Mode remote or local." : nil }
             .readOnly { $0.current?.agentsUnavailable }
             .note { $0.poolScopeNote.map { FieldNote($0, .warning) } },
         text(.poolOther, .agentPool, .executionDefaults, \.poolOther, draftKey: "execution_defaults.agent_pool_other",
              help: "An agent pool id, like apool-abc123.")
             .label("Pool id")
-            .shown { agentMode($0) && $0.form.pool == .other }
+            .shown { agentMode($0) && $0.fleet == nil && $0.form.pool == .other }
             .rule { FieldRules.agentPoolID($0.form.poolOther.trimmingCharacters(in: .whitespaces)) },
+        text(.poolName, .agentPool, .executionDefaults, \.poolName, draftKey: FieldKey.agentPool.rawValue + "_name",
+             help: "Several organizations: the agent pool by its name (each organization has its own pool ids). An organization without a pool of that name is left out, and the review names it.")
+            .label("Agent pool name")
+            .shown { agentMode($0) && $0.fleet != nil }
+            .rule { $0.form.poolName.trimmingCharacters(in: .whitespaces).isEmpty ? "Agent mode needs the pool's name: each organization's pool of that name becomes its default." : nil }
+            .note { state in
+                guard let fleet = state.fleet else { return nil }
+                let withPool = fleet.organizations.filter { $0.defaultAgentPoolID != nil }.count
+                return FieldNote("now: a default pool in \(withPool) of \(fleet.organizations.count); each one's pools are read at the review", .dim)
+            },
         toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created.")
             .readOnly { $0.current?.ttlSwitchUnavailableReason }
-            .note { $0.current?.ttlSwitchUnavailableReason.map { FieldNote($0, .dim) } },
+            .note { state in
+                if let fleet = state.fleet {
+                    return FieldNote(fleet.spread({ $0.maxTTLSupported ? ($0.maxTTLEnabled ? "on" : "off") : "not supported" }, ascii: state.config.ascii), .dim)
+                }
+                return state.current?.ttlSwitchUnavailableReason.map { FieldNote($0, .dim) }
+            },
     ] + TokenType.known.map { type in
         // A type the server has no policy for has no text at all (not an empty one) in the draft.
         FieldSpec(id: .ttl(type), key: .ttl(type), section: .tokenTTL, kind: .duration,
                   help: "The longest a new token of this type may live: e.g. 90d, 12h, 6mo, 1y, 0.5h. Ctrl-R sets all four to the 2-year default.",
                   draftKey: FieldKey.ttl(type).rawValue, text: \WizardForm.[ttlTextOf: type],
                   saveDraft: { $0.ttlText[type] }, loadDraft: { $0.ttlText[type] = $1 })
-            .shown { $0.current?.tokenTTLPolicies != nil }
-            .rule { $0.form.ttlTouched.contains(type) ? FieldRules.duration($0.form.ttlText[type] ?? "", label: type.label) : nil }
+            .shown { $0.fleet != nil || $0.current?.tokenTTLPolicies != nil }
+            .rule { state in
+                let text = state.form.ttlText[type] ?? ""
+                // Several organizations: empty keeps each one's value.
+                if state.fleet != nil, text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+                return state.form.ttlTouched.contains(type) ? FieldRules.duration(text, label: type.label) : nil
+            }
+            .placeholder { $0.fleet != nil ? "(keep each organization's value)" : "(empty)" }
             .readOnly { $0.current?.tokenTTLPolicies == nil ? ($0.current?.tokenTTLUnavailable ?? "the token TTL policies could not be read.") : nil }
             .note { Wizard.lowering($0, type).map { FieldNote($0, .warning) } }
     }

@@ -94,7 +94,7 @@ public struct PlainWizard: Sendable {
             }
             switch spec.kind {
             case .toggle: return .ask("\(spec.label) (y/n) [\(spec.display(state))]: ", secret: false)
-            case .choice: return .ask("\(spec.label) (\(numbered(spec.options?(state) ?? []))) [\(spec.display(state))]: ", secret: false)
+            case .choice: return .ask("\(spec.label) (\(numbered(spec.choices(state)))) [\(spec.display(state))]: ", secret: false)
             case .poolChoice: return .ask("\(spec.label) (\(numbered(state.poolOptions.map(state.poolLabel)))) [\(spec.display(state))]: ", secret: false)
             case .password: return .ask("\(spec.label) (hidden; \(spec.placeholder(state).dropFirst().dropLast())): ", secret: true)
             case .text, .duration: return .ask("\(spec.label) [\(spec.display(state))]: ", secret: false)

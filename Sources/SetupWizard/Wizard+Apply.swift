@@ -13,6 +13,7 @@ extension Wizard {
     }
 
     static func enterReview(_ state: inout WizardState) {
+        if state.fleet != nil { return requestFleetPlan(&state) }
         guard let current = state.current else { return }
         state.plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
         state.phase = .review

@@ -17,7 +17,7 @@ extension Wizard {
         let spec = FieldSpec.of(field)
         switch field.kind {
         case .choice:
-            return (spec.options?(state) ?? []).map { value in (value, { spec.setChoice(value, in: &$0) }) }
+            return spec.choices(state).map { value in (value, { spec.setChoice(value, in: &$0) }) }
         case .poolChoice:
             return state.poolOptions.map { option in (state.poolLabel(option), { $0.form.pool = option }) }
         default:

@@ -124,8 +124,19 @@ extension Wizard {
     static func edit(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
         switch field.kind {
         case .toggle:
-            guard key == .left || key == .right || key == .char(" ") else { return }
-            if let flag = FieldSpec.of(field).flag { state.form[keyPath: flag].toggle() }
+            guard key == .left || key == .right || key == .char(" "), let flag = FieldSpec.of(field).flag else { return }
+            if state.fleet != nil {
+                // Several organizations: keep → on → off → keep.
+                if state.form.kept.remove(field) != nil {
+                    state.form[keyPath: flag] = true
+                } else if state.form[keyPath: flag] {
+                    state.form[keyPath: flag] = false
+                } else {
+                    state.form.kept.insert(field)
+                }
+            } else {
+                state.form[keyPath: flag].toggle()
+            }
         case .choice:
             if case .char(let c) = key {
                 // Space or a letter opens the list (a letter starts its filter): no blind change.
@@ -135,7 +146,7 @@ extension Wizard {
             let step = key == .left ? -1 : (key == .right ? 1 : 0)
             guard step != 0 else { return }
             let spec = FieldSpec.of(field)
-            let options = spec.options?(state) ?? []
+            let options = spec.choices(state)
             if let current = spec.choice(state.form), !options.isEmpty {
                 spec.setChoice(cycle(options, current, step), in: &state)
             }

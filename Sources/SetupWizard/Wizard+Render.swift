@@ -46,7 +46,9 @@ extension Wizard {
 
     static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
         var title = " tfe-setup"
-        if let current = state.current {
+        if let fleet = state.fleet {
+            title += g.dot + state.config.address + g.dot + "\(fleet.organizations.count) organizations"
+        } else if let current = state.current {
             title += g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
         } else {
             title += g.dot + state.config.address
@@ -62,7 +64,7 @@ extension Wizard {
         case .review, .applying, .result, .savePrompt: currentName = "Review"
         default: currentName = nil
         }
-        if state.current != nil {
+        if state.current != nil || state.fleet != nil {
             for (i, name) in names.enumerated() {
                 if i > 0 { col = frame.put(g.crumb, row: 1, column: col, style: .dim) }
                 col = frame.put(name, row: 1, column: col, style: name == currentName ? .bold : .dim)
@@ -127,7 +129,12 @@ extension Wizard {
         switch state.phase {
         case .loading: return [quit]
         case .failed: return [KeyHint("r try again", .essential), KeyHint("Enter quit", .quit)]
-        case .pickOrganization: return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter select", .essential), quit]
+        case .pickOrganization where state.pickerFiltering:
+            return [KeyHint("type to filter", .essential), KeyHint("Enter/Tab done", .essential), KeyHint("Esc clear", .navigation), quit]
+        case .pickOrganization:
+            let several = state.marked.count > 1
+            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter set up \(state.marked.count) marked" : "Enter set up this one", .essential),
+                    KeyHint("Space mark", .essential), KeyHint("a all", .essential), KeyHint("n none", .extra), KeyHint("/ filter", .essential), quit]
         case .resumeDraft: return [KeyHint("y/Enter resume", .essential), KeyHint("n start fresh", .essential), quit]
         case .editing where state.list != nil:
             return [KeyHint("type to filter", .extra), KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter pick", .essential),
@@ -146,6 +153,15 @@ extension Wizard {
             if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint("Ctrl-R all 2y", .extra)) }
             if editable, let f = state.focus, f.takesText { keys.append(KeyHint("Ctrl-U clear", .extra)) }
             return keys + [KeyHint("F1 help", .essential), quit]
+        case .review where state.fleet != nil:
+            if state.fleet?.plan?.toChange.isEmpty == true { return [KeyHint("Enter finish", .essential), KeyHint("Esc back", .navigation), quit] }
+            return [KeyHint("Enter apply", .essential), KeyHint("Esc back", .navigation), KeyHint("\(up)/\(down) scroll", .extra), quit]
+        case .result where state.fleet != nil:
+            let scroll = KeyHint("\(up)/\(down) scroll", .extra)
+            if state.fleet?.failed.isEmpty == false {
+                return [KeyHint("r retry failed", .essential), KeyHint("Esc check again", .extra), KeyHint("Enter finish", .essential), scroll]
+            }
+            return [KeyHint("Enter finish", .essential), KeyHint("Esc check again", .extra), scroll]
         case .review:
             if state.plan?.isEmpty == true { return [KeyHint("Enter finish", .essential), KeyHint("Esc back", .navigation), quit] }
             return [KeyHint("Enter apply", .essential), KeyHint("Esc back", .navigation), KeyHint("\(up)/\(down) scroll", .extra), quit]
@@ -171,16 +187,7 @@ extension Wizard {
             return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + source
                     + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
         case .pickOrganization:
-            var lines = [Line("Choose the organization to set up:", .bold), Line()]
-            for (i, org) in state.organizations.enumerated() {
-                let selected = i == state.pickerIndex
-                var l = Line(selected ? "\(g.focus) " : "  ")
-                l.add(org.name, selected ? .reverse : .normal)
-                l.add(org.canUpdate ? "" : "  (read-only for this token)", .dim)
-                l.isFocus = selected
-                lines.append(l)
-            }
-            return (lines, state.pickerIndex + 2)
+            return pickerBody(state, g, width: width)
         case .resumeDraft:
             let when = state.pendingDraft?.savedAt.map { " (saved \($0.formatted(date: .abbreviated, time: .shortened)))" } ?? ""
             return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),
@@ -190,8 +197,12 @@ extension Wizard {
                 return ([Line("Help: \(f.label)", .bold), Line()] + wrap(f.help, width: width - 2).map { Line("  " + $0) } + [Line(), Line("Press any key to close.", .dim)], nil)
             }
             return editingBody(state, section, g, width: width)
+        case .review where state.fleet != nil:
+            return (fleetReviewBody(state, g, width: width), nil)
         case .review:
             return (reviewBody(state, g, width: width), nil)
+        case .applying where state.fleet != nil, .result where state.fleet != nil:
+            return (fleetProgressBody(state, g, width: width), nil)
         case .result:
             // Like an installer's summary: each screen can be reopened by its number.
             let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)

@@ -4,16 +4,23 @@ import TFEClient
 extension Wizard {
     /// A screen of fields: notes, one line per field, a message line under a field with a problem.
     static func editingBody(_ state: WizardState, _ section: Section, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        guard let current = state.current else { return ([], nil) }
+        guard state.current != nil || state.fleet != nil else { return ([], nil) }
+        let current = state.current
         var lines: [Line] = []
         var focusIndex: Int?
-        if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current.smtpUnavailableReason {
+        if let fleet = state.fleet {
+            lines += wrap("One baseline for \(fleet.organizations.count) organizations. A field left at keep (or empty) keeps each organization's own value; a value you set applies to all of them.", width: width - 2).map { Line($0, .dim) }
+            if state.screens.first == section, state.config.sections.contains(.smtp) {
+                lines += wrap("SMTP relay not shown: it is site-wide; set it with one organization.", width: width - 2).map { Line($0, .dim) }
+            }
+        }
+        if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current?.smtpUnavailableReason {
             lines += wrap("SMTP relay not shown: \(reason)", width: width - 2).map { Line($0, .dim) }
         }
         if section != .smtp, let reason = state.readOnlyReason(.mode) {
             lines += wrap(reason, width: width - 2).map { Line($0, .bold) }
         }
-        if section == .tokenTTL, let reason = current.tokenTTLUnavailable, current.tokenTTLPolicies == nil {
+        if section == .tokenTTL, let reason = current?.tokenTTLUnavailable, current?.tokenTTLPolicies == nil {
             lines += wrap(reason, width: width - 2).map { Line($0, .bold) }
         }
         if !lines.isEmpty { lines.append(Line()) }
@@ -43,7 +50,7 @@ extension Wizard {
             }
         }
         if section == .tokenTTL {
-            for p in current.tokenTTLPolicies ?? [] where !p.tokenType.isKnown {
+            for p in current?.tokenTTLPolicies ?? [] where !p.tokenType.isKnown {
                 lines.append(Line("  \(p.tokenType.label): \(TTLDuration.display(milliseconds: p.maxTTLMilliseconds)) (read-only: not managed here)", .dim))
             }
         }
@@ -57,11 +64,16 @@ extension Wizard {
         switch field.kind {
         case .toggle:
             let on = FieldSpec.of(field).flag.map { form[keyPath: $0] } ?? false
-            line.add(on ? "[x] on" : "[ ] off", style)
+            if form.kept.contains(field) {
+                line.add("[-] keep", style)
+                line.add("  keep / on / off", .dim)
+            } else {
+                line.add(on ? "[x] on" : "[ ] off", style)
+            }
         case .choice:
             let spec = FieldSpec.of(field)
             let current = spec.choice(form) ?? ""
-            let all = spec.options?(state) ?? []
+            let all = spec.choices(state)
             line.add("\(g.left) \(current) \(g.right)", style)
             line.add("  " + all.joined(separator: " / "), .dim)
         case .poolChoice:
@@ -113,11 +125,13 @@ extension Wizard {
     /// Narrower screens get the shorter forms: without the milliseconds, then without "new".
     static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line, width: Int) {
         let g = Glyphs.of(state.config.ascii)
-        let now = "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        // Several organizations have as many current values: only the new one is shown.
+        let now = state.fleet != nil ? "" : "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        let lead = state.fleet != nil ? "  " : now + g.dot
         var forms = [now]
         if state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let ms = try? TTLDuration.parse(text) {
-            forms = [now + g.dot + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
-                     now + g.dot + "new \(TTLDuration.format(milliseconds: ms))", now]
+            forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
+                     lead + "new \(TTLDuration.format(milliseconds: ms))", now]
         }
         let room = width - line.width - 1
         line.add(forms.first { Frame.width(of: $0) <= room } ?? ellipsized(forms.last!, width: max(0, room), ellipsis: g.ellipsis), .dim)

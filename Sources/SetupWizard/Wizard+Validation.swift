@@ -8,10 +8,12 @@ extension Wizard {
     /// cross-field rules. An issue goes to the last shown field with its key (the typed pool id
     /// rather than the pool choice, when both show).
     public static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
-        guard let current = state.current else { return [:] }
         let visible = FieldSpec.visible(in: section, state)
         var found: [FieldID: String] = [:]
         for spec in visible { if let message = spec.textRule?(state) { found[spec.id] = message } }
+        // Several organizations: the rules on values run per organization at the review, where
+        // one that cannot take a value is left out by name.
+        guard let current = state.current, state.fleet == nil else { return found }
         for issue in Planner.plan(state.form.desired(sections: [section]), current: current).issues {
             if let spec = visible.last(where: { $0.key == issue.field }), found[spec.id] == nil { found[spec.id] = issue.message }
         }

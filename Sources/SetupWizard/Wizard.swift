@@ -15,7 +15,8 @@ public enum Wizard {
     /// Applies one event; returns the commands to run. Only this changes the state: a `.quit`
     /// command also ends the phase here, so the runtime has nothing to decide.
     public static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
-        let commands = reduce(&state, event)
+        var commands = reduce(&state, event)
+        commands += pendingFleetPlan(&state)
         for case .quit(let code, let message) in commands { state.phase = .finished(exitCode: code, message: message) }
         return commands
     }
@@ -37,6 +38,12 @@ public enum Wizard {
             return stateLoaded(&state, result, draft)
         case .stepFinished(let result):
             return stepFinished(&state, result)
+        case .fleetPlanned(let result):
+            return fleetPlanned(&state, result)
+        case .fleetProgress(let outcome, let elapsed):
+            return fleetProgress(&state, outcome, elapsed: elapsed)
+        case .fleetFinished:
+            return fleetFinished(&state)
         case .answersSaved(let result):
             switch result {
             case .success(let path):
@@ -100,9 +107,9 @@ public enum Wizard {
             state.scroll = max(0, state.scroll + (key == .down ? 1 : -1))
             return []
         case .review:
-            return reviewKey(&state, key)
+            return state.fleet != nil ? fleetReviewKey(&state, key) : reviewKey(&state, key)
         case .result:
-            return resultKey(&state, key)
+            return state.fleet != nil ? fleetResultKey(&state, key) : resultKey(&state, key)
         case .savePrompt:
             return saveKey(&state, key)
         }
@@ -110,13 +117,13 @@ public enum Wizard {
 
     // MARK: - Start-up
 
-    static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[OrganizationSummary], TFEError>) -> [WizardCommand] {
+    static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[Organization], TFEError>) -> [WizardCommand] {
         switch result {
         case .failure(let error):
             state.phase = .failed(error.commandLineDescription)
         case .success(let list) where list.isEmpty:
             state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or pass --organization.")
-        case .success(let list) where list.count == 1:
+        case .success(let list) where list.count == 1 && state.config.organizationPatterns.isEmpty:
             state.organization = list[0].name
             state.phase = .loading("Reading the current settings…")
             return [.loadState(organization: list[0].name)]
@@ -124,20 +131,16 @@ public enum Wizard {
             state.organizations = list
             state.pickerIndex = 0
             state.phase = .pickOrganization
-        }
-        return []
-    }
-
-    static func pickerKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
-        switch key {
-        case .up, .backTab: state.pickerIndex = max(0, state.pickerIndex - 1)
-        case .down, .tab: state.pickerIndex = min(state.organizations.count - 1, state.pickerIndex + 1)
-        case .enter:
-            let name = state.organizations[state.pickerIndex].name
-            state.organization = name
-            state.phase = .loading("Reading the current settings…")
-            return [.loadState(organization: name)]
-        default: break
+            // `--organizations`: those it names start marked; Enter takes them.
+            let patterns = state.config.organizationPatterns
+            if !patterns.isEmpty {
+                state.marked = Set(list.map(\.name).filter { OrganizationPattern.matches($0, patterns) })
+                if state.marked.isEmpty {
+                    state.problem("No organization of the \(list.count) this token sees matches \(patterns.joined(separator: ",")).")
+                } else {
+                    state.notice = "Marked \(state.marked.count) matching \(patterns.joined(separator: ",")): Enter sets them up."
+                }
+            }
         }
         return []
     }
@@ -190,12 +193,14 @@ public enum Wizard {
     // MARK: - Finishing
 
     static func exitCode(_ state: WizardState) -> Int32 {
+        if let fleet = state.fleet { return fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending ? 0 : 1 }
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         return results.allSatisfy(\.succeeded) ? 0 : 1
     }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
     public static func summary(_ state: WizardState) -> String {
+        if let fleet = state.fleet { return fleetFinishMessage(fleet) }
         let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
         let done = finishMessage(state)
         if inFlight.isEmpty { return done }
@@ -203,6 +208,7 @@ public enum Wizard {
     }
 
     static func finishMessage(_ state: WizardState) -> String {
+        if let fleet = state.fleet { return fleetFinishMessage(fleet) }
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         if results.isEmpty { return "Nothing changed." }
         let failed = results.filter { !$0.succeeded }

@@ -12,7 +12,14 @@ public enum WizardEvent: Equatable, Sendable {
     /// The terminal's size now (sent at start and on every change). Below `Size.minimum` no key
     /// but Ctrl-C acts: nothing is applied, typed or navigated on a screen the admin cannot see.
     case resized(Size)
-    case organizationsLoaded(Result<[OrganizationSummary], TFEError>)
+    case organizationsLoaded(Result<[Organization], TFEError>)
+    /// The plan for several organizations, from the organizations as read again for it, and the
+    /// pace the client keeps (requests per second).
+    case fleetPlanned(Result<FleetPlanned, TFEError>)
+    /// One organization of a fleet apply is done; `elapsed` seconds since the apply started.
+    case fleetProgress(FleetOutcome, elapsed: Double)
+    /// The fleet apply ended; the organizations it did not start (stopped).
+    case fleetFinished(notStarted: [String])
     /// The current state, and a draft saved earlier for the same address and organization.
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
     case stepFinished(StepResult)
@@ -34,9 +41,28 @@ public enum WizardCommand: Equatable, Sendable {
     case loadState(organization: String)
     /// Run these steps of the plan, concurrently.
     case apply(Plan, steps: [Step])
+    /// Plan one baseline for these organizations (by name): the list is read again, so a plan
+    /// after an apply compares with what the server has now; other reads only where needed.
+    case planFleet(FleetBaseline, organizations: [String])
+    /// Apply a fleet plan at the client's pace, reporting each organization.
+    case applyFleet(FleetPlan)
     case saveDraft(Draft)
     case deleteDraft
     /// Write this text to the answers file.
     case saveAnswers(fileName: String, contents: String)
     case quit(exitCode: Int32, message: String)
+}
+
+/// A fleet plan and what it was made from.
+public struct FleetPlanned: Equatable, Sendable {
+    public var plan: FleetPlan
+    /// The planned organizations as the server described them just now.
+    public var organizations: [Organization]
+    /// The client's pace, in requests per second.
+    public var pace: Double
+    public init(plan: FleetPlan, organizations: [Organization], pace: Double) {
+        self.plan = plan
+        self.organizations = organizations
+        self.pace = pace
+    }
 }

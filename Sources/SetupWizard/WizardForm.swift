@@ -19,8 +19,20 @@ public struct WizardForm: Equatable, Sendable {
     /// TTL fields the admin edited: only those are compared (so an untouched 730.485-day default
     /// shown as `2y` is not "changed" to 730 days).
     public var ttlTouched: Set<TokenType> = []
+    /// Several organizations: the toggles and choices left at "keep each organization's value"
+    /// (text fields keep it by being empty).
+    public var kept: Set<FieldID> = []
+    /// Several organizations: the agent pool by name (ids differ per organization).
+    public var poolName = ""
 
     public init() {}
+
+    /// The form for a baseline of several organizations: every field keeps each one's value.
+    public static var baseline: WizardForm {
+        var form = WizardForm()
+        form.kept = [.mode, .ttlEnabled]
+        return form
+    }
 
     /// The form prefilled with the server's values.
     public init(current: CurrentState) {

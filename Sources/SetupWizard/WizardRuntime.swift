@@ -82,6 +82,8 @@ public actor WizardRuntime {
         }
     }
 
+    private func forget(_ id: UUID) { tasks[id] = nil }
+
     private func finished(_ id: UUID, _ event: WizardEvent) {
         tasks[id] = nil
         send(event)
@@ -94,7 +96,9 @@ public actor WizardRuntime {
         case .loadOrganizations:
             spawn {
                 do throws(TFEError) {
-                    return .organizationsLoaded(.success(try await services.client.organizations()))
+                    // The list with each organization's mode, switch, permissions and entitlements:
+                    // what the picker shows and a baseline plans from, in one read per page.
+                    return .organizationsLoaded(.success(try await services.client.organizationsDetailed()))
                 } catch {
                     return .organizationsLoaded(.failure(error))
                 }
@@ -113,6 +117,41 @@ public actor WizardRuntime {
             let applier = Applier(client: services.client)
             // One task per step: the independent requests go out at the same time.
             for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }
+        case .planFleet(let baseline, let names):
+            spawn {
+                let client = services.client
+                do throws(TFEError) {
+                    let ping = try await client.ping()
+                    let account = try await client.accountDetails()
+                    let wanted = Set(names)
+                    let organizations = try await client.organizationsDetailed().filter { wanted.contains($0.name) }
+                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account)
+                    return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: organizations, pace: await client.limiter?.pace ?? 27)))
+                } catch {
+                    return .fleetPlanned(.failure(error))
+                }
+            }
+        case .applyFleet(let plan):
+            // Each organization's outcome in the order it comes, then the end: through one stream,
+            // so the end never overtakes an outcome.
+            let (outcomes, sink) = AsyncStream.makeStream(of: WizardEvent.self)
+            let started = Date()
+            let id = UUID()
+            tasks[id] = Task { [weak self] in
+                let applying = Task {
+                    let (_, notStarted) = await FleetApplier.apply(plan, client: services.client, shouldStop: { Task.isCancelled }) { outcome in
+                        sink.yield(.fleetProgress(outcome, elapsed: Date().timeIntervalSince(started)))
+                    }
+                    sink.yield(.fleetFinished(notStarted: notStarted))
+                    sink.finish()
+                }
+                await withTaskCancellationHandler {
+                    for await event in outcomes { await self?.send(event) }
+                } onCancel: {
+                    applying.cancel()
+                }
+                await self?.forget(id)
+            }
         case .saveDraft(var draft):
             draft.savedAt = services.now()
             do { try services.draftStore?.save(draft) } catch {

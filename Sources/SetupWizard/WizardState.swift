@@ -51,6 +51,8 @@ public struct WizardConfig: Equatable, Sendable {
     public var keepsDraft: Bool
     /// Where the token came from (`environment variable TFE_TOKEN`), shown when the start fails.
     public var tokenSource: String?
+    /// `--organizations`: the organizations marked in the list at the start (names or globs).
+    public var organizationPatterns: [String] = []
 
     public init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {
@@ -86,8 +88,17 @@ public enum StepStatus: Equatable, Sendable {
 public struct WizardState: Equatable, Sendable {
     public var config: WizardConfig
     public var phase: Phase
-    public var organizations: [OrganizationSummary] = []
+    /// The organizations the token sees (with each one's mode, switch, permissions and entitlements).
+    public var organizations: [Organization] = []
+    /// The highlighted row among the organizations the filter lets through.
     public var pickerIndex = 0
+    /// The organizations marked with Space (or `a`) for one baseline.
+    public var marked: Set<String> = []
+    /// The list's filter, and whether typing goes into it (after `/`).
+    public var pickerFilter = ""
+    public var pickerFiltering = false
+    /// Several organizations at once: nil for one.
+    public var fleet: FleetChoice?
     public var organization: String?
     public var current: CurrentState?
     public var form = WizardForm()
@@ -141,9 +152,11 @@ public struct WizardState: Equatable, Sendable {
     /// Something typed that has not been applied.
     public var hasUnsavedEdits: Bool { form != prefill }
 
-    /// The screens shown: `--screens`, less SMTP when it cannot be used.
+    /// The screens shown: `--screens`, less SMTP when it cannot be used (and for several
+    /// organizations: the relay is site-wide, set with one organization).
     public var screens: [Section] {
-        config.sections.filter { $0 != .smtp || current?.smtp != nil }
+        if fleet != nil { return config.sections.filter { $0 != .smtp } }
+        return config.sections.filter { $0 != .smtp || current?.smtp != nil }
     }
 
     /// Whether the org screens can be edited.
@@ -151,6 +164,8 @@ public struct WizardState: Equatable, Sendable {
 
     /// Why a field cannot be edited, or nil.
     public func readOnlyReason(_ field: FieldID) -> String? {
+        // Several organizations: one that cannot take a value is left out at review, by name.
+        if fleet != nil { return nil }
         guard let current else { return "not loaded" }
         switch field.section {
         case .smtp: return nil

@@ -28,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The kind of server the sandbox plays: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
                                discussion: "See tfe-setup sandbox --help."))
     var profile: SandboxProfile = .tfe
+    @Option(help: ArgumentHelp("Add this many generated organizations (fleet-001 …) and start at the organization list, to try one baseline for many.",
+                               discussion: "Mark several with Space (a for all, / to filter), then set the baseline."))
+    var organizations: Int = 0
 
     /// A bad `--screens` is reported with demo's own usage (not the root command's).
     func validate() throws {
@@ -45,11 +48,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var common = try CommonOptions.parse([])
         common.screens = screens
-        let server = try await SandboxServer.start(options: SandboxOptions(latencyMs: latencyMs, profile: profile))
+        var sandboxOptions = SandboxOptions(latencyMs: latencyMs, profile: profile)
+        sandboxOptions.fleet = max(0, min(organizations, 10_000))
+        let server = try await SandboxServer.start(options: sandboxOptions)
         let before = await server.store.state
         let transport = try AsyncHTTPTransport()
         let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(server.tokens.siteAdmin), organization: "my-org")
-        let client = TFEClient(configuration: configuration, transport: transport)
+        // Paced as against a real server (the sandbox announces 30 requests/s): the fleet's
+        // progress bar shows what an apply of many organizations really takes.
+        let client = TFEClient(configuration: configuration, transport: transport, limiter: RateLimiter())
         // The demo's draft lives in a temporary folder: the sandbox's address changes every run.
         // A new private folder (mkdtemp, 0700): a predictable name in /tmp could be prepared by another user.
         let draftDir = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
@@ -57,7 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
                                       answersDirectory: FileManager.default.currentDirectoryPath)
         // The sandbox lives only as long as the demo: its address is not written into a saved
         // answers file, and what is typed is not promised as a draft for next time.
-        let config = WizardConfig(address: server.address, organization: "my-org", sections: try common.sections(),
+        let config = WizardConfig(address: server.address, organization: organizations > 0 ? nil : "my-org", sections: try common.sections(),
                                   ascii: !WizardLauncher.utf8(environment), addressInAnswers: false, keepsDraft: false)
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor)
         let after = await server.store.state
@@ -70,7 +77,9 @@ struct DemoCommand: AsyncParsableCommand {
         printOut("")
         printOut("What changed on the sandbox:")
         let changes = Self.differences(before, after)
-        printOut(changes.isEmpty ? "  nothing" : changes.map { "  " + $0 }.joined(separator: "\n"))
+        // Many organizations change many values: the first few, then how many more.
+        let shown = changes.prefix(40).map { "  " + $0 }
+        printOut(changes.isEmpty ? "  nothing" : (shown + (changes.count > 40 ? ["  … and \(changes.count - 40) more"] : [])).joined(separator: "\n"))
         printOut("Test emails the sandbox \"sent\":")
         printOut(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
         printOut("")

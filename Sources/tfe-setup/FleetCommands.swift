@@ -58,12 +58,9 @@ extension Automation {
     static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> String {
         let dot = ascii ? " - " : " · "
         var lines = ["Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ","))."]
-        var base: [String] = []
-        if let m = f.baseline.mode { base.append("Mode \(m.rawValue)") }
-        if let p = f.baseline.agentPoolName { base.append("Agent pool named \(SafeText.line(p))") }
-        if let e = f.baseline.ttlEnabled { base.append("Enforce max TTL \(e ? "on" : "off")") }
-        for (type, ms) in TokenTTLUpdate(f.baseline.ttl).orderedEntries { base.append("\(type.label) \(TTLDuration.format(milliseconds: ms))") }
+        let base = f.baseline.fields.map { "\(FieldLabels.label($0.key)) \($0.value)" }
         lines.append("Baseline: " + (base.isEmpty ? "(nothing set)" : base.joined(separator: dot)))
+        for count in f.plan.fieldCounts(f.baseline) { lines.append("  " + count.line(arrow: ascii ? "-> " : "→ ")) }
         let changing = f.plan.toChange
         if !changing.isEmpty { lines.append("Changes:") }
         for m in changing {

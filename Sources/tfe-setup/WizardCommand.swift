@@ -20,6 +20,9 @@ struct WizardCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @Option(help: ArgumentHelp("Start at the organization list with these marked: names or globs, comma-separated ('*' for all, 'prod-*').",
+                               discussion: "Enter then gives them one baseline (execution defaults, token TTLs)."))
+    var organizations: String?
 
     func run() async throws {
         let started = ContinuousClock.now
@@ -39,6 +42,10 @@ struct WizardCommand: AsyncParsableCommand {
         var config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
                                   sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
         config.tokenSource = "\(connection.tokenSource)"
+        if let organizations {
+            config.organization = nil
+            config.organizationPatterns = organizations.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })

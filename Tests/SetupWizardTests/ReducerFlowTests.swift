@@ -83,13 +83,13 @@ struct ReducerFlowTests {
 
     @Test("one organization is chosen without asking") func oneOrganization() {
         var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
-        #expect(Wizard.update(&state, .organizationsLoaded(.success([OrganizationSummary(name: "solo", canUpdate: true)]))) == [.loadState(organization: "solo")])
+        #expect(Wizard.update(&state, .organizationsLoaded(.success([Organization(name: "solo", canUpdate: true)]))) == [.loadState(organization: "solo")])
         #expect(state.organization == "solo")
     }
 
     @Test("several organizations: ↓ Enter chooses the second; the picker stops at both ends") func picker() {
         var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
-        _ = Wizard.update(&state, .organizationsLoaded(.success([OrganizationSummary(name: "a", canUpdate: true), OrganizationSummary(name: "b", canUpdate: true)])))
+        _ = Wizard.update(&state, .organizationsLoaded(.success([Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)])))
         #expect(state.phase == .pickOrganization)
         Self.keys(&state, .up)
         #expect(state.pickerIndex == 0)
@@ -99,7 +99,7 @@ struct ReducerFlowTests {
     }
 
     @Test("a line picks an organization: empty for the first, a number, a name; anything else is a problem") func pickByLine() {
-        let orgs = [OrganizationSummary(name: "a", canUpdate: true), OrganizationSummary(name: "b", canUpdate: true)]
+        let orgs = [Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)]
         for (answer, expected) in [("", "a"), ("2", "b"), ("b", "b")] {
             var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
             _ = Wizard.update(&state, .organizationsLoaded(.success(orgs)))

@@ -1,0 +1,140 @@
+import Foundation
+import SetupKit
+import TFEClient
+
+/// The screens of several organizations: the list to choose them, the review with counts per
+/// field, the progress bar and the results per organization.
+extension Wizard {
+    /// The organization list: marks, the filter, and what the token may do in each.
+    static func pickerBody(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
+        let shown = state.shownOrganizations
+        let marked = state.marked.isEmpty ? "" : "\(g.dot)\(state.marked.count) marked"
+        var lines = [Line("Choose the organizations to set up (\(state.organizations.count) this token sees\(marked)):", .bold)]
+        lines += wrap("Enter sets up the highlighted one. Mark several (Space, or a for all shown) to give them one baseline.", width: width - 2)
+            .map { Line($0, .dim) }
+        if state.pickerFiltering || !state.pickerFilter.isEmpty {
+            var filter = Line("Filter: ", .bold)
+            filter.add(state.pickerFilter, state.pickerFiltering ? .reverse : .normal)
+            if state.pickerFiltering { filter.cursorColumn = filter.width }
+            filter.add("  \(shown.count) of \(state.organizations.count) match", .dim)
+            lines.append(filter)
+        }
+        lines.append(Line())
+        let first = lines.count
+        let nameWidth = min(40, max(12, shown.map { Frame.width(of: SafeText.line($0.name)) }.max() ?? 12))
+        for (i, org) in shown.enumerated() {
+            let highlighted = i == state.pickerIndex
+            var l = Line(highlighted ? "\(g.focus) " : "  ")
+            l.add(state.marked.contains(org.name) ? "[x] " : "[ ] ", highlighted ? .bold : .normal)
+            let name = SafeText.line(org.name)
+            l.add(name, highlighted ? .reverse : .normal)
+            l.add(String(repeating: " ", count: max(1, nameWidth + 2 - Frame.width(of: name))))
+            var notes: [String] = []
+            if !org.canUpdate { notes.append("read-only for this token") }
+            if org.entitlements?.agents == false { notes.append("no agents") }
+            notes.append("mode \(org.unknownExecutionMode.map(SafeText.line) ?? org.defaultExecutionMode.rawValue)")
+            l.add(notes.joined(separator: g.dot), .dim)
+            l.isFocus = highlighted && !state.pickerFiltering
+            lines.append(l)
+        }
+        if shown.isEmpty { lines.append(Line("  No organization matches the filter (Esc clears it).", .dim)) }
+        return (lines, state.pickerFiltering ? 2 : first + state.pickerIndex)
+    }
+
+    /// The review of a baseline for several organizations: per field how many change and how many
+    /// already comply, who is left out and why, and the requests with the time they take.
+    static func fleetReviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
+        guard let fleet = state.fleet, let plan = fleet.plan else { return [] }
+        let arrow = state.config.ascii ? "-> " : "→ "
+        let changing = plan.toChange, leftOut = plan.leftOut
+        var lines = [Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) left out.", .bold)]
+        if fleet.baseline.isEmpty {
+            lines += wrap("Nothing is set: every field keeps each organization's value. Esc goes back to set one.", width: width - 2).map { Line($0, .dim) }
+            return lines
+        }
+        lines.append(Line())
+        for count in plan.fieldCounts(fleet.baseline) {
+            lines += wrap(count.line(arrow: arrow), width: width - 4).map { Line("  " + $0) }
+        }
+        if !leftOut.isEmpty {
+            lines.append(Line())
+            lines.append(Line("Left out (\(leftOut.count)); nothing is sent to them:", .bold))
+            for m in leftOut {
+                lines += wrap("\(SafeText.line(m.organization)): \(m.leftOut ?? "")", width: width - 6).enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
+            }
+        }
+        lines.append(Line())
+        let writes = plan.writeCount
+        if writes > 0 {
+            let seconds = Int((Double(writes) / max(1, fleet.pace)).rounded(.up))
+            lines += wrap("Apply sends \(writes) write\(writes == 1 ? "" : "s") to \(changing.count) organization\(changing.count == 1 ? "" : "s"): about \(seconds) s at \(Int(fleet.pace)) requests/s (the server's rate limit, with a margin).", width: width - 2)
+                .map { Line($0, .bold) }
+            lines.append(Line())
+            lines.append(Line("Per organization:", .bold))
+            for m in changing {
+                let names: [String: String] = {
+                    guard case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = fleet.baseline.agentPoolName else { return [:] }
+                    return [id: name]
+                }()
+                let changes = (m.plan?.changes ?? []).map { c in
+                    c.reviewLine(ascii: state.config.ascii, poolNames: names).components(separatedBy: g.dot).dropFirst().joined(separator: g.dot)
+                }
+                lines += wrap("\(SafeText.line(m.organization)): " + changes.joined(separator: "; "), width: width - 6)
+                    .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .dim) }
+            }
+        } else {
+            lines.append(Line("Nothing to send: every organization not left out already complies. Press Enter to finish.", .bold))
+        }
+        return lines
+    }
+
+    /// While applying: a bar with done/total, requests per second and time left, and the failures
+    /// so far. On the results: one line per organization, the failed first with their reason.
+    static func fleetProgressBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
+        guard let fleet = state.fleet else { return [] }
+        var lines: [Line] = []
+        let done = fleet.outcomes.count, total = max(1, fleet.sending)
+        if state.phase == .applying {
+            lines.append(Line("Applying the baseline to \(fleet.sending) organizations\(g.ellipsis)", .bold))
+            lines.append(Line())
+            let barWidth = max(10, min(40, width - 44))
+            let filled = barWidth * done / total
+            var bar = Line("  ")
+            bar.add(String(repeating: state.config.ascii ? "#" : "█", count: filled), .success)
+            bar.add(String(repeating: state.config.ascii ? "." : "░", count: barWidth - filled), .dim)
+            bar.add(" \(done)/\(fleet.sending)", .bold)
+            // A rate over less than a second is a burst, not a pace: shown from one second on.
+            if done > 0, fleet.elapsed >= 1 {
+                let rate = Double(fleet.writes) / fleet.elapsed
+                let left = fleet.elapsed / Double(done) * Double(fleet.sending - done)
+                bar.add(g.dot + String(format: "%.1f requests/s", rate) + g.dot + "about \(Int(left.rounded(.up))) s left", .dim)
+            }
+            lines.append(bar)
+        } else {
+            let failed = fleet.failed.count
+            lines.append(Line(failed == 0 ? "Changed all \(done) organizations." : "Changed \(done - failed) of \(done) organizations; \(failed) failed.", .bold))
+            if done > 0 {
+                let rate = fleet.elapsed >= 1 ? String(format: " (%.1f requests/s)", Double(fleet.writes) / fleet.elapsed) : ""
+                lines.append(Line(String(format: "%d writes in %.1f s", fleet.writes, fleet.elapsed) + rate + ".", .dim))
+            }
+        }
+        lines.append(Line())
+        // Failures first (with the reason), then the organizations done.
+        let ordered = fleet.failed + (state.phase == .applying ? [] : fleet.succeeded)
+        for outcome in ordered {
+            var l = Line("  ")
+            l.add(outcome.succeeded ? g.check : g.cross, outcome.succeeded ? .success : .error)
+            l.add(" " + SafeText.line(outcome.organization), .bold)
+            lines.append(l)
+            if let failure = outcome.results.first(where: { !$0.succeeded }) {
+                lines += wrap(failure.message, width: width - 6).map { Line("      " + $0, .error) }
+            }
+        }
+        if state.phase == .result, let leftOut = fleet.plan?.leftOut, !leftOut.isEmpty {
+            lines.append(Line())
+            lines += wrap("Left out (\(leftOut.count)), nothing sent: " + leftOut.map { SafeText.line($0.organization) }.joined(separator: ", "), width: width - 2)
+                .map { Line($0, .dim) }
+        }
+        return lines
+    }
+}
