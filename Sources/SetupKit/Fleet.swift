@@ -56,6 +56,12 @@ public struct FleetMember: Sendable, Equatable {
     public var plan: Plan?
     public var leftOut: String?
 
+    public init(organization: String, plan: Plan?, leftOut: String?) {
+        self.organization = organization
+        self.plan = plan
+        self.leftOut = leftOut
+    }
+
     public var complies: Bool { plan?.isEmpty == true }
 }
 

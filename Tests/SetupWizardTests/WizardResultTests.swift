@@ -181,9 +181,9 @@ struct WizardResultTests {
         try await WizardHarness.with(organization: nil) { h in
             #expect(await h.until { $0.phase == .pickOrganization })
             let text = await h.screenText()
-            #expect(text.contains("Choose the organization to set up:"))
-            #expect(text.contains("› my-org"))
-            #expect(text.contains("other-org  (read-only for this token)"))
+            #expect(text.contains("Choose the organizations to set up (2 this token sees):"))
+            #expect(text.contains("› [ ] my-org"))
+            #expect(text.contains("[ ] other-org     read-only for this token"))
             await h.press(.down, .up, .enter)
             #expect(await h.until { $0.on(.smtp) })
             #expect(await h.state.current?.organization.name == "my-org")

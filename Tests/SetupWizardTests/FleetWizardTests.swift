@@ -1,0 +1,202 @@
+import Foundation
+import SetupKit
+@testable import SetupWizard
+import Testing
+import TFEClient
+
+/// Several organizations in the wizard (issue 17): marking them in the list, the baseline where
+/// every field starts at keep, the review with counts, the apply's progress, the results and `r`.
+/// State + event → state + commands; the tmux test drives the same against a sandbox fleet.
+@Suite("Reducer: several organizations")
+struct FleetWizardTests {
+    typealias F = ReducerFlowTests
+
+    static let organizations = [
+        Organization(name: "prod-a", defaultExecutionMode: .remote, canUpdate: true),
+        Organization(name: "prod-b", defaultExecutionMode: .agent, defaultAgentPoolID: "apool-1", maxTTLEnabled: true, canUpdate: true),
+        Organization(name: "dev-c", canUpdate: false),
+        Organization(name: "dev-d", canUpdate: true, entitlements: Entitlements(agents: false)),
+    ]
+
+    static func picker(patterns: [String] = []) -> WizardState {
+        var config = WizardConfig(address: "https://tfe.example.com", organization: nil)
+        config.organizationPatterns = patterns
+        var state = WizardState(config: config)
+        _ = Wizard.update(&state, .organizationsLoaded(.success(organizations)))
+        return state
+    }
+
+    /// The baseline screens for prod-a and prod-b.
+    static func baseline() -> WizardState {
+        var state = picker(patterns: ["prod-*"])
+        F.keys(&state, .enter)
+        return state
+    }
+
+    static func text(_ state: WizardState, _ width: Int = 100, _ height: Int = 40) -> String {
+        Wizard.render(state, size: Size(width: width, height: height)).text
+    }
+
+    @Test("the list: / filters, a marks the shown, n none, Space marks; Enter with several marked starts the baseline")
+    func marking() {
+        var state = Self.picker()
+        #expect(state.phase == .pickOrganization)
+        #expect(Self.text(state).contains("[ ] dev-c         read-only for this token"))
+        #expect(Self.text(state).contains("[ ] dev-d         no agents"))
+        F.keys(&state, .char("/"))
+        F.type(&state, "prod")
+        #expect(state.shownOrganizations.map(\.name) == ["prod-a", "prod-b"])
+        #expect(state.marked.isEmpty, "letters typed after / go into the filter, not to a and n")
+        F.keys(&state, .enter, .char("a"))
+        #expect(state.marked == ["prod-a", "prod-b"])
+        #expect(state.notice == "Marked 2 organizations matching \"prod\": 2 in all.")
+        F.keys(&state, .escape)
+        #expect(state.shownOrganizations.count == 4 && state.pickerFilter.isEmpty)
+        F.keys(&state, .char("n"))
+        #expect(state.marked.isEmpty)
+        F.keys(&state, .char(" "), .down, .char(" "))
+        #expect(state.marked == ["prod-a", "dev-c"])
+        #expect(Self.text(state).contains("Enter set up 2 marked"))
+        F.keys(&state, .enter)
+        #expect(state.phase == .editing(.executionDefaults), "SMTP is site-wide: not a screen of several organizations")
+        #expect(state.fleet?.organizations.map(\.name) == ["dev-c", "prod-a"])
+        #expect(state.organization == nil && state.form.kept == [.mode, .ttlEnabled])
+        let screen = Self.text(state)
+        #expect(screen.contains("tfe-setup · https://tfe.example.com · 2 organizations"))
+        #expect(screen.contains("Mode:                ◂ keep ▸  keep / remote / local / agent"))
+        #expect(screen.contains("now: remote 2"))
+        #expect(screen.contains("SMTP relay not shown: it is site-wide; set it with one organization."))
+    }
+
+    @Test("nothing marked: Enter sets up the highlighted organization alone, as before")
+    func oneOfThem() {
+        var state = Self.picker()
+        #expect(F.keys(&state, .down, .enter) == [.loadState(organization: "prod-b")])
+        #expect(state.fleet == nil)
+        var filtered = Self.picker()
+        F.keys(&filtered, .char("/"))
+        F.type(&filtered, "zzz")
+        #expect(F.keys(&filtered, .enter, .enter).isEmpty)
+        #expect(filtered.statusNotice == Notice("No organization matches \"zzz\": Esc clears the filter.", .problem))
+    }
+
+    @Test("--organizations marks its matches at the start, even when the token sees one")
+    func patterns() {
+        let state = Self.picker(patterns: ["prod-*", "dev-d"])
+        #expect(state.marked == ["prod-a", "prod-b", "dev-d"])
+        #expect(state.notice == "Marked 3 matching prod-*,dev-d: Enter sets them up.")
+        var none = Self.picker(patterns: ["nothing-*"])
+        #expect(none.marked.isEmpty && none.statusNotice?.severity == .problem)
+        var config = WizardConfig(address: "https://tfe.example.com", organization: nil)
+        config.organizationPatterns = ["*"]
+        none = WizardState(config: config)
+        #expect(Wizard.update(&none, .organizationsLoaded(.success([Self.organizations[0]]))).isEmpty)
+        #expect(none.phase == .pickOrganization && none.marked == ["prod-a"])
+    }
+
+    @Test("the baseline: choices and the switch cycle through keep; agent needs a pool name; the plan asks only what is set")
+    func baselineScreens() {
+        var state = Self.baseline()
+        F.keys(&state, .right)
+        #expect(state.form.mode == .remote && !state.form.kept.contains(.mode))
+        F.keys(&state, .left)
+        #expect(state.form.kept.contains(.mode) && FieldSpec.of(.mode).display(state) == "keep")
+        F.keys(&state, .left)
+        #expect(state.form.mode == .agent, "keep is first: ← from it wraps to the last mode")
+        #expect(state.visibleFields(.executionDefaults) == [.mode, .poolName], "the pool by name: ids differ per organization")
+        #expect(Self.text(state).contains("now: a default pool in 1 of 2"))
+        F.keys(&state, .enter, .enter)
+        #expect(state.errors[.poolName] == "Agent mode needs the pool's name: each organization's pool of that name becomes its default.")
+        #expect(state.phase == .editing(.executionDefaults))
+        F.type(&state, "primary")
+        F.keys(&state, .enter)
+        #expect(state.phase == .editing(.tokenTTL) && state.focus == .ttlEnabled)
+        #expect(Self.text(state).contains("[-] keep  keep / on / off"))
+        #expect(Self.text(state).contains("now: off 1 · on 1"))
+        #expect(Self.text(state).contains("Organization:        (keep each organization's value)"))
+        F.keys(&state, .char(" "))
+        #expect(state.form.ttlEnabled && !state.form.kept.contains(.ttlEnabled))
+        F.keys(&state, .char(" "))
+        #expect(!state.form.ttlEnabled && !state.form.kept.contains(.ttlEnabled))
+        F.keys(&state, .char(" "))
+        #expect(state.form.kept.contains(.ttlEnabled))
+        F.keys(&state, .char(" "), .tab, .tab, .tab)
+        F.type(&state, "30x")
+        F.keys(&state, .tab)
+        #expect(state.errors[.ttl(.user)] != nil, "a typed value still follows the duration rule")
+        F.keys(&state, .backTab, .end, .backspace)
+        #expect(state.form.ttlText[.user] == "30")
+        F.type(&state, "d")
+        let commands = F.keys(&state, .enter, .enter)
+        let expected = FleetBaseline(mode: .agent, agentPoolName: "primary", ttlEnabled: true, ttl: [.user: 30 * 86_400_000])
+        #expect(commands == [.planFleet(expected, organizations: ["prod-a", "prod-b"])], "empty TTLs keep each organization's")
+        guard case .loading(let message) = state.phase else { Issue.record("\(state.phase)"); return }
+        #expect(message == "Planning 2 organizations: reading what the baseline needs…")
+    }
+
+    static func plan() -> FleetPlan {
+        var desired = DesiredSettings()
+        desired.executionDefaults = .init(mode: .local, agentPool: .clear)
+        let changes = Planner.plan(desired, current: ReducerTests.current())
+        var same = ReducerTests.current()
+        same.organization.defaultExecutionMode = .local
+        same.organization.defaultAgentPoolID = nil
+        return FleetPlan(members: [
+            FleetMember(organization: "dev-c", plan: nil, leftOut: "this token cannot change it (only the owners team can)"),
+            FleetMember(organization: "prod-a", plan: changes, leftOut: nil),
+            FleetMember(organization: "prod-b", plan: Planner.plan(desired, current: same), leftOut: nil),
+        ])
+    }
+
+    /// The review of `plan()`, the baseline mode local.
+    static func review() -> WizardState {
+        var state = Self.baseline()
+        F.keys(&state, .right, .right, .enter, .enter, .enter, .enter, .enter, .enter)
+        #expect(state.fleet?.baseline == FleetBaseline(mode: .local))
+        _ = Wizard.update(&state, .fleetPlanned(.success(FleetPlanned(plan: plan(), organizations: organizations, pace: 27))))
+        return state
+    }
+
+    @Test("review: per field how many change and comply, who is left out and why, writes and time at the pace")
+    func review() {
+        let state = Self.review()
+        #expect(state.phase == .review)
+        let text = Self.text(state, 100, 60)
+        #expect(text.contains("3 organizations: 1 to change, 1 already comply, 1 left out."))
+        #expect(text.contains("Mode: → local in 1 organization, already local in 1"))
+        #expect(text.contains("Left out (1); nothing is sent to them:"))
+        #expect(text.contains("dev-c: this token cannot change it (only the owners team can)"))
+        #expect(text.contains("Apply sends 1 write to 1 organization: about 1 s at 27 requests/s"))
+        #expect(text.contains("prod-a: Mode: remote → local"))
+    }
+
+    @Test("apply: the bar counts organizations; results list failures with the reason; r plans the failed again; Enter exits 1")
+    func applyAndRetry() {
+        var state = Self.review()
+        let plan = Self.plan()
+        #expect(F.keys(&state, .enter) == [.applyFleet(plan)])
+        #expect(state.phase == .applying)
+        #expect(Self.text(state).contains("░ 0/1"))
+        let failure = StepResult(step: .organization, fields: [.executionMode],
+                                 outcome: .failed(.server(status: 503, detail: "The server is overloaded.")))
+        _ = Wizard.update(&state, .fleetProgress(FleetOutcome(organization: "prod-a", results: [failure]), elapsed: 1.5))
+        let applying = Self.text(state)
+        #expect(applying.contains("█ 1/1 · 0.7 requests/s · about 0 s left"))
+        #expect(applying.contains("✗ prod-a"))
+        #expect(F.keys(&state, .ctrlC).isEmpty && state.quitPending, "Ctrl-C while applying asks first")
+        F.keys(&state, .char("n"))
+        _ = Wizard.update(&state, .fleetFinished(notStarted: []))
+        #expect(state.phase == .result)
+        let result = Self.text(state)
+        #expect(result.contains("Changed 0 of 1 organizations; 1 failed."))
+        #expect(result.contains("Left out (1), nothing sent: dev-c"))
+        var finishing = state
+        #expect(F.keys(&finishing, .enter) == [.quit(exitCode: 1, message: "Changed 0 of 1 organizations; failed: prod-a.")])
+        let retry = F.keys(&state, .char("r"))
+        #expect(retry == [.planFleet(FleetBaseline(mode: .local), organizations: ["prod-a"])], "only the failed one")
+        // Esc on the results: every chosen organization planned again (a fresh compliance check).
+        _ = Wizard.update(&state, .fleetPlanned(.failure(.server(status: 500, detail: "boom"))))
+        #expect(state.phase == .editing(.tokenTTL), "a failed plan loses nothing: back on the last screen")
+        #expect(state.statusNotice?.severity == .problem)
+    }
+}
