@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+extension TerminalSuite {
+/// Several organizations in the wizard, in a real terminal against a sandbox fleet at its default
+/// 30 requests/s (issue 17): choose them with the filter, set the baseline, review, apply with the
+/// progress bar in view, check again, finish — and the sandbox holds the baseline.
+@Suite("Many organizations in the wizard")
+struct FleetWizardTerminalTests {
+    typealias W = TerminalSuite.TerminalWizardTests
+
+    @Test("filter and mark 60 organizations, baseline, review, apply with the bar, check again, finish")
+    func fleetInTmux() async throws {
+        var options = SandboxOptions(rateLimit: 30)
+        options.fleet = 60
+        try await W.session(options: options, extra: "--organizations 'fleet-01*'", width: 100, height: 30) { t, server, _ in
+            let before = await server.store.state
+            #expect(t.waitFor("10 marked"), "--organizations marks its matches: \(t.capture())")
+            t.keys("n")
+            #expect(t.waitFor("No organization marked"))
+            t.keys("/"); t.type("fleet-0")
+            #expect(t.waitFor("Filter: fleet-0  60 of 62 match"), "\(t.capture())")
+            t.keys("Enter", "a")
+            #expect(t.waitFor("Marked 60 organizations matching \"fleet-0\": 60 in all."))
+            t.keys("Enter")
+            #expect(t.waitFor("One baseline for 60 organizations."), "\(t.capture())")
+            #expect(t.capture().contains("now: remote 54 · agent 6"))
+            t.keys("Right", "Right", "Right", "Tab"); t.type("primary")
+            t.keys("Enter")
+            #expect(t.waitFor("› Enforce max TTL:     [-] keep"))
+            t.keys("Space", "Tab", "Tab"); t.type("90d")
+            t.keys("Tab"); t.type("30d")
+            t.keys("Enter", "Enter")
+            #expect(t.waitFor("60 organizations: 42 to change, 0 already comply, 18 left out."), "\(t.capture())")
+            let review = t.capture()
+            #expect(review.contains("Mode: → agent in 36 organizations, already agent in 6"))
+            #expect(review.contains("fleet-002: it has no agent pool named primary"))
+            #expect(review.contains("fleet-003: it has no agents entitlement"))
+            #expect(review.contains("fleet-004: this token cannot change it (only the owners team can)"))
+            t.keys("Enter")
+            // At 27 requests/s the 78 writes (and the 84 reads before them) take about 3 s each: the bar with its rate is seen on the way.
+            #expect(t.waitFor("requests/s · about"), "the progress bar: \(t.capture())")
+            #expect(t.capture().contains("Applying the baseline to 42 organizations"))
+            #expect(t.waitFor("Changed all 42 organizations."), "\(t.capture())")
+            #expect(t.capture().contains("✓ fleet-001") && t.capture().contains("✓ fleet-005"), "\(t.capture())")
+            t.keys("Escape")
+            #expect(t.waitFor("60 organizations: 0 to change, 42 already comply, 18 left out."), "checked again: \(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("EXIT=0"))
+            #expect(t.capture().contains("Changed 42 of 42 organizations."), "the run ends saying what it changed")
+            let after = await server.store.state
+            for (name, org) in after.organizations where name.hasPrefix("fleet-") {
+                let leftOut = ["2", "3", "4"].contains(name.suffix(1))
+                #expect(FleetCommandTests.complies(org) == !leftOut, "\(name)")
+                if leftOut { #expect(org == before.organizations[name], "\(name) untouched") }
+            }
+            let tooMany = await server.store.requestLog.filter { $0.status == 429 }
+            #expect(tooMany.isEmpty, "paced under the limit: no 429")
+        }
+    }
+}
+}
