@@ -93,6 +93,38 @@ public enum OrganizationPattern {
     }
 }
 
+/// The organizations a baseline can be given to.
+public enum FleetDirectory {
+    /// A site admin: every organization of the installation (the admin list), each described by
+    /// the organization list where the admin belongs to it, else by one read of its own (the admin
+    /// list has no execution settings). Anyone else, or where there is no admin API (HCP
+    /// Terraform): the organization list. In name order.
+    /// - Parameter only: when given, only these names are described (no read for the others).
+    public static func organizations(client: TFEClient, account: Account, only: Set<String>? = nil) async throws(TFEError) -> [Organization] {
+        let listed = try await client.organizationsDetailed().filter { only?.contains($0.name) ?? true }
+        guard account.isSiteAdmin else { return listed }
+        let names: [String]
+        do throws(TFEError) {
+            names = try await client.adminOrganizationNames()
+        } catch .notFound {
+            return listed
+        }
+        let known = Set(listed.map(\.name))
+        let missing = names.filter { !known.contains($0) && (only?.contains($0) ?? true) }
+        let reads = await FleetPlanner.forEach(missing, concurrency: 8) { name -> Result<Organization, TFEError> in
+            do throws(TFEError) { return .success(try await client.organization(name)) } catch { return .failure(error) }
+        }
+        var all = listed
+        for read in reads {
+            switch read {
+            case .success(let org): all.append(org)
+            case .failure(let error): throw error
+            }
+        }
+        return all.sorted { $0.name < $1.name }
+    }
+}
+
 /// Plans a baseline for many organizations with the fewest reads: the organization list already
 /// holds each one's mode, pool, switch, permissions and entitlements; the pool list is read only
 /// where a pool is named, the TTL list only where TTLs are set. Nothing read is kept but the plan.

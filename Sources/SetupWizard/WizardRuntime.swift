@@ -98,7 +98,9 @@ public actor WizardRuntime {
                 do throws(TFEError) {
                     // The list with each organization's mode, switch, permissions and entitlements:
                     // what the picker shows and a baseline plans from, in one read per page.
-                    return .organizationsLoaded(.success(try await services.client.organizationsDetailed()))
+                    // A site admin sees every organization of the installation.
+                    let account = try await services.client.accountDetails()
+                    return .organizationsLoaded(.success(try await FleetDirectory.organizations(client: services.client, account: account)))
                 } catch {
                     return .organizationsLoaded(.failure(error))
                 }
@@ -124,7 +126,7 @@ public actor WizardRuntime {
                     let ping = try await client.ping()
                     let account = try await client.accountDetails()
                     let wanted = Set(names)
-                    let organizations = try await client.organizationsDetailed().filter { wanted.contains($0.name) }
+                    let organizations = try await FleetDirectory.organizations(client: client, account: account, only: wanted)
                     let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account)
                     return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: organizations, pace: await client.limiter?.pace ?? 27)))
                 } catch {

@@ -49,12 +49,26 @@ extension SandboxRouter {
     /// page's entitlement sets (linked by the `entitlement-set` relationship).
     func organizationList(_ role: SandboxRole, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
         let state = await store.state
-        let names = state.organizations.keys.sorted().filter { role.membership(in: $0, state: state) != nil }
+        // An organization nobody belongs to is not in anyone's list: a site admin finds it
+        // through the admin list only.
+        let names = state.organizations.keys.sorted().filter { role.membership(in: $0, state: state) != nil && state.organizations[$0]?.access != "admin" }
         let items: [JSONValue] = names.map { organizationResource($0, state.organizations[$0]!, canUpdate: role.membership(in: $0, state: state) == .owner) }
         guard request.queryItems["include"]?.split(separator: ",").contains("entitlement-set") == true else { return paginate(items, request) }
         return paginate(items, request) { page in
             page.compactMap { $0["id"]?.stringValue }.compactMap { name in state.organizations[name].map { self.entitlementSet(name, $0) } }
         }
+    }
+
+    /// `GET /api/v2/admin/organizations`: every organization of the installation, paginated, as the
+    /// admin API describes them (name, email, state; no execution settings, no permissions).
+    func adminOrganizationList(_ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let state = await store.state
+        let items: [JSONValue] = state.organizations.keys.sorted().map { name in
+            .object(["id": .string(name), "type": .string("organizations"),
+                     "attributes": .object(["name": .string(name), "email": .string("admin@\(name).example.com"), "is-disabled": .bool(false),
+                                            "notification-email": .null, "sso-enabled": .bool(false)])])
+        }
+        return paginate(items, request)
     }
 
     func agentPoolList(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {

@@ -94,6 +94,9 @@ public struct SandboxRouter: Sendable {
             if request.method == "PATCH" { return await patchSMTP(request) }
         case ("GET", ["organizations"]):
             return await organizationList(role, request)
+        case ("GET", ["admin", "organizations"]):
+            guard !options.hcp, role.isSiteAdmin else { return .notFound }
+            return await adminOrganizationList(request)
         case (_, let r) where r.count >= 2 && r[0] == "organizations":
             return await organizationRoutes(request, role: role, name: r[1], rest: Array(r.dropFirst(2)))
         default:

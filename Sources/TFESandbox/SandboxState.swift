@@ -39,7 +39,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
         public var maxTTLEnabled = false
         public var tokenTTLMs: [String: Int64] = Dictionary(uniqueKeysWithValues: TokenType.known.map { ($0.rawValue, TTLDuration.twoYearsServer) })
         public var agentPools: [Pool] = []
-        /// How the site-admin and owner tokens belong to this organization (`owner` or `member`);
+        /// How the site-admin and owner tokens belong to this organization (`owner` or `member`;
+        /// `admin`: nobody belongs, only a site admin reaches it, through the admin list);
         /// nil: the seed's rule (they own `my-org` only).
         public var access: String?
         /// The agents entitlement, where it differs from the profile's.
@@ -126,7 +127,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
     /// The seed with `count` generated organizations (`fleet-001` …), varied as a real fleet is:
     /// every 10th already meets the seed scenario's baseline (agent on `primary`, max TTL on,
     /// user tokens 30d); every 10th has no pool named `primary`; every 10th lacks the agents
-    /// entitlement; every 10th the owner token is only a member of; the rest remote with 2y TTLs.
+    /// entitlement; every 10th the owner token is only a member of; every 10th nobody belongs to
+    /// (a site admin reaches it through the admin list); the rest remote with 2y TTLs.
     public func withFleet(_ count: Int) -> SandboxState {
         var state = self
         for i in 1...max(1, count) where count > 0 {
@@ -146,6 +148,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
             case 2: org.agentPools = [Pool(id: "apool-b\(suffix)", name: "build", agentCount: 1)]
             case 3: org.agents = false
             case 4: org.access = "member"
+            case 5: org.access = "admin"
             default: break
             }
             state.organizations[name] = org
@@ -218,6 +221,10 @@ public enum SandboxRole: String, Sendable, CaseIterable {
     /// The token's membership in an organization: nil = not a member.
     public func membership(in organization: String, state: SandboxState) -> Membership? {
         guard let org = state.organizations[organization] else { return nil }
+        if org.access == "admin" {
+            // Nobody is a member; a site admin administers it all the same.
+            return self == .siteAdmin ? .owner : nil
+        }
         if let access = org.access {
             switch self {
             case .siteAdmin, .owner: return access == "owner" ? .owner : .member

@@ -39,7 +39,7 @@ extension Automation {
         do throws(TFEError) {
             ping = try await client.ping()
             account = try await client.accountDetails()
-            all = try await client.organizationsDetailed()
+            all = try await FleetDirectory.organizations(client: client, account: account)
         } catch {
             printError("tfe-setup: \(error.commandLineDescription)")
             throw ExitCode.failure

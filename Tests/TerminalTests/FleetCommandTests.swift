@@ -16,9 +16,10 @@ struct FleetCommandTests {
          "token_ttl": {"enabled": true, "organization": "1y", "team": "90d", "user": "30d", "audit_trails": "2y"}}
         """
 
-    /// Runs `tfe-setup` with the owner's token (the site admin is only a member of the fleet).
-    static func run(_ server: SandboxServer, _ dir: String, _ args: [String]) async -> Auto.Run {
-        await Auto.run(address: server.address, token: server.tokens.owner, dir, args, env: [:])
+    /// Runs `tfe-setup` with the owner's token (it does not see the organizations nobody belongs
+    /// to), or with the site admin's (it finds them through the admin list).
+    static func run(_ server: SandboxServer, _ dir: String, _ args: [String], siteAdmin: Bool = false) async -> Auto.Run {
+        await Auto.run(address: server.address, token: siteAdmin ? server.tokens.siteAdmin : server.tokens.owner, dir, args, env: [:])
     }
 
     /// A sandbox with `fleet` generated organizations and the baseline written to a file.
@@ -36,15 +37,16 @@ struct FleetCommandTests {
             && org.maxTTLEnabled && org.tokenTTLMs["user"] == 2_592_000_000 && org.tokenTTLMs["team"] == 7_776_000_000
     }
 
-    @Test("200 organizations at 30 requests/s: every eligible one changed, the others untouched and named, no 429, then plan exit 0")
+    @Test("200 organizations at 30 requests/s, as a site admin: every eligible one changed (those nobody belongs to found through the admin list), the others untouched and named, no 429, then plan exit 0")
     func twoHundred() async throws {
         try await Self.with(fleet: 200) { server, dir, answers in
             let before = await server.store.state
-            let plan = await Self.run(server, dir, ["plan", "--answers", answers])
+            let plan = await Self.run(server, dir, ["plan", "--answers", answers], siteAdmin: true)
             #expect(plan.status == 2, "\(plan.output.suffix(2_000))")
             // 120 need both PATCHes; the 20 generated already on agent/primary/30d need only the TTLs.
+            #expect(plan.output.contains("Organizations: 200 of 202 match fleet-*."), "\(plan.output.prefix(600))")
             #expect(plan.output.contains("Summary: 140 to change (260 writes"), "\(plan.output.suffix(600))")
-            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"], siteAdmin: true)
             #expect(apply.status == 0, "\(apply.output.suffix(2_000))")
             #expect(apply.output.contains("Changed 140 of 140 organizations."), "\(apply.output.suffix(600))")
             let after = await server.store.state
@@ -60,10 +62,13 @@ struct FleetCommandTests {
             #expect(after.organizations["my-org"] == before.organizations["my-org"], "not chosen by fleet-*")
             let log = await server.store.requestLog
             #expect(log.filter { $0.status == 429 }.isEmpty, "no 429 at the server's limit")
+            #expect(log.contains { $0.path.hasPrefix("/api/v2/admin/organizations") }, "a site admin lists the whole installation")
+            let singleReads = log.filter { $0.method == "GET" && $0.path.hasPrefix("/api/v2/organizations/fleet-") && !$0.path.dropFirst("/api/v2/organizations/".count).contains("/") }
+            #expect(singleReads.count == 2 * 20, "one read per run (plan, apply) for each of the 20 only the admin list names, none for the others: \(singleReads.count)")
             let writes = log.filter { $0.method == "PATCH" }
             #expect(writes.count == 260, "only what differs is written: \(writes.count)")
             #expect(writes.filter { $0.path.hasSuffix("/fleet-001") }.isEmpty, "fleet-001's defaults already complied: no organization PATCH")
-            let again = await Self.run(server, dir, ["plan", "--answers", answers])
+            let again = await Self.run(server, dir, ["plan", "--answers", answers], siteAdmin: true)
             #expect(again.status == 0, "\(again.output.suffix(600))")
             #expect(again.output.contains("0 to change"))
         }
@@ -76,10 +81,11 @@ struct FleetCommandTests {
             #expect(r.status == 2, "\(r.output)")
             let json = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(r.output).utf8)), "\(r.output)")
             let orgs = json["organizations"]?.arrayValue ?? []
-            #expect(orgs.compactMap { $0["name"]?.stringValue } == (1...9).map { String(format: "fleet-%03d", $0) } + ["fleet-011"])
+            // fleet-005 belongs to nobody: the owner's token does not see it (a site admin's would).
+            #expect(orgs.compactMap { $0["name"]?.stringValue } == [1, 2, 3, 4, 6, 7, 8, 9, 11].map { String(format: "fleet-%03d", $0) })
             #expect(orgs.first { $0["name"]?.stringValue == "fleet-003" }?["status"]?.stringValue == "left_out")
             #expect(orgs.first { $0["name"]?.stringValue == "fleet-003" }?["reason"]?.stringValue == "it has no agents entitlement")
-            #expect(orgs.first { $0["name"]?.stringValue == "fleet-005" }?["status"]?.stringValue == "changes")
+            #expect(orgs.first { $0["name"]?.stringValue == "fleet-006" }?["status"]?.stringValue == "changes")
             #expect(json["summary"]?["left_out"]?.integerValue == 3)
             let none = await Self.run(server, dir, ["plan", "--answers", answers, "--organizations", "nope-*"])
             #expect(none.status == 1 && none.output.contains("no organization of the"), "\(none.output)")
@@ -105,7 +111,7 @@ struct FleetCommandTests {
     func paused() async throws {
         try await Self.with(fleet: 30, rateLimit: 0) { server, dir, answers in
             // The 10th PATCH is answered 429 with Retry-After: 2.
-            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-015", status: 429, headers: ["Retry-After": "2"]))
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-016", status: 429, headers: ["Retry-After": "2"]))
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
             #expect(apply.status == 0, "\(apply.output.suffix(1_500))")
             let log = await server.store.requestLog
@@ -113,7 +119,7 @@ struct FleetCommandTests {
             let during = log.filter { $0.startMs > throttled.endMs && $0.startMs < throttled.endMs + 1_900 }
             #expect(during.isEmpty, "nothing was sent during the pause: \(during.map { "\($0.method) \($0.path) \($0.startMs - throttled.endMs)" })")
             let state = await server.store.state
-            #expect(Self.complies(state.organizations["fleet-015"]!), "the throttled one was sent again after the pause")
+            #expect(Self.complies(state.organizations["fleet-016"]!), "the throttled one was sent again after the pause")
         }
     }
 

@@ -7,6 +7,8 @@ public enum APIPath {
     public static let adminPrefix = "/api/v2/admin/"
     public static let smtpSettings = adminPrefix + "smtp-settings"
     public static let organizations = "/api/v2/organizations"
+    /// Every organization of the installation (site admins).
+    public static let adminOrganizations = adminPrefix + "organizations"
 
     public static func organization(_ name: String) -> String { organizations + "/" + name }
     public static func agentPools(_ organization: String) -> String { Self.organization(organization) + "/agent-pools" }

@@ -58,6 +58,17 @@ extension TFEClient {
         try await paginated(APIPath.organizations, query: [("include", "entitlement-set")], decode: WireDecoding.organizationPage)
     }
 
+    /// Every organization of the installation, by name (`GET /api/v2/admin/organizations`: site
+    /// admins on TFE; 404 on HCP Terraform and for other tokens). A name that is not a valid
+    /// organization name is refused: names go into paths and review lines.
+    public func adminOrganizationNames() async throws(TFEError) -> [String] {
+        let items = try await paginated(APIPath.adminOrganizations, decode: WireDecoding.organizations)
+        for item in items where FieldRules.organizationName(item.name) != nil {
+            throw .decoding(what: "an organization named \"\(SafeText.line(item.name))\"", where: "data[].attributes.name")
+        }
+        return items.map(\.name)
+    }
+
     /// Every agent pool of an organization, in the server's order, following pagination.
     public func agentPools(_ organization: String) async throws(TFEError) -> [AgentPool] {
         try Self.checkOrganizationName(organization)
