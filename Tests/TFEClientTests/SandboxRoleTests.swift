@@ -23,6 +23,7 @@ struct SandboxRoleTests {
         RoleCell(method: "GET", path: "/api/v2/admin/smtp-settings", expected: [200, 404, 404, 401, 401]),
         RoleCell(method: "PATCH", path: "/api/v2/admin/smtp-settings", body: #"{"data":{"type":"smtp-settings","attributes":{"port":587}}}"#, expected: [200, 404, 404, 401, 401]),
         RoleCell(method: "GET", path: "/api/v2/organizations", expected: [200, 200, 200, 401, 401]),
+        RoleCell(method: "GET", path: "/api/v2/admin/organizations", expected: [200, 404, 404, 401, 401]),
         RoleCell(method: "GET", path: "/api/v2/organizations/my-org", expected: [200, 200, 200, 401, 401]),
         RoleCell(method: "PATCH", path: "/api/v2/organizations/my-org", body: #"{"data":{"type":"organizations","attributes":{"max-ttl-enabled":true}}}"#, expected: [200, 200, 404, 401, 401]),
         RoleCell(method: "GET", path: "/api/v2/organizations/other-org", expected: [200, 404, 404, 401, 401]),
