@@ -128,31 +128,42 @@ FLEET_BASELINE = {"organizations": ["fleet-*"], "execution_defaults": {"mode": "
                   "token_ttl": {"enabled": True, "user": "30d"}}
 
 
+def fleet_sandbox(n, latency, role="owner"):
+    """A sandbox fleet of n organizations at the default 30 requests/s; (process, address, token file)."""
+    proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--organizations", str(n), "--latency-ms", str(latency)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    ready = json.loads(proc.stdout.readline())
+    token = os.path.join(WORK, f"fleet-{role}-{n}-{latency}")
+    with open(token, "w") as f:
+        f.write(ready["tokens"][role])
+    os.chmod(token, 0o600)
+    return proc, ready["address"], token
+
+
+def api_log(address):
+    request = urllib.request.Request(address + "/_sandbox/requests", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return [r for r in json.loads(response.read())["requests"] if r["path"].startswith("/api/v2/")]
+
+
 def fleet_rows(n, latency=20):
     """`apply` of one baseline to a sandbox fleet of n organizations at its default 30 requests/s:
     wall time against the physical limit (requests ÷ 30), requests per organization, 429s, RSS."""
-    proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--organizations", str(n), "--latency-ms", str(latency)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # The site admin: every organization of the installation is in scope (the admin list).
+    proc, address, token = fleet_sandbox(n, latency, role="site-admin")
     try:
-        ready = json.loads(proc.stdout.readline())
-        token = os.path.join(WORK, f"fleet-token-{n}")
-        with open(token, "w") as f:
-            f.write(ready["tokens"]["owner"])
-        os.chmod(token, 0o600)
         answers = os.path.join(WORK, f"fleet-{n}.json")
         with open(answers, "w") as f:
             json.dump(FLEET_BASELINE, f)
         out = os.path.join(WORK, "fleet-rss")
         t0 = time.perf_counter()
         code = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, TFE, "apply", "--answers", answers, "--auto-approve",
-                               "--address", ready["address"], "--token-file", token],
+                               "--address", address, "--token-file", token],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV).returncode
         wall = time.perf_counter() - t0
         with open(out) as f:
             rss = int(f.read().strip().splitlines()[-1]) / 1024
-        request = urllib.request.Request(ready["address"] + "/_sandbox/requests", headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            log = [r for r in json.loads(response.read())["requests"] if r["path"].startswith("/api/v2/")]
+        log = api_log(address)
         throttled = sum(1 for r in log if r["status"] == 429)
         physical = len(log) / 30
         label = f"{n} organizations @{latency} ms, 30 requests/s"
@@ -165,11 +176,47 @@ def fleet_rows(n, latency=20):
         proc.wait()
 
 
+def pytfe_rows(n=200, latencies=(20, 100)):
+    """The same baseline as a plain sequential pytfe loop (scripts/pytfe-loop.py, the seed SDK as an
+    admin would write it) beside `tfe-setup apply`, each on a fresh sandbox fleet, owner token."""
+    python = os.path.join(ROOT, ".build-venv", "pytfe", "bin", "python")
+    if subprocess.run(["bash", os.path.join(ROOT, "scripts", "pytfe-venv")]).returncode != 0 or not os.path.exists(python):
+        row(f"{n} organizations: pytfe loop", "pytfe could not be installed", "runs", False)
+        return
+    answers = os.path.join(WORK, "pytfe-baseline.json")
+    with open(answers, "w") as f:
+        json.dump(FLEET_BASELINE, f)
+    for latency in latencies:
+        results = {}
+        for who in ("tfe-setup", "pytfe"):
+            proc, address, token = fleet_sandbox(n, latency)
+            try:
+                t0 = time.perf_counter()
+                if who == "tfe-setup":
+                    code = subprocess.run([TFE, "apply", "--answers", answers, "--auto-approve", "--address", address, "--token-file", token],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV).returncode
+                else:
+                    code = subprocess.run([python, os.path.join(ROOT, "scripts", "pytfe-loop.py"), address, token],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+                wall = time.perf_counter() - t0
+                log = api_log(address)
+                results[who] = (code, wall, len(log), sum(1 for r in log if r["status"] == 429))
+            finally:
+                proc.terminate()
+                proc.wait()
+        ours, theirs = results["tfe-setup"], results["pytfe"]
+        ratio = theirs[1] / ours[1]
+        label = f"{n} organizations @{latency} ms: tfe-setup vs a sequential pytfe loop"
+        row(label, f"{ours[1]:.1f} s ({ours[2]} requests, {ours[3]} × 429) vs {theirs[1]:.1f} s ({theirs[2]} requests, {theirs[3]} × 429): {ratio:.2f}×",
+            "≥ 1.7× at 20 ms, more as latency grows", ours[0] == 0 and theirs[0] == 0 and ratio >= 1.7)
+
+
 def main():
     print(f"tfe-setup benchmarks ({TFE})", flush=True)
     if "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1] == "fleet":
         for n in (100, 1000):
             fleet_rows(n)
+        pytfe_rows()
         print("\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows))
         return
 
@@ -273,6 +320,7 @@ def main():
     # Many organizations: one baseline at the server's rate limit.
     for n in (100, 1000):
         fleet_rows(n)
+    pytfe_rows()
 
     cpu = ""
     try:

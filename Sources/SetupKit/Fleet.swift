@@ -152,6 +152,10 @@ public enum FleetPlanner {
         } catch {
             return out("its agent pools could not be read: " + error.commandLineDescription)
         }
+        // Left out before its TTLs are read: a read it does not need is a request the others wait for.
+        if let name = baseline.agentPoolName, !pools.contains(where: { $0.name == name }) {
+            return out("it has no agent pool named \(SafeText.line(name))")
+        }
         do throws(TFEError) {
             if !baseline.ttl.isEmpty { policies = try await client.tokenTTLPolicies(org.name) }
         } catch .notFound {
