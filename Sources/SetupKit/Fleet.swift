@@ -44,7 +44,7 @@ public struct FleetFieldCount: Sendable, Equatable {
         let n = { (count: Int) in "\(count) organization\(count == 1 ? "" : "s")" }
         // `Organization: 1y` reads as the organization's name: TTLs say what they are.
         var label = FieldLabels.label(field)
-        if field.rawValue.hasPrefix("token_ttl.") { label += " token TTL" }
+        if TokenType.known.contains(where: { FieldKey.ttl($0) == field }) { label += " token TTL" }
         return "\(label): \(arrow)\(value) in \(n(changing)), already \(value) in \(already)"
     }
 }
@@ -72,6 +72,14 @@ public struct FleetPlan: Sendable, Equatable {
     public var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
     public var compliant: [FleetMember] { members.filter(\.complies) }
     public var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
+
+    /// The organizations left out, by reason: the most common reason first.
+    public var leftOutByReason: [(reason: String, organizations: [String])] {
+        var groups: [String: [String]] = [:]
+        for m in leftOut { groups[m.leftOut ?? "", default: []].append(m.organization) }
+        return groups.map { (reason: $0.key, organizations: $0.value) }
+            .sorted { ($0.organizations.count, $1.reason) > ($1.organizations.count, $0.reason) }
+    }
     /// The writes an apply sends (one or two per organization that changes).
     public var writeCount: Int { toChange.reduce(0) { $0 + ($1.plan?.steps.count ?? 0) } }
 

@@ -56,34 +56,38 @@ extension Wizard {
         for count in plan.fieldCounts(fleet.baseline) {
             lines += wrap(count.line(arrow: arrow), width: width - 4).map { Line("  " + $0) }
         }
-        if !leftOut.isEmpty {
-            lines.append(Line())
-            lines.append(Line("Left out (\(leftOut.count)); nothing is sent to them:", .bold))
-            for m in leftOut {
-                lines += wrap("\(SafeText.line(m.organization)): \(m.leftOut ?? "")", width: width - 6).enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
-            }
-        }
         lines.append(Line())
         let writes = plan.writeCount
         if writes > 0 {
             let seconds = Int((Double(writes) / max(1, fleet.pace)).rounded(.up))
             lines += wrap("Apply sends \(writes) write\(writes == 1 ? "" : "s") to \(changing.count) organization\(changing.count == 1 ? "" : "s"): about \(seconds) s at \(Int(fleet.pace)) requests/s (the server's rate limit, with a margin).", width: width - 2)
                 .map { Line($0, .bold) }
-            lines.append(Line())
-            lines.append(Line("Per organization:", .bold))
-            for m in changing {
-                let names: [String: String] = {
-                    guard case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = fleet.baseline.agentPoolName else { return [:] }
-                    return [id: name]
-                }()
-                let changes = (m.plan?.changes ?? []).map { c in
-                    c.reviewLine(ascii: state.config.ascii, poolNames: names).components(separatedBy: g.dot).dropFirst().joined(separator: g.dot)
-                }
-                lines += wrap("\(SafeText.line(m.organization)): " + changes.joined(separator: "; "), width: width - 6)
-                    .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .dim) }
-            }
         } else {
             lines.append(Line("Nothing to send: every organization not left out already complies. Press Enter to finish.", .bold))
+        }
+        // Left out, by reason: a fleet has many, and one reason per line reads faster than one
+        // organization per line.
+        if !leftOut.isEmpty {
+            lines.append(Line())
+            lines.append(Line("Left out (\(leftOut.count)); nothing is sent to them:", .bold))
+            for group in plan.leftOutByReason {
+                lines += wrap("\(group.reason) (\(group.organizations.count)): " + group.organizations.map(SafeText.line).joined(separator: ", "), width: width - 6)
+                    .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
+            }
+        }
+        guard writes > 0 else { return lines }
+        lines.append(Line())
+        lines.append(Line("Per organization:", .bold))
+        for m in changing {
+            let names: [String: String] = {
+                guard case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = fleet.baseline.agentPoolName else { return [:] }
+                return [id: name]
+            }()
+            let changes = (m.plan?.changes ?? []).map { c in
+                c.reviewLine(ascii: state.config.ascii, poolNames: names).components(separatedBy: g.dot).dropFirst().joined(separator: g.dot)
+            }
+            lines += wrap("\(SafeText.line(m.organization)): " + changes.joined(separator: "; "), width: width - 6)
+                .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .dim) }
         }
         return lines
     }

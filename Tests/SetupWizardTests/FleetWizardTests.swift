@@ -165,7 +165,7 @@ struct FleetWizardTests {
         #expect(text.contains("3 organizations: 1 to change, 1 already comply, 1 left out."))
         #expect(text.contains("Mode: → local in 1 organization, already local in 1"))
         #expect(text.contains("Left out (1); nothing is sent to them:"))
-        #expect(text.contains("dev-c: this token cannot change it (only the owners team can)"))
+        #expect(text.contains("this token cannot change it (only the owners team can) (1): dev-c"))
         #expect(text.contains("Apply sends 1 write to 1 organization: about 1 s at 27 requests/s"))
         #expect(text.contains("prod-a: Mode: remote → local"))
     }

@@ -37,9 +37,9 @@ struct FleetWizardTerminalTests {
             #expect(t.waitFor("60 organizations: 42 to change, 0 already comply, 18 left out."), "\(t.capture())")
             let review = t.capture()
             #expect(review.contains("Mode: → agent in 36 organizations, already agent in 6"))
-            #expect(review.contains("fleet-002: it has no agent pool named primary"))
-            #expect(review.contains("fleet-003: it has no agents entitlement"))
-            #expect(review.contains("fleet-004: this token cannot change it (only the owners team can)"))
+            #expect(review.contains("it has no agent pool named primary (6): fleet-002, fleet-012, fleet-022,"), "left out, by reason")
+            #expect(review.contains("it has no agents entitlement (6): fleet-003, fleet-013,"))
+            #expect(review.contains("this token cannot change it (only the owners team can) (6): fleet-004,"))
             t.keys("Enter")
             // At 27 requests/s the 78 writes (and the 84 reads before them) take about 3 s each: the bar with its rate is seen on the way.
             #expect(t.waitFor("requests/s · about"), "the progress bar: \(t.capture())")
