@@ -31,6 +31,20 @@ def tmux(*args, capture=False):
     return ""
 
 
+def new_session(command):
+    """Starts the tmux session; a server just killed on the same socket may still be going away,
+    so a failed start is tried again until a deadline."""
+    end = time.time() + 10
+    while True:
+        try:
+            tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+            return
+        except subprocess.CalledProcessError:
+            if time.time() > end:
+                raise
+            time.sleep(0.1)
+
+
 def keys(*names):
     tmux("send-keys", "-t", "s", *names)
 
@@ -96,7 +110,7 @@ def main():
     home = "/tmp/" + SOCKET
     os.makedirs(home, exist_ok=True)
     command = f"cd {home} && HOME={home} LANG=C.UTF-8 TERM=xterm-256color {binary} demo; sleep 60"
-    tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    new_session(command)
     try:
         wait_for("› Enabled:")
         keys("Space", "Tab"); text("smtp.example.com")
@@ -139,7 +153,7 @@ def main():
         render("7-too-small", out_dir, 50, 12)
         tmux("kill-server")
         # A failure and its fix: a relay host ending in .invalid makes the demo's relay time out.
-        tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+        new_session(command)
         wait_for("› Enabled:")
         keys("Space", "Tab"); text("smtp.example.invalid")
         keys("Tab"); text("587")
@@ -160,7 +174,7 @@ def main():
         tmux("kill-server")
         # Many organizations: 200 generated ones, one baseline, paced at the sandbox's 30 requests/s.
         fleet = f"cd {home} && HOME={home} LANG=C.UTF-8 TERM=xterm-256color {binary} demo --organizations 200; sleep 60"
-        tmux("-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(WIDTH), "-y", str(HEIGHT), fleet)
+        new_session(fleet)
         wait_for("Choose the organizations")
         keys("/"); text("fleet-"); keys("Enter", "a")
         wait_for("Marked 200 organizations")
