@@ -182,6 +182,9 @@ def main():
         render("10-organizations", out_dir)
         keys("Enter")
         wait_for("One baseline for 200 organizations")
+        wait_for("› Enabled:")  # the one site-wide SMTP screen: left as it is
+        keys("Enter")
+        wait_for("› Mode:")
         keys("Right", "Right", "Right", "Tab"); text("primary"); keys("Enter")
         wait_for("› Enforce max TTL:")
         keys("Space", "Tab", "Tab"); text("90d"); keys("Tab"); text("30d")

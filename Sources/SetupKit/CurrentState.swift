@@ -102,6 +102,24 @@ public enum StateLoader {
         return state
     }
 
+    /// What a baseline for several organizations needs besides them: the server, the account and
+    /// the site-wide SMTP relay (nil with the reason where it cannot be used). The organization
+    /// is a placeholder: each one's state comes with its plan.
+    public static func loadSiteWide(client: TFEClient) async throws(TFEError) -> CurrentState {
+        async let ping = capture { try await client.ping() }
+        async let account = capture { try await client.accountDetails() }
+        async let smtp = capture { try await client.smtpSettings() }
+        let (p, a, s) = await (ping, account, smtp)
+        var state = CurrentState(ping: try p.get(), account: try a.get(), organization: Organization(name: "", canUpdate: true),
+                                 agentPools: [], smtp: nil, tokenTTLPolicies: nil)
+        switch s {
+        case .success(let value): state.smtp = value
+        case .failure(.notFound(_, let message)): state.smtpUnavailable = message
+        case .failure(let error): throw error
+        }
+        return state
+    }
+
     /// The first release with token TTL policies (terraform-provider-tfe gates its resource there).
     public static let ttlPoliciesRelease = [2, 0, 1]
 

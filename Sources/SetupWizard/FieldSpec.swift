@@ -65,10 +65,16 @@ public struct FieldSpec: Sendable {
         return form.kept.contains(id) ? Self.keep : saveDraft(form)
     }
 
+    /// Whether a field can "keep each organization's value": on the per-organization screens of a
+    /// baseline for several (the SMTP relay is site-wide: it has one value).
+    public static func keeps(_ section: Section, _ state: WizardState) -> Bool {
+        state.fleet != nil && section != .smtp
+    }
+
     /// A choice's options in the order they cycle; for several organizations `keep` comes first.
     public func choices(_ state: WizardState) -> [String] {
         guard kind == .choice else { return [] }
-        return (state.fleet != nil ? [Self.keep] : []) + (options?(state) ?? [])
+        return (Self.keeps(section, state) ? [Self.keep] : []) + (options?(state) ?? [])
     }
 
     /// Sets a choice to one of its options; false for a value that is not one.

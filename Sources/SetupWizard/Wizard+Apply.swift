@@ -60,6 +60,15 @@ extension Wizard {
             }
         }
         let running = state.steps.values.contains { $0 == .running }
+        if state.fleet != nil {
+            // Several organizations: the apply ends when both the relay and the organizations have.
+            if !running, state.phase == .applying, state.fleet?.finished == true {
+                state.phase = .result
+                state.scroll = 0
+                state.prefill = state.form
+            }
+            return []
+        }
         if !running, state.phase == .applying {
             state.phase = .result
             state.scroll = 0

@@ -125,7 +125,7 @@ extension Wizard {
         switch field.kind {
         case .toggle:
             guard key == .left || key == .right || key == .char(" "), let flag = FieldSpec.of(field).flag else { return }
-            if state.fleet != nil {
+            if FieldSpec.keeps(field.section, state) {
                 // Several organizations: keep → on → off → keep.
                 if state.form.kept.remove(field) != nil {
                     state.form[keyPath: flag] = true

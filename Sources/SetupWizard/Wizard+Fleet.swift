@@ -18,6 +18,8 @@ public struct FleetChoice: Equatable, Sendable {
     public var writes = 0
     /// Seconds since the apply started, as of the last outcome.
     public var elapsed: Double = 0
+    /// Whether the organizations' apply has ended (the SMTP request may still be in flight).
+    public var finished = false
     var planRequested = false
 
     public init(organizations: [Organization]) {
@@ -127,19 +129,41 @@ extension Wizard {
         return []
     }
 
-    /// Starts the baseline screens for several organizations, every field at "keep".
+    /// Starts the baseline screens for several organizations, every field at "keep". With the
+    /// SMTP screen asked for, the server and its relay are read first: the relay is site-wide,
+    /// one screen for all of them, sent once.
     static func enterFleet(_ state: inout WizardState, _ chosen: [Organization]) -> [WizardCommand] {
         state.fleet = FleetChoice(organizations: chosen)
         state.organization = nil
-        state.form = .baseline
-        state.prefill = state.form
+        state.current = nil
         state.errors = [:]
-        guard !state.screens.isEmpty else {
-            state.fleet = nil
-            state.problem("The SMTP relay is site-wide: set it with one organization (Enter on it, nothing marked).")
+        if state.config.sections.contains(.smtp) {
+            state.phase = .loading("Reading the server and its SMTP relay…")
+            return [.loadSiteWide]
+        }
+        return startBaseline(&state)
+    }
+
+    static func siteWideLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>) -> [WizardCommand] {
+        switch result {
+        case .success(let current):
+            state.current = current
+            return startBaseline(&state)
+        case .failure(let error):
+            state.phase = .failed(error.commandLineDescription)
             return []
         }
-        state.notice = "One baseline for \(chosen.count) organizations: each field keeps each one's value until you set it."
+    }
+
+    static func startBaseline(_ state: inout WizardState) -> [WizardCommand] {
+        guard let fleet = state.fleet else { return [] }
+        state.form = .baseline(siteWide: state.current)
+        state.prefill = state.form
+        guard !state.screens.isEmpty else {
+            state.phase = .failed("Nothing to set for several organizations: the SMTP relay cannot be used here (\(state.current?.smtpUnavailableReason ?? "not available")), and --screens names no other screen.")
+            return []
+        }
+        state.notice = "One baseline for \(fleet.organizations.count) organizations: each field keeps each one's value until you set it."
         enterFirstScreen(&state)
         return []
     }
@@ -154,6 +178,10 @@ extension Wizard {
         state.fleet?.baseline = baseline
         state.fleet?.plan = nil
         state.fleet?.planRequested = true
+        // The site-wide SMTP relay: planned here, against the settings read at the start.
+        state.plan = state.current.flatMap { current in
+            state.screens.contains(.smtp) ? Planner.plan(state.form.desired(sections: [.smtp]), current: current) : nil
+        }
         state.focus = nil
         state.phase = .loading("Planning \(fleet.targets.count) organization\(fleet.targets.count == 1 ? "" : "s"): reading what the baseline needs…")
     }
@@ -189,16 +217,25 @@ extension Wizard {
         switch key {
         case .enter:
             guard let plan = fleet.plan else { return [] }
-            if plan.toChange.isEmpty {
-                return [.quit(exitCode: 0, message: fleetFinishMessage(fleet))]
+            if let issue = state.plan?.issues.first, let field = FieldID(key: issue.field), state.screens.contains(field.section) {
+                state.errors[field] = issue.message
+                go(&state, to: field.section, focus: .field(field))
+                state.problem(issue.message)
+                return []
+            }
+            let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
+            if plan.toChange.isEmpty && smtp == nil {
+                return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
             }
             state.fleet?.sending = plan.toChange.count
             state.fleet?.outcomes = []
             state.fleet?.writes = 0
             state.fleet?.elapsed = 0
+            state.fleet?.finished = false
+            state.steps = smtp == nil ? [:] : [.smtp: .running]
             state.phase = .applying
             state.scroll = 0
-            return [.applyFleet(plan)]
+            return [.applyFleet(plan)] + (smtp.map { [.apply($0, steps: [.smtp])] } ?? [])
         case .escape:
             state.fleet?.targets = fleet.organizations
             if let last = state.screens.last { go(&state, to: last, focus: .last) }
@@ -217,7 +254,9 @@ extension Wizard {
     }
 
     static func fleetFinished(_ state: inout WizardState) -> [WizardCommand] {
-        guard state.phase == .applying else { return [] }
+        state.fleet?.finished = true
+        // The SMTP request, when one was sent, ends the apply when it answers.
+        guard state.phase == .applying, !state.steps.values.contains(.running) else { return [] }
         state.phase = .result
         state.scroll = 0
         // Applied: what was typed is no longer "unsaved" (Ctrl-C does not ask).
@@ -232,7 +271,8 @@ extension Wizard {
         switch key {
         case .char("r"), .char("R"):
             let failed = Set(fleet.failed.map(\.organization))
-            guard !failed.isEmpty else {
+            // A failed SMTP request is planned again with them (the password is still in memory).
+            guard !failed.isEmpty || !failedResults(state).isEmpty else {
                 state.notice = "Nothing failed, so there is nothing to retry."
                 return []
             }
@@ -244,24 +284,33 @@ extension Wizard {
             requestFleetPlan(&state)
             return []
         case .enter:
-            return [.quit(exitCode: fleet.failed.isEmpty ? 0 : 1, message: fleetFinishMessage(fleet))]
+            return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
         default:
             return []
         }
     }
 
-    /// The closing line for several organizations.
-    static func fleetFinishMessage(_ fleet: FleetChoice) -> String {
+    /// The closing line for several organizations (and the site-wide SMTP relay, if sent).
+    static func fleetFinishMessage(_ state: WizardState) -> String {
+        guard let fleet = state.fleet else { return "" }
+        var smtp = ""
+        if case .done(let result)? = state.steps[.smtp] {
+            smtp = result.succeeded ? " SMTP relay: applied." : " SMTP relay: not applied (\(result.message))."
+        } else if state.steps[.smtp] == .running {
+            smtp = " SMTP relay: sent, no answer yet when stopped (it may or may not have been applied)."
+        }
         guard !fleet.outcomes.isEmpty || fleet.sending > 0 else {
             let plan = fleet.plan
-            return "Nothing to change: \(plan?.compliant.count ?? 0) organization\(plan?.compliant.count == 1 ? "" : "s") already comply"
+            let comply = plan?.compliant.count ?? 0
+            let text = "\(comply) organization\(comply == 1 ? "" : "s") already compl\(comply == 1 ? "ies" : "y")"
                 + ((plan?.leftOut.isEmpty ?? true) ? "." : ", \(plan?.leftOut.count ?? 0) left out.")
+            return (smtp.isEmpty ? "Nothing to change: " : "Organizations: ") + text + smtp
         }
         let failed = fleet.failed
         let notDone = fleet.sending - fleet.outcomes.count
         var text = "Changed \(fleet.succeeded.count) of \(fleet.sending) organizations"
         text += failed.isEmpty ? "." : "; failed: " + failed.map(\.organization).joined(separator: ", ") + "."
         if notDone > 0 { text += " \(notDone) not finished when stopped: run again, it sends only what still differs." }
-        return text
+        return text + smtp
     }
 }

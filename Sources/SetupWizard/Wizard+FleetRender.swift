@@ -47,7 +47,16 @@ extension Wizard {
         guard let fleet = state.fleet, let plan = fleet.plan else { return [] }
         let arrow = state.config.ascii ? "-> " : "→ "
         let changing = plan.toChange, leftOut = plan.leftOut
-        var lines = [Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) left out.", .bold)]
+        var lines: [Line] = []
+        // The site-wide relay first: one request, whatever the organizations.
+        if let smtp = state.plan, !smtp.changes.isEmpty {
+            lines.append(Line("SMTP relay (site-wide, sent once):", .bold))
+            for change in smtp.changes {
+                lines += wrap(change.reviewLine(ascii: state.config.ascii), width: width - 6).enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element) }
+            }
+            lines.append(Line())
+        }
+        lines.append(Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) left out.", .bold))
         if fleet.baseline.isEmpty {
             lines += wrap("Nothing is set: every field keeps each organization's value. Esc goes back to set one.", width: width - 2).map { Line($0, .dim) }
             return lines
@@ -63,7 +72,8 @@ extension Wizard {
             lines += wrap("Apply sends \(writes) write\(writes == 1 ? "" : "s") to \(changing.count) organization\(changing.count == 1 ? "" : "s"): about \(seconds) s at \(Int(fleet.pace)) requests/s (the server's rate limit, with a margin).", width: width - 2)
                 .map { Line($0, .bold) }
         } else {
-            lines.append(Line("Nothing to send: every organization not left out already complies. Press Enter to finish.", .bold))
+            let smtp = state.plan?.steps.contains(.smtp) == true
+            lines.append(Line(smtp ? "Nothing to send to the organizations: every one not left out already complies." : "Nothing to send: every organization not left out already complies. Press Enter to finish.", .bold))
         }
         // Left out, by reason: a fleet has many, and one reason per line reads faster than one
         // organization per line.
@@ -120,6 +130,19 @@ extension Wizard {
             if done > 0 {
                 let rate = fleet.elapsed >= 1 ? String(format: " (%.1f requests/s)", Double(fleet.writes) / fleet.elapsed) : ""
                 lines.append(Line(String(format: "%d writes in %.1f s", fleet.writes, fleet.elapsed) + rate + ".", .dim))
+            }
+        }
+        if let status = state.steps[.smtp] {
+            lines.append(Line())
+            switch status {
+            case .running:
+                lines.append(Line("  \(g.spinner[state.spinner % g.spinner.count]) SMTP relay (site-wide)"))
+            case .done(let r):
+                var l = Line("  ")
+                l.add(r.succeeded ? g.check : g.cross, r.succeeded ? .success : .error)
+                l.add(" SMTP relay (site-wide)", .bold)
+                lines.append(l)
+                for text in wrap(r.message, width: width - 6) where !text.isEmpty { lines.append(Line("      " + text, r.succeeded ? .dim : .error)) }
             }
         }
         lines.append(Line())

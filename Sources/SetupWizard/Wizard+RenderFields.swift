@@ -10,8 +10,8 @@ extension Wizard {
         var focusIndex: Int?
         if let fleet = state.fleet {
             lines += wrap("One baseline for \(fleet.organizations.count) organizations. A field left at keep (or empty) keeps each organization's own value; a value you set applies to all of them.", width: width - 2).map { Line($0, .dim) }
-            if state.screens.first == section, state.config.sections.contains(.smtp) {
-                lines += wrap("SMTP relay not shown: it is site-wide; set it with one organization.", width: width - 2).map { Line($0, .dim) }
+            if section == .smtp {
+                lines += wrap("The SMTP relay is site-wide: it is sent once, not per organization.", width: width - 2).map { Line($0, .dim) }
             }
         }
         if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current?.smtpUnavailableReason {

@@ -38,6 +38,8 @@ public enum Wizard {
             return stateLoaded(&state, result, draft)
         case .stepFinished(let result):
             return stepFinished(&state, result)
+        case .siteWideLoaded(let result):
+            return siteWideLoaded(&state, result)
         case .fleetPlanned(let result):
             return fleetPlanned(&state, result)
         case .fleetProgress(let outcome, let elapsed):
@@ -93,6 +95,7 @@ public enum Wizard {
             if key == .char("r") || key == .char("R") {
                 // A server still coming up is common at set-up time: read again without restarting.
                 state.phase = .loading("Reading the current settings again…")
+                if state.fleet != nil { return [.loadSiteWide] }
                 if let org = state.organization ?? state.config.organization { return [.loadState(organization: org)] }
                 return [.loadOrganizations]
             }
@@ -193,14 +196,14 @@ public enum Wizard {
     // MARK: - Finishing
 
     static func exitCode(_ state: WizardState) -> Int32 {
-        if let fleet = state.fleet { return fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending ? 0 : 1 }
+        if let fleet = state.fleet, !(fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending) { return 1 }
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         return results.allSatisfy(\.succeeded) ? 0 : 1
     }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
     public static func summary(_ state: WizardState) -> String {
-        if let fleet = state.fleet { return fleetFinishMessage(fleet) }
+        if state.fleet != nil { return fleetFinishMessage(state) }
         let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
         let done = finishMessage(state)
         if inFlight.isEmpty { return done }
@@ -208,7 +211,7 @@ public enum Wizard {
     }
 
     static func finishMessage(_ state: WizardState) -> String {
-        if let fleet = state.fleet { return fleetFinishMessage(fleet) }
+        if state.fleet != nil { return fleetFinishMessage(state) }
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         if results.isEmpty { return "Nothing changed." }
         let failed = results.filter { !$0.succeeded }

@@ -13,6 +13,8 @@ public enum WizardEvent: Equatable, Sendable {
     /// but Ctrl-C acts: nothing is applied, typed or navigated on a screen the admin cannot see.
     case resized(Size)
     case organizationsLoaded(Result<[Organization], TFEError>)
+    /// Several organizations: the server, the account and the site-wide SMTP relay.
+    case siteWideLoaded(Result<CurrentState, TFEError>)
     /// The plan for several organizations, from the organizations as read again for it, and the
     /// pace the client keeps (requests per second).
     case fleetPlanned(Result<FleetPlanned, TFEError>)
@@ -41,6 +43,8 @@ public enum WizardCommand: Equatable, Sendable {
     case loadState(organization: String)
     /// Run these steps of the plan, concurrently.
     case apply(Plan, steps: [Step])
+    /// Read what several organizations share: the server, the account, the SMTP relay.
+    case loadSiteWide
     /// Plan one baseline for these organizations (by name): the list is read again, so a plan
     /// after an apply compares with what the server has now; other reads only where needed.
     case planFleet(FleetBaseline, organizations: [String])

@@ -27,9 +27,19 @@ public struct WizardForm: Equatable, Sendable {
 
     public init() {}
 
-    /// The form for a baseline of several organizations: every field keeps each one's value.
-    public static var baseline: WizardForm {
+    /// The form for a baseline of several organizations: every field keeps each one's value; the
+    /// site-wide SMTP relay starts from the server's settings, as for one organization.
+    public static func baseline(siteWide current: CurrentState?) -> WizardForm {
         var form = WizardForm()
+        if let current, current.smtp != nil {
+            let loaded = WizardForm(current: current)
+            form.smtpEnabled = loaded.smtpEnabled
+            form.smtpHost = loaded.smtpHost
+            form.smtpPort = loaded.smtpPort
+            form.smtpSender = loaded.smtpSender
+            form.smtpAuth = loaded.smtpAuth
+            form.smtpUsername = loaded.smtpUsername
+        }
         form.kept = [.mode, .ttlEnabled]
         return form
     }

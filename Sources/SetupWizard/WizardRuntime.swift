@@ -119,6 +119,14 @@ public actor WizardRuntime {
             let applier = Applier(client: services.client)
             // One task per step: the independent requests go out at the same time.
             for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }
+        case .loadSiteWide:
+            spawn {
+                do throws(TFEError) {
+                    return .siteWideLoaded(.success(try await StateLoader.loadSiteWide(client: services.client)))
+                } catch {
+                    return .siteWideLoaded(.failure(error))
+                }
+            }
         case .planFleet(let baseline, let names):
             spawn {
                 let client = services.client

@@ -152,11 +152,10 @@ public struct WizardState: Equatable, Sendable {
     /// Something typed that has not been applied.
     public var hasUnsavedEdits: Bool { form != prefill }
 
-    /// The screens shown: `--screens`, less SMTP when it cannot be used (and for several
-    /// organizations: the relay is site-wide, set with one organization).
+    /// The screens shown: `--screens`, less SMTP when it cannot be used. For several
+    /// organizations the SMTP screen is the one site-wide relay, sent once.
     public var screens: [Section] {
-        if fleet != nil { return config.sections.filter { $0 != .smtp } }
-        return config.sections.filter { $0 != .smtp || current?.smtp != nil }
+        config.sections.filter { $0 != .smtp || current?.smtp != nil }
     }
 
     /// Whether the org screens can be edited.

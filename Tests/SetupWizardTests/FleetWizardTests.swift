@@ -26,10 +26,25 @@ struct FleetWizardTests {
         return state
     }
 
-    /// The baseline screens for prod-a and prod-b.
-    static func baseline() -> WizardState {
+    /// What several organizations share, as `StateLoader.loadSiteWide` reads it: a site admin's
+    /// (with the SMTP relay) or an owner's (without).
+    static func siteWide(admin: Bool) -> CurrentState {
+        var current = ReducerTests.current()
+        current.organization = Organization(name: "", canUpdate: true)
+        current.agentPools = []
+        current.tokenTTLPolicies = nil
+        if !admin {
+            current.account.isSiteAdmin = false
+            current.smtp = nil
+        }
+        return current
+    }
+
+    /// The baseline screens for prod-a and prod-b (an owner's token: no SMTP screen).
+    static func baseline(admin: Bool = false) -> WizardState {
         var state = picker(patterns: ["prod-*"])
-        F.keys(&state, .enter)
+        #expect(F.keys(&state, .enter) == [.loadSiteWide])
+        _ = Wizard.update(&state, .siteWideLoaded(.success(siteWide(admin: admin))))
         return state
     }
 
@@ -57,15 +72,16 @@ struct FleetWizardTests {
         F.keys(&state, .char(" "), .down, .char(" "))
         #expect(state.marked == ["prod-a", "dev-c"])
         #expect(Self.text(state).contains("Enter set up 2 marked"))
-        F.keys(&state, .enter)
-        #expect(state.phase == .editing(.executionDefaults), "SMTP is site-wide: not a screen of several organizations")
+        #expect(F.keys(&state, .enter) == [.loadSiteWide], "the server and its SMTP relay are read first")
+        _ = Wizard.update(&state, .siteWideLoaded(.success(Self.siteWide(admin: false))))
+        #expect(state.phase == .editing(.executionDefaults), "not a site admin: no SMTP screen")
         #expect(state.fleet?.organizations.map(\.name) == ["dev-c", "prod-a"])
         #expect(state.organization == nil && state.form.kept == [.mode, .ttlEnabled])
         let screen = Self.text(state)
         #expect(screen.contains("tfe-setup · https://tfe.example.com · 2 organizations"))
         #expect(screen.contains("Mode:                ◂ keep ▸  keep / remote / local / agent"))
         #expect(screen.contains("now: remote 2"))
-        #expect(screen.contains("SMTP relay not shown: it is site-wide; set it with one organization."))
+        #expect(screen.contains("SMTP relay not shown: the token is not a site admin (SMTP settings need one)."))
     }
 
     @Test("nothing marked: Enter sets up the highlighted organization alone, as before")
@@ -193,10 +209,46 @@ struct FleetWizardTests {
         var finishing = state
         #expect(F.keys(&finishing, .enter) == [.quit(exitCode: 1, message: "Changed 0 of 1 organizations; failed: prod-a.")])
         let retry = F.keys(&state, .char("r"))
+        // (The site-wide SMTP relay was not on screen for this owner's token, so it is not planned.)
+        #expect(state.plan == nil)
         #expect(retry == [.planFleet(FleetBaseline(mode: .local), organizations: ["prod-a"])], "only the failed one")
         // Esc on the results: every chosen organization planned again (a fresh compliance check).
         _ = Wizard.update(&state, .fleetPlanned(.failure(.server(status: 500, detail: "boom"))))
         #expect(state.phase == .editing(.tokenTTL), "a failed plan loses nothing: back on the last screen")
         #expect(state.statusNotice?.severity == .problem)
+    }
+
+    @Test("a site admin's baseline has the one SMTP screen: planned once, sent once beside the organizations, in the result and the exit")
+    func siteWideSMTP() {
+        var state = Self.baseline(admin: true)
+        #expect(state.phase == .editing(.smtp))
+        #expect(Self.text(state).contains("The SMTP relay is site-wide: it is sent once, not per organization."))
+        F.keys(&state, .char(" "), .tab)
+        F.type(&state, "smtp.example.com")
+        F.keys(&state, .tab, .tab)
+        F.type(&state, "noreply@example.com")
+        F.keys(&state, .enter, .enter, .enter)
+        #expect(state.phase == .editing(.executionDefaults), "\(state.errors)")
+        F.keys(&state, .right, .right, .enter, .enter, .enter, .enter, .enter, .enter)
+        #expect(state.plan?.steps == [.smtp], "the relay planned against the settings read at the start")
+        _ = Wizard.update(&state, .fleetPlanned(.success(FleetPlanned(plan: Self.plan(), organizations: Self.organizations, pace: 27))))
+        let review = Self.text(state, 100, 60)
+        #expect(review.contains("SMTP relay (site-wide, sent once):"))
+        #expect(review.contains("SMTP relay · Host: (empty) → smtp.example.com"))
+        let commands = F.keys(&state, .enter)
+        guard commands.count == 2, case .applyFleet = commands[0], case .apply(let smtp, let steps) = commands[1] else { Issue.record("\(commands)"); return }
+        #expect(steps == [.smtp] && smtp.smtp?.host == "smtp.example.com")
+        _ = Wizard.update(&state, .fleetProgress(FleetOutcome(organization: "prod-a", results: []), elapsed: 0.5))
+        _ = Wizard.update(&state, .fleetFinished(notStarted: []))
+        #expect(state.phase == .applying, "the relay has not answered yet")
+        #expect(Self.text(state).contains("SMTP relay (site-wide)"))
+        let failure = StepResult(step: .smtp, fields: [.smtpHost], outcome: .failed(.smtpRelay(status: 504, detail: "The mail relay did not answer in time.")))
+        _ = Wizard.update(&state, .stepFinished(failure))
+        #expect(state.phase == .result)
+        #expect(Self.text(state).contains("✗ SMTP relay (site-wide)"))
+        var finishing = state
+        guard case .quit(let code, let message)? = F.keys(&finishing, .enter).first else { Issue.record("no quit"); return }
+        #expect(code == 1 && message.hasPrefix("Changed 1 of 1 organizations. SMTP relay: not applied ("), "\(message)")
+        #expect(F.keys(&state, .char("r")) == [.planFleet(FleetBaseline(mode: .local), organizations: [])], "no organization failed; the relay is planned again")
     }
 }

@@ -27,6 +27,10 @@ struct FleetWizardTerminalTests {
             #expect(t.waitFor("Marked 60 organizations matching \"fleet-0\": 60 in all."))
             t.keys("Enter")
             #expect(t.waitFor("One baseline for 60 organizations."), "\(t.capture())")
+            // A site admin's baseline starts with the one site-wide SMTP screen: left as it is.
+            #expect(t.waitFor("The SMTP relay is site-wide: it is sent once, not per organization."))
+            t.keys("Enter")
+            #expect(t.waitFor("› Mode:"), "\(t.capture())")
             #expect(t.capture().contains("now: remote 54 · agent 6"))
             t.keys("Right", "Right", "Right", "Tab"); t.type("primary")
             t.keys("Enter")
@@ -52,6 +56,7 @@ struct FleetWizardTerminalTests {
             #expect(t.waitFor("EXIT=0"))
             #expect(t.capture().contains("Changed 42 of 42 organizations."), "the run ends saying what it changed")
             let after = await server.store.state
+            #expect(after.smtp == before.smtp, "the relay was left as it was: nothing sent")
             for (name, org) in after.organizations where name.hasPrefix("fleet-") {
                 let leftOut = ["2", "3", "4"].contains(name.suffix(1))
                 #expect(FleetCommandTests.complies(org) == !leftOut, "\(name)")
