@@ -133,7 +133,7 @@ extension Wizard {
             return [KeyHint("type to filter", .essential), KeyHint("Enter/Tab done", .essential), KeyHint("Esc clear", .navigation), quit]
         case .pickOrganization:
             let several = state.marked.count > 1
-            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter set up \(state.marked.count) marked" : "Enter set up this one", .essential),
+            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter \(state.marked.count) marked" : "Enter this one", .essential),
                     KeyHint("Space mark", .essential), KeyHint("a all", .essential), KeyHint("n none", .extra), KeyHint("/ filter", .essential), quit]
         case .resumeDraft: return [KeyHint("y/Enter resume", .essential), KeyHint("n start fresh", .essential), quit]
         case .editing where state.list != nil:
