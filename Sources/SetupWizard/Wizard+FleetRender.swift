@@ -134,16 +134,7 @@ extension Wizard {
         }
         if let status = state.steps[.smtp] {
             lines.append(Line())
-            switch status {
-            case .running:
-                lines.append(Line("  \(g.spinner[state.spinner % g.spinner.count]) SMTP relay (site-wide)"))
-            case .done(let r):
-                var l = Line("  ")
-                l.add(r.succeeded ? g.check : g.cross, r.succeeded ? .success : .error)
-                l.add(" SMTP relay (site-wide)", .bold)
-                lines.append(l)
-                for text in wrap(r.message, width: width - 6) where !text.isEmpty { lines.append(Line("      " + text, r.succeeded ? .dim : .error)) }
-            }
+            lines += stepLines(status, title: "SMTP relay (site-wide)", spin: g.spinner[state.spinner % g.spinner.count], g, width: width)
         }
         lines.append(Line())
         // Failures first (with the reason), then the organizations done.

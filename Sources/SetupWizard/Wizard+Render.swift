@@ -242,6 +242,19 @@ extension Wizard {
         return lines
     }
 
+    /// One request's line while it runs (a spinner) or when done (✓/✗ and the message under it).
+    static func stepLines(_ status: StepStatus, title: String, spin: String, _ g: Glyphs, width: Int) -> [Line] {
+        switch status {
+        case .running:
+            return [Line("  \(spin) \(title)")]
+        case .done(let r):
+            var l = Line("  ")
+            l.add(r.succeeded ? g.check : g.cross, r.succeeded ? .success : .error)
+            l.add(" \(title) ", .bold)
+            return [l] + wrap(r.message, width: width - 6).filter { !$0.isEmpty }.map { Line("      " + $0, r.succeeded ? .dim : .error) }
+        }
+    }
+
     static func stepsBody(_ state: WizardState, _ g: Glyphs, spin: String, width: Int) -> [Line] {
         var lines: [Line] = []
         let title: String
@@ -253,18 +266,7 @@ extension Wizard {
         lines.append(Line(title, .bold))
         for step in Step.allCases {
             guard let status = state.steps[step] else { continue }
-            switch status {
-            case .running:
-                lines.append(Line("  \(spin) \(step.title)"))
-            case .done(let r):
-                var l = Line("  ")
-                l.add(r.succeeded ? g.check : g.cross, r.succeeded ? .success : .error)
-                l.add(" \(step.title): ", .bold)
-                lines.append(l)
-                for text in wrap(r.message, width: width - 6) where !text.isEmpty {
-                    lines.append(Line("      " + text, r.succeeded ? .dim : .error))
-                }
-            }
+            lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)
         }
         if state.phase == .savePrompt {
             lines.append(Line())
