@@ -110,7 +110,9 @@ extension Wizard {
 
     /// The closing line when nothing was applied: where what was typed is kept, if anywhere.
     static func nothingApplied(_ state: WizardState) -> String {
-        state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
+        // Several organizations keep no draft; stopped mid-apply, the message names who was not finished.
+        if state.fleet != nil { return state.phase == .applying ? fleetFinishMessage(state) : "Nothing applied." }
+        return state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
     }
 
     /// The end: the question whether to save the answers, unless this token could change nothing

@@ -307,10 +307,15 @@ extension Wizard {
             return (smtp.isEmpty ? "Nothing to change: " : "Organizations: ") + text + smtp
         }
         let failed = fleet.failed
-        let notDone = fleet.sending - fleet.outcomes.count
+        let done = Set(fleet.outcomes.map(\.organization))
+        let notDone = (fleet.plan?.toChange ?? []).map(\.organization).filter { !done.contains($0) }
         var text = "Changed \(fleet.succeeded.count) of \(fleet.sending) organizations"
         text += failed.isEmpty ? "." : "; failed: " + failed.map(\.organization).joined(separator: ", ") + "."
-        if notDone > 0 { text += " \(notDone) not finished when stopped: run again, it sends only what still differs." }
+        if !notDone.isEmpty {
+            // Stopped: exactly which were not finished (those in flight may or may not have changed).
+            text += " Not finished when stopped (\(notDone.count)): " + notDone.joined(separator: ", ")
+                + ". Run again: it plans again and sends only what still differs."
+        }
         return text + smtp
     }
 }

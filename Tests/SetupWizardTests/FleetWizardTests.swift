@@ -202,6 +202,10 @@ struct FleetWizardTests {
         #expect(applying.contains("✗ prod-a"))
         #expect(F.keys(&state, .ctrlC).isEmpty && state.quitPending, "Ctrl-C while applying asks first")
         F.keys(&state, .char("n"))
+        var stopping = Self.review()
+        F.keys(&stopping, .enter, .ctrlC)
+        #expect(F.keys(&stopping, .char("y")) == [.quit(exitCode: 1, message: "Changed 0 of 1 organizations. Not finished when stopped (1): prod-a. Run again: it plans again and sends only what still differs.")],
+                "quitting mid-apply names the organizations not finished")
         _ = Wizard.update(&state, .fleetFinished(notStarted: []))
         #expect(state.phase == .result)
         let result = Self.text(state)
