@@ -33,6 +33,11 @@ struct WizardCommand: AsyncParsableCommand {
             printError(TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
+        if organizations != nil, mode != .fullScreen {
+            // Plain mode asks for one organization; a baseline for several needs the list.
+            printError("tfe-setup: --organizations needs the full-screen wizard (a terminal, without --plain). Without a terminal use: tfe-setup plan/apply --answers FILE --organizations \(organizations ?? "PATTERN"). Nothing was sent.")
+            throw ExitCode.failure
+        }
         let connection: CommonOptions.Connection
         do {
             connection = try options.makeClient()

@@ -66,5 +66,14 @@ struct FleetWizardTerminalTests {
             #expect(tooMany.isEmpty, "paced under the limit: no 429")
         }
     }
+
+    @Test("--organizations with --plain: a clear refusal that names plan/apply, nothing sent")
+    func plainRefuses() async throws {
+        try await W.session(extra: "--organizations 'fleet-*' --plain") { t, server, _ in
+            #expect(t.waitFor("EXIT=1"), "\(t.capture())")
+            #expect(t.capture().contains("--organizations needs the full-screen wizard"))
+            #expect(await server.store.requestLog.isEmpty, "refused before any request")
+        }
+    }
 }
 }
