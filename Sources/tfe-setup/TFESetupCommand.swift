@@ -16,7 +16,7 @@ struct TFESetupCommand: AsyncParsableCommand {
               tfe-setup --address https://tfe.example.com --organization my-org \\
                 --token-file ~/.tfe-token
             """,
-        version: TFESetupVersion.current,
+        version: BuildStamp.version,
         subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
 
