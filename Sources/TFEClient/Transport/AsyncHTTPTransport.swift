@@ -34,10 +34,30 @@ public final class AsyncHTTPTransport: HTTPTransport {
             timeout: .init(connect: .seconds(5)),
             decompression: .disabled)
         configuration.httpVersion = .automatic
+        // AsyncHTTPClient's own retry of a failed connection would also retry a certificate it
+        // does not trust, for the whole connect window: `execute` retries only what can heal.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// How long a connection that fails (refused, no route, DNS) is tried again: a server that
+    /// is restarting gets this long. A TLS failure (an untrusted certificate) is reported at once.
+    static let connectWindow: Duration = .seconds(5)
+    static let connectRetrySpacing: Duration = .milliseconds(100)
+
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws(TransportError) -> HTTPResponse {
+        let started = ContinuousClock.now
+        while true {
+            do throws(TransportError) {
+                return try await executeOnce(request, timeout: timeout)
+            } catch let failure where failure.kind == .connect && ContinuousClock.now - started + Self.connectRetrySpacing < Self.connectWindow {
+                // No connection means nothing was sent: safe to try again, even for a write.
+                do { try await Task.sleep(for: Self.connectRetrySpacing) } catch { throw failure }
+            }
+        }
+    }
+
+    private func executeOnce(_ request: HTTPRequest, timeout: Duration) async throws(TransportError) -> HTTPResponse {
         var r = HTTPClientRequest(url: request.url.absoluteString)
         r.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }
