@@ -55,11 +55,15 @@ public struct FleetMember: Sendable, Equatable {
     /// Nil when the organization is left out.
     public var plan: Plan?
     public var leftOut: String?
+    /// The organization's token TTLs as read for the plan (only where the baseline sets TTLs):
+    /// four numbers, kept for the spread the TTL screen shows after a review.
+    public var ttlNow: [TokenType: Int64] = [:]
 
-    public init(organization: String, plan: Plan?, leftOut: String?) {
+    public init(organization: String, plan: Plan?, leftOut: String?, ttlNow: [TokenType: Int64] = [:]) {
         self.organization = organization
         self.plan = plan
         self.leftOut = leftOut
+        self.ttlNow = ttlNow
     }
 
     public var complies: Bool { plan?.isEmpty == true }
@@ -190,7 +194,8 @@ public enum FleetPlanner {
         let plan = Planner.plan(desired, current: current)
         if let refused = plan.unsupported.first ?? plan.issues.first { return out(refused.message) }
         if let (_, reason) = plan.unavailableSections.first { return out(reason) }
-        return FleetMember(organization: org.name, plan: plan, leftOut: nil)
+        let ttlNow = Dictionary(uniqueKeysWithValues: TokenType.known.compactMap { t in current.ttl(t).map { (t, $0) } })
+        return FleetMember(organization: org.name, plan: plan, leftOut: nil, ttlNow: ttlNow)
     }
 
     /// Runs `work` on every item with at most `concurrency` at once; results in any order.

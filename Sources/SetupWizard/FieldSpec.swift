@@ -208,7 +208,10 @@ public struct FieldSpec: Sendable {
             }
             .placeholder { $0.fleet != nil ? "(keep each organization's value)" : "(empty)" }
             .readOnly { $0.current?.tokenTTLPolicies == nil ? ($0.current?.tokenTTLUnavailable ?? "the token TTL policies could not be read.") : nil }
-            .note { Wizard.lowering($0, type).map { FieldNote($0, .warning) } }
+            .note { state in
+                if let warning = Wizard.lowering(state, type) { return FieldNote(warning, .warning) }
+                return state.fleet?.ttlSpread(type, ascii: state.config.ascii).map { FieldNote($0, .dim) }
+            }
     }
 
     private static let smtpOn: @Sendable (WizardState) -> Bool = { $0.form.smtpEnabled }

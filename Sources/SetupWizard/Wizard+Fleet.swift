@@ -33,8 +33,20 @@ public struct FleetChoice: Equatable, Sendable {
     /// How a value spreads over the chosen organizations, most common first:
     /// `now: remote 80 · agent 38 · local 2`.
     public func spread(_ value: (Organization) -> String, ascii: Bool) -> String {
+        Self.spread(organizations.map(value), ascii: ascii)
+    }
+
+    /// A token type's TTLs over the organizations last planned (the organization list has no
+    /// TTLs: they are read by the plan, so the spread shows once a review has been made).
+    public func ttlSpread(_ type: TokenType, ascii: Bool) -> String? {
+        guard let plan else { return nil }
+        let values = plan.members.compactMap { $0.ttlNow[type].map(TTLDuration.display(milliseconds:)) }
+        return values.isEmpty ? nil : Self.spread(values, ascii: ascii) + " (as read for the review)"
+    }
+
+    static func spread(_ values: [String], ascii: Bool) -> String {
         var counts: [String: Int] = [:]
-        for org in organizations { counts[value(org), default: 0] += 1 }
+        for value in values { counts[value, default: 0] += 1 }
         let parts = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(SafeText.line($0.key)) \($0.value)" }
         return "now: " + parts.joined(separator: ascii ? " - " : " · ")
     }

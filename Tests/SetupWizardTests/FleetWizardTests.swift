@@ -256,4 +256,19 @@ struct FleetWizardTests {
         #expect(code == 1 && message.hasPrefix("Changed 1 of 1 organizations. SMTP relay: not applied ("), "\(message)")
         #expect(F.keys(&state, .char("r")) == [.planFleet(FleetBaseline(mode: .local), organizations: [])], "no organization failed; the relay is planned again")
     }
+
+    @Test("the TTL screen shows each type's spread once a review has read the TTLs")
+    func ttlSpread() {
+        var state = Self.review()
+        #expect(!Self.text(state).contains("as read for the review"))
+        var plan = Self.plan()
+        plan.members[1].ttlNow = [.user: 2_592_000_000, .team: TTLDuration.twoYearsServer]
+        plan.members[2].ttlNow = [.user: 7_776_000_000, .team: TTLDuration.twoYearsServer]
+        state.fleet?.plan = plan
+        F.keys(&state, .escape)
+        #expect(state.phase == .editing(.tokenTTL))
+        let screen = Self.text(state)
+        #expect(screen.contains("now: 2y (default) 2 (as read for the review)"), "\(screen)")
+        #expect(screen.contains("now: 30d 1 · 90d 1 (as read for the review)"))
+    }
 }
