@@ -67,6 +67,18 @@ public struct FleetMember: Sendable, Equatable {
     }
 
     public var complies: Bool { plan?.isEmpty == true }
+
+    /// This organization's changes for a review, without the section names; the pool chosen by
+    /// name is shown by that name with this organization's id:
+    /// `Mode: remote → agent; Agent pool: (none) → primary (apool-p001)`.
+    public func changeSummary(_ baseline: FleetBaseline, ascii: Bool) -> String {
+        var names: [String: String] = [:]
+        if case .set(let id)? = plan?.organizationUpdate?.agentPool, let name = baseline.agentPoolName { names[id] = name }
+        let dot = ascii ? " - " : " · "
+        return (plan?.changes ?? []).map { change in
+            change.reviewLine(ascii: ascii, poolNames: names).components(separatedBy: dot).dropFirst().joined(separator: dot)
+        }.joined(separator: "; ")
+    }
 }
 
 /// The plan for many organizations, in name order.

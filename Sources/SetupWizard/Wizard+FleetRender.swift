@@ -89,14 +89,7 @@ extension Wizard {
         lines.append(Line())
         lines.append(Line("Per organization:", .bold))
         for m in changing {
-            let names: [String: String] = {
-                guard case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = fleet.baseline.agentPoolName else { return [:] }
-                return [id: name]
-            }()
-            let changes = (m.plan?.changes ?? []).map { c in
-                c.reviewLine(ascii: state.config.ascii, poolNames: names).components(separatedBy: g.dot).dropFirst().joined(separator: g.dot)
-            }
-            lines += wrap("\(SafeText.line(m.organization)): " + changes.joined(separator: "; "), width: width - 6)
+            lines += wrap("\(SafeText.line(m.organization)): " + m.changeSummary(fleet.baseline, ascii: state.config.ascii), width: width - 6)
                 .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .dim) }
         }
         return lines

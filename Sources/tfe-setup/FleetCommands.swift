@@ -63,15 +63,7 @@ extension Automation {
         for count in f.plan.fieldCounts(f.baseline) { lines.append("  " + count.line(arrow: ascii ? "-> " : "→ ")) }
         let changing = f.plan.toChange
         if !changing.isEmpty { lines.append("Changes:") }
-        for m in changing {
-            // The pool chosen by name: shown by that name with this organization's id.
-            var names: [String: String] = [:]
-            if case .set(let id)? = m.plan?.organizationUpdate?.agentPool, let name = f.baseline.agentPoolName { names[id] = name }
-            let changes = (m.plan?.changes ?? []).map { c in
-                c.reviewLine(ascii: ascii, poolNames: names).components(separatedBy: dot).dropFirst().joined(separator: dot)
-            }
-            lines.append("  \(m.organization): " + changes.joined(separator: "; "))
-        }
+        for m in changing { lines.append("  \(m.organization): " + m.changeSummary(f.baseline, ascii: ascii)) }
         let compliant = f.plan.compliant.map(\.organization)
         if !compliant.isEmpty { lines.append("Already comply (\(compliant.count)): " + compliant.joined(separator: ", ")) }
         let leftOut = f.plan.leftOut
