@@ -76,19 +76,19 @@ struct DemoCommand: AsyncParsableCommand {
         printOut(message)
         printOut("")
         printOut("What changed on the sandbox:")
-        let changes = Self.differences(before, after)
+        let changes = Self.differences(before, after, ascii: !WizardLauncher.utf8(environment))
         // Many organizations change many values: the first few, then how many more.
         let shown = changes.prefix(40).map { "  " + $0 }
-        printOut(changes.isEmpty ? "  nothing" : (shown + (changes.count > 40 ? ["  … and \(changes.count - 40) more"] : [])).joined(separator: "\n"))
+        printOut(changes.isEmpty ? "  nothing" : (shown + (changes.count > 40 ? ["  and \(changes.count - 40) more"] : [])).joined(separator: "\n"))
         printOut("Test emails the sandbox \"sent\":")
         printOut(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
         printOut("")
-        printOut("Next: point it at your server — tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
+        printOut("Next, on your server: tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// `smtp.port: 25 → 587`, one line per changed value (no secret: the sandbox keeps none).
-    static func differences(_ a: SandboxState, _ b: SandboxState) -> [String] {
+    /// `smtp.port: 25 → 587` (ASCII: `->`), one line per changed value (no secret: the sandbox keeps none).
+    static func differences(_ a: SandboxState, _ b: SandboxState, ascii: Bool) -> [String] {
         func flatten(_ value: JSONValue, _ prefix: String, into out: inout [String: String]) {
             switch value {
             case .object(let o): for (k, v) in o { flatten(v, prefix.isEmpty ? k : "\(prefix).\(k)", into: &out) }
@@ -99,7 +99,7 @@ struct DemoCommand: AsyncParsableCommand {
         flatten(JSONValue.parse(a.jsonData()) ?? .null, "", into: &x)
         flatten(JSONValue.parse(b.jsonData()) ?? .null, "", into: &y)
         return Set(x.keys).union(y.keys).sorted().compactMap { k in
-            x[k] == y[k] ? nil : "\(k): \(x[k] ?? "(none)") → \(y[k] ?? "(none)")"
+            x[k] == y[k] ? nil : "\(k): \(x[k] ?? "(none)")\(ascii ? " -> " : " → ")\(y[k] ?? "(none)")"
         }
     }
 }

@@ -67,6 +67,18 @@ struct FleetWizardTerminalTests {
         }
     }
 
+    @Test("demo --organizations 5 starts at the organization list of its sandbox fleet; Ctrl-C ends it with nothing changed")
+    func demoFleet() async throws {
+        let t = try TmuxSession(TmuxSession.quote(TmuxSession.binary) + " demo --organizations 5",
+                                environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": NSTemporaryDirectory()])
+        defer { t.kill() }
+        #expect(t.waitFor("Choose the organizations to set up (7 this token sees):"), "\(t.capture())")
+        #expect(t.capture().contains("[ ] fleet-005"), "a site admin sees the organization nobody belongs to")
+        t.keys("C-c")
+        #expect(t.waitFor("EXIT=0"))
+        #expect(t.capture().contains("What changed on the sandbox:\n  nothing"))
+    }
+
     @Test("--organizations with --plain: a clear refusal that names plan/apply, nothing sent")
     func plainRefuses() async throws {
         try await W.session(extra: "--organizations 'fleet-*' --plain") { t, server, _ in

@@ -244,6 +244,7 @@ struct TerminalBehaviourTests {
         let screen = t.capture()
         #expect(screen.contains("organizations.my-org.default_agent_pool_id: null → \"apool-abc123\""))
         #expect(screen.contains("smtp.port: 25 → 587"))
+        #expect(screen.contains("Next, on your server: tfe-setup --address"))
         #expect(screen.contains("to ops@example.com from noreply@example.com via smtp.example.com:587 as smtp-bot"))
     }
 }
