@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupWizard
 
 /// The full-screen loop: draw the state, read a key (50 ms at most), send it, tick the spinner.

@@ -1,6 +1,7 @@
 internal import Cncurses
 internal import CProcessGuard
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupWizard
 
 /// The only code that calls ncurses: draws frames (only the cells that changed), decodes keys,

@@ -1,5 +1,7 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
+import TFEClient
 
 /// Catches SIGTERM, SIGHUP and SIGINT so the UI loop can restore the terminal and report what
 /// was applied before it exits (the default action would kill the process mid-screen).
@@ -7,7 +9,7 @@ import Foundation
 /// The process's one signal source: the full-screen loop polls `pending`; `tfe-setup sandbox`
 /// awaits `first()`.
 public final class SignalFlag: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var received: Int32?
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// Writes an answers file (the format the README describes) — never a secret. The password becomes a

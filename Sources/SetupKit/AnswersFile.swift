@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// An answers file, read strictly: unknown keys and wrong types are errors, every problem is
@@ -48,19 +49,13 @@ public struct AnswersFile: Sendable {
     static func syntaxProblem(_ data: Data) -> Problem {
         var message = "not valid JSON"
         var offset: Int?
-        do {
-            _ = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            let text = "\(error)"
-            if let range = text.range(of: #"around character (\d+)"#, options: .regularExpression) {
-                offset = Int(text[range].split(separator: " ").last ?? "")
-            }
-            if let range = text.range(of: #"NSDebugDescription=([^}]*)"#, options: .regularExpression) {
-                message = String(text[range].dropFirst("NSDebugDescription=".count)).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
-            }
+        if let error = JSONSyntax.firstError(in: data) {
+            message = error.message
+            offset = error.offset
         }
-        // A file cut short ("Unexpected end of file") names no offset: the problem is at its end.
-        if offset == nil, !data.isEmpty { offset = data.count }
+        // Valid to the grammar but refused by the decoder (invalid UTF-8, a number too large):
+        // the problem is named without a place.
+        if data.isEmpty { return Problem(path: "$", message: "the file is empty: it must hold one JSON object") }
         guard let offset else { return Problem(path: "$", message: "the file is not valid JSON (\(message))") }
         let prefix = String(decoding: data.prefix(offset), as: UTF8.self)
         let line = prefix.filter { $0 == "\n" }.count + 1
@@ -284,7 +279,7 @@ struct Reader {
             guard let text = String(data: data, encoding: .utf8) else {
                 return .failure(.init(message: "cannot read a password from \(file): it is not text"))
             }
-            let password = text.trimmingCharacters(in: .newlines)
+            let password = text.trimming(\.isNewline)
             if password.isEmpty { return .failure(.init(message: "cannot read a password from \(file): it is empty")) }
             if password.contains(where: \.isNewline) {
                 return .failure(.init(message: "\(file) has more than one line; a password file holds the SMTP password alone, on one line"))

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// One baseline for many organizations: the execution defaults and token TTLs, each value nil to
@@ -76,7 +77,7 @@ public struct FleetMember: Sendable, Equatable {
         if case .set(let id)? = plan?.organizationUpdate?.agentPool, let name = baseline.agentPoolName { names[id] = name }
         let dot = ascii ? " - " : " · "
         return (plan?.changes ?? []).map { change in
-            change.reviewLine(ascii: ascii, poolNames: names).components(separatedBy: dot).dropFirst().joined(separator: dot)
+            change.reviewLine(ascii: ascii, poolNames: names).split(separator: dot, omittingEmptySubsequences: false).dropFirst().joined(separator: dot)
         }.joined(separator: "; ")
     }
 }

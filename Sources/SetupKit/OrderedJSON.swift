@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// JSON with keys in a chosen order, pretty-printed: files people read and keep in version control.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Spells a TTL in milliseconds the way the `hashicorp/tfe` provider reads it back.
 ///
@@ -55,7 +56,7 @@ public enum TerraformDuration {
     public static func providerValue(_ text: String) -> Int64? {
         guard let unit = units.first(where: { text.hasSuffix($0.name) }) else { return nil }
         let number = text.dropLast(unit.name.count)
-        guard number.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, var value = Double(number) else { return nil }
+        guard number.wholeMatch(of: /[0-9]+(\.[0-9]+)?/) != nil, var value = Double(number) else { return nil }
         for factor in unit.factors { value *= factor }
         let rounded = value.rounded(.toNearestOrAwayFromZero)   // Go's math.Round
         guard rounded > 0, rounded < 9.2e18 else { return nil }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// Writes the current settings as Terraform configuration for the `hashicorp/tfe` provider.
@@ -223,7 +224,7 @@ struct HCLWriter {
     private mutating func flush() {
         let width = pending.map(\.name.count).max() ?? 0
         for (name, value, trailing) in pending {
-            emit(name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value + (trailing.map { " # " + SafeText.line($0) } ?? ""))
+            emit(name.padded(to: width) + " = " + value + (trailing.map { " # " + SafeText.line($0) } ?? ""))
         }
         pending.removeAll()
     }
@@ -253,6 +254,6 @@ struct HCLWriter {
             }
         }
         out += "\""
-        return out.replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
+        return out.replacing("${", with: "$${").replacing("%{", with: "%%{")
     }
 }

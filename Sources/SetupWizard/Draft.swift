@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -56,7 +57,7 @@ public struct DraftStore: Sendable {
     /// Writes the draft with mode 0600 (the directory 0700, tightened if it was wider), replacing
     /// the old one in one step; never through a symbolic link.
     public func save(_ draft: Draft) throws {
-        try PrivateFile.makePrivateDirectory((path as NSString).deletingLastPathComponent)
+        try PrivateFile.makePrivateDirectory(PathText.deletingLastComponent(path))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -174,12 +174,12 @@ public struct FieldSpec: Sendable {
              help: "An agent pool id, like apool-abc123.")
             .label("Pool id")
             .shown { agentMode($0) && $0.fleet == nil && $0.form.pool == .other }
-            .rule { FieldRules.agentPoolID($0.form.poolOther.trimmingCharacters(in: .whitespaces)) },
+            .rule { FieldRules.agentPoolID($0.form.poolOther.trimmingSpaces) },
         text(.poolName, .agentPool, .executionDefaults, \.poolName, draftKey: FieldKey.agentPool.rawValue + "_name",
              help: "Several organizations: the agent pool by its name (each organization has its own pool ids). An organization without a pool of that name is left out, and the review names it.")
             .label("Agent pool name")
             .shown { agentMode($0) && $0.fleet != nil }
-            .rule { $0.form.poolName.trimmingCharacters(in: .whitespaces).isEmpty ? "Agent mode needs the pool's name: each organization's pool of that name becomes its default." : nil }
+            .rule { $0.form.poolName.trimmingSpaces.isEmpty ? "Agent mode needs the pool's name: each organization's pool of that name becomes its default." : nil }
             .note { state in
                 guard let fleet = state.fleet else { return nil }
                 let withPool = fleet.organizations.filter { $0.defaultAgentPoolID != nil }.count
@@ -203,7 +203,7 @@ public struct FieldSpec: Sendable {
             .rule { state in
                 let text = state.form.ttlText[type] ?? ""
                 // Several organizations: empty keeps each one's value.
-                if state.fleet != nil, text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+                if state.fleet != nil, text.trimmingSpaces.isEmpty { return nil }
                 return state.form.ttlTouched.contains(type) ? FieldRules.duration(text, label: type.label) : nil
             }
             .placeholder { $0.fleet != nil ? "(keep each organization's value)" : "(empty)" }

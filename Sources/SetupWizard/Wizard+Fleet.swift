@@ -65,7 +65,7 @@ extension WizardState {
         let sections = Set(screens)
         if sections.contains(.executionDefaults), !form.kept.contains(.mode) {
             baseline.mode = form.mode
-            let name = form.poolName.trimmingCharacters(in: .whitespaces)
+            let name = form.poolName.trimmingSpaces
             if form.mode == .agent, !name.isEmpty { baseline.agentPoolName = name }
         }
         if sections.contains(.tokenTTL) {

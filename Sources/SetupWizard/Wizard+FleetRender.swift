@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -114,15 +115,15 @@ extension Wizard {
             if done > 0, fleet.elapsed >= 1 {
                 let rate = Double(fleet.writes) / fleet.elapsed
                 let left = fleet.elapsed / Double(done) * Double(fleet.sending - done)
-                bar.add(g.dot + String(format: "%.1f requests/s", rate) + g.dot + "about \(Int(left.rounded(.up))) s left", .dim)
+                bar.add(g.dot + "\(rate.fixed(1)) requests/s" + g.dot + "about \(Int(left.rounded(.up))) s left", .dim)
             }
             lines.append(bar)
         } else {
             let failed = fleet.failed.count
             lines.append(Line(failed == 0 ? "Changed all \(done) organizations." : "Changed \(done - failed) of \(done) organizations; \(failed) failed.", .bold))
             if done > 0 {
-                let rate = fleet.elapsed >= 1 ? String(format: " (%.1f requests/s)", Double(fleet.writes) / fleet.elapsed) : ""
-                lines.append(Line(String(format: "%d writes in %.1f s", fleet.writes, fleet.elapsed) + rate + ".", .dim))
+                let rate = fleet.elapsed >= 1 ? " (\((Double(fleet.writes) / fleet.elapsed).fixed(1)) requests/s)" : ""
+                lines.append(Line("\(fleet.writes) writes in \(fleet.elapsed.fixed(1)) s" + rate + ".", .dim))
             }
         }
         if let status = state.steps[.smtp] {

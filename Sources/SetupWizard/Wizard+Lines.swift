@@ -19,7 +19,7 @@ extension Wizard {
     }
 
     static func lineAnswer(_ state: inout WizardState, _ text: String) -> [WizardCommand] {
-        let answer = text.trimmingCharacters(in: .whitespaces)
+        let answer = text.trimmingSpaces
         state.statusNotice = nil
         switch state.phase {
         case .loading, .applying, .finished:

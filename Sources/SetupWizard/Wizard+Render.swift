@@ -189,7 +189,7 @@ extension Wizard {
         case .pickOrganization:
             return pickerBody(state, g, width: width)
         case .resumeDraft:
-            let when = state.pendingDraft?.savedAt.map { " (saved \($0.formatted(date: .abbreviated, time: .shortened)))" } ?? ""
+            let when = state.pendingDraft?.savedAt.map { " (saved \(DateText.localMinute($0)))" } ?? ""
             return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),
                      Line(), Line("Resume them? [Y/n]"), Line("(The password is never saved: you will type it again if needed.)", .dim)], nil)
         case .editing(let section):

@@ -91,7 +91,7 @@ public struct WizardForm: Equatable, Sendable {
         switch pool {
         case .placeholder: return nil
         case .pool(let id): return id
-        case .other: return poolOther.trimmingCharacters(in: .whitespaces)
+        case .other: return poolOther.trimmingSpaces
         }
     }
 
@@ -102,15 +102,15 @@ public struct WizardForm: Equatable, Sendable {
         if sections.contains(.smtp) {
             var u = SMTPSettingsUpdate(enabled: smtpEnabled)
             if smtpEnabled {
-                u.host = smtpHost.trimmingCharacters(in: .whitespaces)
-                u.port = Int(smtpPort.trimmingCharacters(in: .whitespaces))
-                u.sender = smtpSender.trimmingCharacters(in: .whitespaces)
+                u.host = smtpHost.trimmingSpaces
+                u.port = Int(smtpPort.trimmingSpaces)
+                u.sender = smtpSender.trimmingSpaces
                 u.auth = smtpAuth
                 if smtpAuth != .none {
                     u.username = smtpUsername
                     if !smtpPassword.isEmpty { u.password = smtpPassword }
                 }
-                let address = smtpTestEmail.trimmingCharacters(in: .whitespaces)
+                let address = smtpTestEmail.trimmingSpaces
                 if !address.isEmpty { u.testEmailAddress = address }
             }
             d.smtp = u

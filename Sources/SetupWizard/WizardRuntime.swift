@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -171,8 +172,8 @@ public actor WizardRuntime {
             services.draftStore?.delete()
         case .saveAnswers(let fileName, let contents):
             // An existing file is never overwritten: the next free name (`-1`, `-2`, …) is used.
-            let base = (services.answersDirectory as NSString).appendingPathComponent(fileName)
-            let stem = (base as NSString).deletingPathExtension, ext = (base as NSString).pathExtension
+            let base = PathText.appending(services.answersDirectory, fileName)
+            let stem = PathText.deletingPathExtension(base), ext = PathText.pathExtension(base)
             let candidates = [base] + (1...99).map { "\(stem)-\($0)" + (ext.isEmpty ? "" : ".\(ext)") }
             guard let path = candidates.first(where: { !FileManager.default.fileExists(atPath: $0) }) else {
                 send(.answersSaved(.failure(AnswersSaveError("\(base) and its numbered variants up to -99 all exist"))))

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// The shared client core: speaks the TFE / HCP Terraform API for the three settings this tool
@@ -101,7 +102,7 @@ public struct TFEClient: Sendable {
             // user). A wait we will not take (past the deadline) pauses nobody.
             if case .rateLimited = failure { await limiter?.pause(seconds: delay, now: environment.now()) }
             logger.info("retrying", metadata: [
-                "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(String(format: "%.2f", delay))",
+                "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(delay.fixed(2))",
                 "reason": "\(Self.shortReason(failure))",
             ])
             do { try await environment.sleep(delay) } catch { throw failure }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// A request as the sandbox's router sees it.
@@ -19,14 +20,14 @@ public struct SandboxHTTPRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        headers.first { $0.0.equalsIgnoringCase(name) }?.1
     }
 
     /// `page[number]=2&page[size]=100` → ["page[number]": "2", …] (percent-decoded).
     public var queryItems: [String: String] {
         var out: [String: String] = [:]
         for pair in query.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            let kv = pair.split(separator: "=", maxSplits: 1).map { percentDecoded($0) ?? String($0) }
             if let k = kv.first { out[k] = kv.count > 1 ? kv[1] : "" }
         }
         return out

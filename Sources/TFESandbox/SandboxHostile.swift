@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// The sandbox as a hostile server (`POST /_sandbox/hostile`): every string a real server could

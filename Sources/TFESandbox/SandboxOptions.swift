@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How a sandbox runs (the `tfe-setup sandbox` flags).
 public struct SandboxOptions: Sendable {

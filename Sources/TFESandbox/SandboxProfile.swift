@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Which kind of real server the sandbox plays (`tfe-setup sandbox --profile NAME`), from the
 /// public sources: terraform-provider-tfe, go-tfe and the API documentation (see the README,

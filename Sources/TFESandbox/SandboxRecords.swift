@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// One request as `GET /_sandbox/requests` lists it (secret values redacted).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 extension SandboxRouter {
@@ -73,7 +74,7 @@ extension SandboxRouter {
         guard hostOK else {
             return .json(403, Data(#"{"error":"the control API answers only requests to its own loopback address (Host 127.0.0.1:<port>)"}"#.utf8))
         }
-        let type = (header("content-type") ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let type = (header("content-type") ?? "").split(separator: ";").first.map { $0.trimmingSpaces.lowercased() }
         guard type == "application/json" else {
             return .json(415, Data(#"{"error":"the control API takes only requests with Content-Type: application/json"}"#.utf8))
         }

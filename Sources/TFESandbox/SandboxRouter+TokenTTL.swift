@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 extension SandboxRouter {
@@ -8,7 +9,7 @@ extension SandboxRouter {
         let ttls = await store.state.organizations[name]?.tokenTTLMs ?? [:]
         let items: [JSONValue] = Self.ttlTypes.compactMap { type in
             ttls[type].map { ms in
-                .object(["id": .string("ottlp-\(name)-\(type.replacingOccurrences(of: "_", with: "-"))"), "type": .string("organization-token-ttl-policies"),
+                .object(["id": .string("ottlp-\(name)-\(type.replacing("_", with: "-"))"), "type": .string("organization-token-ttl-policies"),
                          "attributes": .object(["token-type": .string(type), "max-ttl-ms": .integer(ms),
                                                 "created-at": .string("2026-01-01T00:00:00.000Z"), "updated-at": .string("2026-01-01T00:00:00.000Z")])])
             }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// Routes requests to the fake API and the control API. Per-resource handlers live in
@@ -46,7 +47,7 @@ public struct SandboxRouter: Sendable {
         }
         if let headers = fault.headers {
             // Armed headers replace the defaults of the same name.
-            response.headers.removeAll { h in headers.keys.contains { $0.caseInsensitiveCompare(h.0) == .orderedSame } }
+            response.headers.removeAll { h in headers.keys.contains { $0.equalsIgnoringCase(h.0) } }
             response.headers += headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
         response.drop = fault.drop
@@ -69,7 +70,7 @@ public struct SandboxRouter: Sendable {
         }
 
         let auth = request.header("Authorization") ?? ""
-        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingSpaces : ""
         guard let role = await store.authenticate(token) else {
             return .error(401, "unauthorized", "The API token is missing or not valid.")
         }
@@ -79,7 +80,7 @@ public struct SandboxRouter: Sendable {
             ])
         }
         if request.method == "PATCH" || request.method == "POST" {
-            let type = (request.header("Content-Type") ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let type = (request.header("Content-Type") ?? "").split(separator: ";").first.map { $0.trimmingSpaces.lowercased() }
             if type != SandboxHTTPResponse.jsonAPIType {
                 return .error(415, "unsupported media type", "Writes must be sent with Content-Type: application/vnd.api+json.")
             }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// The sandbox's whole state, in the shape of `GET /_sandbox/state` (also `--seed` and `--state`).
@@ -132,8 +133,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
     public func withFleet(_ count: Int) -> SandboxState {
         var state = self
         for i in 1...max(1, count) where count > 0 {
-            let name = String(format: "fleet-%03d", i)
-            let suffix = String(format: "%03d", i)
+            let name = "fleet-" + i.zeroPadded(3)
+            let suffix = i.zeroPadded(3)
             var org = Org(agentPools: [
                 Pool(id: "apool-p\(suffix)", name: "primary", agentCount: 2),
                 Pool(id: "apool-g\(suffix)", name: "gpu", agentCount: 1),

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TFEClient
 
 /// The sandbox's mutable state, behind an actor: the settings, the request log, the outbox, the

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -68,7 +69,7 @@ struct Automation {
     /// The organizations chosen for a baseline (`--organizations`, else the file's list), or nil
     /// for the single-organization form.
     func fleetPatterns(_ answers: AnswersFile, option: String?) -> [String]? {
-        if let option { return option.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if let option { return option.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
         return answers.organizations
     }
 

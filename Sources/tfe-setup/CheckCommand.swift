@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -41,7 +42,7 @@ struct CheckCommand: AsyncParsableCommand {
         ]
         let width = (capabilities.sections + capabilities.features).map(\.name.count).max() ?? 0
         func row(_ item: Capabilities.Item) -> String {
-            "  " + item.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (item.unavailableReason.map { "unavailable: " + $0 } ?? "available")
+            "  " + item.name.padded(to: width) + "  " + (item.unavailableReason.map { "unavailable: " + $0 } ?? "available")
         }
         lines += capabilities.sections.map(row)
         lines.append("Features:")

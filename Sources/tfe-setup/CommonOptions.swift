@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import SetupKit
 import TFEClient
@@ -39,7 +40,7 @@ struct CommonOptions: ParsableArguments {
     func sections() throws -> [Section] {
         guard let screens else { return Section.allCases }
         var out: [Section] = []
-        for name in screens.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in screens.split(separator: ",").map({ $0.trimmingSpaces }) where !name.isEmpty {
             guard let s = Section(rawValue: name) else {
                 throw ValidationError("Unknown screen \"\(name)\" in --screens; use smtp, execution_defaults, token_ttl.")
             }
@@ -52,7 +53,7 @@ struct CommonOptions: ParsableArguments {
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// `$HOME` (as Terraform and every shell tool read `~`), else the password database's entry.
-    var home: String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() }
+    var home: String { homeDirectory(environment: environment) }
 
     /// Where the address came from: only one named by an answers file alone needs confirming.
     enum AddressSource: Equatable { case flag, answersFile, environment, standard }
@@ -201,7 +202,7 @@ extension CommonOptions {
 
 /// Prints to stderr, through the output sanitizer: messages carry server and file text.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((SafeText.block(text) + "\n").utf8))
+    StandardStream.error(SafeText.block(text) + "\n")
 }
 
 /// Prints to stdout, through the output sanitizer (`SafeText.block`: our line breaks stay, every
@@ -213,5 +214,5 @@ func printOut(_ text: String) {
 
 /// Writes to stdout without adding a line break (prompts, exported files), sanitized.
 func writeOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(SafeText.block(text).utf8))
+    StandardStream.out(SafeText.block(text))
 }

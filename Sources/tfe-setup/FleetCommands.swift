@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import SetupKit
 import TFEClient
 
@@ -129,7 +131,7 @@ extension ApplyCommand {
 
 /// SIGINT/SIGTERM during a fleet apply: remembered, not fatal, so the report can be printed.
 final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var received: String?
     private var sources: [DispatchSourceSignal] = []
 
@@ -149,7 +151,7 @@ final class StopFlag: @unchecked Sendable {
 
 /// Progress of a fleet apply: a bar on a terminal (stderr), else one line per organization.
 final class FleetProgress: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private let total: Int
     private let onTerminal: Bool
     private let started = Date()
@@ -172,20 +174,16 @@ final class FleetProgress: @unchecked Sendable {
                 let perOrganization = elapsed / Double(done)
                 let left = perOrganization * Double(total - done)
                 return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    + "] \(done)/\(total) organizations · \(String(format: "%.1f", Double(writes) / elapsed)) writes/s · about \(Int(left.rounded(.up))) s left"
+                    + "] \(done)/\(total) organizations · \((Double(writes) / elapsed).fixed(1)) writes/s · about \(Int(left.rounded(.up))) s left"
             }
             let failure = outcome.results.first { !$0.succeeded }
             return (failure == nil ? "ok " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
         }
-        if onTerminal { FileHandle.standardError.write(Data(SafeText.line(line.replacingOccurrences(of: "\r", with: "")).utf8).prefixedCarriageReturn) } else { printOut(line) }
+        // Redrawn in place: a carriage return, then the line.
+        if onTerminal { StandardStream.error("\r" + SafeText.line(line.replacing("\r", with: ""))) } else { printOut(line) }
     }
 
     func finish() {
-        if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if onTerminal { StandardStream.error("\n") }
     }
-}
-
-private extension Data {
-    /// A progress line redrawn in place.
-    var prefixedCarriageReturn: Data { Data("\r".utf8) + self }
 }

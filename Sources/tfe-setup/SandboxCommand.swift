@@ -1,6 +1,8 @@
 import ArgumentParser
 import CursesUI
-import Foundation
+import FoundationEssentials
+import Glibc
+import TFEClient
 import TFESandbox
 
 /// `tfe-setup sandbox`: runs the strict TFE stand-in alone.
@@ -88,13 +90,13 @@ struct SandboxCommand: AsyncParsableCommand {
         do {
             server = try await SandboxServer.start(options: options, seed: seedState, tokens: tokenSet)
         } catch let error as SandboxError {
-            FileHandle.standardError.write(Data("tfe-setup sandbox: \(error.description)\n".utf8))
+            StandardStream.error("tfe-setup sandbox: \(error.description)\n")
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data((server.readyLine + "\n").utf8))
-        FileHandle.standardError.write(Data("tfe-setup sandbox: serving \(server.address) as \(options.profile.summary); stop with Ctrl-C\n".utf8))
+        StandardStream.out((server.readyLine + "\n"))
+        StandardStream.error("tfe-setup sandbox: serving \(server.address) as \(options.profile.summary); stop with Ctrl-C\n")
         let signal = await SignalFlag(signals: [SIGINT, SIGTERM]).first()
-        FileHandle.standardError.write(Data("tfe-setup sandbox: stopping (signal \(signal))\n".utf8))
+        StandardStream.error("tfe-setup sandbox: stopping (signal \(signal))\n")
         await server.stop()
     }
 

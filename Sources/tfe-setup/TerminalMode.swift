@@ -1,5 +1,6 @@
 import CProcessGuard
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupWizard
 
 /// Which of the three modes applies, decided before any terminal library is touched.

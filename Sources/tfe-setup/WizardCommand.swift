@@ -1,7 +1,8 @@
 import ArgumentParser
 import Logging
 import CursesUI
-import Foundation
+import FoundationEssentials
+import Glibc
 import SetupKit
 import SetupWizard
 import TFEClient
@@ -51,7 +52,7 @@ struct WizardCommand: AsyncParsableCommand {
         config.tokenSource = "\(connection.tokenSource)"
         if let organizations {
             config.organization = nil
-            config.organizationPatterns = organizations.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            config.organizationPatterns = organizations.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         }
         let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
@@ -78,7 +79,7 @@ enum WizardLauncher {
             let signals = SignalFlag()
             let result = await CursesApp.run(runtime, color: color && !noColor, signals: signals, started: started) { elapsed in
                 let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                logger?.debug("first interactive frame", metadata: ["ms": "\(String(format: "%.1f", ms))"])
+                logger?.debug("first interactive frame", metadata: ["ms": "\(ms.fixed(1))"])
             }
             await runtime.shutdown()
             return result

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything the client core needs to reach one server.
 public struct ClientConfiguration: Sendable {
@@ -33,7 +34,7 @@ public struct ClientConfiguration: Sendable {
 
     /// Parses an address typed by a person (`tfe.example.com` is read as `https://tfe.example.com`).
     public static func parseAddress(_ text: String) throws(TFEError) -> URL {
-        var t = text.trimmingCharacters(in: .whitespaces)
+        var t = text.trimmingSpaces
         if !t.contains("://") { t = "https://" + t }
         while t.hasSuffix("/") { t.removeLast() }
         guard let url = URL(string: t), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
@@ -67,7 +68,7 @@ public struct ClientConfiguration: Sendable {
 
     /// 127.0.0.0/8, ::1 and `localhost`.
     public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let h = host.lowercased().trimming { $0 == "[" || $0 == "]" }
         if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
         let parts = h.split(separator: ".")
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }

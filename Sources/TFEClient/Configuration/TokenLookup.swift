@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Finds the API token, first found wins: a token file the person named; `TFE_TOKEN`; `TF_TOKEN_<host>`
 /// (Terraform's encoding); Terraform CLI's `~/.terraform.d/credentials.tfrc.json`. The token is
@@ -46,7 +47,7 @@ public struct TokenLookup: Sendable {
     /// The `TF_TOKEN_` variable name for a host: `.` → `_`, `-` → `__`
     /// (`tfe-1.example.com` → `TF_TOKEN_tfe__1_example_com`).
     public static func terraformVariableName(forHost host: String) -> String {
-        "TF_TOKEN_" + host.replacingOccurrences(of: "-", with: "__").replacingOccurrences(of: ".", with: "_")
+        "TF_TOKEN_" + host.replacing("-", with: "__").replacing(".", with: "_")
     }
 
     /// The host as Terraform names it for credentials: lowercased, with `:port` only when the
@@ -74,7 +75,7 @@ public struct TokenLookup: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw .configuration("The token file \(tokenFile) is not text.", remedy: .fixTokenFile)
             }
-            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = text.trimmingWhitespace
             if token.isEmpty { throw .configuration("The token file \(tokenFile) is empty.", remedy: .fixTokenFile) }
             return (SecretString(token), .tokenFile(tokenFile))
         }
@@ -88,10 +89,9 @@ public struct TokenLookup: Sendable {
         let path = homeDirectory + "/.terraform.d/credentials.tfrc.json"
         let hosts = [Self.credentialsHost(for: address)]
         if case .success(let data) = BoundedFile.read(path, limit: 1_048_576),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let credentials = json["credentials"] as? [String: Any] {
+           let json = JSONValue.parse(data), let credentials = json["credentials"]?.objectValue {
             for candidate in hosts {
-                if let entry = credentials[candidate] as? [String: Any], let token = entry["token"] as? String, !token.isEmpty {
+                if let token = credentials[candidate]?["token"]?.stringValue, !token.isEmpty {
                     return (SecretString(token), .credentialsFile(path: path, host: candidate))
                 }
             }

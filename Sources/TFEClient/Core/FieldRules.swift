@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The single-value rules of the validation table, one function per rule. Each returns nil when
 /// the value is fine, else a message naming the field and the rule. The wizard checks typed text
@@ -34,7 +35,7 @@ public enum FieldRules {
 
     /// A port number, from text: an integer 1–65535.
     public static func port(_ text: String) -> String? {
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let value = Int(text.trimmingSpaces) else {
             return "Port must be a whole number from 1 to 65535 (usually 25, 465 or 587)."
         }
         return port(value)
@@ -132,7 +133,7 @@ public enum FieldRules {
         var text = Substring(value)
         if text.hasPrefix("[") && text.hasSuffix("]") { text = text.dropFirst().dropLast() }
         guard text.contains(":"), text.count <= 45 else { return false }
-        let halves = text.components(separatedBy: "::")
+        let halves = text.split(separator: "::", omittingEmptySubsequences: false)
         guard halves.count <= 2 else { return false }
         var groups = 0
         for (index, half) in halves.enumerated() where !half.isEmpty {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Any JSON value, decoded strictly (a `true` is never a number, `1.5` never an integer), for the
 /// places that must check types and name paths: the sandbox's strict request checks, request
@@ -61,11 +62,17 @@ public enum JSONValue: Codable, Sendable, Equatable {
     public var integerValue: Int64? { if case .integer(let i) = self { return i } else { return nil } }
 
     /// The same value with secret keys' values replaced at any depth (see `Redactor`).
-    public var redacted: JSONValue {
+    public var redacted: JSONValue { redacted(personal: false) }
+
+    /// - Parameter personal: also hide personal data (`Redactor.personalKeys`), as the log does.
+    public func redacted(personal: Bool) -> JSONValue {
         switch self {
         case .object(let o):
-            return .object(Dictionary(uniqueKeysWithValues: o.map { k, v in (k, Redactor.isSecretKey(k) ? .string(Redactor.placeholder) : v.redacted) }))
-        case .array(let a): return .array(a.map(\.redacted))
+            return .object(Dictionary(uniqueKeysWithValues: o.map { k, v in
+                let hidden = Redactor.isSecretKey(k) || (personal && Redactor.personalKeys.contains(k.lowercased()))
+                return (k, hidden ? .string(Redactor.placeholder) : v.redacted(personal: personal))
+            }))
+        case .array(let a): return .array(a.map { $0.redacted(personal: personal) })
         default: return self
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How the SMTP relay authenticates.
 public enum SMTPAuth: String, Sendable, Codable, CaseIterable, Hashable {
@@ -39,7 +40,7 @@ public struct TokenType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         switch rawValue {
         case "audit_trails": return "Audit trails"
         // An unknown type's name comes from the server: made inert.
-        default: return SafeText.line(rawValue.prefix(1).uppercased() + rawValue.dropFirst().replacingOccurrences(of: "_", with: " "))
+        default: return SafeText.line(rawValue.prefix(1).uppercased() + rawValue.dropFirst().replacing("_", with: " "))
         }
     }
 }
@@ -197,7 +198,7 @@ public struct PingInfo: Sendable, Equatable {
     public var serverDescription: String { release.map { "\(SafeText.line(appName)) \(SafeText.line($0.text))" } ?? SafeText.line(appName) }
 
     /// HCP Terraform has no admin API (no SMTP settings).
-    public var isHCP: Bool { appName.localizedCaseInsensitiveContains("HCP") }
+    public var isHCP: Bool { appName.lowercased().contains("hcp") }
 }
 
 /// An organization the token can see (for the organization picker).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Redaction as the contract says: the values of secret JSON keys at any depth (whole key,
 /// case-insensitive — `token-type` is not a secret), and secret headers.
@@ -31,31 +32,13 @@ public enum Redactor {
         headers.map { isSecretHeader($0.0) ? ($0.0, placeholder) : $0 }
     }
 
-    /// A JSON value (from `JSONSerialization`) with secret keys' values replaced at any depth.
-    /// - Parameter personal: also hide personal data (`personalKeys`), as the log does.
-    public static func redact(_ value: Any, personal: Bool = false) -> Any {
-        if let object = value as? [String: Any] {
-            var out: [String: Any] = [:]
-            for (k, v) in object {
-                out[k] = isSecretKey(k) || (personal && personalKeys.contains(k.lowercased())) ? placeholder : redact(v, personal: personal)
-            }
-            return out
-        }
-        if let array = value as? [Any] { return array.map { redact($0, personal: personal) } }
-        return value
-    }
-
     /// A body for a log line: redacted JSON (secrets and personal data hidden), or a note when it is not JSON (its text could hold
     /// anything, so it is not logged).
     public static func body(_ data: Data?) -> String {
         guard let data, !data.isEmpty else { return "" }
-        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+        guard let json = JSONValue.parse(data) else {
             return "<\(data.count) bytes, not JSON, not logged>"
         }
-        let redacted = redact(json, personal: true)
-        guard let out = try? JSONSerialization.data(withJSONObject: redacted, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
-            return "<\(data.count) bytes>"
-        }
-        return String(decoding: out, as: UTF8.self)
+        return json.redacted(personal: true).jsonText
     }
 }

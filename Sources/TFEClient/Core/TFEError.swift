@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Every way a call of the client core can fail: the contract's error taxonomy as one type.
 /// `description` is written for the admin reading it: what happened, what it means, what to do.
@@ -101,7 +102,7 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A server's sentence inside our parentheses: without its closing full stop, so the text does
     /// not read `….).`
     static func clause(_ text: String) -> String {
-        var t = text.trimmingCharacters(in: .whitespaces)
+        var t = text.trimmingSpaces
         while t.hasSuffix(".") { t.removeLast() }
         return t
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The duration grammar of the API contract: one parser and one formatter, shared by the wizard,
 /// the answers file and the client.
@@ -112,7 +113,7 @@ public enum TTLDuration {
             let next = bytes[i]
             if unitBytes.isEmpty, next == UInt8(ascii: ".") || isDigit(next) { throw .malformedNumber }
             let rest = String(decoding: bytes[unitStart...], as: UTF8.self)
-            throw .unknownUnit(rest.trimmingCharacters(in: .whitespaces))
+            throw .unknownUnit(rest.trimmingSpaces)
         }
         if unitBytes.isEmpty { throw .missingUnit }
         // Units are case-insensitive, but a capital M means "month" in many notations (ISO 8601

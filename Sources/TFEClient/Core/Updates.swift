@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A change to the admin SMTP settings. Every field is optional: nil keeps the server's value.
 /// `password` and `testEmailAddress` are write-only (never read back).

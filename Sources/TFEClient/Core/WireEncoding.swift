@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Turns updates into the exact request bodies of the contract, and 422 pointers back into
 /// field keys. "Leave unchanged / set / clear" is encoded here and nowhere else.

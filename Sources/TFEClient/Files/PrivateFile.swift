@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +20,8 @@ public enum PrivateFile {
     /// Writes `data` to `path` with mode 0600, replacing what was there in one step.
     /// - Parameter replace: false refuses to replace an existing file.
     public static func write(_ data: Data, to path: String, replace: Bool = true) throws(Failure) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let directory = PathText.deletingLastComponent(path)
+        let name = PathText.lastComponent(path)
         var existing = stat()
         if lstat(path, &existing) == 0 {
             if !replace { throw Failure("\(path) already exists") }
@@ -65,7 +65,7 @@ public enum PrivateFile {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw Failure("cannot create the folder \(path): \(error.localizedDescription)")
+                throw Failure("cannot create the folder \(path): \(error)")
             }
             guard lstat(path, &info) == 0 else { throw Failure("cannot create the folder \(path)") }
         }

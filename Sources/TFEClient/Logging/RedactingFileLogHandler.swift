@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 /// A swift-log handler that writes one line per message to a file created with mode 0600, and
@@ -7,8 +8,8 @@ import Logging
 public struct RedactingFileLogHandler: LogHandler {
     /// The open file, shared by every logger made from the same sink.
     public final class Sink: @unchecked Sendable {
-        private let lock = NSLock()
-        private let handle: FileHandle
+        private let lock = Lock()
+        private let fd: Int32
         private var secrets: [String] = []
         public let path: String
 
@@ -28,9 +29,11 @@ public struct RedactingFileLogHandler: LogHandler {
             }
             // The file may have existed with wider permissions: tighten them (on the descriptor).
             _ = fchmod(fd, 0o600)
-            self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            self.fd = fd
             self.path = path
         }
+
+        deinit { close(fd) }
 
         /// Secrets (token, password) that must never reach the file, scrubbed from every line.
         public func register(secret: SecretString) {
@@ -41,8 +44,8 @@ public struct RedactingFileLogHandler: LogHandler {
         func write(_ line: String) {
             lock.withLock {
                 var text = line
-                for s in secrets where text.contains(s) { text = text.replacingOccurrences(of: s, with: Redactor.placeholder) }
-                handle.write(Data((text + "\n").utf8))
+                for s in secrets where text.contains(s) { text = text.replacing(s, with: Redactor.placeholder) }
+                StandardStream.write(text + "\n", to: fd)
             }
         }
     }
@@ -66,7 +69,7 @@ public struct RedactingFileLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.metadataValue($0.key, $0.value))" }.joined(separator: " ")
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = DateText.iso8601(Date())
         sink.write("\(stamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)")
     }
 

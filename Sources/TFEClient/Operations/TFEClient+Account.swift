@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension TFEClient {
     /// The token's user; `isSiteAdmin` decides whether the SMTP screen can be shown.
@@ -14,6 +15,6 @@ extension TFEClient {
                         apiVersion: response.header("TFP-API-Version"),
                         rateLimit: response.header("X-RateLimit-Limit").flatMap { Int($0) },
                         release: (response.header("X-TFE-Current-Version") ?? response.header("X-TFE-Version"))
-                            .map { ServerRelease(String($0.trimmingCharacters(in: .whitespaces).prefix(40))) })
+                            .map { ServerRelease(String($0.trimmingSpaces.prefix(40))) })
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension TFEClient {
     /// The 404 message of the admin SMTP endpoint.

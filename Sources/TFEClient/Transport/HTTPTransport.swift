@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One HTTP request as the client core builds it. Only the transport reads the token header.
 public struct HTTPRequest: Sendable {
@@ -29,7 +30,7 @@ public struct HTTPResponse: Sendable {
 
     /// The first header of that name (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        headers.first { $0.0.equalsIgnoringCase(name) }?.1
     }
 }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Paces every request of a process to the server's rate limit, never over it: requests are
 /// spaced evenly at `margin` of the limit (TFE allows 30 requests per second per user and counts
@@ -41,7 +42,7 @@ public actor RateLimiter {
 
     /// Takes the limit a response announces (`X-RateLimit-Limit`).
     func observe(limitHeader: String?) {
-        guard let text = limitHeader, let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 1, value <= 10_000 else { return }
+        guard let text = limitHeader, let value = Double(text.trimmingSpaces), value >= 1, value <= 10_000 else { return }
         limit = value
     }
 

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// When and how long to wait before retrying, as the contract says: 429 waits `Retry-After`
 /// (seconds or HTTP-date), else `X-RateLimit-Reset` seconds, else exponential backoff with full
@@ -29,24 +31,18 @@ public struct RetryPolicy: Sendable {
     ///   hostile until clamped: `Retry-After: 1e19` would overflow every conversion to an integer.
     public static func serverRequestedWait(_ response: HTTPResponse, now: Date, limit: Double = 120) -> Double? {
         func clamped(_ seconds: Double) -> Double { min(max(0, seconds), limit) }
-        if let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces) {
+        if let value = response.header("Retry-After")?.trimmingSpaces {
             if let seconds = Double(value), seconds >= 0, seconds.isFinite { return clamped(seconds) }
             if let date = httpDate(value) { return clamped(date.timeIntervalSince(now)) }
         }
-        if let value = response.header("X-RateLimit-Reset"), let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0, seconds.isFinite {
+        if let value = response.header("X-RateLimit-Reset"), let seconds = Double(value.trimmingSpaces), seconds >= 0, seconds.isFinite {
             return clamped(seconds)
         }
         return nil
     }
 
     /// Parses an RFC 7231 HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`).
-    static func httpDate(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: text)
-    }
+    static func httpDate(_ text: String) -> Date? { DateText.httpDate(text) }
 }
 
 /// Time and randomness for the retry loop, injected so tests never really wait.

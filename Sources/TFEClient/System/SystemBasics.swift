@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
+
+/// A mutex (pthread), for the few places that share state with a signal handler's queue or a
+/// log handler. Foundation's `NSLock` would link all of Foundation (see `TextBasics.swift`).
+public final class Lock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    public init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
+
+/// Writing to standard output and standard error without `FileHandle`.
+public enum StandardStream {
+    public static func out(_ text: String) { write(text, to: 1) }
+    public static func error(_ text: String) { write(text, to: 2) }
+
+    /// Writes all of `text` to `fd`, retrying short writes and EINTR.
+    public static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                #if canImport(Glibc)
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #else
+                Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+}
+
+/// Dates as the log and the wizard print them, from the C library (no formatters).
+public enum DateText {
+    /// `2026-12-01T20:33:07Z`.
+    public static func iso8601(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return "\(Int(parts.tm_year) + 1900)-\(Int(parts.tm_mon + 1).zeroPadded(2))-\(Int(parts.tm_mday).zeroPadded(2))T"
+            + "\(Int(parts.tm_hour).zeroPadded(2)):\(Int(parts.tm_min).zeroPadded(2)):\(Int(parts.tm_sec).zeroPadded(2))Z"
+    }
+
+    /// `2026-12-01 20:33` in local time.
+    public static func localMinute(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return "\(Int(parts.tm_year) + 1900)-\(Int(parts.tm_mon + 1).zeroPadded(2))-\(Int(parts.tm_mday).zeroPadded(2)) "
+            + "\(Int(parts.tm_hour).zeroPadded(2)):\(Int(parts.tm_min).zeroPadded(2))"
+    }
+
+    /// An RFC 7231 HTTP-date in its preferred form (`Sun, 06 Nov 1994 08:49:37 GMT`), or nil.
+    public static func httpDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
+              let day = Int(parts[1]), parts[1].count == 2, (1...31).contains(day),
+              let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]), parts[3].count == 4 else { return nil }
+        let clock = parts[4].split(separator: ":")
+        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }), let h = Int(clock[0]), let m = Int(clock[1]), let s = Int(clock[2]),
+              (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
+        var fields = tm()
+        fields.tm_year = Int32(year - 1900)
+        fields.tm_mon = Int32(month)
+        fields.tm_mday = Int32(day)
+        fields.tm_hour = Int32(h)
+        fields.tm_min = Int32(m)
+        fields.tm_sec = Int32(s)
+        let t = timegm(&fields)
+        return t == -1 ? nil : Date(timeIntervalSince1970: TimeInterval(t))
+    }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+}
+
+/// The user's home directory: `$HOME`, else the password database.
+public func homeDirectory(environment: [String: String]) -> String {
+    if let home = environment["HOME"], !home.isEmpty { return home }
+    if let entry = getpwuid(geteuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) }
+    return "/"
+}
