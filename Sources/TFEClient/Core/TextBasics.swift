@@ -58,6 +58,7 @@ extension Double {
 public enum PathText {
     /// `/a/b/c.json` → `c.json`.
     public static func lastComponent(_ path: String) -> String {
+        if path == "/" { return path }
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         return trimmed.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? trimmed
     }
