@@ -54,21 +54,28 @@ public enum StandardStream {
 public enum DateText {
     /// `2026-12-01T20:33:07Z`.
     public static func iso8601(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return "\(Int(parts.tm_year) + 1900)-\(Int(parts.tm_mon + 1).zeroPadded(2))-\(Int(parts.tm_mday).zeroPadded(2))T"
-            + "\(Int(parts.tm_hour).zeroPadded(2)):\(Int(parts.tm_min).zeroPadded(2)):\(Int(parts.tm_sec).zeroPadded(2))Z"
+        let t = fields(date, utc: true)
+        return day(t) + "T" + clock(t) + ":" + Int(t.tm_sec).zeroPadded(2) + "Z"
     }
 
     /// `2026-12-01 20:33` in local time.
     public static func localMinute(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&t, &parts)
-        return "\(Int(parts.tm_year) + 1900)-\(Int(parts.tm_mon + 1).zeroPadded(2))-\(Int(parts.tm_mday).zeroPadded(2)) "
-            + "\(Int(parts.tm_hour).zeroPadded(2)):\(Int(parts.tm_min).zeroPadded(2))"
+        let t = fields(date, utc: false)
+        return day(t) + " " + clock(t)
     }
+
+    private static func fields(_ date: Date, utc: Bool) -> tm {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }
+        return parts
+    }
+
+    private static func day(_ t: tm) -> String {
+        "\(Int(t.tm_year) + 1900)-\(Int(t.tm_mon + 1).zeroPadded(2))-\(Int(t.tm_mday).zeroPadded(2))"
+    }
+
+    private static func clock(_ t: tm) -> String { Int(t.tm_hour).zeroPadded(2) + ":" + Int(t.tm_min).zeroPadded(2) }
 
     /// An RFC 7231 HTTP-date in its preferred form (`Sun, 06 Nov 1994 08:49:37 GMT`), or nil.
     public static func httpDate(_ text: String) -> Date? {
