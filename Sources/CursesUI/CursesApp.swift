@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import SetupWizard
 
 /// The full-screen loop: draw the state, read a key (50 ms at most), send it, tick the spinner.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// Writes an answers file (the format the README describes) — never a secret. The password becomes a

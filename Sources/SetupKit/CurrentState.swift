@@ -56,6 +56,17 @@ public struct CurrentState: Sendable, Equatable {
     }
 }
 
+extension CurrentState {
+    /// The SMTP read's answer: the settings, or (404: not an admin, HCP) why there are none.
+    mutating func take(smtp result: Result<SMTPSettings, TFEError>) throws(TFEError) {
+        switch result {
+        case .success(let value): smtp = value
+        case .failure(.notFound(_, let message)): smtpUnavailable = message
+        case .failure(let error): throw error
+        }
+    }
+}
+
 /// Reads the whole current state with every request concurrent.
 public enum StateLoader {
     /// - Throws: the first error that makes the wizard unusable (organization unreadable, bad
@@ -72,11 +83,7 @@ public enum StateLoader {
         let organizationValue = try o.get()
         var state = CurrentState(ping: try p.get(), account: try a.get(), organization: organizationValue,
                                  agentPools: (try? ap.get()) ?? [], smtp: nil, tokenTTLPolicies: nil)
-        switch s {
-        case .success(let value): state.smtp = value
-        case .failure(.notFound(_, let message)): state.smtpUnavailable = message
-        case .failure(let error): throw error
-        }
+        try state.take(smtp: s)
         switch t {
         case .success(let value): state.tokenTTLPolicies = value
         case .failure(.forbidden):
@@ -112,11 +119,7 @@ public enum StateLoader {
         let (p, a, s) = await (ping, account, smtp)
         var state = CurrentState(ping: try p.get(), account: try a.get(), organization: Organization(name: "", canUpdate: true),
                                  agentPools: [], smtp: nil, tokenTTLPolicies: nil)
-        switch s {
-        case .success(let value): state.smtp = value
-        case .failure(.notFound(_, let message)): state.smtpUnavailable = message
-        case .failure(let error): throw error
-        }
+        try state.take(smtp: s)
         return state
     }
 

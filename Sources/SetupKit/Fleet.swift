@@ -234,6 +234,28 @@ public enum FleetPlanner {
     }
 }
 
+/// How far a fleet apply has come, as both progress bars (the wizard's and `apply`'s) show it.
+public struct FleetProgressFigures: Sendable {
+    public var done: Int
+    public var total: Int
+    public var writes: Int
+    /// Seconds since the apply started.
+    public var elapsed: Double
+
+    public init(done: Int, total: Int, writes: Int, elapsed: Double) {
+        self.done = done
+        self.total = total
+        self.writes = writes
+        self.elapsed = elapsed
+    }
+
+    public var writesPerSecond: Double { Double(writes) / max(0.001, elapsed) }
+    /// At the speed so far, rounded up.
+    public var secondsLeft: Int { done == 0 ? 0 : Int((elapsed / Double(done) * Double(total - done)).rounded(.up)) }
+    /// The filled part of a bar `width` cells wide.
+    public func filled(_ width: Int) -> Int { width * min(done, total) / max(1, total) }
+}
+
 /// What happened to one organization during a fleet apply.
 public struct FleetOutcome: Sendable, Equatable {
     public var organization: String

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// JSON with keys in a chosen order, pretty-printed: files people read and keep in version control.

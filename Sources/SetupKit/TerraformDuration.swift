@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Spells a TTL in milliseconds the way the `hashicorp/tfe` provider reads it back.
 ///

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// Writes the current settings as Terraform configuration for the `hashicorp/tfe` provider.

@@ -25,16 +25,7 @@ extension Wizard {
         switch key {
         case .enter:
             guard let plan = state.plan else { return [] }
-            if !plan.issues.isEmpty {
-                // Every screen was checked on the way; a rule that needs the server can still fail here.
-                let first = plan.issues[0]
-                if let field = FieldID(key: first.field), state.screens.contains(field.section) {
-                    state.errors[field] = first.message
-                    go(&state, to: field.section, focus: .field(field))
-                }
-                state.problem(first.message)
-                return []
-            }
+            if showFirstIssue(&state, plan) { return [] }
             if plan.isEmpty { return offerToSave(&state) }
             state.phase = .applying
             state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
@@ -45,6 +36,18 @@ extension Wizard {
         default:
             return []
         }
+    }
+
+    /// A plan's first issue, on its field's screen (every screen was checked on the way; a rule
+    /// that needs the server can still fail at the review). False when the plan has none.
+    static func showFirstIssue(_ state: inout WizardState, _ plan: Plan) -> Bool {
+        guard let first = plan.issues.first else { return false }
+        if let field = FieldID(key: first.field), state.screens.contains(field.section) {
+            state.errors[field] = first.message
+            go(&state, to: field.section, focus: .field(field))
+        }
+        state.problem(first.message)
+        return true
     }
 
     static func stepFinished(_ state: inout WizardState, _ result: StepResult) -> [WizardCommand] {
@@ -60,15 +63,7 @@ extension Wizard {
             }
         }
         let running = state.steps.values.contains { $0 == .running }
-        if state.fleet != nil {
-            // Several organizations: the apply ends when both the relay and the organizations have.
-            if !running, state.phase == .applying, state.fleet?.finished == true {
-                state.phase = .result
-                state.scroll = 0
-                state.prefill = state.form
-            }
-            return []
-        }
+        if state.fleet != nil { return endFleetApplyWhenDone(&state) }
         if !running, state.phase == .applying {
             state.phase = .result
             state.scroll = 0

@@ -229,12 +229,7 @@ extension Wizard {
         switch key {
         case .enter:
             guard let plan = fleet.plan else { return [] }
-            if let issue = state.plan?.issues.first, let field = FieldID(key: issue.field), state.screens.contains(field.section) {
-                state.errors[field] = issue.message
-                go(&state, to: field.section, focus: .field(field))
-                state.problem(issue.message)
-                return []
-            }
+            if let smtp = state.plan, showFirstIssue(&state, smtp) { return [] }
             let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
             if plan.toChange.isEmpty && smtp == nil {
                 return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
@@ -267,8 +262,13 @@ extension Wizard {
 
     static func fleetFinished(_ state: inout WizardState) -> [WizardCommand] {
         state.fleet?.finished = true
-        // The SMTP request, when one was sent, ends the apply when it answers.
-        guard state.phase == .applying, !state.steps.values.contains(.running) else { return [] }
+        return endFleetApplyWhenDone(&state)
+    }
+
+    /// The apply of several organizations ends when both the organizations and the SMTP request
+    /// (when one was sent) have answered, whichever comes last.
+    static func endFleetApplyWhenDone(_ state: inout WizardState) -> [WizardCommand] {
+        guard state.phase == .applying, state.fleet?.finished == true, !state.steps.values.contains(.running) else { return [] }
         state.phase = .result
         state.scroll = 0
         // Applied: what was typed is no longer "unsaved" (Ctrl-C does not ask).

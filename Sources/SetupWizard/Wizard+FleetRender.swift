@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import SetupKit
 import TFEClient
 
@@ -101,21 +100,20 @@ extension Wizard {
     static func fleetProgressBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
         guard let fleet = state.fleet else { return [] }
         var lines: [Line] = []
-        let done = fleet.outcomes.count, total = max(1, fleet.sending)
+        let done = fleet.outcomes.count
         if state.phase == .applying {
             lines.append(Line("Applying the baseline to \(fleet.sending) organizations\(g.ellipsis)", .bold))
             lines.append(Line())
+            let figures = FleetProgressFigures(done: done, total: fleet.sending, writes: fleet.writes, elapsed: fleet.elapsed)
             let barWidth = max(10, min(40, width - 44))
-            let filled = barWidth * done / total
+            let filled = figures.filled(barWidth)
             var bar = Line("  ")
             bar.add(String(repeating: state.config.ascii ? "#" : "█", count: filled), .success)
             bar.add(String(repeating: state.config.ascii ? "." : "░", count: barWidth - filled), .dim)
             bar.add(" \(done)/\(fleet.sending)", .bold)
             // A rate over less than a second is a burst, not a pace: shown from one second on.
             if done > 0, fleet.elapsed >= 1 {
-                let rate = Double(fleet.writes) / fleet.elapsed
-                let left = fleet.elapsed / Double(done) * Double(fleet.sending - done)
-                bar.add(g.dot + "\(rate.fixed(1)) requests/s" + g.dot + "about \(Int(left.rounded(.up))) s left", .dim)
+                bar.add(g.dot + "\(figures.writesPerSecond.fixed(1)) requests/s" + g.dot + "about \(figures.secondsLeft) s left", .dim)
             }
             lines.append(bar)
         } else {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import Logging
 
 /// The shared client core: speaks the TFE / HCP Terraform API for the three settings this tool

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// A request as the sandbox's router sees it.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// The sandbox as a hostile server (`POST /_sandbox/hostile`): every string a real server could

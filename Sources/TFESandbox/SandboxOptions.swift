@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// How a sandbox runs (the `tfe-setup sandbox` flags).
 public struct SandboxOptions: Sendable {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Which kind of real server the sandbox plays (`tfe-setup sandbox --profile NAME`), from the
 /// public sources: terraform-provider-tfe, go-tfe and the API documentation (see the README,

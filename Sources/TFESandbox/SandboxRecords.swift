@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// One request as `GET /_sandbox/requests` lists it (secret values redacted).

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// Routes requests to the fake API and the control API. Per-resource handlers live in

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// The sandbox's whole state, in the shape of `GET /_sandbox/state` (also `--seed` and `--state`).

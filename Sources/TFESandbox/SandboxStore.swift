@@ -1,6 +1,5 @@
 import Dispatch
 import FoundationEssentials
-import Glibc
 import TFEClient
 
 /// The sandbox's mutable state, behind an actor: the settings, the request log, the outbox, the

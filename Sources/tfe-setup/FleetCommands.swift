@@ -167,20 +167,17 @@ final class FleetProgress: @unchecked Sendable {
         let line: String = lock.withLock {
             done += 1
             writes += outcome.results.count
-            let elapsed = max(0.001, Date().timeIntervalSince(started))
             if onTerminal {
-                let width = 30
-                let filled = width * done / max(1, total)
-                let perOrganization = elapsed / Double(done)
-                let left = perOrganization * Double(total - done)
-                return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    + "] \(done)/\(total) organizations · \((Double(writes) / elapsed).fixed(1)) writes/s · about \(Int(left.rounded(.up))) s left"
+                let figures = FleetProgressFigures(done: done, total: total, writes: writes, elapsed: Date().timeIntervalSince(started))
+                let width = 30, filled = figures.filled(width)
+                return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    + "] \(done)/\(total) organizations · \(figures.writesPerSecond.fixed(1)) writes/s · about \(figures.secondsLeft) s left"
             }
             let failure = outcome.results.first { !$0.succeeded }
             return (failure == nil ? "ok " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
         }
         // Redrawn in place: a carriage return, then the line.
-        if onTerminal { StandardStream.error("\r" + SafeText.line(line.replacing("\r", with: ""))) } else { printOut(line) }
+        if onTerminal { StandardStream.error("\r" + SafeText.line(line)) } else { printOut(line) }
     }
 
     func finish() {

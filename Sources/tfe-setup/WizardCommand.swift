@@ -2,7 +2,6 @@ import ArgumentParser
 import Logging
 import CursesUI
 import FoundationEssentials
-import Glibc
 import SetupKit
 import SetupWizard
 import TFEClient

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Everything the client core needs to reach one server.
 public struct ClientConfiguration: Sendable {

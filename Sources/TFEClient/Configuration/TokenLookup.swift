@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Finds the API token, first found wins: a token file the person named; `TFE_TOKEN`; `TF_TOKEN_<host>`
 /// (Terraform's encoding); Terraform CLI's `~/.terraform.d/credentials.tfrc.json`. The token is

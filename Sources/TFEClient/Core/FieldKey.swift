@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// The key of a field the user can type, the same everywhere: screens, answers file paths, plan
 /// output and the per-field issues of a 422. Spelled `section.field` (`smtp.port`).

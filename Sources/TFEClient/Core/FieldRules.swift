@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// The single-value rules of the validation table, one function per rule. Each returns nil when
 /// the value is fine, else a message naming the field and the rule. The wizard checks typed text

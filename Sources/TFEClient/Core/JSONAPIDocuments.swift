@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 // Wire types: Codable structs with explicit kebab-case keys, separate from the models the UI
 // edits. Decoding is tolerant of extra keys (the real server sends many) and strict about the

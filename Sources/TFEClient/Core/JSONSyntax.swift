@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Where a JSON text first breaks the grammar, for messages such as "line 3, column 12:
 /// unexpected ','". `JSONDecoder` says only that data is not valid JSON; Foundation's
@@ -53,8 +52,7 @@ public enum JSONSyntax {
             guard depth < Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
             guard let c = current else { throw error("the text ends where a value was expected") }
             switch c {
-            case UInt8(ascii: "{"): try object(depth: depth)
-            case UInt8(ascii: "["): try array(depth: depth)
+            case UInt8(ascii: "{"), UInt8(ascii: "["): try container(depth: depth)
             case UInt8(ascii: "\""): try string()
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
@@ -64,37 +62,28 @@ public enum JSONSyntax {
             }
         }
 
-        mutating func object(depth: Int) throws(Error) {
+        /// An object (`{"key": value, …}`) or an array (`[value, …]`): the opening byte is current.
+        mutating func container(depth: Int) throws(Error) {
+            let isObject = current == UInt8(ascii: "{")
+            let close = UInt8(ascii: isObject ? "}" : "]")
             index += 1
             skipSpaces()
-            if current == UInt8(ascii: "}") { index += 1; return }
+            if current == close { index += 1; return }
             while true {
                 skipSpaces()
-                guard current == UInt8(ascii: "\"") else {
-                    throw current.map { error("unexpected \(described($0)), expected a key in double quotes") } ?? error("the text ends inside an object")
+                if isObject {
+                    guard current == UInt8(ascii: "\"") else {
+                        throw current.map { error("unexpected \(described($0)), expected a key in double quotes") } ?? error("the text ends inside an object")
+                    }
+                    try string()
+                    skipSpaces()
+                    try expect(UInt8(ascii: ":"), "':' after the key")
+                    skipSpaces()
                 }
-                try string()
-                skipSpaces()
-                try expect(UInt8(ascii: ":"), "':' after the key")
-                skipSpaces()
                 try value(depth: depth + 1)
                 skipSpaces()
                 if current == UInt8(ascii: ",") { index += 1; continue }
-                try expect(UInt8(ascii: "}"), "',' or '}'")
-                return
-            }
-        }
-
-        mutating func array(depth: Int) throws(Error) {
-            index += 1
-            skipSpaces()
-            if current == UInt8(ascii: "]") { index += 1; return }
-            while true {
-                skipSpaces()
-                try value(depth: depth + 1)
-                skipSpaces()
-                if current == UInt8(ascii: ",") { index += 1; continue }
-                try expect(UInt8(ascii: "]"), "',' or ']'")
+                try expect(close, isObject ? "',' or '}'" : "',' or ']'")
                 return
             }
         }

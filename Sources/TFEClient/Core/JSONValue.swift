@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Any JSON value, decoded strictly (a `true` is never a number, `1.5` never an integer), for the
 /// places that must check types and name paths: the sandbox's strict request checks, request

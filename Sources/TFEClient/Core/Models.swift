@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// How the SMTP relay authenticates.
 public enum SMTPAuth: String, Sendable, Codable, CaseIterable, Hashable {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Redaction as the contract says: the values of secret JSON keys at any depth (whole key,
 /// case-insensitive — `token-type` is not a secret), and secret headers.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// A secret (API token, SMTP password) that never shows itself: printing, interpolating or
 /// dumping it yields `<redacted>`. Only the transport and the JSON encoder read `exposedValue`.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Every way a call of the client core can fail: the contract's error taxonomy as one type.
 /// `description` is written for the admin reading it: what happened, what it means, what to do.

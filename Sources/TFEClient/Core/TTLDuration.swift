@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// The duration grammar of the API contract: one parser and one formatter, shared by the wizard,
 /// the answers file and the client.

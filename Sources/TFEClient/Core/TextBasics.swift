@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 // Small text operations written on the standard library. Foundation's versions of these
 // (`trimmingCharacters(in:)`, `String(format:)`, `NSString` paths, `JSONSerialization`, …) live in

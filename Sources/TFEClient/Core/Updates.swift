@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// A change to the admin SMTP settings. Every field is optional: nil keeps the server's value.
 /// `password` and `testEmailAddress` are write-only (never read back).

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Every rule of the validation table, combined per section. Each function returns all problems
 /// at once (an empty array means valid). `current` is the server's state; when it is nil the

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Reads response bodies into models. Anything that is not the expected JSON:API document becomes
 /// `TFEError.decoding(what, where)` — never a crash, whatever the server sends.

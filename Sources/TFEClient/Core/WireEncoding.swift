@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Turns updates into the exact request bodies of the contract, and 422 pointers back into
 /// field keys. "Leave unchanged / set / clear" is encoded here and nowhere else.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 extension TFEClient {
     /// The token's user; `isSiteAdmin` decides whether the SMTP screen can be shown.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 extension TFEClient {
     /// The 404 message of the admin SMTP endpoint.

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// One HTTP request as the client core builds it. Only the transport reads the token header.
 public struct HTTPRequest: Sendable {

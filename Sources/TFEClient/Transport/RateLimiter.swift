@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 
 /// Paces every request of a process to the server's rate limit, never over it: requests are
 /// spaced evenly at `margin` of the limit (TFE allows 30 requests per second per user and counts
