@@ -111,7 +111,7 @@ struct CommonOptions: ParsableArguments {
         let (logger, sink) = try logger()
         sink?.register(secret: token)
         if let smtpPassword { sink?.register(secret: smtpPassword) }
-        let ca = caCert ?? environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let ca = caCertificatePath(for: url)
         let configuration = try ClientConfiguration(address: url, token: token, organization: resolvedOrganization(answers: answersOrganization),
                                                     timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
         let transport = try AsyncHTTPTransport(caCertificatePath: ca)
@@ -119,6 +119,16 @@ struct CommonOptions: ParsableArguments {
         // One limiter for the process: every request paced below the server's rate limit.
         return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport: transport,
                           logger: logger, tokenSource: source, logSink: sink)
+    }
+
+    /// The CA file to trust besides the system's: `--ca-cert`, else `SSL_CERT_FILE` for an
+    /// https address only. Many hosts set `SSL_CERT_FILE` to the system bundle itself; parsing its
+    /// ~150 certificates cost 5–6 ms of every run against a plain-HTTP (loopback) server, which
+    /// never uses them. A `--ca-cert` given with http:// is still read, so a typo shows at once.
+    func caCertificatePath(for url: URL) -> String? {
+        if let caCert { return caCert }
+        guard url.scheme?.lowercased() == "https" else { return nil }
+        return environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The token is bound to its host: an address that only an answers file names is used only

@@ -57,4 +57,28 @@ struct TLSTests {
         #expect(throws: TFEError.self) { try AsyncHTTPTransport(caCertificatePath: path) }
         #expect(throws: TFEError.self) { try AsyncHTTPTransport(caCertificatePath: path + ".missing") }
     }
+
+    @Test("SSL_CERT_FILE is trusted for https and not even read for a plain-HTTP address") func sslCertFileOnlyForHTTPS() async throws {
+        let certs = try TLSTests.makeCertificates()
+        let notPEM = certs.dir + "/not-a-ca.pem"
+        try "hello".write(toFile: notPEM, atomically: true, encoding: .utf8)
+        let tls = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0, tls: (certs.cert, certs.key)))
+        let plain = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
+        let tokenFile = certs.dir + "/token"
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(tls.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
+        let plainToken = certs.dir + "/plain-token"
+        _ = FileManager.default.createFile(atPath: plainToken, contents: Data(plain.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
+        func export(_ address: String, token: String, caFile: String) async -> (status: Int32, output: String) {
+            let command = [TmuxSession.binary, "export", "--organization", "my-org", "--address", address, "--token-file", token].map(TmuxSession.quote)
+            return await Subprocess.runAsync(["/bin/sh", "-c", "SSL_CERT_FILE=\(TmuxSession.quote(caFile)) " + command.joined(separator: " ") + " 2>&1"])
+        }
+        let trusted = await export(tls.address, token: tokenFile, caFile: certs.ca)
+        #expect(trusted.status == 0 && trusted.output.contains("\"execution_defaults\""), "the private CA from SSL_CERT_FILE is trusted: \(trusted.output)")
+        let broken = await export(tls.address, token: tokenFile, caFile: notPEM)
+        #expect(broken.status != 0 && broken.output.contains("Cannot use the CA certificate file"), "a bad SSL_CERT_FILE is named for https: \(broken.output)")
+        let loopback = await export(plain.address, token: plainToken, caFile: notPEM)
+        #expect(loopback.status == 0, "http:// never reads SSL_CERT_FILE: \(loopback.output)")
+        await tls.stop()
+        await plain.stop()
+    }
 }
