@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
         // Async-signal-safe pieces (terminal restore on a crash or a signal, core dumps off): C.
         .target(name: "CProcessGuard"),
+        // Keeps the release's minimum glibc at 2.35 with libstdc++ linked in (see its header).
+        .target(name: "CGlibcFloor"),
         .target(name: "CursesUI", dependencies: ["Cncurses", "CProcessGuard", "SetupWizard"]),
         // The rendering benchmark of scripts/bench (not part of the tool).
         .executableTarget(name: "tfe-bench", dependencies: ["TFEClient", "SetupKit", "SetupWizard", "CursesUI"]),
@@ -57,6 +59,7 @@ let package = Package(
                 "SetupWizard",
                 "CursesUI",
                 "CProcessGuard",
+                "CGlibcFloor",
                 "TFESandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
