@@ -85,6 +85,9 @@ public struct PlainWizard: Sendable {
             return .proceed(say: nil, .line(""))
         case .pickOrganization:
             let names = state.organizations.map(\.name)
+            if names.count > Wizard.plainListLimit {
+                return .ask("Organization (\(names.count): a number, a name, or part of a name to list matches) [\(names.first ?? "")]: ", secret: false)
+            }
             return .ask("Organization (\(numbered(names))) [\(names.first ?? "")]: ", secret: false)
         case .editing:
             guard let field = state.focus else { return .wait }

@@ -55,16 +55,33 @@ extension Wizard {
         }
     }
 
-    /// A number from the list, a name, or empty for the first.
+    /// How many organizations plain mode names in its prompt, and in one list of matches: a token
+    /// that sees hundreds gets a count instead of a line of thousands of characters.
+    static let plainListLimit = 12
+
+    /// A number from the list, a name, or empty for the first. Any other text lists the
+    /// organizations whose names contain it (ignoring case) with their numbers — it never picks
+    /// one, so a typo cannot set up a different organization than the one meant.
     static func pickAnswer(_ state: inout WizardState, _ answer: String) -> [WizardCommand] {
         let names = state.organizations.map(\.name)
-        let index = answer.isEmpty ? 0 : (Int(answer).map { $0 - 1 } ?? names.firstIndex(of: answer) ?? -1)
-        guard names.indices.contains(index) else {
-            state.problem("Choose a number from 1 to \(names.count) or a name.")
+        let index = answer.isEmpty ? 0 : (Int(answer).map { $0 - 1 } ?? names.firstIndex(of: answer))
+        if let index, names.indices.contains(index) {
+            state.pickerIndex = index
+            return pickerKey(&state, .enter)
+        }
+        let needle = answer.lowercased()
+        let matches = Int(answer) != nil ? [] : names.indices.filter { names[$0].lowercased().contains(needle) }
+        guard !matches.isEmpty else {
+            let none = Int(answer) == nil ? "No organization's name contains \"\(answer)\". " : ""
+            let search = names.count > plainListLimit ? ", or part of a name to list the ones that contain it" : ""
+            state.problem("\(none)Choose a number from 1 to \(names.count) or a name\(search).")
             return []
         }
-        state.pickerIndex = index
-        return pickerKey(&state, .enter)
+        let listed = matches.prefix(plainListLimit).map { "\($0 + 1) \(names[$0])" }.joined(separator: ", ")
+        let more = matches.count > plainListLimit ? ", and \(matches.count - plainListLimit) more (type more of the name)" : ""
+        let count = matches.count == 1 ? "1 organization contains" : "\(matches.count) organizations contain"
+        state.notice = "\(count) \"\(answer)\": \(listed)\(more). Type a number or a whole name."
+        return []
     }
 
     /// The focused field's answer: empty keeps the value, `<` goes back one field; a valid answer

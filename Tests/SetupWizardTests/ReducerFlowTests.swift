@@ -111,6 +111,34 @@ struct ReducerFlowTests {
         #expect(state.phase == .pickOrganization && state.statusNotice == Notice("Choose a number from 1 to 2 or a name.", .problem))
     }
 
+    @Test("plain mode with many organizations: the prompt gives a count, and part of a name lists matches without picking one")
+    func pickAmongMany() {
+        let names = (1...30).map { "team-\($0 < 10 ? "0" : "")\($0)" } + ["prod-eu", "prod-us"]
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&state, .organizationsLoaded(.success(names.map { Organization(name: $0, canUpdate: true) })))
+        guard case .ask(let prompt, _) = PlainWizard.prompt(state) else { Issue.record("no prompt"); return }
+        #expect(prompt == "Organization (32: a number, a name, or part of a name to list matches) [team-01]: ")
+
+        #expect(Self.line(&state, "PROD").isEmpty, "part of a name never picks")
+        #expect(state.phase == .pickOrganization)
+        #expect(state.statusNotice == Notice("2 organizations contain \"PROD\": 31 prod-eu, 32 prod-us. Type a number or a whole name.", .info))
+        #expect(Self.line(&state, "prod-e").isEmpty, "even a single match is only listed")
+        #expect(state.notice == "1 organization contains \"prod-e\": 31 prod-eu. Type a number or a whole name.")
+        #expect(Self.line(&state, "team").isEmpty)
+        #expect(state.notice?.hasSuffix("12 team-12, and 18 more (type more of the name). Type a number or a whole name.") == true, "\(state.notice ?? "")")
+        #expect(Self.line(&state, "staging").isEmpty)
+        #expect(state.statusNotice == Notice("No organization's name contains \"staging\". Choose a number from 1 to 32 or a name, or part of a name to list the ones that contain it.", .problem))
+        #expect(Self.line(&state, "33").isEmpty)
+        #expect(state.statusNotice == Notice("Choose a number from 1 to 32 or a name, or part of a name to list the ones that contain it.", .problem))
+        #expect(Self.line(&state, "32") == [.loadState(organization: "prod-us")])
+    }
+
+    @Test("plain mode with a few organizations still numbers them all in the prompt") func pickAmongFew() {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&state, .organizationsLoaded(.success(["a", "b"].map { Organization(name: $0, canUpdate: true) })))
+        #expect(PlainWizard.prompt(state) == .ask("Organization (1 a, 2 b) [a]: ", secret: false))
+    }
+
     // MARK: drafts
 
     @Test("a draft that differs is offered; y puts it back") func resumeYes() {
