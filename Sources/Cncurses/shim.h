@@ -66,4 +66,17 @@ static inline void tfe_bracketed_paste(int on) {
     fflush(stdout);
 }
 
+// Last: term.h defines many short macros (lines, columns, …) that must not reach the code above.
+#include <ncursesw/term.h>
+
+/// 1 when this machine's terminfo describes terminal type `name`. Unlike initscr, which exits the
+/// process on an unknown type, setupterm with an error pointer reports; the entry is freed again
+/// (initscr loads its own).
+static inline int tfe_terminal_known(const char *name) {
+    int error = 0;
+    if (setupterm(name, 1, &error) != OK) return 0;
+    del_curterm(set_curterm(NULL));
+    return 1;
+}
+
 #endif

@@ -74,6 +74,8 @@ enum WizardLauncher {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         switch mode {
         case .fullScreen:
+            let terminalNote = TerminalMode.substituteUnknownTerminal(environment: ProcessInfo.processInfo.environment)
+            defer { if let terminalNote { printError(terminalNote) } }
             let runtime = WizardRuntime(config: config, services: services)
             let signals = SignalFlag()
             let result = await CursesApp.run(runtime, color: color && !noColor, signals: signals, started: started) { elapsed in

@@ -49,6 +49,21 @@ struct TerminalBehaviourTests {
         }
     }
 
+    @Test("a terminal type this machine has no terminfo for (TERM=xterm-ghostty over SSH) is drawn as xterm-256color, and the admin is told")
+    func unknownTerminalType() async throws {
+        // ncurses' initscr would end the process with "Error opening terminal: …".
+        let term = "xterm-tfe-setup-test-unknown"
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C.UTF-8", "TERM": term]) { t, _, _ in
+            #expect(t.waitFor("› Enabled:"), "the full screen is drawn")
+            t.keys("C-c")
+            #expect(t.waitFor("EXIT=0"))
+            let screen = t.capture().replacingOccurrences(of: "\n", with: "")
+            #expect(screen.contains("Note: this machine has no terminfo entry for your terminal (TERM=\(term)), so the screen was drawn as xterm-256color."), "\(screen)")
+            #expect(screen.contains("infocmp -x \(term) | ssh THIS-HOST -- tic -x -"))
+            #expect(!screen.contains("Error opening terminal"))
+        }
+    }
+
     @Test("SIGHUP restores the terminal too") func sighup() async throws {
         try await TerminalSuite.TerminalWizardTests.session { t, _, _ in
             #expect(t.waitFor("› Enabled:"))
