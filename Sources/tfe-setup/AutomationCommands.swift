@@ -170,14 +170,14 @@ struct PlanCommand: AsyncParsableCommand {
             Reads the current settings, checks the answers with the same rules as the wizard, and prints each change as the Review does. Write-only values (password, test email) count as changes. Without the password (its variable unset) the rest is still planned and the password reported missing.
 
             Example:
-              SMTP_PASSWORD=… tfe-setup plan --answers tfe-setup-answers.json \\
+              SMTP_PASSWORD=... tfe-setup plan --answers tfe-setup-answers.json \\
                 --address https://tfe.example.com
             """)
 
     @OptionGroup var options: CommonOptions
     @Option(help: "The answers file (JSON; see the README).")
     var answers: String
-    @Flag(help: "Print the plan as JSON: {\"changes\":[…],\"requests\":[…],\"errors\":[…]}.")
+    @Flag(help: "Print the plan as JSON: {\"changes\":[...],\"requests\":[...],\"errors\":[...]}.")
     var json = false
     @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
     var noTestEmail = false
@@ -214,7 +214,7 @@ struct ApplyCommand: AsyncParsableCommand {
             Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform) is reported as a failed step; the others still run.
 
             Example:
-              SMTP_PASSWORD=… tfe-setup apply --answers tfe-setup-answers.json \\
+              SMTP_PASSWORD=... tfe-setup apply --answers tfe-setup-answers.json \\
                 --auto-approve
             """)
 

@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The kind of server the sandbox plays: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
                                discussion: "See tfe-setup sandbox --help."))
     var profile: SandboxProfile = .tfe
-    @Option(help: ArgumentHelp("Add this many generated organizations (fleet-001 …) and start at the organization list, to try one baseline for many.",
+    @Option(help: ArgumentHelp("Add this many generated organizations (fleet-001, fleet-002, ...) and start at the organization list, to try one baseline for many.",
                                discussion: "Mark several with Space (a for all, / to filter), then set the baseline."))
     var organizations: Int = 0
 

@@ -14,7 +14,7 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
             A strict, stateful stand-in for the TFE API endpoints tfe-setup uses, on 127.0.0.1 only. When listening it prints one JSON line on stdout, then serves until SIGINT/SIGTERM; logs go to stderr:
               {"address":"http://127.0.0.1:PORT","organization":"my-org",
-               "tokens":{"site-admin":"…","owner":"…","member":"…"}}
+               "tokens":{"site-admin":"...","owner":"...","member":"..."}}
 
             Roles: site-admin (site admin, owner of my-org, member of other-org); owner (owner of my-org); member (member of my-org).
 
@@ -40,10 +40,10 @@ struct SandboxCommand: AsyncParsableCommand {
                                          "after":true handles the request first (the
                                          change is saved), then answers with the fault
               DELETE /_sandbox/faults    disarm all
-              POST   /_sandbox/hostile   a hostile server: {"text":"…"} is appended to
+              POST   /_sandbox/hostile   a hostile server: {"text":"..."} is appended to
                                          every string of every API answer (errors too);
                                          optional "keep":["auth","organizations.name"],
-                                         "max_ttl_ms":N, "extra_token_type":"…",
+                                         "max_ttl_ms":N, "extra_token_type":"...",
                                          "duplicate_lists":true
               DELETE /_sandbox/hostile   a well-behaved server again
               POST   /_sandbox/revoke    {"role":"site-admin"}: that token now gets 401
@@ -62,7 +62,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The kind of server to play: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
                                discussion: SandboxProfile.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
     var profile: SandboxProfile = .tfe
-    @Option(help: "Add this many generated organizations (fleet-001 …): some already compliant, some without a pool named primary, some without agents, some the owner token is only a member of.")
+    @Option(help: "Add this many generated organizations (fleet-001, fleet-002, ...): some already compliant, some without a pool named primary, some without agents, some the owner token is only a member of.")
     var organizations: Int = 0
     @Flag(help: "The same as --profile hcp (no admin API: SMTP settings answer 404).")
     var hcp = false

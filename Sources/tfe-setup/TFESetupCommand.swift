@@ -12,6 +12,7 @@ struct TFESetupCommand: AsyncParsableCommand {
         discussion: """
             Try it safely first, against the built-in sandbox:
               tfe-setup demo
+
             Then against your server:
               tfe-setup --address https://tfe.example.com --organization my-org \\
                 --token-file ~/.tfe-token
