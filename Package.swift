@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -48,7 +49,7 @@ let package = Package(
         .target(name: "CProcessGuard"),
         // Keeps the release's minimum glibc at 2.35 with libstdc++ linked in (see its header).
         .target(name: "CGlibcFloor"),
-        .target(name: "CursesUI", dependencies: ["Cncurses", "CProcessGuard", "SetupWizard"]),
+        .target(name: "CursesUI", dependencies: ["Cncurses", "CProcessGuard", "SetupWizard", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The rendering benchmark of scripts/bench (not part of the tool).
         .executableTarget(name: "tfe-bench", dependencies: ["TFEClient", "SetupKit", "SetupWizard", "CursesUI"]),
         .executableTarget(
@@ -61,6 +62,7 @@ let package = Package(
                 "CProcessGuard",
                 "CGlibcFloor",
                 "TFESandbox",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,15 +1,16 @@
 import Dispatch
 import FoundationEssentials
 import Glibc
+import NIOConcurrencyHelpers
 import TFEClient
 
 /// Catches SIGTERM, SIGHUP and SIGINT so the UI loop can restore the terminal and report what
 /// was applied before it exits (the default action would kill the process mid-screen).
 ///
-/// The process's one signal source: the full-screen loop polls `pending`; `tfe-setup sandbox`
-/// awaits `first()`.
+/// The process's one signal source: the full-screen loop and a fleet `apply` poll `pending`;
+/// `tfe-setup sandbox` awaits `first()`.
 public final class SignalFlag: @unchecked Sendable {
-    private let lock = Lock()
+    private let lock = NIOLock()
     private var received: Int32?
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []

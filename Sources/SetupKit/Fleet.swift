@@ -75,10 +75,7 @@ public struct FleetMember: Sendable, Equatable {
     public func changeSummary(_ baseline: FleetBaseline, ascii: Bool) -> String {
         var names: [String: String] = [:]
         if case .set(let id)? = plan?.organizationUpdate?.agentPool, let name = baseline.agentPoolName { names[id] = name }
-        let dot = ascii ? " - " : " · "
-        return (plan?.changes ?? []).map { change in
-            change.reviewLine(ascii: ascii, poolNames: names).split(separator: dot, omittingEmptySubsequences: false).dropFirst().joined(separator: dot)
-        }.joined(separator: "; ")
+        return (plan?.changes ?? []).map { $0.fieldChange(ascii: ascii, poolNames: names) }.joined(separator: "; ")
     }
 }
 

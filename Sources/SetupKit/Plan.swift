@@ -60,12 +60,16 @@ public struct Change: Sendable, Equatable {
 
     /// The Review line: `SMTP relay · Port: 25 → 587` (ASCII: ` - ` and ` -> `).
     public func reviewLine(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
-        let dot = ascii ? " - " : " · ", arrow = ascii ? " -> " : " → "
-        let head = "\(section.title)\(dot)\(FieldLabels.label(field)): "
+        "\(section.title)\(ascii ? " - " : " · ")" + fieldChange(ascii: ascii, poolNames: poolNames)
+    }
+
+    /// The change without its section: `Port: 25 → 587` (ASCII: ` -> `).
+    public func fieldChange(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
+        let head = "\(FieldLabels.label(field)): "
         if writeOnly { return head + new.display }
         var (a, b) = (display(current, poolNames), display(new, poolNames))
         if case .milliseconds(let x) = current, case .milliseconds(let y) = new { (a, b) = TTLDuration.displayChange(from: x, to: y) }
-        return head + a + arrow + b
+        return head + a + (ascii ? " -> " : " → ") + b
     }
 
     private func display(_ value: SettingValue, _ names: [String: String]) -> String {

@@ -1,7 +1,8 @@
 import ArgumentParser
-import Dispatch
+import CursesUI
 import FoundationEssentials
 import Glibc
+import NIOConcurrencyHelpers
 import SetupKit
 import TFEClient
 
@@ -109,49 +110,30 @@ extension ApplyCommand {
         printOut(Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
         guard !f.plan.toChange.isEmpty else { return }
         try confirm()
-        let stop = StopFlag()
+        // Remembered, not fatal: the report of what was done can still be printed.
+        let stop = SignalFlag(signals: [SIGINT, SIGTERM])
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
-        let (done, notStarted) = await FleetApplier.apply(f.plan, client: f.client, shouldStop: { stop.stopped }) { outcome in
+        let (done, notStarted) = await FleetApplier.apply(f.plan, client: f.client, shouldStop: { stop.pending != nil }) { outcome in
             progress.record(outcome)
         }
         progress.finish()
         let failed = done.filter { !$0.succeeded }
-        if let signal = stop.signalName {
-            printOut("Stopped by \(signal) after \(done.count) of \(total) organizations.")
+        if let signal = stop.pending {
+            printOut("Stopped by \(SignalFlag.name(signal)) after \(done.count) of \(total) organizations.")
             printOut("Done: " + (done.isEmpty ? "none" : done.map(\.organization).joined(separator: ", ")))
             printOut("Not started: " + notStarted.joined(separator: ", "))
             printOut("Run the same command again: it plans again and sends only what still differs.")
         }
         printOut("Changed \(done.count - failed.count) of \(total) organizations" + (failed.isEmpty ? "." : "; failed: \(failed.map(\.organization).joined(separator: ", ")).")
                  + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
-        if stop.stopped || !failed.isEmpty { throw ExitCode.failure }
+        if stop.pending != nil || !failed.isEmpty { throw ExitCode.failure }
     }
-}
-
-/// SIGINT/SIGTERM during a fleet apply: remembered, not fatal, so the report can be printed.
-final class StopFlag: @unchecked Sendable {
-    private let lock = Lock()
-    private var received: String?
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.lock.withLock { self?.received = self?.received ?? name } }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var stopped: Bool { signalName != nil }
-    var signalName: String? { lock.withLock { received } }
 }
 
 /// Progress of a fleet apply: a bar on a terminal (stderr), else one line per organization.
 final class FleetProgress: @unchecked Sendable {
-    private let lock = Lock()
+    private let lock = NIOLock()
     private let total: Int
     private let onTerminal: Bool
     private let started = Date()

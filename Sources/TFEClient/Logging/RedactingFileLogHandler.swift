@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import NIOConcurrencyHelpers
 import Logging
 
 /// A swift-log handler that writes one line per message to a file created with mode 0600, and
@@ -8,7 +9,7 @@ import Logging
 public struct RedactingFileLogHandler: LogHandler {
     /// The open file, shared by every logger made from the same sink.
     public final class Sink: @unchecked Sendable {
-        private let lock = Lock()
+        private let lock = NIOLock()
         private let fd: Int32
         private var secrets: [String] = []
         public let path: String

@@ -5,25 +5,6 @@ import Darwin
 #endif
 import FoundationEssentials
 
-/// A mutex (pthread), for the few places that share state with a signal handler's queue or a
-/// log handler. Foundation's `NSLock` would link all of Foundation (see `TextBasics.swift`).
-public final class Lock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-
-    public init() { pthread_mutex_init(mutex, nil) }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
-}
-
 /// Writing to standard output and standard error without `FileHandle`.
 public enum StandardStream {
     public static func out(_ text: String) { write(text, to: 1) }

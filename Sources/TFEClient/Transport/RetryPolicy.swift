@@ -33,16 +33,13 @@ public struct RetryPolicy: Sendable {
         func clamped(_ seconds: Double) -> Double { min(max(0, seconds), limit) }
         if let value = response.header("Retry-After")?.trimmingSpaces {
             if let seconds = Double(value), seconds >= 0, seconds.isFinite { return clamped(seconds) }
-            if let date = httpDate(value) { return clamped(date.timeIntervalSince(now)) }
+            if let date = DateText.httpDate(value) { return clamped(date.timeIntervalSince(now)) }
         }
         if let value = response.header("X-RateLimit-Reset"), let seconds = Double(value.trimmingSpaces), seconds >= 0, seconds.isFinite {
             return clamped(seconds)
         }
         return nil
     }
-
-    /// Parses an RFC 7231 HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`).
-    static func httpDate(_ text: String) -> Date? { DateText.httpDate(text) }
 }
 
 /// Time and randomness for the retry loop, injected so tests never really wait.
