@@ -20,12 +20,6 @@ public struct AnswersFile: Sendable {
     /// `execution_defaults.agent_pool_name`: the pool by name (ids differ per organization).
     public var agentPoolName: String?
 
-    /// The execution and TTL parts as a baseline for many organizations.
-    public var baseline: FleetBaseline {
-        FleetBaseline(mode: desired.executionDefaults?.mode, agentPoolName: agentPoolName,
-                      ttlEnabled: desired.tokenTTL?.enabled, ttl: desired.tokenTTL?.milliseconds ?? [:])
-    }
-
     /// One problem, with the JSON path it is about (`$.smtp.port`).
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         public var path: String

@@ -284,3 +284,12 @@ public enum FleetApplier {
         return (done, work.map(\.organization).filter { !doneNames.contains($0) })
     }
 }
+
+extension AnswersFile {
+    /// The execution and TTL parts as a baseline for many organizations. Here rather than in
+    /// AnswersFile.swift, which the fuzz build compiles without the fleet code.
+    public var baseline: FleetBaseline {
+        FleetBaseline(mode: desired.executionDefaults?.mode, agentPoolName: agentPoolName,
+                      ttlEnabled: desired.tokenTTL?.enabled, ttl: desired.tokenTTL?.milliseconds ?? [:])
+    }
+}
