@@ -14,26 +14,38 @@ public final class SignalFlag: @unchecked Sendable {
     private var received: Int32?
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []
+    private var repeatHandler: (@Sendable (Int32) -> Void)?
 
     public init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
         let queue = DispatchQueue(label: "tfe-setup.signals")
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.record(number) }
+            // `data` counts the signals since the last call: two Ctrl-C in quick succession may
+            // arrive as one event, and the second must still count as a second.
+            source.setEventHandler { [weak self, weak source] in
+                for _ in 0..<max(1, Int(source?.data ?? 1)) { self?.record(number) }
+            }
             source.resume()
             sources.append(source)
         }
     }
 
     private func record(_ number: Int32) {
-        let waiting: [CheckedContinuation<Int32, Never>] = lock.withLock {
-            guard received == nil else { return [] }
+        let (waiting, again): ([CheckedContinuation<Int32, Never>], (@Sendable (Int32) -> Void)?) = lock.withLock {
+            guard received == nil else { return ([], repeatHandler) }
             received = number
             defer { waiters = [] }
-            return waiters
+            return (waiters, nil)
         }
         for waiter in waiting { waiter.resume(returning: number) }
+        again?(number)
+    }
+
+    /// Called (on the signal queue) for every signal after the first: a second Ctrl-C means
+    /// "now", so a run that is winding down after the first can end at once.
+    public func onRepeat(_ handler: @escaping @Sendable (Int32) -> Void) {
+        lock.withLock { repeatHandler = handler }
     }
 
     /// The first signal received, if any.

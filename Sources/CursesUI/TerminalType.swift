@@ -23,9 +23,12 @@ public enum TerminalType {
         isPlainName(term) && tfe_terminal_known(term) == 1
     }
 
-    /// 1 to 64 letters, digits, `.`, `_`, `+` or `-`: what terminal type names are made of.
+    /// 1 to 64 letters, digits, `.`, `_`, `+` or `-`, starting with a letter or digit: what
+    /// terminal type names are made of. Not a leading `-`: the name is pasted into a command line
+    /// (`infocmp -x NAME`), where `-Aevil` would be read as an option.
     public static func isPlainName(_ term: String) -> Bool {
-        (1...64).contains(term.utf8.count) && term.utf8.allSatisfy(isNameByte)
+        guard let first = term.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "+") else { return false }
+        return (1...64).contains(term.utf8.count) && term.utf8.allSatisfy(isNameByte)
     }
 
     private static func isNameByte(_ b: UInt8) -> Bool {

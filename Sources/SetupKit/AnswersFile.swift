@@ -4,12 +4,14 @@ import TFEClient
 
 /// An answers file, read strictly: unknown keys and wrong types are errors, every problem is
 /// reported at once with its JSON path, a syntax error with line and column, and no secret may
-/// stand in the file itself (the password comes from `password_env` or `password_file`).
+/// stand in the file itself. The SMTP password comes from a variable the file names, which must
+/// be called `SMTP_…` or `TFE_SETUP_…`, or from a file named on the command line only
+/// (`--smtp-password-file`): a shared file must not be able to pick any other secret of the admin's.
 public struct AnswersFile: Sendable {
     public var address: String?
     public var organization: String?
     public var desired: DesiredSettings
-    /// Where the SMTP password comes from, for the plan (`$SMTP_PASSWORD`, `file /run/secrets/smtp`).
+    /// Where the SMTP password comes from, for the plan (`$SMTP_PASSWORD`, `--smtp-password-file /run/secrets/smtp`).
     public var passwordSource: String?
     /// `password_env` names a variable that is not set: the file is otherwise usable — `plan`
     /// shows everything else and reports this — but nothing may be applied without the password.
@@ -30,10 +32,11 @@ public struct AnswersFile: Sendable {
     /// Reads and checks an answers file (every rule that needs no server).
     /// - Parameters:
     ///   - environment: for `password_env`.
+    ///   - passwordFile: `--smtp-password-file`: the SMTP password's file, named by the operator.
     /// - Throws: `[Problem]` with everything wrong at once.
-    public static func decode(_ data: Data, environment: [String: String]) throws(AnswersProblems) -> AnswersFile {
+    public static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil) throws(AnswersProblems) -> AnswersFile {
         guard let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
-        var reader = Reader(environment: environment)
+        var reader = Reader(environment: environment, passwordFile: passwordFile)
         let file = reader.read(root)
         if !reader.problems.isEmpty { throw AnswersProblems(reader.problems) }
         return file
@@ -62,15 +65,20 @@ public struct AnswersFile: Sendable {
 public struct AnswersProblems: Error, Equatable, Sendable, CustomStringConvertible {
     public var problems: [AnswersFile.Problem]
     public init(_ problems: [AnswersFile.Problem]) { self.problems = problems }
-    public var description: String {
-        "The answers file has \(problems.count) problem\(problems.count == 1 ? "" : "s") (nothing was sent):\n"
-            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// The message as lines, one per problem: a value quoted in a problem stays inside its line.
+    public var lines: [String] {
+        ["The answers file has \(problems.count) problem\(problems.count == 1 ? "" : "s") (nothing was sent):"]
+            + problems.map { "  - \($0)" }
     }
 }
 
 /// Walks the JSON, collecting problems instead of stopping at the first.
 struct Reader {
     let environment: [String: String]
+    /// `--smtp-password-file`, from the command line.
+    var passwordFile: String?
     var problems: [AnswersFile.Problem] = []
     var passwordSource: String?
     var missingPassword: AnswersFile.Problem?
@@ -85,7 +93,7 @@ struct Reader {
         }
         for key in o.keys.sorted() where !allowed.contains(key) {
             if key == "password" {
-                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\" (an environment variable's name) or \"password_file\" (a path)")
+                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\": \"SMTP_PASSWORD\" (a variable named SMTP_… or TFE_SETUP_…), or --smtp-password-file PATH on the command line")
             } else {
                 problem("\(path).\(key)", "unknown key; allowed here: \(allowed.joined(separator: ", "))")
             }
@@ -124,6 +132,9 @@ struct Reader {
         if let s = o["smtp"] { file.desired.smtp = smtp(s) }
         if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
+        if let passwordFile, file.desired.smtp == nil {
+            problem("--smtp-password-file", "the answers file has no smtp section, so there is no relay to send \(passwordFile)'s password to; leave the option out")
+        }
         file.passwordSource = passwordSource
         file.missingPassword = missingPassword
         file.agentPoolName = agentPoolName
@@ -146,8 +157,12 @@ struct Reader {
         u.username = string(o, "username", path)
         u.testEmailAddress = string(o, "test_email_address", path)
         let envName = string(o, "password_env", path)
-        let file = string(o, "password_file", path)
-        if envName != nil && file != nil { problem("\(path).password_file", "give either password_env or password_file, not both") }
+        if string(o, "password_file", path) != nil {
+            problem("\(path).password_file", "a password file is named on the command line only, so a shared answers file cannot choose one of your files: remove password_file and pass --smtp-password-file PATH, naming the relay's password file yourself")
+        }
+        if envName != nil, passwordFile != nil {
+            problem("\(path).password_env", "give the password either by password_env or by --smtp-password-file, not both")
+        }
         if let envName {
             if let why = Self.refusedPasswordVariable(envName, environment: environment) {
                 problem("\(path).password_env", why)
@@ -159,17 +174,17 @@ struct Reader {
                                         message: "the environment variable \(envName) is not set (or is empty): export it before applying; this plan leaves the password out")
             }
         }
-        if let file {
+        if let file = passwordFile, envName == nil {
             switch Self.readPasswordFile(file) {
             case .success(let password):
                 if Self.isAPIToken(password, environment: environment) {
-                    problem("\(path).password_file", "\(file) holds an API token, not an SMTP password; it is never sent to a mail relay")
+                    problem("--smtp-password-file", "\(file) holds an API token, not an SMTP password; it is never sent to a mail relay")
                 } else {
                     u.password = SecretString(password)
-                    passwordSource = "file " + file
+                    passwordSource = "--smtp-password-file " + file
                 }
             case .failure(let why):
-                problem("\(path).password_file", why.message)
+                problem("--smtp-password-file", why.message)
             }
         }
         for issue in Validation.issues(for: u, current: nil) { problem(jsonPath(issue.field), issue.message) }
@@ -226,11 +241,16 @@ struct Reader {
 
     // MARK: - Where the SMTP password may come from
 
+    /// The prefixes a `password_env` variable's name must have.
+    static let passwordVariablePrefixes = ["SMTP_", "TFE_SETUP_"]
+
     /// The password travels to a mail relay the file names, so a shared file must not be able to
-    /// pick a secret of the admin's: never an API token's variable, never a variable holding one.
+    /// pick a secret of the admin's (`AWS_SECRET_ACCESS_KEY`, `VAULT_TOKEN`): only a variable
+    /// named for this purpose, never an API token's variable, never a variable holding one. The
+    /// same idea as Terraform's, whose configuration reads no variable but `TF_VAR_…`.
     static func refusedPasswordVariable(_ name: String, environment: [String: String]) -> String? {
-        if isAPITokenVariable(name) {
-            return "\(name) holds an API token, not an SMTP password; it is never sent to a mail relay. Name the variable that holds the relay's password"
+        if !passwordVariablePrefixes.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
+            return "\(SafeText.line(String(name.prefix(80)))) is not a variable for the SMTP password: a shared answers file may name only variables called SMTP_… or TFE_SETUP_… (e.g. SMTP_PASSWORD), so it cannot send another secret of yours to a mail relay. Export the relay's password as SMTP_PASSWORD and name that"
         }
         if let value = environment[name], !value.isEmpty, isAPIToken(value, environment: environment) {
             return "\(name) has the same value as an API token variable; it is never sent to a mail relay. Name the variable that holds the relay's password"
@@ -250,10 +270,10 @@ struct Reader {
 
     struct PasswordFileProblem: Error { var message: String }
 
-    /// Reads `password_file`: a regular file of the user's own, readable by nobody else (a file
-    /// any user could write or read is no place for a password), holding one line. A private key
-    /// or any other multi-line secret is refused: a shared answers file must not be able to send
-    /// `~/.ssh/id_ed25519` to a relay of its choosing.
+    /// Reads `--smtp-password-file`: a regular file of the user's own, readable by nobody else (a
+    /// file any user could write or read is no place for a password), holding one line. A private
+    /// key or any other multi-line secret is refused, so a mistyped path cannot send
+    /// `~/.ssh/id_ed25519` to a relay.
     static func readPasswordFile(_ file: String) -> Result<String, PasswordFileProblem> {
         var info = stat()
         guard lstat(file, &info) == 0 else {

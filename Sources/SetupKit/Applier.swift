@@ -82,10 +82,25 @@ public struct StepResult: Sendable, Equatable {
     /// The server's message for a person: what was saved, or why not. A failed request names
     /// every field it carried as not saved: one refused value keeps the others of the same
     /// request from being saved too.
-    public var message: String {
+    public var message: String { messageLines.joined(separator: "\n") }
+
+    /// `message` as lines (a 422 lists each refused value on a line of its own), for the
+    /// printers that show each line through `SafeText.line`.
+    public var messageLines: [String] {
         switch outcome {
         case .failed(let error):
-            return error.commandLineDescription + " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            var lines = error.commandLineLines
+            lines[lines.count - 1] += " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            return lines
+        default:
+            return [successMessage]
+        }
+    }
+
+    private var successMessage: String {
+        switch outcome {
+        case .failed:
+            return ""
         default:
             let saved = fields.filter { !ignored.contains($0) }
             guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }

@@ -33,4 +33,7 @@ extension RemedyWording {
 extension TFEError {
     /// The message with remedies in the command line's words (flags, variables).
     public var commandLineDescription: String { description(using: .commandLine) }
+
+    /// `commandLineDescription` as lines, for `printError(lines:)`.
+    public var commandLineLines: [String] { descriptionLines(using: .commandLine) }
 }

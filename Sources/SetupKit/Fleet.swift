@@ -265,8 +265,8 @@ public struct FleetOutcome: Sendable, Equatable {
 }
 
 /// Applies a fleet plan: organizations in name order, a few at once (the client's limiter paces
-/// the requests); `shouldStop` is asked before each organization starts, so a stop lets the ones
-/// in flight finish and reports exactly which were done.
+/// the requests); `shouldStop` is asked before each organization starts. Cancelling the calling
+/// task also cuts short the organizations in flight (their waits end, no request leaves).
 public enum FleetApplier {
     public static func apply(_ plan: FleetPlan, client: TFEClient, concurrency: Int = 6,
                              shouldStop: @escaping @Sendable () -> Bool = { false },

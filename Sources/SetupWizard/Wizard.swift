@@ -46,10 +46,10 @@ public enum Wizard {
             return fleetProgress(&state, outcome, elapsed: elapsed)
         case .fleetFinished:
             return fleetFinished(&state)
-        case .answersSaved(let result):
+        case .answersSaved(let result, let shared):
             switch result {
             case .success(let path):
-                return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " Answers saved to \(path) (no password in it).")]
+                return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " " + savedMessage(path: path, sharedFolder: shared))]
             case .failure(let error):
                 state.phase = .savePrompt
                 state.problem("Could not save the answers: \(error.message). Press y to try again, n to finish without.")
@@ -208,6 +208,19 @@ public enum Wizard {
         let done = finishMessage(state)
         if inFlight.isEmpty { return done }
         return done + " Still in flight when stopped (may or may not have been applied): " + inFlight.map(\.title).joined(separator: ", ") + "."
+    }
+
+    /// Where the answers went, and the next command with that very path: the name may not be
+    /// the one offered (`-1` when it was taken), and in a folder others can write to a file of
+    /// the offered name may be someone else's.
+    static func savedMessage(path: String, sharedFolder: Bool) -> String {
+        let quoted = path.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+,@=".unicodeScalars.contains($0) }
+            ? path : "'" + path.replacing("'", with: "'\\''") + "'"
+        var text = "Answers saved to \(path) (no password in it); to apply them again: tfe-setup apply --answers \(quoted)"
+        if sharedFolder {
+            text += " (Other users can create files in that folder: use this exact path, not another file of a similar name.)"
+        }
+        return text
     }
 
     static func finishMessage(_ state: WizardState) -> String {

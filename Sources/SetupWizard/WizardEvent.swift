@@ -26,7 +26,8 @@ public enum WizardEvent: Equatable, Sendable {
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
     case stepFinished(StepResult)
     /// The answers file was written (its path) or not (why).
-    case answersSaved(Result<String, AnswersSaveError>)
+    /// `sharedFolder`: other users may create files in the folder it was saved to.
+    case answersSaved(Result<String, AnswersSaveError>, sharedFolder: Bool = false)
     /// The draft could not be written (its path): what is typed lives only until quitting.
     case draftSaveFailed(path: String)
 }

@@ -170,20 +170,25 @@ public actor WizardRuntime {
         case .deleteDraft:
             services.draftStore?.delete()
         case .saveAnswers(let fileName, let contents):
-            // An existing file is never overwritten: the next free name (`-1`, `-2`, …) is used.
+            // Nothing at a name is ever replaced, not even a dangling link: the write itself
+            // claims the name (`link`), and the next name (`-1`, `-2`, …) is tried when it is taken.
             let base = PathText.appending(services.answersDirectory, fileName)
             let stem = PathText.deletingPathExtension(base), ext = PathText.pathExtension(base)
             let candidates = [base] + (1...99).map { "\(stem)-\($0)" + (ext.isEmpty ? "" : ".\(ext)") }
-            guard let path = candidates.first(where: { !FileManager.default.fileExists(atPath: $0) }) else {
-                send(.answersSaved(.failure(AnswersSaveError("\(base) and its numbered variants up to -99 all exist"))))
-                return
+            let shared = PrivateFile.isWritableByOthers(services.answersDirectory)
+            for path in candidates {
+                do {
+                    try PrivateFile.write(Data(contents.utf8), to: path, replace: false)
+                    send(.answersSaved(.success(path), sharedFolder: shared))
+                    return
+                } catch where error.alreadyExists {
+                    continue
+                } catch {
+                    send(.answersSaved(.failure(AnswersSaveError(error.description))))
+                    return
+                }
             }
-            do {
-                try PrivateFile.write(Data(contents.utf8), to: path, replace: false)
-                send(.answersSaved(.success(path)))
-            } catch {
-                send(.answersSaved(.failure(AnswersSaveError(error.description))))
-            }
+            send(.answersSaved(.failure(AnswersSaveError("\(base) and its numbered variants up to -99 all exist"))))
         case .quit(let code, let message):
             // `update` already ended the phase; the runtime only records the exit.
             exit = (code, message)

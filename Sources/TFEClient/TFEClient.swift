@@ -59,13 +59,16 @@ public struct TFEClient: Sendable {
         var retries = 0
         while true {
             if let limiter { await limiter.acquire(now: environment.now, sleep: environment.sleep) }
+            // Stopped (a fleet apply's first Ctrl-C): no new request leaves, not even after a wait.
+            if Task.isCancelled { throw .transport(TransportError(.cancelled, "stopped before the request was sent")) }
             let t0 = environment.now()
             logger.debug("request", metadata: ["method": "\(method)", "path": "\(path)", "body": "\(Redactor.body(body))"])
             let outcome: Result<HTTPResponse, TransportError>
             do {
                 outcome = .success(try await transport.execute(request, timeout: configuration.timeout))
             } catch {
-                outcome = .failure(error)
+                // Cut short by a stop, not by the network: say so (the request may have arrived).
+                outcome = .failure(Task.isCancelled ? TransportError(.cancelled, "stopped before the answer arrived") : error)
             }
             let elapsedMs = Int((environment.now() - t0) * 1000)
             var wait: Double?
@@ -78,7 +81,7 @@ public struct TFEClient: Sendable {
                 ])
                 await limiter?.observe(limitHeader: response.header("X-RateLimit-Limit"))
                 if (200..<300).contains(response.status) { return response }
-                failure = Self.error(for: response, path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
+                failure = Self.error(for: Self.scrubbing(configuration.token, from: response), path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
                 if response.status == 429 {
                     wait = RetryPolicy.serverRequestedWait(response, now: environment.wallClock(), limit: retryPolicy.totalDeadline) ?? retryPolicy.backoff(attempt: retries, random: environment.random)
                 } else if kind == .idempotent, [502, 503, 504].contains(response.status) {
@@ -88,7 +91,7 @@ public struct TFEClient: Sendable {
                 logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error.message)", "duration_ms": "\(elapsedMs)"])
                 var error = error
                 // The request went out; only the answer is missing. Say so: the admin must not guess.
-                error.requestMayHaveArrived = method != "GET" && (error.kind == .dropped || error.kind == .timeout)
+                error.requestMayHaveArrived = method != "GET" && [.dropped, .timeout, .cancelled].contains(error.kind)
                 failure = .transport(error)
                 if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
@@ -104,8 +107,24 @@ public struct TFEClient: Sendable {
                 "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(delay.fixed(2))",
                 "reason": "\(Self.shortReason(failure))",
             ])
-            do { try await environment.sleep(delay) } catch { throw failure }
+            do { try await environment.sleep(delay) } catch {
+                // Stopped while waiting to retry: nothing more is sent for this request.
+                throw .transport(TransportError(.cancelled, "stopped while waiting to retry (\(Self.shortReason(failure)))"))
+            }
         }
+    }
+
+    /// The response with the API token, in any spelling a JSON body can carry it, replaced: a
+    /// server that echoes the token in a 401's `detail` must not get it onto the admin's screen.
+    static func scrubbing(_ token: SecretString, from response: HTTPResponse) -> HTTPResponse {
+        let secret = token.exposedValue
+        guard secret.count >= 4, var text = String(data: response.body, encoding: .utf8) else { return response }
+        let spellings = Redactor.spellings(of: secret).filter { text.contains($0) }
+        guard !spellings.isEmpty else { return response }
+        for s in spellings.sorted(by: { $0.count > $1.count }) { text = text.replacing(s, with: Redactor.placeholder) }
+        var copy = response
+        copy.body = Data(text.utf8)
+        return copy
     }
 
     /// Maps a non-2xx response to the taxonomy.

@@ -26,6 +26,8 @@ struct Automation {
     /// True for `apply`: a password the file names but the environment lacks stops it before
     /// any request (`plan` goes on and reports it).
     var needsPassword = false
+    /// `--smtp-password-file`: the SMTP password's file, named by the operator (never by the file).
+    var passwordFile: String?
 
     struct Prepared {
         var client: TFEClient
@@ -53,10 +55,10 @@ struct Automation {
         }
         var answers: AnswersFile
         do {
-            answers = try AnswersFile.decode(data, environment: options.environment)
+            answers = try AnswersFile.decode(data, environment: options.environment, passwordFile: passwordFile)
             if !testEmail { answers.desired.smtp?.testEmailAddress = nil }
         } catch {
-            printError("tfe-setup: \(error.description)")
+            printError(lines: prefixed("tfe-setup: ", error.lines))
             throw ExitCode.failure
         }
         if needsPassword, let missing = answers.missingPassword {
@@ -97,7 +99,7 @@ struct Automation {
     }
 
     /// The Review's lines, for people.
-    static func describe(_ p: Prepared, ascii: Bool) -> String {
+    static func describe(_ p: Prepared, ascii: Bool) -> [String] {
         var lines: [String] = []
         let names = Dictionary(p.current.agentPools.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for change in p.plan.changes {
@@ -105,6 +107,10 @@ struct Automation {
             // Say where a secret comes from, so a reviewer sees which one goes to the relay.
             if change.field == .smtpPassword, let source = p.answers.passwordSource { line += ", from \(source)" }
             lines.append(line)
+            if change.field == .smtpPassword, let relay = newRelay(p) {
+                lines.append("    Warning: the password goes to \(relay.host), a relay this server does not use \(relay.now.isEmpty ? "(it has none yet)" : "(now: \(relay.now))"). "
+                             + "Check that host is yours; apply --auto-approve needs --smtp-relay \(relay.host).")
+            }
             if case .milliseconds(let ms) = change.new, let warning = TTLDuration.shortTTLWarning(milliseconds: ms) {
                 lines.append("    Warning: \(warning)")
             }
@@ -117,8 +123,21 @@ struct Automation {
         for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
         if let missing = p.answers.missingPassword { lines.append("Error (\(missing.path)): \(missing.message)") }
-        return lines.joined(separator: "\n")
+        return lines
     }
+
+    /// The relay host the answers send the SMTP password to, when the server does not use it
+    /// yet (`now`: the host it has, "" for none); nil when no password is sent or the host stays.
+    /// A shared file must not pick where a password goes: with `--auto-approve` the operator
+    /// names the host with `--smtp-relay`; interactively the plan warns before the question.
+    static func newRelay(_ p: Prepared) -> (host: String, now: String)? {
+        guard p.plan.changes.contains(where: { $0.field == .smtpPassword }), let smtp = p.answers.desired.smtp else { return nil }
+        let now = p.current.smtp?.host ?? ""
+        let host = smtp.host ?? now
+        return host.lowercased() == now.lowercased() ? nil : (host, now)
+    }
+
+    static let passwordFileHelp = "A file holding the SMTP password (one line, yours, mode 0600). Only here: an answers file cannot name one."
 
     /// `plan --json`, in the shape the README documents.
     static func json(_ p: Prepared) -> String {
@@ -183,22 +202,24 @@ struct PlanCommand: AsyncParsableCommand {
     var noTestEmail = false
     @Option(help: "Plan the baseline for these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
     var organizations: String?
+    @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
+    var smtpPasswordFile: String?
 
     func run() async throws {
-        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail)
+        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             // A compliance check too: exit 0 when every chosen organization complies, 2 when some differ.
             let (text, pending) = try await automation.withFleet(file, patterns: patterns) { f in
-                (json ? Automation.json(f) : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
+                (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
                  !f.plan.toChange.isEmpty)
             }
-            printOut(text)
+            if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }
             if pending { throw ExitCode(2) }
             return
         }
         let p = try await automation.withPrepared(file) { $0 }   // reads only
-        printOut(json ? Automation.json(p) : Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        if json { writeDocument(Automation.json(p) + "\n") } else { printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment))) }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         if !p.plan.isEmpty { throw ExitCode(2) }
     }
@@ -227,6 +248,10 @@ struct ApplyCommand: AsyncParsableCommand {
     var noTestEmail = false
     @Option(help: "Apply the baseline to these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
     var organizations: String?
+    @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
+    var smtpPasswordFile: String?
+    @Option(name: .customLong("smtp-relay"), help: ArgumentHelp("With --auto-approve: the relay host you confirm the SMTP password may go to, when the answers file names a host the server does not use yet.", valueName: "host"))
+    var smtpRelay: String?
 
     /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
     func confirm() throws {
@@ -235,27 +260,41 @@ struct ApplyCommand: AsyncParsableCommand {
             printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
             throw ExitCode.failure
         }
-        writeOut("Apply these changes? [y/N]: ")
+        writePrompt("Apply these changes? [y/N]: ")
         guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
             printOut("Nothing applied.")
             throw ExitCode.failure
         }
     }
 
+    /// A password on its way to a relay host the server does not use yet: with `--auto-approve`
+    /// the operator must have named that host (`--smtp-relay`); a host given that differs from
+    /// the file's stops the apply either way.
+    func confirmRelay(_ relay: (host: String, now: String)?) throws {
+        guard let relay else { return }
+        if let smtpRelay, smtpRelay.lowercased() == relay.host.lowercased() { return }
+        if smtpRelay == nil && !autoApprove { return }   // the plan's warning stands above the question
+        printError(smtpRelay == nil
+            ? "tfe-setup: nothing applied: the answers file sends the SMTP password to \(relay.host), a relay this server does not use yet. A shared file must not choose where a password goes: if that host is yours, confirm it with --smtp-relay \(relay.host)."
+            : "tfe-setup: nothing applied: --smtp-relay names \(smtpRelay ?? ""), but the answers file sends the SMTP password to \(relay.host). Check the file's smtp.host.")
+        throw ExitCode.failure
+    }
+
     func run() async throws {
-        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true)
+        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
             return
         }
         let (p, results) = try await automation.withPrepared(file) { p in
-            printOut(Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+            printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure
             }
             if p.plan.isEmpty { return (p, [StepResult]()) }
+            try confirmRelay(Automation.newRelay(p))
             try confirm()
             return (p, await Applier(client: p.client).apply(p.plan))
         }
@@ -263,7 +302,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
-        for r in results { printOut("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): \(r.message)") }
+        for r in results { printOut(lines: prefixed("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines)) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }

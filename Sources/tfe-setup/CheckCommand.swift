@@ -25,11 +25,13 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed")
         let capabilities = Capabilities(current, sections: try options.sections())
-        printOut(json ? Self.json(current, capabilities, address: address) : Self.text(current, capabilities, address: address))
+        if json { writeDocument(Self.json(current, capabilities, address: address) + "\n") } else { printOut(lines: Self.text(current, capabilities, address: address)) }
         if !capabilities.allSectionsAvailable { throw ExitCode.failure }
     }
 
-    static func text(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> String {
+    /// The report's lines; `printOut(lines:)` keeps a value's own line break (a hostile username)
+    /// inside its row.
+    static func text(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> [String] {
         let ping = current.ping, org = current.organization, account = current.account
         var lines = [
             "Server:        \(ping.serverDescription) at \(address.absoluteString)"
@@ -46,7 +48,7 @@ struct CheckCommand: AsyncParsableCommand {
         lines += capabilities.sections.map(row)
         lines.append("Features:")
         lines += capabilities.features.map(row)
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     static func json(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> String {

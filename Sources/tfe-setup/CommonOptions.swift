@@ -105,7 +105,7 @@ struct CommonOptions: ParsableArguments {
         if let smtpPassword, smtpPassword.exposedValue == token.exposedValue {
             throw TFEError.configuration("""
                 The answers file's SMTP password is the API token itself (from \(source)). Nothing was sent: \
-                the token would go to the mail relay. Point "password_env" or "password_file" at the relay's own password.
+                the token would go to the mail relay. Point "password_env" or --smtp-password-file at the relay's own password.
                 """)
         }
         let (logger, sink) = try logger()
@@ -141,8 +141,8 @@ struct CommonOptions: ParsableArguments {
         throw .configuration("""
             The answers file names the server \(url.absoluteString), but the API token (from \(source)) is not tied to that host, \
             so nothing was sent. If that is the server you mean, confirm it with --address \(url.absoluteString) \
-            (or TFE_ADDRESS=\(url.absoluteString)), or keep its token in \(TokenLookup.terraformVariableName(forHost: (url.host ?? "").lowercased())) \
-            or run `terraform login \(TokenLookup.credentialsHost(for: url))`.
+            (or TFE_ADDRESS=\(url.absoluteString)), or \(TokenLookup.terraformVariableName(for: url).map { "keep its token in \($0), or " } ?? "")\
+            run `terraform login \(TokenLookup.credentialsHost(for: url))`.
             """)
     }
 }
@@ -203,25 +203,50 @@ extension CommonOptions {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure
         } catch LoadFailure.client(let error) {
-            printError("tfe-setup: \(failurePrefix)\(error.commandLineDescription)")
+            printError(lines: prefixed("tfe-setup: \(failurePrefix)", error.commandLineLines))
             throw ExitCode.failure
         }
     }
 }
 
-/// Prints to stderr, through the output sanitizer: messages carry server and file text.
-func printError(_ text: String) {
-    StandardStream.error(SafeText.block(text) + "\n")
+/// Prints one line to stderr, through the output sanitizer (`SafeText.line`): a line break
+/// inside it — from a server's or a file's text — shows as `\n` and cannot start a line of its
+/// own. Messages of several lines go through `printError(lines:)`.
+func printError(_ line: String) {
+    StandardStream.error(SafeText.line(line) + "\n")
 }
 
-/// Prints to stdout, through the output sanitizer (`SafeText.block`: our line breaks stay, every
-/// other control, C1, bidi or format character is shown as an escape). Every line a command
-/// prints goes through here or `printError`/`writeOut`.
-func printOut(_ text: String) {
-    writeOut(text + "\n")
+/// Prints each line to stderr, each through `SafeText.line`: the only line breaks are the ones
+/// between the elements, which this tool composed.
+func printError(lines: [String]) {
+    StandardStream.error(lines.map { SafeText.line($0) + "\n" }.joined())
 }
 
-/// Writes to stdout without adding a line break (prompts, exported files), sanitized.
-func writeOut(_ text: String) {
+/// Prints one line to stdout (see `printError(_:)`). Every line a command prints goes through
+/// here, `printOut(lines:)`, the `printError` pair, or `writeDocument`.
+func printOut(_ line: String) {
+    StandardStream.out(SafeText.line(line) + "\n")
+}
+
+/// Prints each line to stdout, each through `SafeText.line`.
+func printOut(lines: [String]) {
+    StandardStream.out(lines.map { SafeText.line($0) + "\n" }.joined())
+}
+
+/// `lines` with `prefix` before the first (a message's lines after `tfe-setup: `).
+func prefixed(_ prefix: String, _ lines: [String]) -> [String] {
+    guard let first = lines.first else { return [prefix] }
+    return [prefix + first] + lines.dropFirst()
+}
+
+/// Writes a prompt (no line break added; any inside is escaped).
+func writePrompt(_ text: String) {
+    StandardStream.out(SafeText.line(text))
+}
+
+/// Writes a document this tool encoded (JSON, HCL, an answers file) to stdout: its own line
+/// breaks stay, every other unsafe scalar is escaped (`SafeText.block`). Only for text whose
+/// encoder escapes line breaks inside values, as JSON and our HCL writer do.
+func writeDocument(_ text: String) {
     StandardStream.out(SafeText.block(text))
 }

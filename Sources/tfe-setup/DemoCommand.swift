@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let mode = TerminalMode.decide(plainFlag: plain, environment: environment)
         if mode == .noTerminal {
-            printError(TerminalMode.noTerminalMessage)
+            printError(lines: TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
         var common = try CommonOptions.parse([])
@@ -78,10 +78,10 @@ struct DemoCommand: AsyncParsableCommand {
         printOut("What changed on the sandbox:")
         let changes = Self.differences(before, after, ascii: !WizardLauncher.utf8(environment))
         // Many organizations change many values: the first few, then how many more.
-        let shown = changes.prefix(40).map { "  " + $0 }
-        printOut(changes.isEmpty ? "  nothing" : (shown + (changes.count > 40 ? ["  and \(changes.count - 40) more"] : [])).joined(separator: "\n"))
+        let shown = Array(changes.prefix(40).map { "  " + $0 })
+        printOut(lines: changes.isEmpty ? ["  nothing"] : shown + (changes.count > 40 ? ["  and \(changes.count - 40) more"] : []))
         printOut("Test emails the sandbox \"sent\":")
-        printOut(emails.isEmpty ? "  none" : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" }.joined(separator: "\n"))
+        printOut(lines: emails.isEmpty ? ["  none"] : emails.map { "  to \($0.to) from \($0.from) via \($0.relay)\($0.username.isEmpty ? "" : " as \($0.username)")" })
         printOut("")
         printOut("Next, on your server: tfe-setup --address https://tfe.example.com --organization <org> --token-file <file>")
         if code != 0 { throw ExitCode(code) }

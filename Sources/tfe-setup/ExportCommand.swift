@@ -41,7 +41,7 @@ struct ExportCommand: AsyncParsableCommand {
             text = TerraformExporter.render(current: current, address: address, sections: sections)
         }
         guard let output else {
-            writeOut(text)
+            writeDocument(text)
             return
         }
         do {

@@ -29,7 +29,7 @@ extension Automation {
         do {
             connection = try options.makeClient(answersAddress: answers.address)
         } catch let error as TFEError {
-            printError("tfe-setup: \(error.commandLineDescription)")
+            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure
         }
         let client = connection.client
@@ -44,7 +44,7 @@ extension Automation {
             account = try await client.accountDetails()
             all = try await FleetDirectory.organizations(client: client, account: account)
         } catch {
-            printError("tfe-setup: \(error.commandLineDescription)")
+            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure
         }
         let chosen = all.filter { OrganizationPattern.matches($0.name, patterns) }
@@ -58,7 +58,7 @@ extension Automation {
 
     /// The fleet plan for people: the baseline, each organization that changes, those that
     /// comply, those left out and why, and the requests with the time they take at the limit.
-    static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> String {
+    static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> [String] {
         let dot = ascii ? " - " : " · "
         var lines = ["Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ","))."]
         let base = f.baseline.fields.map { "\(FieldLabels.label($0.key)) \($0.value)" }
@@ -77,7 +77,7 @@ extension Automation {
         let writes = f.plan.writeCount
         let seconds = Double(writes) / max(1, limit)
         lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) left out.")
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     /// `plan --json` for a fleet: per organization its status and changes.
@@ -103,31 +103,68 @@ extension Automation {
 
 extension ApplyCommand {
     /// The fleet apply: the plan, a confirmation, then every organization that differs, paced at
-    /// the rate limit. SIGINT/SIGTERM stop starting organizations; those in flight finish, and the
-    /// report names exactly which were done. A rerun plans again and sends only what still differs.
+    /// the rate limit. The first SIGINT, SIGTERM or SIGHUP stops starting organizations and cancels
+    /// every wait (a retry's back-off, a `Retry-After`, a request in flight), then reports exactly
+    /// which organizations were done, failed, interrupted or not started; a second signal ends the
+    /// process at once. A rerun plans again and sends only what still differs.
     func applyFleet(_ f: Automation.Fleet) async throws {
         let ascii = !WizardLauncher.utf8(options.environment)
-        printOut(Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
+        printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
         guard !f.plan.toChange.isEmpty else { return }
         try confirm()
-        // Remembered, not fatal: the report of what was done can still be printed.
-        let stop = SignalFlag(signals: [SIGINT, SIGTERM])
+        let stop = SignalFlag()
+        stop.onRepeat { number in
+            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without a report. Run the same command again: it plans again and shows what still differs.\n")
+            _exit(128 + number)
+        }
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
-        let (done, notStarted) = await FleetApplier.apply(f.plan, client: f.client, shouldStop: { stop.pending != nil }) { outcome in
-            progress.record(outcome)
+        let applying = Task {
+            await FleetApplier.apply(f.plan, client: f.client, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
+                progress.record(outcome)
+            }
         }
+        // The first signal cancels the run: no organization starts, no wait is waited out.
+        Task {
+            _ = await stop.first()
+            applying.cancel()
+        }
+        let (done, notStarted) = await applying.value
         progress.finish()
-        let failed = done.filter { !$0.succeeded }
+        let report = FleetReport(done)
         if let signal = stop.pending {
-            printOut("Stopped by \(SignalFlag.name(signal)) after \(done.count) of \(total) organizations.")
-            printOut("Done: " + (done.isEmpty ? "none" : done.map(\.organization).joined(separator: ", ")))
-            printOut("Not started: " + notStarted.joined(separator: ", "))
-            printOut("Run the same command again: it plans again and sends only what still differs.")
+            func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+            var lines = ["Stopped by \(SignalFlag.name(signal)) after \(done.count) of \(total) organizations.", "Done: " + list(report.succeeded)]
+            if !report.failed.isEmpty { lines.append("Failed: " + list(report.failed)) }
+            if !report.interrupted.isEmpty { lines.append("Interrupted (may or may not have been applied): " + list(report.interrupted)) }
+            lines.append("Not started: " + list(notStarted))
+            lines.append("Run the same command again: it plans again and sends only what still differs.")
+            printOut(lines: lines)
         }
-        printOut("Changed \(done.count - failed.count) of \(total) organizations" + (failed.isEmpty ? "." : "; failed: \(failed.map(\.organization).joined(separator: ", ")).")
+        let failed = report.failed + report.interrupted
+        printOut("Changed \(report.succeeded.count) of \(total) organizations" + (failed.isEmpty ? "." : "; failed: \(failed.joined(separator: ", ")).")
                  + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
         if stop.pending != nil || !failed.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// A fleet apply's organizations by how they ended: every step saved, a step refused or failed,
+/// or cut short by a stop (a request that may or may not have been applied).
+struct FleetReport {
+    var succeeded: [String] = []
+    var failed: [String] = []
+    var interrupted: [String] = []
+
+    init(_ outcomes: [FleetOutcome]) {
+        for outcome in outcomes {
+            if outcome.succeeded {
+                succeeded.append(outcome.organization)
+            } else if outcome.results.contains(where: { if case .transport(let e)? = $0.error { return e.kind == .cancelled }; return false }) {
+                interrupted.append(outcome.organization)
+            } else {
+                failed.append(outcome.organization)
+            }
+        }
     }
 }
 

@@ -34,25 +34,25 @@ enum TerminalMode: Equatable {
         setenv("TERM", usable, 1)
         let shown = SafeText.line(String(term.prefix(64)))
         // The copy command only for a plain terminal name: TERM is pasted into a shell line.
-        let copy = TerminalType.isPlainName(term) ? ", or copy your terminal's entry here from your own machine: infocmp -x \(term) | ssh THIS-HOST -- tic -x -" : "."
+        let copy = TerminalType.isPlainName(term) ? ", or copy your terminal's entry here from your own machine: infocmp -x -- \(term) | ssh THIS-HOST -- tic -x -" : "."
         return "Note: this machine has no terminfo entry for your terminal (TERM=\(shown)), so the screen was drawn as \(usable). If it looked wrong, use --plain\(copy)"
     }
 
-    static let noTerminalMessage = """
-        tfe-setup: the wizard needs a terminal, and standard input is not one.
-        For scripts and CI, describe the settings in an answers file and use:
-          tfe-setup plan --answers FILE      (shows what would change)
-          tfe-setup apply --answers FILE --auto-approve
-        """
+    static let noTerminalMessage = [
+        "tfe-setup: the wizard needs a terminal, and standard input is not one.",
+        "For scripts and CI, describe the settings in an answers file and use:",
+        "  tfe-setup plan --answers FILE      (shows what would change)",
+        "  tfe-setup apply --answers FILE --auto-approve",
+    ]
 
     /// Line prompts on stdin/stdout; the password read with echo off.
     static let plainIO = PlainIO(
         ask: { prompt in
-            writeOut(prompt)
+            writePrompt(prompt)
             return readLine(strippingNewline: true)
         },
         askSecret: { prompt in
-            writeOut(prompt)
+            writePrompt(prompt)
             var old = termios()
             let isTerminal = tcgetattr(STDIN_FILENO, &old) == 0
             if isTerminal {
@@ -69,7 +69,7 @@ enum TerminalMode: Equatable {
                     tfe_guard_end_echo_off()
                     tfe_guard_forget_terminal()
                 }
-                writeOut("\n")
+                StandardStream.out("\n")
             }
             return readLine(strippingNewline: true)
         },

@@ -30,7 +30,7 @@ struct WizardCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let mode = TerminalMode.decide(plainFlag: options.plain, environment: options.environment)
         if mode == .noTerminal {
-            printError(TerminalMode.noTerminalMessage)
+            printError(lines: TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
         if organizations != nil, mode != .fullScreen {
@@ -42,7 +42,7 @@ struct WizardCommand: AsyncParsableCommand {
         do {
             connection = try options.makeClient()
         } catch let error as TFEError {
-            printError("tfe-setup: \(error.commandLineDescription)")
+            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure
         }
         let (client, transport, logger) = (connection.client, connection.transport, connection.logger)

@@ -40,15 +40,15 @@ struct AnswersPropertyTests {
         }
     }
 
-    /// Found by reasoning about what the fuzzer could reach: a password_file naming a device read
+    /// Found by reasoning about what the fuzzer could reach: a password file naming a device read
     /// until memory ran out (/dev/zero) or waited for typing (/dev/tty).
-    @Test("password_file: a device, a directory or a huge file is refused at once", arguments: ["/dev/zero", "/dev/urandom", "/tmp", "/dev/null"])
+    @Test("--smtp-password-file: a device, a directory or a huge file is refused at once", arguments: ["/dev/zero", "/dev/urandom", "/tmp", "/dev/null"])
     func passwordFileDevices(_ path: String) throws {
         let started = ContinuousClock.now
-        let json = #"{"smtp":{"auth":"login","username":"bot","password_file":"\#(path)"}}"#
-        #expect(throws: AnswersProblems.self) { try AnswersFile.decode(Data(json.utf8), environment: [:]) }
-        do { _ = try AnswersFile.decode(Data(json.utf8), environment: [:]) } catch {
-            #expect(error.problems.contains { $0.path == "$.smtp.password_file" }, "\(error)")
+        let json = #"{"smtp":{"auth":"login","username":"bot"}}"#
+        #expect(throws: AnswersProblems.self) { try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path) }
+        do { _ = try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path) } catch {
+            #expect(error.problems.contains { $0.path == "--smtp-password-file" }, "\(error)")
         }
         #expect(ContinuousClock.now - started < .seconds(5), "no unbounded read")
     }
@@ -57,7 +57,7 @@ struct AnswersPropertyTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString)").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 10_000), attributes: [.posixPermissions: 0o600])
         do {
-            _ = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"bot","password_file":"\#(path)"}}"#.utf8), environment: [:])
+            _ = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"bot"}}"#.utf8), environment: [:], passwordFile: path)
             Issue.record("accepted")
         } catch {
             #expect(error.description.contains("larger than 4 KiB"), "\(error)")

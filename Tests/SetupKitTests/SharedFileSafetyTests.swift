@@ -5,7 +5,7 @@ import TestSupport
 import TFEClient
 
 /// A shared answers file may not pick the admin's secrets, and the files we write are private
-/// from their first byte (issue 13, findings 1, 4, 7 and 9).
+/// from their first byte.
 @Suite("Shared files and written files")
 struct SharedFileSafetyTests {
     static func directory() throws -> String {
@@ -24,23 +24,50 @@ struct SharedFileSafetyTests {
         }
     }
 
-    @Test("password_env may not name an API token's variable, nor one holding the same value",
-          arguments: ["TFE_TOKEN", "TF_TOKEN_tfe_example_com", "ATLAS_TOKEN", "INNOCENT_LOOKING"])
-    func passwordEnvRefused(name: String) {
+    @Test("password_env may name only SMTP_… or TFE_SETUP_… variables, never one holding an API token",
+          arguments: [("TFE_TOKEN", "not a variable for the SMTP password"), ("TF_TOKEN_tfe_example_com", "not a variable for the SMTP password"),
+                      ("ATLAS_TOKEN", "not a variable for the SMTP password"), ("AWS_SECRET_ACCESS_KEY", "not a variable for the SMTP password"),
+                      ("VAULT_TOKEN", "not a variable for the SMTP password"), ("SMTP_", "not a variable for the SMTP password"),
+                      ("SMTP_INNOCENT_LOOKING", "API token"), ("TFE_SETUP_RELAY", "API token")])
+    func passwordEnvRefused(name: String, why: String) {
         let environment = ["TFE_TOKEN": "fake-api-token-1", "TF_TOKEN_tfe_example_com": "fake-api-token-2", "ATLAS_TOKEN": "fake-api-token-3",
-                           "INNOCENT_LOOKING": "fake-api-token-2"]
+                           "AWS_SECRET_ACCESS_KEY": "fake-aws-secret", "VAULT_TOKEN": "fake-vault-token",
+                           "SMTP_INNOCENT_LOOKING": "fake-api-token-2", "TFE_SETUP_RELAY": "fake-api-token-1"]
         let found = Self.problems(#""password_env":"\#(name)""#, environment: environment)
-        #expect(found.contains { $0.path == "$.smtp.password_env" && $0.message.contains("API token") }, "\(found)")
+        #expect(found.contains { $0.path == "$.smtp.password_env" && $0.message.contains(why) }, "\(found)")
     }
 
-    @Test("password_env naming the relay's own password is accepted, and the plan can say where it came from") func passwordEnvAccepted() throws {
-        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u","password_env":"SMTP_PASSWORD"}}"#.utf8),
-                                          environment: ["SMTP_PASSWORD": "fake-relay-pw", "TFE_TOKEN": "fake-api-token"])
+    @Test("password_env naming the relay's own password is accepted, and the plan can say where it came from",
+          arguments: ["SMTP_PASSWORD", "TFE_SETUP_SMTP_PASSWORD"])
+    func passwordEnvAccepted(name: String) throws {
+        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u","password_env":"\#(name)"}}"#.utf8),
+                                          environment: [name: "fake-relay-pw", "TFE_TOKEN": "fake-api-token"])
         #expect(file.desired.smtp?.password?.exposedValue == "fake-relay-pw")
-        #expect(file.passwordSource == "$SMTP_PASSWORD")
+        #expect(file.passwordSource == "$" + name)
     }
 
-    @Test("password_file: only a one-line regular file of the user's own, readable by nobody else") func passwordFile() throws {
+    @Test("password_file in the answers file is refused: a password file is named on the command line only") func passwordFileInFile() throws {
+        let dir = try Self.directory()
+        let secret = dir + "/vault-token"
+        _ = FileManager.default.createFile(atPath: secret, contents: Data("fake-vault-token\n".utf8), attributes: [.posixPermissions: 0o600])
+        let found = Self.problems(#""password_file":"\#(secret)""#, environment: [:])
+        #expect(found.contains { $0.path == "$.smtp.password_file" && $0.message.contains("command line only") && $0.message.contains("--smtp-password-file") }, "\(found)")
+        // The refusal does not suggest the file's own path as the thing to pass.
+        #expect(!found.contains { $0.message.contains(secret) }, "\(found)")
+    }
+
+    /// Decodes with `--smtp-password-file path`; the problems, or none.
+    static func problems(passwordFile path: String, smtp: String = "", environment: [String: String]) -> [AnswersFile.Problem] {
+        let json = #"{"smtp":{"enabled":true,"host":"mail.example.com","sender":"a@b.example","auth":"login","username":"u"\#(smtp)}}"#
+        do {
+            _ = try AnswersFile.decode(Data(json.utf8), environment: environment, passwordFile: path)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("--smtp-password-file: only a one-line regular file of the user's own, readable by nobody else") func passwordFile() throws {
         let dir = try Self.directory()
         func make(_ name: String, _ text: String, mode: Int) -> String {
             let path = dir + "/" + name
@@ -48,9 +75,9 @@ struct SharedFileSafetyTests {
             return path
         }
         let good = make("good", "fake-relay-pw\n", mode: 0o600)
-        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u","password_file":"\#(good)"}}"#.utf8), environment: [:])
+        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u"}}"#.utf8), environment: [:], passwordFile: good)
         #expect(file.desired.smtp?.password?.exposedValue == "fake-relay-pw")
-        #expect(file.passwordSource == "file \(good)")
+        #expect(file.passwordSource == "--smtp-password-file \(good)")
 
         let key = make("id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", mode: 0o600)
         let wide = make("wide", "fake-relay-pw\n", mode: 0o644)
@@ -58,14 +85,23 @@ struct SharedFileSafetyTests {
         try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: good)
         let cases: [(String, String)] = [(key, "more than one line"), (wide, "chmod 600"), (dir + "/link", "not a regular file"), (token, "API token")]
         for (path, why) in cases {
-            let found = Self.problems(#""password_file":"\#(path)""#, environment: ["TFE_TOKEN": "fake-api-token-1"])
-            #expect(found.contains { $0.path == "$.smtp.password_file" && $0.message.contains(why) }, "\(path): \(found)")
+            let found = Self.problems(passwordFile: path, environment: ["TFE_TOKEN": "fake-api-token-1"])
+            #expect(found.contains { $0.path == "--smtp-password-file" && $0.message.contains(why) }, "\(path): \(found)")
         }
         if geteuid() == 0 {
             let foreign = make("foreign", "fake-relay-pw\n", mode: 0o600)
             #expect(chown(foreign, 65534, 65534) == 0)
-            let found = Self.problems(#""password_file":"\#(foreign)""#, environment: [:])
+            let found = Self.problems(passwordFile: foreign, environment: [:])
             #expect(found.contains { $0.message.contains("belongs to another user") }, "\(found)")
+        }
+        // One source at a time, and only for a file that has a relay to send it to.
+        let both = Self.problems(passwordFile: good, smtp: #","password_env":"SMTP_PASSWORD""#, environment: ["SMTP_PASSWORD": "fake-relay-pw"])
+        #expect(both.contains { $0.message.contains("not both") }, "\(both)")
+        do {
+            _ = try AnswersFile.decode(Data(#"{"token_ttl":{"user":"30d"}}"#.utf8), environment: [:], passwordFile: good)
+            Issue.record("a password file without an smtp section was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.path == "--smtp-password-file" && $0.message.contains("no smtp section") }, "\(error)")
         }
     }
 

@@ -76,7 +76,7 @@ struct WizardFlowTests {
             await h.press(.enter)                          // finish → save offer
             #expect(await h.screenText().contains("Save these answers to tfe-setup-answers.json? [y/N]"))
             await h.press(.char("y"))
-            #expect(await h.until { $0.phase == .finished(exitCode: 0, message: "All 3 change requests succeeded. Answers saved to \(h.directory)/tfe-setup-answers.json (no password in it).") })
+            #expect(await h.until { $0.phase == .finished(exitCode: 0, message: "All 3 change requests succeeded. Answers saved to \(h.directory)/tfe-setup-answers.json (no password in it); to apply them again: tfe-setup apply --answers \(h.directory)/tfe-setup-answers.json") })
             let answers = try String(contentsOfFile: h.directory + "/tfe-setup-answers.json", encoding: .utf8)
             #expect(!answers.contains(Self.password))
             #expect(answers.contains("\"password_env\": \"SMTP_PASSWORD\""))

@@ -132,6 +132,60 @@ struct WizardResultTests {
         }
     }
 
+    @Test("a dangling link with the answers file's name does not block saving: the next name is used, the link left alone, the next command names the real path")
+    func saveBesideDanglingLink() async throws {
+        try await WizardHarness.with { h in
+            let planted = h.directory + "/tfe-setup-answers.json"
+            try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: h.directory + "/nowhere/answers.json")
+            #expect(await h.until { $0.on(.smtp) })
+            await h.leaveScreen(); await h.leaveScreen(); await h.leaveScreen()
+            await h.press(.enter)
+            #expect(await h.state.phase == .savePrompt)
+            await h.press(.char("y"))
+            #expect(await h.until { if case .finished = $0.phase { return true } else { return false } })
+            let written = h.directory + "/tfe-setup-answers-1.json"
+            #expect(try String(contentsOfFile: written, encoding: .utf8).contains("\"organization\": \"my-org\""))
+            #expect(!FileManager.default.fileExists(atPath: h.directory + "/nowhere/answers.json"), "nothing written through the link")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: planted)) == h.directory + "/nowhere/answers.json", "the link is untouched")
+            guard case .finished(_, let message) = await h.state.phase else { return }
+            #expect(message.contains("tfe-setup apply --answers \(written)"), "the next command names the file written: \(message)")
+        }
+    }
+
+    @Test("replace: false never replaces: a file created at the name after the check is kept, the write fails as 'already exists'")
+    func noReplaceRace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noreplace-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/answers.json"
+        try PrivateFile.write(Data("first\n".utf8), to: path, replace: false)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
+        // The name taken in between (here: before the call; the write no longer checks first and
+        // then renames, so there is no window in which a planted file could be replaced).
+        do {
+            try PrivateFile.write(Data("second\n".utf8), to: path, replace: false)
+            Issue.record("replaced an existing file")
+        } catch {
+            #expect(error.alreadyExists, "\(error)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/dangling.json", withDestinationPath: dir + "/missing.json")
+        #expect(throws: PrivateFile.Failure.self) { try PrivateFile.write(Data("x".utf8), to: dir + "/dangling.json", replace: false) }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/missing.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["answers.json", "dangling.json"], "no temporary file left")
+        chmod(dir, 0o700)
+        #expect(!PrivateFile.isWritableByOthers(dir))
+        chmod(dir, 0o1777)
+        #expect(PrivateFile.isWritableByOthers(dir))
+    }
+
+    @Test("saved in a folder others can write to: the closing line says to use that exact path")
+    func sharedFolderNote() {
+        let text = Wizard.savedMessage(path: "/srv/shared/tfe-setup-answers-1.json", sharedFolder: true)
+        #expect(text.contains("tfe-setup apply --answers /srv/shared/tfe-setup-answers-1.json") && text.contains("Other users can create files"))
+        #expect(!Wizard.savedMessage(path: "/home/me/a.json", sharedFolder: false).contains("Other users"))
+        #expect(Wizard.savedMessage(path: "/home/me/my answers.json", sharedFolder: false).contains("--answers '/home/me/my answers.json'"))
+    }
+
     @Test("Ctrl-C with unsaved edits asks; n keeps going; a second Ctrl-C quits at once") func quit() async throws {
         try await WizardHarness.with { h in
             #expect(await h.until { $0.on(.smtp) })

@@ -45,7 +45,8 @@ struct ConfigurationTests {
         // Another port of the same host is another service: the bare host's token is not for it.
         let other = URL(string: "https://tfe.example.com:9443")!
         #expect(throws: TFEError.self) { try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: other) }
-        #expect(try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe_example_com": "fake-x"], homeDirectory: h).resolve(for: other).token.exposedValue == "fake-x")
+        // TF_TOKEN_ names a host without a port: it does not bind another port of that host.
+        #expect(throws: TFEError.self) { try TokenLookup(tokenFile: nil, environment: ["TF_TOKEN_tfe_example_com": "fake-x"], homeDirectory: h).resolve(for: other) }
         // Host names are case-insensitive: Terraform looks them up lowercased.
         let upper = URL(string: "https://TFE.Example.COM")!
         #expect(try TokenLookup(tokenFile: nil, environment: [:], homeDirectory: h).resolve(for: upper).token.exposedValue == "fake-host-token")
@@ -55,6 +56,26 @@ struct ConfigurationTests {
         #expect(r.source.isBoundToHost)
         #expect(!TokenLookup.Source.environment("TFE_TOKEN").isBoundToHost)
         #expect(!TokenLookup.Source.tokenFile("/x").isBoundToHost)
+    }
+
+    @Test("TF_TOKEN_ binds only an LDH host without a port: its lossy name cannot make one host's token another's")
+    func lossyVariableName() throws {
+        let h = try home()
+        // `tfe.acme_.corp.com` and `tfe.acme-corp.com` share the name TF_TOKEN_tfe_acme__corp_com.
+        let env = ["TF_TOKEN_tfe_acme__corp_com": "fake-acme-corp-token"]
+        #expect(try TokenLookup(tokenFile: nil, environment: env, homeDirectory: h).resolve(for: URL(string: "https://tfe.acme-corp.com")!).token.exposedValue == "fake-acme-corp-token")
+        for address in ["https://tfe.acme_.corp.com", "http://tfe.acme_.corp.com", "https://tfe.acme-corp.com:8443"] {
+            let url = try #require(URL(string: address))
+            #expect(TokenLookup.terraformVariableName(for: url) == nil, "\(address)")
+            do {
+                let r = try TokenLookup(tokenFile: nil, environment: env, homeDirectory: h).resolve(for: url)
+                Issue.record("\(address) took the token from \(r.source)")
+            } catch {
+                #expect(!error.description.contains("TF_TOKEN_"), "\(address): TF_TOKEN_ is not offered as a place to look: \(error)")
+            }
+        }
+        #expect(TokenLookup.isLDH("tfe-1.example.com") && TokenLookup.isLDH("127.0.0.1"))
+        #expect(!TokenLookup.isLDH("tfe.acme_.corp.com") && !TokenLookup.isLDH("-x.example.com") && !TokenLookup.isLDH("a..b") && !TokenLookup.isLDH("a.b-"))
     }
 
     @Test("no token anywhere, an empty or missing token file: clear errors") func missing() throws {

@@ -26,12 +26,12 @@ struct AnswersFileUseTests {
     @Test("apply --no-test-email leaves the test address out: applied again, no second test email") func noTestEmail() async throws {
         try await Auto.with { server, dir in
             let answers = Auto.write(dir, "answers.json", Auto.seed)
-            let first = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            let first = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(first.status == 0, "\(first.output)")
             #expect(await server.store.sentEmails.count == 1)
             let plan = await Auto.run(server, dir, ["plan", "--answers", answers, "--no-test-email"])
             #expect(!plan.output.contains("Test email address"), "\(plan.output)")
-            let again = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
+            let again = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--smtp-relay", "smtp.example.com", "--no-test-email"])
             #expect(again.status == 0, "\(again.output)")
             #expect(await server.store.sentEmails.count == 1, "no second test email")
         }

@@ -49,7 +49,7 @@ struct ApplyFaultMatrixTests {
         case .connectionRefused: await server.kill()
         case .killedMidApply: break
         }
-        let first = await Auto.run(address: server.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"] + timeout)
+        let first = await Auto.run(address: server.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"] + timeout)
         Self.checkFirstRun(c, first)
         if case .stepFails(step: "SMTP settings", _) = c.firstRun {
             #expect(await server.store.requestLog.filter { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath }.count == 1, "the SMTP PATCH is sent once")
@@ -61,7 +61,7 @@ struct ApplyFaultMatrixTests {
             current = try await SandboxServer.start(options: SandboxOptions(port: server.port, rateLimit: 0, statePath: statePath), tokens: server.tokens)
         }
         if first.status != 0 {
-            let second = await Auto.run(address: current.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+            let second = await Auto.run(address: current.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(second.status == 0, "the second run finishes the job: \(second.output)")
         }
         let final = await current.store.state
@@ -79,7 +79,7 @@ struct ApplyFaultMatrixTests {
         let sandbox = try SandboxProcess.start(statePath: statePath, tokensPath: tokensPath)
         try await sandbox.arm(FaultMatrix.holdTTLPatch)
         let file = Auto.write(dir, "seed.json", Auto.seed)
-        async let firstRun = Auto.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+        async let firstRun = Auto.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         let answered = await eventually(.seconds(30)) {
             let log = (try? await sandbox.requests()) ?? []
             return log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath } && log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.orgPath }
@@ -92,7 +92,7 @@ struct ApplyFaultMatrixTests {
         let again = try SandboxProcess.start(port: sandbox.port, statePath: statePath, tokensPath: tokensPath)
         let before = try await again.state()
         #expect(before.smtp.host == "smtp.example.com" && before.organizations["my-org"]?.defaultExecutionMode == "agent", "what was answered survived the kill")
-        let second = await Auto.run(address: again.address, token: again.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve"])
+        let second = await Auto.run(address: again.address, token: again.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         #expect(second.status == 0, "\(second.output)")
         let final = try await again.state()
         #expect(SeedTarget.differences(final).isEmpty, "\(SeedTarget.differences(final))")

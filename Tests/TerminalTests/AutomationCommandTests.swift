@@ -68,7 +68,7 @@ struct AutomationCommandTests {
             #expect(json["errors"] == .array([]))
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
 
-            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == 0, "\(r.output)")
             #expect(!r.output.contains("fake-auto-pw-8"))
             let patches = await server.store.requestLog.filter { $0.method == "PATCH" }
@@ -89,8 +89,9 @@ struct AutomationCommandTests {
         (#"{"smtp":{"password":"fake-inline"}}"#, "$.smtp.password", "inline passwords are not accepted"),
         (#"{"smtp":{"port":"587"}}"#, "$.smtp.port", "must be a whole number"),
         (#"{"smtp":{"portt":587}}"#, "$.smtp.portt", "unknown key"),
-        (#"{"smtp":{"auth":"login","username":"bot","password_env":"NOT_SET_ANYWHERE_42"}}"#, "$.smtp.password_env", "is not set"),
-        (#"{"smtp":{"password_file":"/nonexistent/pw"}}"#, "$.smtp.password_file", "cannot read a password"),
+        (#"{"smtp":{"auth":"login","username":"bot","password_env":"SMTP_NOT_SET_ANYWHERE_42"}}"#, "$.smtp.password_env", "is not set"),
+        (#"{"smtp":{"auth":"login","username":"bot","password_env":"AWS_SECRET_ACCESS_KEY"}}"#, "$.smtp.password_env", "SMTP_… or TFE_SETUP_…"),
+        (#"{"smtp":{"password_file":"/nonexistent/pw"}}"#, "$.smtp.password_file", "command line only"),
         (#"{"execution_defaults":{"mode":"agent","agent_pool_id":null}}"#, "$.execution_defaults.agent_pool_id", "not possible with mode agent"),
         (#"{"token_ttl":{"team":"0d"}}"#, "$.token_ttl.team", "greater than zero"),
         (#"{"token_ttl":{"team":90}}"#, "", ""),
@@ -130,7 +131,7 @@ struct AutomationCommandTests {
             var r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
             #expect(r.status == 1)
             #expect(r.output.contains("HCP Terraform has no admin API"))
-            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == 1)
             #expect(r.output.contains("FAILED SMTP relay"))
             #expect(r.output.contains("HCP Terraform has no admin API"))

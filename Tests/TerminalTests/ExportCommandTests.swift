@@ -13,7 +13,7 @@ struct ExportCommandTests {
     /// Applies the seed scenario (with a password and a test address) so that every section has values.
     static func applySeed(_ server: SandboxServer, _ dir: String) async {
         let file = Auto.write(dir, "seed.json", Auto.seed)
-        let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+        let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -36,7 +36,7 @@ struct ExportCommandTests {
                 r = await Auto.run(server, dir, ["plan", "--answers", out], env: [:])
                 #expect(r.status == 0, "\(round): \(r.output)\n\(text)")
                 #expect(r.output.contains("Nothing to change."))
-                r = await Auto.run(server, dir, ["apply", "--answers", out, "--auto-approve"], env: [:])
+                r = await Auto.run(server, dir, ["apply", "--answers", out, "--auto-approve", "--smtp-relay", "smtp.example.com"], env: [:])
                 #expect(r.status == 0, "\(r.output)")
                 #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == before, "applying the export sends nothing")
             }

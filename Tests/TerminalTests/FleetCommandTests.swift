@@ -4,7 +4,7 @@ import TestSupport
 import TFEClient
 import TFESandbox
 
-/// One baseline for many organizations (issue 17), as processes against a sandbox fleet at the
+/// One baseline for many organizations, as processes against a sandbox fleet at the
 /// default 30 requests per second.
 @Suite("Many organizations: plan and apply a baseline")
 struct FleetCommandTests {
@@ -126,16 +126,7 @@ struct FleetCommandTests {
     @Test("SIGTERM at about half: the report names done and not-done organizations; the rerun completes without writing to a done one")
     func interrupted() async throws {
         try await Self.with(fleet: 60, latencyMs: 40) { server, dir, answers in
-            let tokenFile = dir + "/token"
-            _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
-            let out = dir + "/apply.out"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-            process.arguments = ["apply", "--answers", answers, "--auto-approve", "--address", server.address, "--token-file", tokenFile]
-            FileManager.default.createFile(atPath: out, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let (process, out) = try Self.startApply(server, dir, answers)
             // About half of the 36 organizations that change: poll the server, with a deadline.
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 36 { try await Task.sleep(for: .milliseconds(20)) }
@@ -144,11 +135,7 @@ struct FleetCommandTests {
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGTERM"), "\(report.suffix(1_500))")
-            func names(after label: String) -> [String] {
-                guard let line = report.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return [] }
-                return line.dropFirst(label.count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("fleet-") }
-            }
-            let done = names(after: "Done: "), notStarted = names(after: "Not started: ")
+            let done = Self.names(in: report, after: "Done: "), notStarted = Self.names(in: report, after: "Not started: ")
             #expect(!done.isEmpty && !notStarted.isEmpty, "\(report.suffix(1_500))")
             let state = await server.store.state
             for name in done { #expect(Self.complies(state.organizations[name]!), "\(name) reported done") }
@@ -160,6 +147,64 @@ struct FleetCommandTests {
             for name in done { #expect(!rerunWrites.contains { $0.path.contains("/\(name)") }, "no write to \(name), done before") }
             let final = await server.store.state
             for name in notStarted { #expect(Self.complies(final.organizations[name]!), "\(name) completed by the rerun") }
+        }
+    }
+
+    /// Starts a fleet apply as a process (stdout to a file), the owner's token in a 0600 file.
+    static func startApply(_ server: SandboxServer, _ dir: String, _ answers: String) throws -> (Process, String) {
+        let tokenFile = dir + "/token"
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.owner.utf8), attributes: [.posixPermissions: 0o600])
+        let out = dir + "/apply-\(UUID().uuidString.prefix(6)).out"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
+        process.arguments = ["apply", "--answers", answers, "--auto-approve", "--address", server.address, "--token-file", tokenFile]
+        FileManager.default.createFile(atPath: out, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, out)
+    }
+
+    static func names(in report: String, after label: String) -> [String] {
+        guard let line = report.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return [] }
+        return line.dropFirst(label.count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("fleet-") }
+    }
+
+    @Test("SIGINT while a 429 asks to wait 119 s: the run ends within seconds; the throttled organization is reported interrupted, never done")
+    func stopCancelsWaits() async throws {
+        try await Self.with(fleet: 30) { server, dir, answers in
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-003/token-ttl-policies", status: 429, count: 10,
+                                                headers: ["Retry-After": "119"]))
+            let (process, out) = try Self.startApply(server, dir, answers)
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, await !server.store.requestLog.contains(where: { $0.status == 429 }) { try await Task.sleep(for: .milliseconds(20)) }
+            let stopped = Date()
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(Date().timeIntervalSince(stopped) < 20, "ended soon after the signal, not after the 119 s wait")
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGINT"), "\(report.suffix(1_500))")
+            let done = Self.names(in: report, after: "Done: ")
+            #expect(!done.contains("fleet-003"), "the throttled organization is not reported done: \(report.suffix(1_500))")
+            #expect((Self.names(in: report, after: "Interrupted (may or may not have been applied): ") + Self.names(in: report, after: "Failed: ")).contains("fleet-003"),
+                    "\(report.suffix(1_500))")
+            let state = await server.store.state
+            for name in done { #expect(Self.complies(state.organizations[name]!), "\(name) reported done") }
+        }
+    }
+
+    @Test("SIGHUP (the terminal closed) stops a fleet apply like SIGTERM: a report, not a silent death")
+    func hangup() async throws {
+        try await Self.with(fleet: 60, latencyMs: 40) { server, dir, answers in
+            let (process, out) = try Self.startApply(server, dir, answers)
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 20 { try await Task.sleep(for: .milliseconds(20)) }
+            kill(process.processIdentifier, SIGHUP)
+            process.waitUntilExit()
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 1, "killed by the signal instead of reporting: \(process.terminationReason == .uncaughtSignal)")
+            #expect(report.contains("Stopped by SIGHUP") && report.contains("Not started: "), "\(report.suffix(1_500))")
         }
     }
 }

@@ -54,7 +54,7 @@ struct HostileServerTests {
     static func hostileServer(_ hostile: SandboxHostile = hostile, _ body: (SandboxServer, String) async throws -> Void) async throws {
         try await Auto.with { server, dir in
             let seed = Auto.write(dir, "seed.json", Auto.seed)
-            let applied = await Auto.run(server, dir, ["apply", "--answers", seed, "--auto-approve"])
+            let applied = await Auto.run(server, dir, ["apply", "--answers", seed, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(applied.status == 0, "\(applied.output)")
             await server.store.setHostile(hostile)
             try await body(server, dir)

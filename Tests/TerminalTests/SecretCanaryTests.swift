@@ -97,11 +97,11 @@ struct SecretCanaryTests {
 
         // 2. apply from an answers file, the password from a file, debug log on.
         let answers = Auto.write(dir, "canary-answers.json", """
-            {"organization":"my-org","smtp":{"host":"mail.example.com","auth":"login","username":"smtp-bot","password_file":"\(passwordFile)"},
+            {"organization":"my-org","smtp":{"host":"mail.example.com","auth":"login","username":"smtp-bot"},
              "token_ttl":{"team":"60d"}}
             """)
         await server.store.arm(Self.echo(password, host: "mail.example.com", sender: "noreply@example.com"))
-        async let applyRun = Auto.run(address: server.address, token: token, dir, ["apply", "--answers", answers, "--auto-approve", "--log-file", dir + "/apply.log", "--log-level", "debug"], env: [:])
+        async let applyRun = Auto.run(address: server.address, token: token, dir, ["apply", "--answers", answers, "--smtp-password-file", passwordFile, "--auto-approve", "--smtp-relay", "mail.example.com", "--log-file", dir + "/apply.log", "--log-level", "debug"], env: [:])
         // Read its argument list and environment while it runs (the sandbox answers slowly).
         var applyPIDs: [Int32] = []
         #expect(await eventually { applyPIDs = Self.processes(containing: answers); return !applyPIDs.isEmpty })
@@ -111,7 +111,7 @@ struct SecretCanaryTests {
         searched.append(("apply output", applied.output))
 
         // 3. plan and both exports.
-        let plan = await Auto.run(address: server.address, token: token, dir, ["plan", "--answers", answers, "--json"], env: [:])
+        let plan = await Auto.run(address: server.address, token: token, dir, ["plan", "--answers", answers, "--smtp-password-file", passwordFile, "--json"], env: [:])
         searched.append(("plan output", plan.output))
         for (format, file) in [("answers", "export.json"), ("terraform", "main.tf")] {
             let r = await Auto.run(address: server.address, token: token, dir, ["export", "--organization", "my-org", "--format", format, "--output", dir + "/" + file], env: [:])

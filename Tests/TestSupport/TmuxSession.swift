@@ -40,6 +40,12 @@ public final class TmuxSession: @unchecked Sendable {
         (try? run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : []))) ?? ""
     }
 
+    /// The screen with lines the terminal wrapped joined again (`capture-pane -J`): a line that
+    /// starts on screen is then one the program started, not a wrap.
+    public func captureUnwrapped() -> String {
+        (try? run(["capture-pane", "-p", "-J", "-t", name])) ?? ""
+    }
+
     /// Waits until the screen shows the text (polling, with a deadline).
     @discardableResult
     public func waitFor(_ text: String, timeout: Double = 20) -> Bool {

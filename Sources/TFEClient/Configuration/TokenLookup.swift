@@ -49,6 +49,27 @@ public struct TokenLookup: Sendable {
         "TF_TOKEN_" + host.replacing("-", with: "__").replacing(".", with: "_")
     }
 
+    /// The `TF_TOKEN_` variable that may hold the token for an address, or nil when none may:
+    /// the name is lossy (`.`→`_`, `-`→`__` maps `tfe.acme_.corp.com` and `tfe.acme-corp.com` to
+    /// one name) and has no port, so it binds only a host of letters, digits, hyphens and dots
+    /// (the LDH names Terraform's docs describe it for) with no port in the address. Another port
+    /// of a host, or a name outside LDH, takes its token from elsewhere (the credentials file's
+    /// `host:port` key, a token file, `TFE_TOKEN`).
+    public static func terraformVariableName(for address: URL) -> String? {
+        guard address.port == nil, let host = address.host?.lowercased(), isLDH(host) else { return nil }
+        return terraformVariableName(forHost: host)
+    }
+
+    /// Letters, digits and hyphens in dot-separated labels, none empty, none starting or ending
+    /// with a hyphen.
+    public static func isLDH(_ host: String) -> Bool {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        return !host.isEmpty && labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+    }
+
     /// The host as Terraform names it for credentials: lowercased, with `:port` only when the
     /// address names a port (`tfe.example.com`, `tfe.example.com:8443`).
     public static func credentialsHost(for address: URL) -> String {
@@ -60,10 +81,9 @@ public struct TokenLookup: Sendable {
     /// - Throws: `TFEError.configuration` when the token file cannot be read or is empty, or no
     ///   token is found anywhere (the message lists the places tried).
     public func resolve(for address: URL) throws(TFEError) -> (token: SecretString, source: Source) {
-        // Terraform's rules: the host lowercased; `TF_TOKEN_` names the host alone; the credentials
-        // file's key has `:port` exactly when the address has one (no fallback to the bare host:
-        // a token for tfe.example.com is not meant for a service on another port of it).
-        let host = (address.host ?? "").lowercased()
+        // Terraform's rules: the host lowercased; `TF_TOKEN_` names an LDH host alone, never a
+        // port; the credentials file's key has `:port` exactly when the address has one (no
+        // fallback to the bare host: a token for tfe.example.com is not meant for another port).
         if let tokenFile {
             let data: Data
             switch BoundedFile.read(tokenFile, limit: 16_384) {
@@ -81,8 +101,8 @@ public struct TokenLookup: Sendable {
         if let token = environment["TFE_TOKEN"], !token.isEmpty {
             return (SecretString(token), .environment("TFE_TOKEN"))
         }
-        let variable = Self.terraformVariableName(forHost: host)
-        if let token = environment[variable], !token.isEmpty {
+        let variable = Self.terraformVariableName(for: address)
+        if let variable, let token = environment[variable], !token.isEmpty {
             return (SecretString(token), .environment(variable))
         }
         let path = homeDirectory + "/.terraform.d/credentials.tfrc.json"
@@ -96,7 +116,7 @@ public struct TokenLookup: Sendable {
             }
         }
         throw .configuration("No API token found for \(hosts[0]).", remedy: .provideToken(host: hosts[0], looked: [
-            "a token file", "TFE_TOKEN", variable, "\(path) (credentials.\"\(hosts.joined(separator: "\" or \""))\".token)",
+            "a token file", "TFE_TOKEN"] + (variable.map { [$0] } ?? []) + ["\(path) (credentials.\"\(hosts.joined(separator: "\" or \""))\".token)",
         ]))
     }
 }

@@ -40,4 +40,52 @@ public enum Redactor {
         }
         return json.redacted(personal: true).jsonText
     }
+
+    /// Every spelling a secret can take in a log line: raw, and as JSON encoders write it inside
+    /// a string — `"` and `\` escaped, `/` as `/` or `\/`, controls as `\n` or `\u000a`, anything
+    /// outside ASCII raw or as `\uXXXX` (hex in either case) — and as `SafeText` shows it. A
+    /// server that echoes the password back in a body must not get it past the scrubber in a
+    /// spelling of its own.
+    public static func spellings(of secret: String) -> [String] {
+        var out: [String] = [secret]
+        for slash in [false, true] {
+            for shortControls in [true, false] {
+                for asciiOnly in [false, true] {
+                    for upper in [false, true] {
+                        out.append(jsonEscaped(secret, slash: slash, shortControls: shortControls, asciiOnly: asciiOnly, upperHex: upper))
+                    }
+                }
+            }
+        }
+        out.append(SafeText.line(secret))
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    static func jsonEscaped(_ text: String, slash: Bool, shortControls: Bool, asciiOnly: Bool, upperHex: Bool) -> String {
+        func hex(_ unit: UInt16) -> String {
+            let digits = String(unit, radix: 16, uppercase: upperHex)
+            return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "/": out += slash ? "\\/" : "/"
+            case "\n" where shortControls: out += "\\n"
+            case "\r" where shortControls: out += "\\r"
+            case "\t" where shortControls: out += "\\t"
+            case "\u{08}" where shortControls: out += "\\b"
+            case "\u{0C}" where shortControls: out += "\\f"
+            default:
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) || (scalar.value >= 0x7F && SafeText.isUnsafe(scalar)) {
+                    out += String(scalar).utf16.map(hex).joined()
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
 }

@@ -58,11 +58,32 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The message with the remedy in the front end's words.
+    /// The message with the remedy in the front end's words, its lines joined by `\n`.
     public func description(using wording: RemedyWording) -> String {
+        descriptionLines(using: wording).joined(separator: "\n")
+    }
+
+    /// The message as lines: the only line breaks are between them. A value that carries a line
+    /// break of its own (a server's 422 detail or pointer) stays inside its line, where the
+    /// printers (`SafeText.line`) show it as `\n`; it can never start a line of its own.
+    public func descriptionLines(using wording: RemedyWording) -> [String] {
         switch self {
         case .validation(let issues):
-            return "Some values are not valid (nothing was sent):\n" + issues.map { "  - \($0.field): \($0.message)" }.joined(separator: "\n")
+            return ["Some values are not valid (nothing was sent):"] + issues.map { "  - \($0.field): \($0.message)" }
+        case .unprocessable(let errors):
+            return ["The server refused some values (422):"] + errors.map { e in
+                "  - \(e.field.map { "\($0): " } ?? (e.pointer.map { "\($0): " } ?? ""))\(e.message)"
+            }
+        default:
+            return [singleLineDescription(using: wording)]
+        }
+    }
+
+    /// Every case but the two lists: one sentence or a few, on one line.
+    private func singleLineDescription(using wording: RemedyWording) -> String {
+        switch self {
+        case .validation, .unprocessable:
+            return descriptionLines(using: wording).joined(separator: " ")
         case .requiredFieldMissing(let what):
             return "Nothing to send: \(what). Set at least one value to change."
         case .configuration(let message, let remedy):
@@ -73,10 +94,6 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             return "This token is not allowed to do that (403: \(Self.clause(detail))). Use a token of the organization's owners team."
         case .notFound(let path, let message):
             return "\(message) (404 on \(path))."
-        case .unprocessable(let errors):
-            return "The server refused some values (422):\n" + errors.map { e in
-                "  - \(e.field.map { "\($0): " } ?? (e.pointer.map { "\($0): " } ?? ""))\(e.message)"
-            }.joined(separator: "\n")
         case .rateLimited(let retryAfter):
             let wait = retryAfter.map { " Wait about \(Int($0.rounded(.up))) s and try again." } ?? " Wait a moment and try again."
             return "The server's rate limit was still exceeded after several retries (429).\(wait)"

@@ -38,7 +38,17 @@ package enum WireDecoding {
         let items = doc.data.map { r in
             OrganizationSummary(name: r.attributes.name ?? r.id ?? "", canUpdate: r.attributes.permissions?.canUpdate ?? false)
         }
+        try checkListedNames(items.map(\.name))
         return (items, doc.meta?.pagination)
+    }
+
+    /// A listed organization's name goes into paths, plan and report lines, prompts and the
+    /// Terraform export: one that is not a valid organization name (a line break, a quote, an
+    /// escape sequence) means the server is not what it claims, and the whole list is refused.
+    static func checkListedNames(_ names: [String]) throws(TFEError) {
+        for name in names where FieldRules.organizationName(name) != nil {
+            throw .decoding(what: "an organization named \"\(SafeText.line(String(name.prefix(80))))\"", where: "data[].attributes.name")
+        }
     }
 
     /// A page of the organization list as full organizations (the list returns the same resource
@@ -51,6 +61,7 @@ package enum WireDecoding {
             org.entitlements = entitlements(of: r, in: doc.included)
             return org
         }
+        try checkListedNames(items.map(\.name))
         return (items, doc.meta?.pagination)
     }
 

@@ -14,18 +14,24 @@ public enum PrivateFile {
     /// Why a write failed, for a person.
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
         public var description: String
-        init(_ description: String) { self.description = description }
+        /// With `replace: false`: something (a file, a link, even a dangling one) has the name.
+        public var alreadyExists = false
+        init(_ description: String, alreadyExists: Bool = false) {
+            self.description = description
+            self.alreadyExists = alreadyExists
+        }
     }
 
     /// Writes `data` to `path` with mode 0600, replacing what was there in one step.
-    /// - Parameter replace: false refuses to replace an existing file.
+    /// - Parameter replace: false never replaces anything at `path`: the file is written under a
+    ///   temporary name and given its name with `link`, which fails when the name exists — even
+    ///   when it was created a moment before, or is a dangling link (no check-then-rename race).
     public static func write(_ data: Data, to path: String, replace: Bool = true) throws(Failure) {
         let directory = PathText.deletingLastComponent(path)
         let name = PathText.lastComponent(path)
         var existing = stat()
-        if lstat(path, &existing) == 0 {
-            if !replace { throw Failure("\(path) already exists") }
-            if existing.st_mode & S_IFMT == S_IFLNK { throw Failure("\(path) is a symbolic link; not writing through it") }
+        if replace, lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFLNK {
+            throw Failure("\(path) is a symbolic link; not writing through it")
         }
         let temporary = (directory.isEmpty ? "." : directory) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -49,11 +55,29 @@ public enum PrivateFile {
             unlink(temporary)
             throw Failure("cannot write \(path): \(reason)")
         }
+        if !replace {
+            let linked = link(temporary, path) == 0
+            let code = errno
+            unlink(temporary)
+            guard linked else {
+                if code == EEXIST { throw Failure("\(path) already exists", alreadyExists: true) }
+                throw Failure("cannot write \(path): \(String(cString: strerror(code)))")
+            }
+            return
+        }
         guard rename(temporary, path) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temporary)
             throw Failure("cannot write \(path): \(why)")
         }
+    }
+
+    /// Whether users other than the owner may create files in `directory` (its group or others
+    /// can write to it): a file of a name this tool announces could be planted there.
+    public static func isWritableByOthers(_ directory: String) -> Bool {
+        var info = stat()
+        guard stat(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+        return info.st_mode & 0o022 != 0
     }
 
     /// Makes `path` a directory of the user's own with mode 0700 (creating parents as needed),

@@ -18,7 +18,9 @@ public struct RedactingFileLogHandler: LogHandler {
         /// - Throws: `TFEError.configuration` when the file cannot be created.
         public init(path: String) throws(TFEError) {
             // O_NOFOLLOW: a link planted at the path must not make us append to (and chmod) its target.
-            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            // O_NONBLOCK: a FIFO planted there must not hang the start waiting for a reader (the
+            // check below then refuses it); cleared again for the regular file.
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
             if fd < 0 {
                 let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
                 throw .configuration("Cannot open the log file \(path): \(reason).", remedy: .chooseAnotherLogFile)
@@ -28,6 +30,13 @@ public struct RedactingFileLogHandler: LogHandler {
                 close(fd)
                 throw .configuration("Not logging to \(path): it is not a regular file of your own.", remedy: .chooseAnotherLogFile)
             }
+            // A second name (a hard link someone made to a file of ours, or ours to theirs) would let
+            // the log land where its other name is read.
+            guard info.st_nlink == 1 else {
+                close(fd)
+                throw .configuration("Not logging to \(path): the file has \(info.st_nlink) names (hard links), so the log could be read under another.", remedy: .chooseAnotherLogFile)
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
             // The file may have existed with wider permissions: tighten them (on the descriptor).
             _ = fchmod(fd, 0o600)
             self.fd = fd
@@ -36,16 +45,29 @@ public struct RedactingFileLogHandler: LogHandler {
 
         deinit { close(fd) }
 
-        /// Secrets (token, password) that must never reach the file, scrubbed from every line.
+        /// Secrets (token, password) that must never reach the file, scrubbed from every line in
+        /// every spelling a body can carry them in (`Redactor.spellings`), longest first.
         public func register(secret: SecretString) {
             guard secret.exposedValue.count >= 4 else { return }
-            lock.withLock { secrets.append(secret.exposedValue) }
+            lock.withLock {
+                secrets += Redactor.spellings(of: secret.exposedValue)
+                secrets.sort { $0.count > $1.count }
+            }
         }
+
+        /// The longest line written, in characters: a server's 8 MiB page is not copied whole into
+        /// the log (a capped list could otherwise write hundreds of megabytes). Cut after scrubbing,
+        /// so no secret is split where the scrubber could no longer see it.
+        public static let maxLineCharacters = 8_192
 
         func write(_ line: String) {
             lock.withLock {
                 var text = line
                 for s in secrets where text.contains(s) { text = text.replacing(s, with: Redactor.placeholder) }
+                if text.count > Self.maxLineCharacters {
+                    let total = text.utf8.count
+                    text = String(text.prefix(Self.maxLineCharacters)) + " …<cut: \(total) bytes in all, the rest not logged>"
+                }
                 StandardStream.write(text + "\n", to: fd)
             }
         }

@@ -60,13 +60,9 @@ extension TFEClient {
 
     /// Every organization of the installation, by name (`GET /api/v2/admin/organizations`: site
     /// admins on TFE; 404 on HCP Terraform and for other tokens). A name that is not a valid
-    /// organization name is refused: names go into paths and review lines.
+    /// organization name is refused where the page is decoded: names go into paths and lines.
     public func adminOrganizationNames() async throws(TFEError) -> [String] {
-        let items = try await paginated(APIPath.adminOrganizations, decode: WireDecoding.organizations)
-        for item in items where FieldRules.organizationName(item.name) != nil {
-            throw .decoding(what: "an organization named \"\(SafeText.line(item.name))\"", where: "data[].attributes.name")
-        }
-        return items.map(\.name)
+        try await paginated(APIPath.adminOrganizations, decode: WireDecoding.organizations).map(\.name)
     }
 
     /// Every agent pool of an organization, in the server's order, following pagination.

@@ -48,6 +48,8 @@ public struct TransportError: Error, Sendable, Equatable {
         case redirect
         /// The response body was larger than the transport accepts.
         case tooLarge
+        /// The task was cancelled (the admin stopped the run): not sent, or its answer not awaited.
+        case cancelled
         case other
     }
     public var kind: Kind
@@ -76,6 +78,7 @@ public struct TransportError: Error, Sendable, Equatable {
         case .dropped: return .tryAgain
         case .redirect: return .useFinalAddress
         case .tooLarge: return .checkServerKind
+        case .cancelled: return .tryAgain
         }
     }
 }
