@@ -23,8 +23,9 @@ public final class SignalFlag: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             // `data` counts the signals since the last call: two Ctrl-C in quick succession may
             // arrive as one event, and the second must still count as a second.
-            source.setEventHandler { [weak self, weak source] in
-                for _ in 0..<max(1, Int(source?.data ?? 1)) { self?.record(number) }
+            // (The handler holds its source: both live as long as the process's one flag.)
+            source.setEventHandler { [weak self] in
+                for _ in 0..<max(1, Int(source.data)) { self?.record(number) }
             }
             source.resume()
             sources.append(source)

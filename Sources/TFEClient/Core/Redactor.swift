@@ -50,9 +50,9 @@ public enum Redactor {
         var out: [String] = [secret]
         for slash in [false, true] {
             for shortControls in [true, false] {
-                for asciiOnly in [false, true] {
+                for nonASCII in NonASCII.allCases {
                     for upper in [false, true] {
-                        out.append(jsonEscaped(secret, slash: slash, shortControls: shortControls, asciiOnly: asciiOnly, upperHex: upper))
+                        out.append(jsonEscaped(secret, slash: slash, shortControls: shortControls, nonASCII: nonASCII, upperHex: upper))
                     }
                 }
             }
@@ -62,7 +62,11 @@ public enum Redactor {
         return out.filter { seen.insert($0).inserted }
     }
 
-    static func jsonEscaped(_ text: String, slash: Bool, shortControls: Bool, asciiOnly: Bool, upperHex: Bool) -> String {
+    /// How an encoder writes what is not ASCII: raw (Foundation's), raw but for the characters
+    /// that could act on a terminal (ours), or all as `\uXXXX` (ASCII-only encoders).
+    enum NonASCII: CaseIterable { case raw, unsafeEscaped, allEscaped }
+
+    static func jsonEscaped(_ text: String, slash: Bool, shortControls: Bool, nonASCII: NonASCII, upperHex: Bool) -> String {
         func hex(_ unit: UInt16) -> String {
             let digits = String(unit, radix: 16, uppercase: upperHex)
             return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
@@ -79,7 +83,13 @@ public enum Redactor {
             case "\u{08}" where shortControls: out += "\\b"
             case "\u{0C}" where shortControls: out += "\\f"
             default:
-                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) || (scalar.value >= 0x7F && SafeText.isUnsafe(scalar)) {
+                let escaped: Bool
+                switch nonASCII {
+                case .raw: escaped = false
+                case .unsafeEscaped: escaped = scalar.value >= 0x7F && SafeText.isUnsafe(scalar)
+                case .allEscaped: escaped = scalar.value > 0x7E
+                }
+                if scalar.value < 0x20 || escaped {
                     out += String(scalar).utf16.map(hex).joined()
                 } else {
                     out.unicodeScalars.append(scalar)

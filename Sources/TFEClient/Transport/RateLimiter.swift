@@ -37,9 +37,11 @@ public actor RateLimiter {
     var interval: Double { 1 / (limit * margin) }
 
     /// Waits for this request's turn: after the last slot handed out and after any pause. A pause
-    /// that starts while waiting is honoured too (the slot is taken again after it).
+    /// that starts while waiting is honoured too (the slot is taken again after it). A cancelled
+    /// task stops waiting at once (the caller then sends nothing): without that check, a sleep
+    /// that throws on cancellation made this loop spin until the pause was over.
     func acquire(now: @Sendable () -> Double, sleep: @Sendable (Double) async throws -> Void) async {
-        while true {
+        while !Task.isCancelled {
             let t = now()
             let scheduled = max(t, nextSlot, pausedUntil)
             nextSlot = scheduled + interval
