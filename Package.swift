@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "TFESandbox", "TestSupport"]),
         .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
-        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),
     ],
     swiftLanguageModes: [.v6]
 )

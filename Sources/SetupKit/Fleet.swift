@@ -170,7 +170,7 @@ public enum FleetPlanner {
         var pools: [AgentPool] = []
         var policies: [TokenTTLPolicy]?
         do throws(TFEError) {
-            if baseline.agentPoolName != nil { pools = try await client.agentPools(org.name) }
+            if baseline.agentPoolName != nil { pools = try await client.agentPools(org.name, maxPages: TFEClient.fleetPoolPages) }
         } catch {
             return out("its agent pools could not be read: " + error.commandLineDescription)
         }

@@ -136,15 +136,16 @@ extension ApplyCommand {
             func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
             var lines = ["Stopped by \(SignalFlag.name(signal)) after \(done.count) of \(total) organizations.", "Done: " + list(report.succeeded)]
             if !report.failed.isEmpty { lines.append("Failed: " + list(report.failed)) }
-            if !report.interrupted.isEmpty { lines.append("Interrupted (may or may not have been applied): " + list(report.interrupted)) }
+            if !report.interrupted.isEmpty { lines.append("Interrupted (a request not sent, or sent and not answered: may be partly applied): " + list(report.interrupted)) }
             lines.append("Not started: " + list(notStarted))
             lines.append("Run the same command again: it plans again and sends only what still differs.")
             printOut(lines: lines)
         }
-        let failed = report.failed + report.interrupted
-        printOut("Changed \(report.succeeded.count) of \(total) organizations" + (failed.isEmpty ? "." : "; failed: \(failed.joined(separator: ", ")).")
-                 + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
-        if stop.pending != nil || !failed.isEmpty { throw ExitCode.failure }
+        var summary = "Changed \(report.succeeded.count) of \(total) organizations"
+        if !report.failed.isEmpty { summary += "; failed: " + report.failed.joined(separator: ", ") }
+        if !report.interrupted.isEmpty { summary += "; interrupted: " + report.interrupted.joined(separator: ", ") }
+        printOut(summary + "." + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
+        if stop.pending != nil || !report.failed.isEmpty || !report.interrupted.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -63,6 +63,17 @@ struct HostileInputTests {
         }
         #expect(transport.count == TFEClient.maxPages)
 
+        // Where many organizations are read, the pool list of each stops much sooner: the caps
+        // must not multiply into 100 pages for each of 10,000 organizations.
+        let fleetTransport = ScriptedTransport((1...150).map(page))
+        do throws(TFEError) {
+            _ = try await client(fleetTransport, FakeClock()).agentPools("my-org", maxPages: TFEClient.fleetPoolPages)
+            Issue.record("an endless list was accepted")
+        } catch {
+            #expect(error.description.contains("more than 10 pages"), "\(error)")
+        }
+        #expect(fleetTransport.count == TFEClient.fleetPoolPages)
+
         let items = (0..<5_001).map { #"{"id":"apool-b\#($0)","type":"agent-pools","attributes":{"name":"q"}}"# }.joined(separator: ",")
         let big: (Int) -> Result<HTTPResponse, TransportError> = { n in
             .success(HTTPResponse(status: 200, body: Data(#"{"data":[\#(items)],"meta":{"pagination":{"current-page":\#(n),"next-page":\#(n + 1)}}}"#.utf8)))

@@ -107,6 +107,10 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             default: meaning = "the mail relay reported an error"
             }
             return "SMTP settings not saved: \(meaning) (\(status): \(Self.clause(detail))). Your API token is fine. The request was not retried, so no second test email was sent."
+        case .transport(let error) where error.kind == .cancelled:
+            // Stopped on purpose: nothing is wrong with the network, so no remedy for it.
+            let unsure = error.requestMayHaveArrived ? " " + wording.text(.rereadBeforeRetrying) : ""
+            return "Stopped: \(error.message).\(unsure)"
         case .transport(let error):
             let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
             return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"

@@ -66,11 +66,17 @@ extension TFEClient {
     }
 
     /// Every agent pool of an organization, in the server's order, following pagination.
-    public func agentPools(_ organization: String) async throws(TFEError) -> [AgentPool] {
+    /// - Parameter maxPages: fewer pages than the default, where many organizations are read:
+    ///   a fleet plan's caps would otherwise multiply (100 pages for each of 10,000 organizations).
+    public func agentPools(_ organization: String, maxPages: Int = TFEClient.maxPages) async throws(TFEError) -> [AgentPool] {
         try Self.checkOrganizationName(organization)
         return try await paginated(APIPath.agentPools(organization), decode: WireDecoding.agentPools,
-                                   notFound: Self.notFoundMessage(organization: organization))
+                                   notFound: Self.notFoundMessage(organization: organization), maxPages: maxPages)
     }
+
+    /// The pool pages read per organization of a fleet plan: 1,000 pools, far beyond a real
+    /// organization, and at most 10 requests each.
+    public static let fleetPoolPages = 10
 
     static func checkOrganizationName(_ name: String) throws(TFEError) {
         if let message = FieldRules.organizationName(name) { throw .validation([ValidationIssue(.organization, message)]) }
@@ -84,10 +90,10 @@ extension TFEClient {
 
     /// Reads every page (`page[size]=100`) until `meta.pagination.next-page` is null.
     func paginated<Item>(_ path: String, query: [(String, String)] = [], decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
-                         notFound: String? = nil) async throws(TFEError) -> [Item] {
+                         notFound: String? = nil, maxPages: Int = TFEClient.maxPages) async throws(TFEError) -> [Item] {
         var all: [Item] = []
         var page = 1
-        for _ in 0..<Self.maxPages {
+        for _ in 0..<max(1, min(maxPages, Self.maxPages)) {
             let response = try await send("GET", path, query: query + [("page[number]", "\(page)"), ("page[size]", "100")], notFound: notFound)
             let (items, pagination) = try decode(response.body)
             all += items
@@ -97,6 +103,6 @@ extension TFEClient {
             guard let next = pagination?.nextPage, next > page else { return all }
             page = next
         }
-        throw .decoding(what: "a list of more than \(Self.maxPages) pages (the most this tool reads)", where: "meta.pagination.next-page of \(path)")
+        throw .decoding(what: "a list of more than \(max(1, min(maxPages, Self.maxPages))) pages (the most this tool reads)", where: "meta.pagination.next-page of \(path)")
     }
 }
