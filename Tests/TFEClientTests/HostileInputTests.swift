@@ -66,8 +66,9 @@ struct HostileInputTests {
         // Where many organizations are read, the pool list of each stops much sooner: the caps
         // must not multiply into 100 pages for each of 10,000 organizations.
         let fleetTransport = ScriptedTransport((1...150).map(page))
+        let fleetClient = try client(fleetTransport, FakeClock())
         do throws(TFEError) {
-            _ = try await client(fleetTransport, FakeClock()).agentPools("my-org", maxPages: TFEClient.fleetPoolPages)
+            _ = try await fleetClient.agentPools("my-org", maxPages: TFEClient.fleetPoolPages)
             Issue.record("an endless list was accepted")
         } catch {
             #expect(error.description.contains("more than 10 pages"), "\(error)")
