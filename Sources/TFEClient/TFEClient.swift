@@ -130,7 +130,10 @@ public struct TFEClient: Sendable {
     /// Maps a non-2xx response to the taxonomy.
     static func error(for response: HTTPResponse, path: String, kind: RequestKind, fieldForPointer: (String) -> FieldKey?, notFound: String?) -> TFEError {
         let errors = WireDecoding.errors(response.body)
-        let detail = errors.first?.message ?? HTTPStatusText.text(for: response.status)
+        // Server text becomes part of our sentences, which every front end shows, wraps and
+        // prints as lines: a line break (or any control) in it is made visible here, once, so
+        // no detail or pointer can start a line of its own anywhere (the full screen included).
+        let detail = SafeText.line(errors.first?.message ?? HTTPStatusText.text(for: response.status))
         switch response.status {
         case 401 where kind == .smtpPatch, 500 where kind == .smtpPatch, 504 where kind == .smtpPatch:
             return .smtpRelay(status: response.status, detail: detail)
@@ -143,7 +146,9 @@ public struct TFEClient: Sendable {
         case 422:
             let fieldErrors = errors.isEmpty
                 ? [TFEError.FieldError(field: nil, pointer: nil, message: detail)]
-                : errors.map { e in TFEError.FieldError(field: e.source?.pointer.flatMap(fieldForPointer), pointer: e.source?.pointer, message: e.message) }
+                : errors.map { e in
+                    TFEError.FieldError(field: e.source?.pointer.flatMap(fieldForPointer), pointer: e.source?.pointer.map(SafeText.line), message: SafeText.line(e.message))
+                }
             return .unprocessable(fieldErrors)
         case 429:
             return .rateLimited(retryAfter: RetryPolicy.serverRequestedWait(response, now: Date()))

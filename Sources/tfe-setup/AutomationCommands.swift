@@ -109,7 +109,7 @@ struct Automation {
             lines.append(line)
             if change.field == .smtpPassword, let relay = newRelay(p) {
                 lines.append("    Warning: the password goes to \(relay.host), a relay this server does not use \(relay.now.isEmpty ? "(it has none yet)" : "(now: \(relay.now))"). "
-                             + "Check that host is yours; apply --auto-approve needs --smtp-relay \(relay.host).")
+                             + "Check that the host is yours; apply --auto-approve needs --smtp-relay \(relay.host).")
             }
             if case .milliseconds(let ms) = change.new, let warning = TTLDuration.shortTTLWarning(milliseconds: ms) {
                 lines.append("    Warning: \(warning)")

@@ -101,6 +101,24 @@ struct ForgedLineTests {
         }
     }
 
+    @Test("the full screen and its closing message: a 401 detail with a line break stays inside its sentence")
+    func fullScreenDetail() async throws {
+        try await Auto.with { server, dir in
+            let detail = JSONValue.string("expired\n" + Self.forged + "\r\n" + Self.forged).jsonText
+            await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/account/details", status: 401, count: 20,
+                                                body: #"{"errors":[{"status":"401","title":"unauthorized","detail":\#(detail)}]}"#))
+            let t = try Hostile.terminal(server, dir)
+            #expect(t.waitFor("refused the API token"), "\(t.capture())")
+            #expect(Self.forgedLines(t.captureUnwrapped()).isEmpty, "no forged line on the full screen: \(t.capture())")
+            t.keys("Enter")
+            #expect(t.waitFor("EXIT=1"))
+            let after = t.captureUnwrapped()
+            #expect(after.contains(#"expired\n"# + Self.forged), "\(after)")
+            #expect(Self.forgedLines(after).isEmpty, "no forged line after the screen closed: \(after)")
+            t.kill()
+        }
+    }
+
     @Test("plain mode: hostile pool names with line breaks stay inside their prompt")
     func plainMode() async throws {
         try await Hostile.hostileServer { server, dir in
