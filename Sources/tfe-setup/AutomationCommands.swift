@@ -232,7 +232,7 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Apply an answers file: the plan, a confirmation, then the fewest requests. Exit 0 when every step succeeded.",
         usage: "tfe-setup apply --answers <file> [--auto-approve] [<options>]",
         discussion: """
-            Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform) is reported as a failed step; the others still run.
+            Without a terminal it needs --auto-approve. A section the server cannot take (SMTP on HCP Terraform) is reported as a failed step; the others still run. When the file sends the SMTP password to a relay host the server does not use yet, --auto-approve also needs --smtp-relay with that host: a shared file must not choose where a password goes.
 
             Example:
               SMTP_PASSWORD=... tfe-setup apply --answers tfe-setup-answers.json \\
