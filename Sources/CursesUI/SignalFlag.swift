@@ -32,7 +32,9 @@ public final class SignalFlag: @unchecked Sendable {
         }
     }
 
-    private func record(_ number: Int32) {
+    /// One signal received (called by the signal sources; tests call it directly, since a
+    /// process-directed signal in a test runner may be discarded before dispatch sees it).
+    func record(_ number: Int32) {
         let (waiting, again): ([CheckedContinuation<Int32, Never>], (@Sendable (Int32) -> Void)?) = lock.withLock {
             guard received == nil else { return ([], repeatHandler) }
             received = number
