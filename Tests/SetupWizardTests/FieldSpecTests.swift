@@ -4,7 +4,7 @@ import SetupKit
 import Testing
 import TFEClient
 
-/// The field table: every field described once, and what reads it (issue 15, first step).
+/// The field table: every field described once, and what reads it.
 @Suite("Field table")
 struct FieldSpecTests {
     static let every: [FieldID] = [.smtpEnabled, .smtpHost, .smtpPort, .smtpSender, .smtpAuth, .smtpUsername, .smtpPassword, .smtpTestEmail,

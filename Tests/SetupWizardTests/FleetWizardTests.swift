@@ -4,7 +4,7 @@ import SetupKit
 import Testing
 import TFEClient
 
-/// Several organizations in the wizard (issue 17): marking them in the list, the baseline where
+/// Several organizations in the wizard: marking them in the list, the baseline where
 /// every field starts at keep, the review with counts, the apply's progress, the results and `r`.
 /// State + event → state + commands; the tmux test drives the same against a sandbox fleet.
 @Suite("Reducer: several organizations")

@@ -7,7 +7,7 @@ import TFEClient
 import TFESandbox
 
 /// Plain mode and the full screen agree: the same review lines and the same answers file for the
-/// seed scenario (issue 15's parity check: both are renderers of the same reducer).
+/// seed scenario (parity check: both are renderers of the same reducer).
 @Suite("Plain mode and full screen agree")
 struct PlainParityTests {
     /// Answers for plain mode's prompts, by how the prompt starts.

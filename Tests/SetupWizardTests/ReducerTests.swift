@@ -5,7 +5,7 @@ import Testing
 import TFEClient
 
 /// `Wizard.update` alone, synchronously: state + event → state + commands. No sandbox, no actor,
-/// no polling (the style of AsyncHTTPClient's state-machine tests). A start of issue 15's suite.
+/// no polling (the style of AsyncHTTPClient's state-machine tests).
 @Suite("Reducer")
 struct ReducerTests {
     static let config = WizardConfig(address: "https://tfe.example.com", organization: "my-org", sections: Section.allCases, ascii: false)

@@ -7,7 +7,7 @@ import TFEClient
 import TFESandbox
 
 /// What a hostile paste, a terminal shrunk under the admin's hands and server text with bidi
-/// controls must not do to the wizard (issue 13, findings 8, 14 and 15).
+/// controls must not do to the wizard.
 @Suite("Wizard: hostile input")
 struct WizardSecurityTests {
     @Test("a pasted CRLF (one Character in Swift) and other controls never reach a field") func pasteCRLF() async throws {

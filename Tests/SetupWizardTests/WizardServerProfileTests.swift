@@ -6,7 +6,7 @@ import TestSupport
 import TFEClient
 import TFESandbox
 
-/// The wizard, headless, against each kind of server (issue 14): the seed scenario as far as the
+/// The wizard, headless, against each kind of server: the seed scenario as far as the
 /// server supports it ends in the sandbox exactly; the rest is read-only with its reason, never sent.
 @Suite("Wizard: server profiles")
 struct WizardServerProfileTests {

@@ -5,7 +5,7 @@ import TestSupport
 @testable import TFEClient
 @testable import TFESandbox
 
-/// Which organizations a baseline can be given to (issue 17): a site admin's is the whole
+/// Which organizations a baseline can be given to: a site admin's is the whole
 /// installation (the admin list), anyone else's is what the token belongs to.
 @Suite("Fleet directory: the admin list and the organization list")
 struct FleetDirectoryTests {

@@ -5,7 +5,7 @@ import TestSupport
 @testable import TFEClient
 import TFESandbox
 
-/// The client core against hostile servers and hostile local files (issue 13).
+/// The client core against hostile servers and hostile local files.
 @Suite("Client: hostile input")
 struct HostileInputTests {
     static let hostile = "x\r\ny\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{9B}31m\u{202E}z\u{2066}\u{2028}\u{7F}"

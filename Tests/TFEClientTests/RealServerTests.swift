@@ -4,7 +4,7 @@ import TestSupport
 @testable import TFEClient
 import TFESandbox
 
-/// What real servers do that an ideal one does not (issue 14): the client core reads what the
+/// What real servers do that an ideal one does not: the client core reads what the
 /// server can do, and tells a revoked token from a relay refusal.
 @Suite("Client: real servers")
 struct RealServerTests {

@@ -3,7 +3,7 @@ import Testing
 @testable import TFEClient
 
 /// The standard-library replacements for the Foundation APIs the tool no longer links
-/// (issue 18's footprint): each against what Foundation gave, on the cases the tool meets.
+/// (a smaller binary): each against what Foundation gave, on the cases the tool meets.
 @Suite("Text, path, number and date basics without Foundation")
 struct TextBasicsTests {
     @Test("trimming, case, padding, percent-decoding")

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 import TFESandbox
 
-/// Answers files as an admin reuses them (issue 16, item 8): plan without the password, apply
+/// Answers files as an admin reuses them: plan without the password, apply
 /// again without a second test email.
 @Suite("Answers files: planning without the password, re-applying without a test email")
 struct AnswersFileUseTests {

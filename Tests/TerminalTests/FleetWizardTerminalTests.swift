@@ -6,7 +6,7 @@ import TFESandbox
 
 extension TerminalSuite {
 /// Several organizations in the wizard, in a real terminal against a sandbox fleet at its default
-/// 30 requests/s (issue 17): choose them with the filter, set the baseline, review, apply with the
+/// 30 requests/s: choose them with the filter, set the baseline, review, apply with the
 /// progress bar in view, check again, finish — and the sandbox holds the baseline.
 @Suite("Many organizations in the wizard")
 struct FleetWizardTerminalTests {

@@ -5,7 +5,7 @@ import TFEClient
 import TFESandbox
 
 extension TerminalSuite {
-/// The form as the best form tools behave (issue 16), driven in tmux: typing replaces a filled
+/// The form as the best form tools behave, driven in tmux: typing replaces a filled
 /// value, Home/End as tmux sends them, the pool list with its filter, a failure fixed with `e`
 /// and sent with `r`, read-only screens that offer no change.
 @Suite("Form editing in a real terminal")

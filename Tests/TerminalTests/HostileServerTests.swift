@@ -7,7 +7,7 @@ import TFESandbox
 /// The built binary against a hostile server (the sandbox's `/_sandbox/hostile`): every string
 /// the server sends carries CRLF-wrapped Terraform, OSC title and clipboard sequences, CSI,
 /// C1, bidi controls and a line separator. Nothing the tool prints, draws or writes may obey
-/// them, and nothing may crash (issue 13, findings 1, 3 and 5; 10 for plain mode's echo).
+/// them, and nothing may crash.
 extension TerminalSuite {
 @Suite("Hostile server")
 struct HostileServerTests {

@@ -4,7 +4,7 @@ import TestSupport
 import TFEClient
 import TFESandbox
 
-/// The seed scenario against every kind of server the sandbox can play (issue 14): what the
+/// The seed scenario against every kind of server the sandbox can play: what the
 /// server supports ends in its state exactly as intended; what it does not is named with the
 /// right reason and never sent.
 extension TerminalSuite {
