@@ -3,6 +3,7 @@
 Usage: hcl-summary.py FILE
 Prints {"resources": {"TYPE.NAME": {arg: value}}, "imports": {"TO": "ID"},
         "variables": {"NAME": {arg: value}}, "providers": {"NAME": {arg: value}},
+        "required_providers": {"NAME": {"source": …, "version": …}},
         "blocks": ["import", "provider", …]}  (every top-level block type: a stray `data` shows here)
 String values are unescaped (quotes, \\, $${ and %%{); references keep their ${...} form.
 Exits 1 with the parser's message when the file is not valid HCL.
@@ -31,7 +32,7 @@ def main(path):
     except Exception as error:  # the parser raises several types; all mean "not valid HCL"
         print(f"not valid HCL: {error}", file=sys.stderr)
         return 1
-    summary = {"resources": {}, "imports": {}, "variables": {}, "providers": {},
+    summary = {"resources": {}, "imports": {}, "variables": {}, "providers": {}, "required_providers": {},
                "blocks": sorted(k for k in doc if not k.startswith("__"))}
     for block in doc.get("resource", []):
         for rtype, named in unquote(block).items():
@@ -44,6 +45,9 @@ def main(path):
         summary["variables"].update(unquote(block))
     for block in doc.get("provider", []):
         summary["providers"].update(unquote(block))
+    for block in doc.get("terraform", []):
+        for required in unquote(block).get("required_providers", []):
+            summary["required_providers"].update(required)
     print(json.dumps(summary, sort_keys=True))
     return 0
 

@@ -3,9 +3,11 @@ import TFEClient
 
 /// Writes the current settings as Terraform configuration for the `hashicorp/tfe` provider.
 ///
-/// Resource and argument names follow the provider's documentation: `tfe_smtp_settings`,
+/// Resource and argument names follow the provider's source (hashicorp/terraform-provider-tfe,
+/// `internal/provider/resource_tfe_*.go`): `tfe_admin_smtp_settings`,
 /// `tfe_organization_default_settings`, `tfe_organization.max_ttl_enabled` (the TTL policy's
-/// on/off switch lives on the organization) and `tfe_org_max_token_ttl_policy`. Every resource
+/// on/off switch lives on the organization) and `tfe_org_max_token_ttl_policy` — the first, the
+/// last and `max_ttl_enabled` exist from provider v0.78.0, which `required_providers` demands. Every resource
 /// comes with an `import` block (Terraform 1.5+) so that the first `terraform apply` adopts the
 /// existing settings instead of creating anything. Never a secret: the SMTP password is a
 /// write-only argument fed from an ephemeral variable.
@@ -23,7 +25,7 @@ public enum TerraformExporter {
         w.blank()
         w.block("terraform") {
             $0.block("required_providers") {
-                $0.attribute("tfe", raw: "{ source = \"hashicorp/tfe\" }")
+                $0.attribute("tfe", raw: "{ source = \"hashicorp/tfe\", version = \"\(providerVersion)\" }")
             }
         }
         w.blank()
@@ -36,6 +38,12 @@ public enum TerraformExporter {
         if sections.contains(.tokenTTL) { tokenTTL(current, into: &w) }
         return w.text
     }
+
+    /// The provider releases that have every resource and argument this export writes:
+    /// `tfe_admin_smtp_settings`, `tfe_org_max_token_ttl_policy` and
+    /// `tfe_organization.max_ttl_enabled` came in v0.78.0 (its CHANGELOG and tags); below 1.0 so
+    /// that a major release's schema changes are taken on purpose.
+    public static let providerVersion = ">= 0.78.0, < 1.0.0"
 
     static func smtp(_ current: CurrentState, into w: inout HCLWriter) {
         w.blank()
@@ -53,14 +61,17 @@ public enum TerraformExporter {
             }
             w.blank()
         }
-        w.importBlock(to: "tfe_smtp_settings.this", id: "smtp")
-        w.block("resource \"tfe_smtp_settings\" \"this\"") {
+        // The provider's import reads the one SMTP setting whatever the id; its docs use `smtp`.
+        w.importBlock(to: "tfe_admin_smtp_settings.this", id: "smtp")
+        w.block("resource \"tfe_admin_smtp_settings\" \"this\"") {
             $0.attribute("enabled", s.enabled)
             if !s.host.isEmpty { $0.attribute("host", s.host) }
             $0.attribute("port", s.port)
             if !s.sender.isEmpty { $0.attribute("sender", s.sender) }
             $0.attribute("auth", s.auth.rawValue)
             if s.auth != .none {
+                // The provider refuses an empty username (LengthAtLeast(1)).
+                if s.username.isEmpty { $0.comment("The server has no username for this auth; fill it in.") }
                 $0.attribute("username", s.username)
                 $0.comment("Write-only (Terraform 1.11+): sent to the server, never kept in state. Raise the version to send a new password.")
                 $0.attribute("password_wo", raw: "var.smtp_password")

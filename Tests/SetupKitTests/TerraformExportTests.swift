@@ -76,8 +76,8 @@ struct TerraformExporterTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("escape-\(UUID().uuidString.prefix(8)).tf").path
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         let hcl = try await HCLParser.summary(of: path)
-        #expect(hcl["resources"]?["tfe_smtp_settings.this"]?["username"] == .string(awkward + "\n# injected = true"), "parses back to the same value")
-        #expect(hcl["resources"]?["tfe_smtp_settings.this"]?["injected"] == nil)
+        #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"]?["username"] == .string(awkward + "\n# injected = true"), "parses back to the same value")
+        #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"]?["injected"] == nil)
     }
 
     @Test("what cannot be expressed is said in a comment") func comments() throws {
@@ -96,7 +96,7 @@ struct TerraformExporterTests {
     @Test("sections limit what is written") func sections() {
         let text = TerraformExporter.render(current: Self.state(), address: URL(string: "https://tfe.example.com:8443")!, sections: [.executionDefaults])
         #expect(text.contains("tfe_organization_default_settings"))
-        #expect(!text.contains("tfe_smtp_settings") && !text.contains("tfe_org_max_token_ttl_policy") && !text.contains("smtp_password"))
+        #expect(!text.contains("tfe_admin_smtp_settings") && !text.contains("tfe_org_max_token_ttl_policy") && !text.contains("smtp_password"))
         #expect(text.contains("hostname = \"tfe.example.com:8443\""))
     }
 }

@@ -61,7 +61,7 @@ struct ExportCommandTests {
 
             let hcl = try await HCLParser.summary(of: out)
             let resources = try #require(hcl["resources"])
-            let smtp = try #require(resources["tfe_smtp_settings.this"])
+            let smtp = try #require(resources["tfe_admin_smtp_settings.this"])
             #expect(smtp["enabled"] == .bool(true))
             #expect(smtp["host"] == .string("smtp.example.com"))
             #expect(smtp["port"] == .integer(587))
@@ -97,7 +97,7 @@ struct ExportCommandTests {
             #expect(ttl["user_token_max_ttl"] == .string("30d"))
             #expect(ttl["audit_trail_token_max_ttl"] == .string("2y"))
 
-            #expect(hcl["imports"] == .object(["${tfe_smtp_settings.this}": .string("smtp"), "${tfe_organization_default_settings.this}": .string("my-org"),
+            #expect(hcl["imports"] == .object(["${tfe_admin_smtp_settings.this}": .string("smtp"), "${tfe_organization_default_settings.this}": .string("my-org"),
                                                "${tfe_organization.this}": .string("my-org"), "${tfe_org_max_token_ttl_policy.this}": .string("my-org")]))
             #expect(hcl["providers"]?["tfe"]?["hostname"] == .string(String(server.address.dropFirst("http://".count))))
         }
@@ -113,7 +113,7 @@ struct ExportCommandTests {
             let ttl = try #require(hcl["resources"]?["tfe_org_max_token_ttl_policy.this"])
             #expect(ttl["team_token_max_ttl"] == .string("730.485d"))
             #expect(Self.read(out).contains("the server's untouched default"))
-            #expect(hcl["resources"]?["tfe_smtp_settings.this"]?["auth"] == .string("none"))
+            #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"]?["auth"] == .string("none"))
             #expect(hcl["variables"]?["smtp_password"] == nil, "no password variable when auth is none")
         }
     }
@@ -127,7 +127,7 @@ struct ExportCommandTests {
             let text = Self.read(tf)
             #expect(text.contains("# Not exported: HCP Terraform has no admin API"))
             let hcl = try await HCLParser.summary(of: tf)
-            #expect(hcl["resources"]?["tfe_smtp_settings.this"] == nil)
+            #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"] == nil)
             #expect(hcl["resources"]?["tfe_organization_default_settings.this"] != nil)
             r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", answers])
             #expect(r.status == 0, "\(r.output)")

@@ -117,9 +117,9 @@ struct HostileServerTests {
             #expect(Self.rawControls(file).isEmpty, "\(Self.rawControls(file))")
             let hcl = try await HCLParser.summary(of: tf)
             #expect(hcl["blocks"] == .array(["import", "provider", "resource", "terraform", "variable"].map(JSONValue.string)), "no data block: \(hcl)")
-            #expect(Set(hcl["resources"]?.objectValue?.keys ?? [:].keys) == ["tfe_smtp_settings.this", "tfe_organization_default_settings.this",
+            #expect(Set(hcl["resources"]?.objectValue?.keys ?? [:].keys) == ["tfe_admin_smtp_settings.this", "tfe_organization_default_settings.this",
                                                                         "tfe_organization.this", "tfe_org_max_token_ttl_policy.this"])
-            #expect(hcl["resources"]?["tfe_smtp_settings.this"]?["host"]?.stringValue == "smtp.example.com" + Self.text, "the value round-trips through HCL")
+            #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"]?["host"]?.stringValue == "smtp.example.com" + Self.text, "the value round-trips through HCL")
             // Outside strings and comments the file holds nothing but the expected structure.
             for line in file.split(separator: "\n") where line.contains("external") {
                 #expect(line.trimmingCharacters(in: .whitespaces).hasPrefix("#") || line.contains(#"= ""#), "live code: \(line)")
