@@ -121,20 +121,33 @@ public enum TerraformExporter {
             }
             // Every argument the resource manages, as the server reports it: after the import the
             // first plan then proposes no change unrelated to the TTL switch.
-            var missing: [String] = []
-            for (argument, attribute) in organizationArguments {
+            var kept: [String] = [], pushed: [String] = [], unsure: [String] = []
+            for (argument, attribute, whenOmitted) in organizationArguments {
                 switch org.scalarAttributes[attribute] {
                 case .bool(let b)?: $0.attribute(argument, b)
                 case .integer(let i)?: $0.attribute(argument, Int(clamping: i))
                 case .string(let s)?: $0.attribute(argument, s)
-                default: missing.append(argument)
+                case .null?: break   // no value on the server, none in the state after the import
+                default:
+                    switch whenOmitted {
+                    case .kept: kept.append(argument)
+                    case .providerDefault(let value): pushed.append("\(argument) = \(value)")
+                    case .planMayDiffer: unsure.append(argument)
+                    }
                 }
             }
 
             if current.ttlSwitchUnavailableReason == nil { $0.attribute("max_ttl_enabled", org.maxTTLEnabled) }
             // Comments last: one in the middle would break the `=` alignment `terraform fmt` keeps.
             if let reason = current.ttlSwitchUnavailableReason { $0.comment("max_ttl_enabled not written: " + reason) }
-            if !missing.isEmpty { $0.comment("Not reported by the server, so left to the provider: " + missing.joined(separator: ", ") + ".") }
+            if !kept.isEmpty { $0.comment("Not reported by the server; the provider keeps the server's value: " + kept.joined(separator: ", ") + ".") }
+            if !pushed.isEmpty {
+                $0.comment("Not reported by the server; left out, the provider sends its default: " + pushed.joined(separator: ", ")
+                           + ". Write the value you want before applying.")
+            }
+            if !unsure.isEmpty {
+                $0.comment("Not reported by the server; the first plan may show a change for: " + unsure.joined(separator: ", ") + ".")
+            }
             $0.block("lifecycle") { $0.attribute("prevent_destroy", true) }
         }
         w.blank()
@@ -169,18 +182,34 @@ public enum TerraformExporter {
 }
 
 extension TerraformExporter {
-    /// `tfe_organization`'s arguments (terraform-provider-tfe's resource schema) and the
-    /// organization attribute each one mirrors (go-tfe's `Organization`). `data_retention_policy`
-    /// needs a read of its own and is left out; `default_project_id` is computed, not an argument.
-    static let organizationArguments: [(argument: String, attribute: String)] = [
-        ("session_timeout_minutes", "session-timeout"),
-        ("session_remember_minutes", "session-remember"),
-        ("collaborator_auth_policy", "collaborator-auth-policy"),
-        ("owners_team_saml_role_id", "owners-team-saml-role-id"),
-        ("cost_estimation_enabled", "cost-estimation-enabled"),
-        ("send_passing_statuses_for_untriggered_speculative_plans", "send-passing-statuses-for-untriggered-speculative-plans"),
-        ("assessments_enforced", "assessments-enforced"),
-        ("allow_force_delete_workspaces", "allow-force-delete-workspaces"),
+    /// What the provider does with a `tfe_organization` argument the configuration leaves out
+    /// (terraform-provider-tfe's `resource_tfe_organization.go`, read at 62d27c75).
+    enum WhenOmitted {
+        /// Computed: the server's value is kept.
+        case kept
+        /// A schema `Default`, sent on every update (`GetOkExists` sees it).
+        case providerDefault(String)
+        /// Optional with no default: not sent when empty, but the plan may show a change.
+        case planMayDiffer
+    }
+
+    /// `tfe_organization`'s arguments, the organization attribute each one mirrors (go-tfe's
+    /// `Organization` in v1.go), and what leaving it out does. `default_project_id` is computed,
+    /// not an argument; `name`, `email` and `max_ttl_enabled` are written on their own.
+    static let organizationArguments: [(argument: String, attribute: String, whenOmitted: WhenOmitted)] = [
+        ("session_timeout_minutes", "session-timeout", .planMayDiffer),
+        ("session_remember_minutes", "session-remember", .planMayDiffer),
+        ("collaborator_auth_policy", "collaborator-auth-policy", .providerDefault("\"password\"")),
+        ("owners_team_saml_role_id", "owners-team-saml-role-id", .planMayDiffer),
+        ("cost_estimation_enabled", "cost-estimation-enabled", .kept),
+        ("send_passing_statuses_for_untriggered_speculative_plans", "send-passing-statuses-for-untriggered-speculative-plans", .kept),
+        ("aggregated_commit_status_enabled", "aggregated-commit-status-enabled", .kept),
+        ("assessments_enforced", "assessments-enforced", .planMayDiffer),
+        ("allow_force_delete_workspaces", "allow-force-delete-workspaces", .providerDefault("false")),
+        ("speculative_plan_management_enabled", "speculative-plan-management-enabled", .providerDefault("true")),
+        ("user_tokens_enabled", "user-tokens-enabled", .providerDefault("true")),
+        ("enforce_hyok", "enforce-hyok", .providerDefault("false")),
+        ("stacks_enabled", "stacks-enabled", .planMayDiffer),
     ]
 }
 
@@ -198,8 +227,25 @@ struct HCLWriter {
     mutating func comment(_ text: String) {
         flush()
         for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            emit("# " + SafeText.line(String(Substring(line))))
+            for piece in Self.wrapped(SafeText.line(String(Substring(line))), width: 96) { emit("# " + piece) }
         }
+    }
+
+    /// A long comment line in pieces of at most `width` characters, broken at spaces (a word
+    /// longer than that stays whole), so the file reads without horizontal scrolling.
+    static func wrapped(_ line: String, width: Int) -> [String] {
+        guard line.count > width else { return [line] }
+        var pieces: [String] = [], current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty, current.count + 1 + word.count > width {
+                pieces.append(current)
+                current = String(word)
+            } else {
+                current = current.isEmpty ? String(word) : current + " " + word
+            }
+        }
+        pieces.append(current)
+        return pieces
     }
 
     mutating func blank() {

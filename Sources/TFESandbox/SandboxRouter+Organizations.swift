@@ -13,6 +13,9 @@ extension SandboxRouter {
             "collaborator-auth-policy": .string("password"), "owners-team-saml-role-id": .null,
             "cost-estimation-enabled": .bool(true), "send-passing-statuses-for-untriggered-speculative-plans": .bool(false),
             "allow-force-delete-workspaces": .bool(false),
+            // Two that go-tfe's Organization reads and the provider's tfe_organization defaults
+            // to true when left out.
+            "speculative-plan-management-enabled": .bool(true), "user-tokens-enabled": .bool(true),
         ]
         if store.options.profile.isHCP { attributes["assessments-enforced"] = .bool(false) }
         // A beta attribute: older releases do not report it at all.

@@ -93,6 +93,22 @@ struct TerraformExporterTests {
         #expect(text.contains("password_wo         = var.smtp_password"))
     }
 
+    @Test("tfe_organization: what the server reports is written; what it does not is named with what the provider does without it")
+    func organizationDefaults() throws {
+        var state = Self.state()
+        state.organization.scalarAttributes["user-tokens-enabled"] = .bool(false)
+        state.organization.scalarAttributes["speculative-plan-management-enabled"] = nil
+        state.organization.scalarAttributes["owners-team-saml-role-id"] = .null
+        let text = TerraformExporter.render(current: state, address: URL(string: "https://tfe.example.com")!)
+        #expect(text.range(of: #"(?m)^\s*user_tokens_enabled\s*= false$"#, options: .regularExpression) != nil, "the server's false, not the provider's true: \(text)")
+        // The comments as one text (they wrap at 96 columns).
+        let comments = text.split(separator: "\n").filter { $0.hasPrefix("  #") }.map { $0.drop { $0 == " " || $0 == "#" } }.joined(separator: " ")
+        #expect(comments.contains("the provider sends its default:") && comments.contains("speculative_plan_management_enabled = true"), "\(comments)")
+        #expect(!comments.contains("user_tokens_enabled"), "reported, so written, not named: \(comments)")
+        #expect(!comments.contains("owners_team_saml_role_id"), "null on the server and in the state: nothing to say")
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 || !$0.hasPrefix("#") && !$0.hasPrefix("  #") }, "comments wrapped")
+    }
+
     @Test("sections limit what is written") func sections() {
         let text = TerraformExporter.render(current: Self.state(), address: URL(string: "https://tfe.example.com:8443")!, sections: [.executionDefaults])
         #expect(text.contains("tfe_organization_default_settings"))
