@@ -35,7 +35,9 @@ public struct AnswersFile: Sendable {
     ///   - passwordFile: `--smtp-password-file`: the SMTP password's file, named by the operator.
     /// - Throws: `[Problem]` with everything wrong at once.
     public static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil) throws(AnswersProblems) -> AnswersFile {
-        guard let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
+        // Strict JSON first: the decoder alone accepts what RFC 8259 does not (trailing commas),
+        // and a file other tools refuse must not plan here as if it were fine.
+        guard JSONSyntax.firstError(in: data) == nil, let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
         var reader = Reader(environment: environment, passwordFile: passwordFile)
         let file = reader.read(root)
         if !reader.problems.isEmpty { throw AnswersProblems(reader.problems) }

@@ -164,6 +164,19 @@ struct SharedFileSafetyTests {
 }
 
 extension SharedFileSafetyTests {
+    @Test("strict JSON: trailing commas are refused with line and column, as jq and Python refuse them")
+    func trailingCommas() {
+        for (text, line, column) in [(#"{"token_ttl":{"user":"30d",},}"#, 1, 28), ("{\n  \"organizations\": [\"a\",\n  ]\n}", 3, 3)] {
+            do {
+                _ = try AnswersFile.decode(Data(text.utf8), environment: [:])
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.problems.first?.message.contains("line \(line), column \(column)") == true, "\(error)")
+                #expect(error.problems.first?.message.contains("no trailing comma") == true, "\(error)")
+            }
+        }
+    }
+
     @Test("an answers file cut short names the line and column of its end") func truncated() {
         for (text, line, column) in [(#"{"smtp": {"port": 587"#, 1, 22), ("{\"smtp\": {\n  \"port\": 587\n", 3, 1)] {
             do {

@@ -82,7 +82,13 @@ public enum JSONSyntax {
                 }
                 try value(depth: depth + 1)
                 skipSpaces()
-                if current == UInt8(ascii: ",") { index += 1; continue }
+                if current == UInt8(ascii: ",") {
+                    index += 1
+                    skipSpaces()
+                    // Foundation's decoder reads `{"a": 1,}`; JSON (RFC 8259), jq and Python do not.
+                    if current == close { throw error("a comma before '\(Character(UnicodeScalar(close)))': JSON allows no trailing comma; remove it") }
+                    continue
+                }
                 try expect(close, isObject ? "',' or '}'" : "',' or ']'")
                 return
             }
