@@ -124,7 +124,7 @@ public struct PlainWizard: Sendable {
     static func transcript(from old: WizardState?, to new: WizardState, answered: Bool) -> [String] {
         var lines: [String] = []
         if old?.current == nil, let current = new.current, let org = new.organization {
-            lines.append("\(current.ping.serverDescription) · \(org) · \(current.capabilities)")
+            lines.append("\(new.config.serverName) · \(current.ping.serverDescription) · \(org) · \(current.capabilities)")
             if let reason = current.agentsUnavailable, new.config.sections.contains(.executionDefaults) { lines.append("Agent mode not offered: \(reason)") }
             if let reason = current.smtpUnavailableReason, new.config.sections.contains(.smtp) { lines.append("SMTP relay not shown: \(reason)") }
         }

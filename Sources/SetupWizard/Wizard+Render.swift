@@ -49,7 +49,8 @@ extension Wizard {
         if let fleet = state.fleet {
             title += g.dot + state.config.address + g.dot + "\(fleet.organizations.count) organizations"
         } else if let current = state.current {
-            title += g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
+            // The host first: on a narrow screen the end of the title is what is cut.
+            title += g.dot + state.config.serverName + g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
         } else {
             title += g.dot + state.config.address
         }
@@ -226,7 +227,7 @@ extension Wizard {
             lines.append(Line("The server already has these settings. Press Enter to finish.", .dim))
             return lines
         }
-        lines.append(Line("These changes will be applied:", .bold))
+        lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
         for change in plan.changes {
             for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
                 lines.append(Line((i == 0 ? "  " : "      ") + part))
@@ -264,6 +265,7 @@ extension Wizard {
         default: title = failedResults(state).isEmpty ? "All changes applied." : "Some changes were not applied."
         }
         lines.append(Line(title, .bold))
+        lines.append(Line("On \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ".", .dim))
         for step in Step.allCases {
             guard let status = state.steps[step] else { continue }
             lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)

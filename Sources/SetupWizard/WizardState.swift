@@ -1,3 +1,4 @@
+import FoundationEssentials
 import SetupKit
 import TFEClient
 
@@ -64,6 +65,14 @@ public struct WizardConfig: Equatable, Sendable {
         self.addressInAnswers = addressInAnswers
         self.keepsDraft = keepsDraft
         self.tokenSource = nil
+    }
+
+    /// The server as an admin tells installations apart: its host, with the port when the
+    /// address names one (`tfe.example.com`, `127.0.0.1:45491`). Shown on every screen, so
+    /// that staging is never mistaken for production.
+    public var serverName: String {
+        guard let url = URL(string: address), let host = url.host, !host.isEmpty else { return address }
+        return host + (url.port.map { ":\($0)" } ?? "")
     }
 }
 

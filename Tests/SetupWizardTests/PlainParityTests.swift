@@ -37,7 +37,7 @@ struct PlainParityTests {
             let (code, message) = await PlainWizard(io: io, services: services, config: config).run()
             #expect(code == 0, "\(message)\n\(said.lines.joined(separator: "\n"))")
             let lines = said.lines
-            let start = (lines.firstIndex(of: "These changes will be applied:") ?? lines.count - 1) + 1
+            let start = (lines.firstIndex { $0.hasPrefix("These changes will be applied on ") } ?? lines.count - 1) + 1
             let review = lines[start...].prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
             let file = (try? String(contentsOfFile: dir + "/" + config.answersFileName, encoding: .utf8)) ?? ""
             return (Array(review), file)

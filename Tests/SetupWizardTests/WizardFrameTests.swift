@@ -38,6 +38,13 @@ struct WizardFrameTests {
             await h.press(.enter)
             #expect(await h.until { $0.phase == .result })
             await snap("result")
+            // The Review and the Result say which server and organization, not only the header.
+            for frame in frames["review"] ?? [] where frame.size.width >= 80 {
+                #expect(frame.text.contains("These changes will be applied on 127.0.0.1:") && frame.text.contains(", organization my-org:"), "\(frame.text)")
+            }
+            for frame in frames["result"] ?? [] where frame.size.width >= 80 {
+                #expect(frame.text.contains("On 127.0.0.1:") && frame.text.contains(", organization my-org."), "\(frame.text)")
+            }
 
             for (name, list) in frames {
                 for frame in list {
@@ -45,7 +52,8 @@ struct WizardFrameTests {
                     let text = frame.text
                     #expect(!text.contains(WizardFlowTests.password), "\(name) \(size)")
                     #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == size.height)
-                    #expect(frame.text(row: 0).hasPrefix(" tfe-setup · Terraform Enterprise 2.1.0 · my-org"), "\(name) \(size): the header names the release")
+                    #expect(frame.text(row: 0).hasPrefix(" tfe-setup · 127.0.0.1:") && frame.text(row: 0).contains(" · Terraform Enterprise 2.1.0"),
+                            "\(name) \(size): the header names the server's host first, then the release")
                     #expect(frame.text(row: size.height - 1).contains("quit") || name == "result", "\(name) \(size): footer")
                     #expect((0..<size.height).allSatisfy { Frame.width(of: frame.text(row: $0)) <= size.width })
                 }

@@ -166,7 +166,7 @@ struct FormEditingTests {
             #expect(t.waitFor("under one hour"))
             screens.append(t.capture())
             t.keys("Tab", "Tab", "Enter")
-            #expect(t.waitFor("These changes will be applied:"))
+            #expect(t.waitFor("These changes will be applied on"))
             screens.append(t.capture())
             t.keys("Enter")
             #expect(t.waitFor("All changes applied."))

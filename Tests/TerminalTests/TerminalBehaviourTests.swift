@@ -137,7 +137,7 @@ struct TerminalBehaviourTests {
         try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C", "LC_ALL": "C", "TERM": "vt100"]) { t, server, _ in
             #expect(t.waitFor("> Enabled:"))
             let first = t.capture()
-            #expect(first.contains("tfe-setup - Terraform Enterprise 2.1.0 - my-org"))
+            #expect(first.contains("tfe-setup - 127.0.0.1:") && first.contains(" - Terraform Enterprise 2.1.0 - my-org"), "the server's host first: \(first)")
             #expect(first.unicodeScalars.allSatisfy { $0.isASCII })
             // A vt100 has arrows, Tab, Return, Ctrl keys and PF1-PF4, but no F-keys, Home/End or Shift-Tab:
             // the wizard needs none of those (? is help, Esc goes back).
@@ -162,6 +162,8 @@ struct TerminalBehaviourTests {
     @Test("TERM=dumb: line prompts; Enter keeps; < goes back; the review, then a question") func plain() async throws {
         try await TerminalSuite.TerminalWizardTests.session(extra: "--screens execution_defaults", environment: ["LANG": "C.UTF-8", "TERM": "dumb"]) { t, server, _ in
             #expect(t.waitFor("Mode (1 remote, 2 local, 3 agent) [remote]:"))
+            let host = String(server.address.dropFirst("http://".count))
+            #expect(t.capture().contains("\(host) · Terraform Enterprise 2.1.0 · my-org"), "the first line names the server: \(t.capture())")
             t.type("agent"); t.keys("Enter")
             #expect(t.waitFor("Agent pool (1 (choose a pool), 2 primary (apool-abc123, 3 agents)"))
             t.type("<"); t.keys("Enter")
