@@ -118,6 +118,9 @@ public struct Plan: Sendable, Equatable {
     /// Fields asked for that this server cannot take (agent mode without the agents
     /// entitlement, the max-TTL switch where the server does not report it): never sent.
     public var unsupported: [ValidationIssue] = []
+    /// What the admin should know before applying, though nothing stops it (a pool with no
+    /// agents, workspaces that follow the default mode).
+    public var warnings: [ValidationIssue] = []
 
     /// The unavailable sections in screen order, for every list that shows them.
     public var unavailableSections: [(section: Section, reason: String)] {

@@ -65,8 +65,24 @@ public enum Planner {
             plan.changes.append(Change(field: .executionMode, current: .text(org.unknownExecutionMode ?? org.defaultExecutionMode.rawValue), new: .text(newMode.rawValue)))
             update.mode = newMode
         }
+        if update.mode != nil {
+            // go-tfe's Workspace.SettingOverwrites: a workspace whose execution-mode is not
+            // overwritten follows the default (its project's, where the project sets one).
+            plan.warnings.append(ValidationIssue(.executionMode, "Workspaces that do not set their own execution mode (nor their project) follow this default: their next runs use \(mode.rawValue) execution."))
+        }
         switch d.agentPool {
         case .set(let id) where id != org.defaultAgentPoolID && mode == .agent:
+            // The pool list is complete (every page read): a pool not in it does not exist here,
+            // and the server would refuse the whole PATCH (mode and max-TTL switch with it).
+            guard let pool = current.agentPools.first(where: { $0.id == id }) else {
+                let known = current.agentPools.map { "\($0.name) (\($0.id))" }
+                plan.issues.append(ValidationIssue(.agentPool, "\(org.name) has no agent pool \(SafeText.line(id)); "
+                    + (known.isEmpty ? "it has no agent pools yet: create one first." : "its pools: " + known.joined(separator: ", ") + ".")))
+                return
+            }
+            if pool.agentCount == 0 {
+                plan.warnings.append(ValidationIssue(.agentPool, "The agent pool \(pool.name) has no agents connected: runs that use it wait until an agent connects."))
+            }
             plan.changes.append(Change(field: .agentPool, current: .pool(org.defaultAgentPoolID), new: .pool(id)))
             update.agentPool = .set(id)
         case .clear, .unchanged:

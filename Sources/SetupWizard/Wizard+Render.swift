@@ -233,6 +233,9 @@ extension Wizard {
                 lines.append(Line((i == 0 ? "  " : "      ") + part))
             }
         }
+        for warning in plan.warnings {
+            lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
+        }
         lines.append(Line())
         let n = plan.requests.count
         lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))

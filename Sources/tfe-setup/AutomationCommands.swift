@@ -122,6 +122,7 @@ struct Automation {
         for (section, reason) in p.plan.unavailableSections { lines.append("Error (\(section.rawValue)): \(reason)") }
         for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
+        for warning in p.plan.warnings { lines.append("Warning ($.\(warning.field)): \(warning.message)") }
         if let missing = p.answers.missingPassword { lines.append("Error (\(missing.path)): \(missing.message)") }
         return lines
     }
@@ -157,6 +158,7 @@ struct Automation {
             ("changes", .array(p.plan.changes.map { OrderedJSON.from(entry($0), order: ["section", "field", "current", "new", "write_only"]) })),
             ("requests", .array(p.plan.requests.map { .object([("method", .string($0.method)), ("path", .string($0.path))]) })),
             ("errors", .array(errors.map { OrderedJSON.from($0, order: ["section", "field", "message"]) })),
+            ("warnings", .array(p.plan.warnings.map { .object([("section", .string($0.field.section)), ("field", .string($0.field.rawValue)), ("message", .string($0.message))]) })),
         ])
         return root.text()
     }
@@ -196,7 +198,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "The answers file (JSON; see the README).")
     var answers: String
-    @Flag(help: "Print the plan as JSON: {\"changes\":[...],\"requests\":[...],\"errors\":[...]}.")
+    @Flag(help: "Print the plan as JSON: {\"changes\":[...],\"requests\":[...],\"errors\":[...],\"warnings\":[...]}.")
     var json = false
     @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
     var noTestEmail = false

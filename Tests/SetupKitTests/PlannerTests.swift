@@ -72,6 +72,30 @@ struct PlannerTests {
         #expect(plan.organizationUpdate == OrganizationDefaultsUpdate(mode: .remote))
     }
 
+    @Test("a pool id not in the organization's (complete) pool list is refused, naming the pools there; nothing of the PATCH is sent")
+    func unknownPool() {
+        let plan = Planner.plan(DesiredSettings(executionDefaults: .init(mode: .agent, agentPool: .set("apool-zzz999")),
+                                                tokenTTL: .init(enabled: true)), current: Self.fresh())
+        #expect(plan.issues.contains { $0.field == .agentPool && $0.message.contains("has no agent pool apool-zzz999") && $0.message.contains("primary (apool-abc123)") },
+                "\(plan.issues)")
+        #expect(!plan.changes.contains { $0.field == .agentPool }, "the unknown id is not planned")
+        var none = Self.fresh()
+        none.agentPools = []
+        #expect(Planner.plan(DesiredSettings(executionDefaults: .init(mode: .agent, agentPool: .set("apool-abc123"))), current: none)
+            .issues.contains { $0.message.contains("no agent pools yet") })
+    }
+
+    @Test("warnings: a pool with no agents; a mode change that moves the workspaces following the default") func warnings() {
+        var current = Self.fresh()
+        current.agentPools.append(AgentPool(id: "apool-empty9", name: "spare", agentCount: 0))
+        let plan = Planner.plan(DesiredSettings(executionDefaults: .init(mode: .agent, agentPool: .set("apool-empty9"))), current: current)
+        #expect(plan.issues.isEmpty, "a warning, not an error: \(plan.issues)")
+        #expect(plan.warnings.contains { $0.field == .agentPool && $0.message.contains("spare has no agents connected") }, "\(plan.warnings)")
+        #expect(plan.warnings.contains { $0.field == .executionMode && $0.message.contains("their next runs use agent execution") }, "\(plan.warnings)")
+        // No mode change, no pool change: nothing to warn about.
+        #expect(Planner.plan(DesiredSettings(tokenTTL: .init(enabled: true)), current: Self.fresh()).warnings.isEmpty)
+    }
+
     @Test("rules broken, and sections the server cannot take") func problems() {
         var current = Self.fresh()
         current.smtp = nil

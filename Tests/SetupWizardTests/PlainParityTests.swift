@@ -38,7 +38,9 @@ struct PlainParityTests {
             #expect(code == 0, "\(message)\n\(said.lines.joined(separator: "\n"))")
             let lines = said.lines
             let start = (lines.firstIndex { $0.hasPrefix("These changes will be applied on ") } ?? lines.count - 1) + 1
-            let review = lines[start...].prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
+            // The change lines (the warnings that follow them are checked by the Planner's tests).
+            let review = lines[start...].prefix { !$0.isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("Warning:") }
+                .map { $0.trimmingCharacters(in: .whitespaces) }
             let file = (try? String(contentsOfFile: dir + "/" + config.answersFileName, encoding: .utf8)) ?? ""
             return (Array(review), file)
         }

@@ -115,6 +115,24 @@ struct AutomationCommandTests {
         }
     }
 
+    @Test("an agent pool id the organization does not have: plan and apply refuse it before any write, naming the pools; a pool without agents is warned about")
+    func unknownPool() async throws {
+        try await Self.with { server, dir in
+            let file = Self.write(dir, "pool.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-zzz999"},"token_ttl":{"user":"30d"}}"#)
+            for args in [["plan", "--answers", file], ["apply", "--answers", file, "--auto-approve"]] {
+                let r = await Self.run(server, dir, args)
+                #expect(r.status == 1, "\(r.output)")
+                #expect(r.output.contains("Error ($.execution_defaults.agent_pool_id): my-org has no agent pool apool-zzz999; its pools: primary (apool-abc123)"), "\(r.output)")
+            }
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing written, not even the TTL policy")
+            let empty = Self.write(dir, "empty.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-empty9"}}"#)
+            let r = await Self.run(server, dir, ["plan", "--answers", empty])
+            #expect(r.status == 2, "\(r.output)")
+            #expect(r.output.contains("Warning ($.execution_defaults.agent_pool_id): The agent pool spare has no agents connected"), "\(r.output)")
+            #expect(r.output.contains("Warning ($.execution_defaults.mode): Workspaces that do not set their own execution mode"), "\(r.output)")
+        }
+    }
+
     @Test("apply without a terminal needs --auto-approve") func confirmation() async throws {
         try await Self.with { server, dir in
             let file = Self.write(dir, "a.json", #"{"organization":"my-org","token_ttl":{"team":"90d"}}"#)
