@@ -198,7 +198,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "The answers file (JSON; see the README).")
     var answers: String
-    @Flag(help: "Print the plan as JSON: {\"changes\":[...],\"requests\":[...],\"errors\":[...],\"warnings\":[...]}.")
+    @Flag(help: "Print the plan as JSON, with the lists changes, requests, errors and warnings.")
     var json = false
     @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
     var noTestEmail = false

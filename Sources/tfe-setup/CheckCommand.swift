@@ -19,12 +19,13 @@ struct CheckCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var sectionOptions: SectionOptions
     @Flag(help: "Print the result as JSON, with the keys server, token, organization, sections and features.")
     var json = false
 
     func run() async throws {
         let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed")
-        let capabilities = Capabilities(current, sections: try options.sections())
+        let capabilities = Capabilities(current, sections: try sectionOptions.sections())
         if json { writeDocument(Self.json(current, capabilities, address: address) + "\n") } else { printOut(lines: Self.text(current, capabilities, address: address)) }
         if !capabilities.allSectionsAvailable { throw ExitCode.failure }
     }

@@ -8,7 +8,7 @@ import TFEClient
 struct CommonOptions: ParsableArguments {
     @Option(help: "The TFE or HCP Terraform address (env TFE_ADDRESS; default https://app.terraform.io).")
     var address: String?
-    @Option(help: "The organization to set up (env TFE_ORG). Without it the wizard lets you pick one.")
+    @Option(help: "The organization (env TFE_ORG).")
     var organization: String?
     @Option(name: .customLong("token-file"), help: "A file holding the API token. Otherwise: TFE_TOKEN, TF_TOKEN_<host>, or ~/.terraform.d/credentials.tfrc.json. Never on the command line.")
     var tokenFile: String?
@@ -20,33 +20,12 @@ struct CommonOptions: ParsableArguments {
     var logFile: String?
     @Option(name: .customLong("log-level"), help: "info or debug (debug logs each request with redacted bodies).")
     var logLevel: String = "info"
-    @Option(help: "The screens to show, comma-separated: smtp,execution_defaults,token_ttl.")
-    var screens: String?
-    @Flag(help: "Line-by-line prompts instead of the full screen (also TERM=dumb or ACCESSIBLE=1).")
-    var plain = false
-    @Flag(name: .customLong("no-color"), help: "No colors (also NO_COLOR); focus and errors stay visible through reverse and bold.")
-    var noColor = false
     @Flag(name: .customLong("insecure-http"), help: "Allow plain http:// to a host that is not loopback (the token then crosses the network unencrypted).")
     var insecureHTTP = false
 
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds.") }
         guard ["info", "debug"].contains(logLevel) else { throw ValidationError("--log-level must be info or debug.") }
-        _ = try sections()
-    }
-
-    /// `--screens` as sections, in screen order.
-    func sections() throws -> [Section] {
-        guard let screens else { return Section.allCases }
-        var out: [Section] = []
-        for name in screens.split(separator: ",").map({ $0.trimmingSpaces }) where !name.isEmpty {
-            guard let s = Section(rawValue: name) else {
-                throw ValidationError("Unknown screen \"\(name)\" in --screens; use smtp, execution_defaults, token_ttl.")
-            }
-            out.append(s)
-        }
-        guard !out.isEmpty else { throw ValidationError("--screens names no screen; use smtp, execution_defaults, token_ttl.") }
-        return out
     }
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -144,6 +123,29 @@ struct CommonOptions: ParsableArguments {
             (or TFE_ADDRESS=\(url.absoluteString)), or \(TokenLookup.terraformVariableName(for: url).map { "keep its token in \($0), or " } ?? "")\
             run `terraform login \(TokenLookup.credentialsHost(for: url))`.
             """)
+    }
+}
+
+/// `--screens`, for the commands that show or read some sections only (the wizard, `check`,
+/// `export`); `plan` and `apply` take what the answers file names.
+struct SectionOptions: ParsableArguments {
+    @Option(help: "Only these sections, comma-separated: smtp,execution_defaults,token_ttl (default: all three).")
+    var screens: String?
+
+    func validate() throws { _ = try sections() }
+
+    /// `--screens` as sections, in screen order.
+    func sections() throws -> [Section] {
+        guard let screens else { return Section.allCases }
+        var out: [Section] = []
+        for name in screens.split(separator: ",").map({ $0.trimmingSpaces }) where !name.isEmpty {
+            guard let s = Section(rawValue: name) else {
+                throw ValidationError("Unknown screen \"\(name)\" in --screens; use smtp, execution_defaults, token_ttl.")
+            }
+            out.append(s)
+        }
+        guard !out.isEmpty else { throw ValidationError("--screens names no screen; use smtp, execution_defaults, token_ttl.") }
+        return out
     }
 }
 

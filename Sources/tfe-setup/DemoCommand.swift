@@ -34,9 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// A bad `--screens` is reported with demo's own usage (not the root command's).
     func validate() throws {
-        var common = try CommonOptions.parse([])
-        common.screens = screens
-        _ = try common.sections()
+        var sections = try SectionOptions.parse([])
+        sections.screens = screens
+        _ = try sections.sections()
     }
 
     func run() async throws {
@@ -46,8 +46,8 @@ struct DemoCommand: AsyncParsableCommand {
             printError(lines: TerminalMode.noTerminalMessage)
             throw ExitCode.failure
         }
-        var common = try CommonOptions.parse([])
-        common.screens = screens
+        var sectionOptions = try SectionOptions.parse([])
+        sectionOptions.screens = screens
         var sandboxOptions = SandboxOptions(latencyMs: latencyMs, profile: profile)
         sandboxOptions.fleet = max(0, min(organizations, 10_000))
         let server = try await SandboxServer.start(options: sandboxOptions)
@@ -64,7 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
                                       answersDirectory: FileManager.default.currentDirectoryPath)
         // The sandbox lives only as long as the demo: its address is not written into a saved
         // answers file, and what is typed is not promised as a draft for next time.
-        let config = WizardConfig(address: server.address, organization: organizations > 0 ? nil : "my-org", sections: try common.sections(),
+        let config = WizardConfig(address: server.address, organization: organizations > 0 ? nil : "my-org", sections: try sectionOptions.sections(),
                                   ascii: !WizardLauncher.utf8(environment), addressInAnswers: false, keepsDraft: false)
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor)
         let after = await server.store.state

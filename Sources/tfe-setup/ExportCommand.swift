@@ -8,7 +8,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the current settings as an answers file (default) or as Terraform configuration. Never a secret.",
-        usage: "tfe-setup export --output <file> [--format answers|terraform] [<options>]",
+        usage: "tfe-setup export [--output <file>] [--format <format>] [<options>]",
         discussion: """
             The answers file plans to "nothing to change" on the same server; to send the SMTP password too (e.g. to another installation), add "password_env": "SMTP_PASSWORD" to its smtp section.
 
@@ -25,6 +25,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var sectionOptions: SectionOptions
     @Option(help: "answers (JSON for plan/apply) or terraform (hashicorp/tfe provider).")
     var format: Format = .answers
     @Option(help: "Write here instead of to standard output (replaced atomically).")
@@ -32,7 +33,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "nothing exported")
-        let sections = Set(try options.sections())
+        let sections = Set(try sectionOptions.sections())
         let text: String
         switch format {
         case .answers:

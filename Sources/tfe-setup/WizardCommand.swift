@@ -13,6 +13,8 @@ struct WizardCommand: AsyncParsableCommand {
         abstract: "The interactive wizard: SMTP relay, execution defaults, token TTLs; review, then apply.",
         usage: "tfe-setup [wizard] [<options>]",
         discussion: """
+            Without --organization (or TFE_ORG) it starts at the list of the token's organizations.
+
             Example:
               TFE_TOKEN=... tfe-setup --address https://tfe.example.com --organization my-org
 
@@ -22,13 +24,18 @@ struct WizardCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var sectionOptions: SectionOptions
+    @Flag(help: "Line-by-line prompts instead of the full screen (also TERM=dumb or ACCESSIBLE=1).")
+    var plain = false
+    @Flag(name: .customLong("no-color"), help: "No colors (also NO_COLOR); focus and errors stay visible through reverse and bold.")
+    var noColor = false
     @Option(help: ArgumentHelp("Start at the organization list with these marked: names or globs, comma-separated ('*' for all, 'prod-*').",
                                discussion: "Enter then gives them one baseline (execution defaults, token TTLs)."))
     var organizations: String?
 
     func run() async throws {
         let started = ContinuousClock.now
-        let mode = TerminalMode.decide(plainFlag: options.plain, environment: options.environment)
+        let mode = TerminalMode.decide(plainFlag: plain, environment: options.environment)
         if mode == .noTerminal {
             printError(lines: TerminalMode.noTerminalMessage)
             throw ExitCode.failure
@@ -47,7 +54,7 @@ struct WizardCommand: AsyncParsableCommand {
         }
         let (client, transport, logger) = (connection.client, connection.transport, connection.logger)
         var config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
-                                  sections: try options.sections(), ascii: !WizardLauncher.utf8(options.environment))
+                                  sections: try sectionOptions.sections(), ascii: !WizardLauncher.utf8(options.environment))
         config.tokenSource = "\(connection.tokenSource)"
         if let organizations {
             config.organization = nil
@@ -56,7 +63,7 @@ struct WizardCommand: AsyncParsableCommand {
         let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
-        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !options.noColor,
+        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor,
                                                        started: started, logger: logger)
         await transport.shutdown()
         printOut(message)
