@@ -12,7 +12,7 @@ public enum AnswersEncoder {
     ///   Exports leave it out: the server keeps its stored password when none is sent, so the
     ///   exported file plans to "nothing to change" without the variable being set.
     public static func encode(address: String?, organization: String, smtp: SMTPSettings?, execution: (mode: ExecutionMode, pool: String?)?,
-                              tokenTTL: (enabled: Bool, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
+                              tokenTTL: (enabled: Bool?, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
         var root: [(String, OrderedJSON)] = []
         if let address { root.append(("address", .string(address))) }
         root.append(("organization", .string(organization)))
@@ -31,7 +31,8 @@ public enum AnswersEncoder {
             root.append(("execution_defaults", .object([("mode", .string(e.mode.rawValue)), ("agent_pool_id", e.pool.map(OrderedJSON.string) ?? .null)])))
         }
         if let t = tokenTTL {
-            var o: [(String, OrderedJSON)] = [("enabled", .bool(t.enabled))]
+            // A switch the server does not report is left out: unsupported is not off.
+            var o: [(String, OrderedJSON)] = t.enabled.map { [("enabled", .bool($0))] } ?? []
             for (type, ms) in TokenTTLUpdate(t.milliseconds).orderedEntries where type.isKnown {
                 // A duration string in y/d/h/m states the value exactly; odd values stay raw milliseconds.
                 let text = TTLDuration.format(milliseconds: ms)
@@ -49,7 +50,34 @@ public enum AnswersEncoder {
                // A mode this build does not know is left out rather than written back as a guess.
                execution: sections.contains(.executionDefaults) && current.organization.unknownExecutionMode == nil
                    ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
-               tokenTTL: sections.contains(.tokenTTL) ? (current.organization.maxTTLEnabled, Dictionary((current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) }, uniquingKeysWith: { first, _ in first })) : nil,
+               tokenTTL: sections.contains(.tokenTTL) ? tokenTTL(current) : nil,
                passwordReference: passwordReference)
+    }
+
+    /// The switch (nil where the server does not report it) and the policies; nil when neither
+    /// can be stated.
+    static func tokenTTL(_ current: CurrentState) -> (enabled: Bool?, milliseconds: [TokenType: Int64])? {
+        let enabled: Bool? = current.ttlSwitchUnavailableReason == nil ? current.organization.maxTTLEnabled : nil
+        let policies = Dictionary((current.tokenTTLPolicies ?? []).map { ($0.tokenType, $0.maxTTLMilliseconds) }, uniquingKeysWith: { first, _ in first })
+        if enabled == nil && current.tokenTTLPolicies == nil { return nil }
+        return (enabled, policies)
+    }
+
+    /// What an answers export of `current` leaves out, each with why: for the admin, on stderr,
+    /// so that a missing section is never mistaken for one that is empty or off.
+    public static func leftOut(current: CurrentState, sections: Set<Section> = Set(Section.allCases)) -> [String] {
+        var notes: [String] = []
+        if sections.contains(.smtp), let reason = current.smtpUnavailableReason { notes.append("smtp: \(reason)") }
+        if sections.contains(.smtp), let s = current.smtp, s.auth != .none {
+            notes.append("smtp password: the server never shows it; the file names none, so applying it keeps the stored one")
+        }
+        if sections.contains(.executionDefaults), let mode = current.organization.unknownExecutionMode {
+            notes.append("execution_defaults: the server reports the mode \"\(SafeText.line(mode))\", which this version does not know")
+        }
+        if sections.contains(.tokenTTL) {
+            if let reason = current.ttlSwitchUnavailableReason { notes.append("token_ttl.enabled: " + reason) }
+            if current.tokenTTLPolicies == nil { notes.append("token_ttl policies: " + (current.tokenTTLUnavailable ?? "they could not be read.")) }
+        }
+        return notes
     }
 }

@@ -41,6 +41,11 @@ struct ExportCommand: AsyncParsableCommand {
         case .terraform:
             text = TerraformExporter.render(current: current, address: address, sections: sections)
         }
+        // Every section or field left out, with why (stderr: standard output may be the file).
+        let leftOut = AnswersEncoder.leftOut(current: current, sections: sections)
+        if format == .answers, !leftOut.isEmpty {
+            printError(lines: ["tfe-setup: left out of the answers file:"] + leftOut.map { "  - " + $0 })
+        }
         guard let output else {
             writeDocument(text)
             return
@@ -51,7 +56,8 @@ struct ExportCommand: AsyncParsableCommand {
             printError("tfe-setup: could not write \(output): \(error). Nothing was changed there.")
             throw ExitCode.failure
         }
-        printError("Wrote the \(format == .answers ? "answers file" : "Terraform configuration") to \(output).")
+        printError("Wrote the \(format == .answers ? "answers file" : "Terraform configuration") to \(output)."
+                   + (format == .terraform && !leftOut.isEmpty ? " What it leaves out is said in its comments." : ""))
     }
 
     /// Writes through a temporary file in the same directory (mode 0600 from the start) and

@@ -19,6 +19,27 @@ struct ExportCommandTests {
 
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
+    @Test("an answers export names what it leaves out and why; a switch the server does not report is left out, not written as off")
+    func leftOut() async throws {
+        try await Auto.with { server, dir in
+            let out = dir + "/owner.json"
+            let r = await Auto.run(address: server.address, token: server.tokens.owner, dir, ["export", "--organization", "my-org", "--output", out])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("left out of the answers file:") && r.output.contains("- smtp: the token is not a site admin"), "\(r.output)")
+            #expect(JSONValue.parse(Data(Self.read(out).utf8))?["smtp"] == nil)
+        }
+        try await Auto.with(SandboxOptions(rateLimit: 0, profile: .tfe1)) { server, dir in
+            let out = dir + "/old.json"
+            let r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", out])
+            #expect(r.status == 0, "\(r.output)")
+            let exported = try #require(JSONValue.parse(Data(Self.read(out).utf8)), "\(Self.read(out))")
+            #expect(exported["token_ttl"]?["enabled"] == nil, "unsupported is not off: \(Self.read(out))")
+            #expect(r.output.contains("- token_ttl.enabled: ") && r.output.contains("does not report max-ttl-enabled"), "\(r.output)")
+            let plan = await Auto.run(server, dir, ["plan", "--answers", out])
+            #expect(plan.status == 0, "the export still plans clean: \(plan.output)")
+        }
+    }
+
     @Test("answers export round-trips: on a fresh sandbox and after the seed, plan says nothing to change")
     func answersRoundTrip() async throws {
         try await Auto.with { server, dir in
