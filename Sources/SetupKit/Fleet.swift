@@ -50,12 +50,17 @@ public struct FleetFieldCount: Sendable, Equatable {
     }
 }
 
-/// One organization's part of a fleet plan: what changes there, or why it is left out.
+/// One organization's part of a fleet plan: what changes there, and why it cannot reach the
+/// whole baseline when it cannot. An organization that cannot take one part (no pool of that
+/// name, no agents, no TTL policies on its release) still gets the parts it can take.
 public struct FleetMember: Sendable, Equatable {
     public var organization: String
-    /// Nil when the organization is left out.
+    /// What is sent to it: nil when nothing can be (no owner rights, every part refused).
     public var plan: Plan?
+    /// Why it cannot reach the whole baseline; nil when it can.
     public var leftOut: String?
+    /// The baseline's fields not planned here (the parts it cannot take).
+    public var dropped: Set<FieldKey> = []
     /// The organization's token TTLs as read for the plan (only where the baseline sets TTLs):
     /// four numbers, kept for the spread the TTL screen shows after a review.
     public var ttlNow: [TokenType: Int64] = [:]
@@ -67,7 +72,17 @@ public struct FleetMember: Sendable, Equatable {
         self.ttlNow = ttlNow
     }
 
-    public var complies: Bool { plan?.isEmpty == true }
+    /// The baseline holds there: nothing to change and nothing it cannot take.
+    public var complies: Bool { leftOut == nil && plan?.isEmpty == true }
+
+    /// How an organization stands against the baseline, for `plan --json` and exit codes.
+    public enum Status: String, Sendable { case complies, differs, cannot }
+
+    /// `cannot` when some part of the baseline cannot be reached there (even if the rest can).
+    public var status: Status { leftOut != nil ? .cannot : (complies ? .complies : .differs) }
+
+    /// Whether anything is sent to it at all.
+    public var sendsSomething: Bool { plan.map { !$0.isEmpty } ?? false }
 
     /// This organization's changes for a review, without the section names; the pool chosen by
     /// name is shown by that name with this organization's id:
@@ -85,6 +100,7 @@ public struct FleetPlan: Sendable, Equatable {
     public init(members: [FleetMember]) { self.members = members }
     public var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
     public var compliant: [FleetMember] { members.filter(\.complies) }
+    /// The organizations that cannot reach the whole baseline (some still take part of it).
     public var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
 
     /// The organizations left out, by reason: the most common reason first.
@@ -99,8 +115,9 @@ public struct FleetPlan: Sendable, Equatable {
 
     /// Per field of the baseline: in how many organizations it changes, in how many it already holds.
     public func fieldCounts(_ baseline: FleetBaseline) -> [FleetFieldCount] {
-        let planned = members.compactMap(\.plan)
         return baseline.fields.map { key, value in
+            // Only where the field is planned: an organization that cannot take it is neither.
+            let planned = members.filter { !$0.dropped.contains(key) }.compactMap(\.plan)
             let changing = planned.filter { $0.changes.contains { $0.field == key } }.count
             return FleetFieldCount(field: key, value: value, changing: changing, already: planned.count - changing)
         }
@@ -164,35 +181,55 @@ public enum FleetPlanner {
 
     static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account) async -> FleetMember {
         func out(_ reason: String) -> FleetMember { FleetMember(organization: org.name, plan: nil, leftOut: reason) }
-        let wantsAgents = baseline.mode == .agent || baseline.agentPoolName != nil
         if !org.canUpdate { return out("this token cannot change it (only the owners team can)") }
-        if wantsAgents, org.entitlements?.agents == false { return out("it has no agents entitlement") }
+        // The parts this organization cannot take are dropped from its baseline, with the reason;
+        // the others are still planned (a missing pool must not keep the TTLs from it).
+        var baseline = baseline
+        var reasons: [String] = []
+        var dropped: Set<FieldKey> = []
+        /// A reason and what is therefore not sent: `… (mode and pool not sent)`.
+        func because(_ reason: String, _ what: String) -> String {
+            var r = reason.trimmingSpaces
+            while r.hasSuffix(".") { r.removeLast() }
+            return r + " (\(what) not sent)"
+        }
+        func dropAgents(_ reason: String) {
+            reasons.append(because(reason, "mode and pool"))
+            if baseline.mode != nil { dropped.insert(.executionMode) }
+            if baseline.agentPoolName != nil { dropped.insert(.agentPool) }
+            baseline.mode = nil
+            baseline.agentPoolName = nil
+        }
+        func dropTTLs(_ reason: String) {
+            reasons.append(because(reason, "TTLs"))
+            for type in baseline.ttl.keys { dropped.insert(.ttl(type)) }
+            baseline.ttl = [:]
+        }
+        if baseline.mode == .agent || baseline.agentPoolName != nil, org.entitlements?.agents == false { dropAgents("it has no agents entitlement") }
         var pools: [AgentPool] = []
         var policies: [TokenTTLPolicy]?
-        do throws(TFEError) {
-            if baseline.agentPoolName != nil { pools = try await client.agentPools(org.name, maxPages: TFEClient.fleetPoolPages) }
-        } catch {
-            return out("its agent pools could not be read: " + error.commandLineDescription)
+        if let name = baseline.agentPoolName {
+            do throws(TFEError) {
+                pools = try await client.agentPools(org.name, maxPages: TFEClient.fleetPoolPages)
+                if !pools.contains(where: { $0.name == name }) { dropAgents("it has no agent pool named \(SafeText.line(name))") }
+            } catch {
+                dropAgents("its agent pools could not be read: " + error.commandLineDescription)
+            }
         }
-        // Left out before its TTLs are read: a read it does not need is a request the others wait for.
-        if let name = baseline.agentPoolName, !pools.contains(where: { $0.name == name }) {
-            return out("it has no agent pool named \(SafeText.line(name))")
-        }
-        do throws(TFEError) {
-            if !baseline.ttl.isEmpty { policies = try await client.tokenTTLPolicies(org.name) }
-        } catch .notFound {
-            // No TTL policies here: named from the release, as for one organization.
-            return out(StateLoader.ttlNotFoundReason(ping))
-        } catch {
-            return out("its token TTL policies could not be read: " + error.commandLineDescription)
+        if !baseline.ttl.isEmpty {
+            do throws(TFEError) {
+                policies = try await client.tokenTTLPolicies(org.name)
+            } catch .notFound {
+                // No TTL policies here: named from the release, as for one organization.
+                dropTTLs(StateLoader.ttlNotFoundReason(ping))
+            } catch {
+                dropTTLs("its token TTL policies could not be read: " + error.commandLineDescription)
+            }
         }
         var desired = DesiredSettings()
         if baseline.mode != nil || baseline.agentPoolName != nil {
             var change = AgentPoolChange.unchanged
-            if let name = baseline.agentPoolName {
-                guard let pool = pools.first(where: { $0.name == name }) else { return out("it has no agent pool named \(SafeText.line(name))") }
-                change = .set(pool.id)
-            }
+            if let name = baseline.agentPoolName, let pool = pools.first(where: { $0.name == name }) { change = .set(pool.id) }
             desired.executionDefaults = .init(mode: baseline.mode, agentPool: change)
         }
         if baseline.ttlEnabled != nil || !baseline.ttl.isEmpty {
@@ -202,10 +239,16 @@ public enum FleetPlanner {
                                    tokenTTLUnavailable: baseline.ttl.isEmpty ? nil : "The token TTL policies could not be read.")
         if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
         let plan = Planner.plan(desired, current: current)
-        if let refused = plan.unsupported.first ?? plan.issues.first { return out(refused.message) }
-        if let (_, reason) = plan.unavailableSections.first { return out(reason) }
+        // A rule broken here stops this organization altogether; what the server cannot take
+        // (the switch on an older release) is named and simply not sent.
+        if let broken = plan.issues.first { return out(broken.message) }
+        reasons += plan.unsupported.map(\.message) + plan.unavailableSections.map(\.reason)
+        dropped.formUnion(plan.unsupported.map(\.field))
         let ttlNow = Dictionary(uniqueKeysWithValues: TokenType.known.compactMap { t in current.ttl(t).map { (t, $0) } })
-        return FleetMember(organization: org.name, plan: plan, leftOut: nil, ttlNow: ttlNow)
+        let reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        var member = FleetMember(organization: org.name, plan: plan.isEmpty && reason != nil ? nil : plan, leftOut: reason, ttlNow: ttlNow)
+        member.dropped = dropped
+        return member
     }
 
     /// Runs `work` on every item with at most `concurrency` at once; results in any order.

@@ -315,7 +315,7 @@ extension Wizard {
             let plan = fleet.plan
             let comply = plan?.compliant.count ?? 0
             let text = "\(comply) organization\(comply == 1 ? "" : "s") already compl\(comply == 1 ? "ies" : "y")"
-                + ((plan?.leftOut.isEmpty ?? true) ? "." : ", \(plan?.leftOut.count ?? 0) left out.")
+                + ((plan?.leftOut.isEmpty ?? true) ? "." : ", \(plan?.leftOut.count ?? 0) cannot reach the baseline.")
             return (smtp.isEmpty ? "Nothing to change: " : "Organizations: ") + text + smtp
         }
         let failed = fleet.failed
@@ -323,6 +323,9 @@ extension Wizard {
         let notDone = (fleet.plan?.toChange ?? []).map(\.organization).filter { !done.contains($0) }
         var text = "Changed \(fleet.succeeded.count) of \(fleet.sending) organizations"
         text += failed.isEmpty ? "." : "; failed: " + failed.map(\.organization).joined(separator: ", ") + "."
+        if let cannot = fleet.plan?.leftOut, !cannot.isEmpty {
+            text += " Cannot reach the baseline: \(cannot.count) (" + cannot.prefix(5).map(\.organization).joined(separator: ", ") + (cannot.count > 5 ? ", …" : "") + ")."
+        }
         if !notDone.isEmpty {
             // Stopped: exactly which were not finished (those in flight may or may not have changed).
             text += " Not finished when stopped (\(notDone.count)): " + notDone.joined(separator: ", ")

@@ -56,7 +56,7 @@ extension Wizard {
             }
             lines.append(Line())
         }
-        lines.append(Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) left out.", .bold))
+        lines.append(Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) cannot reach the baseline.", .bold))
         if fleet.baseline.isEmpty {
             lines += wrap("Nothing is set: every field keeps each organization's value. Esc goes back to set one.", width: width - 2).map { Line($0, .dim) }
             return lines
@@ -73,13 +73,13 @@ extension Wizard {
                 .map { Line($0, .bold) }
         } else {
             let smtp = state.plan?.steps.contains(.smtp) == true
-            lines.append(Line(smtp ? "Nothing to send to the organizations: every one not left out already complies." : "Nothing to send: every organization not left out already complies. Press Enter to finish.", .bold))
+            lines.append(Line(smtp ? "Nothing to send to the organizations: every one that can take the baseline already has it." : "Nothing to send: every organization that can take the baseline already has it. Press Enter to finish.", .bold))
         }
         // Left out, by reason: a fleet has many, and one reason per line reads faster than one
         // organization per line.
         if !leftOut.isEmpty {
             lines.append(Line())
-            lines.append(Line("Left out (\(leftOut.count)); nothing is sent to them:", .bold))
+            lines.append(Line("Cannot reach the baseline (\(leftOut.count)); they get the parts they can take:", .bold))
             for group in plan.leftOutByReason {
                 lines += wrap("\(group.reason) (\(group.organizations.count)): " + group.organizations.map(SafeText.line).joined(separator: ", "), width: width - 6)
                     .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
@@ -142,7 +142,7 @@ extension Wizard {
         }
         if state.phase == .result, let leftOut = fleet.plan?.leftOut, !leftOut.isEmpty {
             lines.append(Line())
-            lines += wrap("Left out (\(leftOut.count)), nothing sent: " + leftOut.map { SafeText.line($0.organization) }.joined(separator: ", "), width: width - 2)
+            lines += wrap("Cannot reach the baseline (\(leftOut.count)): " + leftOut.map { SafeText.line($0.organization) }.joined(separator: ", "), width: width - 2)
                 .map { Line($0, .dim) }
         }
         return lines

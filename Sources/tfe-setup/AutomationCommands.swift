@@ -211,12 +211,14 @@ struct PlanCommand: AsyncParsableCommand {
         let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
-            // A compliance check too: exit 0 when every chosen organization complies, 2 when some differ.
-            let (text, pending) = try await automation.withFleet(file, patterns: patterns) { f in
+            // A compliance check too: exit 0 only when every chosen organization complies, 2 when
+            // some differ and apply can change them all, 1 when some cannot reach the baseline.
+            let (text, pending, cannot) = try await automation.withFleet(file, patterns: patterns) { f in
                 (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
-                 !f.plan.toChange.isEmpty)
+                 !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty)
             }
             if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }
+            if cannot { throw ExitCode.failure }
             if pending { throw ExitCode(2) }
             return
         }

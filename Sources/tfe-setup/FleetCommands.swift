@@ -71,19 +71,19 @@ extension Automation {
         if !compliant.isEmpty { lines.append("Already comply (\(compliant.count)): " + compliant.joined(separator: ", ")) }
         let leftOut = f.plan.leftOut
         if !leftOut.isEmpty {
-            lines.append("Left out (\(leftOut.count)), nothing is sent to them:")
-            for m in leftOut { lines.append("  \(m.organization): \(m.leftOut ?? "")") }
+            lines.append("Cannot reach the baseline (\(leftOut.count)):")
+            for m in leftOut { lines.append("  \(m.organization): \(m.leftOut ?? "")" + (m.sendsSomething ? "; the rest is sent" : "; nothing is sent")) }
         }
         let writes = f.plan.writeCount
         let seconds = Double(writes) / max(1, limit)
-        lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) left out.")
+        lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) cannot reach the baseline.")
         return lines
     }
 
     /// `plan --json` for a fleet: per organization its status and changes.
     static func json(_ f: Fleet) -> String {
         let orgs: [OrderedJSON] = f.plan.members.map { m in
-            let status = m.leftOut != nil ? "left_out" : (m.complies ? "complies" : "changes")
+            let status = m.status.rawValue
             var fields: [(String, OrderedJSON)] = [("name", .string(m.organization)), ("status", .string(status))]
             if let reason = m.leftOut { fields.append(("reason", .string(reason))) }
             if let changes = m.plan?.changes, !changes.isEmpty {
@@ -96,7 +96,7 @@ extension Automation {
         return OrderedJSON.object([
             ("organizations", .array(orgs)),
             ("summary", .object([("to_change", .integer(Int64(f.plan.toChange.count))), ("comply", .integer(Int64(f.plan.compliant.count))),
-                                 ("left_out", .integer(Int64(f.plan.leftOut.count))), ("requests", .integer(Int64(f.plan.writeCount)))])),
+                                 ("cannot", .integer(Int64(f.plan.leftOut.count))), ("requests", .integer(Int64(f.plan.writeCount)))])),
         ]).text()
     }
 }
@@ -144,7 +144,7 @@ extension ApplyCommand {
         var summary = "Changed \(report.succeeded.count) of \(total) organizations"
         if !report.failed.isEmpty { summary += "; failed: " + report.failed.joined(separator: ", ") }
         if !report.interrupted.isEmpty { summary += "; interrupted: " + report.interrupted.joined(separator: ", ") }
-        printOut(summary + "." + (f.plan.leftOut.isEmpty ? "" : " Left out: \(f.plan.leftOut.count) (see above)."))
+        printOut(summary + "." + (f.plan.leftOut.isEmpty ? "" : " Cannot reach the baseline: \(f.plan.leftOut.count) (see above)."))
         if stop.pending != nil || !report.failed.isEmpty || !report.interrupted.isEmpty { throw ExitCode.failure }
     }
 }
