@@ -7,8 +7,11 @@ import TFEClient
 public struct Capabilities: Sendable, Equatable {
     /// One section or feature.
     public struct Item: Sendable, Equatable {
-        /// `smtp`, `execution_defaults`, `token_ttl`, or a feature: `agent_mode`, `ttl_switch`.
+        /// `smtp`, `execution_defaults`, `token_ttl`, or a feature: `agent_mode`, `ttl_switch`
+        /// (the keys of `check --json`).
         public var name: String
+        /// What the screens call it (`SMTP relay`, `Agent mode`), for text meant for people.
+        public var title: String
         /// nil when available.
         public var unavailableReason: String?
         public var available: Bool { unavailableReason == nil }
@@ -23,14 +26,14 @@ public struct Capabilities: Sendable, Equatable {
         let readOnly = org.canUpdate ? nil : "this token cannot change \(org.name) (only the owners team can)."
         sections = asked.map { section in
             switch section {
-            case .smtp: return Item(name: section.rawValue, unavailableReason: current.smtpUnavailableReason)
-            case .executionDefaults: return Item(name: section.rawValue, unavailableReason: readOnly)
-            case .tokenTTL: return Item(name: section.rawValue, unavailableReason: current.tokenTTLUnavailable ?? readOnly)
+            case .smtp: return Item(name: section.rawValue, title: section.title, unavailableReason: current.smtpUnavailableReason)
+            case .executionDefaults: return Item(name: section.rawValue, title: section.title, unavailableReason: readOnly)
+            case .tokenTTL: return Item(name: section.rawValue, title: section.title, unavailableReason: current.tokenTTLUnavailable ?? readOnly)
             }
         }
         features = [
-            Item(name: "agent_mode", unavailableReason: current.agentsUnavailable),
-            Item(name: "ttl_switch", unavailableReason: current.ttlSwitchUnavailableReason),
+            Item(name: "agent_mode", title: "Agent mode", unavailableReason: current.agentsUnavailable),
+            Item(name: "ttl_switch", title: FieldLabels.label(.ttlEnabled) + " switch", unavailableReason: current.ttlSwitchUnavailableReason),
         ]
     }
 

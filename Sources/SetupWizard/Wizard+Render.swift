@@ -264,7 +264,7 @@ extension Wizard {
         let title: String
         switch state.phase {
         case .applying: title = "Applying…"
-        case .savePrompt: title = "Finished."
+        // The save question does not change what happened: a failed step is still said.
         default: title = failedResults(state).isEmpty ? "All changes applied." : "Some changes were not applied."
         }
         lines.append(Line(title, .bold))

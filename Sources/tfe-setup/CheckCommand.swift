@@ -42,9 +42,9 @@ struct CheckCommand: AsyncParsableCommand {
                 + (org.entitlements?.agents.map { $0 ? "; agents entitlement" : "; no agents entitlement" } ?? ""),
             "Sections:",
         ]
-        let width = (capabilities.sections + capabilities.features).map(\.name.count).max() ?? 0
+        let width = (capabilities.sections + capabilities.features).map(\.title.count).max() ?? 0
         func row(_ item: Capabilities.Item) -> String {
-            "  " + item.name.padded(to: width) + "  " + (item.unavailableReason.map { "unavailable: " + $0 } ?? "available")
+            "  " + item.title.padded(to: width) + "  " + (item.unavailableReason.map { "unavailable: " + $0 } ?? "available")
         }
         lines += capabilities.sections.map(row)
         lines.append("Features:")

@@ -32,7 +32,7 @@ struct PlannerTests {
             "Execution defaults · Mode: remote → agent", "Execution defaults · Agent pool: (none) → primary (apool-abc123)",
             "Token TTLs · Enforce max TTL: off → on",
             "Token TTLs · Organization: 2y (default) → 1y", "Token TTLs · Team: 2y (default) → 90d", "Token TTLs · User: 2y (default) → 30d",
-            "Token TTLs · Audit trails: 2y (default) = 63,113,904,000 ms → 2y (default) = 63,072,000,000 ms",
+            "Token TTLs · Audit trails: 2y (the server's untouched default, 730.485 days) → 2y (730 days)",
         ])
         #expect(plan.changes.first { $0.field == .smtpPort }?.reviewLine(ascii: true) == "SMTP relay - Port: 25 -> 587")
         #expect(plan.organizationUpdate == OrganizationDefaultsUpdate(mode: .agent, agentPool: .set("apool-abc123"), maxTTLEnabled: true))

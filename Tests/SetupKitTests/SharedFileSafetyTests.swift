@@ -113,12 +113,16 @@ struct SharedFileSafetyTests {
         #expect(try TTLDuration.parse("5MS") == 5)
         #expect(TTLDuration.shortTTLWarning(milliseconds: 60_000)?.contains("under one hour") == true)
         #expect(TTLDuration.shortTTLWarning(milliseconds: 3_600_000) == nil)
+        let field = FieldRules.duration("1M", label: "User token TTL") ?? ""
+        #expect(field.hasSuffix("or m (minutes)?"), "one mark, not \"?.\": \(field)")
+        #expect(FieldRules.duration("0d", label: "User token TTL")?.hasSuffix(".") == true)
         let answers = #"{"token_ttl":{"user":"1M"}}"#
         do {
             _ = try AnswersFile.decode(Data(answers.utf8), environment: [:])
             Issue.record("1M accepted")
         } catch {
             #expect(error.problems.first?.message.contains("did you mean mo (months) or m (minutes)?") == true, "\(error)")
+            #expect(error.problems.first?.message.hasSuffix("?.") == false, "one mark, not two: \(error)")
         }
     }
 

@@ -589,6 +589,16 @@ struct ReducerFlowTests {
         #expect(state.phase == .savePrompt)
     }
 
+    @Test("the save question after a failed step still says that some changes were not applied") func saveAfterFailure() {
+        var (state, plan) = Self.applying()
+        _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 502, detail: "x"))))
+        #expect(state.phase == .result)
+        Self.line(&state, "n")   // no retry
+        #expect(state.phase == .savePrompt, "\(state.phase)")
+        let text = Wizard.render(state, size: Size(width: 100, height: 40)).text
+        #expect(text.contains("Some changes were not applied.") && !text.contains("Finished."), "\(text)")
+    }
+
     @Test("line: on the save question, empty is no") func lineSave() {
         var state = R.loaded(sections: [.smtp])
         Self.line(&state, "n")

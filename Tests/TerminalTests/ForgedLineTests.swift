@@ -60,6 +60,9 @@ struct ForgedLineTests {
             Self.expectNoForgedLine(r, "check")
             let rows = r.stdout.split(separator: "\n")
             #expect(rows.filter { $0.hasPrefix("Organization:") }.count == 1, "one Organization row: \(r.stdout)")
+            // The rows use the screens' names, not the JSON keys.
+            #expect(rows.contains { $0.hasPrefix("  SMTP relay ") } && rows.contains { $0.hasPrefix("  Agent mode ") }, "\(r.stdout)")
+            #expect(!r.stdout.contains("ttl_switch") && !r.stdout.contains("execution_defaults"), "\(r.stdout)")
             #expect(rows.contains { $0.hasPrefix("Token:") && $0.contains(#"\r\n"#) && $0.contains(Self.forged) }, "the username's break is escaped in its row: \(r.stdout)")
         }
     }

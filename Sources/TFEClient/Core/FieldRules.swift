@@ -69,7 +69,7 @@ public enum FieldRules {
             _ = try TTLDuration.parse(text)
             return nil
         } catch {
-            return "\(label) \(error.description)."
+            return sentence("\(label) \(error.description)")
         }
     }
 
@@ -79,7 +79,7 @@ public enum FieldRules {
             try TTLDuration.validateMilliseconds(value)
             return nil
         } catch {
-            return "\(label) \(error.description)."
+            return sentence("\(label) \(error.description)")
         }
     }
 
@@ -145,5 +145,12 @@ public enum FieldRules {
             }
         }
         return halves.count == 2 ? groups < 8 : groups == 8
+    }
+
+    /// A message ending in exactly one mark: a description that already ends in `?` or `.` gets
+    /// no second one (not "… or m (minutes)?.").
+    static func sentence(_ text: String) -> String {
+        guard let last = text.last, !".?!".contains(last) else { return text }
+        return text + "."
     }
 }

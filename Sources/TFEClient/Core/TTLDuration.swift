@@ -158,12 +158,21 @@ public enum TTLDuration {
         isDefault(ms) ? "2y (default)" : format(milliseconds: ms)
     }
 
-    /// Displays the two sides of a change; where both would read alike, the milliseconds are added
-    /// so the change is visible (e.g. the two 2-year defaults).
+    /// Displays the two sides of a change; where both would read alike, what tells them apart is
+    /// added: for the two 2-year values, which one is the server's untouched default (2 years of
+    /// 365.2425 days) and which is 730 days (what `2y` means when typed); otherwise the milliseconds.
     public static func displayChange(from old: Int64, to new: Int64) -> (String, String) {
         let a = display(milliseconds: old), b = display(milliseconds: new)
-        if a == b && old != new { return ("\(a) = \(grouped(old)) ms", "\(b) = \(grouped(new)) ms") }
-        return (a, b)
+        guard a == b && old != new else { return (a, b) }
+        func named(_ ms: Int64) -> String? {
+            switch ms {
+            case twoYearsServer: return "2y (the server's untouched default, 730.485 days)"
+            case twoYearsSDK: return "2y (730 days)"
+            default: return nil
+            }
+        }
+        if let x = named(old), let y = named(new) { return (x, y) }
+        return ("\(a) = \(grouped(old)) ms", "\(b) = \(grouped(new)) ms")
     }
 
     /// `7776000000` → `7,776,000,000`, for the "parsed value" shown beside a duration field.
