@@ -28,6 +28,8 @@ struct Automation {
     var needsPassword = false
     /// `--smtp-password-file`: the SMTP password's file, named by the operator (never by the file).
     var passwordFile: String?
+    /// `--update-password`: send the SMTP password even when nothing else in the relay changes.
+    var updatePassword = false
 
     struct Prepared {
         var client: TFEClient
@@ -35,6 +37,8 @@ struct Automation {
         var current: CurrentState
         var plan: Plan
         var answers: AnswersFile
+        /// The file's password was not planned: nothing else in the relay changes.
+        var heldPassword = false
     }
 
     /// Runs `body` with the prepared plan; the transport is shut down when it returns or throws,
@@ -82,6 +86,19 @@ struct Automation {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)")
+        // The password is write-only: the server never shows it, so a plan cannot tell whether it
+        // differs. Like Terraform's write-only arguments it goes with another change to the relay,
+        // or when asked (`--update-password`); otherwise a file applied once would never plan clean.
+        var heldPassword = false
+        if !updatePassword, answers.desired.smtp?.password != nil {
+            var without = answers.desired
+            without.smtp?.password = nil
+            let others = Planner.plan(without, current: current).changes.filter { $0.section == .smtp && $0.field != .smtpTestEmail }
+            if others.isEmpty {
+                answers.desired.smtp?.password = nil
+                heldPassword = true
+            }
+        }
         var plan: Plan
         if let name = answers.agentPoolName {
             // A pool named in the file: its id in this organization.
@@ -95,7 +112,7 @@ struct Automation {
         } else {
             plan = Planner.plan(answers.desired, current: current)
         }
-        return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers)
+        return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers, heldPassword: heldPassword)
     }
 
     /// The Review's lines, for people.
@@ -114,6 +131,10 @@ struct Automation {
             if case .milliseconds(let ms) = change.new, let warning = TTLDuration.shortTTLWarning(milliseconds: ms) {
                 lines.append("    Warning: \(warning)")
             }
+        }
+        if p.heldPassword {
+            lines.append("  SMTP relay · Password: not sent: nothing else in the relay changes, and the server keeps the one it has "
+                         + "(it never shows it, so no plan can compare it). To send it anyway: --update-password.")
         }
         if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
             lines.insert("Changes for \(p.plan.organization):", at: 0)
@@ -137,6 +158,8 @@ struct Automation {
         let host = smtp.host ?? now
         return host.lowercased() == now.lowercased() ? nil : (host, now)
     }
+
+    static let updatePasswordHelp = "Send the SMTP password even when nothing else in the relay changes (a new password for the same relay)."
 
     static let passwordFileHelp = "A file holding the SMTP password (one line, yours, mode 0600). Only here: an answers file cannot name one."
 
@@ -206,9 +229,12 @@ struct PlanCommand: AsyncParsableCommand {
     var organizations: String?
     @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
     var smtpPasswordFile: String?
+    @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
+    var updatePassword = false
 
     func run() async throws {
-        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
+        var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
+        automation.updatePassword = updatePassword
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             // A compliance check too: exit 0 only when every chosen organization complies, 2 when
@@ -254,6 +280,8 @@ struct ApplyCommand: AsyncParsableCommand {
     var organizations: String?
     @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
     var smtpPasswordFile: String?
+    @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
+    var updatePassword = false
     @Option(name: .customLong("smtp-relay"), help: ArgumentHelp("With --auto-approve: the relay host you confirm the SMTP password may go to, when the answers file names a host the server does not use yet.", valueName: "host"))
     var smtpRelay: String?
 
@@ -285,7 +313,8 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
+        var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
+        automation.updatePassword = updatePassword
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }

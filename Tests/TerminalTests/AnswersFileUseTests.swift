@@ -36,4 +36,26 @@ struct AnswersFileUseTests {
             #expect(await server.store.sentEmails.count == 1, "no second test email")
         }
     }
+
+    @Test("a file naming password_env (as the wizard saves it) plans clean after its apply: the password goes only with another relay change or --update-password")
+    func passwordOnlyWhenAsked() async throws {
+        try await Auto.with { server, dir in
+            let answers = Auto.write(dir, "answers.json", Auto.seed.replacingOccurrences(of: #","test_email_address":"ops@example.com""#, with: ""))
+            let first = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            #expect(first.status == 0, "\(first.output)")
+            #expect(first.output.contains("Password: (will be sent), from $SMTP_PASSWORD"), "sent with the rest of the relay: \(first.output)")
+            let patches = await server.store.requestLog.filter { $0.method == "PATCH" }.count
+            let plan = await Auto.run(server, dir, ["plan", "--answers", answers])
+            #expect(plan.status == 0, "a drift check passes: \(plan.output)")
+            #expect(plan.output.contains("Password: not sent: nothing else in the relay changes") && plan.output.contains("--update-password"), "\(plan.output)")
+            let again = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(again.status == 0 && again.output.contains("Nothing to change."), "\(again.output)")
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == patches, "nothing sent")
+            let asked = await Auto.run(server, dir, ["plan", "--answers", answers, "--update-password"])
+            #expect(asked.status == 2 && asked.output.contains("Password: (will be sent), from $SMTP_PASSWORD"), "\(asked.output)")
+            let sent = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--update-password"])
+            #expect(sent.status == 0, "\(sent.output)")
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" && $0.path == "/api/v2/admin/smtp-settings" }.count == 2, "the password sent again, when asked")
+        }
+    }
 }
