@@ -153,7 +153,8 @@ struct SectionOptions: ParsableArguments {
 enum LoadFailure: Error {
     /// No organization from the flag, the answers file or `TFE_ORG`.
     case noOrganization
-    case client(TFEError)
+    /// `hint`: what to try instead (the organizations the token sees, when the one named is not).
+    case client(TFEError, hint: String? = nil)
 }
 
 extension CommonOptions {
@@ -178,9 +179,24 @@ extension CommonOptions {
         do {
             return (client, transport, try await StateLoader.load(client: client, organization: organization))
         } catch {
+            // A mistyped name: one more read lists what the token does see, with the nearest first.
+            var hint: String?
+            if case .notFound(let path, _) = error, path == APIPath.organization(organization) {
+                hint = await Self.organizationHint(client: client, asked: organization)
+            }
             await transport.shutdown()
-            throw LoadFailure.client(error)
+            throw LoadFailure.client(error, hint: hint)
         }
+    }
+
+    /// "Did you mean my-org?" and the organizations the token sees (at most ten named), or nil
+    /// when they cannot be listed.
+    static func organizationHint(client: TFEClient, asked: String) async -> String? {
+        guard let names = try? await client.organizations().map(\.name), !names.isEmpty else { return nil }
+        let ranked = names.sorted { (EditDistance.between($0.lowercased(), asked.lowercased()), $0) < (EditDistance.between($1.lowercased(), asked.lowercased()), $1) }
+        let near = ranked.first.flatMap { EditDistance.between($0.lowercased(), asked.lowercased()) <= max(2, asked.count / 3) ? $0 : nil }
+        let shown = ranked.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", … (\(names.count) in all)" : "")
+        return (near.map { "Did you mean \($0)? " } ?? "") + "This token sees: \(shown)."
     }
 }
 
@@ -204,8 +220,8 @@ extension CommonOptions {
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure
-        } catch LoadFailure.client(let error) {
-            printError(lines: prefixed("tfe-setup: \(failurePrefix)", error.commandLineLines))
+        } catch LoadFailure.client(let error, let hint) {
+            printError(lines: prefixed("tfe-setup: \(failurePrefix)", error.commandLineLines) + (hint.map { [$0] } ?? []))
             throw ExitCode.failure
         }
     }

@@ -133,6 +133,17 @@ struct AutomationCommandTests {
         }
     }
 
+    @Test("a mistyped --organization: the error says which organizations the token sees, the nearest first")
+    func didYouMean() async throws {
+        try await Self.with { server, dir in
+            for args in [["check", "--organization", "my-orgg"], ["export", "--organization", "MY-ORG-X"]] {
+                let r = await Self.run(server, dir, args)
+                #expect(r.status == 1, "\(r.output)")
+                #expect(r.output.contains("Did you mean my-org? This token sees: my-org"), "\(args): \(r.output)")
+            }
+        }
+    }
+
     @Test("apply without a terminal needs --auto-approve") func confirmation() async throws {
         try await Self.with { server, dir in
             let file = Self.write(dir, "a.json", #"{"organization":"my-org","token_ttl":{"team":"90d"}}"#)
