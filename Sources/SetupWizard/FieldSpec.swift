@@ -49,7 +49,15 @@ public struct FieldSpec: Sendable {
     public static let keep = "keep"
 
     /// The field's value as one line: `y`/`n`, a choice, the pool's label, or the text.
+    /// What stands in a field's place when this server has no such setting: the max-TTL switch
+    /// on a release that does not report it is not "off", it is not there.
+    public static func unavailableValue(_ state: WizardState, _ id: FieldID) -> String? {
+        guard id == .ttlEnabled, state.fleet == nil, state.current?.ttlSwitchUnavailableReason != nil else { return nil }
+        return "not available on this release"
+    }
+
     public func display(_ state: WizardState) -> String {
+        if let unavailable = Self.unavailableValue(state, id) { return unavailable }
         if state.form.kept.contains(id) { return Self.keep }
         switch kind {
         case .toggle: return (flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"

@@ -64,7 +64,9 @@ extension Wizard {
         switch field.kind {
         case .toggle:
             let on = FieldSpec.of(field).flag.map { form[keyPath: $0] } ?? false
-            if form.kept.contains(field) {
+            if let unavailable = FieldSpec.unavailableValue(state, field) {
+                line.add(unavailable, .dim)
+            } else if form.kept.contains(field) {
                 line.add("[-] keep", style)
                 line.add("  keep / on / off", .dim)
             } else {
