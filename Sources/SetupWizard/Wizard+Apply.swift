@@ -56,6 +56,9 @@ extension Wizard {
         if result.error == nil {
             state.appliedSomething = true
             state.current?.absorb(result)
+            // Saved now: the marks an earlier failure of this request left on its fields (the
+            // "Not saved (sent in the same request as …)" under Mode) no longer hold.
+            for key in result.fields { if let field = FieldID(key: key) { state.errors[field] = nil } }
             if result.step == .smtp {
                 // Sent once: a retry or a second apply must not send the password or a test email again.
                 state.form.smtpPassword = SecretString("")

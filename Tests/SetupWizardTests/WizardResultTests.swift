@@ -103,6 +103,25 @@ struct WizardResultTests {
         }
     }
 
+    @Test("fixed and sent again: the marks the failure left on the request's other fields are gone") func noStaleMarks() async throws {
+        try await WizardHarness.with { h in
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
+            await h.press(.char("e"))
+            #expect(await h.state.errors[.mode] == "Not saved (sent in the same request as Agent pool).")
+            // Another pool, back to the results, r: the request is saved, and no stale mark stays.
+            await h.press(.right)
+            for _ in 0..<4 where await h.state.phase != .result { await h.press(.enter) }
+            let phase = await h.state.phase
+            #expect(phase == .result, "\(phase)")
+            await h.press(.char("r"))
+            #expect(await h.until { state in
+                if case .done(let r)? = state.steps[.organization] { return r.succeeded } else { return false }
+            }, "the organization PATCH saved on the retry")
+            let after = await h.state
+            #expect(after.errors[.mode] == nil && after.errors[.ttlEnabled] == nil && after.errors[.pool] == nil, "\(after.errors) \(String(describing: after.notice)) \(after.steps) \(after.form.pool)")
+        }
+    }
+
     @Test("Esc on the results goes back to the review of what is still to do") func resultEscape() async throws {
         try await WizardHarness.with { h in
             try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org/token-ttl-policies","status":500}"#)
