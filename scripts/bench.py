@@ -275,8 +275,8 @@ def main():
     shutil.copy(TFE, stripped)
     subprocess.run(["strip", stripped], check=True)
     size = os.path.getsize(stripped) / 1048576
-    row("release binary, stripped", f"{size:.1f} MiB (was 72.8 MiB before issue 18)", "≤ 35 MiB", size <= 35)
-    row("start-up `--version`: peak RSS", f"{rss:.1f} MiB (was 17.0 MiB)", "≤ 15 MiB (issue 18)", rss <= 15)
+    row("release binary, stripped", f"{size:.1f} MiB (was 72.8 MiB before the footprint work)", "≤ 35 MiB", size <= 35)
+    row("start-up `--version`: peak RSS", f"{rss:.1f} MiB (was 17.0 MiB)", "≤ 15 MiB", rss <= 15)
 
     # 2, 3. apply and plan against a sandbox, state reset before each run. Targets: N round
     # trips (reads, then writes) and N x latency + slack of wall time, with the expected exit code.
@@ -292,7 +292,7 @@ def main():
                 row(f"{label}: round trips", f"{rounds} ({count} requests)", str(trips), rounds == trips and code == expected)
             row(f"{label}: wall", f"{wall:.1f} ms", f"≤ {limit} ms", wall <= limit and code == expected)
             if latency == 0:
-                # Issue 18: the time spent in the process, beyond the server's own (last run's log).
+                # The time spent in the process, beyond the server's own (last run's log).
                 server = sandbox.server_ms()
                 # Was 25.7-26.5 ms while SSL_CERT_FILE (set on many hosts, this one too) was parsed for http:// as well.
                 cert_file = "SSL_CERT_FILE set" if os.environ.get("SSL_CERT_FILE") else "SSL_CERT_FILE unset"
@@ -375,7 +375,7 @@ def main():
     sandbox.stop()
     with open(rss_file) as f:
         rss = int(f.read().strip().splitlines()[-1]) / 1024
-    row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 28 MiB (issue 18; was 33–35)", rss <= 28 and steps_ok)
+    row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 28 MiB (was 33–35)", rss <= 28 and steps_ok)
 
     # Many organizations: one baseline at the server's rate limit.
     for n in (100, 1000):

@@ -188,11 +188,7 @@ public enum FleetPlanner {
         var reasons: [String] = []
         var dropped: Set<FieldKey> = []
         /// A reason and what is therefore not sent: `… (mode and pool not sent)`.
-        func because(_ reason: String, _ what: String) -> String {
-            var r = reason.trimmingSpaces
-            while r.hasSuffix(".") { r.removeLast() }
-            return r + " (\(what) not sent)"
-        }
+        func because(_ reason: String, _ what: String) -> String { TFEError.clause(reason) + " (\(what) not sent)" }
         func dropAgents(_ reason: String) {
             reasons.append(because(reason, "mode and pool"))
             if baseline.mode != nil { dropped.insert(.executionMode) }

@@ -37,6 +37,9 @@ public struct FieldSpec: Sendable {
     var readOnlyReason: (@Sendable (WizardState) -> String?)? = nil
     /// The note under the field, when it has something to say.
     var note: (@Sendable (WizardState) -> FieldNote?)? = nil
+    /// What stands in the value's place when this server has no such setting (the max-TTL switch
+    /// on a release that does not report it is not "off": it is not there); nil when it has.
+    var unavailableText: (@Sendable (WizardState) -> String?)? = nil
     /// What an empty text field shows.
     var placeholder: @Sendable (WizardState) -> String = { _ in "(empty)" }
     /// The label, where it is not the key's.
@@ -49,15 +52,8 @@ public struct FieldSpec: Sendable {
     public static let keep = "keep"
 
     /// The field's value as one line: `y`/`n`, a choice, the pool's label, or the text.
-    /// What stands in a field's place when this server has no such setting: the max-TTL switch
-    /// on a release that does not report it is not "off", it is not there.
-    public static func unavailableValue(_ state: WizardState, _ id: FieldID) -> String? {
-        guard id == .ttlEnabled, state.fleet == nil, state.current?.ttlSwitchUnavailableReason != nil else { return nil }
-        return "not available on this release"
-    }
-
     public func display(_ state: WizardState) -> String {
-        if let unavailable = Self.unavailableValue(state, id) { return unavailable }
+        if let unavailable = unavailableText?(state) { return unavailable }
         if state.form.kept.contains(id) { return Self.keep }
         switch kind {
         case .toggle: return (flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
@@ -102,6 +98,7 @@ public struct FieldSpec: Sendable {
     func rule(_ rule: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.textRule = rule } }
     func readOnly(_ reason: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.readOnlyReason = reason } }
     func note(_ note: @escaping @Sendable (WizardState) -> FieldNote?) -> FieldSpec { with { $0.note = note } }
+    func unavailable(_ text: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.unavailableText = text } }
     func placeholder(_ text: @escaping @Sendable (WizardState) -> String) -> FieldSpec { with { $0.placeholder = text } }
     func label(_ text: String) -> FieldSpec { with { $0.labelOverride = text } }
     private func with(_ change: (inout FieldSpec) -> Void) -> FieldSpec {
@@ -195,6 +192,7 @@ public struct FieldSpec: Sendable {
             },
         toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created.")
             .readOnly { $0.current?.ttlSwitchUnavailableReason }
+            .unavailable { $0.fleet == nil && $0.current?.ttlSwitchUnavailableReason != nil ? "not available on this release" : nil }
             .note { state in
                 if let fleet = state.fleet {
                     return FieldNote(fleet.spread({ $0.maxTTLSupported ? ($0.maxTTLEnabled ? "on" : "off") : "not supported" }, ascii: state.config.ascii), .dim)

@@ -64,7 +64,7 @@ extension Wizard {
         switch field.kind {
         case .toggle:
             let on = FieldSpec.of(field).flag.map { form[keyPath: $0] } ?? false
-            if let unavailable = FieldSpec.unavailableValue(state, field) {
+            if let unavailable = FieldSpec.of(field).unavailableText?(state) {
                 line.add(unavailable, .dim)
             } else if form.kept.contains(field) {
                 line.add("[-] keep", style)

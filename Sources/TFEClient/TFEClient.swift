@@ -118,12 +118,11 @@ public struct TFEClient: Sendable {
     /// server that echoes the token in a 401's `detail` must not get it onto the admin's screen.
     static func scrubbing(_ token: SecretString, from response: HTTPResponse) -> HTTPResponse {
         let secret = token.exposedValue
-        guard secret.count >= 4, var text = String(data: response.body, encoding: .utf8) else { return response }
-        let spellings = Redactor.spellings(of: secret).filter { text.contains($0) }
-        guard !spellings.isEmpty else { return response }
-        for s in spellings.sorted(by: { $0.count > $1.count }) { text = text.replacing(s, with: Redactor.placeholder) }
+        guard secret.count >= 4, let text = String(data: response.body, encoding: .utf8) else { return response }
+        let scrubbed = Redactor.scrubbing(Redactor.spellings(of: secret), from: text)
+        guard scrubbed != text else { return response }
         var copy = response
-        copy.body = Data(text.utf8)
+        copy.body = Data(scrubbed.utf8)
         return copy
     }
 

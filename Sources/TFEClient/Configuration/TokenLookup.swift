@@ -60,14 +60,10 @@ public struct TokenLookup: Sendable {
         return terraformVariableName(forHost: host)
     }
 
-    /// Letters, digits and hyphens in dot-separated labels, none empty, none starting or ending
-    /// with a hyphen.
+    /// Letters, digits and hyphens in dot-separated labels (the hostname rule the SMTP host is
+    /// checked with), or an IPv4 address.
     public static func isLDH(_ host: String) -> Bool {
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        return !host.isEmpty && labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-        }
+        FieldRules.isDNSName(host) || FieldRules.isIPv4(host)
     }
 
     /// The host as Terraform names it for credentials: lowercased, with `:port` only when the

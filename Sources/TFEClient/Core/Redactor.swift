@@ -66,6 +66,14 @@ public enum Redactor {
     /// that could act on a terminal (ours), or all as `\uXXXX` (ASCII-only encoders).
     enum NonASCII: CaseIterable { case raw, unsafeEscaped, allEscaped }
 
+    /// `text` with every one of `spellings` replaced by the placeholder, longest first (so a
+    /// spelling that contains another goes whole); `text` itself when none occurs.
+    public static func scrubbing(_ spellings: [String], from text: String) -> String {
+        var out = text
+        for s in spellings.sorted(by: { $0.count > $1.count }) where out.contains(s) { out = out.replacing(s, with: placeholder) }
+        return out
+    }
+
     static func jsonEscaped(_ text: String, slash: Bool, shortControls: Bool, nonASCII: NonASCII, upperHex: Bool) -> String {
         func hex(_ unit: UInt16) -> String {
             let digits = String(unit, radix: 16, uppercase: upperHex)

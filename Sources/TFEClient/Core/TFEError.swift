@@ -121,7 +121,7 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// A server's sentence inside our parentheses: without its closing full stop, so the text does
     /// not read `….).`
-    static func clause(_ text: String) -> String {
+    public static func clause(_ text: String) -> String {
         var t = text.trimmingSpaces
         while t.hasSuffix(".") { t.removeLast() }
         return t

@@ -46,13 +46,10 @@ public struct RedactingFileLogHandler: LogHandler {
         deinit { close(fd) }
 
         /// Secrets (token, password) that must never reach the file, scrubbed from every line in
-        /// every spelling a body can carry them in (`Redactor.spellings`), longest first.
+        /// every spelling a body can carry them in (`Redactor.spellings`).
         public func register(secret: SecretString) {
             guard secret.exposedValue.count >= 4 else { return }
-            lock.withLock {
-                secrets += Redactor.spellings(of: secret.exposedValue)
-                secrets.sort { $0.count > $1.count }
-            }
+            lock.withLock { secrets += Redactor.spellings(of: secret.exposedValue) }
         }
 
         /// The longest line written, in characters: a server's 8 MiB page is not copied whole into
@@ -62,8 +59,7 @@ public struct RedactingFileLogHandler: LogHandler {
 
         func write(_ line: String) {
             lock.withLock {
-                var text = line
-                for s in secrets where text.contains(s) { text = text.replacing(s, with: Redactor.placeholder) }
+                var text = Redactor.scrubbing(secrets, from: line)
                 if text.count > Self.maxLineCharacters {
                     let total = text.utf8.count
                     text = String(text.prefix(Self.maxLineCharacters)) + " …<cut: \(total) bytes in all, the rest not logged>"
