@@ -75,9 +75,7 @@ public enum Planner {
             // The pool list is complete (every page read): a pool not in it does not exist here,
             // and the server would refuse the whole PATCH (mode and max-TTL switch with it).
             guard let pool = current.agentPools.first(where: { $0.id == id }) else {
-                let known = current.agentPools.map { "\($0.name) (\($0.id))" }
-                plan.issues.append(ValidationIssue(.agentPool, "\(org.name) has no agent pool \(SafeText.line(id)); "
-                    + (known.isEmpty ? "it has no agent pools yet: create one first." : "its pools: " + known.joined(separator: ", ") + ".")))
+                plan.issues.append(ValidationIssue(.agentPool, unknownPoolProblem(id, current) ?? ""))
                 return
             }
             if pool.agentCount == 0 {
@@ -93,6 +91,16 @@ public enum Planner {
         default:
             break
         }
+    }
+
+    /// Why a pool id cannot be the default: the organization's pool list (complete: every page is
+    /// read) does not have it. Names the pools that exist. Nil when the pool exists. The wizard's
+    /// "Pool id" field and the plan both ask this.
+    public static func unknownPoolProblem(_ id: String, _ current: CurrentState) -> String? {
+        guard !current.agentPools.contains(where: { $0.id == id }) else { return nil }
+        let known = current.agentPools.map { "\(SafeText.line($0.name)) (\($0.id))" }
+        return "\(SafeText.line(current.organization.name)) has no agent pool \(SafeText.line(id)); "
+            + (known.isEmpty ? "it has no agent pools yet: create one first." : "its pools: " + known.joined(separator: ", ") + ".")
     }
 
     static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {

@@ -179,7 +179,11 @@ public struct FieldSpec: Sendable {
              help: "An agent pool id, like apool-abc123.")
             .label("Pool id")
             .shown { agentMode($0) && $0.fleet == nil && $0.form.pool == .other }
-            .rule { FieldRules.agentPoolID($0.form.poolOther.trimmingSpaces) },
+            .rule { state in
+                let id = state.form.poolOther.trimmingSpaces
+                if let problem = FieldRules.agentPoolID(id) { return problem }
+                return state.current.flatMap { Planner.unknownPoolProblem(id, $0) }
+            },
         text(.poolName, .agentPool, .executionDefaults, \.poolName, draftKey: FieldKey.agentPool.rawValue + "_name",
              help: "Several organizations: the agent pool by its name (each organization has its own pool ids). An organization without a pool of that name is left out, and the review names it.")
             .label("Agent pool name")

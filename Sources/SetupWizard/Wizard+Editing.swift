@@ -29,6 +29,9 @@ extension Wizard {
         let before = state.form
         state.notice = nil
         if state.list != nil { return listKey(&state, key) }
+        // A second Esc confirms going back to the organization list; any other key cancels it.
+        let leaving = state.leavePending && key == .escape
+        state.leavePending = false
 
         switch key {
         case .tab:
@@ -49,6 +52,8 @@ extension Wizard {
             validateField(&state, field)
             if let i = state.screens.firstIndex(of: section), i > 0 {
                 go(&state, to: state.screens[i - 1], focus: .last)
+            } else if state.canGoBackToOrganizationList {
+                backToOrganizationList(&state, confirmed: leaving)
             } else {
                 state.notice = "This is the first screen: Enter on the last field goes on, Ctrl-C quits."
             }
@@ -82,6 +87,34 @@ extension Wizard {
             return [.saveDraft(Draft(address: state.config.address, organization: org, form: state.form))]
         }
         return []
+    }
+
+    /// Esc on the first screen, when the organization was picked from the list: back to that
+    /// list, its marks kept. With edits, a second Esc confirms: one organization's edits stay in
+    /// its draft (picking it again offers them), a baseline for several is not saved anywhere.
+    static func backToOrganizationList(_ state: inout WizardState, confirmed: Bool) {
+        if state.hasUnsavedEdits && !confirmed {
+            state.leavePending = true
+            if let org = state.organization, state.config.keepsDraft {
+                state.notice = "Esc again goes back to the organization list. What you typed stays in the draft for \(org) until you edit another organization."
+            } else {
+                state.problem("Esc again goes back to the organization list and drops what you typed here; any other key stays.")
+            }
+            return
+        }
+        let from = state.fleet.map { "\($0.organizations.count) organizations" } ?? state.organization ?? "this organization"
+        state.fleet = nil
+        state.organization = nil
+        state.current = nil
+        state.form = WizardForm()
+        state.prefill = state.form
+        state.errors = [:]
+        state.focus = nil
+        state.plan = nil
+        state.steps = [:]
+        state.scroll = 0
+        state.phase = .pickOrganization
+        state.notice = "Back to the organization list (from \(from)): Enter sets up the highlighted one or those marked."
     }
 
     static func isEditKey(_ key: Key) -> Bool {

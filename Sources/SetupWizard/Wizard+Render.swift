@@ -47,12 +47,12 @@ extension Wizard {
     static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
         var title = " tfe-setup"
         if let fleet = state.fleet {
-            title += g.dot + state.config.address + g.dot + "\(fleet.organizations.count) organizations"
+            title += g.dot + state.config.serverName + g.dot + "\(fleet.organizations.count) organizations"
         } else if let current = state.current {
             // The host first: on a narrow screen the end of the title is what is cut.
             title += g.dot + state.config.serverName + g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
         } else {
-            title += g.dot + state.config.address
+            title += g.dot + state.config.serverName
         }
         // One column stays free: a title that touches the edge cannot be told from a cut one.
         frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
@@ -150,7 +150,11 @@ extension Wizard {
                 keys.append(KeyHint("\(lr) change", .extra))
             }
             keys.append(KeyHint("Enter next", .navigation))
-            if state.screens.first != section { keys.append(KeyHint("Esc prev screen", .extra)) }
+            if state.screens.first != section {
+                keys.append(KeyHint("Esc prev screen", .extra))
+            } else if state.canGoBackToOrganizationList {
+                keys.append(KeyHint("Esc organizations", .extra))
+            }
             if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint("Ctrl-R all 2y", .extra)) }
             if editable, let f = state.focus, f.takesText { keys.append(KeyHint("Ctrl-U clear", .extra)) }
             return keys + [KeyHint("F1 help", .essential), quit]

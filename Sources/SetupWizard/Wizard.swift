@@ -121,6 +121,9 @@ public enum Wizard {
     // MARK: - Start-up
 
     static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[Organization], TFEError>) -> [WizardCommand] {
+        if let mistyped = state.mistypedOrganization {
+            return offerOrganizations(&state, instead: mistyped, result)
+        }
         switch result {
         case .failure(let error):
             state.phase = .failed(error.commandLineDescription)
@@ -150,6 +153,12 @@ public enum Wizard {
 
     static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardCommand] {
         switch result {
+        case .failure(let error) where state.organizations.isEmpty && state.config.organization.map({ isMissing(error, organization: $0) }) == true:
+            // A mistyped --organization: list what the token sees and offer it, the nearest highlighted.
+            let asked = state.config.organization ?? ""
+            state.mistypedOrganization = .init(name: asked, message: error.commandLineDescription)
+            state.phase = .loading("There is no organization \(SafeText.line(asked)) for this token: finding the ones it sees…")
+            return [.loadOrganizations]
         case .failure(let error):
             state.phase = .failed(error.commandLineDescription)
             return []
@@ -165,6 +174,34 @@ public enum Wizard {
             enterFirstScreen(&state)
             return []
         }
+    }
+
+    /// Whether the error is the server's "not found" for the organization itself (not for one of
+    /// its parts): what a mistyped name gets.
+    static func isMissing(_ error: TFEError, organization: String) -> Bool {
+        if case .notFound(let path, _) = error { return path == APIPath.organization(organization) }
+        return false
+    }
+
+    /// The list after a mistyped `--organization`: the organizations the token sees, the nearest
+    /// highlighted, and the screens reached from it (Esc goes back to it). When none can be
+    /// listed, the start fails with the server's "not found".
+    static func offerOrganizations(_ state: inout WizardState, instead mistyped: WizardState.MistypedOrganization,
+                                   _ result: Result<[Organization], TFEError>) -> [WizardCommand] {
+        state.mistypedOrganization = nil
+        guard case .success(let list) = result, !list.isEmpty else {
+            state.phase = .failed(mistyped.message)
+            return []
+        }
+        let suggestion = OrganizationSuggestion(asked: mistyped.name, names: list.map(\.name))
+        state.config.organization = nil
+        state.organization = nil
+        state.organizations = list
+        state.pickerIndex = suggestion.nearest.flatMap { near in list.firstIndex { $0.name == near } } ?? 0
+        state.phase = .pickOrganization
+        let next = suggestion.nearest.map { "Did you mean \(SafeText.line($0))? It is highlighted: Enter sets it up." } ?? "Enter sets up the highlighted one."
+        state.problem("This token sees no organization \(SafeText.line(mistyped.name)). \(next)")
+        return []
     }
 
     static func resumeKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {

@@ -121,6 +121,15 @@ public struct WizardState: Equatable, Sendable {
     public var selected = false
     public var errors: [FieldID: String] = [:]
     public var quitPending = false
+    /// Esc was pressed once on the first screen with edits: a second Esc goes back to the list.
+    public var leavePending = false
+    /// A `--organization` the server does not know, and its "not found" message, while the
+    /// organizations the token sees are read to offer instead.
+    public var mistypedOrganization: MistypedOrganization?
+    public struct MistypedOrganization: Equatable, Sendable {
+        public var name: String
+        public var message: String
+    }
     /// On a screen after `e` on the results: leaving it goes back to the results, where `r`
     /// sends the new values.
     public var fixing = false
@@ -156,6 +165,13 @@ public struct WizardState: Equatable, Sendable {
         self.config = config
         self.organization = config.organization
         self.phase = config.organization == nil ? .loading("Finding your organizations…") : .loading("Reading the current settings…")
+    }
+
+    /// Whether Esc on the first screen goes back to the organization list: the screens were
+    /// reached from it (no `--organization`, more than one organization) and nothing has been
+    /// sent yet (after an apply, the results are this organization's to finish).
+    public var canGoBackToOrganizationList: Bool {
+        config.organization == nil && organizations.count > 1 && !fixing && !appliedSomething
     }
 
     /// Something typed that has not been applied.

@@ -193,10 +193,7 @@ extension CommonOptions {
     /// when they cannot be listed.
     static func organizationHint(client: TFEClient, asked: String) async -> String? {
         guard let names = try? await client.organizations().map(\.name), !names.isEmpty else { return nil }
-        let ranked = names.sorted { (EditDistance.between($0.lowercased(), asked.lowercased()), $0) < (EditDistance.between($1.lowercased(), asked.lowercased()), $1) }
-        let near = ranked.first.flatMap { EditDistance.between($0.lowercased(), asked.lowercased()) <= max(2, asked.count / 3) ? $0 : nil }
-        let shown = ranked.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", … (\(names.count) in all)" : "")
-        return (near.map { "Did you mean \($0)? " } ?? "") + "This token sees: \(shown)."
+        return OrganizationSuggestion(asked: asked, names: names).sentence
     }
 }
 

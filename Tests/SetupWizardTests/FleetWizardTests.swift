@@ -79,7 +79,7 @@ struct FleetWizardTests {
         #expect(state.fleet?.organizations.map(\.name) == ["dev-c", "prod-a"])
         #expect(state.organization == nil && state.form.kept == [.mode, .ttlEnabled])
         let screen = Self.text(state)
-        #expect(screen.contains("tfe-setup · https://tfe.example.com · 2 organizations"))
+        #expect(screen.contains("tfe-setup · tfe.example.com · 2 organizations"))
         #expect(screen.contains("Mode:                ◂ keep ▸  keep / remote / local / agent"))
         #expect(screen.contains("now: remote 2"))
         #expect(screen.contains("SMTP relay not shown: the token is not a site admin (SMTP settings need one)."))

@@ -98,6 +98,98 @@ struct ReducerFlowTests {
         #expect(Self.keys(&state, .enter) == [.loadState(organization: "b")])
     }
 
+    /// The first screen of `b`, reached from the list of a and b (the SMTP screen first).
+    static func fromList() -> WizardState {
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&state, .organizationsLoaded(.success([Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)])))
+        Self.keys(&state, .down)
+        #expect(Self.keys(&state, .enter) == [.loadState(organization: "b")])
+        _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: nil))
+        return state
+    }
+
+    @Test("Esc on the first screen goes back to the organization list it came from; the footer says so")
+    func escapeBackToList() {
+        var state = Self.fromList()
+        #expect(state.phase == .editing(.smtp))
+        #expect(Wizard.render(state, size: Size(width: 120, height: 30)).text.contains("Esc organizations"))
+        #expect(Self.keys(&state, .escape).isEmpty)
+        #expect(state.phase == .pickOrganization)
+        #expect(state.organization == nil && state.current == nil && state.focus == nil)
+        #expect(state.notice == "Back to the organization list (from b): Enter sets up the highlighted one or those marked.")
+        #expect(state.pickerIndex == 1, "the row it came from stays highlighted")
+        #expect(Self.keys(&state, .up, .enter) == [.loadState(organization: "a")], "another organization can be picked")
+
+        // With --organization there is no list to go back to: the first screen says so.
+        var direct = R.loaded()
+        Self.keys(&direct, .escape)
+        #expect(direct.phase == .editing(.smtp))
+        #expect(direct.notice == "This is the first screen: Enter on the last field goes on, Ctrl-C quits.")
+        #expect(!Wizard.render(direct, size: Size(width: 120, height: 30)).text.contains("Esc organizations"))
+    }
+
+    @Test("Esc back to the list with something typed: the first Esc warns (the draft keeps it), any other key stays, a second Esc goes")
+    func escapeBackToListWithEdits() {
+        var state = Self.fromList()
+        let drafts = Self.keys(&state, .char(" "))
+        #expect(drafts.count == 1, "the edit is saved as b's draft: \(drafts)")
+        Self.keys(&state, .escape)
+        #expect(state.phase == .editing(.smtp))
+        #expect(state.notice == "Esc again goes back to the organization list. What you typed stays in the draft for b until you edit another organization.")
+        Self.keys(&state, .tab)
+        #expect(state.phase == .editing(.smtp) && state.focus == .smtpHost, "another key cancels: the field moves as usual")
+        Self.keys(&state, .escape)
+        #expect(state.phase == .editing(.smtp), "the question is asked again after a cancel")
+        Self.keys(&state, .escape)
+        #expect(state.phase == .pickOrganization)
+
+        // Several organizations' baseline is not kept anywhere: the warning says it is dropped.
+        var fleet = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil, sections: [.executionDefaults, .tokenTTL]))
+        let orgs = [Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)]
+        _ = Wizard.update(&fleet, .organizationsLoaded(.success(orgs)))
+        Self.keys(&fleet, .char("a"), .enter)
+        #expect(fleet.fleet != nil && fleet.phase == .editing(.executionDefaults))
+        Self.keys(&fleet, .escape)
+        #expect(fleet.phase == .pickOrganization && fleet.fleet == nil, "nothing typed: straight back")
+        #expect(fleet.marked == ["a", "b"], "the marks stay, to change the selection")
+        #expect(fleet.notice == "Back to the organization list (from 2 organizations): Enter sets up the highlighted one or those marked.")
+        Self.keys(&fleet, .enter)
+        Self.keys(&fleet, .right)
+        #expect(fleet.hasUnsavedEdits)
+        Self.keys(&fleet, .escape)
+        #expect(fleet.statusNotice == Notice("Esc again goes back to the organization list and drops what you typed here; any other key stays.", .problem))
+        Self.keys(&fleet, .escape)
+        #expect(fleet.phase == .pickOrganization && !fleet.hasUnsavedEdits)
+    }
+
+    @Test("a mistyped --organization offers the list, the nearest highlighted; a far name highlights none; no list keeps the error")
+    func mistypedOrganization() {
+        let orgs = ["alpha", "my-org", "other-org"].map { Organization(name: $0, canUpdate: true) }
+        let notFound = TFEError.notFound(path: APIPath.organization("my-orgg"), message: "not found")
+        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-orgg"))
+        #expect(Wizard.update(&state, .stateLoaded(.failure(notFound), draft: nil)) == [.loadOrganizations])
+        #expect(state.phase == .loading("There is no organization my-orgg for this token: finding the ones it sees…"))
+        #expect(Wizard.update(&state, .organizationsLoaded(.success(orgs))).isEmpty)
+        #expect(state.phase == .pickOrganization && state.pickerIndex == 1)
+        #expect(state.statusNotice == Notice("This token sees no organization my-orgg. Did you mean my-org? It is highlighted: Enter sets it up.", .problem))
+        #expect(Self.keys(&state, .enter) == [.loadState(organization: "my-org")])
+
+        var far = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "production"))
+        _ = Wizard.update(&far, .stateLoaded(.failure(.notFound(path: APIPath.organization("production"), message: "not found")), draft: nil))
+        _ = Wizard.update(&far, .organizationsLoaded(.success(orgs)))
+        #expect(far.pickerIndex == 0 && far.notice == "This token sees no organization production. Enter sets up the highlighted one.")
+
+        var unlisted = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-orgg"))
+        _ = Wizard.update(&unlisted, .stateLoaded(.failure(notFound), draft: nil))
+        _ = Wizard.update(&unlisted, .organizationsLoaded(.failure(.forbidden(detail: "no"))))
+        #expect(unlisted.phase == .failed(notFound.commandLineDescription))
+
+        // Another part's "not found" (a pool, a policy) is not a mistyped name: the start fails.
+        var other = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-org"))
+        #expect(Wizard.update(&other, .stateLoaded(.failure(.notFound(path: "/api/v2/organizations/my-org/agent-pools", message: "x")), draft: nil)).isEmpty)
+        #expect(other.phase == .failed(TFEError.notFound(path: "/api/v2/organizations/my-org/agent-pools", message: "x").commandLineDescription))
+    }
+
     @Test("a line picks an organization: empty for the first, a number, a name; anything else is a problem") func pickByLine() {
         let orgs = [Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)]
         for (answer, expected) in [("", "a"), ("2", "b"), ("b", "b")] {
@@ -348,6 +440,16 @@ struct ReducerFlowTests {
         Self.keys(&state, .enter)
         #expect(state.focus == .poolOther && state.errors[.poolOther]?.contains("apool-abc123") == true)
         #expect(state.errors[.pool] == nil)
+        // Well formed but not one of the organization's pools: refused, naming those that exist.
+        Self.keys(&state, .ctrlU)
+        Self.type(&state, "apool-zzz999")
+        Self.keys(&state, .enter)
+        #expect(state.phase == .editing(.executionDefaults) && state.focus == .poolOther)
+        #expect(state.errors[.poolOther] == "my-org has no agent pool apool-zzz999; its pools: primary (apool-abc123).")
+        Self.keys(&state, .ctrlU)
+        Self.type(&state, "apool-abc123")
+        Self.keys(&state, .enter)
+        #expect(state.phase == .review, "a pool it has goes on")
     }
 
     @Test("TTLs: zero, \"1M\" and words are refused; 90d is fine") func ttlRules() {

@@ -263,6 +263,22 @@ struct WizardResultTests {
         }
     }
 
+    @Test("a mistyped organization: the list the token sees, the nearest highlighted; Esc on its first screen goes back to it")
+    func mistypedOrganization() async throws {
+        try await WizardHarness.with(organization: "my-orgg") { h in
+            #expect(await h.until { $0.phase == .pickOrganization })
+            let text = await h.screenText()
+            #expect(text.contains("This token sees no organization my-orgg. Did you mean my-org? It is highlighted: Enter sets it up."))
+            #expect(text.contains("› [ ] my-org"))
+            await h.press(.enter)
+            #expect(await h.until { $0.on(.smtp) })
+            #expect(await h.state.current?.organization.name == "my-org")
+            await h.press(.escape)
+            #expect(await h.until { $0.phase == .pickOrganization })
+            #expect(await h.screenText().contains("Back to the organization list (from my-org)"))
+        }
+    }
+
     @Test("the draft: autosaved 0600 without the password, offered on the next start, resumed") func draft() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-draft-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -123,6 +123,13 @@ struct WizardValidationTests {
             await h.press(.tab); await h.type("pool-1")
             await h.press(.enter)
             #expect(await h.state.errors[.poolOther]?.contains("apool-") == true)
+            // A well-formed id the organization does not have is refused on the screen, naming its pools.
+            await h.replace("apool-zzz999")
+            await h.press(.enter)
+            #expect(await h.state.on(.executionDefaults))
+            #expect(await h.state.focus == .poolOther)
+            let refused = await h.screenText()
+            #expect(refused.contains("my-org has no agent pool apool-zzz999; its pools: primary (apool-abc123)"), "\(refused)")
             await h.replace("apool-def456")
             await h.press(.enter)
             #expect(await h.state.on(.tokenTTL))
