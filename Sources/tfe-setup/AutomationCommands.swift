@@ -65,11 +65,16 @@ struct Automation {
             printError(lines: prefixed("tfe-setup: ", error.lines))
             throw ExitCode.failure
         }
+        return answers
+    }
+
+    /// `apply`: a password the file names but the environment lacks stops it before any write —
+    /// when the password would be sent (a relay change, or `--update-password`).
+    func requirePassword(_ answers: AnswersFile) throws {
         if needsPassword, let missing = answers.missingPassword {
             printError("tfe-setup: nothing applied: \(missing.description)")
             throw ExitCode.failure
         }
-        return answers
     }
 
     /// The organizations chosen for a baseline (`--organizations`, else the file's list), or nil
@@ -89,13 +94,16 @@ struct Automation {
         // The password is write-only: the server never shows it, so a plan cannot tell whether it
         // differs. Like Terraform's write-only arguments it goes with another change to the relay,
         // or when asked (`--update-password`); otherwise a file applied once would never plan clean.
+        // A password that is not sent does not need its variable: a drift check in CI without the
+        // relay's password still plans clean.
         var heldPassword = false
-        if !updatePassword, answers.desired.smtp?.password != nil {
+        if !updatePassword, answers.desired.smtp?.password != nil || answers.missingPassword != nil {
             var without = answers.desired
             without.smtp?.password = nil
             let others = Planner.plan(without, current: current).changes.filter { $0.section == .smtp && $0.field != .smtpTestEmail }
             if others.isEmpty {
                 answers.desired.smtp?.password = nil
+                answers.missingPassword = nil
                 heldPassword = true
             }
         }
@@ -211,7 +219,7 @@ struct PlanCommand: AsyncParsableCommand {
         abstract: "Show what an answers file would change. Exit 0: nothing to change; 2: changes pending; 1: error.",
         usage: "tfe-setup plan --answers <file> [--json] [--no-test-email] [<options>]",
         discussion: """
-            Reads the current settings, checks the answers with the same rules as the wizard, and prints each change as the Review does. Write-only values (password, test email) count as changes. Without the password (its variable unset) the rest is still planned and the password reported missing.
+            Reads the current settings, checks the answers with the same rules as the wizard, and prints each change as the Review does. Write-only values (password, test email) count as changes. Without the password (its variable unset) the rest is still planned, and the password reported missing where it would be sent.
 
             Example:
               SMTP_PASSWORD=... tfe-setup plan --answers tfe-setup-answers.json \\
@@ -317,11 +325,13 @@ struct ApplyCommand: AsyncParsableCommand {
         automation.updatePassword = updatePassword
         let file = try automation.readAnswers()
         if let patterns = automation.fleetPatterns(file, option: organizations) {
+            try automation.requirePassword(file)
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
             return
         }
         let (p, results) = try await automation.withPrepared(file) { p in
             printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+            try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure

@@ -37,7 +37,7 @@ struct AnswersFileUseTests {
         }
     }
 
-    @Test("a file naming password_env (as the wizard saves it) plans clean after its apply: the password goes only with another relay change or --update-password")
+    @Test("a file naming password_env (as the wizard saves it) plans clean after its apply, its variable set or not: the password goes only with another relay change or --update-password")
     func passwordOnlyWhenAsked() async throws {
         try await Auto.with { server, dir in
             let answers = Auto.write(dir, "answers.json", Auto.seed.replacingOccurrences(of: #","test_email_address":"ops@example.com""#, with: ""))
@@ -50,6 +50,15 @@ struct AnswersFileUseTests {
             #expect(plan.output.contains("Password: not sent: nothing else in the relay changes") && plan.output.contains("--update-password"), "\(plan.output)")
             let again = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
             #expect(again.status == 0 && again.output.contains("Nothing to change."), "\(again.output)")
+            #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == patches, "nothing sent")
+            // Where the password is not sent, its variable is not needed: a CI drift check without it passes.
+            let unset = await Auto.run(server, dir, ["plan", "--answers", answers], env: [:])
+            #expect(unset.status == 0 && !unset.output.contains("Error"), "\(unset.output)")
+            let unsetApply = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve"], env: [:])
+            #expect(unsetApply.status == 0 && unsetApply.output.contains("Nothing to change."), "\(unsetApply.output)")
+            let unsetAsked = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--update-password"], env: [:])
+            #expect(unsetAsked.status == 1 && unsetAsked.output.contains("nothing applied: ") && unsetAsked.output.contains("SMTP_PASSWORD is not set"),
+                    "asked to send a password it does not have: \(unsetAsked.output)")
             #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == patches, "nothing sent")
             let asked = await Auto.run(server, dir, ["plan", "--answers", answers, "--update-password"])
             #expect(asked.status == 2 && asked.output.contains("Password: (will be sent), from $SMTP_PASSWORD"), "\(asked.output)")
