@@ -152,7 +152,7 @@ struct FormEditingTests {
 
     @Test("at 80x24 and 60x16 every screen of the seed scenario shows no word cut without …", arguments: [(80, 24), (60, 16)])
     func noCutWords(size: (Int, Int)) async throws {
-        try await W.session(width: size.0, height: size.1) { t, _, _ in
+        try await W.session(width: size.0, height: size.1) { t, server, _ in
             var screens: [String] = []
             await W.typeSMTPSeed(t, afterPassword: { screens.append(t.capture()) })
             #expect(t.waitFor("› Mode:"))
@@ -171,9 +171,19 @@ struct FormEditingTests {
             t.keys("Enter")
             #expect(t.waitFor("All changes applied."))
             screens.append(t.capture())
+            // Every screen names the server first (host and port), so staging is never taken for production.
+            let host = String(server.address.dropFirst("http://".count))
             for screen in screens {
                 #expect(Self.cutRows(screen, width: size.0).isEmpty, "\(size): \(Self.cutRows(screen, width: size.0))\n\(screen)")
+                let top = screen.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                #expect(top.hasPrefix(" tfe-setup · \(host) · "), "\(size): the server in the header: \(top)")
             }
+            // The Review and the Result name it in their text too (wrapped lines joined).
+            func body(_ screen: String) -> String {
+                screen.split(separator: "\n").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            }
+            #expect(body(screens[screens.count - 2]).contains("These changes will be applied on \(host)"), "\(size): \(screens[screens.count - 2])")
+            #expect(body(screens[screens.count - 1]).contains("On \(host)"), "\(size): \(screens[screens.count - 1])")
         }
     }
 
