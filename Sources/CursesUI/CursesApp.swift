@@ -3,14 +3,14 @@ import SetupWizard
 
 /// The full-screen loop: draw the state, read a key (50 ms at most), send it, tick the spinner.
 @MainActor
-public enum CursesApp {
+package enum CursesApp {
     /// Runs the wizard until it finishes or a signal arrives; the terminal is restored on every path.
     /// - Returns: the exit code and the message to print after the screen is gone.
     /// - Parameters:
     ///   - started: when the command started (monotonic), for `firstInteractiveFrame`.
     ///   - firstInteractiveFrame: called once, with the time from `started` until the first frame
     ///     that takes input (a screen, the organization picker or the draft question) was drawn.
-    public static func run(_ runtime: WizardRuntime, color: Bool, signals: SignalFlag,
+    package static func run(_ runtime: WizardRuntime, color: Bool, signals: SignalFlag,
                            started: ContinuousClock.Instant = .now, firstInteractiveFrame: (Duration) -> Void = { _ in }) async -> (Int32, String) {
         let terminal = CursesTerminal(color: color)
         defer { terminal.restore() }

@@ -7,9 +7,9 @@ import SetupWizard
 /// The only code that calls ncurses: draws frames (only the cells that changed), decodes keys,
 /// and restores the terminal. Every call happens on the main thread.
 @MainActor
-public final class CursesTerminal {
+package final class CursesTerminal {
     /// What a read of the keyboard produced.
-    public enum Input: Equatable {
+    package enum Input: Equatable {
         case key(Key)
         case resize
         case none
@@ -25,7 +25,7 @@ public final class CursesTerminal {
 
     /// Starts full-screen mode.
     /// - Parameter color: false under `NO_COLOR` / `--no-color` (reverse and bold still mark focus and errors).
-    public init(color: Bool) {
+    package init(color: Bool) {
         setlocale(LC_ALL, "")
         // What a crash handler puts back if the process dies while the screen is raw.
         tfe_guard_save_terminal(STDIN_FILENO)
@@ -51,7 +51,7 @@ public final class CursesTerminal {
     }
 
     /// How long a read waits for a key (ncurses' `wtimeout`); set only when it changes.
-    public func keyTimeout(milliseconds: Int32) {
+    package func keyTimeout(milliseconds: Int32) {
         guard milliseconds != currentTimeout else { return }
         currentTimeout = milliseconds
         wtimeout(screen, milliseconds)
@@ -60,17 +60,17 @@ public final class CursesTerminal {
 
     /// Forgets what is on the screen, so the next draw repaints every cell (after a resize, or
     /// when something else may have written to the terminal).
-    public func invalidate() { last = nil }
+    package func invalidate() { last = nil }
 
     /// The terminal's size now.
-    public var size: Size {
+    package var size: Size {
         var rows: Int32 = 0, cols: Int32 = 0
         tfe_getmaxyx(screen, &rows, &cols)
         return Size(width: Int(cols), height: Int(rows))
     }
 
     /// Draws a frame, writing only the runs of cells that differ from the last one drawn.
-    public func draw(_ frame: Frame) {
+    package func draw(_ frame: Frame) {
         guard active else { return }
         let previous = last.flatMap { $0.size == frame.size ? $0 : nil }
         if previous == nil { werase(screen) }
@@ -105,7 +105,7 @@ public final class CursesTerminal {
     }
 
     /// Waits up to the input timeout (50 ms) for a key.
-    public func read() -> Input {
+    package func read() -> Input {
         guard active else { return .none }
         var ch: wint_t = 0
         let rc = tfe_get_wch(screen, &ch)
@@ -188,14 +188,14 @@ public final class CursesTerminal {
 
     /// Whether the terminal has gone away (its window closed, the SSH connection dropped). Reads
     /// then fail at once instead of waiting, so the loop must notice and stop rather than spin.
-    public var hungUp: Bool {
+    package var hungUp: Bool {
         var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         guard poll(&fd, 1, 0) >= 0 else { return true }
         return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// Leaves full-screen mode and gives the terminal back as it was. Safe to call twice.
-    public func restore() {
+    package func restore() {
         guard active else { return }
         active = false
         tfe_bracketed_paste(0)

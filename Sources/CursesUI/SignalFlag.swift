@@ -9,14 +9,14 @@ import TFEClient
 ///
 /// The process's one signal source: the full-screen loop and a fleet `apply` poll `pending`;
 /// `tfe-setup sandbox` awaits `first()`.
-public final class SignalFlag: @unchecked Sendable {
+package final class SignalFlag: @unchecked Sendable {
     private let lock = NIOLock()
     private var received: Int32?
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []
     private var repeatHandler: (@Sendable (Int32) -> Void)?
 
-    public init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
+    package init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
         let queue = DispatchQueue(label: "tfe-setup.signals")
         for number in signals {
             signal(number, SIG_IGN)
@@ -47,15 +47,15 @@ public final class SignalFlag: @unchecked Sendable {
 
     /// Called (on the signal queue) for every signal after the first: a second Ctrl-C means
     /// "now", so a run that is winding down after the first can end at once.
-    public func onRepeat(_ handler: @escaping @Sendable (Int32) -> Void) {
+    package func onRepeat(_ handler: @escaping @Sendable (Int32) -> Void) {
         lock.withLock { repeatHandler = handler }
     }
 
     /// The first signal received, if any.
-    public var pending: Int32? { lock.withLock { received } }
+    package var pending: Int32? { lock.withLock { received } }
 
     /// Waits for the first signal (at once if one has already arrived).
-    public func first() async -> Int32 {
+    package func first() async -> Int32 {
         await withCheckedContinuation { continuation in
             let already: Int32? = lock.withLock {
                 if let received { return received }
@@ -67,7 +67,7 @@ public final class SignalFlag: @unchecked Sendable {
     }
 
     /// The signal's name for messages.
-    public static func name(_ number: Int32) -> String {
+    package static func name(_ number: Int32) -> String {
         switch number {
         case SIGTERM: return "SIGTERM"
         case SIGHUP: return "SIGHUP"

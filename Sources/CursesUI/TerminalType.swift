@@ -5,11 +5,11 @@ internal import Cncurses
 /// from a newer terminal (xterm-ghostty, xterm-kitty, alacritty, wezterm) to a server that lacks
 /// its entry. Those terminals all understand xterm's sequences, so one of a few types every
 /// system has is used instead, and the admin is told.
-public enum TerminalType {
+package enum TerminalType {
     /// `term` when this machine knows it, else the first known of the types such a terminal
     /// understands (tmux/screen ones for tmux and screen, else xterm; vt100 last); nil when this
     /// machine knows none of them (no terminfo database at all).
-    public static func usable(_ term: String) -> String? {
+    package static func usable(_ term: String) -> String? {
         if isKnown(term) { return term }
         let lower = term.lowercased()
         let multiplexer = lower.hasPrefix("tmux") || lower.hasPrefix("screen")
@@ -19,14 +19,14 @@ public enum TerminalType {
 
     /// Whether this machine's terminfo describes `term`. The name comes from the environment, so
     /// only a plain terminal name (letters, digits, `.`, `_`, `+`, `-`; at most 64) is looked up.
-    public static func isKnown(_ term: String) -> Bool {
+    package static func isKnown(_ term: String) -> Bool {
         isPlainName(term) && tfe_terminal_known(term) == 1
     }
 
     /// 1 to 64 letters, digits, `.`, `_`, `+` or `-`, starting with a letter or digit: what
     /// terminal type names are made of. Not a leading `-`: the name is pasted into a command line
     /// (`infocmp -x NAME`), where `-Aevil` would be read as an option.
-    public static func isPlainName(_ term: String) -> Bool {
+    package static func isPlainName(_ term: String) -> Bool {
         guard let first = term.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "+") else { return false }
         return (1...64).contains(term.utf8.count) && term.utf8.allSatisfy(isNameByte)
     }

@@ -3,15 +3,15 @@ import TFEClient
 
 /// Writes an answers file (the format the README describes) — never a secret. The password becomes a
 /// `password_env` reference the admin fills in; test addresses are not kept (they are one-off).
-public enum AnswersEncoder {
+package enum AnswersEncoder {
     /// The environment variable named for the password in files this tool writes.
-    public static let passwordVariable = "SMTP_PASSWORD"
+    package static let passwordVariable = "SMTP_PASSWORD"
 
     /// An answers file for the given settings (nil sections are left out).
     /// - Parameter passwordReference: name `SMTP_PASSWORD` for the password when auth needs one.
     ///   Exports leave it out: the server keeps its stored password when none is sent, so the
     ///   exported file plans to "nothing to change" without the variable being set.
-    public static func encode(address: String?, organization: String, smtp: SMTPSettings?, execution: (mode: ExecutionMode, pool: String?)?,
+    package static func encode(address: String?, organization: String, smtp: SMTPSettings?, execution: (mode: ExecutionMode, pool: String?)?,
                               tokenTTL: (enabled: Bool?, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
         var root: [(String, OrderedJSON)] = []
         if let address { root.append(("address", .string(address))) }
@@ -44,7 +44,7 @@ public enum AnswersEncoder {
     }
 
     /// An answers file for the server's current state.
-    public static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true) -> String {
+    package static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true) -> String {
         encode(address: address, organization: current.organization.name,
                smtp: sections.contains(.smtp) ? current.smtp : nil,
                // A mode this build does not know is left out rather than written back as a guess.
@@ -65,7 +65,7 @@ public enum AnswersEncoder {
 
     /// What an answers export of `current` leaves out, each with why: for the admin, on stderr,
     /// so that a missing section is never mistaken for one that is empty or off.
-    public static func leftOut(current: CurrentState, sections: Set<Section> = Set(Section.allCases)) -> [String] {
+    package static func leftOut(current: CurrentState, sections: Set<Section> = Set(Section.allCases)) -> [String] {
         var notes: [String] = []
         if sections.contains(.smtp), let reason = current.smtpUnavailableReason { notes.append("smtp: \(reason)") }
         if sections.contains(.smtp), let s = current.smtp, s.auth != .none {

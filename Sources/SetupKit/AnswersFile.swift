@@ -7,26 +7,26 @@ import TFEClient
 /// stand in the file itself. The SMTP password comes from a variable the file names, which must
 /// be called `SMTP_…` or `TFE_SETUP_…`, or from a file named on the command line only
 /// (`--smtp-password-file`): a shared file must not be able to pick any other secret of the admin's.
-public struct AnswersFile: Sendable {
-    public var address: String?
-    public var organization: String?
-    public var desired: DesiredSettings
+package struct AnswersFile: Sendable {
+    package var address: String?
+    package var organization: String?
+    package var desired: DesiredSettings
     /// Where the SMTP password comes from, for the plan (`$SMTP_PASSWORD`, `--smtp-password-file /run/secrets/smtp`).
-    public var passwordSource: String?
+    package var passwordSource: String?
     /// `password_env` names a variable that is not set: the file is otherwise usable — `plan`
     /// shows everything else and reports this — but nothing may be applied without the password.
-    public var missingPassword: Problem?
+    package var missingPassword: Problem?
     /// `"organizations"`: names and globs (`["*"]`, `["prod-*", "team-a"]`) for a baseline on
     /// many organizations; nil for the single-`organization` form.
-    public var organizations: [String]?
+    package var organizations: [String]?
     /// `execution_defaults.agent_pool_name`: the pool by name (ids differ per organization).
-    public var agentPoolName: String?
+    package var agentPoolName: String?
 
     /// One problem, with the JSON path it is about (`$.smtp.port`).
-    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
-        public var path: String
-        public var message: String
-        public var description: String { "\(path): \(message)" }
+    package struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
     }
 
     /// Reads and checks an answers file (every rule that needs no server).
@@ -34,7 +34,7 @@ public struct AnswersFile: Sendable {
     ///   - environment: for `password_env`.
     ///   - passwordFile: `--smtp-password-file`: the SMTP password's file, named by the operator.
     /// - Throws: `[Problem]` with everything wrong at once.
-    public static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil) throws(AnswersProblems) -> AnswersFile {
+    package static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil) throws(AnswersProblems) -> AnswersFile {
         // Strict JSON first: the decoder alone accepts what RFC 8259 does not (trailing commas),
         // and a file other tools refuse must not plan here as if it were fine.
         guard JSONSyntax.firstError(in: data) == nil, let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
@@ -64,13 +64,13 @@ public struct AnswersFile: Sendable {
 }
 
 /// Every problem of an answers file.
-public struct AnswersProblems: Error, Equatable, Sendable, CustomStringConvertible {
-    public var problems: [AnswersFile.Problem]
-    public init(_ problems: [AnswersFile.Problem]) { self.problems = problems }
-    public var description: String { lines.joined(separator: "\n") }
+package struct AnswersProblems: Error, Equatable, Sendable, CustomStringConvertible {
+    package var problems: [AnswersFile.Problem]
+    package init(_ problems: [AnswersFile.Problem]) { self.problems = problems }
+    package var description: String { lines.joined(separator: "\n") }
 
     /// The message as lines, one per problem: a value quoted in a problem stays inside its line.
-    public var lines: [String] {
+    package var lines: [String] {
         ["The answers file has \(problems.count) problem\(problems.count == 1 ? "" : "s") (nothing was sent):"]
             + problems.map { "  - \($0)" }
     }

@@ -1,40 +1,40 @@
 import TFEClient
 
 /// The result of one step (one request).
-public struct StepResult: Sendable, Equatable {
-    public var step: Step
+package struct StepResult: Sendable, Equatable {
+    package var step: Step
     /// The fields the request carried.
-    public var fields: [FieldKey]
-    public var outcome: Outcome
+    package var fields: [FieldKey]
+    package var outcome: Outcome
     /// Fields the request carried that the server's answer does not show: the server ignored
     /// them (a beta attribute an older release does not know, …). Never reported as saved.
-    public var ignored: [FieldKey] = []
+    package var ignored: [FieldKey] = []
 
-    public init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = []) {
+    package init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = []) {
         self.step = step
         self.fields = fields
         self.outcome = outcome
         self.ignored = ignored
     }
 
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case smtp(SMTPSettings)
         case organization(Organization)
         case tokenTTL([TokenTTLPolicy])
         case failed(TFEError)
     }
 
-    public var succeeded: Bool {
+    package var succeeded: Bool {
         if case .failed = outcome { return false }
         return ignored.isEmpty
     }
-    public var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
+    package var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
 
     /// The fields that can fix this failure: those a 422 names (all the request carried when it
     /// names none), the relay's host and port when it timed out or failed, its username and
     /// password when it refused them, the fields of a broken rule. Empty when no value is to blame
     /// (a server or network failure: the same values may well work on a retry).
-    public var fieldsToFix: [FieldKey] {
+    package var fieldsToFix: [FieldKey] {
         guard case .failed(let error) = outcome else { return [] }
         switch error {
         case .unprocessable: return error.fieldKeys.isEmpty ? fields : error.fieldKeys
@@ -47,7 +47,7 @@ public struct StepResult: Sendable, Equatable {
     /// What to say under a field this failure concerns: why the server refused it, or that it went
     /// in the same request as a refused value and so was not saved either. Nil for a field the
     /// failure has nothing to do with.
-    public func problem(for field: FieldKey) -> String? {
+    package func problem(for field: FieldKey) -> String? {
         guard let error else { return nil }
         let toFix = fieldsToFix
         if toFix.contains(field) {
@@ -72,7 +72,7 @@ public struct StepResult: Sendable, Equatable {
 
     /// Whether sending the same values again can succeed: the server or the network failed, not
     /// the values. A refusal (422, the relay's answer, a broken rule, 401/403/404) would repeat.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch error {
         case .server?, .rateLimited?, .transport?: return true
         default: return false
@@ -82,11 +82,11 @@ public struct StepResult: Sendable, Equatable {
     /// The server's message for a person: what was saved, or why not. A failed request names
     /// every field it carried as not saved: one refused value keeps the others of the same
     /// request from being saved too.
-    public var message: String { messageLines.joined(separator: "\n") }
+    package var message: String { messageLines.joined(separator: "\n") }
 
     /// `message` as lines (a 422 lists each refused value on a line of its own), for the
     /// printers that show each line through `SafeText.line`.
-    public var messageLines: [String] {
+    package var messageLines: [String] {
         switch outcome {
         case .failed(let error):
             var lines = error.commandLineLines
@@ -141,13 +141,13 @@ public struct StepResult: Sendable, Equatable {
 }
 
 /// Runs a plan with the fewest requests, the independent ones concurrently; one result per step.
-public struct Applier: Sendable {
-    public let client: TFEClient
+package struct Applier: Sendable {
+    package let client: TFEClient
 
-    public init(client: TFEClient) { self.client = client }
+    package init(client: TFEClient) { self.client = client }
 
     /// Runs every step of the plan at once and returns their results in step order.
-    public func apply(_ plan: Plan) async -> [StepResult] {
+    package func apply(_ plan: Plan) async -> [StepResult] {
         await withTaskGroup(of: StepResult.self) { group in
             for step in plan.steps { group.addTask { await self.run(step, of: plan) } }
             var results: [StepResult] = []
@@ -157,7 +157,7 @@ public struct Applier: Sendable {
     }
 
     /// Runs one step. Validation already passed when the plan was made; the client checks again.
-    public func run(_ step: Step, of plan: Plan) async -> StepResult {
+    package func run(_ step: Step, of plan: Plan) async -> StepResult {
         let fields = plan.fields(of: step)
         do {
             let outcome: StepResult.Outcome
@@ -184,7 +184,7 @@ public struct Applier: Sendable {
 
 extension CurrentState {
     /// The state after a successful step, so a new plan holds only what is still to do.
-    public mutating func absorb(_ result: StepResult) {
+    package mutating func absorb(_ result: StepResult) {
         switch result.outcome {
         case .smtp(let s): smtp = s
         case .organization(let o):

@@ -4,24 +4,24 @@ import TFEClient
 /// inside one is available, or unavailable with the reason a person can act on. Read from the
 /// start-up state (one concurrent round trip); never guessed from a bare 404 where the release or
 /// the entitlement set can tell.
-public struct Capabilities: Sendable, Equatable {
+package struct Capabilities: Sendable, Equatable {
     /// One section or feature.
-    public struct Item: Sendable, Equatable {
+    package struct Item: Sendable, Equatable {
         /// `smtp`, `execution_defaults`, `token_ttl`, or a feature: `agent_mode`, `ttl_switch`
         /// (the keys of `check --json`).
-        public var name: String
+        package var name: String
         /// What the screens call it (`SMTP relay`, `Agent mode`), for text meant for people.
-        public var title: String
+        package var title: String
         /// nil when available.
-        public var unavailableReason: String?
-        public var available: Bool { unavailableReason == nil }
+        package var unavailableReason: String?
+        package var available: Bool { unavailableReason == nil }
     }
 
-    public var sections: [Item]
-    public var features: [Item]
+    package var sections: [Item]
+    package var features: [Item]
 
     /// - Parameter sections: the sections asked about (`--screens`).
-    public init(_ current: CurrentState, sections asked: [Section] = Section.allCases) {
+    package init(_ current: CurrentState, sections asked: [Section] = Section.allCases) {
         let org = current.organization
         let readOnly = org.canUpdate ? nil : "this token cannot change \(org.name) (only the owners team can)."
         sections = asked.map { section in
@@ -38,5 +38,5 @@ public struct Capabilities: Sendable, Equatable {
     }
 
     /// Whether every section asked about is available.
-    public var allSectionsAvailable: Bool { sections.allSatisfy(\.available) }
+    package var allSectionsAvailable: Bool { sections.allSatisfy(\.available) }
 }

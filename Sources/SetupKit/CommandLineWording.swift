@@ -3,7 +3,7 @@ import TFEClient
 extension RemedyWording {
     /// Remedies in the words of tfe-setup's command line: the flags and variables to use. Shared by
     /// the automation commands and the wizard, which are both parts of that command line.
-    public static let commandLine = RemedyWording { remedy in
+    package static let commandLine = RemedyWording { remedy in
         switch remedy {
         case .checkAddress:
             return "Check the address (--address / TFE_ADDRESS), that the server is running, and that this machine can reach it."
@@ -32,8 +32,8 @@ extension RemedyWording {
 
 extension TFEError {
     /// The message with remedies in the command line's words (flags, variables).
-    public var commandLineDescription: String { description(using: .commandLine) }
+    package var commandLineDescription: String { description(using: .commandLine) }
 
     /// `commandLineDescription` as lines, for `printError(lines:)`.
-    public var commandLineLines: [String] { descriptionLines(using: .commandLine) }
+    package var commandLineLines: [String] { descriptionLines(using: .commandLine) }
 }

@@ -2,21 +2,21 @@ import TFEClient
 
 /// What the server holds now, read once at start (all reads concurrent) and kept up to date with
 /// what each successful apply step returns.
-public struct CurrentState: Sendable, Equatable {
-    public var ping: PingInfo
-    public var account: Account
-    public var organization: Organization
-    public var agentPools: [AgentPool]
+package struct CurrentState: Sendable, Equatable {
+    package var ping: PingInfo
+    package var account: Account
+    package var organization: Organization
+    package var agentPools: [AgentPool]
     /// nil when the SMTP settings cannot be read (HCP Terraform, or not a site admin).
-    public var smtp: SMTPSettings?
-    public var smtpUnavailable: String?
+    package var smtp: SMTPSettings?
+    package var smtpUnavailable: String?
     /// nil when the token TTL policies cannot be read (403: not in the owners team).
-    public var tokenTTLPolicies: [TokenTTLPolicy]?
-    public var tokenTTLUnavailable: String?
+    package var tokenTTLPolicies: [TokenTTLPolicy]?
+    package var tokenTTLUnavailable: String?
     /// Why agent mode cannot be chosen (no agents entitlement, no pool list), or nil.
-    public var agentsUnavailable: String?
+    package var agentsUnavailable: String?
 
-    public init(ping: PingInfo, account: Account, organization: Organization, agentPools: [AgentPool],
+    package init(ping: PingInfo, account: Account, organization: Organization, agentPools: [AgentPool],
                 smtp: SMTPSettings?, smtpUnavailable: String? = nil, tokenTTLPolicies: [TokenTTLPolicy]?, tokenTTLUnavailable: String? = nil) {
         self.ping = ping
         self.account = account
@@ -29,12 +29,12 @@ public struct CurrentState: Sendable, Equatable {
     }
 
     /// The current max TTL of a token type, if known.
-    public func ttl(_ type: TokenType) -> Int64? {
+    package func ttl(_ type: TokenType) -> Int64? {
         tokenTTLPolicies?.first { $0.tokenType == type }?.maxTTLMilliseconds
     }
 
     /// What the token may do, for the header line (`site admin, owner of my-org`).
-    public var capabilities: String {
+    package var capabilities: String {
         var parts: [String] = []
         if account.isSiteAdmin && !ping.isHCP { parts.append("site admin") }
         parts.append(organization.canUpdate ? "can change \(organization.name)" : "read-only on \(organization.name)")
@@ -42,13 +42,13 @@ public struct CurrentState: Sendable, Equatable {
     }
 
     /// Why the max-TTL switch cannot be changed here, or nil when it can.
-    public var ttlSwitchUnavailableReason: String? {
+    package var ttlSwitchUnavailableReason: String? {
         organization.maxTTLSupported ? nil
             : "\(ping.serverDescription) does not report max-ttl-enabled for \(organization.name) (a beta attribute), so the switch is left alone."
     }
 
     /// Why the SMTP section cannot be used, or nil when it can.
-    public var smtpUnavailableReason: String? {
+    package var smtpUnavailableReason: String? {
         if smtp != nil { return nil }
         if ping.isHCP { return "HCP Terraform has no admin API, so it has no SMTP settings." }
         if !account.isSiteAdmin { return "the token is not a site admin (SMTP settings need one)." }
@@ -68,10 +68,10 @@ extension CurrentState {
 }
 
 /// Reads the whole current state with every request concurrent.
-public enum StateLoader {
+package enum StateLoader {
     /// - Throws: the first error that makes the wizard unusable (organization unreadable, bad
     ///   token, server unreachable). SMTP 404 and TTL 403 are recorded, not thrown.
-    public static func load(client: TFEClient, organization: String) async throws(TFEError) -> CurrentState {
+    package static func load(client: TFEClient, organization: String) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
         async let account = capture { try await client.accountDetails() }
         async let smtp = capture { try await client.smtpSettings() }
@@ -112,7 +112,7 @@ public enum StateLoader {
     /// What a baseline for several organizations needs besides them: the server, the account and
     /// the site-wide SMTP relay (nil with the reason where it cannot be used). The organization
     /// is a placeholder: each one's state comes with its plan.
-    public static func loadSiteWide(client: TFEClient) async throws(TFEError) -> CurrentState {
+    package static func loadSiteWide(client: TFEClient) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
         async let account = capture { try await client.accountDetails() }
         async let smtp = capture { try await client.smtpSettings() }
@@ -124,7 +124,7 @@ public enum StateLoader {
     }
 
     /// The first release with token TTL policies (terraform-provider-tfe gates its resource there).
-    public static let ttlPoliciesRelease = [2, 0, 1]
+    package static let ttlPoliciesRelease = [2, 0, 1]
 
     /// Why a 404 on the TTL policies: named from the release and the app, not guessed as "not an owner".
     static func ttlNotFoundReason(_ ping: PingInfo) -> String {

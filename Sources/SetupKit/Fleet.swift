@@ -4,24 +4,24 @@ import TFEClient
 
 /// One baseline for many organizations: the execution defaults and token TTLs, each value nil to
 /// keep every organization's own. The pool is named, not given by id: ids differ per organization.
-public struct FleetBaseline: Sendable, Equatable {
-    public var mode: ExecutionMode?
-    public var agentPoolName: String?
-    public var ttlEnabled: Bool?
-    public var ttl: [TokenType: Int64]
+package struct FleetBaseline: Sendable, Equatable {
+    package var mode: ExecutionMode?
+    package var agentPoolName: String?
+    package var ttlEnabled: Bool?
+    package var ttl: [TokenType: Int64]
 
-    public init(mode: ExecutionMode? = nil, agentPoolName: String? = nil, ttlEnabled: Bool? = nil, ttl: [TokenType: Int64] = [:]) {
+    package init(mode: ExecutionMode? = nil, agentPoolName: String? = nil, ttlEnabled: Bool? = nil, ttl: [TokenType: Int64] = [:]) {
         self.mode = mode
         self.agentPoolName = agentPoolName
         self.ttlEnabled = ttlEnabled
         self.ttl = ttl
     }
 
-    public var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
+    package var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
 
     /// The fields the baseline sets, in screen order, each with its value as people read it
     /// (`Mode` `agent`, `Agent pool` `named primary`, `User token TTL` `30d`).
-    public var fields: [(key: FieldKey, value: String)] {
+    package var fields: [(key: FieldKey, value: String)] {
         var list: [(key: FieldKey, value: String)] = []
         if let m = mode { list.append((.executionMode, m.rawValue)) }
         if let p = agentPoolName { list.append((.agentPool, "named " + SafeText.line(p))) }
@@ -33,15 +33,15 @@ public struct FleetBaseline: Sendable, Equatable {
 
 /// One baseline field across the chosen organizations, for the review:
 /// `Mode: agent in 118 organizations, already agent in 2`.
-public struct FleetFieldCount: Sendable, Equatable {
-    public var field: FieldKey
-    public var value: String
+package struct FleetFieldCount: Sendable, Equatable {
+    package var field: FieldKey
+    package var value: String
     /// Organizations this field changes in.
-    public var changing: Int
+    package var changing: Int
     /// Organizations (not left out) that already have the value.
-    public var already: Int
+    package var already: Int
 
-    public func line(arrow: String) -> String {
+    package func line(arrow: String) -> String {
         let n = { (count: Int) in "\(count) organization\(count == 1 ? "" : "s")" }
         // `Organization: 1y` reads as the organization's name: TTLs say what they are.
         var label = FieldLabels.label(field)
@@ -53,19 +53,19 @@ public struct FleetFieldCount: Sendable, Equatable {
 /// One organization's part of a fleet plan: what changes there, and why it cannot reach the
 /// whole baseline when it cannot. An organization that cannot take one part (no pool of that
 /// name, no agents, no TTL policies on its release) still gets the parts it can take.
-public struct FleetMember: Sendable, Equatable {
-    public var organization: String
+package struct FleetMember: Sendable, Equatable {
+    package var organization: String
     /// What is sent to it: nil when nothing can be (no owner rights, every part refused).
-    public var plan: Plan?
+    package var plan: Plan?
     /// Why it cannot reach the whole baseline; nil when it can.
-    public var leftOut: String?
+    package var leftOut: String?
     /// The baseline's fields not planned here (the parts it cannot take).
-    public var dropped: Set<FieldKey> = []
+    package var dropped: Set<FieldKey> = []
     /// The organization's token TTLs as read for the plan (only where the baseline sets TTLs):
     /// four numbers, kept for the spread the TTL screen shows after a review.
-    public var ttlNow: [TokenType: Int64] = [:]
+    package var ttlNow: [TokenType: Int64] = [:]
 
-    public init(organization: String, plan: Plan?, leftOut: String?, ttlNow: [TokenType: Int64] = [:]) {
+    package init(organization: String, plan: Plan?, leftOut: String?, ttlNow: [TokenType: Int64] = [:]) {
         self.organization = organization
         self.plan = plan
         self.leftOut = leftOut
@@ -73,21 +73,21 @@ public struct FleetMember: Sendable, Equatable {
     }
 
     /// The baseline holds there: nothing to change and nothing it cannot take.
-    public var complies: Bool { leftOut == nil && plan?.isEmpty == true }
+    package var complies: Bool { leftOut == nil && plan?.isEmpty == true }
 
     /// How an organization stands against the baseline, for `plan --json` and exit codes.
-    public enum Status: String, Sendable { case complies, differs, cannot }
+    package enum Status: String, Sendable { case complies, differs, cannot }
 
     /// `cannot` when some part of the baseline cannot be reached there (even if the rest can).
-    public var status: Status { leftOut != nil ? .cannot : (complies ? .complies : .differs) }
+    package var status: Status { leftOut != nil ? .cannot : (complies ? .complies : .differs) }
 
     /// Whether anything is sent to it at all.
-    public var sendsSomething: Bool { plan.map { !$0.isEmpty } ?? false }
+    package var sendsSomething: Bool { plan.map { !$0.isEmpty } ?? false }
 
     /// This organization's changes for a review, without the section names; the pool chosen by
     /// name is shown by that name with this organization's id:
     /// `Mode: remote → agent; Agent pool: (none) → primary (apool-p001)`.
-    public func changeSummary(_ baseline: FleetBaseline, ascii: Bool) -> String {
+    package func changeSummary(_ baseline: FleetBaseline, ascii: Bool) -> String {
         var names: [String: String] = [:]
         if case .set(let id)? = plan?.organizationUpdate?.agentPool, let name = baseline.agentPoolName { names[id] = name }
         return (plan?.changes ?? []).map { $0.fieldChange(ascii: ascii, poolNames: names) }.joined(separator: "; ")
@@ -95,26 +95,26 @@ public struct FleetMember: Sendable, Equatable {
 }
 
 /// The plan for many organizations, in name order.
-public struct FleetPlan: Sendable, Equatable {
-    public var members: [FleetMember]
-    public init(members: [FleetMember]) { self.members = members }
-    public var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
-    public var compliant: [FleetMember] { members.filter(\.complies) }
+package struct FleetPlan: Sendable, Equatable {
+    package var members: [FleetMember]
+    package init(members: [FleetMember]) { self.members = members }
+    package var toChange: [FleetMember] { members.filter { $0.plan.map { !$0.isEmpty } ?? false } }
+    package var compliant: [FleetMember] { members.filter(\.complies) }
     /// The organizations that cannot reach the whole baseline (some still take part of it).
-    public var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
+    package var leftOut: [FleetMember] { members.filter { $0.leftOut != nil } }
 
     /// The organizations left out, by reason: the most common reason first.
-    public var leftOutByReason: [(reason: String, organizations: [String])] {
+    package var leftOutByReason: [(reason: String, organizations: [String])] {
         var groups: [String: [String]] = [:]
         for m in leftOut { groups[m.leftOut ?? "", default: []].append(m.organization) }
         return groups.map { (reason: $0.key, organizations: $0.value) }
             .sorted { ($0.organizations.count, $1.reason) > ($1.organizations.count, $0.reason) }
     }
     /// The writes an apply sends (one or two per organization that changes).
-    public var writeCount: Int { toChange.reduce(0) { $0 + ($1.plan?.steps.count ?? 0) } }
+    package var writeCount: Int { toChange.reduce(0) { $0 + ($1.plan?.steps.count ?? 0) } }
 
     /// Per field of the baseline: in how many organizations it changes, in how many it already holds.
-    public func fieldCounts(_ baseline: FleetBaseline) -> [FleetFieldCount] {
+    package func fieldCounts(_ baseline: FleetBaseline) -> [FleetFieldCount] {
         return baseline.fields.map { key, value in
             // Only where the field is planned: an organization that cannot take it is neither.
             let planned = members.filter { !$0.dropped.contains(key) }.compactMap(\.plan)
@@ -126,20 +126,20 @@ public struct FleetPlan: Sendable, Equatable {
 
 /// Organization names chosen by patterns: names or globs (`prod-*`, `*`), comma-separated on the
 /// command line.
-public enum OrganizationPattern {
-    public static func matches(_ name: String, _ patterns: [String]) -> Bool {
+package enum OrganizationPattern {
+    package static func matches(_ name: String, _ patterns: [String]) -> Bool {
         patterns.contains { fnmatch($0, name, 0) == 0 }
     }
 }
 
 /// The organizations a baseline can be given to.
-public enum FleetDirectory {
+package enum FleetDirectory {
     /// A site admin: every organization of the installation (the admin list), each described by
     /// the organization list where the admin belongs to it, else by one read of its own (the admin
     /// list has no execution settings). Anyone else, or where there is no admin API (HCP
     /// Terraform): the organization list. In name order.
     /// - Parameter only: when given, only these names are described (no read for the others).
-    public static func organizations(client: TFEClient, account: Account, only: Set<String>? = nil) async throws(TFEError) -> [Organization] {
+    package static func organizations(client: TFEClient, account: Account, only: Set<String>? = nil) async throws(TFEError) -> [Organization] {
         let listed = try await client.organizationsDetailed().filter { only?.contains($0.name) ?? true }
         guard account.isSiteAdmin else { return listed }
         let names: [String]
@@ -167,11 +167,11 @@ public enum FleetDirectory {
 /// Plans a baseline for many organizations with the fewest reads: the organization list already
 /// holds each one's mode, pool, switch, permissions and entitlements; the pool list is read only
 /// where a pool is named, the TTL list only where TTLs are set. Nothing read is kept but the plan.
-public enum FleetPlanner {
+package enum FleetPlanner {
     /// - Parameters:
     ///   - organizations: from `TFEClient.organizationsDetailed()`, already chosen.
     ///   - concurrency: reads in flight at once (the client's rate limiter paces them).
-    public static func plan(_ baseline: FleetBaseline, organizations: [Organization], client: TFEClient, ping: PingInfo, account: Account,
+    package static func plan(_ baseline: FleetBaseline, organizations: [Organization], client: TFEClient, ping: PingInfo, account: Account,
                             concurrency: Int = 8) async -> FleetPlan {
         let members = await forEach(organizations, concurrency: concurrency) { org in
             await member(baseline, org, client: client, ping: ping, account: account)
@@ -271,43 +271,43 @@ public enum FleetPlanner {
 }
 
 /// How far a fleet apply has come, as both progress bars (the wizard's and `apply`'s) show it.
-public struct FleetProgressFigures: Sendable {
-    public var done: Int
-    public var total: Int
-    public var writes: Int
+package struct FleetProgressFigures: Sendable {
+    package var done: Int
+    package var total: Int
+    package var writes: Int
     /// Seconds since the apply started.
-    public var elapsed: Double
+    package var elapsed: Double
 
-    public init(done: Int, total: Int, writes: Int, elapsed: Double) {
+    package init(done: Int, total: Int, writes: Int, elapsed: Double) {
         self.done = done
         self.total = total
         self.writes = writes
         self.elapsed = elapsed
     }
 
-    public var writesPerSecond: Double { Double(writes) / max(0.001, elapsed) }
+    package var writesPerSecond: Double { Double(writes) / max(0.001, elapsed) }
     /// At the speed so far, rounded up.
-    public var secondsLeft: Int { done == 0 ? 0 : Int((elapsed / Double(done) * Double(total - done)).rounded(.up)) }
+    package var secondsLeft: Int { done == 0 ? 0 : Int((elapsed / Double(done) * Double(total - done)).rounded(.up)) }
     /// The filled part of a bar `width` cells wide.
-    public func filled(_ width: Int) -> Int { width * min(done, total) / max(1, total) }
+    package func filled(_ width: Int) -> Int { width * min(done, total) / max(1, total) }
 }
 
 /// What happened to one organization during a fleet apply.
-public struct FleetOutcome: Sendable, Equatable {
-    public var organization: String
-    public var results: [StepResult]
-    public init(organization: String, results: [StepResult]) {
+package struct FleetOutcome: Sendable, Equatable {
+    package var organization: String
+    package var results: [StepResult]
+    package init(organization: String, results: [StepResult]) {
         self.organization = organization
         self.results = results
     }
-    public var succeeded: Bool { results.allSatisfy(\.succeeded) }
+    package var succeeded: Bool { results.allSatisfy(\.succeeded) }
 }
 
 /// Applies a fleet plan: organizations in name order, a few at once (the client's limiter paces
 /// the requests); `shouldStop` is asked before each organization starts. Cancelling the calling
 /// task also cuts short the organizations in flight (their waits end, no request leaves).
-public enum FleetApplier {
-    public static func apply(_ plan: FleetPlan, client: TFEClient, concurrency: Int = 6,
+package enum FleetApplier {
+    package static func apply(_ plan: FleetPlan, client: TFEClient, concurrency: Int = 6,
                              shouldStop: @escaping @Sendable () -> Bool = { false },
                              progress: @escaping @Sendable (FleetOutcome) -> Void = { _ in }) async -> (done: [FleetOutcome], notStarted: [String]) {
         let work = plan.toChange
@@ -327,7 +327,7 @@ public enum FleetApplier {
 extension AnswersFile {
     /// The execution and TTL parts as a baseline for many organizations. Here rather than in
     /// AnswersFile.swift, which the fuzz build compiles without the fleet code.
-    public var baseline: FleetBaseline {
+    package var baseline: FleetBaseline {
         FleetBaseline(mode: desired.executionDefaults?.mode, agentPoolName: agentPoolName,
                       ttlEnabled: desired.tokenTTL?.enabled, ttl: desired.tokenTTL?.milliseconds ?? [:])
     }

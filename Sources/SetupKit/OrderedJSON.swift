@@ -2,7 +2,7 @@ import FoundationEssentials
 import TFEClient
 
 /// JSON with keys in a chosen order, pretty-printed: files people read and keep in version control.
-public indirect enum OrderedJSON: Sendable, Equatable {
+package indirect enum OrderedJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -10,10 +10,10 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     case array([OrderedJSON])
     case object([(String, OrderedJSON)])
 
-    public static func == (a: OrderedJSON, b: OrderedJSON) -> Bool { a.text() == b.text() }
+    package static func == (a: OrderedJSON, b: OrderedJSON) -> Bool { a.text() == b.text() }
 
     /// Two-space indented text with a trailing newline at the top level.
-    public func text(indent: Int = 0) -> String {
+    package func text(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
         switch self {
         case .null: return "null"

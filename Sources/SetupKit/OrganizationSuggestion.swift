@@ -3,13 +3,13 @@ import TFEClient
 /// "Did you mean my-org?" for a mistyped organization name: the names a token sees, nearest
 /// first, and the nearest when it is close enough to be a typo. Used by the commands' error
 /// and by the wizard, which then offers the list.
-public struct OrganizationSuggestion: Equatable, Sendable {
+package struct OrganizationSuggestion: Equatable, Sendable {
     /// Every name, the nearest to what was asked first (ties by name).
-    public let ranked: [String]
+    package let ranked: [String]
     /// The nearest name, when at most a third of its letters (and at least two) differ.
-    public let nearest: String?
+    package let nearest: String?
 
-    public init(asked: String, names: [String]) {
+    package init(asked: String, names: [String]) {
         let key = asked.lowercased()
         let scored = names.map { (name: $0, distance: Self.distance($0.lowercased(), key)) }
             .sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }
@@ -18,7 +18,7 @@ public struct OrganizationSuggestion: Equatable, Sendable {
     }
 
     /// "Did you mean my-org? This token sees: my-org, other (at most ten named)."
-    public var sentence: String {
+    package var sentence: String {
         let shown = ranked.prefix(10).map { SafeText.line($0) }.joined(separator: ", ")
             + (ranked.count > 10 ? ", … (\(ranked.count) in all)" : "")
         return (nearest.map { "Did you mean \(SafeText.line($0))? " } ?? "") + "This token sees: \(shown)."

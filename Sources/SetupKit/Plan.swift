@@ -1,7 +1,7 @@
 import TFEClient
 
 /// A value on either side of a change, in the terms people and `plan --json` need.
-public enum SettingValue: Sendable, Equatable {
+package enum SettingValue: Sendable, Equatable {
     case bool(Bool)
     case int(Int)
     case text(String)
@@ -14,7 +14,7 @@ public enum SettingValue: Sendable, Equatable {
     case sentOnce(String)
 
     /// `on`/`off`, `(empty)`, `(none)`, `(will be sent)`, TTLs as durations.
-    public var display: String {
+    package var display: String {
         switch self {
         case .bool(let b): return b ? "on" : "off"
         case .int(let i): return String(i)
@@ -27,7 +27,7 @@ public enum SettingValue: Sendable, Equatable {
     }
 
     /// The value in wire terms for `plan --json` (TTLs in ms, `null` for none and write-only).
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .bool(let b): return .bool(b)
         case .int(let i): return .integer(Int64(i))
@@ -41,30 +41,30 @@ public enum SettingValue: Sendable, Equatable {
 }
 
 /// One field that will change.
-public struct Change: Sendable, Equatable {
-    public var field: FieldKey
-    public var current: SettingValue
-    public var new: SettingValue
-    public var writeOnly: Bool {
+package struct Change: Sendable, Equatable {
+    package var field: FieldKey
+    package var current: SettingValue
+    package var new: SettingValue
+    package var writeOnly: Bool {
         if case .sentOnce = new { return true }
         return new == .writeOnly
     }
 
-    public init(field: FieldKey, current: SettingValue, new: SettingValue) {
+    package init(field: FieldKey, current: SettingValue, new: SettingValue) {
         self.field = field
         self.current = current
         self.new = new
     }
 
-    public var section: Section { Section(field: field) ?? .smtp }
+    package var section: Section { Section(field: field) ?? .smtp }
 
     /// The Review line: `SMTP relay · Port: 25 → 587` (ASCII: ` - ` and ` -> `).
-    public func reviewLine(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
+    package func reviewLine(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
         "\(section.title)\(ascii ? " - " : " · ")" + fieldChange(ascii: ascii, poolNames: poolNames)
     }
 
     /// The change without its section: `Port: 25 → 587` (ASCII: ` -> `).
-    public func fieldChange(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
+    package func fieldChange(ascii: Bool = false, poolNames: [String: String] = [:]) -> String {
         let head = "\(FieldLabels.label(field)): "
         if writeOnly { return head + new.display }
         var (a, b) = (display(current, poolNames), display(new, poolNames))
@@ -79,13 +79,13 @@ public struct Change: Sendable, Equatable {
 }
 
 /// One request an apply sends.
-public enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
+package enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
     case smtp, organization, tokenTTL = "token_ttl"
 
-    public static func < (a: Step, b: Step) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+    package static func < (a: Step, b: Step) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 
     /// What a person calls the step.
-    public var title: String {
+    package var title: String {
         switch self {
         case .smtp: return "SMTP settings"
         case .organization: return "Organization defaults"
@@ -95,45 +95,45 @@ public enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparabl
 }
 
 /// The request behind a step, for the Review's count and `plan --json`.
-public struct PlannedRequest: Sendable, Equatable {
-    public var step: Step
-    public var method: String
-    public var path: String
+package struct PlannedRequest: Sendable, Equatable {
+    package var step: Step
+    package var method: String
+    package var path: String
 }
 
 /// The changes from the current state to the desired one, and the fewest requests that make them.
-public struct Plan: Sendable, Equatable {
-    public var organization: String
-    public var changes: [Change]
+package struct Plan: Sendable, Equatable {
+    package var organization: String
+    package var changes: [Change]
     /// Only the attributes that change, plus a typed password and test address.
-    public var smtp: SMTPSettingsUpdate?
+    package var smtp: SMTPSettingsUpdate?
     /// Mode, pool and `max-ttl-enabled` together: one PATCH.
-    public var organizationUpdate: OrganizationDefaultsUpdate?
+    package var organizationUpdate: OrganizationDefaultsUpdate?
     /// Only the token types whose value changes: one PATCH.
-    public var tokenTTL: TokenTTLUpdate?
+    package var tokenTTL: TokenTTLUpdate?
     /// Rules broken (nothing may be applied while this is not empty).
-    public var issues: [ValidationIssue]
+    package var issues: [ValidationIssue]
     /// Sections the server cannot take (SMTP on HCP …), with the reason.
-    public var unavailable: [Section: String]
+    package var unavailable: [Section: String]
     /// Fields asked for that this server cannot take (agent mode without the agents
     /// entitlement, the max-TTL switch where the server does not report it): never sent.
-    public var unsupported: [ValidationIssue] = []
+    package var unsupported: [ValidationIssue] = []
     /// What the admin should know before applying, though nothing stops it (a pool with no
     /// agents, workspaces that follow the default mode).
-    public var warnings: [ValidationIssue] = []
+    package var warnings: [ValidationIssue] = []
 
     /// The unavailable sections in screen order, for every list that shows them.
-    public var unavailableSections: [(section: Section, reason: String)] {
+    package var unavailableSections: [(section: Section, reason: String)] {
         Section.allCases.compactMap { section in unavailable[section].map { (section, $0) } }
     }
 
     /// Whether anything asked for cannot be done on this server (the command then exits 1).
-    public var hasRefusals: Bool { !unavailable.isEmpty || !unsupported.isEmpty }
+    package var hasRefusals: Bool { !unavailable.isEmpty || !unsupported.isEmpty }
 
-    public var isEmpty: Bool { changes.isEmpty }
+    package var isEmpty: Bool { changes.isEmpty }
 
     /// The steps to run, in a stable order.
-    public var steps: [Step] {
+    package var steps: [Step] {
         var s: [Step] = []
         if smtp != nil { s.append(.smtp) }
         if organizationUpdate != nil { s.append(.organization) }
@@ -141,7 +141,7 @@ public struct Plan: Sendable, Equatable {
         return s
     }
 
-    public var requests: [PlannedRequest] {
+    package var requests: [PlannedRequest] {
         steps.map { step in
             switch step {
             case .smtp: return PlannedRequest(step: step, method: "PATCH", path: APIPath.smtpSettings)
@@ -152,12 +152,12 @@ public struct Plan: Sendable, Equatable {
     }
 
     /// The fields a step carries.
-    public func fields(of step: Step) -> [FieldKey] {
+    package func fields(of step: Step) -> [FieldKey] {
         changes.map(\.field).filter { Self.step(for: $0) == step }
     }
 
     /// The step that carries a field (`max-ttl-enabled` travels with the organization PATCH).
-    public static func step(for field: FieldKey) -> Step {
+    package static func step(for field: FieldKey) -> Step {
         if field == .ttlEnabled { return .organization }
         switch Section(field: field) {
         case .smtp?: return .smtp
@@ -168,7 +168,7 @@ public struct Plan: Sendable, Equatable {
 
     /// The same plan limited to some steps (retrying only the failed ones).
     /// Whether this plan's request for a step sends the same values as `other`'s.
-    public func sendsTheSame(as other: Plan, for step: Step) -> Bool {
+    package func sendsTheSame(as other: Plan, for step: Step) -> Bool {
         switch step {
         case .smtp: return smtp == other.smtp
         case .organization: return organizationUpdate == other.organizationUpdate
@@ -176,7 +176,7 @@ public struct Plan: Sendable, Equatable {
         }
     }
 
-    public func restricted(to only: Set<Step>) -> Plan {
+    package func restricted(to only: Set<Step>) -> Plan {
         var p = self
         if !only.contains(.smtp) { p.smtp = nil }
         if !only.contains(.organization) { p.organizationUpdate = nil }

@@ -2,8 +2,8 @@ import TFEClient
 
 /// Compares desired settings with the server's and builds the plan: the changes, the fewest
 /// requests, and every rule broken (through the client core's `Validation`, never a copy).
-public enum Planner {
-    public static func plan(_ desired: DesiredSettings, current: CurrentState) -> Plan {
+package enum Planner {
+    package static func plan(_ desired: DesiredSettings, current: CurrentState) -> Plan {
         var plan = Plan(organization: current.organization.name, changes: [], smtp: nil, organizationUpdate: nil, tokenTTL: nil,
                         issues: [], unavailable: [:])
         if let smtp = desired.smtp { planSMTP(smtp, current, &plan) }
@@ -96,7 +96,7 @@ public enum Planner {
     /// Why a pool id cannot be the default: the organization's pool list (complete: every page is
     /// read) does not have it. Names the pools that exist. Nil when the pool exists. The wizard's
     /// "Pool id" field and the plan both ask this.
-    public static func unknownPoolProblem(_ id: String, _ current: CurrentState) -> String? {
+    package static func unknownPoolProblem(_ id: String, _ current: CurrentState) -> String? {
         guard !current.agentPools.contains(where: { $0.id == id }) else { return nil }
         let known = current.agentPools.map { "\(SafeText.line($0.name)) (\($0.id))" }
         return "\(SafeText.line(current.organization.name)) has no agent pool \(SafeText.line(id)); "

@@ -1,13 +1,13 @@
 import TFEClient
 
 /// The three sections, named the same everywhere: screens, `--screens`, answers file, plan output.
-public enum Section: String, Sendable, Codable, CaseIterable, Hashable {
+package enum Section: String, Sendable, Codable, CaseIterable, Hashable {
     case smtp
     case executionDefaults = "execution_defaults"
     case tokenTTL = "token_ttl"
 
     /// The title people see (`SMTP relay`).
-    public var title: String {
+    package var title: String {
         switch self {
         case .smtp: return "SMTP relay"
         case .executionDefaults: return "Execution defaults"
@@ -16,12 +16,12 @@ public enum Section: String, Sendable, Codable, CaseIterable, Hashable {
     }
 
     /// The section a field belongs to.
-    public init?(field: FieldKey) { self.init(rawValue: field.section) }
+    package init?(field: FieldKey) { self.init(rawValue: field.section) }
 }
 
 /// Labels of the fields, shared by screens, review lines and plan output.
-public enum FieldLabels {
-    public static func label(_ field: FieldKey) -> String {
+package enum FieldLabels {
+    package static func label(_ field: FieldKey) -> String {
         switch field {
         case .smtpEnabled: return "Enabled"
         case .smtpHost: return "Host"

@@ -6,17 +6,17 @@ import FoundationEssentials
 /// and turns it into milliseconds with float64 arithmetic, rounding to the nearest millisecond.
 /// So a string is right when *that* computation lands exactly on our value, which this type
 /// checks by repeating it (same operations, same order, so the same float rounding).
-public enum TerraformDuration {
+package enum TerraformDuration {
     /// The outcome for one value.
-    public struct Spelling: Equatable, Sendable {
+    package struct Spelling: Equatable, Sendable {
         /// The string to write, e.g. `90d`, `730.485d`.
-        public var text: String
+        package var text: String
         /// The milliseconds the provider will compute from `text`.
-        public var providerMilliseconds: Int64
+        package var providerMilliseconds: Int64
         /// Whether the provider will compute exactly the value asked for.
-        public var exact: Bool { providerMilliseconds == requested }
+        package var exact: Bool { providerMilliseconds == requested }
         /// The value asked for.
-        public var requested: Int64
+        package var requested: Int64
     }
 
     /// The provider's unit factors, written as the provider multiplies them (left to right).
@@ -31,7 +31,7 @@ public enum TerraformDuration {
     /// `mo` and `w` are never written: a reader can mistake what a month is.
     /// - Returns: nil when the provider accepts no spelling at all (zero or a negative value — a
     ///   server may report anything; the caller says so in a comment).
-    public static func spell(milliseconds ms: Int64) -> Spelling? {
+    package static func spell(milliseconds ms: Int64) -> Spelling? {
         guard ms > 0 else { return nil }
         var best: Spelling?
         for unit in units {
@@ -52,7 +52,7 @@ public enum TerraformDuration {
     }
 
     /// What the provider computes from a duration string (nil when it would refuse it).
-    public static func providerValue(_ text: String) -> Int64? {
+    package static func providerValue(_ text: String) -> Int64? {
         guard let unit = units.first(where: { text.hasSuffix($0.name) }) else { return nil }
         let number = text.dropLast(unit.name.count)
         guard number.wholeMatch(of: /[0-9]+(\.[0-9]+)?/) != nil, var value = Double(number) else { return nil }

@@ -11,9 +11,9 @@ import TFEClient
 /// comes with an `import` block (Terraform 1.5+) so that the first `terraform apply` adopts the
 /// existing settings instead of creating anything. Never a secret: the SMTP password is a
 /// write-only argument fed from an ephemeral variable.
-public enum TerraformExporter {
+package enum TerraformExporter {
     /// The configuration for `current`; `sections` limits what is written.
-    public static func render(current: CurrentState, address: URL, sections: Set<Section> = Set(Section.allCases)) -> String {
+    package static func render(current: CurrentState, address: URL, sections: Set<Section> = Set(Section.allCases)) -> String {
         var w = HCLWriter()
         let org = current.organization
         w.comment("""
@@ -43,7 +43,7 @@ public enum TerraformExporter {
     /// `tfe_admin_smtp_settings`, `tfe_org_max_token_ttl_policy` and
     /// `tfe_organization.max_ttl_enabled` came in v0.78.0 (its CHANGELOG and tags); below 1.0 so
     /// that a major release's schema changes are taken on purpose.
-    public static let providerVersion = ">= 0.78.0, < 1.0.0"
+    package static let providerVersion = ">= 0.78.0, < 1.0.0"
 
     static func smtp(_ current: CurrentState, into w: inout HCLWriter) {
         w.blank()

@@ -3,17 +3,17 @@ import SetupKit
 import TFEClient
 
 /// What the admin typed, saved as they go so nothing is lost (never the password).
-public struct Draft: Codable, Equatable, Sendable {
-    public var address: String
-    public var organization: String
-    public var savedAt: Date?
+package struct Draft: Codable, Equatable, Sendable {
+    package var address: String
+    package var organization: String
+    package var savedAt: Date?
     /// Field key → typed text (`smtp.port` → `587`); booleans as `true`/`false`.
-    public var values: [String: String]
-    public var touchedTTL: [String]
+    package var values: [String: String]
+    package var touchedTTL: [String]
 
     enum CodingKeys: String, CodingKey { case address, organization, values, savedAt = "saved_at", touchedTTL = "touched_ttl" }
 
-    public init(address: String, organization: String, form: WizardForm, savedAt: Date? = nil) {
+    package init(address: String, organization: String, form: WizardForm, savedAt: Date? = nil) {
         self.address = address
         self.organization = organization
         self.savedAt = savedAt
@@ -24,7 +24,7 @@ public struct Draft: Codable, Equatable, Sendable {
     }
 
     /// The form with the draft's values over it (the password stays as it is: never saved).
-    public func applied(to base: WizardForm) -> WizardForm {
+    package func applied(to base: WizardForm) -> WizardForm {
         var f = base
         for spec in FieldSpec.all { if let value = values[spec.draftKey] { spec.loadDraft(&f, value) } }
         f.ttlTouched = Set(touchedTTL.map(TokenType.init(rawValue:)))
@@ -33,19 +33,19 @@ public struct Draft: Codable, Equatable, Sendable {
 }
 
 /// Reads and writes the draft file (`${XDG_STATE_HOME:-~/.local/state}/tfe-setup/draft.json`, 0600).
-public struct DraftStore: Sendable {
-    public let path: String
+package struct DraftStore: Sendable {
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     /// The standard location for an environment.
-    public static func standard(environment: [String: String], home: String) -> DraftStore {
+    package static func standard(environment: [String: String], home: String) -> DraftStore {
         let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
         return DraftStore(path: base + "/tfe-setup/draft.json")
     }
 
     /// The draft for this address and organization, if one was saved.
-    public func load(address: String, organization: String) -> Draft? {
+    package func load(address: String, organization: String) -> Draft? {
         guard case .success(let data) = BoundedFile.read(path, limit: 1_048_576) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -55,7 +55,7 @@ public struct DraftStore: Sendable {
 
     /// Writes the draft with mode 0600 (the directory 0700, tightened if it was wider), replacing
     /// the old one in one step; never through a symbolic link.
-    public func save(_ draft: Draft) throws {
+    package func save(_ draft: Draft) throws {
         try PrivateFile.makePrivateDirectory(PathText.deletingLastComponent(path))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -63,5 +63,5 @@ public struct DraftStore: Sendable {
         try PrivateFile.write(try encoder.encode(draft), to: path)
     }
 
-    public func delete() { try? FileManager.default.removeItem(atPath: path) }
+    package func delete() { try? FileManager.default.removeItem(atPath: path) }
 }

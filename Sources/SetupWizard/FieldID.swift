@@ -2,7 +2,7 @@ import SetupKit
 import TFEClient
 
 /// A field on a wizard screen.
-public enum FieldID: Hashable, Sendable {
+package enum FieldID: Hashable, Sendable {
     case smtpEnabled, smtpHost, smtpPort, smtpSender, smtpAuth, smtpUsername, smtpPassword, smtpTestEmail
     case mode, pool, poolOther
     /// Several organizations: the pool by name.
@@ -11,33 +11,33 @@ public enum FieldID: Hashable, Sendable {
     case ttl(TokenType)
 
     /// How the field is edited.
-    public enum Kind: Sendable { case toggle, text, password, choice, poolChoice, duration }
+    package enum Kind: Sendable { case toggle, text, password, choice, poolChoice, duration }
 
-    public var kind: Kind { FieldSpec.of(self).kind }
+    package var kind: Kind { FieldSpec.of(self).kind }
 
     /// Typing goes into the field (so `?` is a character, not help).
-    public var takesText: Bool { kind == .text || kind == .password || kind == .duration }
+    package var takesText: Bool { kind == .text || kind == .password || kind == .duration }
 
     /// The key used by the rules, answers files and 422 pointers.
-    public var key: FieldKey { FieldSpec.of(self).key }
+    package var key: FieldKey { FieldSpec.of(self).key }
 
     /// The field for a key (a 422's pointer, a rule's issue): the first with that key (the pool's
     /// choice, not its typed id).
-    public init?(key: FieldKey) {
+    package init?(key: FieldKey) {
         guard let match = FieldSpec.all.first(where: { $0.key == key }) else { return nil }
         self = match.id
     }
 
-    public var section: Section { FieldSpec.of(self).section }
+    package var section: Section { FieldSpec.of(self).section }
 
-    public var label: String { FieldSpec.of(self).label }
+    package var label: String { FieldSpec.of(self).label }
 
     /// The help shown by F1 / `?`.
-    public var help: String { FieldSpec.of(self).help }
+    package var help: String { FieldSpec.of(self).help }
 }
 
 /// The agent pool choice.
-public enum PoolSelection: Hashable, Sendable {
+package enum PoolSelection: Hashable, Sendable {
     /// `(choose a pool)`: no pool chosen yet (invalid in agent mode).
     case placeholder
     case pool(String)

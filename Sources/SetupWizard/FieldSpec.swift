@@ -9,15 +9,15 @@ import TFEClient
 /// once per kind, never per field.
 ///
 /// Adding a field: one entry in `FieldSpec.all` (and its rule in the client core's `FieldRules`).
-public struct FieldSpec: Sendable {
-    public let id: FieldID
-    public let key: FieldKey
-    public let section: Section
-    public let kind: FieldID.Kind
+package struct FieldSpec: Sendable {
+    package let id: FieldID
+    package let key: FieldKey
+    package let section: Section
+    package let kind: FieldID.Kind
     /// The help shown by F1 / `?`.
-    public let help: String
+    package let help: String
     /// The draft file's key (the field key, except where two fields share one).
-    public let draftKey: String
+    package let draftKey: String
     /// The field's text in the form (text-like fields; nil for toggles and choices).
     let text: (WritableKeyPath<WizardForm, String> & Sendable)?
     /// The value as the draft keeps it (nil: never saved — the password).
@@ -46,13 +46,13 @@ public struct FieldSpec: Sendable {
     var labelOverride: String? = nil
 
     /// The label on the screen and in prompts.
-    public var label: String { labelOverride ?? FieldLabels.label(key) }
+    package var label: String { labelOverride ?? FieldLabels.label(key) }
 
     /// The choice (and toggle) value of several organizations' baseline that sets nothing.
-    public static let keep = "keep"
+    package static let keep = "keep"
 
     /// The field's value as one line: `y`/`n`, a choice, the pool's label, or the text.
-    public func display(_ state: WizardState) -> String {
+    package func display(_ state: WizardState) -> String {
         if let unavailable = unavailableText?(state) { return unavailable }
         if state.form.kept.contains(id) { return Self.keep }
         switch kind {
@@ -64,26 +64,26 @@ public struct FieldSpec: Sendable {
     }
 
     /// A choice's current value (its raw value; the draft's spelling), `keep` when kept.
-    public func choice(_ form: WizardForm) -> String? {
+    package func choice(_ form: WizardForm) -> String? {
         guard kind == .choice else { return nil }
         return form.kept.contains(id) ? Self.keep : saveDraft(form)
     }
 
     /// Whether a field can "keep each organization's value": on the per-organization screens of a
     /// baseline for several (the SMTP relay is site-wide: it has one value).
-    public static func keeps(_ section: Section, _ state: WizardState) -> Bool {
+    package static func keeps(_ section: Section, _ state: WizardState) -> Bool {
         state.fleet != nil && section != .smtp
     }
 
     /// A choice's options in the order they cycle; for several organizations `keep` comes first.
-    public func choices(_ state: WizardState) -> [String] {
+    package func choices(_ state: WizardState) -> [String] {
         guard kind == .choice else { return [] }
         return (Self.keeps(section, state) ? [Self.keep] : []) + (options?(state) ?? [])
     }
 
     /// Sets a choice to one of its options; false for a value that is not one.
     @discardableResult
-    public func setChoice(_ value: String, in state: inout WizardState) -> Bool {
+    package func setChoice(_ value: String, in state: inout WizardState) -> Bool {
         guard choices(state).contains(value) else { return false }
         if value == Self.keep {
             state.form.kept.insert(id)
@@ -130,7 +130,7 @@ public struct FieldSpec: Sendable {
     }
 
     /// Every field, in screen order.
-    public static let all: [FieldSpec] = [
+    package static let all: [FieldSpec] = [
         toggle(.smtpEnabled, .smtpEnabled, .smtp, \.smtpEnabled,
                help: "Turn TFE's outgoing mail on or off. When off, TFE sends no email (no invitations, no password resets, no notifications)."),
         text(.smtpHost, .smtpHost, .smtp, \.smtpHost,
@@ -231,23 +231,23 @@ public struct FieldSpec: Sendable {
     private static let byID: [FieldID: FieldSpec] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The fields of a screen that are shown now, in order.
-    public static func visible(in section: Section, _ state: WizardState) -> [FieldSpec] {
+    package static func visible(in section: Section, _ state: WizardState) -> [FieldSpec] {
         all.filter { $0.section == section && $0.isShown(state) }
     }
 
     /// The entry of a field (every `FieldID` has one).
-    public static func of(_ id: FieldID) -> FieldSpec {
+    package static func of(_ id: FieldID) -> FieldSpec {
         guard let spec = byID[id] else { preconditionFailure("no FieldSpec for \(id)") }
         return spec
     }
 }
 
 /// The line under a field: a warning (marked, bold), a fact worth seeing (bold), or a quiet note.
-public struct FieldNote: Equatable, Sendable {
-    public enum Emphasis: Sendable { case warning, bold, dim }
-    public var text: String
-    public var emphasis: Emphasis
-    public init(_ text: String, _ emphasis: Emphasis) {
+package struct FieldNote: Equatable, Sendable {
+    package enum Emphasis: Sendable { case warning, bold, dim }
+    package var text: String
+    package var emphasis: Emphasis
+    package init(_ text: String, _ emphasis: Emphasis) {
         self.text = text
         self.emphasis = emphasis
     }

@@ -1,7 +1,7 @@
 import TFEClient
 
 /// How a cell is drawn. Every style is visible without color too (reverse, bold, markers).
-public enum CellStyle: UInt8, Sendable, Equatable {
+package enum CellStyle: UInt8, Sendable, Equatable {
     case normal, dim, bold, reverse, error, success
     /// A field's value selected as a whole (typing replaces it), drawn apart from `reverse`.
     case selection
@@ -13,67 +13,67 @@ public enum CellStyle: UInt8, Sendable, Equatable {
 /// many times a second, and a `Character` per cell made that cost reference counting and Unicode
 /// comparisons (see README "Performance"). The rare cluster of several scalars (a letter with a
 /// combining mark, an emoji sequence) keeps its other scalars in the frame's `clusters`.
-public struct Cell: Equatable, Sendable {
+package struct Cell: Equatable, Sendable {
     /// The first scalar of the cell's character.
-    public var scalar: Unicode.Scalar
-    public var style: CellStyle
-    public var continuation: Bool
+    package var scalar: Unicode.Scalar
+    package var style: CellStyle
+    package var continuation: Bool
 
-    public init(_ character: Character, _ style: CellStyle = .normal, continuation: Bool = false) {
+    package init(_ character: Character, _ style: CellStyle = .normal, continuation: Bool = false) {
         self.init(scalar: character.unicodeScalars.first ?? " ", style, continuation: continuation)
     }
 
-    public init(scalar: Unicode.Scalar, _ style: CellStyle = .normal, continuation: Bool = false) {
+    package init(scalar: Unicode.Scalar, _ style: CellStyle = .normal, continuation: Bool = false) {
         self.scalar = scalar
         self.style = style
         self.continuation = continuation
     }
 
     /// The cell's character (its first scalar; a frame's `character(row:column:)` has the whole cluster).
-    public var character: Character { Character(scalar) }
+    package var character: Character { Character(scalar) }
 
-    public static let blank = Cell(scalar: " ")
+    package static let blank = Cell(scalar: " ")
 }
 
 /// A terminal size in cells.
-public struct Size: Equatable, Sendable {
-    public var width: Int
-    public var height: Int
-    public init(width: Int, height: Int) {
+package struct Size: Equatable, Sendable {
+    package var width: Int
+    package var height: Int
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
     /// Below this the wizard shows only "Terminal too small".
-    public static let minimum = Size(width: 60, height: 16)
+    package static let minimum = Size(width: 60, height: 16)
 }
 
 /// A cell position.
-public struct Position: Equatable, Sendable {
-    public var row: Int
-    public var column: Int
-    public init(row: Int, column: Int) {
+package struct Position: Equatable, Sendable {
+    package var row: Int
+    package var column: Int
+    package init(row: Int, column: Int) {
         self.row = row
         self.column = column
     }
 }
 
 /// What the terminal shows: a grid of styled cells and where the cursor goes (nil = hidden).
-public struct Frame: Equatable, Sendable {
-    public let size: Size
-    public private(set) var cells: [Cell]
+package struct Frame: Equatable, Sendable {
+    package let size: Size
+    package private(set) var cells: [Cell]
     /// The whole character of cells whose character has more than one scalar, by cell index.
-    public private(set) var clusters: [Int: String] = [:]
-    public var cursor: Position?
+    package private(set) var clusters: [Int: String] = [:]
+    package var cursor: Position?
 
-    public init(size: Size) {
+    package init(size: Size) {
         self.size = size
         self.cells = Array(repeating: .blank, count: max(0, size.width * size.height))
     }
 
-    public subscript(row: Int, column: Int) -> Cell { cells[row * size.width + column] }
+    package subscript(row: Int, column: Int) -> Cell { cells[row * size.width + column] }
 
     /// The whole character at a cell.
-    public func character(row: Int, column: Int) -> Character {
+    package func character(row: Int, column: Int) -> Character {
         let index = row * size.width + column
         if let cluster = clusters[index] { return Character(cluster) }
         return cells[index].character
@@ -82,7 +82,7 @@ public struct Frame: Equatable, Sendable {
     /// Calls `body` for every run of cells that differ from `previous` (every cell when it is nil
     /// or of another size), one style per run, with the run's scalars. The terminal's draw is this
     /// and one ncurses call per run; it runs for every keystroke, so it works on raw buffers.
-    public func forEachChangedRun(since previous: Frame?, _ body: (_ row: Int, _ column: Int, _ style: CellStyle, _ scalars: UnsafeBufferPointer<UInt32>) -> Void) {
+    package func forEachChangedRun(since previous: Frame?, _ body: (_ row: Int, _ column: Int, _ style: CellStyle, _ scalars: UnsafeBufferPointer<UInt32>) -> Void) {
         let old = previous.flatMap { $0.size == size ? $0 : nil }
         let width = size.width
         let checkClusters = !clusters.isEmpty || !(old?.clusters.isEmpty ?? true)
@@ -121,7 +121,7 @@ public struct Frame: Equatable, Sendable {
 
     /// Writes text at a position, clipped to the row; returns the column after it.
     @discardableResult
-    public mutating func put(_ text: String, row: Int, column: Int, style: CellStyle = .normal) -> Int {
+    package mutating func put(_ text: String, row: Int, column: Int, style: CellStyle = .normal) -> Int {
         guard row >= 0, row < size.height else { return column }
         var col = column
         // Printable ASCII (nearly all text here): one cell per byte, no grapheme breaking.
@@ -174,13 +174,13 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// Paints a whole row's style (e.g. the reverse header bar), keeping its characters.
-    public mutating func fill(row: Int, style: CellStyle) {
+    package mutating func fill(row: Int, style: CellStyle) {
         guard row >= 0, row < size.height else { return }
         for c in 0..<size.width { cells[row * size.width + c].style = style }
     }
 
     /// The text of one row, wide characters once, trailing blanks trimmed.
-    public func text(row: Int) -> String {
+    package func text(row: Int) -> String {
         var s = ""
         for c in 0..<size.width where !self[row, c].continuation { s.append(character(row: row, column: c)) }
         while s.hasSuffix(" ") { s.removeLast() }
@@ -188,10 +188,10 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// The whole frame as text, one line per row.
-    public var text: String { (0..<size.height).map { text(row: $0) }.joined(separator: "\n") }
+    package var text: String { (0..<size.height).map { text(row: $0) }.joined(separator: "\n") }
 
     /// Cells a character takes: 2 for East Asian wide and emoji, 0 for combining marks and controls.
-    public static func width(of ch: Character) -> Int {
+    package static func width(of ch: Character) -> Int {
         guard let scalar = ch.unicodeScalars.first else { return 0 }
         return width(of: scalar)
     }
@@ -206,7 +206,7 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// Cells a scalar takes (see `width(of:)` for a character).
-    public static func width(of scalar: Unicode.Scalar) -> Int {
+    package static func width(of scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v >= 0x20 && v < 0x7F { return 1 }   // ASCII, nearly every cell: no table lookups
         if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0xAD { return 0 }
@@ -227,5 +227,5 @@ public struct Frame: Equatable, Sendable {
     ]
 
     /// Cells a string takes.
-    public static func width(of text: String) -> Int { text.reduce(0) { $0 + width(of: $1) } }
+    package static func width(of text: String) -> Int { text.reduce(0) { $0 + width(of: $1) } }
 }

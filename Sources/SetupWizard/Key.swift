@@ -1,5 +1,5 @@
 /// A key press, decoded by the terminal layer. Space arrives as `.char(" ")`.
-public enum Key: Equatable, Sendable {
+package enum Key: Equatable, Sendable {
     case tab, backTab, up, down, left, right, home, end, enter, escape, backspace, delete
     case ctrlC, ctrlR, ctrlU, f1
     /// Ctrl-K: delete from the cursor to the end.
@@ -15,7 +15,7 @@ public enum Key: Equatable, Sendable {
 
 extension Key {
     /// The key a control character stands for (readline's: Ctrl-A/E/K/U/W), or nil.
-    public static func control(_ value: UInt32) -> Key? {
+    package static func control(_ value: UInt32) -> Key? {
         switch value {
         case 1: return .home          // Ctrl-A
         case 3: return .ctrlC
@@ -35,7 +35,7 @@ extension Key {
     /// encoding terminals send for Home and End (`[1~ [7~ [H OH`, `[4~ [8~ [F OF` — tmux sends
     /// `[1~`/`[4~` whatever the terminfo says), arrows in both modes, Delete, Shift-Tab, and
     /// Alt-B/Alt-F. Nil for a sequence that is not finished (`[1`) or not known.
-    public static func escapeSequence(_ s: String) -> Key? {
+    package static func escapeSequence(_ s: String) -> Key? {
         switch s {
         case "[1~", "[7~", "[H", "OH": return .home
         case "[4~", "[8~", "[F", "OF": return .end
@@ -53,7 +53,7 @@ extension Key {
 
     /// Whether an escape sequence is complete (its last character ends one): a letter or `~`
     /// after `[` or `O`, or the single character of an Alt chord.
-    public static func isComplete(escapeSequence s: String) -> Bool {
+    package static func isComplete(escapeSequence s: String) -> Bool {
         guard let first = s.first, let last = s.last else { return false }
         if first == "[" || first == "O" { return s.count > 1 && (last.isLetter || last == "~") }
         return true

@@ -3,14 +3,14 @@ import SetupKit
 import TFEClient
 
 /// Line-by-line input and output for the plain mode (`TERM=dumb`, `--plain`, `ACCESSIBLE=1`).
-public struct PlainIO: Sendable {
+package struct PlainIO: Sendable {
     /// Prints the prompt and reads a line; nil at end of input.
-    public var ask: @Sendable (String) -> String?
+    package var ask: @Sendable (String) -> String?
     /// Like `ask`, with echo off (the password).
-    public var askSecret: @Sendable (String) -> String?
-    public var say: @Sendable (String) -> Void
+    package var askSecret: @Sendable (String) -> String?
+    package var say: @Sendable (String) -> Void
 
-    public init(ask: @escaping @Sendable (String) -> String?, askSecret: @escaping @Sendable (String) -> String?, say: @escaping @Sendable (String) -> Void) {
+    package init(ask: @escaping @Sendable (String) -> String?, askSecret: @escaping @Sendable (String) -> String?, say: @escaping @Sendable (String) -> Void) {
         self.ask = ask
         self.askSecret = askSecret
         self.say = say
@@ -21,12 +21,12 @@ public struct PlainIO: Sendable {
 /// brackets, `<` goes back one field. Only a renderer: the same `WizardRuntime` and `Wizard.update`
 /// as the full screen run the flow (draft, review, apply, retry, save); this prints what changed
 /// as lines, asks what the phase asks, and sends the typed line back as `.line`.
-public struct PlainWizard: Sendable {
+package struct PlainWizard: Sendable {
     let io: PlainIO
     let services: WizardServices
     let config: WizardConfig
 
-    public init(io: PlainIO, services: WizardServices, config: WizardConfig) {
+    package init(io: PlainIO, services: WizardServices, config: WizardConfig) {
         self.io = io
         self.services = services
         self.config = config
@@ -44,7 +44,7 @@ public struct PlainWizard: Sendable {
     }
 
     /// Runs the prompts; returns the exit code and the closing message.
-    public func run() async -> (Int32, String) {
+    package func run() async -> (Int32, String) {
         let runtime = WizardRuntime(config: config, services: services)
         var changes = runtime.changes.makeAsyncIterator()
         await runtime.start()

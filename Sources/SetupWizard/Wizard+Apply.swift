@@ -3,7 +3,7 @@ import TFEClient
 
 extension Wizard {
     /// The sections whose screens are shown and editable (read-only screens send nothing).
-    public static func editableSections(_ state: WizardState) -> Set<Section> {
+    package static func editableSections(_ state: WizardState) -> Set<Section> {
         Set(state.screens.filter { s in
             switch s {
             case .smtp: return true
@@ -21,7 +21,7 @@ extension Wizard {
         state.scroll = 0
     }
 
-    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
         case .enter:
             guard let plan = state.plan else { return [] }
@@ -50,7 +50,7 @@ extension Wizard {
         return true
     }
 
-    static func stepFinished(_ state: inout WizardState, _ result: StepResult) -> [WizardCommand] {
+    static func stepFinished(_ state: inout WizardState, _ result: StepResult) -> [WizardEffect] {
         state.steps[result.step] = .done(result)
         // The server answered (even if it ignored a field): its answer is the state now.
         if result.error == nil {
@@ -84,7 +84,7 @@ extension Wizard {
         state.steps.values.compactMap { if case .done(let r) = $0, !r.succeeded { return r } else { return nil } }.sorted { $0.step < $1.step }
     }
 
-    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
         case .char("r"), .char("R"):
             return retry(&state)
@@ -115,7 +115,7 @@ extension Wizard {
 
     /// The end: the question whether to save the answers, unless this token could change nothing
     /// shown (then an answers file would only copy settings nobody here can set).
-    static func offerToSave(_ state: inout WizardState) -> [WizardCommand] {
+    static func offerToSave(_ state: inout WizardState) -> [WizardEffect] {
         guard editableSections(state).isEmpty else {
             state.phase = .savePrompt
             return []
@@ -125,7 +125,7 @@ extension Wizard {
 
     /// `r`: the failed requests again, planned from the values as they are now. Values the server
     /// refused are not sent unchanged (that would fail the same way); the notice says what to do.
-    static func retry(_ state: inout WizardState) -> [WizardCommand] {
+    static func retry(_ state: inout WizardState) -> [WizardEffect] {
         let failed = failedResults(state)
         guard !failed.isEmpty, let previous = state.plan, let current = state.current else {
             state.notice = "Nothing failed, so there is nothing to retry."
@@ -161,7 +161,7 @@ extension Wizard {
 
     /// `e`: marks every field a failure concerns (the refused ones, and the others that went in
     /// the same request) and opens the first one's screen.
-    static func jumpToFix(_ state: inout WizardState) -> [WizardCommand] {
+    static func jumpToFix(_ state: inout WizardState) -> [WizardEffect] {
         var first: FieldID?
         for result in failedResults(state) {
             for key in result.fieldsToFix + result.fields.filter({ !result.fieldsToFix.contains($0) }) {
@@ -186,7 +186,7 @@ extension Wizard {
         return field
     }
 
-    static func saveKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func saveKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
         case .char("y"), .char("Y"):
             return [.saveAnswers(fileName: state.config.answersFileName, contents: answers(state))]
@@ -198,7 +198,7 @@ extension Wizard {
     }
 
     /// The answers file for what the admin chose: the form's values over the server's (never the password).
-    public static func answers(_ state: WizardState) -> String {
+    package static func answers(_ state: WizardState) -> String {
         guard let current = state.current, let org = state.organization else { return "{}\n" }
         let sections = Set(state.screens)
         let f = state.form

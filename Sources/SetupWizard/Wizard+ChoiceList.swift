@@ -4,11 +4,11 @@ import TFEClient
 /// The inline list of a choice field (Auth, Mode, Agent pool): opened with Space or by typing,
 /// filtered by what is typed, the current value marked; ↑/↓ move, Enter picks, Esc closes.
 /// Organizations may have hundreds of pools: cycling them blind with ←/→ is not a way to choose.
-public struct ChoiceList: Equatable, Sendable {
-    public var field: FieldID
-    public var filter = ""
+package struct ChoiceList: Equatable, Sendable {
+    package var field: FieldID
+    package var filter = ""
     /// The highlighted row among the filtered options.
-    public var index = 0
+    package var index = 0
 }
 
 extension Wizard {
@@ -48,7 +48,7 @@ extension Wizard {
     }
 
     /// A key while the list is open.
-    static func listKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func listKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard var list = state.list else { return [] }
         let shown = filteredOptions(state, list)
         switch key {

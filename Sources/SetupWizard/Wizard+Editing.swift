@@ -22,7 +22,7 @@ extension Wizard {
         state.selected = field.map { $0.takesText && state.cursor > 0 } ?? false
     }
 
-    static func editingKey(_ state: inout WizardState, _ key: Key, _ section: Section) -> [WizardCommand] {
+    static func editingKey(_ state: inout WizardState, _ key: Key, _ section: Section) -> [WizardEffect] {
         guard let field = state.focus else { return [] }
         let fields = state.visibleFields(section)
         let index = fields.firstIndex(of: field) ?? 0

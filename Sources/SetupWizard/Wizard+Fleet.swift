@@ -2,43 +2,43 @@ import SetupKit
 import TFEClient
 
 /// Several organizations chosen for one baseline: who they are, the plan, and the apply's progress.
-public struct FleetChoice: Equatable, Sendable {
+package struct FleetChoice: Equatable, Sendable {
     /// The chosen organizations, in name order, as the organization list described them.
-    public var organizations: [Organization]
+    package var organizations: [Organization]
     /// The organizations the next plan is for: all chosen, or only those that failed (`r`).
-    public var targets: [Organization]
+    package var targets: [Organization]
     /// The baseline the plan was made for.
-    public var baseline = FleetBaseline()
-    public var plan: FleetPlan?
+    package var baseline = FleetBaseline()
+    package var plan: FleetPlan?
     /// The pace the client keeps, in requests per second (for the review's time estimate).
-    public var pace: Double = 27
+    package var pace: Double = 27
     /// The organizations the apply sends to, and each one's outcome as it comes.
-    public var sending = 0
-    public var outcomes: [FleetOutcome] = []
-    public var writes = 0
+    package var sending = 0
+    package var outcomes: [FleetOutcome] = []
+    package var writes = 0
     /// Seconds since the apply started, as of the last outcome.
-    public var elapsed: Double = 0
+    package var elapsed: Double = 0
     /// Whether the organizations' apply has ended (the SMTP request may still be in flight).
-    public var finished = false
+    package var finished = false
     var planRequested = false
 
-    public init(organizations: [Organization]) {
+    package init(organizations: [Organization]) {
         self.organizations = organizations.sorted { $0.name < $1.name }
         self.targets = self.organizations
     }
 
-    public var failed: [FleetOutcome] { outcomes.filter { !$0.succeeded }.sorted { $0.organization < $1.organization } }
-    public var succeeded: [FleetOutcome] { outcomes.filter(\.succeeded).sorted { $0.organization < $1.organization } }
+    package var failed: [FleetOutcome] { outcomes.filter { !$0.succeeded }.sorted { $0.organization < $1.organization } }
+    package var succeeded: [FleetOutcome] { outcomes.filter(\.succeeded).sorted { $0.organization < $1.organization } }
 
     /// How a value spreads over the chosen organizations, most common first:
     /// `now: remote 80 · agent 38 · local 2`.
-    public func spread(_ value: (Organization) -> String, ascii: Bool) -> String {
+    package func spread(_ value: (Organization) -> String, ascii: Bool) -> String {
         Self.spread(organizations.map(value), ascii: ascii)
     }
 
     /// A token type's TTLs over the organizations last planned (the organization list has no
     /// TTLs: they are read by the plan, so the spread shows once a review has been made).
-    public func ttlSpread(_ type: TokenType, ascii: Bool) -> String? {
+    package func ttlSpread(_ type: TokenType, ascii: Bool) -> String? {
         guard let plan else { return nil }
         let values = plan.members.compactMap { $0.ttlNow[type].map(TTLDuration.display(milliseconds:)) }
         return values.isEmpty ? nil : Self.spread(values, ascii: ascii) + " (as read for the review)"
@@ -54,13 +54,13 @@ public struct FleetChoice: Equatable, Sendable {
 
 extension WizardState {
     /// The organizations the picker's filter lets through, in the order listed.
-    public var shownOrganizations: [Organization] {
+    package var shownOrganizations: [Organization] {
         let filter = pickerFilter.lowercased()
         return filter.isEmpty ? organizations : organizations.filter { $0.name.lowercased().contains(filter) }
     }
 
     /// What the baseline screens ask for: only the fields set (not kept), on the screens shown.
-    public var fleetBaseline: FleetBaseline {
+    package var fleetBaseline: FleetBaseline {
         var baseline = FleetBaseline()
         let sections = Set(screens)
         if sections.contains(.executionDefaults), !form.kept.contains(.mode) {
@@ -83,7 +83,7 @@ extension Wizard {
 
     /// The organization list: ↑/↓ move; Enter sets up the highlighted one, or the marked ones
     /// when several are marked; Space marks, `a` marks every one shown, `n` none; `/` filters.
-    static func pickerKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func pickerKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         let shown = state.shownOrganizations
         let last = max(0, shown.count - 1)
         if state.pickerFiltering {
@@ -144,7 +144,7 @@ extension Wizard {
     /// Starts the baseline screens for several organizations, every field at "keep". With the
     /// SMTP screen asked for, the server and its relay are read first: the relay is site-wide,
     /// one screen for all of them, sent once.
-    static func enterFleet(_ state: inout WizardState, _ chosen: [Organization]) -> [WizardCommand] {
+    static func enterFleet(_ state: inout WizardState, _ chosen: [Organization]) -> [WizardEffect] {
         state.fleet = FleetChoice(organizations: chosen)
         state.organization = nil
         state.current = nil
@@ -156,7 +156,7 @@ extension Wizard {
         return startBaseline(&state)
     }
 
-    static func siteWideLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>) -> [WizardCommand] {
+    static func siteWideLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>) -> [WizardEffect] {
         switch result {
         case .success(let current):
             state.current = current
@@ -167,7 +167,7 @@ extension Wizard {
         }
     }
 
-    static func startBaseline(_ state: inout WizardState) -> [WizardCommand] {
+    static func startBaseline(_ state: inout WizardState) -> [WizardEffect] {
         guard let fleet = state.fleet else { return [] }
         state.form = .baseline(siteWide: state.current)
         state.prefill = state.form
@@ -199,13 +199,13 @@ extension Wizard {
     }
 
     /// The plan command `requestFleetPlan` asked for, once.
-    static func pendingFleetPlan(_ state: inout WizardState) -> [WizardCommand] {
+    static func pendingFleetPlan(_ state: inout WizardState) -> [WizardEffect] {
         guard let fleet = state.fleet, fleet.planRequested else { return [] }
         state.fleet?.planRequested = false
         return [.planFleet(fleet.baseline, organizations: fleet.targets.map(\.name))]
     }
 
-    static func fleetPlanned(_ state: inout WizardState, _ result: Result<FleetPlanned, TFEError>) -> [WizardCommand] {
+    static func fleetPlanned(_ state: inout WizardState, _ result: Result<FleetPlanned, TFEError>) -> [WizardEffect] {
         switch result {
         case .success(let planned):
             // The organizations as read just now replace the older copies (the spreads use them).
@@ -224,7 +224,7 @@ extension Wizard {
         return []
     }
 
-    static func fleetReviewKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func fleetReviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.fleet else { return [] }
         switch key {
         case .enter:
@@ -252,7 +252,7 @@ extension Wizard {
         }
     }
 
-    static func fleetProgress(_ state: inout WizardState, _ outcome: FleetOutcome, elapsed: Double) -> [WizardCommand] {
+    static func fleetProgress(_ state: inout WizardState, _ outcome: FleetOutcome, elapsed: Double) -> [WizardEffect] {
         state.fleet?.outcomes.append(outcome)
         state.fleet?.writes += outcome.results.count
         state.fleet?.elapsed = elapsed
@@ -260,14 +260,14 @@ extension Wizard {
         return []
     }
 
-    static func fleetFinished(_ state: inout WizardState) -> [WizardCommand] {
+    static func fleetFinished(_ state: inout WizardState) -> [WizardEffect] {
         state.fleet?.finished = true
         return endFleetApplyWhenDone(&state)
     }
 
     /// The apply of several organizations ends when both the organizations and the SMTP request
     /// (when one was sent) have answered, whichever comes last.
-    static func endFleetApplyWhenDone(_ state: inout WizardState) -> [WizardCommand] {
+    static func endFleetApplyWhenDone(_ state: inout WizardState) -> [WizardEffect] {
         guard state.phase == .applying, state.fleet?.finished == true, !state.steps.values.contains(.running) else { return [] }
         state.phase = .result
         state.scroll = 0
@@ -278,7 +278,7 @@ extension Wizard {
 
     /// On the results: `r` plans again and reviews only the organizations that failed; Esc plans
     /// every chosen one again (a fresh compliance check); Enter finishes.
-    static func fleetResultKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func fleetResultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.fleet else { return [] }
         switch key {
         case .char("r"), .char("R"):

@@ -8,7 +8,7 @@ import TFEClient
 extension Wizard {
     /// The answer an empty line gives to the yes/no question this phase asks, or nil when the
     /// phase asks none (a field, the organization, or a screen that only informs).
-    public static func yesNoDefault(_ state: WizardState) -> Bool? {
+    package static func yesNoDefault(_ state: WizardState) -> Bool? {
         switch state.phase {
         case .resumeDraft: return true
         case .review: return state.plan?.isEmpty == false ? false : nil
@@ -18,7 +18,7 @@ extension Wizard {
         }
     }
 
-    static func lineAnswer(_ state: inout WizardState, _ text: String) -> [WizardCommand] {
+    static func lineAnswer(_ state: inout WizardState, _ text: String) -> [WizardEffect] {
         let answer = text.trimmingSpaces
         state.statusNotice = nil
         switch state.phase {
@@ -62,7 +62,7 @@ extension Wizard {
     /// A number from the list, a name, or empty for the first. Any other text lists the
     /// organizations whose names contain it (ignoring case) with their numbers — it never picks
     /// one, so a typo cannot set up a different organization than the one meant.
-    static func pickAnswer(_ state: inout WizardState, _ answer: String) -> [WizardCommand] {
+    static func pickAnswer(_ state: inout WizardState, _ answer: String) -> [WizardEffect] {
         let names = state.organizations.map(\.name)
         let index = answer.isEmpty ? 0 : (Int(answer).map { $0 - 1 } ?? names.firstIndex(of: answer))
         if let index, names.indices.contains(index) {
@@ -86,7 +86,7 @@ extension Wizard {
 
     /// The focused field's answer: empty keeps the value, `<` goes back one field; a valid answer
     /// moves on (leaving the screen checks all of it, as Enter on the full screen does).
-    static func fieldAnswer(_ state: inout WizardState, _ section: Section, _ answer: String) -> [WizardCommand] {
+    static func fieldAnswer(_ state: inout WizardState, _ section: Section, _ answer: String) -> [WizardEffect] {
         guard let field = state.focus else { return [] }
         let fields = state.visibleFields(section)
         let index = fields.firstIndex(of: field) ?? 0
@@ -113,7 +113,7 @@ extension Wizard {
             if field.takesText { state.form = before }
             return []
         }
-        var commands: [WizardCommand] = []
+        var commands: [WizardEffect] = []
         if state.form != before, let org = state.organization {
             commands.append(.saveDraft(Draft(address: state.config.address, organization: org, form: state.form)))
         }

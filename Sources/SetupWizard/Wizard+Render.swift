@@ -5,7 +5,7 @@ extension Wizard {
     static let labelWidth = 22
 
     /// Draws the state into a frame of the given size.
-    public static func render(_ state: WizardState, size: Size) -> Frame {
+    package static func render(_ state: WizardState, size: Size) -> Frame {
         var frame = Frame(size: size)
         guard size.width >= Size.minimum.width, size.height >= Size.minimum.height else {
             var lines = wrap("Terminal too small: need 60x16", width: size.width) + wrap("(now \(size.width)x\(size.height); enlarge the window)", width: size.width)

@@ -7,7 +7,7 @@ extension Wizard {
     /// on the values the form would send, run by the planner with the server's state for the
     /// cross-field rules. An issue goes to the last shown field with its key (the typed pool id
     /// rather than the pool choice, when both show).
-    public static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
+    package static func issues(_ state: WizardState, _ section: Section) -> [FieldID: String] {
         let visible = FieldSpec.visible(in: section, state)
         var found: [FieldID: String] = [:]
         for spec in visible { if let message = spec.textRule?(state) { found[spec.id] = message } }

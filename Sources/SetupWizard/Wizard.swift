@@ -4,9 +4,9 @@ import TFEClient
 
 /// The wizard as a pure state machine: `update(state, event) -> commands`, `render(state, size)`.
 /// No terminal, no network: the runtime runs the commands and feeds their answers back.
-public enum Wizard {
+package enum Wizard {
     /// The first state and the commands that load what it needs.
-    public static func start(_ config: WizardConfig) -> (WizardState, [WizardCommand]) {
+    package static func start(_ config: WizardConfig) -> (WizardState, [WizardEffect]) {
         let state = WizardState(config: config)
         if let org = config.organization { return (state, [.loadState(organization: org)]) }
         return (state, [.loadOrganizations])
@@ -14,14 +14,14 @@ public enum Wizard {
 
     /// Applies one event; returns the commands to run. Only this changes the state: a `.quit`
     /// command also ends the phase here, so the runtime has nothing to decide.
-    public static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
+    package static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardEffect] {
         var commands = reduce(&state, event)
         commands += pendingFleetPlan(&state)
         for case .quit(let code, let message) in commands { state.phase = .finished(exitCode: code, message: message) }
         return commands
     }
 
-    static func reduce(_ state: inout WizardState, _ event: WizardEvent) -> [WizardCommand] {
+    static func reduce(_ state: inout WizardState, _ event: WizardEvent) -> [WizardEffect] {
         switch event {
         case .tick:
             state.spinner &+= 1
@@ -62,7 +62,7 @@ public enum Wizard {
         }
     }
 
-    static func handle(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         if state.quitPending {
             state.quitPending = false
             if key == .ctrlC || key == .char("y") || key == .char("Y") {
@@ -120,7 +120,7 @@ public enum Wizard {
 
     // MARK: - Start-up
 
-    static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[Organization], TFEError>) -> [WizardCommand] {
+    static func organizationsLoaded(_ state: inout WizardState, _ result: Result<[Organization], TFEError>) -> [WizardEffect] {
         if let mistyped = state.mistypedOrganization {
             return offerOrganizations(&state, instead: mistyped, result)
         }
@@ -151,7 +151,7 @@ public enum Wizard {
         return []
     }
 
-    static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardCommand] {
+    static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardEffect] {
         switch result {
         case .failure(let error) where state.organizations.isEmpty && state.config.organization.map({ isMissing(error, organization: $0) }) == true:
             // A mistyped --organization: list what the token sees and offer it, the nearest highlighted.
@@ -187,7 +187,7 @@ public enum Wizard {
     /// highlighted, and the screens reached from it (Esc goes back to it). When none can be
     /// listed, the start fails with the server's "not found".
     static func offerOrganizations(_ state: inout WizardState, instead mistyped: WizardState.MistypedOrganization,
-                                   _ result: Result<[Organization], TFEError>) -> [WizardCommand] {
+                                   _ result: Result<[Organization], TFEError>) -> [WizardEffect] {
         state.mistypedOrganization = nil
         guard case .success(let list) = result, !list.isEmpty else {
             state.phase = .failed(mistyped.message)
@@ -204,7 +204,7 @@ public enum Wizard {
         return []
     }
 
-    static func resumeKey(_ state: inout WizardState, _ key: Key) -> [WizardCommand] {
+    static func resumeKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
         case .char("y"), .char("Y"), .enter:
             if let draft = state.pendingDraft { state.form = draft.applied(to: state.form) }
@@ -239,7 +239,7 @@ public enum Wizard {
     }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
-    public static func summary(_ state: WizardState) -> String {
+    package static func summary(_ state: WizardState) -> String {
         if state.fleet != nil { return fleetFinishMessage(state) }
         let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
         let done = finishMessage(state)

@@ -3,7 +3,7 @@ import SetupKit
 import TFEClient
 
 /// What happens to the wizard: a key, a tick of the clock, or the answer to a command.
-public enum WizardEvent: Equatable, Sendable {
+package enum WizardEvent: Equatable, Sendable {
     case key(Key)
     /// A line typed at plain mode's prompt: the answer to whatever the phase asks.
     case line(String)
@@ -33,13 +33,13 @@ public enum WizardEvent: Equatable, Sendable {
 }
 
 /// Why the answers file could not be written.
-public struct AnswersSaveError: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
+package struct AnswersSaveError: Error, Equatable, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }
 
 /// What the wizard asks the runtime to do: plain data, so tests compare it.
-public enum WizardCommand: Equatable, Sendable {
+package enum WizardEffect: Equatable, Sendable {
     case loadOrganizations
     case loadState(organization: String)
     /// Run these steps of the plan, concurrently.
@@ -59,13 +59,13 @@ public enum WizardCommand: Equatable, Sendable {
 }
 
 /// A fleet plan and what it was made from.
-public struct FleetPlanned: Equatable, Sendable {
-    public var plan: FleetPlan
+package struct FleetPlanned: Equatable, Sendable {
+    package var plan: FleetPlan
     /// The planned organizations as the server described them just now.
-    public var organizations: [Organization]
+    package var organizations: [Organization]
     /// The client's pace, in requests per second.
-    public var pace: Double
-    public init(plan: FleetPlan, organizations: [Organization], pace: Double) {
+    package var pace: Double
+    package init(plan: FleetPlan, organizations: [Organization], pace: Double) {
         self.plan = plan
         self.organizations = organizations
         self.pace = pace

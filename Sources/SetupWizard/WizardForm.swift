@@ -2,34 +2,34 @@ import SetupKit
 import TFEClient
 
 /// What the admin has typed, as text, prefilled from the server.
-public struct WizardForm: Equatable, Sendable {
-    public var smtpEnabled = false
-    public var smtpHost = ""
-    public var smtpPort = "25"
-    public var smtpSender = ""
-    public var smtpAuth: SMTPAuth = .none
-    public var smtpUsername = ""
-    public var smtpPassword = SecretString("")
-    public var smtpTestEmail = ""
-    public var mode: ExecutionMode = .remote
-    public var pool: PoolSelection = .placeholder
-    public var poolOther = ""
-    public var ttlEnabled = false
-    public var ttlText: [TokenType: String] = [:]
+package struct WizardForm: Equatable, Sendable {
+    package var smtpEnabled = false
+    package var smtpHost = ""
+    package var smtpPort = "25"
+    package var smtpSender = ""
+    package var smtpAuth: SMTPAuth = .none
+    package var smtpUsername = ""
+    package var smtpPassword = SecretString("")
+    package var smtpTestEmail = ""
+    package var mode: ExecutionMode = .remote
+    package var pool: PoolSelection = .placeholder
+    package var poolOther = ""
+    package var ttlEnabled = false
+    package var ttlText: [TokenType: String] = [:]
     /// TTL fields the admin edited: only those are compared (so an untouched 730.485-day default
     /// shown as `2y` is not "changed" to 730 days).
-    public var ttlTouched: Set<TokenType> = []
+    package var ttlTouched: Set<TokenType> = []
     /// Several organizations: the toggles and choices left at "keep each organization's value"
     /// (text fields keep it by being empty).
-    public var kept: Set<FieldID> = []
+    package var kept: Set<FieldID> = []
     /// Several organizations: the agent pool by name (ids differ per organization).
-    public var poolName = ""
+    package var poolName = ""
 
-    public init() {}
+    package init() {}
 
     /// The form for a baseline of several organizations: every field keeps each one's value; the
     /// site-wide SMTP relay starts from the server's settings, as for one organization.
-    public static func baseline(siteWide current: CurrentState?) -> WizardForm {
+    package static func baseline(siteWide current: CurrentState?) -> WizardForm {
         var form = WizardForm()
         if let current, current.smtp != nil {
             let loaded = WizardForm(current: current)
@@ -45,7 +45,7 @@ public struct WizardForm: Equatable, Sendable {
     }
 
     /// The form prefilled with the server's values.
-    public init(current: CurrentState) {
+    package init(current: CurrentState) {
         if let s = current.smtp {
             smtpEnabled = s.enabled
             smtpHost = s.host
@@ -63,31 +63,31 @@ public struct WizardForm: Equatable, Sendable {
     }
 
     /// The password as text, for the field table (the form keeps it as a `SecretString`).
-    public var smtpPasswordText: String {
+    package var smtpPasswordText: String {
         get { smtpPassword.exposedValue }
         set { smtpPassword = SecretString(newValue) }
     }
 
     /// A TTL field's text (empty when the server has no policy of that type), for the field table.
-    public subscript(ttlTextOf type: TokenType) -> String {
+    package subscript(ttlTextOf type: TokenType) -> String {
         get { ttlText[type] ?? "" }
         set { ttlText[type] = newValue }
     }
 
     /// The text of a text-like field (empty for toggles and choices).
-    public func text(_ field: FieldID) -> String {
+    package func text(_ field: FieldID) -> String {
         FieldSpec.of(field).text.map { self[keyPath: $0] } ?? ""
     }
 
     /// Sets a text-like field; a TTL typed into counts as touched (only those are compared).
-    public mutating func setText(_ field: FieldID, _ value: String) {
+    package mutating func setText(_ field: FieldID, _ value: String) {
         guard let path = FieldSpec.of(field).text else { return }
         self[keyPath: path] = value
         if case .ttl(let t) = field { ttlTouched.insert(t) }
     }
 
     /// The pool id chosen (nil for the placeholder).
-    public var poolID: String? {
+    package var poolID: String? {
         switch pool {
         case .placeholder: return nil
         case .pool(let id): return id
@@ -97,7 +97,7 @@ public struct WizardForm: Equatable, Sendable {
 
     /// The desired settings of the given sections. Text that does not parse is left out here; the
     /// field rules report it.
-    public func desired(sections: Set<Section>) -> DesiredSettings {
+    package func desired(sections: Set<Section>) -> DesiredSettings {
         var d = DesiredSettings()
         if sections.contains(.smtp) {
             var u = SMTPSettingsUpdate(enabled: smtpEnabled)

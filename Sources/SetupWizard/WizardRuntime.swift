@@ -3,18 +3,18 @@ import SetupKit
 import TFEClient
 
 /// What the runtime needs from the outside world, injected so tests control it.
-public struct WizardServices: Sendable {
-    public var client: TFEClient
-    public var draftStore: DraftStore?
+package struct WizardServices: Sendable {
+    package var client: TFEClient
+    package var draftStore: DraftStore?
     /// Where "save these answers" writes (the working directory).
-    public var answersDirectory: String
+    package var answersDirectory: String
     /// The wall clock, for the draft's time stamp.
-    public var now: @Sendable () -> Date
+    package var now: @Sendable () -> Date
     /// Called with the typed SMTP password before it is sent, so the log scrubs it from every line
     /// (whatever key or message it might turn up under).
-    public var registerSecret: @Sendable (SecretString) -> Void
+    package var registerSecret: @Sendable (SecretString) -> Void
 
-    public init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
+    package init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
                 registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }) {
         self.client = client
         self.draftStore = draftStore
@@ -26,19 +26,19 @@ public struct WizardServices: Sendable {
 
 /// Runs the wizard: feeds events to `Wizard.update`, executes the commands it returns through
 /// SetupKit, and feeds their answers back as events. The only place with side effects.
-public actor WizardRuntime {
-    public private(set) var state: WizardState
+package actor WizardRuntime {
+    package private(set) var state: WizardState
     /// Set when the wizard has finished: the exit code and the message to print.
-    public private(set) var exit: (code: Int32, message: String)?
+    package private(set) var exit: (code: Int32, message: String)?
     /// Every command run, in order (tests read it).
-    public private(set) var commands: [WizardCommand] = []
+    package private(set) var commands: [WizardEffect] = []
     /// Yields after every change of state, so a front end knows to redraw.
-    public nonisolated let changes: AsyncStream<Void>
+    package nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
     private let services: WizardServices
     private var tasks: [UUID: Task<Void, Never>] = [:]
 
-    public init(config: WizardConfig, services: WizardServices) {
+    package init(config: WizardConfig, services: WizardServices) {
         self.services = services
         let (state, _) = Wizard.start(config)
         self.state = state
@@ -46,7 +46,7 @@ public actor WizardRuntime {
     }
 
     /// Runs the start-up commands (once: a second call does nothing).
-    public func start() {
+    package func start() {
         guard !started else { return }
         started = true
         run(Wizard.start(state.config).1)
@@ -54,19 +54,19 @@ public actor WizardRuntime {
     private var started = false
 
     /// Applies one event and runs the commands it produces.
-    public func send(_ event: WizardEvent) {
+    package func send(_ event: WizardEvent) {
         let commands = Wizard.update(&state, event)
         changed.yield()
         run(commands)
     }
 
     /// Cancels work in flight (at exit).
-    public func shutdown() {
+    package func shutdown() {
         for t in tasks.values { t.cancel() }
         changed.finish()
     }
 
-    private func run(_ list: [WizardCommand]) {
+    private func run(_ list: [WizardEffect]) {
         for command in list {
             commands.append(command)
             execute(command)
@@ -89,7 +89,7 @@ public actor WizardRuntime {
         send(event)
     }
 
-    private func execute(_ command: WizardCommand) {
+    private func execute(_ command: WizardEffect) {
         let services = self.services
         let address = state.config.address
         switch command {

@@ -3,7 +3,7 @@ import SetupKit
 import TFEClient
 
 /// Where the wizard is.
-public enum Phase: Equatable, Sendable {
+package enum Phase: Equatable, Sendable {
     case loading(String)
     case pickOrganization
     case resumeDraft
@@ -19,7 +19,7 @@ public enum Phase: Equatable, Sendable {
 
 extension WizardState {
     /// Whether the frame takes input: a screen, the review, the organization picker, the draft question.
-    public var takesInput: Bool {
+    package var takesInput: Bool {
         switch phase {
         case .loading, .applying, .finished: return false
         default: return true
@@ -27,7 +27,7 @@ extension WizardState {
     }
 
     /// Whether an answer from the server is awaited.
-    public var isWaiting: Bool {
+    package var isWaiting: Bool {
         switch phase {
         case .loading, .applying: return true
         default: return false
@@ -36,26 +36,26 @@ extension WizardState {
 }
 
 /// How the wizard was started.
-public struct WizardConfig: Equatable, Sendable {
-    public var address: String
-    public var organization: String?
+package struct WizardConfig: Equatable, Sendable {
+    package var address: String
+    package var organization: String?
     /// The sections `--screens` names, in screen order.
-    public var sections: [Section]
-    public var ascii: Bool
+    package var sections: [Section]
+    package var ascii: Bool
     /// Where "save these answers" writes.
-    public var answersFileName: String
+    package var answersFileName: String
     /// Whether the address goes into a saved answers file (not the demo's: its sandbox is gone
     /// when the demo ends).
-    public var addressInAnswers: Bool
+    package var addressInAnswers: Bool
     /// Whether what is typed outlives this run as a draft (not in the demo: its sandbox, and so
     /// the draft's address, is new every run).
-    public var keepsDraft: Bool
+    package var keepsDraft: Bool
     /// Where the token came from (`environment variable TFE_TOKEN`), shown when the start fails.
-    public var tokenSource: String?
+    package var tokenSource: String?
     /// `--organizations`: the organizations marked in the list at the start (names or globs).
-    public var organizationPatterns: [String] = []
+    package var organizationPatterns: [String] = []
 
-    public init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
+    package init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {
         self.address = address
         self.organization = organization
@@ -70,7 +70,7 @@ public struct WizardConfig: Equatable, Sendable {
     /// The server as an admin tells installations apart: its host, with the port when the
     /// address names one (`tfe.example.com`, `127.0.0.1:45491`). Shown on every screen, so
     /// that staging is never mistaken for production.
-    public var serverName: String {
+    package var serverName: String {
         guard let url = URL(string: address), let host = url.host, !host.isEmpty else { return address }
         return host + (url.port.map { ":\($0)" } ?? "")
     }
@@ -78,90 +78,90 @@ public struct WizardConfig: Equatable, Sendable {
 
 /// A step's progress during Apply.
 /// A status-row message and how much it matters.
-public struct Notice: Equatable, Sendable {
-    public enum Severity: Sendable { case info, problem }
-    public var text: String
-    public var severity: Severity
-    public init(_ text: String, _ severity: Severity) {
+package struct Notice: Equatable, Sendable {
+    package enum Severity: Sendable { case info, problem }
+    package var text: String
+    package var severity: Severity
+    package init(_ text: String, _ severity: Severity) {
         self.text = text
         self.severity = severity
     }
 }
 
-public enum StepStatus: Equatable, Sendable {
+package enum StepStatus: Equatable, Sendable {
     case running
     case done(StepResult)
 }
 
 /// Everything the wizard knows. `render` draws it; `update` changes it.
-public struct WizardState: Equatable, Sendable {
-    public var config: WizardConfig
-    public var phase: Phase
+package struct WizardState: Equatable, Sendable {
+    package var config: WizardConfig
+    package var phase: Phase
     /// The organizations the token sees (with each one's mode, switch, permissions and entitlements).
-    public var organizations: [Organization] = []
+    package var organizations: [Organization] = []
     /// The highlighted row among the organizations the filter lets through.
-    public var pickerIndex = 0
+    package var pickerIndex = 0
     /// The organizations marked with Space (or `a`) for one baseline.
-    public var marked: Set<String> = []
+    package var marked: Set<String> = []
     /// The list's filter, and whether typing goes into it (after `/`).
-    public var pickerFilter = ""
-    public var pickerFiltering = false
+    package var pickerFilter = ""
+    package var pickerFiltering = false
     /// Several organizations at once: nil for one.
-    public var fleet: FleetChoice?
-    public var organization: String?
-    public var current: CurrentState?
-    public var form = WizardForm()
+    package var fleet: FleetChoice?
+    package var organization: String?
+    package var current: CurrentState?
+    package var form = WizardForm()
     /// The form as loaded, to tell whether anything was edited.
-    public var prefill = WizardForm()
-    public var focus: FieldID?
+    package var prefill = WizardForm()
+    package var focus: FieldID?
     /// Cursor in the focused text field, in characters.
-    public var cursor = 0
+    package var cursor = 0
     /// The focused field's whole value is selected, as a browser does on entering a filled field:
     /// typing replaces it, a cursor key deselects and edits in place.
-    public var selected = false
-    public var errors: [FieldID: String] = [:]
-    public var quitPending = false
+    package var selected = false
+    package var errors: [FieldID: String] = [:]
+    package var quitPending = false
     /// Esc was pressed once on the first screen with edits: a second Esc goes back to the list.
-    public var leavePending = false
+    package var leavePending = false
     /// A `--organization` the server does not know, and its "not found" message, while the
     /// organizations the token sees are read to offer instead.
-    public var mistypedOrganization: MistypedOrganization?
-    public struct MistypedOrganization: Equatable, Sendable {
-        public var name: String
-        public var message: String
+    package var mistypedOrganization: MistypedOrganization?
+    package struct MistypedOrganization: Equatable, Sendable {
+        package var name: String
+        package var message: String
     }
     /// On a screen after `e` on the results: leaving it goes back to the results, where `r`
     /// sends the new values.
-    public var fixing = false
+    package var fixing = false
     /// The open list of a choice field, if any.
-    public var list: ChoiceList?
+    package var list: ChoiceList?
     /// The terminal's size, when a terminal reported one (nil in headless tests and plain mode).
-    public var terminalSize: Size?
+    package var terminalSize: Size?
     /// Whether only "Terminal too small" is on screen.
-    public var terminalTooSmall: Bool {
+    package var terminalTooSmall: Bool {
         guard let s = terminalSize else { return false }
         return s.width < Size.minimum.width || s.height < Size.minimum.height
     }
-    public var helpShown = false
+    package var helpShown = false
     /// One line for the status row (what just happened, or why a key did nothing), with how it is
     /// drawn decided by its severity, not by its wording.
-    public var statusNotice: Notice?
+    package var statusNotice: Notice?
     /// The status line's text; setting it makes an informational notice.
-    public var notice: String? {
+    package var notice: String? {
         get { statusNotice?.text }
         set { statusNotice = newValue.map { Notice($0, .info) } }
     }
     /// Shows a problem in the status row (drawn as a warning).
-    public mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
-    public var plan: Plan?
-    public var steps: [Step: StepStatus] = [:]
-    public var pendingDraft: Draft?
-    public var spinner = 0
+    package mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
+    package var plan: Plan?
+    package var steps: [Step: StepStatus] = [:]
+    package var pendingDraft: Draft?
+    package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
-    public var scroll = 0
-    public var appliedSomething = false
+    package var scroll = 0
+    package var appliedSomething = false
 
-    public init(config: WizardConfig) {
+    package init(config: WizardConfig) {
         self.config = config
         self.organization = config.organization
         self.phase = config.organization == nil ? .loading("Finding your organizations…") : .loading("Reading the current settings…")
@@ -170,24 +170,24 @@ public struct WizardState: Equatable, Sendable {
     /// Whether Esc on the first screen goes back to the organization list: the screens were
     /// reached from it (no `--organization`, more than one organization) and nothing has been
     /// sent yet (after an apply, the results are this organization's to finish).
-    public var canGoBackToOrganizationList: Bool {
+    package var canGoBackToOrganizationList: Bool {
         config.organization == nil && organizations.count > 1 && !fixing && !appliedSomething
     }
 
     /// Something typed that has not been applied.
-    public var hasUnsavedEdits: Bool { form != prefill }
+    package var hasUnsavedEdits: Bool { form != prefill }
 
     /// The screens shown: `--screens`, less SMTP when it cannot be used. For several
     /// organizations the SMTP screen is the one site-wide relay, sent once.
-    public var screens: [Section] {
+    package var screens: [Section] {
         config.sections.filter { $0 != .smtp || current?.smtp != nil }
     }
 
     /// Whether the org screens can be edited.
-    public var canUpdateOrganization: Bool { current?.organization.canUpdate ?? false }
+    package var canUpdateOrganization: Bool { current?.organization.canUpdate ?? false }
 
     /// Why a field cannot be edited, or nil.
-    public func readOnlyReason(_ field: FieldID) -> String? {
+    package func readOnlyReason(_ field: FieldID) -> String? {
         // Several organizations: one that cannot take a value is left out at review, by name.
         if fleet != nil { return nil }
         guard let current else { return "not loaded" }
@@ -204,7 +204,7 @@ public struct WizardState: Equatable, Sendable {
     /// What the form asks for, as the plan reads it. A mode the server reports but this build does
     /// not know stays untouched unless the admin changed the Mode field: the form's stand-in for
     /// it is never sent.
-    public func desiredSettings(sections: Set<Section>) -> DesiredSettings {
+    package func desiredSettings(sections: Set<Section>) -> DesiredSettings {
         var desired = form.desired(sections: sections)
         if current?.organization.unknownExecutionMode != nil, form.mode == prefill.mode, form.pool == prefill.pool {
             desired.executionDefaults = nil
@@ -214,18 +214,18 @@ public struct WizardState: Equatable, Sendable {
 
     /// The execution modes the Mode choice offers: agent only where the organization can use
     /// agents (or already does).
-    public var modeOptions: [ExecutionMode] {
+    package var modeOptions: [ExecutionMode] {
         guard current?.agentsUnavailable != nil, current?.organization.defaultExecutionMode != .agent else { return ExecutionMode.allCases }
         return ExecutionMode.allCases.filter { $0 != .agent }
     }
 
     /// The fields shown on a screen, in order.
-    public func visibleFields(_ section: Section) -> [FieldID] {
+    package func visibleFields(_ section: Section) -> [FieldID] {
         FieldSpec.visible(in: section, self).map(\.id)
     }
 
     /// The pool choices: the current pool or `(choose a pool)`, the org's pools, `Other…`.
-    public var poolOptions: [PoolSelection] {
+    package var poolOptions: [PoolSelection] {
         var options: [PoolSelection] = []
         let currentPool = current?.organization.defaultAgentPoolID
         options.append(currentPool.map(PoolSelection.pool) ?? .placeholder)
@@ -235,7 +235,7 @@ public struct WizardState: Equatable, Sendable {
     }
 
     /// How a pool choice reads: `primary (apool-abc123, 3 agents)`.
-    public func poolLabel(_ selection: PoolSelection) -> String {
+    package func poolLabel(_ selection: PoolSelection) -> String {
         switch selection {
         case .placeholder: return "(choose a pool)"
         case .other: return config.ascii ? "Other..." : "Other…"
@@ -246,14 +246,14 @@ public struct WizardState: Equatable, Sendable {
     }
 
     /// The note for a default pool limited to chosen workspaces, or nil.
-    public var poolScopeNote: String? {
+    package var poolScopeNote: String? {
         guard form.mode == .agent, case .pool(let id) = form.pool,
               let p = current?.agentPools.first(where: { $0.id == id }), !p.organizationScoped else { return nil }
         return "\(SafeText.line(p.name)) serves only the workspaces chosen for it: as the default, runs of other workspaces will find no agent. Choose an organization-wide pool, or allow this one for every workspace first."
     }
 
     /// Pool id → name, for review lines.
-    public var poolNames: [String: String] {
+    package var poolNames: [String: String] {
         Dictionary((current?.agentPools ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -14,7 +14,7 @@ struct ReducerFlowTests {
     // MARK: helpers
 
     @discardableResult
-    static func keys(_ state: inout WizardState, _ keys: Key...) -> [WizardCommand] {
+    static func keys(_ state: inout WizardState, _ keys: Key...) -> [WizardEffect] {
         keys.flatMap { Wizard.update(&state, .key($0)) }
     }
 
@@ -23,7 +23,7 @@ struct ReducerFlowTests {
     }
 
     @discardableResult
-    static func line(_ state: inout WizardState, _ text: String) -> [WizardCommand] {
+    static func line(_ state: inout WizardState, _ text: String) -> [WizardEffect] {
         Wizard.update(&state, .line(text))
     }
 

@@ -4,6 +4,9 @@ import FoundationEssentials
 /// `description` is written for the admin reading it: what happened, what it means, what to do.
 /// What to do is a `Remedy`, worded by the front end (`description(using:)`); the client core
 /// names no command-line flag.
+/// `@nonexhaustive`: code outside this package handles unknown cases (`@unknown default`), so a
+/// new kind of failure is not a breaking change for callers of the library.
+@nonexhaustive
 public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Local validation failed before any request; one issue per field.
     case validation([ValidationIssue])
