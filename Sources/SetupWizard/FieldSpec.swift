@@ -28,6 +28,9 @@ package struct FieldSpec: Sendable {
     var flag: (WritableKeyPath<WizardForm, Bool> & Sendable)? = nil
     /// A choice's options, in the order they cycle (they may depend on what the server can do).
     var options: (@Sendable (WizardState) -> [String])? = nil
+    /// The flows whose screens have the field (one organization picks a pool by id, several
+    /// name it, since each organization has its own ids).
+    var flows: Set<Flow.Kind> = [.organization, .several]
     /// Whether the field is on its screen now (a field hidden by another's value is not).
     var isShown: @Sendable (WizardState) -> Bool = { _ in true }
     /// The rule on the text as typed (a port, a duration, a pool id), from the client core's
@@ -72,7 +75,7 @@ package struct FieldSpec: Sendable {
     /// Whether a field can "keep each organization's value": on the per-organization screens of a
     /// baseline for several (the SMTP relay is site-wide: it has one value).
     package static func keeps(_ section: Section, _ state: WizardState) -> Bool {
-        state.fleet != nil && section != .smtp
+        state.session.keeps(section)
     }
 
     /// A choice's options in the order they cycle; for several organizations `keep` comes first.
@@ -95,6 +98,7 @@ package struct FieldSpec: Sendable {
     }
 
     func shown(when condition: @escaping @Sendable (WizardState) -> Bool) -> FieldSpec { with { $0.isShown = condition } }
+    func flows(_ kinds: Flow.Kind...) -> FieldSpec { with { $0.flows = Set(kinds) } }
     func rule(_ rule: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.textRule = rule } }
     func readOnly(_ reason: @escaping @Sendable (WizardState) -> String?) -> FieldSpec { with { $0.readOnlyReason = reason } }
     func note(_ note: @escaping @Sendable (WizardState) -> FieldNote?) -> FieldSpec { with { $0.note = note } }
@@ -154,7 +158,7 @@ package struct FieldSpec: Sendable {
         choice(.mode, .executionMode, .executionDefaults, \.mode, options: { $0.modeOptions },
                help: "Where new workspaces run by default: remote (HCP/TFE workers), local (your machine), agent (your agent pool).")
             .note { state in
-                if let fleet = state.fleet { return FieldNote(fleet.spread(\.defaultExecutionMode.rawValue, ascii: state.config.ascii), .dim) }
+                if let fleet = state.several { return FieldNote(fleet.spread(\.defaultExecutionMode.rawValue, ascii: state.config.ascii), .dim) }
                 if let unknown = state.current?.organization.unknownExecutionMode {
                     return FieldNote("The server reports the mode \"\(SafeText.line(unknown))\", which this version does not know: it stays as it is unless you choose another.", .bold)
                 }
@@ -171,14 +175,14 @@ package struct FieldSpec: Sendable {
                       }
                   },
                   loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) })
-            .shown { agentMode($0) && $0.fleet == nil }
+            .flows(.organization).shown(when: agentMode)
             .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one, or pick Mode remote or local." : nil }
             .readOnly { $0.current?.agentsUnavailable }
             .note { $0.poolScopeNote.map { FieldNote($0, .warning) } },
         text(.poolOther, .agentPool, .executionDefaults, \.poolOther, draftKey: "execution_defaults.agent_pool_other",
              help: "An agent pool id, like apool-abc123.")
             .label("Pool id")
-            .shown { agentMode($0) && $0.fleet == nil && $0.form.pool == .other }
+            .flows(.organization).shown { agentMode($0) && $0.form.pool == .other }
             .rule { state in
                 let id = state.form.poolOther.trimmingSpaces
                 if let problem = FieldRules.agentPoolID(id) { return problem }
@@ -187,18 +191,18 @@ package struct FieldSpec: Sendable {
         text(.poolName, .agentPool, .executionDefaults, \.poolName, draftKey: FieldKey.agentPool.rawValue + "_name",
              help: "Several organizations: the agent pool by its name (each organization has its own pool ids). An organization without a pool of that name is left out, and the review names it.")
             .label("Agent pool name")
-            .shown { agentMode($0) && $0.fleet != nil }
+            .flows(.several).shown(when: agentMode)
             .rule { $0.form.poolName.trimmingSpaces.isEmpty ? "Agent mode needs the pool's name: each organization's pool of that name becomes its default." : nil }
             .note { state in
-                guard let fleet = state.fleet else { return nil }
+                guard let fleet = state.several else { return nil }
                 let withPool = fleet.organizations.filter { $0.defaultAgentPoolID != nil }.count
                 return FieldNote("now: a default pool in \(withPool) of \(fleet.organizations.count); each one's pools are read at the review", .dim)
             },
         toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created.")
             .readOnly { $0.current?.ttlSwitchUnavailableReason }
-            .unavailable { $0.fleet == nil && $0.current?.ttlSwitchUnavailableReason != nil ? "not available on this release" : nil }
+            .unavailable { !keeps(.tokenTTL, $0) && $0.current?.ttlSwitchUnavailableReason != nil ? "not available on this release" : nil }
             .note { state in
-                if let fleet = state.fleet {
+                if let fleet = state.several {
                     return FieldNote(fleet.spread({ $0.maxTTLSupported ? ($0.maxTTLEnabled ? "on" : "off") : "not supported" }, ascii: state.config.ascii), .dim)
                 }
                 return state.current?.ttlSwitchUnavailableReason.map { FieldNote($0, .dim) }
@@ -209,18 +213,18 @@ package struct FieldSpec: Sendable {
                   help: "The longest a new token of this type may live: e.g. 90d, 12h, 6mo, 1y, 0.5h. Ctrl-R sets all four to the 2-year default.",
                   draftKey: FieldKey.ttl(type).rawValue, text: \WizardForm.[ttlTextOf: type],
                   saveDraft: { $0.ttlText[type] }, loadDraft: { $0.ttlText[type] = $1 })
-            .shown { $0.fleet != nil || $0.current?.tokenTTLPolicies != nil }
+            .shown { keeps(.tokenTTL, $0) || $0.current?.tokenTTLPolicies != nil }
             .rule { state in
                 let text = state.form.ttlText[type] ?? ""
                 // Several organizations: empty keeps each one's value.
-                if state.fleet != nil, text.trimmingSpaces.isEmpty { return nil }
+                if keeps(.tokenTTL, state), text.trimmingSpaces.isEmpty { return nil }
                 return state.form.ttlTouched.contains(type) ? FieldRules.duration(text, label: type.label) : nil
             }
-            .placeholder { $0.fleet != nil ? "(keep each organization's value)" : "(empty)" }
+            .placeholder { keeps(.tokenTTL, $0) ? "(keep each organization's value)" : "(empty)" }
             .readOnly { $0.current?.tokenTTLPolicies == nil ? ($0.current?.tokenTTLUnavailable ?? "the token TTL policies could not be read.") : nil }
             .note { state in
                 if let warning = Wizard.lowering(state, type) { return FieldNote(warning, .warning) }
-                return state.fleet?.ttlSpread(type, ascii: state.config.ascii).map { FieldNote($0, .dim) }
+                return state.several?.ttlSpread(type, ascii: state.config.ascii).map { FieldNote($0, .dim) }
             }
     }
 
@@ -232,7 +236,7 @@ package struct FieldSpec: Sendable {
 
     /// The fields of a screen that are shown now, in order.
     package static func visible(in section: Section, _ state: WizardState) -> [FieldSpec] {
-        all.filter { $0.section == section && $0.isShown(state) }
+        all.filter { $0.section == section && $0.flows.contains(state.flow.kind) && $0.isShown(state) }
     }
 
     /// The entry of a field (every `FieldID` has one).

@@ -3,11 +3,15 @@ struct Glyphs {
     /// `cross` marks a failed step; `errorMark` a field's problem (a short mark where `cross` is a word).
     let dot, arrow, check, cross, errorMark, focus, crumb, bullet, left, right, rule, warn, ellipsis: String
     let spinner: [String]
+    /// The arrow keys as the footer names them.
+    let up, down: String
 
     static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", errorMark: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
-                             rule: "─", warn: "!", ellipsis: "…", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
+                             rule: "─", warn: "!", ellipsis: "…", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+                             up: "↑", down: "↓")
     static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", errorMark: "!", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
-                              rule: "-", warn: "!", ellipsis: "~", spinner: ["|", "/", "-", "\\"])
+                              rule: "-", warn: "!", ellipsis: "~", spinner: ["|", "/", "-", "\\"],
+                              up: "Up", down: "Down")
 
     static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }
 }

@@ -142,7 +142,7 @@ package struct PlainWizard: Sendable {
         }
         let g = Glyphs.of(new.config.ascii)
         if new.phase == .review, old?.phase != .review {
-            lines += ["", "Review:"] + Wizard.reviewBody(new, g, width: 1_000).map(\.text)
+            lines += ["", "Review:"] + OrganizationSession.reviewBody(new, g, width: 1_000).map(\.text)
         }
         if new.phase == .result, old?.phase != .result {
             lines += Wizard.stepsBody(new, g, spin: "", width: 1_000).map(\.text)

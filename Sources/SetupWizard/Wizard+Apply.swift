@@ -12,31 +12,12 @@ extension Wizard {
         })
     }
 
-    static func enterReview(_ state: inout WizardState) {
-        if state.fleet != nil { return requestFleetPlan(&state) }
-        guard let current = state.current else { return }
-        state.plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
-        state.phase = .review
-        state.focus = nil
-        state.scroll = 0
-    }
+    /// Leaving the last screen: the session makes the Review.
+    static func enterReview(_ state: inout WizardState) { state.session.enterReview(&state) }
 
-    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
-        switch key {
-        case .enter:
-            guard let plan = state.plan else { return [] }
-            if showFirstIssue(&state, plan) { return [] }
-            if plan.isEmpty { return offerToSave(&state) }
-            state.phase = .applying
-            state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
-            return [.apply(plan, steps: plan.steps)]
-        case .escape:
-            if let last = state.screens.last { go(&state, to: last, focus: .last) }
-            return []
-        default:
-            return []
-        }
-    }
+    /// The closing line when nothing was applied.
+    static func nothingApplied(_ state: WizardState) -> String { state.session.nothingApplied(state) }
+
 
     /// A plan's first issue, on its field's screen (every screen was checked on the way; a rule
     /// that needs the server can still fail at the review). False when the plan has none.
@@ -65,53 +46,14 @@ extension Wizard {
                 state.form.smtpTestEmail = ""
             }
         }
-        let running = state.steps.values.contains { $0 == .running }
-        if state.fleet != nil { return endFleetApplyWhenDone(&state) }
-        if !running, state.phase == .applying {
-            state.phase = .result
-            state.scroll = 0
-            // All done: nothing typed is unsaved any more, and the draft has served its purpose.
-            if state.steps.values.allSatisfy({ if case .done(let r) = $0 { return r.succeeded } else { return false } }) {
-                state.form.ttlTouched = []
-                state.prefill = state.form
-                return [.deleteDraft]
-            }
-        }
-        return []
+        return state.session.stepAnswered(&state)
     }
 
     static func failedResults(_ state: WizardState) -> [StepResult] {
         state.steps.values.compactMap { if case .done(let r) = $0, !r.succeeded { return r } else { return nil } }.sorted { $0.step < $1.step }
     }
 
-    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
-        switch key {
-        case .char("r"), .char("R"):
-            return retry(&state)
-        case .char("e"), .char("E"):
-            return jumpToFix(&state)
-        case .escape:
-            // Back to the review: a new plan from the values now, against what the server has now.
-            enterReview(&state)
-            return []
-        case .char(let c) where c.wholeNumberValue.map({ (1...state.screens.count).contains($0) }) == true:
-            // Reopen a screen, as in an installer's summary; leaving it comes back here.
-            go(&state, to: state.screens[c.wholeNumberValue! - 1], focus: .first)
-            state.fixing = true
-            return []
-        case .enter:
-            return offerToSave(&state)
-        default:
-            return []
-        }
-    }
 
-    /// The closing line when nothing was applied: where what was typed is kept, if anywhere.
-    static func nothingApplied(_ state: WizardState) -> String {
-        // Several organizations keep no draft; stopped mid-apply, the message names who was not finished.
-        if state.fleet != nil { return state.phase == .applying ? fleetFinishMessage(state) : "Nothing applied." }
-        return state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
-    }
 
     /// The end: the question whether to save the answers, unless this token could change nothing
     /// shown (then an answers file would only copy settings nobody here can set).

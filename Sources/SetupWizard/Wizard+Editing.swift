@@ -102,8 +102,8 @@ extension Wizard {
             }
             return
         }
-        let from = state.fleet.map { "\($0.organizations.count) organizations" } ?? state.organization ?? "this organization"
-        state.fleet = nil
+        let from = state.session.name(state)
+        state.flow = .organization
         state.organization = nil
         state.current = nil
         state.form = WizardForm()

@@ -31,13 +31,13 @@ extension Wizard {
         case .editing(let section):
             return fieldAnswer(&state, section, answer)
         case .review where answer == "<":
-            return reviewKey(&state, .escape)
+            return state.session.reviewKey(&state, .escape)
         case .result where answer == "<":
-            return resultKey(&state, .escape)
+            return state.session.resultKey(&state, .escape)
         case .resumeDraft, .review, .result, .savePrompt:
             guard let byDefault = yesNoDefault(state) else {
                 // A screen with nothing to ask (nothing to change, nothing failed): go on.
-                return state.phase == .review ? reviewKey(&state, .enter) : resultKey(&state, .enter)
+                return state.phase == .review ? state.session.reviewKey(&state, .enter) : state.session.resultKey(&state, .enter)
             }
             let a = answer.lowercased()
             guard a.isEmpty || ["y", "yes", "n", "no"].contains(a) else {
@@ -48,8 +48,8 @@ extension Wizard {
             switch state.phase {
             case .resumeDraft: return resumeKey(&state, yes ? .char("y") : .char("n"))
             case .review:
-                return yes ? reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
-            case .result: return resultKey(&state, yes ? .char("r") : .enter)
+                return yes ? state.session.reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
+            case .result: return state.session.resultKey(&state, yes ? .char("r") : .enter)
             default: return saveKey(&state, yes ? .char("y") : .char("n"))
             }
         }

@@ -46,14 +46,7 @@ extension Wizard {
 
     static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
         var title = " tfe-setup"
-        if let fleet = state.fleet {
-            title += g.dot + state.config.serverName + g.dot + "\(fleet.organizations.count) organizations"
-        } else if let current = state.current {
-            // The host first: on a narrow screen the end of the title is what is cut.
-            title += g.dot + state.config.serverName + g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
-        } else {
-            title += g.dot + state.config.serverName
-        }
+        title += g.dot + (state.session.title(state, g) ?? state.config.serverName)
         // One column stays free: a title that touches the edge cannot be told from a cut one.
         frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
@@ -65,7 +58,7 @@ extension Wizard {
         case .review, .applying, .result, .savePrompt: currentName = "Review"
         default: currentName = nil
         }
-        if state.current != nil || state.fleet != nil {
+        if state.session.title(state, g) != nil {
             for (i, name) in names.enumerated() {
                 if i > 0 { col = frame.put(g.crumb, row: 1, column: col, style: .dim) }
                 col = frame.put(name, row: 1, column: col, style: name == currentName ? .bold : .dim)
@@ -158,24 +151,9 @@ extension Wizard {
             if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint("Ctrl-R all 2y", .extra)) }
             if editable, let f = state.focus, f.takesText { keys.append(KeyHint("Ctrl-U clear", .extra)) }
             return keys + [KeyHint("F1 help", .essential), quit]
-        case .review where state.fleet != nil:
-            if state.fleet?.plan?.toChange.isEmpty == true { return [KeyHint("Enter finish", .essential), KeyHint("Esc back", .navigation), quit] }
-            return [KeyHint("Enter apply", .essential), KeyHint("Esc back", .navigation), KeyHint("\(up)/\(down) scroll", .extra), quit]
-        case .result where state.fleet != nil:
-            let scroll = KeyHint("\(up)/\(down) scroll", .extra)
-            if state.fleet?.failed.isEmpty == false {
-                return [KeyHint("r retry failed", .essential), KeyHint("Esc check again", .extra), KeyHint("Enter finish", .essential), scroll]
-            }
-            return [KeyHint("Enter finish", .essential), KeyHint("Esc check again", .extra), scroll]
-        case .review:
-            if state.plan?.isEmpty == true { return [KeyHint("Enter finish", .essential), KeyHint("Esc back", .navigation), quit] }
-            return [KeyHint("Enter apply", .essential), KeyHint("Esc back", .navigation), KeyHint("\(up)/\(down) scroll", .extra), quit]
+        case .review, .result:
+            return state.session.footer(state, g)
         case .applying: return [KeyHint("working", .essential), quit]
-        case .result:
-            let scroll = KeyHint("\(up)/\(down) scroll", .extra)
-            let reopen = KeyHint("1-\(state.screens.count) reopen a screen", .extra)
-            guard !failedResults(state).isEmpty else { return [KeyHint("Enter finish", .essential), reopen, scroll] }
-            return [KeyHint("r retry failed", .essential), KeyHint("e edit the field", .essential), KeyHint("Enter finish", .essential), reopen, scroll]
         case .savePrompt: return [KeyHint("y save", .essential), KeyHint("n/Enter skip", .essential)]
         case .finished: return []
         }
@@ -202,53 +180,13 @@ extension Wizard {
                 return ([Line("Help: \(f.label)", .bold), Line()] + wrap(f.help, width: width - 2).map { Line("  " + $0) } + [Line(), Line("Press any key to close.", .dim)], nil)
             }
             return editingBody(state, section, g, width: width)
-        case .review where state.fleet != nil:
-            return (fleetReviewBody(state, g, width: width), nil)
-        case .review:
-            return (reviewBody(state, g, width: width), nil)
-        case .applying where state.fleet != nil, .result where state.fleet != nil:
-            return (fleetProgressBody(state, g, width: width), nil)
-        case .result:
-            // Like an installer's summary: each screen can be reopened by its number.
-            let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)
-            return (stepsBody(state, g, spin: spin, width: width) + [Line()]
-                    + wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }, nil)
-        case .applying, .savePrompt, .finished:
+        case .review, .applying, .result:
+            return (state.session.body(state, g, width: width), nil)
+        case .savePrompt, .finished:
             return (stepsBody(state, g, spin: spin, width: width), nil)
         }
     }
 
-    static func reviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
-        guard let plan = state.plan else { return [] }
-        var lines: [Line] = []
-        for (section, reason) in plan.unavailableSections {
-            lines += wrap("\(section.title): \(reason)", width: width - 2).map { Line("  " + $0, .error) }
-        }
-        for issue in plan.unsupported { lines += wrap("Not sent: \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
-        for issue in plan.issues { lines += wrap("\(issue.field): \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
-        if plan.isEmpty {
-            lines.append(Line("Nothing to change.", .bold))
-            lines.append(Line("The server already has these settings. Press Enter to finish.", .dim))
-            return lines
-        }
-        lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
-        for change in plan.changes {
-            for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
-                lines.append(Line((i == 0 ? "  " : "      ") + part))
-            }
-        }
-        for warning in plan.warnings {
-            lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
-        }
-        lines.append(Line())
-        let n = plan.requests.count
-        lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
-        for r in plan.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
-        if plan.smtp?.testEmailAddress != nil {
-            lines.append(Line("The relay is tested by sending an email; if that fails, the SMTP settings are not saved.", .dim))
-        }
-        return lines
-    }
 
     /// One request's line while it runs (a spinner) or when done (✓/✗ and the message under it).
     static func stepLines(_ status: StepStatus, title: String, spin: String, _ g: Glyphs, width: Int) -> [Line] {

@@ -4,16 +4,10 @@ import TFEClient
 extension Wizard {
     /// A screen of fields: notes, one line per field, a message line under a field with a problem.
     static func editingBody(_ state: WizardState, _ section: Section, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        guard state.current != nil || state.fleet != nil else { return ([], nil) }
+        guard state.session.title(state, g) != nil else { return ([], nil) }
         let current = state.current
-        var lines: [Line] = []
+        var lines = state.session.screenIntro(state, section, width: width)
         var focusIndex: Int?
-        if let fleet = state.fleet {
-            lines += wrap("One baseline for \(fleet.organizations.count) organizations. A field left at keep (or empty) keeps each organization's own value; a value you set applies to all of them.", width: width - 2).map { Line($0, .dim) }
-            if section == .smtp {
-                lines += wrap("The SMTP relay is site-wide: it is sent once, not per organization.", width: width - 2).map { Line($0, .dim) }
-            }
-        }
         if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current?.smtpUnavailableReason {
             lines += wrap("SMTP relay not shown: \(reason)", width: width - 2).map { Line($0, .dim) }
         }
@@ -128,8 +122,9 @@ extension Wizard {
     static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line, width: Int) {
         let g = Glyphs.of(state.config.ascii)
         // Several organizations have as many current values: only the new one is shown.
-        let now = state.fleet != nil ? "" : "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
-        let lead = state.fleet != nil ? "  " : now + g.dot
+        let keeps = state.session.keeps(.tokenTTL)
+        let now = keeps ? "" : "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
+        let lead = keeps ? "  " : now + g.dot
         var forms = [now]
         if state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let ms = try? TTLDuration.parse(text) {
             forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",

@@ -13,7 +13,7 @@ extension Wizard {
         for spec in visible { if let message = spec.textRule?(state) { found[spec.id] = message } }
         // Several organizations: the rules on values run per organization at the review, where
         // one that cannot take a value is left out by name (the site-wide SMTP screen is checked here).
-        guard let current = state.current, state.fleet == nil || section == .smtp else { return found }
+        guard let current = state.current, state.session.checksOnScreen(section) else { return found }
         for issue in Planner.plan(state.form.desired(sections: [section]), current: current).issues {
             if let spec = visible.last(where: { $0.key == issue.field }), found[spec.id] == nil { found[spec.id] = issue.message }
         }

@@ -16,7 +16,7 @@ package enum Wizard {
     /// command also ends the phase here, so the runtime has nothing to decide.
     package static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardEffect] {
         var commands = reduce(&state, event)
-        commands += pendingFleetPlan(&state)
+        commands += SeveralSession.pendingFleetPlan(&state)
         for case .quit(let code, let message) in commands { state.phase = .finished(exitCode: code, message: message) }
         return commands
     }
@@ -39,13 +39,13 @@ package enum Wizard {
         case .stepFinished(let result):
             return stepFinished(&state, result)
         case .siteWideLoaded(let result):
-            return siteWideLoaded(&state, result)
+            return SeveralSession.siteWideLoaded(&state, result)
         case .fleetPlanned(let result):
-            return fleetPlanned(&state, result)
+            return SeveralSession.fleetPlanned(&state, result)
         case .fleetProgress(let outcome, let elapsed):
-            return fleetProgress(&state, outcome, elapsed: elapsed)
+            return SeveralSession.fleetProgress(&state, outcome, elapsed: elapsed)
         case .fleetFinished:
-            return fleetFinished(&state)
+            return SeveralSession.fleetFinished(&state)
         case .answersSaved(let result, let shared):
             switch result {
             case .success(let path):
@@ -95,9 +95,7 @@ package enum Wizard {
             if key == .char("r") || key == .char("R") {
                 // A server still coming up is common at set-up time: read again without restarting.
                 state.phase = .loading("Reading the current settings again…")
-                if state.fleet != nil { return [.loadSiteWide] }
-                if let org = state.organization ?? state.config.organization { return [.loadState(organization: org)] }
-                return [.loadOrganizations]
+                return state.session.readAgain(&state)
             }
             return []
         case .pickOrganization:
@@ -110,9 +108,9 @@ package enum Wizard {
             state.scroll = max(0, state.scroll + (key == .down ? 1 : -1))
             return []
         case .review:
-            return state.fleet != nil ? fleetReviewKey(&state, key) : reviewKey(&state, key)
+            return state.session.reviewKey(&state, key)
         case .result:
-            return state.fleet != nil ? fleetResultKey(&state, key) : resultKey(&state, key)
+            return state.session.resultKey(&state, key)
         case .savePrompt:
             return saveKey(&state, key)
         }
@@ -232,20 +230,14 @@ package enum Wizard {
 
     // MARK: - Finishing
 
-    static func exitCode(_ state: WizardState) -> Int32 {
-        if let fleet = state.fleet, !(fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending) { return 1 }
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
-        return results.allSatisfy(\.succeeded) ? 0 : 1
-    }
+    static func exitCode(_ state: WizardState) -> Int32 { state.session.exitCode(state) }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
-    package static func summary(_ state: WizardState) -> String {
-        if state.fleet != nil { return fleetFinishMessage(state) }
-        let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
-        let done = finishMessage(state)
-        if inFlight.isEmpty { return done }
-        return done + " Still in flight when stopped (may or may not have been applied): " + inFlight.map(\.title).joined(separator: ", ") + "."
-    }
+    package static func summary(_ state: WizardState) -> String { state.session.summary(state) }
+
+    static func finishMessage(_ state: WizardState) -> String { state.session.finishMessage(state) }
+
+
 
     /// Where the answers went, and the next command with that very path: the name may not be
     /// the one offered (`-1` when it was taken), and in a folder others can write to a file of
@@ -260,12 +252,4 @@ package enum Wizard {
         return text
     }
 
-    static func finishMessage(_ state: WizardState) -> String {
-        if state.fleet != nil { return fleetFinishMessage(state) }
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
-        if results.isEmpty { return "Nothing changed." }
-        let failed = results.filter { !$0.succeeded }
-        if failed.isEmpty { return "All \(results.count) change request\(results.count == 1 ? "" : "s") succeeded." }
-        return "\(results.count - failed.count) of \(results.count) requests succeeded; not applied: " + failed.map(\.step.title).joined(separator: ", ") + "."
-    }
 }

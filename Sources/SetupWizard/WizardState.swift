@@ -106,8 +106,8 @@ package struct WizardState: Equatable, Sendable {
     /// The list's filter, and whether typing goes into it (after `/`).
     package var pickerFilter = ""
     package var pickerFiltering = false
-    /// Several organizations at once: nil for one.
-    package var fleet: FleetChoice?
+    /// One organization, or several under one baseline (with that session's data).
+    package var flow: Flow = .organization
     package var organization: String?
     package var current: CurrentState?
     package var form = WizardForm()
@@ -189,7 +189,7 @@ package struct WizardState: Equatable, Sendable {
     /// Why a field cannot be edited, or nil.
     package func readOnlyReason(_ field: FieldID) -> String? {
         // Several organizations: one that cannot take a value is left out at review, by name.
-        if fleet != nil { return nil }
+        if !session.checksOnScreen(field.section) { return nil }
         guard let current else { return "not loaded" }
         switch field.section {
         case .smtp: return nil

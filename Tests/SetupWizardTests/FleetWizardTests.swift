@@ -76,7 +76,7 @@ struct FleetWizardTests {
         #expect(F.keys(&state, .enter) == [.loadSiteWide], "the server and its SMTP relay are read first")
         _ = Wizard.update(&state, .siteWideLoaded(.success(Self.siteWide(admin: false))))
         #expect(state.phase == .editing(.executionDefaults), "not a site admin: no SMTP screen")
-        #expect(state.fleet?.organizations.map(\.name) == ["dev-c", "prod-a"])
+        #expect(state.several?.organizations.map(\.name) == ["dev-c", "prod-a"])
         #expect(state.organization == nil && state.form.kept == [.mode, .ttlEnabled])
         let screen = Self.text(state)
         #expect(screen.contains("tfe-setup · tfe.example.com · 2 organizations"))
@@ -89,7 +89,7 @@ struct FleetWizardTests {
     func oneOfThem() {
         var state = Self.picker()
         #expect(F.keys(&state, .down, .enter) == [.loadState(organization: "prod-b")])
-        #expect(state.fleet == nil)
+        #expect(state.several == nil)
         var filtered = Self.picker()
         F.keys(&filtered, .char("/"))
         F.type(&filtered, "zzz")
@@ -169,7 +169,7 @@ struct FleetWizardTests {
     static func review() -> WizardState {
         var state = Self.baseline()
         F.keys(&state, .right, .right, .enter, .enter, .enter, .enter, .enter, .enter)
-        #expect(state.fleet?.baseline == FleetBaseline(mode: .local))
+        #expect(state.several?.baseline == FleetBaseline(mode: .local))
         _ = Wizard.update(&state, .fleetPlanned(.success(FleetPlanned(plan: plan(), organizations: organizations, pace: 27))))
         return state
     }
@@ -265,7 +265,7 @@ struct FleetWizardTests {
         var plan = Self.plan()
         plan.members[1].ttlNow = [.user: 2_592_000_000, .team: TTLDuration.twoYearsServer]
         plan.members[2].ttlNow = [.user: 7_776_000_000, .team: TTLDuration.twoYearsServer]
-        state.fleet?.plan = plan
+        state.several?.plan = plan
         F.keys(&state, .escape)
         #expect(state.phase == .editing(.tokenTTL))
         let screen = Self.text(state)

@@ -148,9 +148,9 @@ struct ReducerFlowTests {
         let orgs = [Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)]
         _ = Wizard.update(&fleet, .organizationsLoaded(.success(orgs)))
         Self.keys(&fleet, .char("a"), .enter)
-        #expect(fleet.fleet != nil && fleet.phase == .editing(.executionDefaults))
+        #expect(fleet.several != nil && fleet.phase == .editing(.executionDefaults))
         Self.keys(&fleet, .escape)
-        #expect(fleet.phase == .pickOrganization && fleet.fleet == nil, "nothing typed: straight back")
+        #expect(fleet.phase == .pickOrganization && fleet.several == nil, "nothing typed: straight back")
         #expect(fleet.marked == ["a", "b"], "the marks stay, to change the selection")
         #expect(fleet.notice == "Back to the organization list (from 2 organizations): Enter sets up the highlighted one or those marked.")
         Self.keys(&fleet, .enter)

@@ -2,49 +2,48 @@ import FoundationEssentials
 import SetupKit
 import TFEClient
 
-/// The screens of several organizations: the list to choose them, the review with counts per
-/// field, the progress bar and the results per organization.
-extension Wizard {
-    /// The organization list: marks, the filter, and what the token may do in each.
-    static func pickerBody(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        let shown = state.shownOrganizations
-        let marked = state.marked.isEmpty ? "" : "\(g.dot)\(state.marked.count) marked"
-        var lines = [Line("Choose the organizations to set up (\(state.organizations.count) this token sees\(marked)):", .bold)]
-        lines += wrap("Enter sets up the highlighted one. Mark several (Space, or a for all shown) to give them one baseline.", width: width - 2)
-            .map { Line($0, .dim) }
-        if state.pickerFiltering || !state.pickerFilter.isEmpty {
-            var filter = Line("Filter: ", .bold)
-            filter.add(state.pickerFilter, state.pickerFiltering ? .reverse : .normal)
-            if state.pickerFiltering { filter.cursorColumn = filter.width }
-            filter.add("  \(shown.count) of \(state.organizations.count) match", .dim)
-            lines.append(filter)
+/// The screens of several organizations: the header, the baseline's intro, the review with
+/// counts per field, the progress bar and the results per organization.
+extension SeveralSession {
+    static func title(_ state: WizardState, _ g: Glyphs) -> String? {
+        state.config.serverName + g.dot + "\(state.several?.organizations.count ?? 0) organizations"
+    }
+
+    static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] {
+        guard let fleet = state.several else { return [] }
+        var lines = wrap("One baseline for \(fleet.organizations.count) organizations. A field left at keep (or empty) keeps each organization's own value; a value you set applies to all of them.", width: width - 2).map { Line($0, .dim) }
+        if section == .smtp {
+            lines += wrap("The SMTP relay is site-wide: it is sent once, not per organization.", width: width - 2).map { Line($0, .dim) }
         }
-        lines.append(Line())
-        let first = lines.count
-        let nameWidth = min(40, max(12, shown.map { Frame.width(of: SafeText.line($0.name)) }.max() ?? 12))
-        for (i, org) in shown.enumerated() {
-            let highlighted = i == state.pickerIndex
-            var l = Line(highlighted ? "\(g.focus) " : "  ")
-            l.add(state.marked.contains(org.name) ? "[x] " : "[ ] ", highlighted ? .bold : .normal)
-            let name = SafeText.line(org.name)
-            l.add(name, highlighted ? .reverse : .normal)
-            l.add(String(repeating: " ", count: max(1, nameWidth + 2 - Frame.width(of: name))))
-            var notes: [String] = []
-            if !org.canUpdate { notes.append("read-only for this token") }
-            if org.entitlements?.agents == false { notes.append("no agents") }
-            notes.append("mode \(org.unknownExecutionMode.map(SafeText.line) ?? org.defaultExecutionMode.rawValue)")
-            l.add(notes.joined(separator: g.dot), .dim)
-            l.isFocus = highlighted && !state.pickerFiltering
-            lines.append(l)
+        return lines
+    }
+
+    static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
+        let (up, down) = (g.up, g.down)
+        let quit = Wizard.KeyHint("Ctrl-C quit", .quit)
+        let scroll = Wizard.KeyHint("\(up)/\(down) scroll", .extra)
+        if state.phase == .review {
+            if state.several?.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
+            return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
-        if shown.isEmpty { lines.append(Line("  No organization matches the filter (Esc clears it).", .dim)) }
-        return (lines, state.pickerFiltering ? 2 : first + state.pickerIndex)
+        if state.several?.failed.isEmpty == false {
+            return [Wizard.KeyHint("r retry failed", .essential), Wizard.KeyHint("Esc check again", .extra), Wizard.KeyHint("Enter finish", .essential), scroll]
+        }
+        return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc check again", .extra), scroll]
+    }
+
+    static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
+        switch state.phase {
+        case .review: return fleetReviewBody(state, g, width: width)
+        case .applying, .result: return fleetProgressBody(state, g, width: width)
+        default: return Wizard.stepsBody(state, g, spin: g.spinner[state.spinner % g.spinner.count], width: width)
+        }
     }
 
     /// The review of a baseline for several organizations: per field how many change and how many
     /// already comply, who is left out and why, and the requests with the time they take.
     static func fleetReviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
-        guard let fleet = state.fleet, let plan = fleet.plan else { return [] }
+        guard let fleet = state.several, let plan = fleet.plan else { return [] }
         let arrow = state.config.ascii ? "-> " : "→ "
         let changing = plan.toChange, leftOut = plan.leftOut
         var lines: [Line] = []
@@ -98,7 +97,7 @@ extension Wizard {
     /// While applying: a bar with done/total, requests per second and time left, and the failures
     /// so far. On the results: one line per organization, the failed first with their reason.
     static func fleetProgressBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
-        guard let fleet = state.fleet else { return [] }
+        guard let fleet = state.several else { return [] }
         var lines: [Line] = []
         let done = fleet.outcomes.count
         if state.phase == .applying {
@@ -126,7 +125,7 @@ extension Wizard {
         }
         if let status = state.steps[.smtp] {
             lines.append(Line())
-            lines += stepLines(status, title: "SMTP relay (site-wide)", spin: g.spinner[state.spinner % g.spinner.count], g, width: width)
+            lines += Wizard.stepLines(status, title: "SMTP relay (site-wide)", spin: g.spinner[state.spinner % g.spinner.count], g, width: width)
         }
         lines.append(Line())
         // Failures first (with the reason), then the organizations done.

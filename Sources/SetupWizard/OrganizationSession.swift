@@ -1,0 +1,101 @@
+import SetupKit
+import TFEClient
+
+/// One organization: its screens lead to a Review planned against what was read, its requests
+/// go out at the same time, and the results can be fixed (`e`), retried (`r`) or reopened
+/// (a screen's number). It is also the flow before anything is chosen.
+enum OrganizationSession: WizardSession {
+    static func enterReview(_ state: inout WizardState) {
+        guard let current = state.current else { return }
+        state.plan = Planner.plan(state.desiredSettings(sections: Wizard.editableSections(state)), current: current)
+        state.phase = .review
+        state.focus = nil
+        state.scroll = 0
+    }
+
+    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        switch key {
+        case .enter:
+            guard let plan = state.plan else { return [] }
+            if Wizard.showFirstIssue(&state, plan) { return [] }
+            if plan.isEmpty { return Wizard.offerToSave(&state) }
+            state.phase = .applying
+            state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
+            return [.apply(plan, steps: plan.steps)]
+        case .escape:
+            if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
+            return []
+        default:
+            return []
+        }
+    }
+
+    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        switch key {
+        case .char("r"), .char("R"):
+            return Wizard.retry(&state)
+        case .char("e"), .char("E"):
+            return Wizard.jumpToFix(&state)
+        case .escape:
+            // Back to the review: a new plan from the values now, against what the server has now.
+            enterReview(&state)
+            return []
+        case .char(let c) where c.wholeNumberValue.map({ (1...state.screens.count).contains($0) }) == true:
+            // Reopen a screen, as in an installer's summary; leaving it comes back here.
+            Wizard.go(&state, to: state.screens[c.wholeNumberValue! - 1], focus: .first)
+            state.fixing = true
+            return []
+        case .enter:
+            return Wizard.offerToSave(&state)
+        default:
+            return []
+        }
+    }
+
+    static func exitCode(_ state: WizardState) -> Int32 {
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
+        return results.allSatisfy(\.succeeded) ? 0 : 1
+    }
+
+    /// What was applied, for the line printed when the wizard ends or is stopped.
+    static func summary(_ state: WizardState) -> String {
+        let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
+        let done = finishMessage(state)
+        if inFlight.isEmpty { return done }
+        return done + " Still in flight when stopped (may or may not have been applied): " + inFlight.map(\.title).joined(separator: ", ") + "."
+    }
+
+    static func finishMessage(_ state: WizardState) -> String {
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
+        if results.isEmpty { return "Nothing changed." }
+        let failed = results.filter { !$0.succeeded }
+        if failed.isEmpty { return "All \(results.count) change request\(results.count == 1 ? "" : "s") succeeded." }
+        return "\(results.count - failed.count) of \(results.count) requests succeeded; not applied: " + failed.map(\.step.title).joined(separator: ", ") + "."
+    }
+
+    static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] {
+        guard !state.steps.values.contains(.running), state.phase == .applying else { return [] }
+        state.phase = .result
+        state.scroll = 0
+        // All done: nothing typed is unsaved any more, and the draft has served its purpose.
+        if state.steps.values.allSatisfy({ if case .done(let r) = $0 { return r.succeeded } else { return false } }) {
+            state.form.ttlTouched = []
+            state.prefill = state.form
+            return [.deleteDraft]
+        }
+        return []
+    }
+
+    static func readAgain(_ state: inout WizardState) -> [WizardEffect] {
+        if let org = state.organization ?? state.config.organization { return [.loadState(organization: org)] }
+        return [.loadOrganizations]
+    }
+
+    static func nothingApplied(_ state: WizardState) -> String {
+        state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
+    }
+
+    static func name(_ state: WizardState) -> String { state.organization ?? "this organization" }
+    static func keeps(_ section: Section) -> Bool { false }
+    static func checksOnScreen(_ section: Section) -> Bool { true }
+}

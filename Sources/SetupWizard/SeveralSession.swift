@@ -1,0 +1,258 @@
+import FoundationEssentials
+import SetupKit
+import TFEClient
+
+/// Several organizations under one baseline: the baseline screens (every field at "keep"), the
+/// plan read per organization, the apply with its progress, and the results per organization.
+/// Its data is `Flow.several`'s `FleetChoice`.
+enum SeveralSession: WizardSession {
+    // MARK: - Starting
+
+    /// Starts the baseline screens for several organizations, every field at "keep". With the
+    /// SMTP screen asked for, the server and its relay are read first: the relay is site-wide,
+    /// one screen for all of them, sent once.
+    static func enterFleet(_ state: inout WizardState, _ chosen: [Organization]) -> [WizardEffect] {
+        state.several = FleetChoice(organizations: chosen)
+        state.organization = nil
+        state.current = nil
+        state.errors = [:]
+        if state.config.sections.contains(.smtp) {
+            state.phase = .loading("Reading the server and its SMTP relay…")
+            return [.loadSiteWide]
+        }
+        return startBaseline(&state)
+    }
+
+    static func siteWideLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>) -> [WizardEffect] {
+        switch result {
+        case .success(let current):
+            state.current = current
+            return startBaseline(&state)
+        case .failure(let error):
+            state.phase = .failed(error.commandLineDescription)
+            return []
+        }
+    }
+
+    static func startBaseline(_ state: inout WizardState) -> [WizardEffect] {
+        guard let fleet = state.several else { return [] }
+        state.form = .baseline(siteWide: state.current)
+        state.prefill = state.form
+        guard !state.screens.isEmpty else {
+            state.phase = .failed("Nothing to set for several organizations: the SMTP relay cannot be used here (\(state.current?.smtpUnavailableReason ?? "not available")), and --screens names no other screen.")
+            return []
+        }
+        state.notice = "One baseline for \(fleet.organizations.count) organizations: each field keeps each one's value until you set it."
+        Wizard.enterFirstScreen(&state)
+        return []
+    }
+
+    /// The review of several organizations needs their plan: reads (pools, TTLs) only where the
+    /// baseline needs them. `update` sends the command.
+    static func requestFleetPlan(_ state: inout WizardState) {
+        guard let fleet = state.several else { return }
+        let baseline = state.fleetBaseline
+        state.several?.baseline = baseline
+        state.several?.plan = nil
+        state.several?.planRequested = true
+        // The site-wide SMTP relay: planned here, against the settings read at the start.
+        state.plan = state.current.flatMap { current in
+            state.screens.contains(.smtp) ? Planner.plan(state.form.desired(sections: [.smtp]), current: current) : nil
+        }
+        state.focus = nil
+        state.phase = .loading("Planning \(fleet.targets.count) organization\(fleet.targets.count == 1 ? "" : "s"): reading what the baseline needs…")
+    }
+
+    /// The plan command `requestFleetPlan` asked for, once.
+    static func pendingFleetPlan(_ state: inout WizardState) -> [WizardEffect] {
+        guard let fleet = state.several, fleet.planRequested else { return [] }
+        state.several?.planRequested = false
+        return [.planFleet(fleet.baseline, organizations: fleet.targets.map(\.name))]
+    }
+
+    static func fleetPlanned(_ state: inout WizardState, _ result: Result<FleetPlanned, TFEError>) -> [WizardEffect] {
+        switch result {
+        case .success(let planned):
+            // The organizations as read just now replace the older copies (the spreads use them).
+            let fresh = Dictionary(planned.organizations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let updated = (state.several?.organizations ?? []).map { fresh[$0.name] ?? $0 }
+            state.several?.organizations = updated
+            state.several?.plan = planned.plan
+            state.several?.pace = planned.pace
+            state.phase = .review
+            state.scroll = 0
+        case .failure(let error):
+            // Nothing typed is lost: back on the last screen, Enter plans again.
+            if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
+            state.problem("Could not plan: \(error.commandLineDescription) Enter on the last field tries again.")
+        }
+        return []
+    }
+
+    static func fleetReviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        guard let fleet = state.several else { return [] }
+        switch key {
+        case .enter:
+            guard let plan = fleet.plan else { return [] }
+            if let smtp = state.plan, Wizard.showFirstIssue(&state, smtp) { return [] }
+            let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
+            if plan.toChange.isEmpty && smtp == nil {
+                return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
+            }
+            state.several?.sending = plan.toChange.count
+            state.several?.outcomes = []
+            state.several?.writes = 0
+            state.several?.elapsed = 0
+            state.several?.finished = false
+            state.steps = smtp == nil ? [:] : [.smtp: .running]
+            state.phase = .applying
+            state.scroll = 0
+            return [.applyFleet(plan)] + (smtp.map { [.apply($0, steps: [.smtp])] } ?? [])
+        case .escape:
+            state.several?.targets = fleet.organizations
+            if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
+            return []
+        default:
+            return []
+        }
+    }
+
+    static func fleetProgress(_ state: inout WizardState, _ outcome: FleetOutcome, elapsed: Double) -> [WizardEffect] {
+        state.several?.outcomes.append(outcome)
+        state.several?.writes += outcome.results.count
+        state.several?.elapsed = elapsed
+        if outcome.results.contains(where: { $0.error == nil }) { state.appliedSomething = true }
+        return []
+    }
+
+    static func fleetFinished(_ state: inout WizardState) -> [WizardEffect] {
+        state.several?.finished = true
+        return endFleetApplyWhenDone(&state)
+    }
+
+    /// The apply of several organizations ends when both the organizations and the SMTP request
+    /// (when one was sent) have answered, whichever comes last.
+    static func endFleetApplyWhenDone(_ state: inout WizardState) -> [WizardEffect] {
+        guard state.phase == .applying, state.several?.finished == true, !state.steps.values.contains(.running) else { return [] }
+        state.phase = .result
+        state.scroll = 0
+        // Applied: what was typed is no longer "unsaved" (Ctrl-C does not ask).
+        state.prefill = state.form
+        return []
+    }
+
+    /// On the results: `r` plans again and reviews only the organizations that failed; Esc plans
+    /// every chosen one again (a fresh compliance check); Enter finishes.
+    static func fleetResultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        guard let fleet = state.several else { return [] }
+        switch key {
+        case .char("r"), .char("R"):
+            let failed = Set(fleet.failed.map(\.organization))
+            // A failed SMTP request is planned again with them (the password is still in memory).
+            guard !failed.isEmpty || !Wizard.failedResults(state).isEmpty else {
+                state.notice = "Nothing failed, so there is nothing to retry."
+                return []
+            }
+            state.several?.targets = fleet.organizations.filter { failed.contains($0.name) }
+            requestFleetPlan(&state)
+            return []
+        case .escape:
+            state.several?.targets = fleet.organizations
+            requestFleetPlan(&state)
+            return []
+        case .enter:
+            return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
+        default:
+            return []
+        }
+    }
+
+    /// The closing line for several organizations (and the site-wide SMTP relay, if sent).
+    static func fleetFinishMessage(_ state: WizardState) -> String {
+        guard let fleet = state.several else { return "" }
+        var smtp = ""
+        if case .done(let result)? = state.steps[.smtp] {
+            smtp = result.succeeded ? " SMTP relay: applied." : " SMTP relay: not applied (\(result.message))."
+        } else if state.steps[.smtp] == .running {
+            smtp = " SMTP relay: sent, no answer yet when stopped (it may or may not have been applied)."
+        }
+        guard !fleet.outcomes.isEmpty || fleet.sending > 0 else {
+            let plan = fleet.plan
+            let comply = plan?.compliant.count ?? 0
+            let text = "\(comply) organization\(comply == 1 ? "" : "s") already compl\(comply == 1 ? "ies" : "y")"
+                + ((plan?.leftOut.isEmpty ?? true) ? "." : ", \(plan?.leftOut.count ?? 0) cannot reach the baseline.")
+            return (smtp.isEmpty ? "Nothing to change: " : "Organizations: ") + text + smtp
+        }
+        let failed = fleet.failed
+        let done = Set(fleet.outcomes.map(\.organization))
+        let notDone = (fleet.plan?.toChange ?? []).map(\.organization).filter { !done.contains($0) }
+        var text = "Changed \(fleet.succeeded.count) of \(fleet.sending) organizations"
+        text += failed.isEmpty ? "." : "; failed: " + failed.map(\.organization).joined(separator: ", ") + "."
+        if let cannot = fleet.plan?.leftOut, !cannot.isEmpty {
+            text += " Cannot reach the baseline: \(cannot.count) (" + cannot.prefix(5).map(\.organization).joined(separator: ", ") + (cannot.count > 5 ? ", …" : "") + ")."
+        }
+        if !notDone.isEmpty {
+            // Stopped: exactly which were not finished (those in flight may or may not have changed).
+            text += " Not finished when stopped (\(notDone.count)): " + notDone.joined(separator: ", ")
+                + ". Run again: it plans again and sends only what still differs."
+        }
+        return text + smtp
+    }
+
+    // MARK: - The session's answers
+
+    static func enterReview(_ state: inout WizardState) { requestFleetPlan(&state) }
+    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { fleetReviewKey(&state, key) }
+    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { fleetResultKey(&state, key) }
+    static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] { endFleetApplyWhenDone(&state) }
+    static func readAgain(_ state: inout WizardState) -> [WizardEffect] { [.loadSiteWide] }
+
+    static func exitCode(_ state: WizardState) -> Int32 {
+        if let fleet = state.several, !(fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending) { return 1 }
+        return OrganizationSession.exitCode(state)
+    }
+
+    static func finishMessage(_ state: WizardState) -> String { fleetFinishMessage(state) }
+    static func summary(_ state: WizardState) -> String { fleetFinishMessage(state) }
+
+    static func nothingApplied(_ state: WizardState) -> String {
+        // Several organizations keep no draft; stopped mid-apply, the message names who was not finished.
+        state.phase == .applying ? fleetFinishMessage(state) : "Nothing applied."
+    }
+
+    static func name(_ state: WizardState) -> String { "\(state.several?.organizations.count ?? 0) organizations" }
+
+    /// The SMTP relay is site-wide: one value, checked as it is typed. The organizations' screens
+    /// keep each one's value until set, and are checked per organization at the Review.
+    static func keeps(_ section: Section) -> Bool { section != .smtp }
+    static func checksOnScreen(_ section: Section) -> Bool { section == .smtp }
+}
+
+extension WizardState {
+    /// The several-organizations session's data, nil in the other flows.
+    package var several: FleetChoice? {
+        get {
+            if case .several(let choice) = flow { return choice }
+            return nil
+        }
+        set { flow = newValue.map(Flow.several) ?? .organization }
+    }
+
+    /// What the baseline screens ask for: only the fields set (not kept), on the screens shown.
+    package var fleetBaseline: FleetBaseline {
+        var baseline = FleetBaseline()
+        let sections = Set(screens)
+        if sections.contains(.executionDefaults), !form.kept.contains(.mode) {
+            baseline.mode = form.mode
+            let name = form.poolName.trimmingSpaces
+            if form.mode == .agent, !name.isEmpty { baseline.agentPoolName = name }
+        }
+        if sections.contains(.tokenTTL) {
+            if !form.kept.contains(.ttlEnabled) { baseline.ttlEnabled = form.ttlEnabled }
+            for type in TokenType.known {
+                if let text = form.ttlText[type], let ms = try? TTLDuration.parse(text) { baseline.ttl[type] = ms }
+            }
+        }
+        return baseline
+    }
+}
