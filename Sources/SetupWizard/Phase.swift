@@ -1,0 +1,37 @@
+import FoundationEssentials
+import SetupKit
+import TFEClient
+
+/// Where the wizard is.
+package enum Phase: Equatable, Sendable {
+    case loading(String)
+    case pickOrganization
+    case resumeDraft
+    case editing(Section)
+    case review
+    case applying
+    case result
+    case savePrompt
+    case finished(exitCode: Int32, message: String)
+    /// Start-up failed (no token, server unreachable…): the message, and Enter quits.
+    case failed(String)
+}
+
+extension WizardState {
+    /// Whether the frame takes input: a screen, the review, the organization picker, the draft question.
+    package var takesInput: Bool {
+        switch phase {
+        case .loading, .applying, .finished: return false
+        default: return true
+        }
+    }
+
+    /// Whether an answer from the server is awaited.
+    package var isWaiting: Bool {
+        switch phase {
+        case .loading, .applying: return true
+        default: return false
+        }
+    }
+}
+
