@@ -4,14 +4,14 @@ struct Glyphs {
     let dot, arrow, check, cross, errorMark, focus, crumb, bullet, left, right, rule, warn, ellipsis: String
     let spinner: [String]
     /// The arrow keys as the footer names them.
-    let up, down: String
+    let up, down, leftRight: String
 
     static let utf8 = Glyphs(dot: " · ", arrow: " → ", check: "✓", cross: "✗", errorMark: "✗", focus: "›", crumb: " › ", bullet: "•", left: "◂", right: "▸",
                              rule: "─", warn: "!", ellipsis: "…", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
-                             up: "↑", down: "↓")
+                             up: "↑", down: "↓", leftRight: "←/→")
     static let ascii = Glyphs(dot: " - ", arrow: " -> ", check: "ok", cross: "FAILED", errorMark: "!", focus: ">", crumb: " > ", bullet: "*", left: "<", right: ">",
                               rule: "-", warn: "!", ellipsis: "~", spinner: ["|", "/", "-", "\\"],
-                              up: "Up", down: "Down")
+                              up: "Up", down: "Down", leftRight: "Left/Right")
 
     static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }
 }

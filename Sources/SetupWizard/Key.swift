@@ -11,6 +11,12 @@ package enum Key: Equatable, Sendable {
     case char(Character)
     /// Text pasted in one go (bracketed paste, or several characters at once).
     case paste(String)
+
+    /// Whether the key types a character (what a text field takes as text).
+    package var isCharacter: Bool {
+        if case .char = self { return true }
+        return false
+    }
 }
 
 extension Key {

@@ -12,7 +12,7 @@ extension OrganizationSession {
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] { [] }
 
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
-        let quit = Wizard.KeyHint("Ctrl-C quit", .quit)
+        let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
         let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
         if state.phase == .review {
             if state.plan?.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
@@ -20,7 +20,7 @@ extension OrganizationSession {
         }
         let reopen = Wizard.KeyHint("1-\(state.screens.count) reopen a screen", .extra)
         guard !Wizard.failedResults(state).isEmpty else { return [Wizard.KeyHint("Enter finish", .essential), reopen, scroll] }
-        return [Wizard.KeyHint("r retry failed", .essential), Wizard.KeyHint("e edit the field", .essential), Wizard.KeyHint("Enter finish", .essential), reopen, scroll]
+        return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint(KeyMap.fix, g, .essential), Wizard.KeyHint("Enter finish", .essential), reopen, scroll]
     }
 
     static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {

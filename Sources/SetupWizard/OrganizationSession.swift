@@ -32,9 +32,9 @@ enum OrganizationSession: WizardSession {
 
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
-        case .char("r"), .char("R"):
+        case _ where KeyMap.retry.matches(key):
             return Wizard.retry(&state)
-        case .char("e"), .char("E"):
+        case _ where KeyMap.fix.matches(key):
             return Wizard.jumpToFix(&state)
         case .escape:
             // Back to the review: a new plan from the values now, against what the server has now.

@@ -20,14 +20,14 @@ extension SeveralSession {
 
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         let (up, down) = (g.up, g.down)
-        let quit = Wizard.KeyHint("Ctrl-C quit", .quit)
+        let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
         let scroll = Wizard.KeyHint("\(up)/\(down) scroll", .extra)
         if state.phase == .review {
             if state.several?.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
         if state.several?.failed.isEmpty == false {
-            return [Wizard.KeyHint("r retry failed", .essential), Wizard.KeyHint("Esc check again", .extra), Wizard.KeyHint("Enter finish", .essential), scroll]
+            return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint("Esc check again", .extra), Wizard.KeyHint("Enter finish", .essential), scroll]
         }
         return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc check again", .extra), scroll]
     }

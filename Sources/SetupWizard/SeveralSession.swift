@@ -146,7 +146,7 @@ enum SeveralSession: WizardSession {
     static func fleetResultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
         switch key {
-        case .char("r"), .char("R"):
+        case _ where KeyMap.retry.matches(key):
             let failed = Set(fleet.failed.map(\.organization))
             // A failed SMTP request is planned again with them (the password is still in memory).
             guard !failed.isEmpty || !Wizard.failedResults(state).isEmpty else {

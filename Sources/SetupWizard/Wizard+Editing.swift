@@ -57,11 +57,9 @@ extension Wizard {
             } else {
                 state.notice = "This is the first screen: Enter on the last field goes on, Ctrl-C quits."
             }
-        case .f1:
+        case _ where KeyMap.help.matches(key) && !(field.takesText && key.isCharacter):
             state.helpShown = true
-        case .char("?") where !field.takesText:
-            state.helpShown = true
-        case .ctrlR where section == .tokenTTL:
+        case _ where section == .tokenTTL && KeyMap.resetTTLs.matches(key):
             if let reason = state.readOnlyReason(.ttl(.organization)) {
                 state.problem(reason)
             } else {

@@ -97,6 +97,10 @@ extension Wizard {
             self.text = text
             self.priority = priority
         }
+        /// A binding of the key map, as the footer writes it (`Ctrl-R all 2y`).
+        init(_ binding: KeyBinding, _ g: Glyphs, _ priority: Priority) {
+            self.init(binding.hint(g), priority)
+        }
     }
 
     /// The key hints that fit, chosen by priority (then by order), shown in their order.
@@ -118,11 +122,11 @@ extension Wizard {
     static func footer(_ state: WizardState, _ g: Glyphs) -> [KeyHint] {
         let up = state.config.ascii ? "Up" : "↑", down = state.config.ascii ? "Down" : "↓"
         let lr = state.config.ascii ? "Left/Right" : "←/→"
-        let quit = KeyHint("Ctrl-C quit", .quit)
+        let quit = KeyHint(KeyMap.quit, g, .quit)
         if state.helpShown { return [KeyHint("any key: close help", .quit)] }
         switch state.phase {
         case .loading: return [quit]
-        case .failed: return [KeyHint("r try again", .essential), KeyHint("Enter quit", .quit)]
+        case .failed: return [KeyHint(KeyMap.readAgain, g, .essential), KeyHint("Enter quit", .quit)]
         case .pickOrganization where state.pickerFiltering:
             return [KeyHint("type to filter", .essential), KeyHint("Enter/Tab done", .essential), KeyHint("Esc clear", .navigation), quit]
         case .pickOrganization:
@@ -134,23 +138,23 @@ extension Wizard {
             return [KeyHint("type to filter", .extra), KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter pick", .essential),
                     KeyHint("Esc close", .essential), quit]
         case .editing(let section):
-            var keys = [KeyHint("Tab/\(down) next", .navigation), KeyHint("Shift-Tab/\(up) back", .navigation)]
+            var keys = [KeyHint(KeyMap.nextField, g, .navigation), KeyHint(KeyMap.previousField, g, .navigation)]
             let editable = state.focus.map { state.readOnlyReason($0) == nil } ?? false
             if editable, let f = state.focus, f.kind == .toggle {
-                keys.append(KeyHint("Space/\(lr) change", .essential))
+                keys.append(KeyHint(KeyMap.toggle, g, .essential))
             } else if editable, let f = state.focus, f.kind == .choice || f.kind == .poolChoice {
-                keys.append(KeyHint("Space list", .essential))
+                keys.append(KeyHint(KeyMap.choiceList, g, .essential))
                 keys.append(KeyHint("\(lr) change", .extra))
             }
-            keys.append(KeyHint("Enter next", .navigation))
+            keys.append(KeyHint(KeyMap.enter, g, .navigation))
             if state.screens.first != section {
-                keys.append(KeyHint("Esc prev screen", .extra))
+                keys.append(KeyHint(KeyMap.back, g, .extra))
             } else if state.canGoBackToOrganizationList {
                 keys.append(KeyHint("Esc organizations", .extra))
             }
-            if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint("Ctrl-R all 2y", .extra)) }
-            if editable, let f = state.focus, f.takesText { keys.append(KeyHint("Ctrl-U clear", .extra)) }
-            return keys + [KeyHint("F1 help", .essential), quit]
+            if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint(KeyMap.resetTTLs, g, .extra)) }
+            if editable, let f = state.focus, f.takesText { keys.append(KeyHint(KeyMap.clearField, g, .extra)) }
+            return keys + [KeyHint(KeyMap.help, g, .essential), quit]
         case .review, .result:
             return state.session.footer(state, g)
         case .applying: return [KeyHint("working", .essential), quit]

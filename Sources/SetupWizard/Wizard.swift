@@ -92,7 +92,7 @@ package enum Wizard {
             return []
         case .failed(let message):
             if key == .enter || key == .escape { return [.quit(exitCode: 1, message: message)] }
-            if key == .char("r") || key == .char("R") {
+            if KeyMap.readAgain.matches(key) {
                 // A server still coming up is common at set-up time: read again without restarting.
                 state.phase = .loading("Reading the current settings again…")
                 return state.session.readAgain(&state)

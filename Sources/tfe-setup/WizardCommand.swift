@@ -18,9 +18,10 @@ struct WizardCommand: AsyncParsableCommand {
             Example:
               TFE_TOKEN=... tfe-setup --address https://tfe.example.com --organization my-org
 
-            Keys: Tab or Down next field, Shift-Tab or Up previous, Space or typing opens a choice's list, Left/Right step a choice, Enter next, Esc previous screen (on the first, back to the organization list), F1 or ? help, Ctrl-R all TTLs to 2y, Ctrl-C quit (asks first). On Result: e fix the fields of a failure, r send the failed requests again.
+            Keys:
+            \(KeyMap.helpLines.joined(separator: "\n"))
 
-            Several organizations: in the organization list Space marks one, a marks all shown, n none, / filters; Enter gives the marked ones one baseline (each field starts at keep: each organization keeps its own value). Try: tfe-setup demo --organizations 50
+            Several organizations get one baseline (each field starts at keep: each organization keeps its own value). Try: tfe-setup demo --organizations 50
             """)
 
     @OptionGroup var options: CommonOptions

@@ -1,0 +1,94 @@
+/// One key binding of the wizard: the keys the reducer matches, how people write them, where the
+/// binding acts, and what it does — in the footer's short words and in full. The footer, F1's
+/// screen, `tfe-setup wizard --help` and the README's keys table are all made from `KeyMap.all`,
+/// so a binding is spelled in one place.
+package struct KeyBinding: Sendable {
+    /// The keys matched (empty for bindings described but not matched by one key, like typing).
+    package let keys: [Key]
+    /// The keys as people write them, in UTF-8 (`Tab, ↓`); `ascii` for a terminal without it.
+    package let names: String
+    /// Where it acts (`Token TTLs`, `Result`), or nil on every screen.
+    package let scope: String?
+    /// The footer's words after the key (`all 2y`), and the key as the footer writes it.
+    package let short: String
+    package let footerKey: String
+    /// The README's and `--help`'s description.
+    package let action: String
+
+    init(_ keys: [Key], names: String, scope: String? = nil, footer footerKey: String? = nil, short: String, action: String) {
+        self.keys = keys
+        self.names = names
+        self.scope = scope
+        self.footerKey = footerKey ?? names
+        self.short = short
+        self.action = action
+    }
+
+    /// Whether the key is one of this binding's (a letter in either case).
+    package func matches(_ key: Key) -> Bool {
+        if keys.contains(key) { return true }
+        if case .char(let c) = key { return keys.contains(.char(Character(c.lowercased()))) }
+        return false
+    }
+
+    /// The footer's hint text (`Ctrl-R all 2y`), with the arrows as the terminal can draw them.
+    func hint(_ g: Glyphs) -> String { Self.ascii(footerKey, g) + " " + short }
+
+    /// Arrows spelled out where the terminal has no UTF-8.
+    static func ascii(_ text: String, _ g: Glyphs) -> String {
+        text.replacing("←/→", with: g.leftRight).replacing("↑", with: g.up).replacing("↓", with: g.down)
+    }
+}
+
+/// Every key binding of the wizard, in the order the README lists them.
+package enum KeyMap {
+    static let nextField = KeyBinding([.tab, .down], names: "Tab, ↓", footer: "Tab/↓", short: "next",
+                                      action: "next field (Tab on the last field wraps to the first)")
+    static let previousField = KeyBinding([.backTab, .up], names: "Shift-Tab, ↑", footer: "Shift-Tab/↑", short: "back",
+                                          action: "previous field")
+    static let enter = KeyBinding([.enter], names: "Enter", short: "next",
+                                  action: "next field; on the last field the next screen; on Review apply; on Result finish")
+    static let typing = KeyBinding([], names: "typing into a filled field", short: "",
+                                   action: "replaces its value (it is selected on entering, as in a browser form); ←/→ first to edit it in place")
+    static let toggle = KeyBinding([.char(" "), .left, .right], names: "Space, ←/→ on a toggle", footer: "Space/←/→", short: "change",
+                                   action: "switch it")
+    static let choiceList = KeyBinding([.char(" ")], names: "Space, or typing, on a choice (Auth, Mode, Agent pool)", footer: "Space", short: "list",
+                                       action: "open its list: typing filters it, ↑/↓ move, Enter picks, Esc closes; ←/→ step through the options without the list")
+    static let clearField = KeyBinding([.ctrlU], names: "Home/End (also Ctrl-A/Ctrl-E), Alt-B/Alt-F, Backspace/Delete", footer: "Ctrl-U", short: "clear",
+                                       action: "move and edit in a text field; Ctrl-U clears it, Ctrl-K deletes to the end, Ctrl-W the word before; pasting works")
+    static let back = KeyBinding([.escape], names: "Esc", short: "prev screen",
+                                 action: "previous screen (never quits); on the first screen back to the organization list it came from (a second Esc confirms when something was typed); on Result back to the Review")
+    static let quit = KeyBinding([.ctrlC], names: "Ctrl-C", short: "quit",
+                                 action: "quit; with unsaved edits it asks first, a second Ctrl-C quits at once")
+    static let help = KeyBinding([.f1, .char("?")], names: "F1, or `?` outside a text field", footer: "F1", short: "help",
+                                 action: "help for the focused field")
+    static let resetTTLs = KeyBinding([.ctrlR], names: "Ctrl-R", scope: "Token TTLs", short: "all 2y",
+                                      action: "all four TTLs to the 2-year default")
+    static let fix = KeyBinding([.char("e")], names: "e", scope: "Result", short: "edit the field",
+                                action: "mark every field the failure concerns — the refused ones, and the others sent in the same request — and open the first; leaving that screen returns to Result")
+    static let retry = KeyBinding([.char("r")], names: "r", scope: "Result", short: "retry failed",
+                                  action: "send the failed requests again, planned from the values as they are now; values the server refused are not sent unchanged (it says what to change)")
+    static let readAgain = KeyBinding([.char("r")], names: "r", scope: "a failed start", short: "try again",
+                                      action: "read the server again (e.g. once it is up); Enter quits")
+    static let mark = KeyBinding([.char(" "), .char("a"), .char("n"), .char("/")], names: "Space, a, n, /", scope: "organization list", short: "mark",
+                                 action: "mark the highlighted organization, mark every one shown, none, filter by name (typing goes into the filter until Enter/Tab; Esc clears it); Enter sets up the marked ones with one baseline, or the highlighted one when none is marked")
+    static let keep = KeyBinding([.left, .right, .char(" ")], names: "←/→, Space on a baseline field", scope: "several organizations", short: "change",
+                                 action: "step through `keep` (each organization keeps its own value) and the values; an empty TTL keeps each one's")
+
+    package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
+                                            help, resetTTLs, fix, retry, readAgain, mark, keep]
+
+    /// The README's keys table (Markdown), a test keeps the README in step with it.
+    package static var markdownTable: String {
+        let rows = all.map { b in "| \(b.names)\(b.scope.map { " (\($0))" } ?? "") | \(b.action) |" }
+        return (["| key | action |", "|---|---|"] + rows).joined(separator: "\n")
+    }
+
+    /// `tfe-setup wizard --help`'s keys: one line per binding, the arrows spelled out.
+    package static var helpLines: [String] {
+        all.map { b in
+            let names = b.names.replacing("↑", with: "Up").replacing("↓", with: "Down").replacing("←/→", with: "Left/Right")
+            return "  \(names)\(b.scope.map { " (\($0))" } ?? ""): \(b.action.replacing("↑/↓", with: "Up/Down").replacing("←/→", with: "Left/Right"))"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+@testable import SetupWizard
+import Testing
+
+/// The key map is the one spelling of the wizard's bindings: the README's table, the footer and
+/// the reducer all come from it.
+@Suite("Key map: README, footer and reducer from one table")
+struct KeyMapTests {
+    static let readme: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+    }()
+
+    @Test("the README's keys table is the key map") func readmeTable() {
+        let lines = Self.readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(of: "| key | action |") else { Issue.record("no keys table in the README"); return }
+        let table = lines[start...].prefix { $0.hasPrefix("|") }.joined(separator: "\n")
+        #expect(table == KeyMap.markdownTable, "regenerate the README's table from KeyMap.markdownTable")
+    }
+
+    @Test("the footer writes the map's bindings; the reducer matches the map's keys (either case)") func footerAndReducer() {
+        var state = ReducerTests.loaded(sections: [.tokenTTL])
+        let footer = Wizard.render(state, size: Size(width: 200, height: 30)).text
+        for binding in [KeyMap.nextField, KeyMap.previousField, KeyMap.resetTTLs, KeyMap.help, KeyMap.quit] {
+            #expect(footer.contains(binding.hint(.utf8)), "\(binding.hint(.utf8))")
+        }
+        let ascii = Wizard.render({ var s = state; s.config.ascii = true; return s }(), size: Size(width: 200, height: 30)).text
+        #expect(ascii.contains("Tab/Down next") && ascii.contains("Shift-Tab/Up back"), "arrows spelled out without UTF-8")
+        _ = Wizard.update(&state, .key(KeyMap.resetTTLs.keys[0]))
+        #expect(state.notice == "All four set to the 2-year default (2y).")
+        #expect(KeyMap.retry.matches(.char("R")) && KeyMap.retry.matches(.char("r")) && !KeyMap.retry.matches(.char("e")))
+    }
+
+    @Test("every binding says what it does, and no two bindings of one scope share a key") func complete() {
+        for binding in KeyMap.all { #expect(!binding.action.isEmpty && !binding.names.isEmpty) }
+        let scoped = KeyMap.all.filter { !$0.keys.isEmpty && $0.scope != nil }
+        for scope in Set(scoped.compactMap(\.scope)) {
+            let keys = scoped.filter { $0.scope == scope }.flatMap(\.keys)
+            let distinct = keys.enumerated().allSatisfy { i, key in !keys[..<i].contains(key) }
+            #expect(distinct, "\(scope)")
+        }
+    }
+}
