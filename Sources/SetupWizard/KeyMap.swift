@@ -65,7 +65,7 @@ package enum KeyMap {
     static let resetTTLs = KeyBinding([.ctrlR], names: "Ctrl-R", scope: "Token TTLs", short: "all 2y",
                                       action: "all four TTLs to the 2-year default")
     static let fix = KeyBinding([.char("e")], names: "e", scope: "Result", short: "edit the field",
-                                action: "mark every field the failure concerns — the refused ones, and the others sent in the same request — and open the first; leaving that screen returns to Result")
+                                action: "mark every field the failure concerns (the refused ones, and the others sent in the same request) and open the first; leaving that screen returns to Result")
     static let retry = KeyBinding([.char("r")], names: "r", scope: "Result", short: "retry failed",
                                   action: "send the failed requests again, planned from the values as they are now; values the server refused are not sent unchanged (it says what to change)")
     static let readAgain = KeyBinding([.char("r")], names: "r", scope: "a failed start", short: "try again",
