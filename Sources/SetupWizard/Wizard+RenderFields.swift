@@ -138,8 +138,6 @@ extension Wizard {
     /// server's value (none between the two spellings of the 2-year default).
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
         guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text) else { return nil }
-        if let short = TTLDuration.shortTTLWarning(milliseconds: new) { return short }
-        guard let old = state.current?.ttl(type) else { return nil }
-        return TTLDuration.loweringNote(from: old, to: new)
+        return TTLDuration.changeNote(from: state.current?.ttl(type), to: new)
     }
 }

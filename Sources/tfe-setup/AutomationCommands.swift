@@ -136,9 +136,6 @@ struct Automation {
                 lines.append("    Warning: the password goes to \(relay.host), a relay this server does not use \(relay.now.isEmpty ? "(it has none yet)" : "(now: \(relay.now))"). "
                              + "Check that the host is yours; apply --auto-approve needs --smtp-relay \(relay.host).")
             }
-            if case .milliseconds(let ms) = change.new, let warning = TTLDuration.shortTTLWarning(milliseconds: ms) {
-                lines.append("    Warning: \(warning)")
-            }
         }
         if p.heldPassword {
             lines.append("  SMTP relay · Password: not sent: nothing else in the relay changes, and the server keeps the one it has "

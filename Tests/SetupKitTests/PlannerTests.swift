@@ -96,6 +96,20 @@ struct PlannerTests {
         #expect(Planner.plan(DesiredSettings(tokenTTL: .init(enabled: true)), current: Self.fresh()).warnings.isEmpty)
     }
 
+    @Test("one description: a TTL under an hour or lower than now is a warning of the plan, the one the wizard's Review, plan and plan --json show")
+    func ttlWarnings() {
+        let plan = Planner.plan(DesiredSettings(tokenTTL: .init(milliseconds: [.user: 1_800_000, .team: 7_776_000_000])), current: Self.fresh())
+        #expect(plan.warnings.first { $0.field == .ttl(.user) }?.message.hasPrefix("30m is under one hour") == true, "\(plan.warnings)")
+        let team = plan.warnings.first { $0.field == .ttl(.team) }?.message ?? ""
+        #expect(team.hasPrefix("Team lower than now: with enforcement on, existing tokens that live longer than the new cap are rejected at once"), "\(team)")
+        let seed = Planner.plan(DesiredSettings(tokenTTL: .init(milliseconds: [.organization: 31_536_000_000, .team: 7_776_000_000, .user: 2_592_000_000])), current: Self.fresh())
+        #expect(seed.warnings.map(\.message).filter { $0.contains("lower than now") } == ["Organization, Team and User lower than now: " + TTLDuration.loweredConsequence],
+                "one warning for the lowered types: \(seed.warnings)")
+        #expect(!team.contains("keep their expiry"), "HashiCorp's docs say the opposite of the seed's note")
+        // Between the two spellings of the 2-year default nothing is lowered.
+        #expect(Planner.plan(DesiredSettings(tokenTTL: .init(milliseconds: [.team: TTLDuration.twoYearsSDK])), current: Self.fresh()).warnings.isEmpty)
+    }
+
     @Test("rules broken, and sections the server cannot take") func problems() {
         var current = Self.fresh()
         current.smtp = nil

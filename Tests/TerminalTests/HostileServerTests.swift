@@ -78,7 +78,7 @@ struct HostileServerTests {
             Self.expectClean(plan, "plan")
             #expect([1, 2].contains(plan.status), "\(plan.all)")
             #expect(plan.stdout.contains(#"\x1b]0;PWNED\x07"#) && plan.stdout.contains(#"\u{202e}"#), "the hostile text is shown, inert: \(plan.stdout)")
-            #expect(plan.stdout.contains("Warning: 30m is under one hour"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("Warning ($.token_ttl.user): 30m is under one hour"), "\(plan.stdout)")
             #expect(plan.stderr.contains("tfe-setup: \(server.address) · organization my-org · token from token file"), "the target is named first: \(plan.stderr)")
 
             let json = await Self.run(server, dir, ["plan", "--answers", answers, "--json"])

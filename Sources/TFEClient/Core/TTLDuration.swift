@@ -65,13 +65,30 @@ public enum TTLDuration {
         return "\(format(milliseconds: ms)) is under one hour: new tokens of this type would expire within minutes. For months write mo (30d), for minutes m."
     }
 
-    /// The note for a lowered TTL, as the seed's operational note says it: tokens already issued
-    /// keep their expiry; only new ones are capped. None between the two spellings of the 2-year
-    /// default (730 and 730.485 days are both "2y").
+    /// The note for a lowered TTL. HashiCorp's docs (the TFE 2.0 organization settings and release
+    /// notes, the provider's `tfe_org_max_token_ttl_policy`) say that with enforcement on, an
+    /// existing token whose lifetime exceeds its type's cap is rejected at once, so the note
+    /// says that, not that issued tokens keep their expiry. None between the two spellings of
+    /// the 2-year default (730 and 730.485 days are both "2y").
     public static func loweringNote(from old: Int64, to new: Int64) -> String? {
         let defaults: Set<Int64> = [twoYearsSDK, twoYearsServer]
         guard new < old, !(defaults.contains(old) && defaults.contains(new)) else { return nil }
-        return "Lower than now (\(display(milliseconds: old))): tokens already issued keep their expiry; only new tokens are capped. Plan a rotation window for the longer-lived ones."
+        return "Lower than now (\(display(milliseconds: old))): " + loweredConsequence
+    }
+
+    /// What a lower cap does, after "Lower than now": one sentence for the field's note and the plan.
+    public static let loweredConsequence = "with enforcement on, existing tokens that live longer than the new cap are rejected at once (HashiCorp's docs), possibly the token this tool uses. Make a token within the cap first."
+
+    /// Whether `new` lowers `old` enough to say so (not between the two spellings of 2 years).
+    public static func lowers(from old: Int64, to new: Int64) -> Bool {
+        loweringNote(from: old, to: new) != nil
+    }
+
+    /// What a new TTL deserves a word about, one sentence: under an hour, else lower than now.
+    /// The wizard's note under the field says this; the plan says it once for all lowered types.
+    public static func changeNote(from old: Int64?, to new: Int64) -> String? {
+        if let short = shortTTLWarning(milliseconds: new) { return short }
+        return old.flatMap { loweringNote(from: $0, to: new) }
     }
 
     /// Parses a duration typed by a person into milliseconds.
