@@ -43,6 +43,8 @@ let package = Package(
             ]
         ),
         .target(name: "SetupKit", dependencies: ["TFEClient"]),
+        // The command line's words for remedies (its flags): the CLI's, given to the others.
+        .target(name: "CLIWording", dependencies: ["TFEClient"]),
         .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
         .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
         // Async-signal-safe pieces (terminal restore on a crash or a signal, core dumps off): C.
@@ -59,6 +61,7 @@ let package = Package(
                 "SetupKit",
                 "SetupWizard",
                 "CursesUI",
+                "CLIWording",
                 "CProcessGuard",
                 "CGlibcFloor",
                 "TFESandbox",
@@ -72,10 +75,10 @@ let package = Package(
             dependencies: ["TFEClient", "TFESandbox", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "TFESandbox", "TestSupport"]),
-        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "CLIWording", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
-        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),
+        .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),
     ],
     swiftLanguageModes: [.v6]
 )

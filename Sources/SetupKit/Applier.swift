@@ -9,12 +9,15 @@ package struct StepResult: Sendable, Equatable {
     /// Fields the request carried that the server's answer does not show: the server ignored
     /// them (a beta attribute an older release does not know, …). Never reported as saved.
     package var ignored: [FieldKey] = []
+    /// The front end's words for a failure's remedy (the command line names its flags).
+    package var wording: RemedyWording = .neutral
 
-    package init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = []) {
+    package init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = [], wording: RemedyWording = .neutral) {
         self.step = step
         self.fields = fields
         self.outcome = outcome
         self.ignored = ignored
+        self.wording = wording
     }
 
     package enum Outcome: Sendable, Equatable {
@@ -89,7 +92,7 @@ package struct StepResult: Sendable, Equatable {
     package var messageLines: [String] {
         switch outcome {
         case .failed(let error):
-            var lines = error.commandLineLines
+            var lines = error.descriptionLines(using: wording)
             lines[lines.count - 1] += " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
             return lines
         default:
@@ -143,8 +146,13 @@ package struct StepResult: Sendable, Equatable {
 /// Runs a plan with the fewest requests, the independent ones concurrently; one result per step.
 package struct Applier: Sendable {
     package let client: TFEClient
+    /// How the results word a failure's remedy.
+    package let wording: RemedyWording
 
-    package init(client: TFEClient) { self.client = client }
+    package init(client: TFEClient, wording: RemedyWording = .neutral) {
+        self.client = client
+        self.wording = wording
+    }
 
     /// Runs every step of the plan at once and returns their results in step order.
     package func apply(_ plan: Plan) async -> [StepResult] {
@@ -173,11 +181,11 @@ package struct Applier: Sendable {
                 outcome = .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update))
             }
             // Verify, don't assume: what the server kept is what its answer shows.
-            return StepResult(step: step, fields: fields, outcome: outcome, ignored: StepResult.ignoredFields(outcome, plan: plan))
+            return StepResult(step: step, fields: fields, outcome: outcome, ignored: StepResult.ignoredFields(outcome, plan: plan), wording: wording)
         } catch let error as TFEError {
-            return StepResult(step: step, fields: fields, outcome: .failed(error))
+            return StepResult(step: step, fields: fields, outcome: .failed(error), wording: wording)
         } catch {
-            return StepResult(step: step, fields: fields, outcome: .failed(.transport(TransportError(.other, "\(error)"))))
+            return StepResult(step: step, fields: fields, outcome: .failed(.transport(TransportError(.other, "\(error)"))), wording: wording)
         }
     }
 }

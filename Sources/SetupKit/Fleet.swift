@@ -171,15 +171,17 @@ package enum FleetPlanner {
     /// - Parameters:
     ///   - organizations: from `TFEClient.organizationsDetailed()`, already chosen.
     ///   - concurrency: reads in flight at once (the client's rate limiter paces them).
+    ///   - wording: how a failed read's remedy is worded in the reasons.
     package static func plan(_ baseline: FleetBaseline, organizations: [Organization], client: TFEClient, ping: PingInfo, account: Account,
-                            concurrency: Int = 8) async -> FleetPlan {
+                            wording: RemedyWording = .neutral, concurrency: Int = 8) async -> FleetPlan {
         let members = await forEach(organizations, concurrency: concurrency) { org in
-            await member(baseline, org, client: client, ping: ping, account: account)
+            await member(baseline, org, client: client, ping: ping, account: account, wording: wording)
         }
         return FleetPlan(members: members.sorted { $0.organization < $1.organization })
     }
 
-    static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account) async -> FleetMember {
+    static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account,
+                       wording: RemedyWording) async -> FleetMember {
         func out(_ reason: String) -> FleetMember { FleetMember(organization: org.name, plan: nil, leftOut: reason) }
         if !org.canUpdate { return out("this token cannot change it (only the owners team can)") }
         // The parts this organization cannot take are dropped from its baseline, with the reason;
@@ -209,7 +211,7 @@ package enum FleetPlanner {
                 pools = try await client.agentPools(org.name, maxPages: TFEClient.fleetPoolPages)
                 if !pools.contains(where: { $0.name == name }) { dropAgents("it has no agent pool named \(SafeText.line(name))") }
             } catch {
-                dropAgents("its agent pools could not be read: " + error.commandLineDescription)
+                dropAgents("its agent pools could not be read: " + error.description(using: wording))
             }
         }
         if !baseline.ttl.isEmpty {
@@ -219,7 +221,7 @@ package enum FleetPlanner {
                 // No TTL policies here: named from the release, as for one organization.
                 dropTTLs(StateLoader.ttlNotFoundReason(ping))
             } catch {
-                dropTTLs("its token TTL policies could not be read: " + error.commandLineDescription)
+                dropTTLs("its token TTL policies could not be read: " + error.description(using: wording))
             }
         }
         var desired = DesiredSettings()
@@ -307,11 +309,11 @@ package struct FleetOutcome: Sendable, Equatable {
 /// the requests); `shouldStop` is asked before each organization starts. Cancelling the calling
 /// task also cuts short the organizations in flight (their waits end, no request leaves).
 package enum FleetApplier {
-    package static func apply(_ plan: FleetPlan, client: TFEClient, concurrency: Int = 6,
+    package static func apply(_ plan: FleetPlan, client: TFEClient, wording: RemedyWording = .neutral, concurrency: Int = 6,
                              shouldStop: @escaping @Sendable () -> Bool = { false },
                              progress: @escaping @Sendable (FleetOutcome) -> Void = { _ in }) async -> (done: [FleetOutcome], notStarted: [String]) {
         let work = plan.toChange
-        let applier = Applier(client: client)
+        let applier = Applier(client: client, wording: wording)
         let outcomes = await FleetPlanner.forEach(work, concurrency: concurrency) { member -> FleetOutcome? in
             guard !shouldStop(), let p = member.plan else { return nil }
             let outcome = FleetOutcome(organization: member.organization, results: await applier.apply(p))

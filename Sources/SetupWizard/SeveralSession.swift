@@ -29,7 +29,7 @@ enum SeveralSession: WizardSession {
             state.current = current
             return startBaseline(&state)
         case .failure(let error):
-            state.phase = .failed(error.commandLineDescription)
+            state.phase = .failed(error.description(using: state.config.wording))
             return []
         }
     }
@@ -84,7 +84,7 @@ enum SeveralSession: WizardSession {
         case .failure(let error):
             // Nothing typed is lost: back on the last screen, Enter plans again.
             if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
-            state.problem("Could not plan: \(error.commandLineDescription) Enter on the last field tries again.")
+            state.problem("Could not plan: \(error.description(using: state.config.wording)) Enter on the last field tries again.")
         }
         return []
     }

@@ -124,7 +124,7 @@ package enum Wizard {
         }
         switch result {
         case .failure(let error):
-            state.phase = .failed(error.commandLineDescription)
+            state.phase = .failed(error.description(using: state.config.wording))
         case .success(let list) where list.isEmpty:
             state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or pass --organization.")
         case .success(let list) where list.count == 1 && state.config.organizationPatterns.isEmpty:
@@ -154,11 +154,11 @@ package enum Wizard {
         case .failure(let error) where state.organizations.isEmpty && state.config.organization.map({ isMissing(error, organization: $0) }) == true:
             // A mistyped --organization: list what the token sees and offer it, the nearest highlighted.
             let asked = state.config.organization ?? ""
-            state.mistypedOrganization = .init(name: asked, message: error.commandLineDescription)
+            state.mistypedOrganization = .init(name: asked, message: error.description(using: state.config.wording))
             state.phase = .loading("There is no organization \(SafeText.line(asked)) for this token: finding the ones it sees…")
             return [.loadOrganizations]
         case .failure(let error):
-            state.phase = .failed(error.commandLineDescription)
+            state.phase = .failed(error.description(using: state.config.wording))
             return []
         case .success(let current):
             state.current = current

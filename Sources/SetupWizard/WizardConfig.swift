@@ -21,6 +21,9 @@ package struct WizardConfig: Equatable, Sendable {
     package var tokenSource: String?
     /// `--organizations`: the organizations marked in the list at the start (names or globs).
     package var organizationPatterns: [String] = []
+    /// How failures word their remedies: the front end's words (the command line names its
+    /// flags), so the wizard names none of its own.
+    package var wording: RemedyWording = .neutral
 
     package init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {

@@ -92,6 +92,7 @@ package actor WizardRuntime {
     private func execute(_ command: WizardEffect) {
         let services = self.services
         let address = state.config.address
+        let wording = state.config.wording
         switch command {
         case .loadOrganizations:
             spawn {
@@ -116,7 +117,7 @@ package actor WizardRuntime {
             }
         case .apply(let plan, let steps):
             if let password = plan.smtp?.password { services.registerSecret(password) }
-            let applier = Applier(client: services.client)
+            let applier = Applier(client: services.client, wording: wording)
             // One task per step: the independent requests go out at the same time.
             for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }
         case .loadSiteWide:
@@ -135,7 +136,7 @@ package actor WizardRuntime {
                     let account = try await client.accountDetails()
                     let wanted = Set(names)
                     let organizations = try await FleetDirectory.organizations(client: client, account: account, only: wanted)
-                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account)
+                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account, wording: wording)
                     return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: organizations, pace: await client.limiter?.pace ?? 27)))
                 } catch {
                     return .fleetPlanned(.failure(error))
@@ -149,7 +150,7 @@ package actor WizardRuntime {
             let id = UUID()
             tasks[id] = Task { [weak self] in
                 let applying = Task {
-                    let (_, notStarted) = await FleetApplier.apply(plan, client: services.client, shouldStop: { Task.isCancelled }) { outcome in
+                    let (_, notStarted) = await FleetApplier.apply(plan, client: services.client, wording: wording, shouldStop: { Task.isCancelled }) { outcome in
                         sink.yield(.fleetProgress(outcome, elapsed: Date().timeIntervalSince(started)))
                     }
                     sink.yield(.fleetFinished(notStarted: notStarted))

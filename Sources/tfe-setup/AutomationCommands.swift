@@ -1,3 +1,4 @@
+import CLIWording
 import ArgumentParser
 import FoundationEssentials
 import Glibc
@@ -336,7 +337,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if p.plan.isEmpty { return (p, [StepResult]()) }
             try confirmRelay(Automation.newRelay(p))
             try confirm()
-            return (p, await Applier(client: p.client).apply(p.plan))
+            return (p, await Applier(client: p.client, wording: .commandLine).apply(p.plan))
         }
         if p.plan.isEmpty {
             if p.plan.hasRefusals { throw ExitCode.failure }

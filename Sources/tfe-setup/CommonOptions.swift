@@ -1,3 +1,4 @@
+import CLIWording
 import ArgumentParser
 import FoundationEssentials
 import Logging

@@ -1,3 +1,4 @@
+import CLIWording
 import ArgumentParser
 import CursesUI
 import FoundationEssentials
@@ -52,7 +53,7 @@ extension Automation {
             printError("tfe-setup: no organization of the \(all.count) this token sees matches \(patterns.joined(separator: ",")). Nothing was sent.")
             throw ExitCode.failure
         }
-        let plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account)
+        let plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account, wording: .commandLine)
         return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count)
     }
 
@@ -120,7 +121,7 @@ extension ApplyCommand {
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
         let applying = Task {
-            await FleetApplier.apply(f.plan, client: f.client, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
+            await FleetApplier.apply(f.plan, client: f.client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
                 progress.record(outcome)
             }
         }

@@ -1,3 +1,4 @@
+import CLIWording
 import ArgumentParser
 import Logging
 import CursesUI
@@ -79,6 +80,9 @@ enum WizardLauncher {
     ///     (scripts/bench reads it).
     static func run(mode: TerminalMode, config: WizardConfig, services: WizardServices, color: Bool,
                     started: ContinuousClock.Instant = .now, logger: Logger? = nil) async -> (Int32, String) {
+        // The wizard is part of the command line: its remedies name the command line's flags.
+        var config = config
+        config.wording = .commandLine
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         switch mode {
         case .fullScreen:

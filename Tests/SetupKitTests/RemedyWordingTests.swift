@@ -1,3 +1,4 @@
+import CLIWording
 import Foundation
 import SetupKit
 import Testing

@@ -1,3 +1,4 @@
+import CLIWording
 import Foundation
 import SetupKit
 @testable import SetupWizard
@@ -182,12 +183,28 @@ struct ReducerFlowTests {
         var unlisted = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-orgg"))
         _ = Wizard.update(&unlisted, .stateLoaded(.failure(notFound), draft: nil))
         _ = Wizard.update(&unlisted, .organizationsLoaded(.failure(.forbidden(detail: "no"))))
-        #expect(unlisted.phase == .failed(notFound.commandLineDescription))
+        #expect(unlisted.phase == .failed(notFound.description))
 
         // Another part's "not found" (a pool, a policy) is not a mistyped name: the start fails.
         var other = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-org"))
         #expect(Wizard.update(&other, .stateLoaded(.failure(.notFound(path: "/api/v2/organizations/my-org/agent-pools", message: "x")), draft: nil)).isEmpty)
-        #expect(other.phase == .failed(TFEError.notFound(path: "/api/v2/organizations/my-org/agent-pools", message: "x").commandLineDescription))
+        #expect(other.phase == .failed(TFEError.notFound(path: "/api/v2/organizations/my-org/agent-pools", message: "x").description))
+    }
+
+    @Test("a failure's remedy is worded by the front end the config names: neutral by default, the command line's flags when it says so")
+    func remedyWording() {
+        var lost = TransportError(.timeout, "no answer")
+        lost.requestMayHaveArrived = false
+        let error = TFEError.transport(lost)
+        var neutral = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-org"))
+        _ = Wizard.update(&neutral, .stateLoaded(.failure(error), draft: nil))
+        #expect(neutral.phase == .failed(error.description) && !error.description.contains("--timeout"))
+        var config = WizardConfig(address: "https://tfe.example.com", organization: "my-org")
+        config.wording = .commandLine
+        var cli = WizardState(config: config)
+        _ = Wizard.update(&cli, .stateLoaded(.failure(error), draft: nil))
+        guard case .failed(let text) = cli.phase else { Issue.record("\(cli.phase)"); return }
+        #expect(text.contains("--timeout"), "\(text)")
     }
 
     @Test("a line picks an organization: empty for the first, a number, a name; anything else is a problem") func pickByLine() {
@@ -710,7 +727,9 @@ struct ReducerFlowTests {
     }
 
     @Test("line: after a failed start any line quits with exit 1 and the reason") func lineFailed() {
-        var state = WizardState(config: R.config)
+        var config = R.config
+        config.wording = .commandLine
+        var state = WizardState(config: config)
         _ = Wizard.update(&state, .stateLoaded(.failure(.transport(TransportError(.connect, "refused"))), draft: nil))
         guard case .failed(let message) = state.phase else { Issue.record("\(state.phase)"); return }
         #expect(message.contains("--address"), "the command line's wording: \(message)")

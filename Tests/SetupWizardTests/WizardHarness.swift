@@ -1,3 +1,4 @@
+import CLIWording
 import Foundation
 import SetupKit
 @testable import SetupWizard
@@ -30,7 +31,10 @@ struct WizardHarness {
             let transport: any HTTPTransport = gated ?? f.transport
             let client = TFEClient(configuration: configuration, transport: transport, environment: .instant)
             let store = DraftStore(path: dir + "/state/tfe-setup/draft.json")
-            let runtime = WizardRuntime(config: WizardConfig(address: f.server.address, organization: organization, sections: sections, ascii: ascii),
+            // As the command line starts it: remedies name its flags.
+            var config = WizardConfig(address: f.server.address, organization: organization, sections: sections, ascii: ascii)
+            config.wording = .commandLine
+            let runtime = WizardRuntime(config: config,
                                         services: WizardServices(client: client, draftStore: store, answersDirectory: dir))
             let h = WizardHarness(fixture: f, runtime: runtime, draftStore: store, directory: dir, gate: gated)
             await runtime.start()

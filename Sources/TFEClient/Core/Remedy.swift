@@ -64,16 +64,22 @@ public enum Remedy: Sendable, Equatable {
 }
 
 /// How a front end words remedies: its own text where it has one, the neutral text elsewhere.
-public struct RemedyWording: Sendable {
+/// Two wordings are equal when their names are: the name stands for the words.
+public struct RemedyWording: Sendable, Equatable {
+    /// Which front end's words these are (`neutral`, `command line`).
+    public let name: String
     private let wording: @Sendable (Remedy) -> String?
 
     /// - Parameter wording: the front end's text for a remedy, or nil for the neutral text.
-    public init(_ wording: @escaping @Sendable (Remedy) -> String?) {
+    public init(name: String = "custom", _ wording: @escaping @Sendable (Remedy) -> String?) {
+        self.name = name
         self.wording = wording
     }
 
     /// The client core's own words.
-    public static let neutral = RemedyWording { _ in nil }
+    public static let neutral = RemedyWording(name: "neutral") { _ in nil }
+
+    public static func == (a: RemedyWording, b: RemedyWording) -> Bool { a.name == b.name }
 
     /// The text for a remedy.
     public func text(_ remedy: Remedy) -> String {

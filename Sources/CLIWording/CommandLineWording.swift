@@ -1,9 +1,10 @@
 import TFEClient
 
+/// Remedies in the words of tfe-setup's command line: the flags and variables to use. The
+/// command-line target owns these words; the wizard and SetupKit get them as a `RemedyWording`
+/// (the wizard through its `WizardConfig`), so neither names a flag of its own.
 extension RemedyWording {
-    /// Remedies in the words of tfe-setup's command line: the flags and variables to use. Shared by
-    /// the automation commands and the wizard, which are both parts of that command line.
-    package static let commandLine = RemedyWording { remedy in
+    package static let commandLine = RemedyWording(name: "command line") { remedy in
         switch remedy {
         case .checkAddress:
             return "Check the address (--address / TFE_ADDRESS), that the server is running, and that this machine can reach it."
