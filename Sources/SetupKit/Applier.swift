@@ -25,11 +25,15 @@ package struct StepResult: Sendable, Equatable {
         case organization(Organization)
         case tokenTTL([TokenTTLPolicy])
         case failed(TFEError)
+        /// Not sent: a step of an earlier stage, which this one depends on, failed.
+        case notSent(after: Step)
     }
 
     package var succeeded: Bool {
-        if case .failed = outcome { return false }
-        return ignored.isEmpty
+        switch outcome {
+        case .failed, .notSent: return false
+        default: return ignored.isEmpty
+        }
     }
     package var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
 
@@ -76,6 +80,8 @@ package struct StepResult: Sendable, Equatable {
     /// Whether sending the same values again can succeed: the server or the network failed, not
     /// the values. A refusal (422, the relay's answer, a broken rule, 401/403/404) would repeat.
     package var isTransient: Bool {
+        // Not sent at all: the same values may go once the step it waited for succeeds.
+        if case .notSent = outcome { return true }
         switch error {
         case .server?, .rateLimited?, .transport?: return true
         default: return false
@@ -95,6 +101,8 @@ package struct StepResult: Sendable, Equatable {
             var lines = error.descriptionLines(using: wording)
             lines[lines.count - 1] += " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
             return lines
+        case .notSent(let earlier):
+            return ["Not sent: it waits for \(earlier.title), which failed. Nothing of it was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."]
         default:
             return [successMessage]
         }
@@ -102,7 +110,7 @@ package struct StepResult: Sendable, Equatable {
 
     private var successMessage: String {
         switch outcome {
-        case .failed:
+        case .failed, .notSent:
             return ""
         default:
             let saved = fields.filter { !ignored.contains($0) }
@@ -136,7 +144,7 @@ package struct StepResult: Sendable, Equatable {
             for (type, ms) in u.orderedEntries where policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds != ms {
                 ignored.append(.ttl(type))
             }
-        case .failed:
+        case .failed, .notSent:
             break
         }
         return ignored
@@ -154,13 +162,33 @@ package struct Applier: Sendable {
         self.wording = wording
     }
 
-    /// Runs every step of the plan at once and returns their results in step order.
+    /// Runs the plan stage by stage and returns every step's result in step order.
     package func apply(_ plan: Plan) async -> [StepResult] {
-        await withTaskGroup(of: StepResult.self) { group in
-            for step in plan.steps { group.addTask { await self.run(step, of: plan) } }
-            var results: [StepResult] = []
-            for await r in group { results.append(r) }
-            return results.sorted { $0.step < $1.step }
+        var results: [StepResult] = []
+        await apply(plan, steps: plan.steps) { results.append($0) }
+        return results.sorted { $0.step < $1.step }
+    }
+
+    /// Runs `steps` of the plan stage by stage: a stage's steps at the same time, each result
+    /// handed to `each` as it comes; after a stage with a failure, the later stages' steps are
+    /// reported as not sent (they depend on it). The wizard and `apply` both run plans here.
+    package func apply(_ plan: Plan, steps: [Step], each: (StepResult) async -> Void) async {
+        let wanted = Set(steps)
+        var failed: Step?
+        for stage in plan.stages.map({ $0.filter(wanted.contains) }) where !stage.isEmpty {
+            if let failed {
+                for step in stage {
+                    await each(StepResult(step: step, fields: plan.fields(of: step), outcome: .notSent(after: failed), wording: wording))
+                }
+                continue
+            }
+            await withTaskGroup(of: StepResult.self) { group in
+                for step in stage { group.addTask { await self.run(step, of: plan) } }
+                for await result in group {
+                    if !result.succeeded, failed == nil { failed = result.step }
+                    await each(result)
+                }
+            }
         }
     }
 
@@ -205,7 +233,7 @@ extension CurrentState {
             if o.maxTTLSupported { organization.maxTTLEnabled = o.maxTTLEnabled }
             organization.scalarAttributes.merge(o.scalarAttributes) { $1 }
         case .tokenTTL(let policies): tokenTTLPolicies = policies
-        case .failed: break
+        case .failed, .notSent: break
         }
     }
 }

@@ -121,6 +121,11 @@ package struct Plan: Sendable, Equatable {
     /// What the admin should know before applying, though nothing stops it (a pool with no
     /// agents, workspaces that follow the default mode).
     package var warnings: [ValidationIssue] = []
+    /// Which stage each step goes out in (0 when not named). A stage's steps go out at the same
+    /// time; a stage starts once the one before has answered, and when one of its steps failed
+    /// the later stages are not sent (they depend on it: create, then use). Every step of a
+    /// settings plan is independent today: one stage.
+    package var stageOf: [Step: Int] = [:]
 
     /// The unavailable sections in screen order, for every list that shows them.
     package var unavailableSections: [(section: Section, reason: String)] {
@@ -139,6 +144,12 @@ package struct Plan: Sendable, Equatable {
         if organizationUpdate != nil { s.append(.organization) }
         if tokenTTL != nil { s.append(.tokenTTL) }
         return s
+    }
+
+    /// The steps stage by stage, each stage in step order.
+    package var stages: [[Step]] {
+        let byStage = Dictionary(grouping: steps) { stageOf[$0] ?? 0 }
+        return byStage.keys.sorted().map { byStage[$0] ?? [] }
     }
 
     package var requests: [PlannedRequest] {

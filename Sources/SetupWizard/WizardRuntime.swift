@@ -118,8 +118,12 @@ package actor WizardRuntime {
         case .apply(let plan, let steps):
             if let password = plan.smtp?.password { services.registerSecret(password) }
             let applier = Applier(client: services.client, wording: wording)
-            // One task per step: the independent requests go out at the same time.
-            for step in steps { spawn { .stepFinished(await applier.run(step, of: plan)) } }
+            // Stage by stage (a stage's requests at the same time); each answer as it comes.
+            let id = UUID()
+            tasks[id] = Task { [weak self] in
+                await applier.apply(plan, steps: steps) { result in await self?.send(.stepFinished(result)) }
+                await self?.forget(id)
+            }
         case .loadSiteWide:
             spawn {
                 do throws(TFEError) {

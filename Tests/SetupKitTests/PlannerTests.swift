@@ -169,6 +169,44 @@ struct PlannerTests {
         }
     }
 
+    @Test("stages: a later stage waits for the one before; when a step of it fails, the later steps are reported not sent and nothing of them leaves")
+    func stages() async throws {
+        try await SandboxFixture.with { f in
+            let client = try f.client(.siteAdmin)
+            // 500 on the organization PATCH, more times than the client retries.
+            #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":500,"count":9}"#).status == 201)
+            let current = try await StateLoader.load(client: client, organization: "my-org")
+            var plan = Planner.plan(Self.seedDesired, current: current)
+            #expect(plan.stages == [[.smtp, .organization, .tokenTTL]], "a settings plan is one stage of independent steps")
+            plan.stageOf = [.tokenTTL: 1]
+            #expect(plan.stages == [[.smtp, .organization], [.tokenTTL]])
+            #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
+            var order: [Step] = []
+            await Applier(client: client).apply(plan, steps: plan.steps) { order.append($0.step) }
+            #expect(order.count == 3 && order.last == .tokenTTL, "the later stage is reported after the first: \(order)")
+            let alone = await Applier(client: client).apply(plan.restricted(to: [.tokenTTL]))
+            #expect(alone.map(\.succeeded) == [true], "alone, the TTL step has nothing to wait for")
+        }
+    }
+
+    @Test("stages: the result of a step that was not sent says which failure it waited for")
+    func notSentResult() async throws {
+        try await SandboxFixture.with { f in
+            let client = try f.client(.siteAdmin)
+            #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":500,"count":9}"#).status == 201)
+            let current = try await StateLoader.load(client: client, organization: "my-org")
+            var plan = Planner.plan(Self.seedDesired, current: current)
+            plan.stageOf = [.tokenTTL: 1]
+            #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
+            let results = await Applier(client: client).apply(plan)
+            #expect(results.map(\.step) == [.smtp, .organization, .tokenTTL])
+            #expect(results.map(\.succeeded) == [true, false, false])
+            #expect(results[2].outcome == .notSent(after: .organization))
+            #expect(results[2].message.hasPrefix("Not sent: it waits for Organization defaults, which failed."), "\(results[2].message)")
+            #expect(!(await f.requests()).contains { $0.path.hasSuffix("/token-ttl-policies") }, "the later stage's request never left")
+        }
+    }
+
     @Test("the state loader records HCP and a member's 403 instead of failing") func loaderLimits() async throws {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0, hcp: true)) { f in
             let state = try await StateLoader.load(client: try f.client(.siteAdmin), organization: "my-org")

@@ -540,6 +540,15 @@ struct ReducerFlowTests {
         #expect(state.phase == .applying && state.steps[.smtp] == .running)
     }
 
+    @Test("a step not sent because an earlier stage failed: shown as not sent, and r sends it (it was never refused)") func retryNotSent() {
+        var (state, plan) = Self.applying()
+        let waited = StepResult(step: .smtp, fields: plan.fields(of: .smtp), outcome: .notSent(after: .organization))
+        _ = Wizard.update(&state, .stepFinished(waited))
+        #expect(state.phase == .result && Wizard.exitCode(state) == 1)
+        #expect(Wizard.render(state, size: Size(width: 120, height: 40)).text.contains("Not sent: it waits for Organization defaults, which failed."))
+        #expect(Self.keys(&state, .char("r")) == [.apply(plan.restricted(to: [.smtp]), steps: [.smtp])])
+    }
+
     @Test("r with nothing failed says so") func retryNothing() {
         var (state, plan) = Self.applying()
         _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan)))
