@@ -148,3 +148,43 @@ package enum StateLoader {
         }
     }
 }
+
+extension CurrentState {
+    /// The state as it would be once `desired` is applied: what the wizard's saved answers file
+    /// states (through `AnswersEncoder.encode(current:)`, the export's own encoder), so the form's
+    /// values are turned into settings in one place (`WizardForm.desired`), not twice.
+    package func applying(_ desired: DesiredSettings) -> CurrentState {
+        var next = self
+        if let u = desired.smtp, var s = next.smtp {
+            s.enabled = u.enabled ?? s.enabled
+            s.host = u.host ?? s.host
+            s.port = u.port ?? s.port
+            s.sender = u.sender ?? s.sender
+            s.auth = u.auth ?? s.auth
+            s.username = u.username ?? s.username
+            next.smtp = s
+        }
+        if let e = desired.executionDefaults {
+            if let mode = e.mode {
+                next.organization.defaultExecutionMode = mode
+                next.organization.unknownExecutionMode = nil
+            }
+            switch e.agentPool {
+            case .set(let id): next.organization.defaultAgentPoolID = id
+            case .clear: next.organization.defaultAgentPoolID = nil
+            case .unchanged: break
+            }
+            if next.organization.defaultExecutionMode != .agent { next.organization.defaultAgentPoolID = nil }
+        }
+        if let t = desired.tokenTTL {
+            if let enabled = t.enabled, ttlSwitchUnavailableReason == nil { next.organization.maxTTLEnabled = enabled }
+            if var policies = next.tokenTTLPolicies {
+                for (type, ms) in t.milliseconds {
+                    if let i = policies.firstIndex(where: { $0.tokenType == type }) { policies[i].maxTTLMilliseconds = ms }
+                }
+                next.tokenTTLPolicies = policies
+            }
+        }
+        return next
+    }
+}

@@ -139,26 +139,12 @@ extension Wizard {
         }
     }
 
-    /// The answers file for what the admin chose: the form's values over the server's (never the password).
+    /// The answers file for what the admin chose: the server's state with the form's values
+    /// applied, in the export's encoding (never the password: the file names its variable).
     package static func answers(_ state: WizardState) -> String {
-        guard let current = state.current, let org = state.organization else { return "{}\n" }
+        guard let current = state.current else { return "{}\n" }
         let sections = Set(state.screens)
-        let f = state.form
-        var smtp: SMTPSettings?
-        if sections.contains(.smtp), let s = current.smtp {
-            smtp = SMTPSettings(enabled: f.smtpEnabled, host: f.smtpHost, port: Int(f.smtpPort) ?? s.port, sender: f.smtpSender, auth: f.smtpAuth,
-                                username: f.smtpAuth == .none ? "" : f.smtpUsername)
-        }
-        let execution = sections.contains(.executionDefaults) ? (f.mode, f.mode == .agent ? f.poolID : nil) : nil
-        var ttl: (Bool, [TokenType: Int64])?
-        if sections.contains(.tokenTTL) {
-            var ms: [TokenType: Int64] = [:]
-            for t in TokenType.known {
-                let typed = f.ttlTouched.contains(t) ? f.ttlText[t].flatMap { try? TTLDuration.parse($0) } : nil
-                if let v = typed ?? current.ttl(t) { ms[t] = v }
-            }
-            ttl = (f.ttlEnabled, ms)
-        }
-        return AnswersEncoder.encode(address: state.config.addressInAnswers ? state.config.address : nil, organization: org, smtp: smtp, execution: execution, tokenTTL: ttl)
+        return AnswersEncoder.encode(current: current.applying(state.desiredSettings(sections: editableSections(state))),
+                                     address: state.config.addressInAnswers ? state.config.address : nil, sections: sections)
     }
 }

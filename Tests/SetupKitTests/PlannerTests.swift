@@ -207,6 +207,19 @@ struct PlannerTests {
         }
     }
 
+    @Test("the state after a plan's values (what the wizard's saved answers state): planning the same values again changes nothing but write-only ones")
+    func applyingDesired() {
+        let after = Self.fresh().applying(Self.seedDesired)
+        let again = Planner.plan(Self.seedDesired, current: after)
+        let left = again.changes.filter { !$0.writeOnly }.map(\.field)
+        #expect(left.isEmpty, "only the password and the test email remain: \(left)")
+        #expect(after.organization.defaultExecutionMode == .agent && after.organization.defaultAgentPoolID == "apool-abc123")
+        #expect(after.smtp?.host == "smtp.example.com" && after.organization.maxTTLEnabled)
+        // Leaving agent mode clears the pool, as the server does.
+        let remote = after.applying(DesiredSettings(executionDefaults: .init(mode: .remote, agentPool: .clear)))
+        #expect(remote.organization.defaultAgentPoolID == nil)
+    }
+
     @Test("the state loader records HCP and a member's 403 instead of failing") func loaderLimits() async throws {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0, hcp: true)) { f in
             let state = try await StateLoader.load(client: try f.client(.siteAdmin), organization: "my-org")
