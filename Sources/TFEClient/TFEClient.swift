@@ -33,6 +33,15 @@ public struct TFEClient: Sendable {
         self.logger = logger
     }
 
+    /// The same client (server, transport, retries, log, pace) with another token: a flow that
+    /// starts without one (a fresh installation) or makes one switches to it here.
+    public func using(token: SecretString) -> TFEClient {
+        var configuration = self.configuration
+        configuration.token = token
+        return TFEClient(configuration: configuration, transport: transport, retryPolicy: retryPolicy, environment: environment,
+                         logger: logger, limiter: limiter)
+    }
+
     /// How a request may be retried and how its errors read.
     enum RequestKind {
         /// GETs, and the organization and TTL PATCHes: idempotent, retried.
@@ -49,10 +58,12 @@ public struct TFEClient: Sendable {
     func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, kind: RequestKind = .idempotent,
               fieldForPointer: (String) -> FieldKey? = { _ in nil }, notFound: String? = nil) async throws(TFEError) -> HTTPResponse {
         var headers: [(String, String)] = [
-            ("Authorization", "Bearer \(configuration.token.exposedValue)"),
             ("Accept", "application/vnd.api+json"),
             ("User-Agent", configuration.userAgent),
         ]
+        // No token yet (a fresh installation has none): the request goes without credentials,
+        // rather than with an empty "Bearer" the server would log as a failed login.
+        if !configuration.token.isEmpty { headers.insert(("Authorization", "Bearer \(configuration.token.exposedValue)"), at: 0) }
         if method != "GET" && method != "HEAD" { headers.append(("Content-Type", "application/vnd.api+json")) }
         let request = HTTPRequest(method: method, url: configuration.url(path: path, query: query), headers: headers, body: body)
         let started = environment.now()
