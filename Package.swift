@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(name: "SetupKit", dependencies: ["TFEClient"]),
         // The command line's words for remedies (its flags): the CLI's, given to the others.
-        .target(name: "CLIWording", dependencies: ["TFEClient"]),
+        .target(name: "CLIWording", dependencies: ["TFEClient", "SetupWizard"]),
         .target(name: "SetupWizard", dependencies: ["SetupKit", "TFEClient"]),
         .systemLibrary(name: "Cncurses", path: "Sources/Cncurses"),
         // Async-signal-safe pieces (terminal restore on a crash or a signal, core dumps off): C.

@@ -1,3 +1,4 @@
+import SetupWizard
 import TFEClient
 
 /// Remedies in the words of tfe-setup's command line: the flags and variables to use. The
@@ -37,4 +38,10 @@ extension TFEError {
 
     /// `commandLineDescription` as lines, for `printError(lines:)`.
     package var commandLineLines: [String] { descriptionLines(using: .commandLine) }
+}
+
+extension WizardWords {
+    /// The wizard's messages in the command line's words: its options and commands.
+    package static let commandLine = WizardWords(nameOrganization: "pass --organization", screensChoice: "--screens",
+                                                 applyAnswers: "tfe-setup apply --answers", answersUse: "For plan/apply --answers later")
 }

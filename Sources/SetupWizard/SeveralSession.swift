@@ -39,7 +39,7 @@ enum SeveralSession: WizardSession {
         state.form = .baseline(siteWide: state.current)
         state.prefill = state.form
         guard !state.screens.isEmpty else {
-            state.phase = .failed("Nothing to set for several organizations: the SMTP relay cannot be used here (\(state.current?.smtpUnavailableReason ?? "not available")), and --screens names no other screen.")
+            state.phase = .failed("Nothing to set for several organizations: the SMTP relay cannot be used here (\(state.current?.smtpUnavailableReason ?? "not available")), and \(state.config.words.screensChoice) names no other screen.")
             return []
         }
         state.notice = "One baseline for \(fleet.organizations.count) organizations: each field keeps each one's value until you set it."

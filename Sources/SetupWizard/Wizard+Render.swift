@@ -222,7 +222,7 @@ extension Wizard {
         if state.phase == .savePrompt {
             lines.append(Line())
             lines.append(Line("Save these answers to \(state.config.answersFileName)? [y/N]", .bold))
-            lines.append(Line("(For plan/apply --answers later. The password is never written.)", .dim))
+            lines.append(Line("(\(state.config.words.answersUse). The password is never written.)", .dim))
         }
         return lines
     }

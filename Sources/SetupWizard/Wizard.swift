@@ -49,7 +49,7 @@ package enum Wizard {
         case .answersSaved(let result, let shared):
             switch result {
             case .success(let path):
-                return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " " + savedMessage(path: path, sharedFolder: shared))]
+                return [.quit(exitCode: exitCode(state), message: finishMessage(state) + " " + savedMessage(path: path, sharedFolder: shared, words: state.config.words))]
             case .failure(let error):
                 state.phase = .savePrompt
                 state.problem("Could not save the answers: \(error.message). Press y to try again, n to finish without.")
@@ -126,7 +126,7 @@ package enum Wizard {
         case .failure(let error):
             state.phase = .failed(error.description(using: state.config.wording))
         case .success(let list) where list.isEmpty:
-            state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or pass --organization.")
+            state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or \(state.config.words.nameOrganization).")
         case .success(let list) where list.count == 1 && state.config.organizationPatterns.isEmpty:
             state.organization = list[0].name
             state.phase = .loading("Reading the current settings…")
@@ -242,10 +242,10 @@ package enum Wizard {
     /// Where the answers went, and the next command with that very path: the name may not be
     /// the one offered (`-1` when it was taken), and in a folder others can write to a file of
     /// the offered name may be someone else's.
-    static func savedMessage(path: String, sharedFolder: Bool) -> String {
+    static func savedMessage(path: String, sharedFolder: Bool, words: WizardWords) -> String {
         let quoted = path.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+,@=".unicodeScalars.contains($0) }
             ? path : "'" + path.replacing("'", with: "'\\''") + "'"
-        var text = "Answers saved to \(path) (no password in it); to apply them again: tfe-setup apply --answers \(quoted)"
+        var text = "Answers saved to \(path) (no password in it)" + (words.applyAnswers.map { "; to apply them again: \($0) \(quoted)" } ?? ".")
         if sharedFolder {
             text += " (Other users can create files in that folder: use this exact path, not another file of a similar name.)"
         }

@@ -24,6 +24,8 @@ package struct WizardConfig: Equatable, Sendable {
     /// How failures word their remedies: the front end's words (the command line names its
     /// flags), so the wizard names none of its own.
     package var wording: RemedyWording = .neutral
+    /// How messages name the front end's options and commands.
+    package var words: WizardWords = .neutral
 
     package init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {

@@ -83,6 +83,7 @@ enum WizardLauncher {
         // The wizard is part of the command line: its remedies name the command line's flags.
         var config = config
         config.wording = .commandLine
+        config.words = .commandLine
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         switch mode {
         case .fullScreen:

@@ -75,11 +75,16 @@ struct ReducerFlowTests {
 
     // MARK: organizations
 
-    @Test("no organization visible: the start fails and says what to do") func noOrganizations() {
-        var state = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+    @Test("no organization visible: the start fails and says what to do, in the front end's words") func noOrganizations() {
+        var config = WizardConfig(address: "https://tfe.example.com", organization: nil)
+        config.words = .commandLine
+        var state = WizardState(config: config)
         #expect(Wizard.update(&state, .organizationsLoaded(.success([]))).isEmpty)
         guard case .failed(let message) = state.phase else { Issue.record("\(state.phase)"); return }
         #expect(message.contains("--organization"))
+        var neutral = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: nil))
+        _ = Wizard.update(&neutral, .organizationsLoaded(.success([])))
+        #expect(neutral.phase == .failed("This token cannot see any organization. Use a token of a user who is a member of one, or name the organization to set up."))
     }
 
     @Test("one organization is chosen without asking") func oneOrganization() {

@@ -34,6 +34,7 @@ struct WizardHarness {
             // As the command line starts it: remedies name its flags.
             var config = WizardConfig(address: f.server.address, organization: organization, sections: sections, ascii: ascii)
             config.wording = .commandLine
+            config.words = .commandLine
             let runtime = WizardRuntime(config: config,
                                         services: WizardServices(client: client, draftStore: store, answersDirectory: dir))
             let h = WizardHarness(fixture: f, runtime: runtime, draftStore: store, directory: dir, gate: gated)

@@ -1,3 +1,4 @@
+import CLIWording
 import Foundation
 import SetupKit
 @testable import SetupWizard
@@ -199,10 +200,12 @@ struct WizardResultTests {
 
     @Test("saved in a folder others can write to: the closing line says to use that exact path")
     func sharedFolderNote() {
-        let text = Wizard.savedMessage(path: "/srv/shared/tfe-setup-answers-1.json", sharedFolder: true)
+        let text = Wizard.savedMessage(path: "/srv/shared/tfe-setup-answers-1.json", sharedFolder: true, words: .commandLine)
         #expect(text.contains("tfe-setup apply --answers /srv/shared/tfe-setup-answers-1.json") && text.contains("Other users can create files"))
-        #expect(!Wizard.savedMessage(path: "/home/me/a.json", sharedFolder: false).contains("Other users"))
-        #expect(Wizard.savedMessage(path: "/home/me/my answers.json", sharedFolder: false).contains("--answers '/home/me/my answers.json'"))
+        #expect(!Wizard.savedMessage(path: "/home/me/a.json", sharedFolder: false, words: .commandLine).contains("Other users"))
+        #expect(Wizard.savedMessage(path: "/home/me/my answers.json", sharedFolder: false, words: .commandLine).contains("--answers '/home/me/my answers.json'"))
+        // Without the command line's words the wizard names no command of its own.
+        #expect(Wizard.savedMessage(path: "/home/me/a.json", sharedFolder: false, words: .neutral) == "Answers saved to /home/me/a.json (no password in it).")
     }
 
     @Test("Ctrl-C with unsaved edits asks; n keeps going; a second Ctrl-C quits at once") func quit() async throws {

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+/// The wizard names no command-line option of its own: the front end gives its words
+/// (`WizardConfig.words`, `WizardConfig.wording`), so the wizard reads right under any front end.
+@Suite("The wizard's sources name no command-line option")
+struct WizardWordsTests {
+    @Test("no string in Sources/SetupWizard names an option (--something)") func noOptionInStrings() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("Sources/SetupWizard")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 20, "found the wizard's sources")
+        let option = try Regex(#""[^"\n]*--[a-z][^"\n]*""#)
+        for file in files {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).hasPrefix("///") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                #expect(line.firstMatch(of: option) == nil, "\(file):\(number + 1): \(line)")
+            }
+        }
+    }
+}
