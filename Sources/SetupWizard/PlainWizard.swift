@@ -84,7 +84,7 @@ package struct PlainWizard: Sendable {
         case .failed:
             return .proceed(say: nil, .line(""))
         case .pickOrganization:
-            let names = state.organizations.map(\.name)
+            let names = state.picker.organizations.map(\.name)
             if names.count > Wizard.plainListLimit {
                 return .ask("Organization (\(names.count): a number, a name, or part of a name to list matches) [\(names.first ?? "")]: ", secret: false)
             }

@@ -63,10 +63,10 @@ extension Wizard {
     /// organizations whose names contain it (ignoring case) with their numbers — it never picks
     /// one, so a typo cannot set up a different organization than the one meant.
     static func pickAnswer(_ state: inout WizardState, _ answer: String) -> [WizardEffect] {
-        let names = state.organizations.map(\.name)
+        let names = state.picker.organizations.map(\.name)
         let index = answer.isEmpty ? 0 : (Int(answer).map { $0 - 1 } ?? names.firstIndex(of: answer))
         if let index, names.indices.contains(index) {
-            state.pickerIndex = index
+            state.picker.index = index
             return pickerKey(&state, .enter)
         }
         let needle = answer.lowercased()

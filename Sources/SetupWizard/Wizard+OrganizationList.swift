@@ -6,10 +6,7 @@ import TFEClient
 
 extension WizardState {
     /// The organizations the picker's filter lets through, in the order listed.
-    package var shownOrganizations: [Organization] {
-        let filter = pickerFilter.lowercased()
-        return filter.isEmpty ? organizations : organizations.filter { $0.name.lowercased().contains(filter) }
-    }
+    package var shownOrganizations: [Organization] { picker.shown }
 }
 
 extension Wizard {
@@ -20,51 +17,51 @@ extension Wizard {
     static func pickerKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         let shown = state.shownOrganizations
         let last = max(0, shown.count - 1)
-        if state.pickerFiltering {
+        if state.picker.filtering {
             // Typing goes into the filter; Enter or Tab keeps it and goes back to marking.
             switch key {
-            case .char(let c): state.pickerFilter.append(c)
-            case .paste(let text): state.pickerFilter += text.filter { !$0.isNewline }
-            case .backspace: if !state.pickerFilter.isEmpty { state.pickerFilter.removeLast() }
-            case .ctrlU: state.pickerFilter = ""
+            case .char(let c): state.picker.filter.append(c)
+            case .paste(let text): state.picker.filter += text.filter { !$0.isNewline }
+            case .backspace: if !state.picker.filter.isEmpty { state.picker.filter.removeLast() }
+            case .ctrlU: state.picker.filter = ""
             case .escape:
-                state.pickerFilter = ""
-                state.pickerFiltering = false
-            case .enter, .tab: state.pickerFiltering = false
-            case .up: state.pickerIndex = max(0, state.pickerIndex - 1)
-            case .down: state.pickerIndex = min(last, state.pickerIndex + 1)
+                state.picker.filter = ""
+                state.picker.filtering = false
+            case .enter, .tab: state.picker.filtering = false
+            case .up: state.picker.index = max(0, state.picker.index - 1)
+            case .down: state.picker.index = min(last, state.picker.index + 1)
             default: break
             }
-            if case .char = key { state.pickerIndex = 0 }
-            if key == .backspace || key == .ctrlU || key == .escape { state.pickerIndex = 0 }
+            if case .char = key { state.picker.index = 0 }
+            if key == .backspace || key == .ctrlU || key == .escape { state.picker.index = 0 }
             return []
         }
         switch key {
-        case .up, .backTab: state.pickerIndex = max(0, state.pickerIndex - 1)
-        case .down, .tab: state.pickerIndex = min(last, state.pickerIndex + 1)
-        case .home: state.pickerIndex = 0
-        case .end: state.pickerIndex = last
+        case .up, .backTab: state.picker.index = max(0, state.picker.index - 1)
+        case .down, .tab: state.picker.index = min(last, state.picker.index + 1)
+        case .home: state.picker.index = 0
+        case .end: state.picker.index = last
         case .char("/"):
-            state.pickerFiltering = true
-        case .escape where !state.pickerFilter.isEmpty:
-            state.pickerFilter = ""
-            state.pickerIndex = 0
+            state.picker.filtering = true
+        case .escape where !state.picker.filter.isEmpty:
+            state.picker.filter = ""
+            state.picker.index = 0
         case .char(" "):
-            guard shown.indices.contains(state.pickerIndex) else { return [] }
-            let name = shown[state.pickerIndex].name
-            if state.marked.remove(name) == nil { state.marked.insert(name) }
-            state.pickerIndex = min(last, state.pickerIndex + 1)
+            guard shown.indices.contains(state.picker.index) else { return [] }
+            let name = shown[state.picker.index].name
+            if state.picker.marked.remove(name) == nil { state.picker.marked.insert(name) }
+            state.picker.index = min(last, state.picker.index + 1)
         case .char("a"), .char("A"):
-            state.marked.formUnion(shown.map(\.name))
-            state.notice = "Marked \(shown.count) organization\(shown.count == 1 ? "" : "s")\(state.pickerFilter.isEmpty ? "" : " matching \"\(state.pickerFilter)\""): \(state.marked.count) in all."
+            state.picker.marked.formUnion(shown.map(\.name))
+            state.notice = "Marked \(shown.count) organization\(shown.count == 1 ? "" : "s")\(state.picker.filter.isEmpty ? "" : " matching \"\(state.picker.filter)\""): \(state.picker.marked.count) in all."
         case .char("n"), .char("N"):
-            state.marked = []
+            state.picker.marked = []
             state.notice = "No organization marked: Enter sets up the highlighted one."
         case .enter:
-            let chosen = state.organizations.filter { state.marked.contains($0.name) }
+            let chosen = state.picker.organizations.filter { state.picker.marked.contains($0.name) }
             if chosen.count > 1 { return SeveralSession.enterFleet(&state, chosen) }
-            guard let org = chosen.first ?? (shown.indices.contains(state.pickerIndex) ? shown[state.pickerIndex] : nil) else {
-                state.problem("No organization matches \"\(state.pickerFilter)\": Esc clears the filter.")
+            guard let org = chosen.first ?? (shown.indices.contains(state.picker.index) ? shown[state.picker.index] : nil) else {
+                state.problem("No organization matches \"\(state.picker.filter)\": Esc clears the filter.")
                 return []
             }
             state.organization = org.name
@@ -84,24 +81,24 @@ extension Wizard {
     /// The organization list: marks, the filter, and what the token may do in each.
     static func pickerBody(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
         let shown = state.shownOrganizations
-        let marked = state.marked.isEmpty ? "" : "\(g.dot)\(state.marked.count) marked"
-        var lines = [Line("Choose the organizations to set up (\(state.organizations.count) this token sees\(marked)):", .bold)]
+        let marked = state.picker.marked.isEmpty ? "" : "\(g.dot)\(state.picker.marked.count) marked"
+        var lines = [Line("Choose the organizations to set up (\(state.picker.organizations.count) this token sees\(marked)):", .bold)]
         lines += wrap("Enter sets up the highlighted one. Mark several (Space, or a for all shown) to give them one baseline.", width: width - 2)
             .map { Line($0, .dim) }
-        if state.pickerFiltering || !state.pickerFilter.isEmpty {
+        if state.picker.filtering || !state.picker.filter.isEmpty {
             var filter = Line("Filter: ", .bold)
-            filter.add(state.pickerFilter, state.pickerFiltering ? .reverse : .normal)
-            if state.pickerFiltering { filter.cursorColumn = filter.width }
-            filter.add("  \(shown.count) of \(state.organizations.count) match", .dim)
+            filter.add(state.picker.filter, state.picker.filtering ? .reverse : .normal)
+            if state.picker.filtering { filter.cursorColumn = filter.width }
+            filter.add("  \(shown.count) of \(state.picker.organizations.count) match", .dim)
             lines.append(filter)
         }
         lines.append(Line())
         let first = lines.count
         let nameWidth = min(40, max(12, shown.map { Frame.width(of: SafeText.line($0.name)) }.max() ?? 12))
         for (i, org) in shown.enumerated() {
-            let highlighted = i == state.pickerIndex
+            let highlighted = i == state.picker.index
             var l = Line(highlighted ? "\(g.focus) " : "  ")
-            l.add(state.marked.contains(org.name) ? "[x] " : "[ ] ", highlighted ? .bold : .normal)
+            l.add(state.picker.marked.contains(org.name) ? "[x] " : "[ ] ", highlighted ? .bold : .normal)
             let name = SafeText.line(org.name)
             l.add(name, highlighted ? .reverse : .normal)
             l.add(String(repeating: " ", count: max(1, nameWidth + 2 - Frame.width(of: name))))
@@ -110,10 +107,10 @@ extension Wizard {
             if org.entitlements?.agents == false { notes.append("no agents") }
             notes.append("mode \(org.unknownExecutionMode.map(SafeText.line) ?? org.defaultExecutionMode.rawValue)")
             l.add(notes.joined(separator: g.dot), .dim)
-            l.isFocus = highlighted && !state.pickerFiltering
+            l.isFocus = highlighted && !state.picker.filtering
             lines.append(l)
         }
         if shown.isEmpty { lines.append(Line("  No organization matches the filter (Esc clears it).", .dim)) }
-        return (lines, state.pickerFiltering ? 2 : first + state.pickerIndex)
+        return (lines, state.picker.filtering ? 2 : first + state.picker.index)
     }
 }

@@ -127,11 +127,11 @@ extension Wizard {
         switch state.phase {
         case .loading: return [quit]
         case .failed: return [KeyHint(KeyMap.readAgain, g, .essential), KeyHint("Enter quit", .quit)]
-        case .pickOrganization where state.pickerFiltering:
+        case .pickOrganization where state.picker.filtering:
             return [KeyHint("type to filter", .essential), KeyHint("Enter/Tab done", .essential), KeyHint("Esc clear", .navigation), quit]
         case .pickOrganization:
-            let several = state.marked.count > 1
-            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter \(state.marked.count) marked" : "Enter this one", .essential),
+            let several = state.picker.marked.count > 1
+            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter \(state.picker.marked.count) marked" : "Enter this one", .essential),
                     KeyHint("Space mark", .essential), KeyHint("a all", .essential), KeyHint("n none", .extra), KeyHint("/ filter", .essential), quit]
         case .resumeDraft: return [KeyHint("y/Enter resume", .essential), KeyHint("n start fresh", .essential), quit]
         case .editing where state.list != nil:

@@ -132,17 +132,17 @@ package enum Wizard {
             state.phase = .loading("Reading the current settings…")
             return [.loadState(organization: list[0].name)]
         case .success(let list):
-            state.organizations = list
-            state.pickerIndex = 0
+            state.picker.organizations = list
+            state.picker.index = 0
             state.phase = .pickOrganization
             // `--organizations`: those it names start marked; Enter takes them.
             let patterns = state.config.organizationPatterns
             if !patterns.isEmpty {
-                state.marked = Set(list.map(\.name).filter { OrganizationPattern.matches($0, patterns) })
-                if state.marked.isEmpty {
+                state.picker.marked = Set(list.map(\.name).filter { OrganizationPattern.matches($0, patterns) })
+                if state.picker.marked.isEmpty {
                     state.problem("No organization of the \(list.count) this token sees matches \(patterns.joined(separator: ",")).")
                 } else {
-                    state.notice = "Marked \(state.marked.count) matching \(patterns.joined(separator: ",")): Enter sets them up."
+                    state.notice = "Marked \(state.picker.marked.count) matching \(patterns.joined(separator: ",")): Enter sets them up."
                 }
             }
         }
@@ -151,7 +151,7 @@ package enum Wizard {
 
     static func stateLoaded(_ state: inout WizardState, _ result: Result<CurrentState, TFEError>, _ draft: Draft?) -> [WizardEffect] {
         switch result {
-        case .failure(let error) where state.organizations.isEmpty && state.config.organization.map({ isMissing(error, organization: $0) }) == true:
+        case .failure(let error) where state.picker.organizations.isEmpty && state.config.organization.map({ isMissing(error, organization: $0) }) == true:
             // A mistyped --organization: list what the token sees and offer it, the nearest highlighted.
             let asked = state.config.organization ?? ""
             state.mistypedOrganization = .init(name: asked, message: error.description(using: state.config.wording))
@@ -194,8 +194,8 @@ package enum Wizard {
         let suggestion = OrganizationSuggestion(asked: mistyped.name, names: list.map(\.name))
         state.config.organization = nil
         state.organization = nil
-        state.organizations = list
-        state.pickerIndex = suggestion.nearest.flatMap { near in list.firstIndex { $0.name == near } } ?? 0
+        state.picker.organizations = list
+        state.picker.index = suggestion.nearest.flatMap { near in list.firstIndex { $0.name == near } } ?? 0
         state.phase = .pickOrganization
         let next = suggestion.nearest.map { "Did you mean \(SafeText.line($0))? It is highlighted: Enter sets it up." } ?? "Enter sets up the highlighted one."
         state.problem("This token sees no organization \(SafeText.line(mistyped.name)). \(next)")

@@ -6,15 +6,8 @@ import TFEClient
 package struct WizardState: Equatable, Sendable {
     package var config: WizardConfig
     package var phase: Phase
-    /// The organizations the token sees (with each one's mode, switch, permissions and entitlements).
-    package var organizations: [Organization] = []
-    /// The highlighted row among the organizations the filter lets through.
-    package var pickerIndex = 0
-    /// The organizations marked with Space (or `a`) for one baseline.
-    package var marked: Set<String> = []
-    /// The list's filter, and whether typing goes into it (after `/`).
-    package var pickerFilter = ""
-    package var pickerFiltering = false
+    /// The organization list (empty until the token's organizations are read).
+    package var picker = OrganizationList()
     /// One organization, or several under one baseline (with that session's data).
     package var flow: Flow = .organization
     package var organization: String?
@@ -80,7 +73,7 @@ package struct WizardState: Equatable, Sendable {
     /// reached from it (no `--organization`, more than one organization) and nothing has been
     /// sent yet (after an apply, the results are this organization's to finish).
     package var canGoBackToOrganizationList: Bool {
-        config.organization == nil && organizations.count > 1 && !fixing && !appliedSomething
+        config.organization == nil && picker.organizations.count > 1 && !fixing && !appliedSomething
     }
 
     /// Something typed that has not been applied.

@@ -98,9 +98,9 @@ struct ReducerFlowTests {
         _ = Wizard.update(&state, .organizationsLoaded(.success([Organization(name: "a", canUpdate: true), Organization(name: "b", canUpdate: true)])))
         #expect(state.phase == .pickOrganization)
         Self.keys(&state, .up)
-        #expect(state.pickerIndex == 0)
+        #expect(state.picker.index == 0)
         Self.keys(&state, .down, .down)
-        #expect(state.pickerIndex == 1)
+        #expect(state.picker.index == 1)
         #expect(Self.keys(&state, .enter) == [.loadState(organization: "b")])
     }
 
@@ -123,7 +123,7 @@ struct ReducerFlowTests {
         #expect(state.phase == .pickOrganization)
         #expect(state.organization == nil && state.current == nil && state.focus == nil)
         #expect(state.notice == "Back to the organization list (from b): Enter sets up the highlighted one or those marked.")
-        #expect(state.pickerIndex == 1, "the row it came from stays highlighted")
+        #expect(state.picker.index == 1, "the row it came from stays highlighted")
         #expect(Self.keys(&state, .up, .enter) == [.loadState(organization: "a")], "another organization can be picked")
 
         // With --organization there is no list to go back to: the first screen says so.
@@ -157,7 +157,7 @@ struct ReducerFlowTests {
         #expect(fleet.several != nil && fleet.phase == .editing(.executionDefaults))
         Self.keys(&fleet, .escape)
         #expect(fleet.phase == .pickOrganization && fleet.several == nil, "nothing typed: straight back")
-        #expect(fleet.marked == ["a", "b"], "the marks stay, to change the selection")
+        #expect(fleet.picker.marked == ["a", "b"], "the marks stay, to change the selection")
         #expect(fleet.notice == "Back to the organization list (from 2 organizations): Enter sets up the highlighted one or those marked.")
         Self.keys(&fleet, .enter)
         Self.keys(&fleet, .right)
@@ -176,14 +176,14 @@ struct ReducerFlowTests {
         #expect(Wizard.update(&state, .stateLoaded(.failure(notFound), draft: nil)) == [.loadOrganizations])
         #expect(state.phase == .loading("There is no organization my-orgg for this token: finding the ones it sees…"))
         #expect(Wizard.update(&state, .organizationsLoaded(.success(orgs))).isEmpty)
-        #expect(state.phase == .pickOrganization && state.pickerIndex == 1)
+        #expect(state.phase == .pickOrganization && state.picker.index == 1)
         #expect(state.statusNotice == Notice("This token sees no organization my-orgg. Did you mean my-org? It is highlighted: Enter sets it up.", .problem))
         #expect(Self.keys(&state, .enter) == [.loadState(organization: "my-org")])
 
         var far = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "production"))
         _ = Wizard.update(&far, .stateLoaded(.failure(.notFound(path: APIPath.organization("production"), message: "not found")), draft: nil))
         _ = Wizard.update(&far, .organizationsLoaded(.success(orgs)))
-        #expect(far.pickerIndex == 0 && far.notice == "This token sees no organization production. Enter sets up the highlighted one.")
+        #expect(far.picker.index == 0 && far.notice == "This token sees no organization production. Enter sets up the highlighted one.")
 
         var unlisted = WizardState(config: WizardConfig(address: "https://tfe.example.com", organization: "my-orgg"))
         _ = Wizard.update(&unlisted, .stateLoaded(.failure(notFound), draft: nil))
