@@ -250,7 +250,7 @@ extension WizardState {
         if sections.contains(.tokenTTL) {
             if !form.kept.contains(.ttlEnabled) { baseline.ttlEnabled = form.ttlEnabled }
             for type in TokenType.known {
-                if let text = form.ttlText[type], let ms = try? TTLDuration.parse(text) { baseline.ttl[type] = ms }
+                if let ms = form.typedTTL(type) { baseline.ttl[type] = ms }
             }
         }
         return baseline

@@ -117,7 +117,7 @@ extension Wizard {
         if state.form != before, let org = state.organization {
             commands.append(.saveDraft(Draft(address: state.config.address, organization: org, form: state.form)))
         }
-        if case .ttl(let type) = field, state.form.ttlTouched.contains(type), let ms = try? TTLDuration.parse(state.form.text(field)) {
+        if case .ttl(let type) = field, let ms = state.form.newTTL(type) {
             // What the duration means, as the full screen shows beside the field, and its warning.
             let meaning = "\(field.label): \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms"
             if let warning = lowering(state, type) { state.problem(meaning + ". " + warning) } else { state.notice = meaning }

@@ -126,7 +126,7 @@ extension Wizard {
         let now = keeps ? "" : "  now " + (state.current?.ttl(type).map(TTLDuration.display(milliseconds:)) ?? "?")
         let lead = keeps ? "  " : now + g.dot
         var forms = [now]
-        if state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let ms = try? TTLDuration.parse(text) {
+        if let ms = state.form.newTTL(type) {
             forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
                      lead + "new \(TTLDuration.format(milliseconds: ms))", now]
         }
@@ -137,7 +137,7 @@ extension Wizard {
     /// The warning for a TTL under one hour (first), or the note for a TTL lowered below the
     /// server's value (none between the two spellings of the 2-year default).
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
-        guard state.form.ttlTouched.contains(type), let text = state.form.ttlText[type], let new = try? TTLDuration.parse(text) else { return nil }
+        guard let new = state.form.newTTL(type) else { return nil }
         return TTLDuration.changeNote(from: state.current?.ttl(type), to: new)
     }
 }

@@ -74,6 +74,17 @@ package struct WizardForm: Equatable, Sendable {
         set { ttlText[type] = newValue }
     }
 
+    /// A TTL field's text as milliseconds, when it parses (touched or not): the one place the
+    /// form reads a typed duration.
+    package func typedTTL(_ type: TokenType) -> Int64? {
+        ttlText[type].flatMap { try? TTLDuration.parse($0) }
+    }
+
+    /// The TTL the admin typed for a type (touched and valid), nil otherwise.
+    package func newTTL(_ type: TokenType) -> Int64? {
+        ttlTouched.contains(type) ? typedTTL(type) : nil
+    }
+
     /// The text of a text-like field (empty for toggles and choices).
     package func text(_ field: FieldID) -> String {
         FieldSpec.of(field).text.map { self[keyPath: $0] } ?? ""
@@ -126,7 +137,7 @@ package struct WizardForm: Equatable, Sendable {
         }
         if sections.contains(.tokenTTL) {
             var ms: [TokenType: Int64] = [:]
-            for t in ttlTouched { if let text = ttlText[t], let v = try? TTLDuration.parse(text) { ms[t] = v } }
+            for t in ttlTouched { if let v = newTTL(t) { ms[t] = v } }
             d.tokenTTL = .init(enabled: ttlEnabled, milliseconds: ms)
         }
         return d
