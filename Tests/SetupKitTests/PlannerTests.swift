@@ -169,41 +169,34 @@ struct PlannerTests {
         }
     }
 
-    @Test("stages: a later stage waits for the one before; when a step of it fails, the later steps are reported not sent and nothing of them leaves")
+    /// The seed's plan with the TTL step in a later stage, against a sandbox whose organization
+    /// PATCH fails (500, more times than the client retries); the request log emptied.
+    static func stagedPlan(_ f: SandboxFixture) async throws -> (TFEClient, Plan) {
+        let client = try f.client(.siteAdmin)
+        #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":500,"count":9}"#).status == 201)
+        var plan = Planner.plan(Self.seedDesired, current: try await StateLoader.load(client: client, organization: "my-org"))
+        #expect(plan.stages == [[.smtp, .organization, .tokenTTL]], "a settings plan is one stage of independent steps")
+        plan.stageOf = [.tokenTTL: 1]
+        #expect(plan.stages == [[.smtp, .organization], [.tokenTTL]])
+        #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
+        return (client, plan)
+    }
+
+    @Test("stages: a later stage waits for the one before; after a failure its steps are reported not sent, say which failure they waited for, and never leave")
     func stages() async throws {
         try await SandboxFixture.with { f in
-            let client = try f.client(.siteAdmin)
-            // 500 on the organization PATCH, more times than the client retries.
-            #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":500,"count":9}"#).status == 201)
-            let current = try await StateLoader.load(client: client, organization: "my-org")
-            var plan = Planner.plan(Self.seedDesired, current: current)
-            #expect(plan.stages == [[.smtp, .organization, .tokenTTL]], "a settings plan is one stage of independent steps")
-            plan.stageOf = [.tokenTTL: 1]
-            #expect(plan.stages == [[.smtp, .organization], [.tokenTTL]])
-            #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
+            let (client, plan) = try await Self.stagedPlan(f)
             var order: [Step] = []
             await Applier(client: client).apply(plan, steps: plan.steps) { order.append($0.step) }
             #expect(order.count == 3 && order.last == .tokenTTL, "the later stage is reported after the first: \(order)")
-            let alone = await Applier(client: client).apply(plan.restricted(to: [.tokenTTL]))
-            #expect(alone.map(\.succeeded) == [true], "alone, the TTL step has nothing to wait for")
-        }
-    }
-
-    @Test("stages: the result of a step that was not sent says which failure it waited for")
-    func notSentResult() async throws {
-        try await SandboxFixture.with { f in
-            let client = try f.client(.siteAdmin)
-            #expect(try await f.raw("POST", "/_sandbox/faults", role: nil, body: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":500,"count":9}"#).status == 201)
-            let current = try await StateLoader.load(client: client, organization: "my-org")
-            var plan = Planner.plan(Self.seedDesired, current: current)
-            plan.stageOf = [.tokenTTL: 1]
-            #expect(try await f.raw("DELETE", "/_sandbox/requests", role: nil).status == 204)
             let results = await Applier(client: client).apply(plan)
             #expect(results.map(\.step) == [.smtp, .organization, .tokenTTL])
             #expect(results.map(\.succeeded) == [true, false, false])
             #expect(results[2].outcome == .notSent(after: .organization))
             #expect(results[2].message.hasPrefix("Not sent: it waits for Organization defaults, which failed."), "\(results[2].message)")
             #expect(!(await f.requests()).contains { $0.path.hasSuffix("/token-ttl-policies") }, "the later stage's request never left")
+            let alone = await Applier(client: client).apply(plan.restricted(to: [.tokenTTL]))
+            #expect(alone.map(\.succeeded) == [true], "alone, the TTL step has nothing to wait for")
         }
     }
 
