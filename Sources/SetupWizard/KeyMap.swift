@@ -75,6 +75,9 @@ package enum KeyMap {
     static let keep = KeyBinding([.left, .right, .char(" ")], names: "←/→, Space on a baseline field", scope: "several organizations", short: "change",
                                  action: "step through `keep` (each organization keeps its own value) and the values; an empty TTL keeps each one's")
 
+    /// The keys of `nextField` and `previousField` that wrap at the ends of a screen (the arrows stop).
+    static let wrapsAround: [Key] = [.tab, .backTab]
+
     package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
                                             help, resetTTLs, fix, retry, readAgain, mark, keep]
 

@@ -15,14 +15,14 @@ enum OrganizationSession: WizardSession {
 
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
-        case .enter:
+        case _ where KeyMap.enter.matches(key):
             guard let plan = state.plan else { return [] }
             if Wizard.showFirstIssue(&state, plan) { return [] }
             if plan.isEmpty { return Wizard.offerToSave(&state) }
             state.phase = .applying
             state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
             return [.apply(plan, steps: plan.steps)]
-        case .escape:
+        case _ where KeyMap.back.matches(key):
             if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
             return []
         default:
@@ -36,7 +36,7 @@ enum OrganizationSession: WizardSession {
             return Wizard.retry(&state)
         case _ where KeyMap.fix.matches(key):
             return Wizard.jumpToFix(&state)
-        case .escape:
+        case _ where KeyMap.back.matches(key):
             // Back to the review: a new plan from the values now, against what the server has now.
             enterReview(&state)
             return []
@@ -45,7 +45,7 @@ enum OrganizationSession: WizardSession {
             Wizard.go(&state, to: state.screens[c.wholeNumberValue! - 1], focus: .first)
             state.fixing = true
             return []
-        case .enter:
+        case _ where KeyMap.enter.matches(key):
             return Wizard.offerToSave(&state)
         default:
             return []

@@ -92,7 +92,7 @@ enum SeveralSession: WizardSession {
     static func fleetReviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
         switch key {
-        case .enter:
+        case _ where KeyMap.enter.matches(key):
             guard let plan = fleet.plan else { return [] }
             if let smtp = state.plan, Wizard.showFirstIssue(&state, smtp) { return [] }
             let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
@@ -108,7 +108,7 @@ enum SeveralSession: WizardSession {
             state.phase = .applying
             state.scroll = 0
             return [.applyFleet(plan)] + (smtp.map { [.apply($0, steps: [.smtp])] } ?? [])
-        case .escape:
+        case _ where KeyMap.back.matches(key):
             state.several?.targets = fleet.organizations
             if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
             return []
@@ -156,11 +156,11 @@ enum SeveralSession: WizardSession {
             state.several?.targets = fleet.organizations.filter { failed.contains($0.name) }
             requestFleetPlan(&state)
             return []
-        case .escape:
+        case _ where KeyMap.back.matches(key):
             state.several?.targets = fleet.organizations
             requestFleetPlan(&state)
             return []
-        case .enter:
+        case _ where KeyMap.enter.matches(key):
             return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
         default:
             return []

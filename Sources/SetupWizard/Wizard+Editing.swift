@@ -30,25 +30,23 @@ extension Wizard {
         state.notice = nil
         if state.list != nil { return listKey(&state, key) }
         // A second Esc confirms going back to the organization list; any other key cancels it.
-        let leaving = state.leavePending && key == .escape
+        let leaving = state.leavePending && KeyMap.back.matches(key)
         state.leavePending = false
+        // Tab and Shift-Tab wrap at the ends of a screen; the arrows stop there.
+        let wraps = KeyMap.wrapsAround.contains(key)
 
         switch key {
-        case .tab:
-            moveFocus(&state, to: fields[(index + 1) % fields.count], leaving: field)
-        case .down:
-            if index + 1 < fields.count { moveFocus(&state, to: fields[index + 1], leaving: field) }
-        case .backTab:
-            moveFocus(&state, to: fields[(index + fields.count - 1) % fields.count], leaving: field)
-        case .up:
-            if index > 0 { moveFocus(&state, to: fields[index - 1], leaving: field) }
-        case .enter:
+        case _ where KeyMap.nextField.matches(key):
+            if index + 1 < fields.count || wraps { moveFocus(&state, to: fields[(index + 1) % fields.count], leaving: field) }
+        case _ where KeyMap.previousField.matches(key):
+            if index > 0 || wraps { moveFocus(&state, to: fields[(index + fields.count - 1) % fields.count], leaving: field) }
+        case _ where KeyMap.enter.matches(key):
             if index + 1 < fields.count {
                 moveFocus(&state, to: fields[index + 1], leaving: field)
             } else {
                 advance(&state, from: section)
             }
-        case .escape:
+        case _ where KeyMap.back.matches(key):
             validateField(&state, field)
             if let i = state.screens.firstIndex(of: section), i > 0 {
                 go(&state, to: state.screens[i - 1], focus: .last)

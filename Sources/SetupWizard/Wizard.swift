@@ -65,7 +65,7 @@ package enum Wizard {
     static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         if state.quitPending {
             state.quitPending = false
-            if key == .ctrlC || key == .char("y") || key == .char("Y") {
+            if KeyMap.quit.matches(key) || key == .char("y") || key == .char("Y") {
                 return [.quit(exitCode: state.appliedSomething ? exitCode(state) : 1,
                               message: state.appliedSomething ? finishMessage(state) : nothingApplied(state))]
             }
@@ -74,12 +74,12 @@ package enum Wizard {
         }
         // Too small to show anything but the notice: only Ctrl-C (and the quit question it asks)
         // may act. Enter on an unseen Review must not apply; typing must not edit an unseen field.
-        if state.terminalTooSmall && key != .ctrlC { return [] }
+        if state.terminalTooSmall && !KeyMap.quit.matches(key) { return [] }
         if state.helpShown {
             state.helpShown = false
             return []
         }
-        if key == .ctrlC {
+        if KeyMap.quit.matches(key) {
             if case .finished = state.phase { return [] }
             if state.hasUnsavedEdits || state.phase == .applying || state.phase == .review {
                 state.quitPending = true
@@ -91,7 +91,7 @@ package enum Wizard {
         case .loading, .finished, .applying:
             return []
         case .failed(let message):
-            if key == .enter || key == .escape { return [.quit(exitCode: 1, message: message)] }
+            if KeyMap.enter.matches(key) || KeyMap.back.matches(key) { return [.quit(exitCode: 1, message: message)] }
             if KeyMap.readAgain.matches(key) {
                 // A server still coming up is common at set-up time: read again without restarting.
                 state.phase = .loading("Reading the current settings again…")

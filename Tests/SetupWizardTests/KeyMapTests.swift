@@ -31,6 +31,20 @@ struct KeyMapTests {
         #expect(KeyMap.retry.matches(.char("R")) && KeyMap.retry.matches(.char("r")) && !KeyMap.retry.matches(.char("e")))
     }
 
+    @Test("the reducer matches the map's bindings: Ctrl-C, Ctrl-R and F1 are spelled only in the key map (and the byte decoder)")
+    func spelledOnce() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("Sources/SetupWizard")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".swift") && $0 != "KeyMap.swift" && $0 != "Key.swift" }
+        #expect(files.count > 20)
+        for file in files {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for spelled in [".ctrlC", ".ctrlR", ".f1"] {
+                #expect(!text.contains(spelled), "\(file) spells \(spelled): match KeyMap's binding instead")
+            }
+        }
+    }
+
     @Test("every binding says what it does, and no two bindings of one scope share a key") func complete() {
         for binding in KeyMap.all { #expect(!binding.action.isEmpty && !binding.names.isEmpty) }
         let scoped = KeyMap.all.filter { !$0.keys.isEmpty && $0.scope != nil }
