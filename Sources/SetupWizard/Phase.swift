@@ -6,7 +6,8 @@ import TFEClient
 package enum Phase: Equatable, Sendable {
     case loading(String)
     case pickOrganization
-    case resumeDraft
+    /// The question whether to resume a draft typed earlier (the draft it is about).
+    case resumeDraft(Draft)
     case editing(Section)
     case review
     case applying
@@ -15,6 +16,14 @@ package enum Phase: Equatable, Sendable {
     case finished(exitCode: Int32, message: String)
     /// Start-up failed (no token, server unreachable…): the message, and Enter quits.
     case failed(String)
+}
+
+extension Phase {
+    /// Whether the draft question is asked.
+    package var asksToResume: Bool {
+        if case .resumeDraft = self { return true }
+        return false
+    }
 }
 
 extension WizardState {

@@ -46,7 +46,7 @@ extension Wizard {
             }
             let yes = a.isEmpty ? byDefault : a.hasPrefix("y")
             switch state.phase {
-            case .resumeDraft: return resumeKey(&state, yes ? .char("y") : .char("n"))
+            case .resumeDraft(let draft): return resumeKey(&state, yes ? .char("y") : .char("n"), draft)
             case .review:
                 return yes ? state.session.reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
             case .result: return state.session.resultKey(&state, yes ? .char("r") : .enter)

@@ -175,8 +175,8 @@ extension Wizard {
                     + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
         case .pickOrganization:
             return pickerBody(state, g, width: width)
-        case .resumeDraft:
-            let when = state.pendingDraft?.savedAt.map { " (saved \(DateText.localMinute($0)))" } ?? ""
+        case .resumeDraft(let draft):
+            let when = draft.savedAt.map { " (saved \(DateText.localMinute($0)))" } ?? ""
             return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),
                      Line(), Line("Resume them? [Y/n]"), Line("(The password is never saved: you will type it again if needed.)", .dim)], nil)
         case .editing(let section):

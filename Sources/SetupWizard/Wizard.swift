@@ -100,8 +100,8 @@ package enum Wizard {
             return []
         case .pickOrganization:
             return pickerKey(&state, key)
-        case .resumeDraft:
-            return resumeKey(&state, key)
+        case .resumeDraft(let draft):
+            return resumeKey(&state, key, draft)
         case .editing(let section):
             return editingKey(&state, key, section)
         case .review where key == .up || key == .down, .result where key == .up || key == .down:
@@ -165,8 +165,7 @@ package enum Wizard {
             state.form = WizardForm(current: current)
             state.prefill = state.form
             if let draft, draft.applied(to: state.form) != state.form {
-                state.pendingDraft = draft
-                state.phase = .resumeDraft
+                state.phase = .resumeDraft(draft)
                 return []
             }
             enterFirstScreen(&state)
@@ -202,16 +201,14 @@ package enum Wizard {
         return []
     }
 
-    static func resumeKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+    static func resumeKey(_ state: inout WizardState, _ key: Key, _ draft: Draft) -> [WizardEffect] {
         switch key {
-        case .char("y"), .char("Y"), .enter:
-            if let draft = state.pendingDraft { state.form = draft.applied(to: state.form) }
+        case .char("y"), .char("Y"), _ where KeyMap.enter.matches(key):
+            state.form = draft.applied(to: state.form)
             state.notice = "Resumed what you typed last time."
-            state.pendingDraft = nil
             enterFirstScreen(&state)
             return []
-        case .char("n"), .char("N"), .escape:
-            state.pendingDraft = nil
+        case .char("n"), .char("N"), _ where KeyMap.back.matches(key):
             state.notice = "Started from the server's current settings."
             enterFirstScreen(&state)
             return [.deleteDraft]

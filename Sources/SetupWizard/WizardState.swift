@@ -57,7 +57,6 @@ package struct WizardState: Equatable, Sendable {
     package mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
     package var plan: Plan?
     package var steps: [Step: StepStatus] = [:]
-    package var pendingDraft: Draft?
     package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
     package var scroll = 0

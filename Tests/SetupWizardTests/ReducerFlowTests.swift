@@ -258,7 +258,7 @@ struct ReducerFlowTests {
     @Test("a draft that differs is offered; y puts it back") func resumeYes() {
         var state = WizardState(config: R.config)
         _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpHost = "typed.example.com" }))
-        #expect(state.phase == .resumeDraft)
+        #expect(state.phase.asksToResume)
         #expect(Self.keys(&state, .char("y")).isEmpty)
         #expect(state.form.smtpHost == "typed.example.com" && state.phase == .editing(.smtp))
         #expect(state.notice == "Resumed what you typed last time.")
@@ -282,7 +282,7 @@ struct ReducerFlowTests {
         _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpPort = "587" }))
         #expect(Wizard.yesNoDefault(state) == true)
         Self.line(&state, "maybe")
-        #expect(state.phase == .resumeDraft && state.statusNotice == Notice("Please answer y or n.", .problem))
+        #expect(state.phase.asksToResume && state.statusNotice == Notice("Please answer y or n.", .problem))
         Self.line(&state, "")
         #expect(state.form.smtpPort == "587" && state.phase == .editing(.smtp))
     }

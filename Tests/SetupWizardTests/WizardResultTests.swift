@@ -312,7 +312,7 @@ struct WizardResultTests {
             // Let the runtime's own start-up read finish first, so it cannot land after ours.
             #expect(await h.until { if case .loading = $0.phase { return false } else { return true } })
             await h.runtime.send(.stateLoaded(.success(try await StateLoader.load(client: try h.fixture.client(.siteAdmin), organization: "my-org")), draft: draft))
-            #expect(await h.state.phase == .resumeDraft)
+            #expect(await h.state.phase.asksToResume)
             #expect(await h.screenText().contains("Resume them? [Y/n]"))
             await h.press(.enter)
             #expect(await h.state.on(.smtp))
