@@ -119,16 +119,17 @@ package enum Planner {
             return
         }
         var changed: [TokenType: Int64] = [:]
+        var lowered: [TokenType] = []
         for (type, ms) in TokenTTLUpdate(d.milliseconds).orderedEntries where current.ttl(type) != ms {
             plan.changes.append(Change(field: .ttl(type), current: current.ttl(type).map(SettingValue.milliseconds) ?? .text(""), new: .milliseconds(ms)))
-            if let short = TTLDuration.shortTTLWarning(milliseconds: ms) { plan.warnings.append(ValidationIssue(.ttl(type), short)) }
+            if let short = TTLDuration.shortTTLWarning(milliseconds: ms) {
+                plan.warnings.append(ValidationIssue(.ttl(type), short))
+            } else if let old = current.ttl(type), TTLDuration.lowers(from: old, to: ms) {
+                lowered.append(type)
+            }
             changed[type] = ms
         }
         // One warning for every lowered type (the same consequence), on the first one's field.
-        let lowered = TokenType.known.filter { type in
-            guard let new = changed[type], let old = current.ttl(type) else { return false }
-            return TTLDuration.shortTTLWarning(milliseconds: new) == nil && TTLDuration.lowers(from: old, to: new)
-        }
         if let first = lowered.first {
             let names = lowered.map(\.label)
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]

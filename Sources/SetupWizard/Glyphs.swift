@@ -14,6 +14,9 @@ struct Glyphs {
                               up: "Up", down: "Down", leftRight: "Left/Right")
 
     static func of(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .utf8 }
+
+    /// The spinner's frame for a tick of the clock.
+    func spin(_ tick: Int) -> String { spinner[tick % spinner.count] }
 }
 
 /// A line of the frame's body: styled segments, and where the cursor sits if it is the focused field.

@@ -90,8 +90,7 @@ package enum KeyMap {
     /// `tfe-setup wizard --help`'s keys: one line per binding, the arrows spelled out.
     package static var helpLines: [String] {
         all.map { b in
-            let names = b.names.replacing("↑", with: "Up").replacing("↓", with: "Down").replacing("←/→", with: "Left/Right")
-            return "  \(names)\(b.scope.map { " (\($0))" } ?? ""): \(b.action.replacing("↑/↓", with: "Up/Down").replacing("←/→", with: "Left/Right"))"
+            "  \(KeyBinding.ascii(b.names, .ascii))\(b.scope.map { " (\($0))" } ?? ""): \(KeyBinding.ascii(b.action, .ascii))"
         }
     }
 }

@@ -24,7 +24,7 @@ extension OrganizationSession {
     }
 
     static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
-        let spin = g.spinner[state.spinner % g.spinner.count]
+        let spin = g.spin(state.spinner)
         switch state.phase {
         case .review:
             return reviewBody(state, g, width: width)

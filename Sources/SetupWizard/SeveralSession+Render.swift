@@ -19,9 +19,8 @@ extension SeveralSession {
     }
 
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
-        let (up, down) = (g.up, g.down)
         let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
-        let scroll = Wizard.KeyHint("\(up)/\(down) scroll", .extra)
+        let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
         if state.phase == .review {
             if state.several?.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
@@ -36,7 +35,7 @@ extension SeveralSession {
         switch state.phase {
         case .review: return fleetReviewBody(state, g, width: width)
         case .applying, .result: return fleetProgressBody(state, g, width: width)
-        default: return Wizard.stepsBody(state, g, spin: g.spinner[state.spinner % g.spinner.count], width: width)
+        default: return Wizard.stepsBody(state, g, spin: g.spin(state.spinner), width: width)
         }
     }
 
@@ -125,7 +124,7 @@ extension SeveralSession {
         }
         if let status = state.steps[.smtp] {
             lines.append(Line())
-            lines += Wizard.stepLines(status, title: "SMTP relay (site-wide)", spin: g.spinner[state.spinner % g.spinner.count], g, width: width)
+            lines += Wizard.stepLines(status, title: "SMTP relay (site-wide)", spin: g.spin(state.spinner), g, width: width)
         }
         lines.append(Line())
         // Failures first (with the reason), then the organizations done.

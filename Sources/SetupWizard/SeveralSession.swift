@@ -49,7 +49,7 @@ enum SeveralSession: WizardSession {
 
     /// The review of several organizations needs their plan: reads (pools, TTLs) only where the
     /// baseline needs them. `update` sends the command.
-    static func requestFleetPlan(_ state: inout WizardState) {
+    static func enterReview(_ state: inout WizardState) {
         guard let fleet = state.several else { return }
         let baseline = state.fleetBaseline
         state.several?.baseline = baseline
@@ -63,7 +63,7 @@ enum SeveralSession: WizardSession {
         state.phase = .loading("Planning \(fleet.targets.count) organization\(fleet.targets.count == 1 ? "" : "s"): reading what the baseline needs…")
     }
 
-    /// The plan command `requestFleetPlan` asked for, once.
+    /// The plan command `enterReview` asked for, once.
     static func pendingFleetPlan(_ state: inout WizardState) -> [WizardEffect] {
         guard let fleet = state.several, fleet.planRequested else { return [] }
         state.several?.planRequested = false
@@ -89,7 +89,7 @@ enum SeveralSession: WizardSession {
         return []
     }
 
-    static func fleetReviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
         switch key {
         case _ where KeyMap.enter.matches(key):
@@ -97,7 +97,7 @@ enum SeveralSession: WizardSession {
             if let smtp = state.plan, Wizard.showFirstIssue(&state, smtp) { return [] }
             let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
             if plan.toChange.isEmpty && smtp == nil {
-                return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
+                return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
             }
             state.several?.sending = plan.toChange.count
             state.several?.outcomes = []
@@ -127,12 +127,12 @@ enum SeveralSession: WizardSession {
 
     static func fleetFinished(_ state: inout WizardState) -> [WizardEffect] {
         state.several?.finished = true
-        return endFleetApplyWhenDone(&state)
+        return stepAnswered(&state)
     }
 
     /// The apply of several organizations ends when both the organizations and the SMTP request
     /// (when one was sent) have answered, whichever comes last.
-    static func endFleetApplyWhenDone(_ state: inout WizardState) -> [WizardEffect] {
+    static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] {
         guard state.phase == .applying, state.several?.finished == true, !state.steps.values.contains(.running) else { return [] }
         state.phase = .result
         state.scroll = 0
@@ -143,7 +143,7 @@ enum SeveralSession: WizardSession {
 
     /// On the results: `r` plans again and reviews only the organizations that failed; Esc plans
     /// every chosen one again (a fresh compliance check); Enter finishes.
-    static func fleetResultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
         switch key {
         case _ where KeyMap.retry.matches(key):
@@ -154,21 +154,21 @@ enum SeveralSession: WizardSession {
                 return []
             }
             state.several?.targets = fleet.organizations.filter { failed.contains($0.name) }
-            requestFleetPlan(&state)
+            enterReview(&state)
             return []
         case _ where KeyMap.back.matches(key):
             state.several?.targets = fleet.organizations
-            requestFleetPlan(&state)
+            enterReview(&state)
             return []
         case _ where KeyMap.enter.matches(key):
-            return [.quit(exitCode: exitCode(state), message: fleetFinishMessage(state))]
+            return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
         default:
             return []
         }
     }
 
     /// The closing line for several organizations (and the site-wide SMTP relay, if sent).
-    static func fleetFinishMessage(_ state: WizardState) -> String {
+    static func finishMessage(_ state: WizardState) -> String {
         guard let fleet = state.several else { return "" }
         var smtp = ""
         if case .done(let result)? = state.steps[.smtp] {
@@ -201,10 +201,6 @@ enum SeveralSession: WizardSession {
 
     // MARK: - The session's answers
 
-    static func enterReview(_ state: inout WizardState) { requestFleetPlan(&state) }
-    static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { fleetReviewKey(&state, key) }
-    static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { fleetResultKey(&state, key) }
-    static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] { endFleetApplyWhenDone(&state) }
     static func readAgain(_ state: inout WizardState) -> [WizardEffect] { [.loadSiteWide] }
 
     static func exitCode(_ state: WizardState) -> Int32 {
@@ -212,12 +208,11 @@ enum SeveralSession: WizardSession {
         return OrganizationSession.exitCode(state)
     }
 
-    static func finishMessage(_ state: WizardState) -> String { fleetFinishMessage(state) }
-    static func summary(_ state: WizardState) -> String { fleetFinishMessage(state) }
+    static func summary(_ state: WizardState) -> String { finishMessage(state) }
 
     static func nothingApplied(_ state: WizardState) -> String {
         // Several organizations keep no draft; stopped mid-apply, the message names who was not finished.
-        state.phase == .applying ? fleetFinishMessage(state) : "Nothing applied."
+        state.phase == .applying ? finishMessage(state) : "Nothing applied."
     }
 
     static func name(_ state: WizardState) -> String { "\(state.several?.organizations.count ?? 0) organizations" }

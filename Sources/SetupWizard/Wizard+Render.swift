@@ -120,8 +120,7 @@ extension Wizard {
 
     /// The keys that apply in this phase, each with its priority.
     static func footer(_ state: WizardState, _ g: Glyphs) -> [KeyHint] {
-        let up = state.config.ascii ? "Up" : "↑", down = state.config.ascii ? "Down" : "↓"
-        let lr = state.config.ascii ? "Left/Right" : "←/→"
+        let (up, down) = (g.up, g.down)
         let quit = KeyHint(KeyMap.quit, g, .quit)
         if state.helpShown { return [KeyHint("any key: close help", .quit)] }
         switch state.phase {
@@ -144,7 +143,7 @@ extension Wizard {
                 keys.append(KeyHint(KeyMap.toggle, g, .essential))
             } else if editable, let f = state.focus, f.kind == .choice || f.kind == .poolChoice {
                 keys.append(KeyHint(KeyMap.choiceList, g, .essential))
-                keys.append(KeyHint("\(lr) change", .extra))
+                keys.append(KeyHint("\(g.leftRight) change", .extra))
             }
             keys.append(KeyHint(KeyMap.enter, g, .navigation))
             if state.screens.first != section {
@@ -165,7 +164,7 @@ extension Wizard {
 
     /// The body lines of the phase, and which one has the focus.
     static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        let spin = g.spinner[state.spinner % g.spinner.count]
+        let spin = g.spin(state.spinner)
         switch state.phase {
         case .loading(let message):
             return ([Line("\(spin) \(message)")], nil)

@@ -71,9 +71,7 @@ public enum TTLDuration {
     /// says that, not that issued tokens keep their expiry. None between the two spellings of
     /// the 2-year default (730 and 730.485 days are both "2y").
     public static func loweringNote(from old: Int64, to new: Int64) -> String? {
-        let defaults: Set<Int64> = [twoYearsSDK, twoYearsServer]
-        guard new < old, !(defaults.contains(old) && defaults.contains(new)) else { return nil }
-        return "Lower than now (\(display(milliseconds: old))): " + loweredConsequence
+        lowers(from: old, to: new) ? "Lower than now (\(display(milliseconds: old))): " + loweredConsequence : nil
     }
 
     /// What a lower cap does, after "Lower than now": one sentence for the field's note and the plan.
@@ -81,7 +79,8 @@ public enum TTLDuration {
 
     /// Whether `new` lowers `old` enough to say so (not between the two spellings of 2 years).
     public static func lowers(from old: Int64, to new: Int64) -> Bool {
-        loweringNote(from: old, to: new) != nil
+        let defaults: Set<Int64> = [twoYearsSDK, twoYearsServer]
+        return new < old && !(defaults.contains(old) && defaults.contains(new))
     }
 
     /// What a new TTL deserves a word about, one sentence: under an hour, else lower than now.
