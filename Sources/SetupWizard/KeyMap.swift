@@ -70,10 +70,31 @@ package enum KeyMap {
                                   action: "send the failed requests again, planned from the values as they are now; values the server refused are not sent unchanged (it says what to change)")
     static let readAgain = KeyBinding([.char("r")], names: "r", scope: "a failed start", short: "try again",
                                       action: "read the server again (e.g. once it is up); Enter quits")
-    static let mark = KeyBinding([.char(" "), .char("a"), .char("n"), .char("/")], names: "Space, a, n, /", scope: "organization list", short: "mark",
+    static let markOne = KeyBinding([.char(" ")], names: "Space", scope: "organization list", short: "mark",
+                                    action: "mark the highlighted organization (again: unmark)")
+    static let markAll = KeyBinding([.char("a")], names: "a", scope: "organization list", short: "all",
+                                    action: "mark every organization shown")
+    static let markNone = KeyBinding([.char("n")], names: "n", scope: "organization list", short: "none",
+                                     action: "unmark every organization")
+    static let filterList = KeyBinding([.char("/")], names: "/", scope: "organization list", short: "filter",
+                                       action: "filter by name (typing goes into the filter until Enter/Tab; Esc clears it)")
+    /// The organization list's keys as the README's one row.
+    static let mark = KeyBinding(markOne.keys + markAll.keys + markNone.keys + filterList.keys, names: "Space, a, n, /", scope: "organization list", short: "mark",
                                  action: "mark the highlighted organization, mark every one shown, none, filter by name (typing goes into the filter until Enter/Tab; Esc clears it); Enter sets up the marked ones with one baseline, or the highlighted one when none is marked")
     static let keep = KeyBinding([.left, .right, .char(" ")], names: "←/→, Space on a baseline field", scope: "several organizations", short: "change",
                                  action: "step through `keep` (each organization keeps its own value) and the values; an empty TTL keeps each one's")
+
+    /// A line up or down: in a list, and scrolling the Review and the Result.
+    static let lineUp = KeyBinding([.up], names: "↑", short: "up", action: "the line above")
+    static let lineDown = KeyBinding([.down], names: "↓", short: "down", action: "the line below")
+    /// A list's first and last entry.
+    static let firstLine = KeyBinding([.home], names: "Home", short: "first", action: "the first entry")
+    static let lastLine = KeyBinding([.end], names: "End", short: "last", action: "the last entry")
+    /// Picks the highlighted entry of an open list (Enter too).
+    static let pick = KeyBinding([.enter, .char(" ")], names: "Enter, Space", short: "pick", action: "take the highlighted entry")
+    /// Answers to a question the screen asks (resume a draft? save the answers? quit?).
+    static let yes = KeyBinding([.char("y")], names: "y", short: "yes", action: "yes")
+    static let no = KeyBinding([.char("n")], names: "n", short: "no", action: "no")
 
     /// The keys of `nextField` and `previousField` that wrap at the ends of a screen (the arrows stop).
     static let wrapsAround: [Key] = [.tab, .backTab]

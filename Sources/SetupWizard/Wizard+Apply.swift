@@ -130,9 +130,9 @@ extension Wizard {
 
     static func saveKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         switch key {
-        case .char("y"), .char("Y"):
+        case _ where KeyMap.yes.matches(key):
             return [.saveAnswers(fileName: state.config.answersFileName, contents: answers(state))]
-        case .char("n"), .char("N"), .enter, .escape:
+        case _ where KeyMap.no.matches(key) || KeyMap.enter.matches(key) || KeyMap.back.matches(key):
             return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
         default:
             return []

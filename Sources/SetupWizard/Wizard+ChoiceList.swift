@@ -51,25 +51,20 @@ extension Wizard {
     static func listKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard var list = state.list else { return [] }
         let shown = filteredOptions(state, list)
+        // Space picks while nothing is typed; once a filter is typed it is part of it.
+        let spacePicks = key.isCharacter && KeyMap.pick.matches(key) && list.filter.isEmpty
+        if !spacePicks, TextInput.editFilter(&list.filter, key) {
+            list.index = 0
+            state.list = list
+            return []
+        }
         switch key {
-        case .up: list.index = max(0, list.index - 1)
-        case .down: list.index = min(max(0, shown.count - 1), list.index + 1)
-        case .escape, .tab, .backTab:
+        case _ where KeyMap.lineUp.matches(key): list.index = max(0, list.index - 1)
+        case _ where KeyMap.lineDown.matches(key): list.index = min(max(0, shown.count - 1), list.index + 1)
+        case _ where KeyMap.back.matches(key) || KeyMap.wrapsAround.contains(key):
             state.list = nil
             return []
-        case .backspace:
-            list.filter = String(list.filter.dropLast())
-            list.index = 0
-        case .ctrlU:
-            list.filter = ""
-            list.index = 0
-        case .char(let c) where c != " " || !list.filter.isEmpty:
-            list.filter.append(c)
-            list.index = 0
-        case .paste(let text):
-            list.filter += text.filter { !$0.isNewline }
-            list.index = 0
-        case .enter, .char(" "):
+        case _ where KeyMap.pick.matches(key):
             guard shown.indices.contains(list.index) else {
                 state.problem("Nothing matches \"\(SafeText.line(list.filter))\"; Backspace to widen the filter, Esc to close.")
                 return []

@@ -153,7 +153,7 @@ extension Wizard {
     static func edit(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
         switch field.kind {
         case .toggle:
-            guard key == .left || key == .right || key == .char(" "), let flag = FieldSpec.of(field).flag else { return }
+            guard KeyMap.toggle.matches(key), let flag = FieldSpec.of(field).flag else { return }
             if FieldSpec.keeps(field.section, state) {
                 // Several organizations: keep → on → off → keep.
                 if state.form.kept.remove(field) != nil {
@@ -169,7 +169,7 @@ extension Wizard {
         case .choice:
             if case .char(let c) = key {
                 // Space or a letter opens the list (a letter starts its filter): no blind change.
-                openList(&state, field, filter: c == " " ? "" : String(c))
+                openList(&state, field, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
                 return
             }
             let step = key == .left ? -1 : (key == .right ? 1 : 0)
@@ -184,7 +184,7 @@ extension Wizard {
             }
         case .poolChoice:
             if case .char(let c) = key {
-                openList(&state, field, filter: c == " " ? "" : String(c))
+                openList(&state, field, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
                 return
             }
             let step = key == .left ? -1 : (key == .right ? 1 : 0)
@@ -201,86 +201,12 @@ extension Wizard {
         return all[((i + step) % all.count + all.count) % all.count]
     }
 
-    /// A text field: insert at the cursor, move, delete, clear, paste. A selected value (just
-    /// entered) is replaced by typing and cleared by a deleting key; ← and → put the cursor at its
-    /// start or end, as in a browser.
+    /// A text field: the line editor (`TextInput`) over the focused field's value.
     static func editText(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
-        var chars = Array(state.form.text(field))
-        var cursor = min(state.cursor, chars.count)
-        if state.selected {
-            state.selected = false
-            switch key {
-            case .char, .paste:
-                (chars, cursor) = ([], 0)
-            case .backspace, .delete, .ctrlU, .killToEnd, .deleteWordBack:
-                state.form.setText(field, "")
-                state.cursor = 0
-                return
-            case .left:
-                state.cursor = 0
-                return
-            case .right:
-                state.cursor = chars.count
-                return
-            default:
-                break
-            }
-        }
-        switch key {
-        case .char(let c):
-            chars.insert(c, at: cursor)
-            cursor += 1
-        case .paste(let text):
-            // Line breaks in a paste would be Enter presses; in a one-line field they are dropped,
-            // with every other control or format character. Filtered by scalar: in Swift "\r\n" is
-            // one Character, equal to neither "\r" nor "\n", and it once slipped into a password.
-            let clean = String(String.UnicodeScalarView(text.unicodeScalars.filter { !SafeText.isUnsafe($0) }))
-            chars.insert(contentsOf: clean, at: cursor)
-            cursor += clean.count
-        case .backspace:
-            guard cursor > 0 else { return }
-            chars.remove(at: cursor - 1)
-            cursor -= 1
-        case .delete:
-            guard cursor < chars.count else { return }
-            chars.remove(at: cursor)
-        case .left: cursor = max(0, cursor - 1)
-        case .right: cursor = min(chars.count, cursor + 1)
-        case .home: cursor = 0
-        case .end: cursor = chars.count
-        case .ctrlU:
-            chars = []
-            cursor = 0
-        case .killToEnd:
-            chars.removeSubrange(cursor...)
-        case .deleteWordBack:
-            let start = wordStart(chars, before: cursor)
-            chars.removeSubrange(start..<cursor)
-            cursor = start
-        case .wordLeft: cursor = wordStart(chars, before: cursor)
-        case .wordRight: cursor = wordEnd(chars, after: cursor)
-        default: return
-        }
-        let text = String(chars)
-        if text != state.form.text(field) { state.form.setText(field, text) }
-        state.cursor = cursor
+        var input = TextInput(text: state.form.text(field), cursor: state.cursor, selected: state.selected)
+        input.handle(key)
+        if input.text != state.form.text(field) { state.form.setText(field, input.text) }
+        state.cursor = input.cursor
+        state.selected = input.selected
     }
-
-    /// Where the word before `cursor` starts (spaces and punctuation such as `.` `@` `-` end words).
-    static func wordStart(_ chars: [Character], before cursor: Int) -> Int {
-        var i = cursor
-        while i > 0, !isWordCharacter(chars[i - 1]) { i -= 1 }
-        while i > 0, isWordCharacter(chars[i - 1]) { i -= 1 }
-        return i
-    }
-
-    /// Where the word after `cursor` ends.
-    static func wordEnd(_ chars: [Character], after cursor: Int) -> Int {
-        var i = cursor
-        while i < chars.count, !isWordCharacter(chars[i]) { i += 1 }
-        while i < chars.count, isWordCharacter(chars[i]) { i += 1 }
-        return i
-    }
-
-    static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 }

@@ -46,11 +46,11 @@ extension Wizard {
             }
             let yes = a.isEmpty ? byDefault : a.hasPrefix("y")
             switch state.phase {
-            case .resumeDraft(let draft): return resumeKey(&state, yes ? .char("y") : .char("n"), draft)
+            case .resumeDraft(let draft): return resumeKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0], draft)
             case .review:
                 return yes ? state.session.reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
-            case .result: return state.session.resultKey(&state, yes ? .char("r") : .enter)
-            default: return saveKey(&state, yes ? .char("y") : .char("n"))
+            case .result: return state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
+            default: return saveKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0])
             }
         }
     }

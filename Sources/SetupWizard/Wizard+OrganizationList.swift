@@ -19,45 +19,44 @@ extension Wizard {
         let last = max(0, shown.count - 1)
         if state.picker.filtering {
             // Typing goes into the filter; Enter or Tab keeps it and goes back to marking.
+            if TextInput.editFilter(&state.picker.filter, key) {
+                state.picker.index = 0
+                return []
+            }
             switch key {
-            case .char(let c): state.picker.filter.append(c)
-            case .paste(let text): state.picker.filter += text.filter { !$0.isNewline }
-            case .backspace: if !state.picker.filter.isEmpty { state.picker.filter.removeLast() }
-            case .ctrlU: state.picker.filter = ""
-            case .escape:
+            case _ where KeyMap.lineUp.matches(key): state.picker.index = max(0, state.picker.index - 1)
+            case _ where KeyMap.lineDown.matches(key): state.picker.index = min(last, state.picker.index + 1)
+            case _ where KeyMap.back.matches(key):
                 state.picker.filter = ""
                 state.picker.filtering = false
-            case .enter, .tab: state.picker.filtering = false
-            case .up: state.picker.index = max(0, state.picker.index - 1)
-            case .down: state.picker.index = min(last, state.picker.index + 1)
+                state.picker.index = 0
+            case _ where KeyMap.enter.matches(key) || KeyMap.nextField.matches(key): state.picker.filtering = false
             default: break
             }
-            if case .char = key { state.picker.index = 0 }
-            if key == .backspace || key == .ctrlU || key == .escape { state.picker.index = 0 }
             return []
         }
         switch key {
-        case .up, .backTab: state.picker.index = max(0, state.picker.index - 1)
-        case .down, .tab: state.picker.index = min(last, state.picker.index + 1)
-        case .home: state.picker.index = 0
-        case .end: state.picker.index = last
-        case .char("/"):
+        case _ where KeyMap.previousField.matches(key): state.picker.index = max(0, state.picker.index - 1)
+        case _ where KeyMap.nextField.matches(key): state.picker.index = min(last, state.picker.index + 1)
+        case _ where KeyMap.firstLine.matches(key): state.picker.index = 0
+        case _ where KeyMap.lastLine.matches(key): state.picker.index = last
+        case _ where KeyMap.filterList.matches(key):
             state.picker.filtering = true
-        case .escape where !state.picker.filter.isEmpty:
+        case _ where KeyMap.back.matches(key) && !state.picker.filter.isEmpty:
             state.picker.filter = ""
             state.picker.index = 0
-        case .char(" "):
+        case _ where KeyMap.markOne.matches(key):
             guard shown.indices.contains(state.picker.index) else { return [] }
             let name = shown[state.picker.index].name
             if state.picker.marked.remove(name) == nil { state.picker.marked.insert(name) }
             state.picker.index = min(last, state.picker.index + 1)
-        case .char("a"), .char("A"):
+        case _ where KeyMap.markAll.matches(key):
             state.picker.marked.formUnion(shown.map(\.name))
             state.notice = "Marked \(shown.count) organization\(shown.count == 1 ? "" : "s")\(state.picker.filter.isEmpty ? "" : " matching \"\(state.picker.filter)\""): \(state.picker.marked.count) in all."
-        case .char("n"), .char("N"):
+        case _ where KeyMap.markNone.matches(key):
             state.picker.marked = []
             state.notice = "No organization marked: Enter sets up the highlighted one."
-        case .enter:
+        case _ where KeyMap.enter.matches(key):
             let chosen = state.picker.organizations.filter { state.picker.marked.contains($0.name) }
             if chosen.count > 1 { return SeveralSession.enterFleet(&state, chosen) }
             guard let org = chosen.first ?? (shown.indices.contains(state.picker.index) ? shown[state.picker.index] : nil) else {

@@ -65,7 +65,7 @@ package enum Wizard {
     static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         if state.quitPending {
             state.quitPending = false
-            if KeyMap.quit.matches(key) || key == .char("y") || key == .char("Y") {
+            if KeyMap.quit.matches(key) || KeyMap.yes.matches(key) {
                 return [.quit(exitCode: state.appliedSomething ? exitCode(state) : 1,
                               message: state.appliedSomething ? finishMessage(state) : nothingApplied(state))]
             }
@@ -104,8 +104,9 @@ package enum Wizard {
             return resumeKey(&state, key, draft)
         case .editing(let section):
             return editingKey(&state, key, section)
-        case .review where key == .up || key == .down, .result where key == .up || key == .down:
-            state.scroll = max(0, state.scroll + (key == .down ? 1 : -1))
+        case .review where KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key),
+             .result where KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key):
+            state.scroll = max(0, state.scroll + (KeyMap.lineDown.matches(key) ? 1 : -1))
             return []
         case .review:
             return state.session.reviewKey(&state, key)
@@ -203,12 +204,12 @@ package enum Wizard {
 
     static func resumeKey(_ state: inout WizardState, _ key: Key, _ draft: Draft) -> [WizardEffect] {
         switch key {
-        case .char("y"), .char("Y"), _ where KeyMap.enter.matches(key):
+        case _ where KeyMap.yes.matches(key) || KeyMap.enter.matches(key):
             state.form = draft.applied(to: state.form)
             state.notice = "Resumed what you typed last time."
             enterFirstScreen(&state)
             return []
-        case .char("n"), .char("N"), _ where KeyMap.back.matches(key):
+        case _ where KeyMap.no.matches(key) || KeyMap.back.matches(key):
             state.notice = "Started from the server's current settings."
             enterFirstScreen(&state)
             return [.deleteDraft]
