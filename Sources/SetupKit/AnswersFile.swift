@@ -22,6 +22,9 @@ package struct AnswersFile: Sendable {
     /// `execution_defaults.agent_pool_name`: the pool by name (ids differ per organization).
     package var agentPoolName: String?
 
+    /// The password file's option when the front end does not name it.
+    package static let neutralPasswordFileOption = "the SMTP password file option"
+
     /// One problem, with the JSON path it is about (`$.smtp.port`).
     package struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         package var path: String
@@ -32,13 +35,15 @@ package struct AnswersFile: Sendable {
     /// Reads and checks an answers file (every rule that needs no server).
     /// - Parameters:
     ///   - environment: for `password_env`.
-    ///   - passwordFile: `--smtp-password-file`: the SMTP password's file, named by the operator.
+    ///   - passwordFile: the SMTP password's file, named by the operator outside the answers file.
+    ///   - passwordFileOption: how the front end names that file's option, for the messages.
     /// - Throws: `[Problem]` with everything wrong at once.
-    package static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil) throws(AnswersProblems) -> AnswersFile {
+    package static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil,
+                               passwordFileOption: String = neutralPasswordFileOption) throws(AnswersProblems) -> AnswersFile {
         // Strict JSON first: the decoder alone accepts what RFC 8259 does not (trailing commas),
         // and a file other tools refuse must not plan here as if it were fine.
         guard JSONSyntax.firstError(in: data) == nil, let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
-        var reader = Reader(environment: environment, passwordFile: passwordFile)
+        var reader = Reader(environment: environment, passwordFile: passwordFile, option: passwordFileOption)
         let file = reader.read(root)
         if !reader.problems.isEmpty { throw AnswersProblems(reader.problems) }
         return file
@@ -79,8 +84,10 @@ package struct AnswersProblems: Error, Equatable, Sendable, CustomStringConverti
 /// Walks the JSON, collecting problems instead of stopping at the first.
 struct Reader {
     let environment: [String: String]
-    /// `--smtp-password-file`, from the command line.
+    /// The SMTP password's file, from the command line.
     var passwordFile: String?
+    /// That file's option, as the front end names it (`--smtp-password-file`).
+    let option: String
     var problems: [AnswersFile.Problem] = []
     var passwordSource: String?
     var missingPassword: AnswersFile.Problem?
@@ -95,7 +102,7 @@ struct Reader {
         }
         for key in o.keys.sorted() where !allowed.contains(key) {
             if key == "password" {
-                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\": \"SMTP_PASSWORD\" (a variable named SMTP_… or TFE_SETUP_…), or --smtp-password-file PATH on the command line")
+                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\": \"SMTP_PASSWORD\" (a variable named SMTP_… or TFE_SETUP_…), or \(option) PATH on the command line")
             } else {
                 problem("\(path).\(key)", "unknown key; allowed here: \(allowed.joined(separator: ", "))")
             }
@@ -135,7 +142,7 @@ struct Reader {
         if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
         if let passwordFile, file.desired.smtp == nil {
-            problem("--smtp-password-file", "the answers file has no smtp section, so there is no relay to send \(passwordFile)'s password to; leave the option out")
+            problem(option, "the answers file has no smtp section, so there is no relay to send \(passwordFile)'s password to; leave the option out")
         }
         file.passwordSource = passwordSource
         file.missingPassword = missingPassword
@@ -160,10 +167,10 @@ struct Reader {
         u.testEmailAddress = string(o, "test_email_address", path)
         let envName = string(o, "password_env", path)
         if string(o, "password_file", path) != nil {
-            problem("\(path).password_file", "a password file is named on the command line only, so a shared answers file cannot choose one of your files: remove password_file and pass --smtp-password-file PATH, naming the relay's password file yourself")
+            problem("\(path).password_file", "a password file is named on the command line only, so a shared answers file cannot choose one of your files: remove password_file and pass \(option) PATH, naming the relay's password file yourself")
         }
         if envName != nil, passwordFile != nil {
-            problem("\(path).password_env", "give the password either by password_env or by --smtp-password-file, not both")
+            problem("\(path).password_env", "give the password either by password_env or by \(option), not both")
         }
         if let envName {
             if let why = Self.refusedPasswordVariable(envName, environment: environment) {
@@ -180,13 +187,13 @@ struct Reader {
             switch Self.readPasswordFile(file) {
             case .success(let password):
                 if Self.isAPIToken(password, environment: environment) {
-                    problem("--smtp-password-file", "\(file) holds an API token, not an SMTP password; it is never sent to a mail relay")
+                    problem(option, "\(file) holds an API token, not an SMTP password; it is never sent to a mail relay")
                 } else {
                     u.password = SecretString(password)
-                    passwordSource = "--smtp-password-file " + file
+                    passwordSource = option + " " + file
                 }
             case .failure(let why):
-                problem("--smtp-password-file", why.message)
+                problem(option, why.message)
             }
         }
         for issue in Validation.issues(for: u, current: nil) { problem(jsonPath(issue.field), issue.message) }

@@ -6,7 +6,7 @@ import SetupKit
 /// the reducer and the renderer.
 package enum Flow: Equatable, Sendable {
     /// One organization (or none chosen yet): its screens, the Review, its requests, the results.
-    case organization
+    case organization(OrganizationChoice)
     /// Several organizations under one baseline: the chosen ones, their plan and the progress.
     case several(FleetChoice)
 

@@ -13,7 +13,6 @@ enum SeveralSession: WizardSession {
     /// one screen for all of them, sent once.
     static func enterFleet(_ state: inout WizardState, _ chosen: [Organization]) -> [WizardEffect] {
         state.several = FleetChoice(organizations: chosen)
-        state.organization = nil
         state.current = nil
         state.errors = [:]
         if state.config.sections.contains(.smtp) {
@@ -230,7 +229,7 @@ extension WizardState {
             if case .several(let choice) = flow { return choice }
             return nil
         }
-        set { flow = newValue.map(Flow.several) ?? .organization }
+        set { flow = newValue.map(Flow.several) ?? .organization(OrganizationChoice()) }
     }
 
     /// What the baseline screens ask for: only the fields set (not kept), on the screens shown.

@@ -99,8 +99,7 @@ extension Wizard {
             return
         }
         let from = state.session.name(state)
-        state.flow = .organization
-        state.organization = nil
+        state.flow = .organization(OrganizationChoice())
         state.current = nil
         state.form = WizardForm()
         state.prefill = state.form

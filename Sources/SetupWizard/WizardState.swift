@@ -9,8 +9,7 @@ package struct WizardState: Equatable, Sendable {
     /// The organization list (empty until the token's organizations are read).
     package var picker = OrganizationList()
     /// One organization, or several under one baseline (with that session's data).
-    package var flow: Flow = .organization
-    package var organization: String?
+    package var flow: Flow
     package var current: CurrentState?
     package var form = WizardForm()
     /// The form as loaded, to tell whether anything was edited.
@@ -32,9 +31,6 @@ package struct WizardState: Equatable, Sendable {
         package var name: String
         package var message: String
     }
-    /// On a screen after `e` on the results: leaving it goes back to the results, where `r`
-    /// sends the new values.
-    package var fixing = false
     /// The open list of a choice field, if any.
     package var list: ChoiceList?
     /// The terminal's size, when a terminal reported one (nil in headless tests and plain mode).
@@ -64,7 +60,7 @@ package struct WizardState: Equatable, Sendable {
 
     package init(config: WizardConfig) {
         self.config = config
-        self.organization = config.organization
+        self.flow = .organization(OrganizationChoice(name: config.organization))
         self.phase = config.organization == nil ? .loading("Finding your organizations…") : .loading("Reading the current settings…")
     }
 

@@ -60,7 +60,7 @@ struct Automation {
         }
         var answers: AnswersFile
         do {
-            answers = try AnswersFile.decode(data, environment: options.environment, passwordFile: passwordFile)
+            answers = try AnswersFile.decode(data, environment: options.environment, passwordFile: passwordFile, passwordFileOption: "--" + Automation.passwordFileOption)
             if !testEmail { answers.desired.smtp?.testEmailAddress = nil }
         } catch {
             printError(lines: prefixed("tfe-setup: ", error.lines))
@@ -167,6 +167,8 @@ struct Automation {
 
     static let updatePasswordHelp = "Send the SMTP password even when nothing else in the relay changes (a new password for the same relay)."
 
+    /// The SMTP password file's option, as declared and as the answers file's messages name it.
+    static let passwordFileOption = "smtp-password-file"
     static let passwordFileHelp = "A file holding the SMTP password (one line, yours, mode 0600). Only here: an answers file cannot name one."
 
     /// `plan --json`, in the shape the README documents.
@@ -233,7 +235,7 @@ struct PlanCommand: AsyncParsableCommand {
     var noTestEmail = false
     @Option(help: "Plan the baseline for these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
     var organizations: String?
-    @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
+    @Option(name: .customLong(Automation.passwordFileOption), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
     var smtpPasswordFile: String?
     @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
     var updatePassword = false
@@ -284,7 +286,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var noTestEmail = false
     @Option(help: "Apply the baseline to these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
     var organizations: String?
-    @Option(name: .customLong("smtp-password-file"), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
+    @Option(name: .customLong(Automation.passwordFileOption), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
     var smtpPasswordFile: String?
     @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
     var updatePassword = false

@@ -14,7 +14,7 @@ struct AnswersPropertyTests {
 
     static func check(_ data: Data, _ note: @autoclosure () -> String) {
         do {
-            _ = try AnswersFile.decode(data, environment: environment)
+            _ = try AnswersFile.decode(data, environment: environment, passwordFileOption: "--smtp-password-file")
         } catch {
             #expect(!error.problems.isEmpty, "\(note())")
             #expect(error.problems.allSatisfy { $0.path.hasPrefix("$") && !$0.message.isEmpty }, "\(error) for \(note())")
@@ -46,8 +46,8 @@ struct AnswersPropertyTests {
     func passwordFileDevices(_ path: String) throws {
         let started = ContinuousClock.now
         let json = #"{"smtp":{"auth":"login","username":"bot"}}"#
-        #expect(throws: AnswersProblems.self) { try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path) }
-        do { _ = try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path) } catch {
+        #expect(throws: AnswersProblems.self) { try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path, passwordFileOption: "--smtp-password-file") }
+        do { _ = try AnswersFile.decode(Data(json.utf8), environment: [:], passwordFile: path, passwordFileOption: "--smtp-password-file") } catch {
             #expect(error.problems.contains { $0.path == "--smtp-password-file" }, "\(error)")
         }
         #expect(ContinuousClock.now - started < .seconds(5), "no unbounded read")
@@ -57,7 +57,7 @@ struct AnswersPropertyTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString)").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: UInt8(ascii: "a"), count: 10_000), attributes: [.posixPermissions: 0o600])
         do {
-            _ = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"bot"}}"#.utf8), environment: [:], passwordFile: path)
+            _ = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"bot"}}"#.utf8), environment: [:], passwordFile: path, passwordFileOption: "--smtp-password-file")
             Issue.record("accepted")
         } catch {
             #expect(error.description.contains("larger than 4 KiB"), "\(error)")

@@ -17,7 +17,7 @@ struct SharedFileSafetyTests {
     static func problems(_ smtp: String, environment: [String: String]) -> [AnswersFile.Problem] {
         let json = #"{"smtp":{"enabled":true,"host":"mail.attacker.example","sender":"a@b.example","auth":"login","username":"u",\#(smtp)}}"#
         do {
-            _ = try AnswersFile.decode(Data(json.utf8), environment: environment)
+            _ = try AnswersFile.decode(Data(json.utf8), environment: environment, passwordFileOption: "--smtp-password-file")
             return []
         } catch {
             return error.problems
@@ -60,7 +60,7 @@ struct SharedFileSafetyTests {
     static func problems(passwordFile path: String, smtp: String = "", environment: [String: String]) -> [AnswersFile.Problem] {
         let json = #"{"smtp":{"enabled":true,"host":"mail.example.com","sender":"a@b.example","auth":"login","username":"u"\#(smtp)}}"#
         do {
-            _ = try AnswersFile.decode(Data(json.utf8), environment: environment, passwordFile: path)
+            _ = try AnswersFile.decode(Data(json.utf8), environment: environment, passwordFile: path, passwordFileOption: "--smtp-password-file")
             return []
         } catch {
             return error.problems
@@ -75,7 +75,7 @@ struct SharedFileSafetyTests {
             return path
         }
         let good = make("good", "fake-relay-pw\n", mode: 0o600)
-        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u"}}"#.utf8), environment: [:], passwordFile: good)
+        let file = try AnswersFile.decode(Data(#"{"smtp":{"auth":"login","username":"u"}}"#.utf8), environment: [:], passwordFile: good, passwordFileOption: "--smtp-password-file")
         #expect(file.desired.smtp?.password?.exposedValue == "fake-relay-pw")
         #expect(file.passwordSource == "--smtp-password-file \(good)")
 
@@ -98,7 +98,7 @@ struct SharedFileSafetyTests {
         let both = Self.problems(passwordFile: good, smtp: #","password_env":"SMTP_PASSWORD""#, environment: ["SMTP_PASSWORD": "fake-relay-pw"])
         #expect(both.contains { $0.message.contains("not both") }, "\(both)")
         do {
-            _ = try AnswersFile.decode(Data(#"{"token_ttl":{"user":"30d"}}"#.utf8), environment: [:], passwordFile: good)
+            _ = try AnswersFile.decode(Data(#"{"token_ttl":{"user":"30d"}}"#.utf8), environment: [:], passwordFile: good, passwordFileOption: "--smtp-password-file")
             Issue.record("a password file without an smtp section was accepted")
         } catch {
             #expect(error.problems.contains { $0.path == "--smtp-password-file" && $0.message.contains("no smtp section") }, "\(error)")
@@ -118,7 +118,7 @@ struct SharedFileSafetyTests {
         #expect(FieldRules.duration("0d", label: "User token TTL")?.hasSuffix(".") == true)
         let answers = #"{"token_ttl":{"user":"1M"}}"#
         do {
-            _ = try AnswersFile.decode(Data(answers.utf8), environment: [:])
+            _ = try AnswersFile.decode(Data(answers.utf8), environment: [:], passwordFileOption: "--smtp-password-file")
             Issue.record("1M accepted")
         } catch {
             #expect(error.problems.first?.message.contains("did you mean mo (months) or m (minutes)?") == true, "\(error)")
@@ -172,7 +172,7 @@ extension SharedFileSafetyTests {
     func trailingCommas() {
         for (text, line, column) in [(#"{"token_ttl":{"user":"30d",},}"#, 1, 28), ("{\n  \"organizations\": [\"a\",\n  ]\n}", 3, 3)] {
             do {
-                _ = try AnswersFile.decode(Data(text.utf8), environment: [:])
+                _ = try AnswersFile.decode(Data(text.utf8), environment: [:], passwordFileOption: "--smtp-password-file")
                 Issue.record("accepted \(text)")
             } catch {
                 #expect(error.problems.first?.message.contains("line \(line), column \(column)") == true, "\(error)")
@@ -184,7 +184,7 @@ extension SharedFileSafetyTests {
     @Test("an answers file cut short names the line and column of its end") func truncated() {
         for (text, line, column) in [(#"{"smtp": {"port": 587"#, 1, 22), ("{\"smtp\": {\n  \"port\": 587\n", 3, 1)] {
             do {
-                _ = try AnswersFile.decode(Data(text.utf8), environment: [:])
+                _ = try AnswersFile.decode(Data(text.utf8), environment: [:], passwordFileOption: "--smtp-password-file")
                 Issue.record("accepted \(text)")
             } catch {
                 #expect(error.problems.first?.message.contains("line \(line), column \(column)") == true, "\(error)")
