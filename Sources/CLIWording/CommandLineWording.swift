@@ -26,6 +26,12 @@ extension RemedyWording {
             return "Use https://, or pass --insecure-http if you really mean it (for example, inside a trusted lab network)."
         case .chooseAnotherLogFile:
             return "Choose another path with --log-file."
+        case .waitLonger:
+            return "Allow it more time with --wait SECONDS, or check the installation's logs for why the application does not start."
+        case .giveIACT:
+            return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin --tty=0 retrieve-iact | tr -d '\\r'), then pass it with --iact-file FILE or name its variable in bootstrap.iact_env."
+        case .signInExistingServer:
+            return "Sign in as an admin and store a token (terraform login <host>), then run again without the bootstrap section."
         case .tryAgain, .checkServerKind, .fixTokenFile, .giveValidAddress:
             return nil
         }

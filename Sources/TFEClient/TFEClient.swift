@@ -48,6 +48,9 @@ public struct TFEClient: Sendable {
         case idempotent
         /// The SMTP PATCH: never retried (each try may send another email); its 401/500/504 are the relay's.
         case smtpPatch
+        /// Sent once whatever the answer: a probe whose caller decides when to ask again (the
+        /// health check), or a create that must not run twice (the first admin, an organization).
+        case once
     }
 
     /// Sends one API request with retries and maps failures to `TFEError`.
@@ -55,16 +58,19 @@ public struct TFEClient: Sendable {
     ///   - path: under the address, e.g. `/api/v2/ping`.
     ///   - fieldForPointer: maps a 422 `source.pointer` to the field the user typed.
     ///   - notFound: the message for a 404.
+    ///   - mediaType: what the body is and what is accepted; JSON:API but for the endpoints
+    ///     outside `/api/v2` (plain JSON, plain text).
     func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, kind: RequestKind = .idempotent,
+              mediaType: String = "application/vnd.api+json",
               fieldForPointer: (String) -> FieldKey? = { _ in nil }, notFound: String? = nil) async throws(TFEError) -> HTTPResponse {
         var headers: [(String, String)] = [
-            ("Accept", "application/vnd.api+json"),
+            ("Accept", mediaType),
             ("User-Agent", configuration.userAgent),
         ]
         // No token yet (a fresh installation has none): the request goes without credentials,
         // rather than with an empty "Bearer" the server would log as a failed login.
         if !configuration.token.isEmpty { headers.insert(("Authorization", "Bearer \(configuration.token.exposedValue)"), at: 0) }
-        if method != "GET" && method != "HEAD" { headers.append(("Content-Type", "application/vnd.api+json")) }
+        if method != "GET" && method != "HEAD" { headers.append(("Content-Type", mediaType)) }
         let request = HTTPRequest(method: method, url: configuration.url(path: path, query: query), headers: headers, body: body)
         let started = environment.now()
         var retries = 0
@@ -107,7 +113,7 @@ public struct TFEClient: Sendable {
                 if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
-            if kind == .smtpPatch { wait = nil }
+            if kind == .smtpPatch || kind == .once { wait = nil }
             guard let delay = wait, retries < retryPolicy.maxRetries,
                   environment.now() - started + delay <= retryPolicy.totalDeadline else { throw failure }
             retries += 1

@@ -16,6 +16,11 @@ public struct SandboxOptions: Sendable {
     public var statePath: String?
     /// Generated organizations added to the seed (`SandboxState.withFleet`).
     public var fleet = 0
+    /// How long the server takes to come up: until then every request but the control API's
+    /// answers 502, as a starting TFE behind its proxy does.
+    public var bootDelayMs = 0
+    /// How long after the start the IACT can be fetched (TFE_IACT_TIME_LIMIT, 60 minutes by default).
+    public var iactWindowSeconds = 3600
     /// Serve HTTPS with this PEM certificate chain and key (for testing `--ca-cert`).
     public var tls: (certificatePath: String, keyPath: String)?
 

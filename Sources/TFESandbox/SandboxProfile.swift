@@ -14,17 +14,27 @@ public enum SandboxProfile: String, Sendable, CaseIterable {
     /// An HCP Terraform organization without the agents entitlement: every agent endpoint
     /// answers 404 and the entitlement set says `agents: false`.
     case hcpNoAgents = "hcp-no-agents"
+    /// A Terraform Enterprise just installed: no users, no organization, the IACT retrievable
+    /// from loopback for a while, and a boot delay during which everything answers 502.
+    case fresh
 
     public var isHCP: Bool { self == .hcp || self == .hcpNoAgents }
     public var hasTTLPolicies: Bool { self != .tfe1 }
     public var reportsMaxTTLEnabled: Bool { self != .tfe1 }
     public var hasAgents: Bool { self != .hcpNoAgents }
+    public var isFresh: Bool { self == .fresh }
+
+    /// The profiles of a server in service (users and organizations exist): every one but `fresh`.
+    public static let inService: [SandboxProfile] = allCases.filter { !$0.isFresh }
+
+    /// The state a server of this kind starts from when no seed is given.
+    public var seed: SandboxState { isFresh ? .freshInstallation : .defaultSeed }
 
     /// The headers a server of this kind sends on every API answer.
     public var headers: [(String, String)] {
         var h: [(String, String)] = [("TFP-AppName", isHCP ? "HCP Terraform" : "Terraform Enterprise"), ("TFP-API-Version", "2.6")]
         switch self {
-        case .tfe: h.append(("X-TFE-Current-Version", "2.1.0"))
+        case .tfe, .fresh: h.append(("X-TFE-Current-Version", "2.1.0"))
         case .tfe1: h.append(("X-TFE-Current-Version", "1.1.0"))
         case .hcp, .hcpNoAgents: break
         }
@@ -38,6 +48,7 @@ public enum SandboxProfile: String, Sendable, CaseIterable {
         case .tfe1: return "Terraform Enterprise 1.1.0: no token TTL policies, no max-ttl-enabled"
         case .hcp: return "HCP Terraform: no admin API, so no SMTP settings"
         case .hcpNoAgents: return "HCP Terraform, an organization without the agents entitlement"
+        case .fresh: return "a Terraform Enterprise just installed: no users, no organization, the IACT retrievable from loopback, a boot delay"
         }
     }
 }

@@ -48,6 +48,23 @@ extension SandboxRouter {
             }
             await store.revoke(role)
             return .noContent
+        case ("GET", "/_sandbox/first-install"):
+            guard let first = await store.firstInstall else { return .json(404, Data(#"{"error":"not a fresh installation (--profile fresh)"}"#.utf8)) }
+            return .json(200, Data(first.report.jsonText.utf8))
+        case ("POST", "/_sandbox/first-install"):
+            // {"retrievable": false}: /admin/retrieve-iact refuses (outside TFE_IACT_SUBNETS, or
+            // past TFE_IACT_TIME_LIMIT); {"expired": true}: the IACT no longer creates an admin.
+            let body = JSONValue.parse(request.body)
+            let changed: Bool? = await store.changeFirstInstall { first -> Bool in
+                guard let body, case .object = body else { return false }
+                if let r = body["retrievable"]?.boolValue { first.retrievable = r }
+                if let e = body["expired"]?.boolValue { first.expired = e }
+                return true
+            }
+            guard changed == true else {
+                return .json(400, Data(#"{"error":"first-install takes {"retrievable": bool, "expired": bool} on a fresh installation"}"#.utf8))
+            }
+            return .noContent
         case ("DELETE", "/_sandbox/hostile"):
             await store.setHostile(nil)
             return .noContent

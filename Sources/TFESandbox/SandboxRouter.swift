@@ -18,21 +18,32 @@ public struct SandboxRouter: Sendable {
         if request.path.hasPrefix("/_sandbox/") { return await control(request) }
         let start = store.nowMs()
         var response: SandboxHTTPResponse
-        if let fault = await store.takeFault(method: request.method, path: request.path) {
+        if store.isBooting {
+            // A starting TFE behind its proxy: 502 with the proxy's HTML, for every path.
+            response = SandboxHTTPResponse(status: 502, headers: [("Content-Type", "text/html")],
+                                           body: Data("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8))
+        } else if let fault = await store.takeFault(method: request.method, path: request.path) {
             if fault.after { _ = await api(request) }
             response = await apply(fault)
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
-            response = await api(request)
+            if let early = await firstInstallRoute(request) { response = early } else { response = await api(request) }
             // Every answer carries the headers a server of this kind sends (app, release).
             if request.path.hasPrefix("/api/v2/") { response.headers += store.options.profile.headers }
             if let hostile = await store.hostile { response.body = hostile.transform(response.body, path: request.path) }
         }
         let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
-        await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: request.query,
+        await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: Self.redactedQuery(request.query),
                                                 status: response.drop == nil ? response.status : 0,
                                                 startMs: start, endMs: store.nowMs(), body: body))
         return response
+    }
+
+    /// The query as the request log keeps it: a `token` parameter (the IACT) hidden.
+    static func redactedQuery(_ query: String) -> String {
+        query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            pair.lowercased().hasPrefix("token=") ? "token=" + Redactor.placeholder : String(pair)
+        }.joined(separator: "&")
     }
 
     private func apply(_ fault: SandboxFault) async -> SandboxHTTPResponse {
@@ -87,13 +98,15 @@ public struct SandboxRouter: Sendable {
 
         switch (request.method, route) {
         case ("GET", ["account", "details"]):
-            return account(role)
+            return account(role, admin: await store.firstInstall?.admin)
         case (_, ["admin", "smtp-settings"]):
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
             if request.method == "GET" { return await smtpDocument(200) }
             if request.method == "PATCH" { return await patchSMTP(request) }
         case ("GET", ["organizations"]):
             return await organizationList(role, request)
+        case ("POST", ["organizations"]):
+            return await createOrganization(request, role: role)
         case ("GET", ["admin", "organizations"]):
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
             return await adminOrganizationList(request)
@@ -129,11 +142,12 @@ public struct SandboxRouter: Sendable {
         }
     }
 
-    private func account(_ role: SandboxRole) -> SandboxHTTPResponse {
+    /// The account of a role's token; on a fresh installation, the first admin's.
+    private func account(_ role: SandboxRole, admin: SandboxFirstInstall.Admin?) -> SandboxHTTPResponse {
         .document(200, .object(["data": .object([
-            "id": .string("user-\(role.rawValue)"), "type": .string("users"),
+            "id": .string("user-\(admin?.username ?? role.rawValue)"), "type": .string("users"),
             "attributes": .object([
-                "username": .string(role.rawValue), "email": .string("\(role.rawValue)@example.com"),
+                "username": .string(admin?.username ?? role.rawValue), "email": .string(admin?.email ?? "\(role.rawValue)@example.com"),
                 "is-admin": .bool(role.isSiteAdmin), "is-site-admin": .bool(role.isSiteAdmin),
             ]),
         ])]))

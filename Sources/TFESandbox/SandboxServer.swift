@@ -26,8 +26,10 @@ public final class SandboxServer: Sendable {
 
     /// Binds and starts serving.
     /// - Throws: `SandboxError` when the port is in use or the state file cannot be read.
-    public static func start(options: SandboxOptions = SandboxOptions(), seed: SandboxState = .defaultSeed,
+    /// - Parameter seed: the state to start from; by default the profile's (`SandboxProfile.seed`).
+    public static func start(options: SandboxOptions = SandboxOptions(), seed: SandboxState? = nil,
                              tokens: SandboxTokens = .generate()) async throws -> SandboxServer {
+        let profileSeed = seed ?? options.profile.seed
         var initial: SandboxState?
         if let path = options.statePath, FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path), let state = try? JSONDecoder().decode(SandboxState.self, from: data) else {
@@ -35,7 +37,7 @@ public final class SandboxServer: Sendable {
             }
             initial = state
         }
-        let seed = options.fleet > 0 ? seed.withFleet(options.fleet) : seed
+        let seed = options.fleet > 0 ? profileSeed.withFleet(options.fleet) : profileSeed
         let store = SandboxStore(options: options, seed: seed, tokens: tokens, initial: initial)
         var tlsContext: NIOSSLContext?
         if let tls = options.tls {
@@ -97,7 +99,10 @@ public final class SandboxServer: Sendable {
     public var readyLine: String {
         func q(_ s: String) -> String { JSONValue.string(s).jsonText }
         let organization = "my-org"
-        return #"{"address":\#(q(address)),"organization":\#(q(organization)),"tokens":{"site-admin":\#(q(tokens.siteAdmin)),"owner":\#(q(tokens.owner)),"member":\#(q(tokens.member))}}"#
+        let line = #"{"address":\#(q(address)),"organization":\#(q(organization)),"tokens":{"site-admin":\#(q(tokens.siteAdmin)),"owner":\#(q(tokens.owner)),"member":\#(q(tokens.member))}"#
+        // A fresh installation has no users, so those tokens open nothing yet: its IACT does.
+        guard let iact = store.firstInstallIACT else { return line + "}" }
+        return line + #","iact":\#(q(iact))}"#
     }
 
     /// Like a crash: stops listening and cuts every open connection at once, answering nothing

@@ -124,6 +124,9 @@ public struct SandboxState: Codable, Sendable, Equatable {
         "other-org": Org(),
     ])
 
+    /// A fresh installation: no organization, no SMTP relay.
+    public static let freshInstallation = SandboxState(smtp: SMTP(), organizations: [:])
+
     /// The seed with `count` generated organizations (`fleet-001` …), varied as a real fleet is:
     /// every 10th already meets the seed scenario's baseline (agent on `primary`, max TTL on,
     /// user tokens 30d); every 10th has no pool named `primary`; every 10th lacks the agents
@@ -197,13 +200,13 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
     public func role(for token: String) -> SandboxRole? {
         // Compare every token so timing says nothing about which one nearly matched.
         var found: SandboxRole?
-        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member)] where constantTimeEqual(value, token) {
+        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member)] where Self.constantTimeEqual(value, token) {
             found = role
         }
         return found
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0

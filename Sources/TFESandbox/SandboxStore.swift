@@ -17,12 +17,31 @@ public actor SandboxStore {
     /// Requests per token in the current one-second window.
     private var window: (second: Int, counts: [String: Int]) = (0, [:])
     private let startedAt = DispatchTime.now().uptimeNanoseconds
+    /// A fresh installation's IACT and first admin (the `fresh` profile), else nil.
+    private(set) var firstInstall: SandboxFirstInstall?
+    /// The IACT of a fresh installation (fixed at start), for the ready line.
+    nonisolated public let firstInstallIACT: String?
 
     public init(options: SandboxOptions, seed: SandboxState, tokens: SandboxTokens, initial: SandboxState? = nil) {
         self.options = options
         self.seed = seed
         self.tokens = tokens
         self.state = initial ?? seed
+        let first = options.profile.isFresh ? SandboxFirstInstall(windowSeconds: options.iactWindowSeconds) : nil
+        self.firstInstall = first
+        self.firstInstallIACT = first?.iact
+    }
+
+    /// Whether the server is still starting (the boot delay has not passed).
+    nonisolated public var isBooting: Bool { nowMs() < Double(options.bootDelayMs) }
+
+    /// Changes the first-install state (creating the admin, the control API's switches).
+    @discardableResult
+    func changeFirstInstall<T>(_ change: (inout SandboxFirstInstall) -> T) -> T? {
+        guard var value = firstInstall else { return nil }
+        let result = change(&value)
+        firstInstall = value
+        return result
     }
 
     /// Milliseconds since the sandbox started (the request log's clock).
@@ -58,6 +77,11 @@ public actor SandboxStore {
     public func revoke(_ role: SandboxRole) { revoked.insert(role) }
     /// The role a token authenticates, unless it was revoked.
     func authenticate(_ token: String) -> SandboxRole? {
+        // A fresh installation has no users: only the first admin's token, once made, works.
+        if let firstInstall {
+            guard let admin = firstInstall.admin, SandboxTokens.constantTimeEqual(admin.token, token) else { return nil }
+            return .siteAdmin
+        }
         guard let role = tokens.role(for: token), !revoked.contains(role) else { return nil }
         return role
     }
@@ -95,6 +119,7 @@ public actor SandboxStore {
         hostile = nil
         revoked = []
         window = (0, [:])
+        if let iact = firstInstall?.iact { firstInstall = SandboxFirstInstall(iact: iact, windowSeconds: options.iactWindowSeconds) }
         persist()
     }
 }

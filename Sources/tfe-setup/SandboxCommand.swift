@@ -48,6 +48,14 @@ struct SandboxCommand: AsyncParsableCommand {
               DELETE /_sandbox/hostile   a well-behaved server again
               POST   /_sandbox/revoke    {"role":"site-admin"}: that token now gets 401
                                          everywhere (undone by reset)
+              GET    /_sandbox/first-install  --profile fresh: the first admin
+                                         (username, email) once created, whether the
+                                         IACT can be fetched or used
+              POST   /_sandbox/first-install  {"retrievable":false}: retrieve-iact refuses
+                                         (403, as from outside TFE_IACT_SUBNETS);
+                                         {"expired":true}: the IACT creates no admin
+
+            A fresh installation (--profile fresh) has no users and no organization: the three tokens open nothing, and the ready line ends with "iact":"..."; GET /admin/retrieve-iact answers it (for --iact-window seconds), POST /admin/initial-admin-user?token=IACT creates the first admin and answers its token, and that admin may create organizations. For --boot-delay seconds every request answers 502.
 
             Example:
               tfe-setup sandbox --port 0 --latency-ms 50 --state /tmp/sandbox.json
@@ -66,6 +74,10 @@ struct SandboxCommand: AsyncParsableCommand {
     var organizations: Int = 0
     @Flag(help: "The same as --profile hcp (no admin API: SMTP settings answer 404).")
     var hcp = false
+    @Option(name: .customLong("boot-delay"), help: ArgumentHelp("Seconds the server takes to come up, answering 502 until then, as a starting TFE does (default: 3 for --profile fresh, else 0).", valueName: "seconds"))
+    var bootDelay: Double?
+    @Option(name: .customLong("iact-window"), help: ArgumentHelp("--profile fresh: seconds after the start during which /admin/retrieve-iact answers (TFE_IACT_TIME_LIMIT; TFE's default is 60 minutes).", valueName: "seconds"))
+    var iactWindow: Int = 3600
     @Option(help: "A JSON file shaped like GET /_sandbox/state to start from instead of the default seed (password_set is ignored).")
     var seed: String?
     @Option(help: "Persist the state to this file (mode 0600) after every write, and load it at start. Never holds a token or password: pass --tokens too when restarting.")
@@ -78,14 +90,18 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more.") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more.") }
+        if let bootDelay, !(0...3600).contains(bootDelay) { throw ValidationError("--boot-delay must be from 0 to 3600 seconds.") }
+        guard iactWindow >= 0 else { throw ValidationError("--iact-window must be 0 or more seconds.") }
     }
 
     func run() async throws {
-        var seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? .defaultSeed
+        var seedState = try seed.map { try Self.load(SandboxState.self, from: $0, what: "seed") } ?? profile.seed
         seedState.smtp.passwordSet = false  // a seed cannot hold a password, so none is set
         let tokenSet = try tokens.map { try Self.load(SandboxTokens.self, from: $0, what: "tokens") } ?? .generate()
         var options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, profile: profile, statePath: state)
         options.fleet = max(0, min(organizations, 10_000))
+        options.bootDelayMs = Int((bootDelay ?? (profile.isFresh ? 3 : 0)) * 1000)
+        options.iactWindowSeconds = iactWindow
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(options: options, seed: seedState, tokens: tokenSet)

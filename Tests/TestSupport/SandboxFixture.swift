@@ -9,7 +9,7 @@ public struct SandboxFixture: Sendable {
     public let transport: AsyncHTTPTransport
 
     /// Starts a sandbox, runs the body, and always stops both.
-    public static func with<T>(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
+    public static func with<T>(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState? = nil,
                         _ body: (SandboxFixture) async throws -> T) async throws -> T {
         let server = try await SandboxServer.start(options: options, seed: seed)
         let transport = try AsyncHTTPTransport()

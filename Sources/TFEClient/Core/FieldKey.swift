@@ -27,6 +27,14 @@ public struct FieldKey: RawRepresentable, Hashable, Sendable, Codable, CustomStr
     public static let agentPool: FieldKey = "execution_defaults.agent_pool_id"
 
     public static let ttlEnabled: FieldKey = "token_ttl.enabled"
+    /// A first install (`bootstrap` in an answers file): the first admin and organization.
+    public static let adminUsername: FieldKey = "bootstrap.admin.username"
+    public static let adminEmail: FieldKey = "bootstrap.admin.email"
+    public static let adminPassword: FieldKey = "bootstrap.admin.password"
+    public static let iact: FieldKey = "bootstrap.iact"
+    public static let organizationName: FieldKey = "bootstrap.organization.name"
+    public static let organizationEmail: FieldKey = "bootstrap.organization.email"
+
     /// The duration field of one token type (`token_ttl.audit_trails`).
     public static func ttl(_ type: TokenType) -> FieldKey { FieldKey(rawValue: "token_ttl.\(type.rawValue)") }
 }

@@ -32,6 +32,21 @@ public enum FieldRules {
         return nil
     }
 
+    /// A TFE username: letters, digits, `-`, `_` and `.`, at most 255.
+    public static func username(_ value: String) -> String? {
+        if value.isEmpty { return "Username is empty; give the first admin's username, such as admin." }
+        let allowed = value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+        if !allowed || value.count > 255 { return "Username may use only letters, digits, '-', '_' and '.' (at most 255)." }
+        return nil
+    }
+
+    /// A TFE user's password: at least 10 characters (TFE's user docs), no control characters.
+    public static func password(_ value: String) -> String? {
+        if value.count < 10 { return "Password must be at least 10 characters (TFE's rule for user passwords)." }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return "Password must not contain control characters." }
+        return nil
+    }
+
     /// A port number, from text: an integer 1–65535.
     public static func port(_ text: String) -> String? {
         guard let value = Int(text.trimmingSpaces) else {

@@ -29,6 +29,12 @@ public enum Remedy: Sendable, Equatable {
     case chooseAnotherLogFile
     /// An address that does not parse: give it like `https://tfe.example.com`.
     case giveValidAddress
+    /// A starting server that did not come up in time: wait longer, or look at why it does not.
+    case waitLonger
+    /// The IACT could not be fetched or was refused: get a fresh one on the TFE host.
+    case giveIACT
+    /// The server has users already: sign in as one of them and store a token.
+    case signInExistingServer
 
     /// The remedy in words that name no front end.
     public var neutralText: String {
@@ -59,6 +65,12 @@ public enum Remedy: Sendable, Equatable {
             return "Choose another log file."
         case .giveValidAddress:
             return "Give it like https://tfe.example.com."
+        case .waitLonger:
+            return "Allow it more time, or check the installation's logs for why the application does not start."
+        case .giveIACT:
+            return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin --tty=0 retrieve-iact | tr -d '\\r') and give it to the tool from a variable or a file."
+        case .signInExistingServer:
+            return "Sign in as an admin and store a token (terraform login <host>), then run again without the first-install step."
         }
     }
 }

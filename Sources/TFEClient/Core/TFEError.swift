@@ -33,6 +33,8 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     case transport(TransportError)
     /// A body that is not the JSON:API document expected.
     case decoding(what: String, where: String)
+    /// A first-install step failed (readiness, the IACT, the first admin).
+    case firstInstall(FirstInstallProblem)
 
     /// A 422 error with the field it names (nil when the pointer is unknown to us).
     public struct FieldError: Equatable, Sendable {
@@ -117,6 +119,8 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .transport(let error):
             let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
             return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"
+        case .firstInstall(let problem):
+            return problem.description(using: wording)
         case .decoding(let what, let location):
             return "The server's answer was not what the API promises (\(what) at \(location)). Is the address really a Terraform Enterprise or HCP Terraform server?"
         }

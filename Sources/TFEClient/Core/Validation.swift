@@ -5,6 +5,23 @@ import FoundationEssentials
 /// rules that need it (a password needed because auth changes from none, agent mode with no pool
 /// set) are skipped — an answers file is checked without a server first, then again after the reads.
 public enum Validation {
+    /// The first admin's rules (username, email, password), before `initial-admin-user`.
+    public static func issues(forAdmin username: String, email: String, password: SecretString) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let m = FieldRules.username(username) { issues.append(.init(.adminUsername, m)) }
+        if let m = FieldRules.emailAddress(email, label: "The admin's email") { issues.append(.init(.adminEmail, m)) }
+        if let m = FieldRules.password(password.exposedValue) { issues.append(.init(.adminPassword, m)) }
+        return issues
+    }
+
+    /// The first organization's rules (name, email), before it is created.
+    public static func issues(forNewOrganization name: String, email: String) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let m = FieldRules.organizationName(name) { issues.append(.init(.organizationName, m)) }
+        if let m = FieldRules.emailAddress(email, label: "The organization's email") { issues.append(.init(.organizationEmail, m)) }
+        return issues
+    }
+
     /// The SMTP rules.
     public static func issues(for update: SMTPSettingsUpdate, current: SMTPSettings?) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []

@@ -119,8 +119,14 @@ package enum WireDecoding {
     }
 
     /// The JSON:API errors of an error response; an empty list when the body has none.
+    /// The errors of a failed answer: JSON:API's `errors`, or the plain `{"status":"error",
+    /// "error":"…"}` of the endpoints outside `/api/v2` (the first admin's).
     package static func errors(_ body: Data) -> [JSONAPIError] {
-        (try? JSONDecoder().decode(JSONAPIErrorDocument.self, from: body))?.errors ?? []
+        if let errors = (try? JSONDecoder().decode(JSONAPIErrorDocument.self, from: body))?.errors { return errors }
+        if let plain = JSONValue.parse(body), plain["status"]?.stringValue == "error", let message = plain["error"]?.stringValue {
+            return [JSONAPIError(status: nil, title: nil, detail: String(message.prefix(500)))]
+        }
+        return []
     }
 
     /// `data.attributes.port` from a DecodingError's coding path.

@@ -10,6 +10,11 @@ public enum APIPath {
     /// Every organization of the installation (site admins).
     public static let adminOrganizations = adminPrefix + "organizations"
 
+    /// Outside `/api/v2`: the health check, the IACT and the first admin (TFE only).
+    public static let healthCheck = "/_health_check"
+    public static let retrieveIACT = "/admin/retrieve-iact"
+    public static let initialAdminUser = "/admin/initial-admin-user"
+
     public static func organization(_ name: String) -> String { organizations + "/" + name }
     public static func agentPools(_ organization: String) -> String { Self.organization(organization) + "/agent-pools" }
     public static func tokenTTLPolicies(_ organization: String) -> String { Self.organization(organization) + "/token-ttl-policies" }
