@@ -21,6 +21,21 @@ package struct AnswersFile: Sendable {
     package var organizations: [String]?
     /// `execution_defaults.agent_pool_name`: the pool by name (ids differ per organization).
     package var agentPoolName: String?
+    /// `bootstrap`: a first install before the settings (see `Bootstrap`).
+    package var bootstrap: Bootstrap?
+
+    /// The secrets' files named on the command line (never in the file), with their options'
+    /// names for the messages.
+    package struct SecretFiles: Sendable {
+        package var adminPassword: String?
+        package var iact: String?
+        package var adminPasswordOption = "the admin password file option"
+        package var iactOption = "the IACT file option"
+        package init(adminPassword: String? = nil, iact: String? = nil) {
+            self.adminPassword = adminPassword
+            self.iact = iact
+        }
+    }
 
     /// The password file's option when the front end does not name it.
     package static let neutralPasswordFileOption = "the SMTP password file option"
@@ -39,11 +54,11 @@ package struct AnswersFile: Sendable {
     ///   - passwordFileOption: how the front end names that file's option, for the messages.
     /// - Throws: `[Problem]` with everything wrong at once.
     package static func decode(_ data: Data, environment: [String: String], passwordFile: String? = nil,
-                               passwordFileOption: String = neutralPasswordFileOption) throws(AnswersProblems) -> AnswersFile {
+                               passwordFileOption: String = neutralPasswordFileOption, secretFiles: SecretFiles = SecretFiles()) throws(AnswersProblems) -> AnswersFile {
         // Strict JSON first: the decoder alone accepts what RFC 8259 does not (trailing commas),
         // and a file other tools refuse must not plan here as if it were fine.
         guard JSONSyntax.firstError(in: data) == nil, let root = JSONValue.parse(data) else { throw AnswersProblems([syntaxProblem(data)]) }
-        var reader = Reader(environment: environment, passwordFile: passwordFile, option: passwordFileOption)
+        var reader = Reader(environment: environment, passwordFile: passwordFile, option: passwordFileOption, files: secretFiles)
         let file = reader.read(root)
         if !reader.problems.isEmpty { throw AnswersProblems(reader.problems) }
         return file
@@ -88,6 +103,8 @@ struct Reader {
     var passwordFile: String?
     /// That file's option, as the front end names it (`--smtp-password-file`).
     let option: String
+    /// The first install's secret files from the command line.
+    let files: AnswersFile.SecretFiles
     var problems: [AnswersFile.Problem] = []
     var passwordSource: String?
     var missingPassword: AnswersFile.Problem?
@@ -124,7 +141,7 @@ struct Reader {
 
     mutating func read(_ root: JSONValue) -> AnswersFile {
         var file = AnswersFile(address: nil, organization: nil, desired: DesiredSettings())
-        guard let o = object(root, "$", allowed: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl"]) else { return file }
+        guard let o = object(root, "$", allowed: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl", "bootstrap"]) else { return file }
         if let list = o["organizations"] {
             let names = list.arrayValue?.compactMap(\.stringValue) ?? []
             if list.arrayValue == nil || names.count != list.arrayValue?.count || names.isEmpty {
@@ -141,6 +158,15 @@ struct Reader {
         if let s = o["smtp"] { file.desired.smtp = smtp(s) }
         if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
+        if let b = o["bootstrap"] {
+            file.bootstrap = bootstrap(b)
+            if file.organizations != nil { problem("$.bootstrap", "a first install sets up one organization: use \"organization\", not \"organizations\"") }
+            if let made = file.bootstrap?.organization?.name, let named = file.organization, made != named {
+                problem("$.organization", "names \(SafeText.line(named)) but bootstrap.organization creates \(SafeText.line(made)): give one name")
+            }
+        } else if files.adminPassword != nil || files.iact != nil {
+            problem(files.adminPassword != nil ? files.adminPasswordOption : files.iactOption, "the answers file has no bootstrap section, so there is no first admin to create; leave the option out")
+        }
         if let passwordFile, file.desired.smtp == nil {
             problem(option, "the answers file has no smtp section, so there is no relay to send \(passwordFile)'s password to; leave the option out")
         }

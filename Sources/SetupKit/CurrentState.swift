@@ -188,3 +188,15 @@ extension CurrentState {
         return next
     }
 }
+
+extension CurrentState {
+    /// What a Terraform Enterprise holds right after its first install, as the plan of a first
+    /// install assumes before anything exists to read: the relay off, the organization new
+    /// (remote, no agent pool, the switch off, every token type at the 2-year default), and the
+    /// first admin a site admin. `apply` reads the real state once the admin exists.
+    package static func newInstallation(organization: String, email: String?, admin: String) -> CurrentState {
+        CurrentState(ping: PingInfo(appName: "Terraform Enterprise"), account: Account(id: "", username: admin, isSiteAdmin: true),
+                     organization: Organization(name: organization, email: email, canUpdate: true), agentPools: [],
+                     smtp: SMTPSettings(), tokenTTLPolicies: TokenType.known.map { TokenTTLPolicy(tokenType: $0, maxTTLMilliseconds: TTLDuration.twoYearsServer) })
+    }
+}

@@ -18,7 +18,7 @@ public actor SandboxStore {
     private var window: (second: Int, counts: [String: Int]) = (0, [:])
     private let startedAt = DispatchTime.now().uptimeNanoseconds
     /// A fresh installation's IACT and first admin (the `fresh` profile), else nil.
-    private(set) var firstInstall: SandboxFirstInstall?
+    public private(set) var firstInstall: SandboxFirstInstall?
     /// The IACT of a fresh installation (fixed at start), for the ready line.
     nonisolated public let firstInstallIACT: String?
 
@@ -30,6 +30,12 @@ public actor SandboxStore {
         let first = options.profile.isFresh ? SandboxFirstInstall(windowSeconds: options.iactWindowSeconds) : nil
         self.firstInstall = first
         self.firstInstallIACT = first?.iact
+    }
+
+    /// Changes the first-install state from a test in the same process (what the control API's
+    /// `POST /_sandbox/first-install` does).
+    public func changeFirstInstallForTests(_ change: (inout SandboxFirstInstall) -> Void) {
+        changeFirstInstall(change)
     }
 
     /// Whether the server is still starting (the boot delay has not passed).
@@ -65,7 +71,7 @@ public actor SandboxStore {
     }
 
     func record(_ r: SandboxRequestRecord) { requests.append(r) }
-    func clearRequests() { requests.removeAll() }
+    public func clearRequests() { requests.removeAll() }
     func send(_ email: SandboxEmail) { outbox.append(email) }
 
     /// Arms a fault (what `POST /_sandbox/faults` does).

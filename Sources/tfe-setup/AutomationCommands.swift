@@ -31,6 +31,8 @@ struct Automation {
     var passwordFile: String?
     /// `--update-password`: send the SMTP password even when nothing else in the relay changes.
     var updatePassword = false
+    /// A first install's secret files (`--admin-password-file`, `--iact-file`).
+    var secretFiles = AnswersFile.SecretFiles()
 
     struct Prepared {
         var client: TFEClient
@@ -60,7 +62,8 @@ struct Automation {
         }
         var answers: AnswersFile
         do {
-            answers = try AnswersFile.decode(data, environment: options.environment, passwordFile: passwordFile, passwordFileOption: "--" + Automation.passwordFileOption)
+            answers = try AnswersFile.decode(data, environment: options.environment, passwordFile: passwordFile, passwordFileOption: "--" + Automation.passwordFileOption,
+                                          secretFiles: secretFiles)
             if !testEmail { answers.desired.smtp?.testEmailAddress = nil }
         } catch {
             printError(lines: prefixed("tfe-setup: ", error.lines))
@@ -88,10 +91,15 @@ struct Automation {
     /// Every step before a write; failures print their message and end with exit 1. The caller
     /// owns the transport: use `withPrepared`.
     private func prepare(_ answers: AnswersFile) async throws -> Prepared {
-        var answers = answers
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)")
+        return planned(answers, current: current, client: client, transport: transport)
+    }
+
+    /// The plan of the answers against a state (read, or assumed for a first install).
+    func planned(_ answers: AnswersFile, current: CurrentState, client: TFEClient, transport: AsyncHTTPTransport) -> Prepared {
+        var answers = answers
         // The password is write-only: the server never shows it, so a plan cannot tell whether it
         // differs. Like Terraform's write-only arguments it goes with another change to the relay,
         // or when asked (`--update-password`); otherwise a file applied once would never plan clean.
@@ -239,11 +247,24 @@ struct PlanCommand: AsyncParsableCommand {
     var smtpPasswordFile: String?
     @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
     var updatePassword = false
+    @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
     func run() async throws {
         var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
         automation.updatePassword = updatePassword
-        let file = try automation.readAnswers()
+        automation.secretFiles = firstInstall.secretFiles
+        var file = try automation.readAnswers()
+        var creates = false
+        if let bootstrap = file.bootstrap {
+            let outcome = try await FirstInstallRun(options: options, bootstrap: bootstrap, wait: firstInstall.wait, answersAddress: file.address).run(apply: false)
+            file.organization = file.organization ?? bootstrap.organization?.name
+            creates = outcome.creates
+            if outcome.adminMissing || outcome.organizationMissing {
+                try await planAssumed(automation, file, bootstrap, outcome)
+                return
+            }
+            if !json { printOut(lines: outcome.lines) }
+        }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             // A compliance check too: exit 0 only when every chosen organization complies, 2 when
             // some differ and apply can change them all, 1 when some cannot reach the baseline.
@@ -259,7 +280,28 @@ struct PlanCommand: AsyncParsableCommand {
         let p = try await automation.withPrepared(file) { $0 }   // reads only
         if json { writeDocument(Automation.json(p) + "\n") } else { printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment))) }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
-        if !p.plan.isEmpty { throw ExitCode(2) }
+        if !p.plan.isEmpty || creates { throw ExitCode(2) }
+    }
+
+    /// A first install's plan before the admin or the organization exists: what would be
+    /// created, then the settings against a new installation's defaults (nothing to read yet).
+    func planAssumed(_ automation: Automation, _ file: AnswersFile, _ bootstrap: Bootstrap, _ outcome: FirstInstallRun.Outcome) async throws {
+        let organization = file.organization ?? "(no organization)"
+        let current = CurrentState.newInstallation(organization: organization, email: bootstrap.organization?.email, admin: bootstrap.username)
+        let transport = try AsyncHTTPTransport()
+        let p = try await shuttingDown(transport) {
+            let client = TFEClient(configuration: try ClientConfiguration(address: try options.resolvedAddress(answers: file.address), token: SecretString("")),
+                                   transport: transport)
+            return automation.planned(file, current: current, client: client, transport: transport)
+        }
+        if json {
+            writeDocument(Automation.json(p) + "\n")
+        } else {
+            printOut(lines: outcome.lines + ["Then, planned against a new installation's defaults (apply reads the real settings once the admin exists):"]
+                     + Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+        }
+        if !p.plan.issues.isEmpty || !bootstrap.missing.isEmpty || p.answers.missingPassword != nil { throw ExitCode.failure }
+        throw ExitCode(2)
     }
 }
 
@@ -292,6 +334,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var updatePassword = false
     @Option(name: .customLong("smtp-relay"), help: ArgumentHelp("With --auto-approve: the relay host you confirm the SMTP password may go to, when the answers file names a host the server does not use yet.", valueName: "host"))
     var smtpRelay: String?
+    @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
     /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
     func confirm() throws {
@@ -323,7 +366,15 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
         automation.updatePassword = updatePassword
-        let file = try automation.readAnswers()
+        automation.secretFiles = firstInstall.secretFiles
+        var file = try automation.readAnswers()
+        if let bootstrap = file.bootstrap {
+            // Before the settings: the admin, its stored token and the organization they go to.
+            // A rerun finds them and creates nothing; a failure later leaves them for it.
+            let outcome = try await FirstInstallRun(options: options, bootstrap: bootstrap, wait: firstInstall.wait, answersAddress: file.address).run(apply: true)
+            printOut(lines: outcome.lines)
+            file.organization = file.organization ?? bootstrap.organization?.name
+        }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try automation.requirePassword(file)
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }

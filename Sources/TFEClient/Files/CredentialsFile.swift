@@ -43,19 +43,45 @@ public enum CredentialsFile {
     /// The file's path under a home directory.
     public static func path(home: String) -> String { home + "/.terraform.d/credentials.tfrc.json" }
 
+    /// Why storing a token for `host` would fail now (the folder, the file, a different token
+    /// stored), checked before anything is created whose token must be kept; nil when it would work.
+    public static func problem(storing token: SecretString? = nil, host: String, home: String) -> Failure? {
+        do {
+            _ = try updated(token ?? SecretString(""), host: host.lowercased(), path: path(home: home), replacingDifferent: false, creatingFolder: false)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Stores `token` for `host` (as `TokenLookup.credentialsHost` names it).
     /// - Parameter replacingDifferent: replace a different token stored for the host.
     @discardableResult
     public static func store(_ token: SecretString, host: String, home: String, replacingDifferent: Bool = false) throws(Failure) -> Outcome {
         let path = path(home: home)
+        guard let root = try updated(token, host: host.lowercased(), path: path, replacingDifferent: replacingDifferent, creatingFolder: true) else {
+            return .unchanged
+        }
+        do {
+            try PrivateFile.write(Data((indented(.object(root)) + "\n").utf8), to: path)
+        } catch {
+            throw .unwritable(path: path, reason: error.description)
+        }
+        return .stored
+    }
+
+    /// The file's new content with the token for `host`, or nil when it holds that token already.
+    private static func updated(_ token: SecretString, host: String, path: String, replacingDifferent: Bool,
+                                creatingFolder: Bool) throws(Failure) -> [String: JSONValue]? {
         let folder = PathText.deletingLastComponent(path)
-        let host = host.lowercased()
         var info = stat()
         if lstat(folder, &info) != 0 {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw .unwritable(path: path, reason: "cannot create the folder \(folder)")
+            if creatingFolder {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw .unwritable(path: path, reason: "cannot create the folder \(folder)")
+                }
             }
         } else if info.st_mode & S_IFMT != S_IFDIR {
             throw .unwritable(path: path, reason: "\(folder) is not a folder (or is a symbolic link)")
@@ -86,18 +112,13 @@ public enum CredentialsFile {
             entry = object
         }
         if let stored = entry["token"]?.stringValue, !stored.isEmpty {
-            if stored == token.exposedValue { return .unchanged }
+            if stored == token.exposedValue { return nil }
             if !replacingDifferent { throw .differentToken(path: path, host: host) }
         }
         entry["token"] = .string(token.exposedValue)
         credentials[host] = .object(entry)
         root["credentials"] = .object(credentials)
-        do {
-            try PrivateFile.write(Data((indented(.object(root)) + "\n").utf8), to: path)
-        } catch {
-            throw .unwritable(path: path, reason: error.description)
-        }
-        return .stored
+        return root
     }
 
     /// JSON with 2-space indentation and sorted keys, as Go's `json.MarshalIndent` writes it.
