@@ -35,6 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// A bad `--screens` is reported with demo's own usage (not the root command's).
     func validate() throws {
+        if profile.isFresh {
+            throw ValidationError("--profile fresh is a server with no admin yet, and the wizard's first-install screens are not built: start the sandbox with tfe-setup sandbox --profile fresh and apply an answers file with a bootstrap section (README, First install).")
+        }
         var sections = try SectionOptions.parse([])
         sections.screens = screens
         _ = try sections.sections()

@@ -61,6 +61,8 @@ struct FirstInstallCommandTests {
             #expect(r.output.contains("Token TTLs · User: 2y (default) → 30d") || r.output.contains("User: 2y (default) -> 30d"), "\(r.output)")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "plan sends no write")
             #expect(await server.store.firstInstall?.admin == nil)
+            let check = await Self.run(server, home: home, ["check"])
+            #expect(check.status == 1 && check.output.contains("has no admin yet") && check.output.contains("bootstrap"), "\(check.output)")
 
             r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == 0, "\(r.output)")

@@ -68,7 +68,7 @@ public enum Remedy: Sendable, Equatable {
         case .waitLonger:
             return "Allow it more time, or check the installation's logs for why the application does not start."
         case .giveIACT:
-            return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin --tty=0 retrieve-iact | tr -d '\\r') and give it to the tool from a variable or a file."
+            return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin retrieve-iact, without a TTY, carriage return removed) and give it to the tool from a variable or a file."
         case .signInExistingServer:
             return "Sign in as an admin and store a token (terraform login <host>), then run again without the first-install step."
         }
