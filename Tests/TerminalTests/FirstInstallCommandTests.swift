@@ -64,7 +64,9 @@ struct FirstInstallCommandTests {
             let check = await Self.run(server, home: home, ["check"])
             #expect(check.status == 1 && check.output.contains("has no admin yet") && check.output.contains("bootstrap"), "\(check.output)")
 
-            r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            let log = home + "/apply.log"
+            r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com",
+                                                    "--log-file", log, "--log-level", "debug"])
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("Created the first admin admin (admin@example.com); its token is stored in \(home)/.terraform.d/credentials.tfrc.json"))
             #expect(r.output.contains("Created the organization my-org."))
@@ -81,8 +83,11 @@ struct FirstInstallCommandTests {
             let org = try #require(state.organizations["my-org"])
             #expect(org.defaultExecutionMode == "local" && org.maxTTLEnabled)
             #expect(org.tokenTTLMs["user"] == 2_592_000_000 && org.tokenTTLMs["team"] == 7_776_000_000)
+            let logText = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(logText.contains("initial-admin-user"), "the log has the first admin's request")
             for secret in ["fake-admin-password-1", "fake-auto-pw-8", admin.token, server.store.firstInstallIACT ?? "-"] {
                 #expect(!r.output.contains(secret), "a secret on the output")
+                #expect(!logText.contains(secret), "a secret in the log")
             }
 
             await server.store.clearRequests()
