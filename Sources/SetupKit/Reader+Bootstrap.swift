@@ -43,7 +43,7 @@ extension Reader {
             let (iact, source) = secret(variable: iactEnv, file: files.iact, option: files.iactOption, path: "\(path).iact_env",
                                         what: "the IACT", extraAllowed: ["TFE_IACT_TOKEN"], into: &result.missing)
             if let iact {
-                if let clean = TFEClient.cleanIACT(iact.exposedValue) { result.iact = clean } else {
+                if let clean = FieldRules.cleanIACT(iact.exposedValue) { result.iact = clean } else {
                     problem("\(path).iact_env", "\(source ?? "the IACT") does not hold an IACT (one word of printable characters); get a fresh one on the TFE host")
                 }
             }

@@ -97,9 +97,9 @@ struct FirstInstallClientTests {
 
     @Test("an IACT as pasted or printed by a TTY: whitespace and \\r dropped; an HTML page or nothing is no IACT")
     func cleaning() {
-        #expect(TFEClient.cleanIACT("  abcDEF123456\r\n")?.exposedValue == "abcDEF123456")
-        #expect(TFEClient.cleanIACT("") == nil && TFEClient.cleanIACT("<html><body>401</body></html>") == nil)
-        #expect(TFEClient.cleanIACT("two words") == nil && TFEClient.cleanIACT("short") == nil)
+        #expect(FieldRules.cleanIACT("  abcDEF123456\r\n")?.exposedValue == "abcDEF123456")
+        #expect(FieldRules.cleanIACT("") == nil && FieldRules.cleanIACT("<html><body>401</body></html>") == nil)
+        #expect(FieldRules.cleanIACT("two words") == nil && FieldRules.cleanIACT("short") == nil)
         let remedies = [Remedy.waitLonger, .giveIACT, .signInExistingServer].map { RemedyWording.neutral.text($0) }
         #expect(remedies.allSatisfy { !$0.isEmpty })
         let text = TFEError.firstInstall(.iactRefused(detail: "x")).description(using: .neutral)

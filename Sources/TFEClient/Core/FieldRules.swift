@@ -168,4 +168,13 @@ public enum FieldRules {
         guard let last = text.last, !".?!".contains(last) else { return text }
         return text + "."
     }
+
+    /// An IACT as given (a file, a variable, a server's body): surrounding whitespace and `\r`
+    /// dropped; nil when what is left is not one printable word (an HTML page, an empty string).
+    public static func cleanIACT(_ text: String) -> SecretString? {
+        let trimmed = text.unicodeScalars.split { $0 == "\r" || $0 == "\n" || $0 == " " || $0 == "\t" }
+        guard trimmed.count == 1, let word = trimmed.first, (8...256).contains(word.count),
+              word.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "<" && $0 != ">" }) else { return nil }
+        return SecretString(String(String.UnicodeScalarView(word)))
+    }
 }

@@ -64,19 +64,10 @@ extension TFEClient {
             throw .firstInstall(.iactNotRetrievable(lastAnswer: Self.shortAnswer(error)))
         }
         let text = String(decoding: response.body.prefix(1024), as: UTF8.self)
-        guard let iact = Self.cleanIACT(text) else {
+        guard let iact = FieldRules.cleanIACT(text) else {
             throw .firstInstall(.iactNotRetrievable(lastAnswer: "\(response.status) with a body that is not a token"))
         }
         return iact
-    }
-
-    /// An IACT as given (a file, a variable, a server's body): surrounding whitespace and `\r`
-    /// dropped; nil when what is left is not one printable word (an HTML page, an empty string).
-    public static func cleanIACT(_ text: String) -> SecretString? {
-        let trimmed = text.unicodeScalars.split { $0 == "\r" || $0 == "\n" || $0 == " " || $0 == "\t" }
-        guard trimmed.count == 1, let word = trimmed.first, (8...256).contains(word.count),
-              word.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "<" && $0 != ">" }) else { return nil }
-        return SecretString(String(String.UnicodeScalarView(word)))
     }
 
     /// `POST /admin/initial-admin-user?token=IACT`: creates the first admin (a site admin) and
