@@ -23,17 +23,19 @@ package struct Capabilities: Sendable, Equatable {
     /// - Parameter sections: the sections asked about (`--screens`).
     package init(_ current: CurrentState, sections asked: [Section] = Section.allCases) {
         let org = current.organization
-        let readOnly = org.canUpdate ? nil : "this token cannot change \(org.name) (only the owners team can)."
+        // The reason itself is said once, on the organization line (check) or in the plan.
+        let noOrganization = current.organizationUnavailable.map { _ in "no organization to set up." }
+        let readOnly = noOrganization ?? (org.canUpdate ? nil : "this token cannot change \(org.name) (only the owners team can).")
         sections = asked.map { section in
             switch section {
             case .smtp: return Item(name: section.rawValue, title: section.title, unavailableReason: current.smtpUnavailableReason)
             case .executionDefaults: return Item(name: section.rawValue, title: section.title, unavailableReason: readOnly)
-            case .tokenTTL: return Item(name: section.rawValue, title: section.title, unavailableReason: current.tokenTTLUnavailable ?? readOnly)
+            case .tokenTTL: return Item(name: section.rawValue, title: section.title, unavailableReason: noOrganization ?? current.tokenTTLUnavailable ?? readOnly)
             }
         }
         features = [
-            Item(name: "agent_mode", title: "Agent mode", unavailableReason: current.agentsUnavailable),
-            Item(name: "ttl_switch", title: FieldLabels.label(.ttlEnabled) + " switch", unavailableReason: current.ttlSwitchUnavailableReason),
+            Item(name: "agent_mode", title: "Agent mode", unavailableReason: noOrganization ?? current.agentsUnavailable),
+            Item(name: "ttl_switch", title: FieldLabels.label(.ttlEnabled) + " switch", unavailableReason: noOrganization ?? current.ttlSwitchUnavailableReason),
         ]
     }
 

@@ -15,6 +15,9 @@ package struct CurrentState: Sendable, Equatable {
     package var tokenTTLUnavailable: String?
     /// Why agent mode cannot be chosen (no agents entitlement, no pool list), or nil.
     package var agentsUnavailable: String?
+    /// Why there is no organization to set up (none exists yet, or none was asked for), or nil.
+    /// Set, `organization` is a placeholder and only the site-wide SMTP relay can be used.
+    package var organizationUnavailable: String?
 
     package init(ping: PingInfo, account: Account, organization: Organization, agentPools: [AgentPool],
                 smtp: SMTPSettings?, smtpUnavailable: String? = nil, tokenTTLPolicies: [TokenTTLPolicy]?, tokenTTLUnavailable: String? = nil) {
@@ -37,6 +40,7 @@ package struct CurrentState: Sendable, Equatable {
     package var capabilities: String {
         var parts: [String] = []
         if account.isSiteAdmin && !ping.isHCP { parts.append("site admin") }
+        if organizationUnavailable != nil { return parts.isEmpty ? "no organization" : parts.joined() + ", no organization" }
         parts.append(organization.canUpdate ? "can change \(organization.name)" : "read-only on \(organization.name)")
         return parts.joined(separator: ", ")
     }
@@ -112,7 +116,9 @@ package enum StateLoader {
     /// What a baseline for several organizations needs besides them: the server, the account and
     /// the site-wide SMTP relay (nil with the reason where it cannot be used). The organization
     /// is a placeholder: each one's state comes with its plan.
-    package static func loadSiteWide(client: TFEClient) async throws(TFEError) -> CurrentState {
+    /// - Parameter noOrganization: why no organization is read (none exists, none asked for): the
+    ///   state then says so (`organizationUnavailable`), and only the relay can be planned.
+    package static func loadSiteWide(client: TFEClient, noOrganization: String? = nil) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
         async let account = capture { try await client.accountDetails() }
         async let smtp = capture { try await client.smtpSettings() }
@@ -120,8 +126,12 @@ package enum StateLoader {
         var state = CurrentState(ping: try p.get(), account: try a.get(), organization: Organization(name: "", canUpdate: true),
                                  agentPools: [], smtp: nil, tokenTTLPolicies: nil)
         try state.take(smtp: s)
+        state.organizationUnavailable = noOrganization
         return state
     }
+
+    /// Why the organization's sections are skipped when the server has none yet.
+    package static let noOrganizationYet = "this server has no organization yet, so only the site-wide SMTP relay can be set (create one first: the wizard offers to, or a bootstrap section in an answers file)."
 
     /// The first release with token TTL policies (terraform-provider-tfe gates its resource there).
     package static let ttlPoliciesRelease = [2, 0, 1]

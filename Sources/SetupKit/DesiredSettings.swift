@@ -7,6 +7,15 @@ package struct DesiredSettings: Sendable, Equatable {
     package var executionDefaults: ExecutionDefaults?
     package var tokenTTL: TokenTTL?
 
+    /// The sections these settings touch.
+    package var sections: Set<Section> {
+        var s = Set<Section>()
+        if smtp != nil { s.insert(.smtp) }
+        if executionDefaults != nil { s.insert(.executionDefaults) }
+        if tokenTTL != nil { s.insert(.tokenTTL) }
+        return s
+    }
+
     package struct ExecutionDefaults: Sendable, Equatable {
         package var mode: ExecutionMode?
         package var agentPool: AgentPoolChange

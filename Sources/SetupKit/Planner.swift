@@ -7,6 +7,12 @@ package enum Planner {
         var plan = Plan(organization: current.organization.name, changes: [], smtp: nil, organizationUpdate: nil, tokenTTL: nil,
                         issues: [], unavailable: [:])
         if let smtp = desired.smtp { planSMTP(smtp, current, &plan) }
+        if let reason = current.organizationUnavailable {
+            // Nothing to compare with: the organization's sections are refused with the reason.
+            if desired.executionDefaults != nil { plan.unavailable[.executionDefaults] = "No organization: " + reason }
+            if desired.tokenTTL != nil { plan.unavailable[.tokenTTL] = "No organization: " + reason }
+            return plan
+        }
         var orgUpdate = OrganizationDefaultsUpdate()
         if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
         if let ttl = desired.tokenTTL { planTTL(ttl, current, &plan, &orgUpdate) }

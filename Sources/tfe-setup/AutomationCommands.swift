@@ -93,7 +93,8 @@ struct Automation {
     private func prepare(_ answers: AnswersFile) async throws -> Prepared {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
-            whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)")
+            whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)",
+            sections: answers.desired.sections)
         return planned(answers, current: current, client: client, transport: transport)
     }
 
@@ -151,7 +152,7 @@ struct Automation {
                          + "(it never shows it, so no plan can compare it). To send it anyway: --update-password.")
         }
         if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
-            lines.insert("Changes for \(p.plan.organization):", at: 0)
+            lines.insert(p.current.organizationUnavailable == nil ? "Changes for \(p.plan.organization):" : "Changes (site-wide, no organization):", at: 0)
             lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
         }
         for (section, reason) in p.plan.unavailableSections { lines.append("Error (\(section.rawValue)): \(reason)") }
@@ -286,8 +287,8 @@ struct PlanCommand: AsyncParsableCommand {
     /// A first install's plan before the admin or the organization exists: what would be
     /// created, then the settings against a new installation's defaults (nothing to read yet).
     func planAssumed(_ automation: Automation, _ file: AnswersFile, _ bootstrap: Bootstrap, _ outcome: FirstInstallRun.Outcome) async throws {
-        let organization = file.organization ?? "(no organization)"
-        let current = CurrentState.newInstallation(organization: organization, email: bootstrap.organization?.email, admin: bootstrap.username)
+        var current = CurrentState.newInstallation(organization: file.organization ?? "", email: bootstrap.organization?.email, admin: bootstrap.username)
+        if file.organization == nil { current.organizationUnavailable = StateLoader.noOrganizationYet }
         let transport = try AsyncHTTPTransport()
         let p = try await shuttingDown(transport) {
             let client = TFEClient(configuration: try ClientConfiguration(address: try options.resolvedAddress(answers: file.address), token: SecretString("")),

@@ -28,8 +28,9 @@ struct CheckCommand: AsyncParsableCommand {
             printOut(lines: lines)
             throw ExitCode.failure
         }
-        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed")
-        let capabilities = Capabilities(current, sections: try sectionOptions.sections())
+        let sections = try sectionOptions.sections()
+        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed", sections: Set(sections), siteWideWhenNoneExists: true)
+        let capabilities = Capabilities(current, sections: sections)
         if json { writeDocument(Self.json(current, capabilities, address: address) + "\n") } else { printOut(lines: Self.text(current, capabilities, address: address)) }
         if !capabilities.allSectionsAvailable { throw ExitCode.failure }
     }
@@ -65,8 +66,9 @@ struct CheckCommand: AsyncParsableCommand {
             "Server:        \(ping.serverDescription) at \(address.absoluteString)"
                 + (ping.apiVersion.map { ", API \($0)" } ?? "") + (ping.rateLimit.map { ", rate limit \($0)/s" } ?? ""),
             "Token:         user \(account.username)" + (account.isSiteAdmin && !ping.isHCP ? " (site admin)" : ""),
-            "Organization:  \(org.name): " + (org.canUpdate ? "this token can change it" : "read-only for this token")
-                + (org.entitlements?.agents.map { $0 ? "; agents entitlement" : "; no agents entitlement" } ?? ""),
+            current.organizationUnavailable.map { "Organization:  none: " + $0 }
+                ?? ("Organization:  \(org.name): " + (org.canUpdate ? "this token can change it" : "read-only for this token")
+                    + (org.entitlements?.agents.map { $0 ? "; agents entitlement" : "; no agents entitlement" } ?? "")),
             "Sections:",
         ]
         let width = (capabilities.sections + capabilities.features).map(\.title.count).max() ?? 0
@@ -91,10 +93,12 @@ struct CheckCommand: AsyncParsableCommand {
                 ("rate_limit", ping.rateLimit.map { .integer(Int64($0)) } ?? .null),
             ])),
             ("token", .object([("user", .string(current.account.username)), ("site_admin", .bool(current.account.isSiteAdmin && !ping.isHCP))])),
-            ("organization", .object([
+            // No organization: null, and why in "organization_reason".
+            ("organization", current.organizationUnavailable != nil ? .null : .object([
                 ("name", .string(org.name)), ("can_update", .bool(org.canUpdate)),
                 ("entitlements", .object([("agents", org.entitlements?.agents.map(OrderedJSON.bool) ?? .null)])),
             ])),
+            ("organization_reason", current.organizationUnavailable.map(OrderedJSON.string) ?? .null),
             ("sections", .array(capabilities.sections.map { item("section", $0) })),
             ("features", .array(capabilities.features.map { item("feature", $0) })),
         ])

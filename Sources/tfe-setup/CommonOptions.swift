@@ -162,7 +162,11 @@ extension CommonOptions {
     /// Connects and reads the organization's current state (every read at once). On success the
     /// caller owns the transport and shuts it down; on failure it is already shut down.
     /// - Throws: `LoadFailure`; other errors of `makeClient` (e.g. the log file) pass through.
-    func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil) async throws
+    /// - Parameter sections: the sections wanted. Without an organization, when they are only the
+    ///   SMTP relay, or when `siteWideWhenNoneExists` and the server has no organization at all,
+    ///   the site-wide state is read (`organizationUnavailable` says why there is no organization).
+    func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
+                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
         do {
@@ -172,8 +176,27 @@ extension CommonOptions {
         }
         let (client, transport) = (connection.client, connection.transport)
         guard let organization = client.configuration.organization else {
-            await transport.shutdown()
-            throw LoadFailure.noOrganization
+            let siteWideOnly = !sections.isEmpty && sections == [.smtp]
+            guard siteWideOnly || siteWideWhenNoneExists else {
+                await transport.shutdown()
+                throw LoadFailure.noOrganization
+            }
+            printError("tfe-setup: \(client.configuration.address.absoluteString) · no organization named · token from \(connection.tokenSource)")
+            do {
+                if siteWideOnly {
+                    return (client, transport, try await StateLoader.loadSiteWide(client: client, noOrganization: "none was named, and only the SMTP relay is asked for."))
+                }
+                // The site-wide relay is usually the first thing set on a new installation, before
+                // any organization exists: it must not wait for one.
+                guard try await client.organizations().isEmpty else {
+                    await transport.shutdown()
+                    throw LoadFailure.noOrganization
+                }
+                return (client, transport, try await StateLoader.loadSiteWide(client: client, noOrganization: StateLoader.noOrganizationYet))
+            } catch let error as TFEError {
+                await transport.shutdown()
+                throw LoadFailure.client(error)
+            }
         }
         // Before the first request: which server the token is about to go to, and which token.
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organization \(organization) · token from \(connection.tokenSource)")
@@ -202,8 +225,8 @@ extension CommonOptions {
     /// The read-only commands' start (`check`, `export`): the current state and the address it
     /// came from, the transport already shut down; a failure is printed (after `failurePrefix`,
     /// e.g. "nothing exported") and ends the command with exit 1.
-    func readCurrentStateOrExit(failurePrefix: String) async throws -> (current: CurrentState, address: URL) {
-        let loaded = try await loadCurrentStateOrExit(failurePrefix: failurePrefix + ": ")
+    func readCurrentStateOrExit(failurePrefix: String, sections: Set<Section>, siteWideWhenNoneExists: Bool) async throws -> (current: CurrentState, address: URL) {
+        let loaded = try await loadCurrentStateOrExit(failurePrefix: failurePrefix + ": ", sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists)
         await loaded.transport.shutdown()
         return (loaded.current, loaded.client.configuration.address)
     }
@@ -211,10 +234,12 @@ extension CommonOptions {
     /// `loadCurrentState`, with its failures printed and turned into exit 1: no organization
     /// (with where to give one), or the client's error (after `failurePrefix`).
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
-                                failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)") async throws
+                                failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
+                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
-            return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword)
+            return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
+                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure

@@ -32,8 +32,10 @@ struct ExportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "nothing exported")
+        // Without an organization only `--screens smtp` can be exported: a file or a configuration
+        // naming no organization would be applied to whichever one a later run finds.
         let sections = Set(try sectionOptions.sections())
+        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "nothing exported", sections: sections, siteWideWhenNoneExists: false)
         let text: String
         switch format {
         case .answers:

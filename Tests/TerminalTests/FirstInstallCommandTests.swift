@@ -141,4 +141,46 @@ struct FirstInstallCommandTests {
             #expect(r.status == 1 && r.output.contains("bootstrap.organization.name"), "\(r.output)")
         }
     }
+
+    @Test("the SMTP relay alone on a server with an admin and no organization: plan exit 2, apply, plan 0, check; organization sections refused with the reason")
+    func smtpWithoutOrganization() async throws {
+        try await Self.fresh { server, home in
+            // The first admin only (no organization in the bootstrap), then the relay alone.
+            let adminOnly = """
+                {"bootstrap":{"admin":{"username":"admin","email":"admin@example.com","password_env":"TFE_SETUP_ADMIN_PASSWORD"}},
+                 "smtp":{"enabled":true,"host":"smtp.example.com","port":587,"sender":"noreply@example.com","auth":"none"}}
+                """
+            let file = Self.write(home, "answers.json", adminOnly)
+            var r = await Self.run(server, home: home, ["plan", "--answers", file])
+            #expect(r.status == 2, "\(r.output)")
+            #expect(r.output.contains("SMTP relay") && r.output.contains("smtp.example.com"), "\(r.output)")
+            r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("Created the first admin") && r.output.contains("saved Enabled, Host, Port, Sender"), "\(r.output)")
+            #expect(await server.store.state.smtp.host == "smtp.example.com")
+            #expect(await server.store.state.organizations.isEmpty)
+
+            // Once the admin exists, the same file plans clean; the relay alone plans as site-wide.
+            let smtpOnly = Self.write(home, "smtp.json", #"{"smtp":{"enabled":true,"host":"smtp.example.com","port":587,"sender":"noreply@example.com","auth":"none"}}"#)
+            await server.store.clearRequests()
+            r = await Self.run(server, home: home, ["plan", "--answers", file])
+            #expect(r.status == 0 && r.output.contains("Nothing to change."), "\(r.output)")
+            r = await Self.run(server, home: home, ["plan", "--answers", smtpOnly])
+            #expect(r.status == 0 && r.output.contains("no organization named"), "\(r.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+
+            // check: the relay available, the organization's sections skipped with the reason.
+            r = await Self.run(server, home: home, ["check"])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("Organization:  none: this server has no organization yet"), "\(r.output)")
+            #expect(r.output.contains("SMTP relay              available") && r.output.contains("Execution defaults      unavailable: no organization"), "\(r.output)")
+            r = await Self.run(server, home: home, ["check", "--screens", "smtp"])
+            #expect(r.status == 0, "\(r.output)")
+
+            // The organization's sections without an organization: refused, naming why.
+            let withOrg = Self.write(home, "org.json", #"{"execution_defaults":{"mode":"local"}}"#)
+            r = await Self.run(server, home: home, ["plan", "--answers", withOrg])
+            #expect(r.status == 1 && r.output.contains("Error (execution_defaults): No organization: this server has no organization yet"), "\(r.output)")
+        }
+    }
 }
