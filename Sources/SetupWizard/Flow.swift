@@ -9,13 +9,16 @@ package enum Flow: Equatable, Sendable {
     case organization(OrganizationChoice)
     /// Several organizations under one baseline: the chosen ones, their plan and the progress.
     case several(FleetChoice)
+    /// A server with no users yet: its first admin and organization, then `.organization`.
+    case firstInstall(FirstInstall)
 
     /// The flow without its data: which fields a screen has (`FieldSpec.flows`).
     package enum Kind: Sendable { case organization, several }
 
     package var kind: Kind {
         switch self {
-        case .organization: return .organization
+        // A first install has no settings fields of its own: it ends in `.organization`.
+        case .organization, .firstInstall: return .organization
         case .several: return .several
         }
     }
@@ -27,6 +30,13 @@ extension WizardState {
         switch flow {
         case .organization: return OrganizationSession.self
         case .several: return SeveralSession.self
+        case .firstInstall: return FirstInstallSession.self
         }
+    }
+
+    /// The first install's data, when that is the flow (set only while it is).
+    package var firstInstall: FirstInstall? {
+        get { if case .firstInstall(let f) = flow { return f } else { return nil } }
+        set { if let newValue { flow = .firstInstall(newValue) } }
     }
 }

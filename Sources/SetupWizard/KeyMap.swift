@@ -85,6 +85,9 @@ package enum KeyMap {
                                  action: "step through `keep` (each organization keeps its own value) and the values; an empty TTL keeps each one's")
 
     /// A line up or down: in a list, and scrolling the Review and the Result.
+    static let skipOrganization = KeyBinding([.escape], names: "Esc", scope: "first install's organization", short: "skip",
+                                             action: "create no organization now: go on to the SMTP relay alone")
+
     static let lineUp = KeyBinding([.up], names: "↑", short: "up", action: "the line above")
     static let lineDown = KeyBinding([.down], names: "↓", short: "down", action: "the line below")
     /// A list's first and last entry.
@@ -100,7 +103,7 @@ package enum KeyMap {
     static let wrapsAround: [Key] = [.tab, .backTab]
 
     package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
-                                            help, resetTTLs, fix, retry, readAgain, mark, keep]
+                                            help, resetTTLs, fix, retry, readAgain, mark, keep, skipOrganization]
 
     /// The README's keys table (Markdown), a test keeps the README in step with it.
     package static var markdownTable: String {

@@ -6,6 +6,8 @@ import TFEClient
 package enum Phase: Equatable, Sendable {
     case loading(String)
     case pickOrganization
+    /// A first install's screens (which one: `FirstInstall.step`).
+    case firstInstall
     /// The question whether to resume a draft typed earlier (the draft it is about).
     case resumeDraft(Draft)
     case editing(Section)
@@ -31,6 +33,7 @@ extension WizardState {
     package var takesInput: Bool {
         switch phase {
         case .loading, .applying, .finished: return false
+        case .firstInstall: return !(firstInstall?.step.isWaiting ?? false)
         default: return true
         }
     }
@@ -39,6 +42,7 @@ extension WizardState {
     package var isWaiting: Bool {
         switch phase {
         case .loading, .applying: return true
+        case .firstInstall: return firstInstall?.step.isWaiting ?? false
         default: return false
         }
     }

@@ -33,7 +33,7 @@ package struct PlainWizard: Sendable {
     }
 
     /// What plain mode does next for a state.
-    enum Prompt: Equatable {
+    package enum Prompt: Equatable {
         /// Wait for the server (loading, applying).
         case wait
         /// Ask a line (hidden for a secret).
@@ -83,6 +83,8 @@ package struct PlainWizard: Sendable {
             return .wait
         case .failed:
             return .proceed(say: nil, .line(""))
+        case .firstInstall:
+            return FirstInstallSession.prompt(state)
         case .pickOrganization:
             let names = state.picker.organizations.map(\.name)
             if names.count > Wizard.plainListLimit {
@@ -127,6 +129,9 @@ package struct PlainWizard: Sendable {
             lines.append("\(new.config.serverName) · \(current.ping.serverDescription) · \(org) · \(current.capabilities)")
             if let reason = current.agentsUnavailable, new.config.sections.contains(.executionDefaults) { lines.append("Agent mode not offered: \(reason)") }
             if let reason = current.smtpUnavailableReason, new.config.sections.contains(.smtp) { lines.append("SMTP relay not shown: \(reason)") }
+        }
+        if let f = new.firstInstall, new.phase == .firstInstall {
+            lines += FirstInstallSession.transcript(from: old?.phase == .firstInstall ? old?.firstInstall : nil, to: f, new)
         }
         if answered {
             if case .editing = new.phase, let field = new.focus, let error = new.errors[field] { lines.append("  ! \(error)") }

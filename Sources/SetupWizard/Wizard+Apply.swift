@@ -16,7 +16,7 @@ extension Wizard {
     static func enterReview(_ state: inout WizardState) { state.session.enterReview(&state) }
 
     /// The closing line when nothing was applied.
-    static func nothingApplied(_ state: WizardState) -> String { state.session.nothingApplied(state) }
+    static func nothingApplied(_ state: WizardState) -> String { withCreated(state, state.session.nothingApplied(state)) }
 
 
     /// A plan's first issue, on its field's screen (every screen was checked on the way; a rule

@@ -28,6 +28,8 @@ extension Wizard {
             return handle(&state, .enter)
         case .pickOrganization:
             return pickAnswer(&state, answer)
+        case .firstInstall:
+            return FirstInstallSession.line(&state, text)
         case .editing(let section):
             return fieldAnswer(&state, section, answer)
         case .review where answer == "<":

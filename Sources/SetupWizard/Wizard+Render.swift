@@ -51,11 +51,12 @@ extension Wizard {
         frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
         var col = 1
-        let names = state.screens.map(\.title) + ["Review"]
-        let currentName: String?
+        var names = state.screens.map(\.title) + ["Review"]
+        var currentName: String?
         switch state.phase {
         case .editing(let s): currentName = s.title
         case .review, .applying, .result, .savePrompt: currentName = "Review"
+        case .firstInstall: (names, currentName) = FirstInstallSession.crumbs(state)
         default: currentName = nil
         }
         if state.session.title(state, g) != nil {
@@ -154,7 +155,7 @@ extension Wizard {
             if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint(KeyMap.resetTTLs, g, .extra)) }
             if editable, let f = state.focus, f.takesText { keys.append(KeyHint(KeyMap.clearField, g, .extra)) }
             return keys + [KeyHint(KeyMap.help, g, .essential), quit]
-        case .review, .result:
+        case .review, .result, .firstInstall:
             return state.session.footer(state, g)
         case .applying: return [KeyHint("working", .essential), quit]
         case .savePrompt: return [KeyHint("y save", .essential), KeyHint("n/Enter skip", .essential)]
@@ -174,6 +175,8 @@ extension Wizard {
                     + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
         case .pickOrganization:
             return pickerBody(state, g, width: width)
+        case .firstInstall:
+            return FirstInstallSession.lines(state, g, width: width)
         case .resumeDraft(let draft):
             let when = draft.savedAt.map { " (saved \(DateText.localMinute($0)))" } ?? ""
             return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),

@@ -8,6 +8,7 @@ package enum Wizard {
     /// The first state and the commands that load what it needs.
     package static func start(_ config: WizardConfig) -> (WizardState, [WizardEffect]) {
         let state = WizardState(config: config)
+        if config.firstInstall { return (state, [.waitForServer(deadline: config.firstInstallWait)]) }
         if let org = config.organization { return (state, [.loadState(organization: org)]) }
         return (state, [.loadOrganizations])
     }
@@ -38,6 +39,18 @@ package enum Wizard {
             return stateLoaded(&state, result, draft)
         case .stepFinished(let result):
             return stepFinished(&state, result)
+        case .serverWaiting(let answer, let waited):
+            return FirstInstallSession.serverWaiting(&state, answer: answer, waited: waited)
+        case .serverReady(let error):
+            return FirstInstallSession.serverReady(&state, error)
+        case .iactFetched(let result):
+            return FirstInstallSession.iactFetched(&state, result)
+        case .credentialsUnwritable(let reason):
+            return FirstInstallSession.credentialsUnwritable(&state, reason)
+        case .adminCreated(let result):
+            return FirstInstallSession.adminCreated(&state, result)
+        case .organizationCreated(let result):
+            return FirstInstallSession.organizationCreated(&state, result)
         case .siteWideLoaded(let result):
             return SeveralSession.siteWideLoaded(&state, result)
         case .fleetPlanned(let result):
@@ -81,11 +94,13 @@ package enum Wizard {
         }
         if KeyMap.quit.matches(key) {
             if case .finished = state.phase { return [] }
-            if state.hasUnsavedEdits || state.phase == .applying || state.phase == .review {
+            if state.hasUnsavedEdits || state.phase == .applying || state.phase == .review || state.firstInstall?.asksBeforeQuitting == true {
                 state.quitPending = true
                 return []
             }
-            return [.quit(exitCode: exitCode(state), message: state.appliedSomething ? finishMessage(state) : "Nothing changed.")]
+            // A first install says what exists so far (nothing, or the admin).
+            let nothing = state.firstInstall != nil ? nothingApplied(state) : "Nothing changed."
+            return [.quit(exitCode: exitCode(state), message: state.appliedSomething ? finishMessage(state) : nothing)]
         }
         switch state.phase {
         case .loading, .finished, .applying:
@@ -100,6 +115,8 @@ package enum Wizard {
             return []
         case .pickOrganization:
             return pickerKey(&state, key)
+        case .firstInstall:
+            return FirstInstallSession.key(&state, key)
         case .resumeDraft(let draft):
             return resumeKey(&state, key, draft)
         case .editing(let section):
@@ -127,7 +144,9 @@ package enum Wizard {
         case .failure(let error):
             state.phase = .failed(error.description(using: state.config.wording))
         case .success(let list) where list.isEmpty:
-            state.phase = .failed("This token cannot see any organization. Use a token of a user who is a member of one, or \(state.config.words.nameOrganization).")
+            // A new server (or one whose first install stopped after the admin): the first
+            // organization is offered, or the site-wide relay alone.
+            FirstInstallSession.offerOrganization(&state)
         case .success(let list) where list.count == 1 && state.config.organizationPatterns.isEmpty:
             state.organization = list[0].name
             state.phase = .loading("Reading the current settings…")
@@ -160,6 +179,10 @@ package enum Wizard {
             return [.loadOrganizations]
         case .failure(let error):
             state.phase = .failed(error.description(using: state.config.wording))
+            return []
+        case .success(let current) where current.organizationUnavailable != nil && current.smtp == nil:
+            // Nothing this token can set: no organization, and the relay needs a site admin.
+            state.phase = .failed("No organization, and this token cannot set the SMTP relay either: \(current.smtpUnavailableReason ?? ""). Create an organization first, or use a site admin's token.")
             return []
         case .success(let current):
             state.current = current
@@ -231,9 +254,14 @@ package enum Wizard {
     static func exitCode(_ state: WizardState) -> Int32 { state.session.exitCode(state) }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
-    package static func summary(_ state: WizardState) -> String { state.session.summary(state) }
+    package static func summary(_ state: WizardState) -> String { withCreated(state, state.session.summary(state)) }
 
-    static func finishMessage(_ state: WizardState) -> String { state.session.finishMessage(state) }
+    static func finishMessage(_ state: WizardState) -> String { withCreated(state, state.session.finishMessage(state)) }
+
+    /// A closing line after what a first install created, which no later step undoes.
+    static func withCreated(_ state: WizardState, _ line: String) -> String {
+        (state.created + [line]).joined(separator: " ")
+    }
 
 
 

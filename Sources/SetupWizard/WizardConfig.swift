@@ -26,6 +26,13 @@ package struct WizardConfig: Equatable, Sendable {
     package var wording: RemedyWording = .neutral
     /// How messages name the front end's options and commands.
     package var words: WizardWords = .neutral
+    /// Start with a first install (no users on the server yet): wait for it, create the first
+    /// admin and organization, then the screens.
+    package var firstInstall = false
+    /// How long a first install waits for the server's health check, in seconds.
+    package var firstInstallWait: Double = 300
+    /// Where the first admin's token goes, as the review names it.
+    package var credentialsPath = "~/.terraform.d/credentials.tfrc.json"
 
     package init(address: String, organization: String?, sections: [Section] = Section.allCases, ascii: Bool = false,
                 answersFileName: String = "tfe-setup-answers.json", addressInAnswers: Bool = true, keepsDraft: Bool = true) {

@@ -15,6 +15,17 @@ package enum WizardEffect: Equatable, Sendable {
     case planFleet(FleetBaseline, organizations: [String])
     /// Apply a fleet plan at the client's pace, reporting each organization.
     case applyFleet(FleetPlan)
+    /// A first install: wait for the health check until `deadline` seconds have passed,
+    /// reporting each answer (`.serverWaiting`), then `.serverReady`.
+    case waitForServer(deadline: Double)
+    /// Fetch the IACT from `GET /admin/retrieve-iact`.
+    case fetchIACT
+    /// Create the first admin, store its token (`terraform login`'s file) and use it from then on.
+    case createAdmin(FirstAdmin)
+    /// Create an organization (the first admin's first).
+    case createOrganization(name: String, email: String)
+    /// Read the site-wide state only (no organization exists, or none is wanted): the SMTP relay.
+    case loadWithoutOrganization(reason: String)
     case saveDraft(Draft)
     case deleteDraft
     /// Write this text to the answers file.

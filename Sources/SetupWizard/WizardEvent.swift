@@ -25,6 +25,16 @@ package enum WizardEvent: Equatable, Sendable {
     /// The current state, and a draft saved earlier for the same address and organization.
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
     case stepFinished(StepResult)
+    /// A first install's health check answered `answer` (not 200) after `waited` seconds.
+    case serverWaiting(answer: String, waited: Int)
+    /// The health check answered 200 (nil), or the deadline passed (the error).
+    case serverReady(TFEError?)
+    case iactFetched(Result<SecretString, TFEError>)
+    /// The credentials file cannot take a token (why): nothing was created.
+    case credentialsUnwritable(String)
+    /// The first admin exists: from here on the runtime sends its token (the flow's client).
+    case adminCreated(Result<AdminCreated, TFEError>)
+    case organizationCreated(Result<String, TFEError>)
     /// The answers file was written (its path) or not (why).
     /// `sharedFolder`: other users may create files in the folder it was saved to.
     case answersSaved(Result<String, AnswersSaveError>, sharedFolder: Bool = false)

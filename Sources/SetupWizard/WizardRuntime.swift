@@ -13,9 +13,13 @@ package struct WizardServices: Sendable {
     /// Called with the typed SMTP password before it is sent, so the log scrubs it from every line
     /// (whatever key or message it might turn up under).
     package var registerSecret: @Sendable (SecretString) -> Void
+    /// The home folder whose `.terraform.d/credentials.tfrc.json` takes a first admin's token
+    /// (nil: a first install cannot store one, and says so before creating the admin).
+    package var credentialsHome: String?
 
     package init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
-                registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }) {
+                registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }, credentialsHome: String? = nil) {
+        self.credentialsHome = credentialsHome
         self.client = client
         self.draftStore = draftStore
         self.answersDirectory = answersDirectory
@@ -35,7 +39,8 @@ package actor WizardRuntime {
     /// Yields after every change of state, so a front end knows to redraw.
     package nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
-    private let services: WizardServices
+    /// The outside world; its client changes once, when a first install has made an admin.
+    private var services: WizardServices
     private var tasks: [UUID: Task<Void, Never>] = [:]
 
     package init(config: WizardConfig, services: WizardServices) {
@@ -83,6 +88,10 @@ package actor WizardRuntime {
     }
 
     private func forget(_ id: UUID) { tasks[id] = nil }
+
+    /// From here on every request carries the first admin's token: the flow's client is that
+    /// admin's, without a restart.
+    private func connect(token: SecretString) { services.client = services.client.using(token: token) }
 
     private func finished(_ id: UUID, _ event: WizardEvent) {
         tasks[id] = nil
@@ -166,6 +175,71 @@ package actor WizardRuntime {
                     applying.cancel()
                 }
                 await self?.forget(id)
+            }
+        case .waitForServer(let deadline):
+            // Each answer as it comes (a late one after the 200 is ignored by the reducer).
+            spawn { [self] in
+                do throws(TFEError) {
+                    try await services.client.waitUntilReady(deadline: deadline, interval: 1) { waited, answer in
+                        Task { await self.send(.serverWaiting(answer: answer, waited: Int(waited))) }
+                    }
+                    return .serverReady(nil)
+                } catch {
+                    return .serverReady(error)
+                }
+            }
+        case .fetchIACT:
+            spawn {
+                do throws(TFEError) {
+                    let iact = try await services.client.retrieveIACT()
+                    services.registerSecret(iact)
+                    return .iactFetched(.success(iact))
+                } catch {
+                    return .iactFetched(.failure(error))
+                }
+            }
+        case .createAdmin(let admin):
+            services.registerSecret(admin.iact)
+            services.registerSecret(admin.password)
+            guard let home = services.credentialsHome else {
+                send(.credentialsUnwritable("no home folder to store it in"))
+                return
+            }
+            let host = TokenLookup.credentialsHost(for: services.client.configuration.address)
+            // Checked before the admin exists: its token is shown once, and must have a place.
+            if let problem = CredentialsFile.problem(host: host, home: home) {
+                send(.credentialsUnwritable(problem.description))
+                return
+            }
+            spawn { [self] in
+                do throws(TFEError) {
+                    let token = try await services.client.createInitialAdmin(iact: admin.iact, username: admin.username, email: admin.email, password: admin.password)
+                    services.registerSecret(token)
+                    await self.connect(token: token)
+                    var created = AdminCreated(username: admin.username, email: admin.email, credentialsPath: CredentialsFile.path(home: home))
+                    do throws(CredentialsFile.Failure) { _ = try CredentialsFile.store(token, host: host, home: home) } catch {
+                        (created.credentialsPath, created.storeProblem) = (nil, error.description)
+                    }
+                    return .adminCreated(.success(created))
+                } catch {
+                    return .adminCreated(.failure(error))
+                }
+            }
+        case .createOrganization(let name, let email):
+            spawn {
+                do throws(TFEError) {
+                    return .organizationCreated(.success(try await services.client.createOrganization(name: name, email: email).name))
+                } catch {
+                    return .organizationCreated(.failure(error))
+                }
+            }
+        case .loadWithoutOrganization(let reason):
+            spawn {
+                do throws(TFEError) {
+                    return .stateLoaded(.success(try await StateLoader.loadSiteWide(client: services.client, noOrganization: reason)), draft: nil)
+                } catch {
+                    return .stateLoaded(.failure(error), draft: nil)
+                }
             }
         case .saveDraft(var draft):
             draft.savedAt = services.now()

@@ -57,11 +57,18 @@ package struct WizardState: Equatable, Sendable {
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
     package var scroll = 0
     package var appliedSomething = false
+    /// What a first install created (the admin and where its token went, the organization), said
+    /// again in every closing line.
+    package var created: [String] = []
 
     package init(config: WizardConfig) {
         self.config = config
         self.flow = .organization(OrganizationChoice(name: config.organization))
         self.phase = config.organization == nil ? .loading("Finding your organizations…") : .loading("Reading the current settings…")
+        if config.firstInstall {
+            self.flow = .firstInstall(FirstInstall())
+            self.phase = .firstInstall
+        }
     }
 
     /// Whether Esc on the first screen goes back to the organization list: the screens were
@@ -77,7 +84,7 @@ package struct WizardState: Equatable, Sendable {
     /// The screens shown: `--screens`, less SMTP when it cannot be used. For several
     /// organizations the SMTP screen is the one site-wide relay, sent once.
     package var screens: [Section] {
-        config.sections.filter { $0 != .smtp || current?.smtp != nil }
+        config.sections.filter { $0 == .smtp ? current?.smtp != nil : current?.organizationUnavailable == nil }
     }
 
     /// Whether the org screens can be edited.

@@ -39,21 +39,13 @@ struct CheckCommand: AsyncParsableCommand {
     /// what to do instead of "no token found". Nil when a token is found or the IACT is not
     /// available (then the usual report or error follows).
     func freshInstallation() async -> [String]? {
-        guard let url = try? options.resolvedAddress(),
-              (try? TokenLookup(tokenFile: options.tokenFile, environment: options.environment, homeDirectory: options.home).resolve(for: url)) == nil,
-              let configuration = try? ClientConfiguration(address: url, token: SecretString(""), timeout: .milliseconds(Int64(options.timeout * 1000)),
-                                                           caCertificatePath: options.caCertificatePath(for: url), allowInsecureHTTP: options.insecureHTTP),
-              let transport = try? AsyncHTTPTransport(caCertificatePath: options.caCertificatePath(for: url)) else { return nil }
-        let client = TFEClient(configuration: configuration, transport: transport)
-        var available = await client.readiness() == .ready
-        if available { available = (try? await client.retrieveIACT()) != nil }
-        await transport.shutdown()
-        guard available else { return nil }
+        guard let url = await FirstInstallRun.newServer(options) else { return nil }
         let host = TokenLookup.credentialsHost(for: url)
         return [
             "Server:        \(url.absoluteString) answers and has no admin yet: its initial admin creation token (IACT) can be fetched from here.",
             "Token:         none found, and none can exist before the first admin.",
-            "Next:          create the first admin and organization with a \"bootstrap\" section in an answers file (tfe-setup plan, then apply, --answers FILE),",
+            "Next:          create the first admin and organization in the wizard (tfe-setup --first-install --address \(url.absoluteString)),",
+            "               or with a \"bootstrap\" section in an answers file (tfe-setup plan, then apply, --answers FILE),",
             "               or in a browser at \(url.absoluteString)/admin/account/new?token=IACT (the IACT: tfectl admin token on the host); then terraform login \(host).",
         ]
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NIOConcurrencyHelpers
+import Logging
 import CLIWording
 import FoundationEssentials
 import SetupKit
@@ -76,6 +77,29 @@ struct FirstInstallRun {
         for secret in [bootstrap.password, bootstrap.iact].compactMap({ $0 }) { sink?.register(secret: secret) }
         let client = TFEClient(configuration: configuration, transport: transport, logger: logger)
         return try await shuttingDown(transport) { try await steps(client, url: url, apply: apply, sink: sink) }
+    }
+
+    /// The configured server, when no token for it is found and it hands out its IACT to this
+    /// machine: a new installation with no users yet. Nil otherwise (a token exists, the server
+    /// does not answer, or the IACT is not available from here).
+    static func newServer(_ options: CommonOptions) async -> URL? {
+        guard let url = try? options.resolvedAddress(),
+              (try? TokenLookup(tokenFile: options.tokenFile, environment: options.environment, homeDirectory: options.home).resolve(for: url)) == nil,
+              let (client, transport) = try? tokenless(options, url: url, logger: nil) else { return nil }
+        var available = await client.readiness() == .ready
+        if available { available = (try? await client.retrieveIACT()) != nil }
+        await transport.shutdown()
+        return available ? url : nil
+    }
+
+    /// A client for a server that has no users yet: no token, so no Authorization header.
+    static func tokenless(_ options: CommonOptions, url: URL, logger: Logger?) throws -> (TFEClient, AsyncHTTPTransport) {
+        let ca = options.caCertificatePath(for: url)
+        let configuration = try ClientConfiguration(address: url, token: SecretString(""), timeout: .milliseconds(Int64(options.timeout * 1000)),
+                                                    caCertificatePath: ca, allowInsecureHTTP: options.insecureHTTP)
+        let transport = try AsyncHTTPTransport(caCertificatePath: ca)
+        if let logger { return (TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport) }
+        return (TFEClient(configuration: configuration, transport: transport), transport)
     }
 
     /// Whether `--address` or `TFE_ADDRESS` names the server the answers file names.

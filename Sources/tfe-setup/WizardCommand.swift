@@ -34,6 +34,16 @@ struct WizardCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Start at the organization list with these marked: names or globs, comma-separated ('*' for all, 'prod-*').",
                                discussion: "Enter then gives them one baseline (execution defaults, token TTLs)."))
     var organizations: String?
+    @Flag(name: .customLong("first-install"), help: ArgumentHelp("A new server with no users yet: wait for it, create the first admin (its token stored as terraform login does) and the first organization, then the screens.",
+                                                                  discussion: "Chosen by itself when no token is found and the server hands out its initial admin creation token to this machine."))
+    var firstInstall = false
+    @Option(help: ArgumentHelp("With a first install: how long to wait for a starting server to answer its health check.", valueName: "seconds"))
+    var wait: Double = 300
+
+    func validate() throws {
+        guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be from 0 to 86400 seconds.") }
+        if firstInstall, organizations != nil { throw ValidationError("--first-install sets up the one organization it creates: leave out --organizations.") }
+    }
 
     func run() async throws {
         let started = ContinuousClock.now
@@ -47,13 +57,25 @@ struct WizardCommand: AsyncParsableCommand {
             printError("tfe-setup: --organizations needs the full-screen wizard (a terminal, without --plain). Without a terminal use: tfe-setup plan/apply --answers FILE --organizations \(organizations ?? "PATTERN"). Nothing was sent.")
             throw ExitCode.failure
         }
-        let connection: CommonOptions.Connection
-        do {
-            connection = try options.makeClient()
-        } catch let error as TFEError {
-            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
-            throw ExitCode.failure
+        var firstInstall = self.firstInstall
+        var made: CommonOptions.Connection?
+        if !firstInstall {
+            do {
+                made = try options.makeClient()
+            } catch let error as TFEError {
+                // No token: a new server that hands out its IACT here is a first install.
+                var missingToken = false
+                if case .configuration(_, .provideToken?) = error { missingToken = true }
+                if missingToken, await FirstInstallRun.newServer(options) != nil {
+                    firstInstall = true
+                } else {
+                    printError(lines: prefixed("tfe-setup: ", error.commandLineLines)
+                               + (missingToken ? ["If this is a new installation with no users yet: tfe-setup --first-install (it creates the first admin and stores its token)."] : []))
+                    throw ExitCode.failure
+                }
+            }
         }
+        guard let connection = made else { return try await runFirstInstall(mode: mode, started: started) }
         let (client, transport, logger) = (connection.client, connection.transport, connection.logger)
         var config = WizardConfig(address: client.configuration.address.absoluteString, organization: client.configuration.organization,
                                   sections: try sectionOptions.sections(), ascii: !WizardLauncher.utf8(options.environment))
@@ -67,6 +89,33 @@ struct WizardCommand: AsyncParsableCommand {
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor,
                                                        started: started, logger: logger)
+        await transport.shutdown()
+        printOut(message)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The wizard on a server with no users: no token yet; the one the first admin gets is
+    /// stored in the credentials file and used from then on.
+    func runFirstInstall(mode: TerminalMode, started: ContinuousClock.Instant) async throws {
+        let url: URL
+        let client: TFEClient, transport: AsyncHTTPTransport
+        let (logger, sink) = try options.logger()
+        do {
+            url = try options.resolvedAddress()
+            (client, transport) = try FirstInstallRun.tokenless(options, url: url, logger: logger)
+        } catch let error as TFEError {
+            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
+            throw ExitCode.failure
+        }
+        var config = WizardConfig(address: url.absoluteString, organization: nil, sections: try sectionOptions.sections(),
+                                  ascii: !WizardLauncher.utf8(options.environment))
+        config.firstInstall = true
+        config.firstInstallWait = wait
+        config.credentialsPath = CredentialsFile.path(home: options.home)
+        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
+                                      answersDirectory: FileManager.default.currentDirectoryPath,
+                                      registerSecret: { sink?.register(secret: $0) }, credentialsHome: options.home)
+        let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor, started: started, logger: logger)
         await transport.shutdown()
         printOut(message)
         if code != 0 { throw ExitCode(code) }

@@ -11,10 +11,14 @@ struct WizardWordsTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".swift") }
         #expect(files.count > 20, "found the wizard's sources")
         let option = try Regex(#""[^"\n]*--[a-z][^"\n]*""#)
+        // Other tools' options in the commands quoted from HashiCorp's docs (the IACT on a
+        // Replicated host) are not this tool's.
+        let foreign = ["replicated admin --tty=0 retrieve-iact"]
         for file in files {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            where !line.trimmingCharacters(in: .whitespaces).hasPrefix("///") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+            where !line.trimmingCharacters(in: .whitespaces).hasPrefix("///") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+                && !foreign.contains(where: { line.contains($0) }) {
                 #expect(line.firstMatch(of: option) == nil, "\(file):\(number + 1): \(line)")
             }
         }
