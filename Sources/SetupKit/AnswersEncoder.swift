@@ -15,7 +15,8 @@ package enum AnswersEncoder {
                               tokenTTL: (enabled: Bool?, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
         var root: [(String, OrderedJSON)] = []
         if let address { root.append(("address", .string(address))) }
-        root.append(("organization", .string(organization)))
+        // No organization (the relay alone): the file names none, so it plans site-wide again.
+        if !organization.isEmpty { root.append(("organization", .string(organization))) }
         if let s = smtp {
             var o: [(String, OrderedJSON)] = [("enabled", .bool(s.enabled))]
             if s.enabled || !s.host.isEmpty {

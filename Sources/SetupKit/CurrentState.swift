@@ -40,7 +40,7 @@ package struct CurrentState: Sendable, Equatable {
     package var capabilities: String {
         var parts: [String] = []
         if account.isSiteAdmin && !ping.isHCP { parts.append("site admin") }
-        if organizationUnavailable != nil { return parts.isEmpty ? "no organization" : parts.joined() + ", no organization" }
+        if organizationUnavailable != nil { return parts.isEmpty ? "SMTP relay only" : parts.joined() + ", SMTP relay only" }
         parts.append(organization.canUpdate ? "can change \(organization.name)" : "read-only on \(organization.name)")
         return parts.joined(separator: ", ")
     }

@@ -65,7 +65,9 @@ package struct FirstInstall: Equatable, Sendable {
     package var errors: [Field: String] = [:]
     /// Done so far: the admin created (and where its token went), the organization created.
     package var admin: AdminCreated?
-    package var organization: String?
+    /// The admin existed before this run (its token signed in; the server has no organization):
+    /// only the organization step is left.
+    package var adminExisted = false
 
     package init() {}
 

@@ -3,12 +3,15 @@ import TFEClient
 
 /// The first install's screens: the wait, the IACT, the admin, its review, the organization.
 extension FirstInstallSession {
-    static func title(_ state: WizardState, _ g: Glyphs) -> String? { state.config.serverName + g.dot + "first install" }
+    static func title(_ state: WizardState, _ g: Glyphs) -> String? {
+        state.config.serverName + g.dot + (state.firstInstall?.adminExisted == true ? "no organization yet" : "first install")
+    }
 
     /// The header's steps, and the one the flow is at.
     static func crumbs(_ state: WizardState) -> (names: [String], current: String?) {
         let names = ["Server", "Token", "Admin", "Review", "Organization"]
         guard let step = state.firstInstall?.step else { return (names, nil) }
+        if state.firstInstall?.adminExisted == true { return (["Organization"], "Organization") }
         switch step {
         case .waiting: return (names, "Server")
         case .fetchingIACT, .askIACT: return (names, "Token")
@@ -102,7 +105,7 @@ extension FirstInstallSession {
                 for (i, part) in wrapped.enumerated() { lines.append(Line((i == 0 ? head : String(repeating: " ", count: head.count)) + part)) }
             }
             lines.append(Line())
-            lines += para("Enter creates the admin with the IACT (it works only once, while the server has no users).")
+            lines += para("Creating it spends the IACT (it works only once, while the server has no users).")
             return lines
         case .organization:
             var lines: [Line] = []

@@ -21,9 +21,10 @@ enum FirstInstallSession {
         var f = FirstInstall()
         f.step = .organization
         f.focus = .organizationName
+        f.adminExisted = true
         state.flow = .firstInstall(f)
         state.phase = .firstInstall
-        state.notice = "This server has no organization yet: create the first one, or press Esc for the SMTP relay alone."
+        state.notice = "This server has no organization yet: create the first one."
     }
 
     // MARK: - Events
@@ -173,6 +174,7 @@ enum FirstInstallSession {
             if f.step == .organization, KeyMap.skipOrganization.matches(key) {
                 state.flow = .organization(OrganizationChoice(name: nil))
                 state.phase = .loading("Reading the SMTP relay…")
+                state.notice = "No organization: only the site-wide SMTP relay is set here."
                 return [.loadWithoutOrganization(reason: "none was created, so only the site-wide SMTP relay is set here.")]
             }
             if f.step == .admin, KeyMap.back.matches(key), !f.iactFetched {
@@ -264,7 +266,10 @@ enum FirstInstallSession {
                 return key(&state, KeyMap.previousField.keys[0])
             }
             // A secret is kept as typed (it may hold spaces); the IACT rule strips a stray CR.
-            f.inputs[f.focus] = TextInput(text: f.focus.isSecret ? answer : answer.trimmingSpaces)
+            // An empty line keeps the value in brackets, as on the settings' prompts.
+            if !(answer.isEmpty && !f.focus.isSecret && !f.text(f.focus).isEmpty) {
+                f.inputs[f.focus] = TextInput(text: f.focus.isSecret ? answer : answer.trimmingSpaces)
+            }
             state.firstInstall = f
             return key(&state, KeyMap.enter.keys[0])
         default:

@@ -6,7 +6,8 @@ extension OrganizationSession {
     static func title(_ state: WizardState, _ g: Glyphs) -> String? {
         guard let current = state.current else { return nil }
         // The host first: on a narrow screen the end of the title is what is cut.
-        return state.config.serverName + g.dot + current.ping.serverDescription + g.dot + current.organization.name + g.dot + current.capabilities
+        let organization = current.organizationUnavailable == nil ? current.organization.name : "no organization"
+        return state.config.serverName + g.dot + current.ping.serverDescription + g.dot + organization + g.dot + current.capabilities
     }
 
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] { [] }

@@ -84,6 +84,7 @@ extension SandboxRouter {
             guard state.organizations[name] == nil else { return false }
             var org = SandboxState.Org()
             org.access = "owner"
+            org.email = email
             state.organizations[name] = org
             return true
         }

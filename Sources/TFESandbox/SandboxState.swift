@@ -34,6 +34,8 @@ public struct SandboxState: Codable, Sendable, Equatable {
     }
 
     public struct Org: Codable, Sendable, Equatable {
+        /// The notification email it was created with (`POST /organizations`); nil for the seeds.
+        public var email: String?
         public var defaultExecutionMode = "remote"
         public var defaultAgentPoolID: String?
         public var maxTTLEnabled = false
