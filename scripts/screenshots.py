@@ -198,6 +198,27 @@ def main():
         render("13-fleet-progress", out_dir)
         wait_for("Changed all", timeout=90)
         render("14-fleet-result", out_dir)
+
+        # A first install: a server just installed (no users, no organization, no token).
+        tmux("kill-server")
+        new_session(f"cd {home} && HOME={home} LANG=C.UTF-8 TERM=xterm-256color {binary} demo --profile fresh; sleep 60")
+        wait_for("Last answer: 502")
+        render("15-first-install-wait", out_dir)
+        wait_for("› Username:")
+        text("admin"); keys("Tab"); text("admin@example.com"); keys("Tab")
+        text("not-a-real-pw1"); keys("Tab"); text("not-a-real-p")
+        wait_for("The two passwords differ")
+        render("16-first-admin", out_dir)
+        text("w1"); keys("Enter")
+        wait_for("Review: create the first admin")
+        render("17-first-admin-review", out_dir)
+        keys("Enter")
+        wait_for("Create the first organization")
+        text("my-org")
+        render("18-first-organization", out_dir)
+        keys("Enter", "Enter")
+        wait_for("› Enabled:")
+        render("19-first-install-settings", out_dir)
     finally:
         tmux("kill-server")
 

@@ -282,7 +282,7 @@ enum FirstInstallSession {
     /// The line that says what the first install made, for every closing message.
     static func createdLine(_ admin: AdminCreated, host: String) -> String {
         let who = "Created the first admin \(SafeText.line(admin.username)) (\(SafeText.line(admin.email)))"
-        if let path = admin.credentialsPath { return who + "; its token is stored in \(path), where terraform and this tool find it." }
+        if let path = admin.credentialsPath { return who + "; its token is stored in \(path)." }
         return who + "; its token could not be stored (\(admin.storeProblem ?? "")): make one with terraform login \(host)."
     }
 

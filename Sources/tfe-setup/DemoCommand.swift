@@ -16,6 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
             Nothing leaves this machine. The sandbox starts with SMTP off, mode remote and 2-year token TTLs for organization my-org; the token is the sandbox's site admin. Try the seed scenario: SMTP smtp.example.com:587 with login, agent mode with pool "primary", TTLs 1y/90d/30d/2y.
 
             To see failures: with a test email address, a host ending in .invalid makes the relay time out, and username "reject" makes it refuse.
+
+            With --profile fresh the sandbox is a server just installed (no users, no organization, a few seconds of start-up): the wizard waits for it, creates the first admin (its token goes to a temporary credentials file, not yours) and the first organization, then shows the three screens.
             """)
 
     @Flag(help: "Line-by-line prompts instead of the full screen.")
@@ -35,8 +37,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// A bad `--screens` is reported with demo's own usage (not the root command's).
     func validate() throws {
-        if profile.isFresh {
-            throw ValidationError("--profile fresh is a server with no admin yet, and the wizard's first-install screens are not built: start the sandbox with tfe-setup sandbox --profile fresh and apply an answers file with a bootstrap section (README, First install).")
+        if profile.isFresh, organizations > 0 {
+            throw ValidationError("--profile fresh is a server with no organization yet: leave out --organizations.")
         }
         var sections = try SectionOptions.parse([])
         sections.screens = screens
@@ -54,22 +56,31 @@ struct DemoCommand: AsyncParsableCommand {
         sectionOptions.screens = screens
         var sandboxOptions = SandboxOptions(latencyMs: latencyMs, profile: profile)
         sandboxOptions.fleet = max(0, min(organizations, 10_000))
+        // A new installation takes a while to answer its health check: a few seconds here.
+        if profile.isFresh { sandboxOptions.bootDelayMs = 3000 }
         let server = try await SandboxServer.start(options: sandboxOptions)
         let before = await server.store.state
         let transport = try AsyncHTTPTransport()
-        let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(server.tokens.siteAdmin), organization: "my-org")
+        // A first install starts with no token: the first admin's comes later.
+        let configuration = try ClientConfiguration(address: URL(string: server.address)!, token: SecretString(profile.isFresh ? "" : server.tokens.siteAdmin),
+                                                    organization: profile.isFresh ? nil : "my-org")
         // Paced as against a real server (the sandbox announces 30 requests/s): the fleet's
         // progress bar shows what an apply of many organizations really takes.
         let client = TFEClient(configuration: configuration, transport: transport, limiter: RateLimiter())
         // The demo's draft lives in a temporary folder: the sandbox's address changes every run.
         // A new private folder (mkdtemp, 0700): a predictable name in /tmp could be prepared by another user.
         let draftDir = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
+        // The first admin's token goes to the demo's own folder, never to the user's credentials.
         let services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
-                                      answersDirectory: FileManager.default.currentDirectoryPath)
+                                      answersDirectory: FileManager.default.currentDirectoryPath, credentialsHome: draftDir)
         // The sandbox lives only as long as the demo: its address is not written into a saved
         // answers file, and what is typed is not promised as a draft for next time.
-        let config = WizardConfig(address: server.address, organization: organizations > 0 ? nil : "my-org", sections: try sectionOptions.sections(),
+        var config = WizardConfig(address: server.address, organization: organizations > 0 || profile.isFresh ? nil : "my-org", sections: try sectionOptions.sections(),
                                   ascii: !WizardLauncher.utf8(environment), addressInAnswers: false, keepsDraft: false)
+        if profile.isFresh {
+            config.firstInstall = true
+            config.credentialsPath = CredentialsFile.path(home: draftDir) + " (the demo's; removed at the end)"
+        }
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor)
         let after = await server.store.state
         let emails = await server.store.sentEmails
@@ -79,6 +90,9 @@ struct DemoCommand: AsyncParsableCommand {
 
         printOut(message)
         printOut("")
+        if let admin = await server.store.firstInstall?.admin {
+            printOut("First admin on the sandbox: \(admin.username) (\(admin.email)); its token was kept only for the demo.")
+        }
         printOut("What changed on the sandbox:")
         let changes = Self.differences(before, after, ascii: !WizardLauncher.utf8(environment))
         // Many organizations change many values: the first few, then how many more.

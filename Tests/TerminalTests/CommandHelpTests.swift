@@ -15,7 +15,7 @@ struct CommandHelpTests {
         "plan": connection.union(["--answers", "--json", "--no-test-email", "--organizations", "--smtp-password-file", "--update-password"]),
         "apply": connection.union(["--answers", "--auto-approve", "--no-test-email", "--organizations", "--smtp-password-file", "--smtp-relay", "--update-password"]),
         "export": connection.union(["--format", "--output", "--screens"]),
-        "wizard": connection.union(["--plain", "--no-color", "--screens", "--organizations"]),
+        "wizard": connection.union(["--plain", "--no-color", "--screens", "--organizations", "--first-install", "--wait"]),
     ]
 
     static func options(in help: String) -> Set<String> {

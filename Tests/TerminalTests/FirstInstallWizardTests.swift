@@ -203,5 +203,27 @@ struct FirstInstallWizardTests {
             t.kill()
         }
     }
+
+    @Test("demo --profile fresh walks the chain on its own sandbox; the token goes to the demo's folder, not the user's credentials")
+    func demo() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("first-demo-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let t = try TmuxSession("cd \(TmuxSession.quote(dir)) && \(TmuxSession.quote(TmuxSession.binary)) demo --profile fresh", width: 80, height: 24,
+                                environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": dir])
+        #expect(t.waitFor("Waiting for 127.0.0.1:"), "\(t.capture())")
+        Self.typeAdmin(t)
+        #expect(t.waitFor("Review: create the first admin"), "\(t.capture())")
+        #expect(t.capture().contains("removed at the end"), "the token's place is named as the demo's own: \(t.capture())")
+        t.keys("Enter")
+        #expect(t.waitFor("Create the first organization"))
+        t.type("my-org"); t.keys("Enter", "Enter")
+        #expect(t.waitFor("› Enabled:"), "\(t.capture())")
+        t.keys("C-c")
+        #expect(t.waitFor("EXIT=0"), "\(t.capture())")
+        let out = t.captureUnwrapped()
+        #expect(out.contains("First admin on the sandbox: admin (admin@example.com)"), "\(out)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.terraform.d"), "the user's credentials are not touched")
+        t.kill()
+    }
 }
 }
