@@ -142,6 +142,31 @@ struct FirstInstallCommandTests {
         }
     }
 
+    @Test("users already exist and no token is stored: exit 1 saying how to sign in; a credentials file that is a link: nothing created")
+    func existingUsersAndLinkedCredentials() async throws {
+        try await Self.fresh { server, home in
+            let file = Self.write(home, "answers.json", Self.answers)
+            // The credentials file is a symbolic link: refused before the admin exists.
+            try FileManager.default.createDirectory(atPath: home + "/.terraform.d", withIntermediateDirectories: true)
+            let target = Self.write(home, "elsewhere.json", "{}")
+            try FileManager.default.createSymbolicLink(atPath: home + "/.terraform.d/credentials.tfrc.json", withDestinationPath: target)
+            var r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 1 && r.output.contains("nothing created") && r.output.contains("could not be stored"), "\(r.output)")
+            #expect(await server.store.firstInstall?.admin == nil, "no admin was made whose token has no place")
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "{}", "the link's target is untouched")
+            try FileManager.default.removeItem(atPath: home + "/.terraform.d/credentials.tfrc.json")
+            // The admin made once, then its token lost: the server has users and nothing signs in.
+            r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve", "--no-test-email", "--smtp-relay", "smtp.example.com"])
+            #expect(r.status == 0, "\(r.output)")
+            try FileManager.default.removeItem(atPath: home + "/.terraform.d/credentials.tfrc.json")
+            let writes = await server.store.requestLog.filter { $0.method != "GET" && $0.path != APIPath.initialAdminUser }.count
+            r = await Self.run(server, home: home, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 1 && r.output.contains("nothing created") && r.output.contains("If users exist") && r.output.contains("terraform login"), "\(r.output)")
+            #expect(await server.store.requestLog.filter { $0.method != "GET" && $0.path != APIPath.initialAdminUser }.count
+                    == writes, "nothing but the refused admin creation was sent")
+        }
+    }
+
     @Test("the SMTP relay alone on a server with an admin and no organization: plan exit 2, apply, plan 0, check; organization sections refused with the reason")
     func smtpWithoutOrganization() async throws {
         try await Self.fresh { server, home in

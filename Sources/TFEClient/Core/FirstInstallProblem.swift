@@ -19,7 +19,7 @@ public enum FirstInstallProblem: Equatable, Sendable {
         case .notReady(let waited, let last):
             return "The server did not come up: GET /_health_check did not answer 200 within \(waited) s (last answer: \(last)). \(wording.text(.waitLonger))"
         case .iactNotRetrievable(let last):
-            return "The initial admin creation token (IACT) could not be fetched from the server (\(last)): TFE gives it only to the addresses in TFE_IACT_SUBNETS (by default only from the host itself) and only within TFE_IACT_TIME_LIMIT minutes of its start (60 by default). \(wording.text(.giveIACT))"
+            return "The initial admin creation token (IACT) could not be fetched from the server (\(last)): TFE gives it only to the addresses in TFE_IACT_SUBNETS (by default only from the host itself) and only within TFE_IACT_TIME_LIMIT minutes of its start (60 by default), and it creates an admin only while the server has no users. If users exist: \(wording.text(.signInExistingServer)) Otherwise: \(wording.text(.giveIACT))"
         case .iactRefused(let detail):
             return "The server refused the initial admin creation token (404: \(TFEError.clause(detail))): it is wrong or expired, or this server already has users (the IACT creates only the first admin). If users exist: \(wording.text(.signInExistingServer)) Otherwise: \(wording.text(.giveIACT))"
         case .adminRefused(let detail):
