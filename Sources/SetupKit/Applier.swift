@@ -135,7 +135,8 @@ package struct StepResult: Sendable, Equatable {
             if let v = u.auth, v != s.auth { ignored.append(.smtpAuth) }
             if let v = u.username, v != s.username { ignored.append(.smtpUsername) }
         case .organization(let o):
-            guard let u = plan.organizationUpdate else { return [] }
+            var u = plan.organizationUpdate ?? OrganizationDefaultsUpdate()
+            if let switchAlone = plan.ttlSwitchUpdate?.maxTTLEnabled { u.maxTTLEnabled = switchAlone }
             if let v = u.mode, v != o.defaultExecutionMode { ignored.append(.executionMode) }
             if case .set(let id) = u.agentPool, id != o.defaultAgentPoolID { ignored.append(.agentPool) }
             if let v = u.maxTTLEnabled, !o.maxTTLSupported || v != o.maxTTLEnabled { ignored.append(.ttlEnabled) }
@@ -207,9 +208,14 @@ package struct Applier: Sendable {
             case .tokenTTL:
                 guard let update = plan.tokenTTL else { throw TFEError.requiredFieldMissing("no token TTL change") }
                 outcome = .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update))
+            case .ttlSwitch:
+                guard let update = plan.ttlSwitchUpdate else { throw TFEError.requiredFieldMissing("no max-TTL switch change") }
+                outcome = .organization(try await client.updateOrganization(plan.organization, update, current: nil))
             }
-            // Verify, don't assume: what the server kept is what its answer shows.
-            return StepResult(step: step, fields: fields, outcome: outcome, ignored: StepResult.ignoredFields(outcome, plan: plan), wording: wording)
+            // Verify, don't assume: what the server kept is what its answer shows (only the fields
+            // this step carried: the switch alone is checked apart from the mode and pool).
+            let ignored = StepResult.ignoredFields(outcome, plan: plan).filter(fields.contains)
+            return StepResult(step: step, fields: fields, outcome: outcome, ignored: ignored, wording: wording)
         } catch let error as TFEError {
             return StepResult(step: step, fields: fields, outcome: .failed(error), wording: wording)
         } catch {

@@ -18,6 +18,8 @@ package struct CurrentState: Sendable, Equatable {
     /// Why there is no organization to set up (none exists yet, or none was asked for), or nil.
     /// Set, `organization` is a placeholder and only the site-wide SMTP relay can be used.
     package var organizationUnavailable: String?
+    /// The existing tokens, read when a tighter TTL policy is possible (nil: not read).
+    package var tokenInventory: TokenInventory?
 
     package init(ping: PingInfo, account: Account, organization: Organization, agentPools: [AgentPool],
                 smtp: SMTPSettings?, smtpUnavailable: String? = nil, tokenTTLPolicies: [TokenTTLPolicy]?, tokenTTLUnavailable: String? = nil) {
@@ -75,18 +77,33 @@ extension CurrentState {
 package enum StateLoader {
     /// - Throws: the first error that makes the wizard unusable (organization unreadable, bad
     ///   token, server unreachable). SMTP 404 and TTL 403 are recorded, not thrown.
-    package static func load(client: TFEClient, organization: String) async throws(TFEError) -> CurrentState {
+    /// - Parameter tokens: also read the existing tokens (`TokenInventory`), in the same round:
+    ///   wanted when a TTL may be lowered or enforcement turned on.
+    package static func load(client: TFEClient, organization: String, tokens: Bool = false) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
-        async let account = capture { try await client.accountDetails() }
+        // The caller's own tokens need the account's id: read right after it, while the rest go on.
+        async let accountAndTokens = capture { () async throws -> (Account, TokenInventory?) in
+            let a = try await client.accountDetails()
+            guard tokens else { return (a, nil) }
+            return (a, await TokenInventory.read(client: client, account: a, organization: organization))
+        }
         async let smtp = capture { try await client.smtpSettings() }
         async let org = capture { try await client.organization(organization) }
         async let ttl = capture { try await client.tokenTTLPolicies(organization) }
         async let pools = capture { try await client.agentPools(organization) }
-        let (p, a, s, o, t, ap) = await (ping, account, smtp, org, ttl, pools)
+        let (p, at, s, o, t, ap) = await (ping, accountAndTokens, smtp, org, ttl, pools)
 
         let organizationValue = try o.get()
-        var state = CurrentState(ping: try p.get(), account: try a.get(), organization: organizationValue,
+        let (accountValue, inventory) = try at.get()
+        var state = CurrentState(ping: try p.get(), account: accountValue, organization: organizationValue,
                                  agentPools: (try? ap.get()) ?? [], smtp: nil, tokenTTLPolicies: nil)
+        state.tokenInventory = inventory
+        if tokens, state.ping.isHCP {
+            // Only HCP Terraform has an audit-trail token: asked once the server is known.
+            state.tokenInventory?.auditTrails = await TokenInventory.listing("the audit-trail token", noneIs404: true) {
+                [try await client.organizationToken(organization, auditTrails: true)]
+            }
+        }
         try state.take(smtp: s)
         switch t {
         case .success(let value): state.tokenTTLPolicies = value

@@ -81,6 +81,9 @@ package struct Change: Sendable, Equatable {
 /// One request an apply sends.
 package enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
     case smtp, organization, tokenTTL = "token_ttl"
+    /// The max-TTL switch on its own, sent last when the admin accepts that the new policy
+    /// rejects the token in use (`Plan.puttingTokenWritesLast`).
+    case ttlSwitch = "ttl_switch"
 
     package static func < (a: Step, b: Step) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 
@@ -90,6 +93,7 @@ package enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparab
         case .smtp: return "SMTP settings"
         case .organization: return "Organization defaults"
         case .tokenTTL: return "Token TTL policies"
+        case .ttlSwitch: return "Enforce max TTL"
         }
     }
 }
@@ -126,6 +130,27 @@ package struct Plan: Sendable, Equatable {
     /// the later stages are not sent (they depend on it: create, then use). Every step of a
     /// settings plan is independent today: one stage.
     package var stageOf: [Step: Int] = [:]
+    /// The max-TTL switch when it goes in a request of its own, last (see `puttingTokenWritesLast`).
+    package var ttlSwitchUpdate: OrganizationDefaultsUpdate?
+    /// Who the tighter TTL policy rejects, when one is planned and the tokens were read.
+    package var tokenReport: TokenReport?
+
+    /// Whether applying it rejects the token this tool runs with.
+    package var locksOutToken: Bool { tokenReport?.locksOutToken ?? false }
+
+    /// The plan with the token policies and the max-TTL switch written last, each in a stage of
+    /// its own, after everything else: once they are in force the token in use may be rejected,
+    /// and nothing may be left waiting behind them.
+    package func puttingTokenWritesLast() -> Plan {
+        var p = self
+        if let enabled = p.organizationUpdate?.maxTTLEnabled {
+            p.organizationUpdate?.maxTTLEnabled = nil
+            if p.organizationUpdate?.isEmpty ?? true { p.organizationUpdate = nil }
+            p.ttlSwitchUpdate = OrganizationDefaultsUpdate(maxTTLEnabled: enabled)
+        }
+        p.stageOf = [.smtp: 0, .organization: 0, .tokenTTL: 1, .ttlSwitch: 2]
+        return p
+    }
 
     /// The unavailable sections in screen order, for every list that shows them.
     package var unavailableSections: [(section: Section, reason: String)] {
@@ -143,6 +168,7 @@ package struct Plan: Sendable, Equatable {
         if smtp != nil { s.append(.smtp) }
         if organizationUpdate != nil { s.append(.organization) }
         if tokenTTL != nil { s.append(.tokenTTL) }
+        if ttlSwitchUpdate != nil { s.append(.ttlSwitch) }
         return s
     }
 
@@ -158,13 +184,19 @@ package struct Plan: Sendable, Equatable {
             case .smtp: return PlannedRequest(step: step, method: "PATCH", path: APIPath.smtpSettings)
             case .organization: return PlannedRequest(step: step, method: "PATCH", path: APIPath.organization(organization))
             case .tokenTTL: return PlannedRequest(step: step, method: "PATCH", path: APIPath.tokenTTLPolicies(organization))
+            case .ttlSwitch: return PlannedRequest(step: step, method: "PATCH", path: APIPath.organization(organization))
             }
         }
     }
 
     /// The fields a step carries.
     package func fields(of step: Step) -> [FieldKey] {
-        changes.map(\.field).filter { Self.step(for: $0) == step }
+        changes.map(\.field).filter { carrier($0) == step }
+    }
+
+    /// The step of this plan that carries a field (the switch may travel alone).
+    package func carrier(_ field: FieldKey) -> Step {
+        field == .ttlEnabled && ttlSwitchUpdate != nil ? .ttlSwitch : Self.step(for: field)
     }
 
     /// The step that carries a field (`max-ttl-enabled` travels with the organization PATCH).
@@ -184,6 +216,7 @@ package struct Plan: Sendable, Equatable {
         case .smtp: return smtp == other.smtp
         case .organization: return organizationUpdate == other.organizationUpdate
         case .tokenTTL: return tokenTTL == other.tokenTTL
+        case .ttlSwitch: return ttlSwitchUpdate == other.ttlSwitchUpdate
         }
     }
 
@@ -192,7 +225,8 @@ package struct Plan: Sendable, Equatable {
         if !only.contains(.smtp) { p.smtp = nil }
         if !only.contains(.organization) { p.organizationUpdate = nil }
         if !only.contains(.tokenTTL) { p.tokenTTL = nil }
-        p.changes = changes.filter { only.contains(Self.step(for: $0.field)) }
+        if !only.contains(.ttlSwitch) { p.ttlSwitchUpdate = nil }
+        p.changes = changes.filter { only.contains(carrier($0.field)) }
         return p
     }
 }

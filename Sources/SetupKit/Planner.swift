@@ -17,6 +17,11 @@ package enum Planner {
         if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
         if let ttl = desired.tokenTTL { planTTL(ttl, current, &plan, &orgUpdate) }
         if !orgUpdate.isEmpty { plan.organizationUpdate = orgUpdate }
+        if let inventory = current.tokenInventory, current.tokenTTLPolicies != nil {
+            plan.tokenReport = TokenReport.make(inventory, before: enforcedCaps(current, plan: nil), after: enforcedCaps(current, plan: plan))
+            // The report names the tokens: the general warning about lowered caps would repeat it.
+            if plan.tokenReport != nil { plan.warnings.removeAll { $0.message.hasSuffix(TTLDuration.loweredConsequence) } }
+        }
         // A read-only token is a problem only when something must be written.
         if plan.organizationUpdate != nil, !current.organization.canUpdate {
             plan.unavailable[.executionDefaults] = "This token cannot change \(current.organization.name): only the owners team can."
@@ -107,6 +112,16 @@ package enum Planner {
         let known = current.agentPools.map { "\(SafeText.line($0.name)) (\($0.id))" }
         return "\(SafeText.line(current.organization.name)) has no agent pool \(SafeText.line(id)); "
             + (known.isEmpty ? "it has no agent pools yet: create one first." : "its pools: " + known.joined(separator: ", ") + ".")
+    }
+
+    /// The caps in force now (`plan` nil) or once the plan is applied: empty while enforcement is off.
+    static func enforcedCaps(_ current: CurrentState, plan: Plan?) -> [TokenType: Int64] {
+        let enabled = plan?.organizationUpdate?.maxTTLEnabled ?? current.organization.maxTTLEnabled
+        guard enabled else { return [:] }
+        var caps: [TokenType: Int64] = [:]
+        for policy in current.tokenTTLPolicies ?? [] { caps[policy.tokenType] = policy.maxTTLMilliseconds }
+        for (type, ms) in plan?.tokenTTL?.orderedEntries ?? [] { caps[type] = ms }
+        return caps
     }
 
     static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {

@@ -21,6 +21,9 @@ public struct SandboxOptions: Sendable {
     public var bootDelayMs = 0
     /// How long after the start the IACT can be fetched (TFE_IACT_TIME_LIMIT, 60 minutes by default).
     public var iactWindowSeconds = 3600
+    /// How long the existing tokens live: `.short` (inside any cap) unless asked for `.real`, so a
+    /// test that turns enforcement on is not locked out by it; the command line's default is `.real`.
+    public var tokenLifetimes: SandboxTokenLifetimes = .short
     /// Serve HTTPS with this PEM certificate chain and key (for testing `--ca-cert`).
     public var tls: (certificatePath: String, keyPath: String)?
 

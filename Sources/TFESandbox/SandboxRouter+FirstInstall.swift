@@ -61,6 +61,7 @@ extension SandboxRouter {
             return true
         }
         guard created == true else { return answer(404, "Unauthorized to perform action") }
+        await store.addFirstAdminToken()
         return .json(200, Data(JSONValue.object(["status": .string("created"), "token": .string(token)]).jsonText.utf8))
     }
 

@@ -103,6 +103,8 @@ public struct SandboxRouter: Sendable {
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
             if request.method == "GET" { return await smtpDocument(200) }
             if request.method == "PATCH" { return await patchSMTP(request) }
+        case ("GET", let r) where r.count == 3 && r[0] == "users" && r[2] == "authentication-tokens":
+            return await userTokenList(role, userID: r[1], request)
         case ("GET", ["organizations"]):
             return await organizationList(role, request)
         case ("POST", ["organizations"]):
@@ -122,6 +124,7 @@ public struct SandboxRouter: Sendable {
         let state = await store.state
         let options = store.options
         guard let membership = role.membership(in: name, state: state) else { return .notFound }
+        if let rejected = await store.lifetimeRejection(role, organization: name) { return .error(401, "unauthorized", rejected) }
         switch (request.method, rest) {
         case ("GET", []): return await organizationDocument(name, membership: membership, include: request.queryItems["include"])
         case ("PATCH", []):
@@ -138,20 +141,33 @@ public struct SandboxRouter: Sendable {
         case ("PATCH", ["token-ttl-policies"]):
             guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can change the token TTL policies.") }
             return await patchTTL(name, request)
+        case ("GET", ["team-tokens"]):
+            guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can list the team tokens.") }
+            return await teamTokenList(name, request)
+        case ("GET", ["authentication-token"]):
+            guard membership == .owner else { return .error(403, "forbidden", "Only members of the owners team can read the organization token.") }
+            return await organizationTokenDocument(name, request)
         default: return .notFound
         }
     }
 
     /// The account of a role's token; on a fresh installation, the first admin's.
     private func account(_ role: SandboxRole, admin: SandboxFirstInstall.Admin?) -> SandboxHTTPResponse {
-        .document(200, .object(["data": .object([
-            "id": .string("user-\(admin?.username ?? role.rawValue)"), "type": .string("users"),
+        let id = Self.userID(role, admin: admin)
+        return .document(200, .object(["data": .object([
+            "id": .string(id), "type": .string("users"),
             "attributes": .object([
                 "username": .string(admin?.username ?? role.rawValue), "email": .string(admin?.email ?? "\(role.rawValue)@example.com"),
                 "is-admin": .bool(role.isSiteAdmin), "is-site-admin": .bool(role.isSiteAdmin),
             ]),
+            // What the token is (TFE's OpenAPI: account details' authenticated-resource): every
+            // sandbox token is a user's.
+            "relationships": .object(["authenticated-resource": .object(["data": .object(["id": .string(id), "type": .string("users")])])]),
         ])]))
     }
+
+    /// The user id of a role's account (the first admin's, on a fresh installation).
+    static func userID(_ role: SandboxRole, admin: SandboxFirstInstall.Admin?) -> String { "user-\(admin?.username ?? role.rawValue)" }
 
     /// Parses a JSON:API write body into its `data` object, or the 422 to answer.
     /// - Parameter typeRequired: false where the real endpoint accepts a body without `type` (the

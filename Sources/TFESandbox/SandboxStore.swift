@@ -21,6 +21,8 @@ public actor SandboxStore {
     public private(set) var firstInstall: SandboxFirstInstall?
     /// The IACT of a fresh installation (fixed at start), for the ready line.
     nonisolated public let firstInstallIACT: String?
+    /// The tokens the token lists show, with their lifetimes (see `SandboxTokenRecords`).
+    public private(set) var tokenRecords: SandboxTokenRecords
 
     public init(options: SandboxOptions, seed: SandboxState, tokens: SandboxTokens, initial: SandboxState? = nil) {
         self.options = options
@@ -30,6 +32,21 @@ public actor SandboxStore {
         let first = options.profile.isFresh ? SandboxFirstInstall(windowSeconds: options.iactWindowSeconds) : nil
         self.firstInstall = first
         self.firstInstallIACT = first?.iact
+        self.tokenRecords = .make(options.tokenLifetimes, now: Date())
+    }
+
+    /// Records the first admin's token (created by `initial-admin-user`).
+    func addFirstAdminToken() { tokenRecords.addFirstAdmin(options.tokenLifetimes, now: Date()) }
+
+    /// Why an organization's routes reject a role's token, or nil when they take it: with
+    /// enforcement on, a token that lives longer than its type's cap is rejected at once
+    /// (HashiCorp's TFE docs, organization settings; the provider's `tfe_org_max_token_ttl_policy`).
+    /// A token with no expiry counts as longer than any cap.
+    func lifetimeRejection(_ role: SandboxRole, organization: String) -> String? {
+        guard let org = state.organizations[organization], org.maxTTLEnabled, let cap = org.tokenTTLMs["user"] else { return nil }
+        let lifetime = tokenRecords.inUseLifetimeMs(role)
+        guard lifetime.map({ $0 > cap }) ?? true else { return nil }
+        return "This token lives longer than \(organization)'s maximum user token lifetime (\(TTLDuration.display(milliseconds: cap))), which is enforced: it is rejected."
     }
 
     /// Changes the first-install state from a test in the same process (what the control API's
@@ -119,6 +136,7 @@ public actor SandboxStore {
     /// Back to the seed; clears requests, outbox, faults and the rate limiter.
     func reset() {
         state = seed
+        tokenRecords = .make(options.tokenLifetimes, now: Date())
         requests.removeAll()
         outbox.removeAll()
         faults.removeAll()

@@ -33,6 +33,8 @@ struct Automation {
     var updatePassword = false
     /// A first install's secret files (`--admin-password-file`, `--iact-file`).
     var secretFiles = AnswersFile.SecretFiles()
+    /// `--accept-token-rejection`.
+    var acceptTokenRejection = false
 
     struct Prepared {
         var client: TFEClient
@@ -42,6 +44,8 @@ struct Automation {
         var answers: AnswersFile
         /// The file's password was not planned: nothing else in the relay changes.
         var heldPassword = false
+        /// `--accept-token-rejection`: the operator knows the plan rejects the token in use.
+        var acceptsTokenRejection = false
     }
 
     /// Runs `body` with the prepared plan; the transport is shut down when it returns or throws,
@@ -94,8 +98,15 @@ struct Automation {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)",
-            sections: answers.desired.sections)
+            sections: answers.desired.sections, tokens: Self.mayTighten(answers.desired))
         return planned(answers, current: current, client: client, transport: transport)
+    }
+
+    /// Whether the answers may make a token policy tighter in force (enforcement on, or a cap
+    /// given): then the existing tokens are read too, to say whom it rejects.
+    static func mayTighten(_ desired: DesiredSettings) -> Bool {
+        guard let ttl = desired.tokenTTL else { return false }
+        return ttl.enabled == true || !ttl.milliseconds.isEmpty
     }
 
     /// The plan of the answers against a state (read, or assumed for a first install).
@@ -130,7 +141,10 @@ struct Automation {
         } else {
             plan = Planner.plan(answers.desired, current: current)
         }
-        return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers, heldPassword: heldPassword)
+        // Accepted: the policies and the switch go last, so nothing else waits behind them.
+        if acceptTokenRejection && plan.locksOutToken { plan = plan.puttingTokenWritesLast() }
+        return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers, heldPassword: heldPassword,
+                        acceptsTokenRejection: acceptTokenRejection)
     }
 
     /// The Review's lines, for people.
@@ -160,8 +174,20 @@ struct Automation {
         for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
         for warning in p.plan.warnings { lines.append("Warning ($.\(warning.field)): \(warning.message)") }
         if let missing = p.answers.missingPassword { lines.append("Error (\(missing.path)): \(missing.message)") }
+        if let report = p.plan.tokenReport { lines += report.lines }
+        if p.plan.locksOutToken && p.acceptsTokenRejection {
+            lines.append("Accepted (--\(acceptTokenRejectionOption)): the token policies, then the switch, are written last, each in a request of its own; "
+                         + "after them this token is rejected, and a check says so.")
+        } else if p.plan.locksOutToken {
+            lines.append("Error (token_ttl): applying this rejects the token this tool runs with. " + TokenReport.wayOut
+                         + " Or, knowing it, pass --\(acceptTokenRejectionOption): the token policies and the switch are then written last.")
+        }
         return lines
     }
+
+    /// The flag that lets an apply reject its own token (never from the answers file).
+    static let acceptTokenRejectionOption = "accept-token-rejection"
+    static let acceptTokenRejectionHelp = "Apply even though the new token TTL policy rejects the token this tool runs with (the policies and the switch are written last). Only here: an answers file cannot give it."
 
     /// The relay host the answers send the SMTP password to, when the server does not use it
     /// yet (`now`: the host it has, "" for none); nil when no password is sent or the host stays.
@@ -199,8 +225,35 @@ struct Automation {
             ("requests", .array(p.plan.requests.map { .object([("method", .string($0.method)), ("path", .string($0.path))]) })),
             ("errors", .array(errors.map { OrderedJSON.from($0, order: ["section", "field", "message"]) })),
             ("warnings", .array(p.plan.warnings.map { .object([("section", .string($0.field.section)), ("field", .string($0.field.rawValue)), ("message", .string($0.message))]) })),
+            ("token_rejections", p.plan.tokenReport.map(tokenReportJSON) ?? .null),
         ])
         return root.text()
+    }
+
+    /// `plan --json`'s `token_rejections`: null when no policy gets tighter in force.
+    static func tokenReportJSON(_ r: TokenReport) -> OrderedJSON {
+        func token(_ t: TokenRecord, cap: Int64?) -> OrderedJSON {
+            .object([("type", .string(t.type.rawValue)), ("id", .string(t.id)), ("description", t.description.map(OrderedJSON.string) ?? .null),
+                     ("team", (t.teamName ?? t.teamID).map(OrderedJSON.string) ?? .null),
+                     ("lifetime_ms", t.lifetimeMilliseconds.map(OrderedJSON.integer) ?? .null), ("cap_ms", cap.map(OrderedJSON.integer) ?? .null)])
+        }
+        let inUse: OrderedJSON
+        switch r.inUse {
+        case .rejected(let t, let guessed):
+            inUse = .object([("verdict", .string("rejected")), ("guessed", .bool(guessed)), ("token", token(t, cap: (r.rejected + r.noExpiry).first { $0.record == t }?.capMilliseconds))])
+        case .kept(let t, let guessed):
+            inUse = .object([("verdict", .string("kept")), ("guessed", .bool(guessed)), ("token", token(t, cap: nil))])
+        case .unknown(let reason):
+            inUse = .object([("verdict", .string("unknown")), ("reason", .string(reason))])
+        }
+        return .object([
+            ("in_use", inUse),
+            ("rejected", .array(r.rejected.map { token($0.record, cap: $0.capMilliseconds) })),
+            ("no_expiry_unverified", .array(r.noExpiry.map { token($0.record, cap: $0.capMilliseconds) })),
+            ("kept_count", .integer(Int64(r.keptCount))),
+            ("cannot_tell", .array(r.cannotTell.map { .object([("type", .string($0.type.rawValue)), ("reason", .string($0.reason))]) })),
+            ("other_users", r.userCap == nil ? .null : .string("Other users' tokens cannot be listed by anyone: theirs over the user cap are rejected too.")),
+        ])
     }
 }
 
@@ -248,12 +301,15 @@ struct PlanCommand: AsyncParsableCommand {
     var smtpPasswordFile: String?
     @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
     var updatePassword = false
+    @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
+    var acceptTokenRejection = false
     @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
     func run() async throws {
         var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
         automation.updatePassword = updatePassword
         automation.secretFiles = firstInstall.secretFiles
+        automation.acceptTokenRejection = acceptTokenRejection
         var file = try automation.readAnswers()
         var creates = false
         if let bootstrap = file.bootstrap {
@@ -281,6 +337,8 @@ struct PlanCommand: AsyncParsableCommand {
         let p = try await automation.withPrepared(file) { $0 }   // reads only
         if json { writeDocument(Automation.json(p) + "\n") } else { printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment))) }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
+        // A plan that would lock this tool out is not one to apply as it stands.
+        if p.plan.locksOutToken && !acceptTokenRejection { throw ExitCode.failure }
         if !p.plan.isEmpty || creates { throw ExitCode(2) }
     }
 
@@ -335,6 +393,8 @@ struct ApplyCommand: AsyncParsableCommand {
     var updatePassword = false
     @Option(name: .customLong("smtp-relay"), help: ArgumentHelp("With --auto-approve: the relay host you confirm the SMTP password may go to, when the answers file names a host the server does not use yet.", valueName: "host"))
     var smtpRelay: String?
+    @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
+    var acceptTokenRejection = false
     @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
     /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
@@ -368,6 +428,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
         automation.updatePassword = updatePassword
         automation.secretFiles = firstInstall.secretFiles
+        automation.acceptTokenRejection = acceptTokenRejection
         var file = try automation.readAnswers()
         if let bootstrap = file.bootstrap {
             // Before the settings: the admin, its stored token and the organization they go to.
@@ -381,23 +442,33 @@ struct ApplyCommand: AsyncParsableCommand {
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
             return
         }
-        let (p, results) = try await automation.withPrepared(file) { p in
+        let (p, results, lockout) = try await automation.withPrepared(file) { p -> (Automation.Prepared, [StepResult], String?) in
             printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure
             }
-            if p.plan.isEmpty { return (p, [StepResult]()) }
+            if p.plan.isEmpty { return (p, [StepResult](), nil) }
+            if p.plan.locksOutToken && !acceptTokenRejection {
+                printError("tfe-setup: nothing applied: the new token TTL policy rejects the token this tool runs with (see above). "
+                           + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
+                throw ExitCode.failure
+            }
             try confirmRelay(Automation.newRelay(p))
             try confirm()
-            return (p, await Applier(client: p.client, wording: .commandLine).apply(p.plan))
+            let plan = p.plan
+            var results = await Applier(client: p.client, wording: .commandLine).apply(plan)
+            results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
+            let lockout = p.plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(p.client, organization: p.plan.organization) : nil
+            return (p, results, lockout)
         }
         if p.plan.isEmpty {
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
         for r in results { printOut(lines: prefixed("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines)) }
+        if let lockout { printOut(lockout) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }

@@ -166,7 +166,7 @@ extension CommonOptions {
     ///   SMTP relay, or when `siteWideWhenNoneExists` and the server has no organization at all,
     ///   the site-wide state is read (`organizationUnavailable` says why there is no organization).
     func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
-                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true) async throws
+                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
         do {
@@ -201,7 +201,7 @@ extension CommonOptions {
         // Before the first request: which server the token is about to go to, and which token.
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organization \(organization) · token from \(connection.tokenSource)")
         do {
-            return (client, transport, try await StateLoader.load(client: client, organization: organization))
+            return (client, transport, try await StateLoader.load(client: client, organization: organization, tokens: tokens))
         } catch {
             // A mistyped name: one more read lists what the token does see, with the nearest first.
             var hint: String?
@@ -235,11 +235,11 @@ extension CommonOptions {
     /// (with where to give one), or the client's error (after `failurePrefix`).
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                                 failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
-                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true) async throws
+                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
             return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
-                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists)
+                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokens: tokens)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure

@@ -56,6 +56,10 @@ struct DemoCommand: AsyncParsableCommand {
         sectionOptions.screens = screens
         var sandboxOptions = SandboxOptions(latencyMs: latencyMs, profile: profile)
         sandboxOptions.fleet = max(0, min(organizations, 10_000))
+        // One organization: tokens as a real server has them, so a tighter policy shows whom it
+        // locks out. Many: the generated fleet's compliant organizations already enforce 30 days,
+        // which would reject a 2-year token at the start; their tokens are kept inside the caps.
+        sandboxOptions.tokenLifetimes = organizations > 0 ? .short : .real
         // A new installation takes a while to answer its health check: a few seconds here.
         if profile.isFresh { sandboxOptions.bootDelayMs = 3000 }
         let server = try await SandboxServer.start(options: sandboxOptions)

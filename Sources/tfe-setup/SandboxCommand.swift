@@ -84,6 +84,10 @@ struct SandboxCommand: AsyncParsableCommand {
     var state: String?
     @Option(help: "A JSON file with the tokens to accept, under the keys site-admin, owner and member.")
     var tokens: String?
+    @Option(name: .customLong("token-lifetimes"), help: ArgumentHelp(
+        "How long the existing tokens live: real (the tokens in use live 2 years, so a tighter user-token policy with enforcement on rejects them, as on a real server) or short (one minute, inside any cap).",
+        valueName: "real|short"))
+    var tokenLifetimes: SandboxTokenLifetimes = .real
 
     func validate() throws {
         if hcp && profile != .tfe && profile != .hcp { throw ValidationError("--hcp is --profile hcp; give one of them.") }
@@ -102,6 +106,7 @@ struct SandboxCommand: AsyncParsableCommand {
         options.fleet = max(0, min(organizations, 10_000))
         options.bootDelayMs = Int((bootDelay ?? (profile.isFresh ? 3 : 0)) * 1000)
         options.iactWindowSeconds = iactWindow
+        options.tokenLifetimes = tokenLifetimes
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(options: options, seed: seedState, tokens: tokenSet)
@@ -129,3 +134,4 @@ struct SandboxCommand: AsyncParsableCommand {
 }
 
 extension SandboxProfile: ExpressibleByArgument {}
+extension SandboxTokenLifetimes: ExpressibleByArgument {}

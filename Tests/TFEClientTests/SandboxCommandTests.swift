@@ -32,7 +32,8 @@ struct SandboxCommandTests {
     static func start(_ arguments: [String]) throws -> Running {
         let r = Running()
         r.process.executableURL = URL(fileURLWithPath: binary)
-        r.process.arguments = ["sandbox"] + arguments
+        // Tokens inside every cap unless a test asks for real lifetimes: the seeds here enforce tiny caps.
+        r.process.arguments = ["sandbox"] + arguments + (arguments.contains("--token-lifetimes") ? [] : ["--token-lifetimes", "short"])
         r.process.standardOutput = r.stdout
         r.process.standardError = r.stderr
         try r.process.run()

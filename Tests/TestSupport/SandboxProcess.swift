@@ -14,7 +14,7 @@ public final class SandboxProcess: @unchecked Sendable {
     public static func start(port: Int = 0, statePath: String, tokensPath: String, extra: [String] = []) throws -> SandboxProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        process.arguments = ["sandbox", "--port", String(port), "--rate-limit", "0", "--state", statePath, "--tokens", tokensPath] + extra
+        process.arguments = ["sandbox", "--port", String(port), "--rate-limit", "0", "--state", statePath, "--tokens", tokensPath, "--token-lifetimes", "short"] + extra
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice

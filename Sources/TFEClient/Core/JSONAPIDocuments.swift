@@ -24,11 +24,13 @@ package struct IncludedResource: Codable, Sendable {
     package var attributes: Attributes?
     package struct Attributes: Codable, Sendable {
         package var agents: Bool?
+        /// A team's name (the team tokens' `include=team`).
+        package var name: String?
     }
-    package init(id: String?, type: String, agents: Bool?) {
+    package init(id: String?, type: String, agents: Bool?, name: String? = nil) {
         self.id = id
         self.type = type
-        self.attributes = Attributes(agents: agents)
+        self.attributes = Attributes(agents: agents, name: name)
     }
 }
 
@@ -253,10 +255,18 @@ package struct AccountResource: Codable, Sendable {
     package var id: String
     package var type: String
     package var attributes: Attributes
-    package init(id: String, attributes: Attributes) {
+    package var relationships: Relationships?
+    package init(id: String, attributes: Attributes, relationships: Relationships? = nil) {
         self.id = id
         self.type = "users"
         self.attributes = attributes
+        self.relationships = relationships
+    }
+
+    package struct Relationships: Codable, Sendable {
+        package var authenticatedResource: ToOneRelationship?
+        enum CodingKeys: String, CodingKey { case authenticatedResource = "authenticated-resource" }
+        package init(authenticatedResource: ToOneRelationship?) { self.authenticatedResource = authenticatedResource }
     }
 
     package struct Attributes: Codable, Sendable, Equatable {
@@ -271,6 +281,28 @@ package struct AccountResource: Codable, Sendable {
             self.isAdmin = isAdmin
             self.isSiteAdmin = isSiteAdmin
         }
+    }
+}
+
+// MARK: - Authentication tokens
+
+/// One `authentication-tokens` resource of the token lists (user, team, organization tokens).
+package struct AuthenticationTokenResource: Codable, Sendable {
+    package var id: String
+    package var type: String
+    package var attributes: Attributes
+    package var relationships: Relationships?
+
+    package struct Attributes: Codable, Sendable {
+        package var description: String?
+        package var createdAt: String?
+        package var expiredAt: String?
+        package var lastUsedAt: String?
+        enum CodingKeys: String, CodingKey { case description, createdAt = "created-at", expiredAt = "expired-at", lastUsedAt = "last-used-at" }
+    }
+
+    package struct Relationships: Codable, Sendable {
+        package var team: ToOneRelationship?
     }
 }
 

@@ -166,12 +166,15 @@ public struct Account: Sendable, Equatable {
     public var email: String?
     /// `is-admin` (older TFE: `is-site-admin`): needed for the SMTP settings.
     public var isSiteAdmin: Bool
+    /// What the token in use belongs to (a user, a team, an organization), when the server says.
+    public var authenticatedResource: AuthenticatedResource?
 
-    public init(id: String, username: String, email: String? = nil, isSiteAdmin: Bool) {
+    public init(id: String, username: String, email: String? = nil, isSiteAdmin: Bool, authenticatedResource: AuthenticatedResource? = nil) {
         self.id = id
         self.username = username
         self.email = email
         self.isSiteAdmin = isSiteAdmin
+        self.authenticatedResource = authenticatedResource
     }
 }
 

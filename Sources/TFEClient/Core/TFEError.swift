@@ -94,7 +94,7 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .configuration(let message, let remedy):
             return remedy.map { "\(message) \(wording.text($0))" } ?? message
         case .unauthorized(let detail):
-            return "The server refused the API token (401: \(Self.clause(detail))). Check that the token is valid for this address and has not expired."
+            return "The server refused the API token (401: \(Self.clause(detail))). Check that the token is valid for this address and has not expired, and that it lives no longer than the organization's enforced token TTL policy allows (such tokens are rejected)."
         case .forbidden(let detail):
             return "This token is not allowed to do that (403: \(Self.clause(detail))). Use a token of the organization's owners team."
         case .notFound(let path, let message):

@@ -114,8 +114,31 @@ package enum WireDecoding {
 
     package static func account(_ body: Data) throws(TFEError) -> Account {
         let r = try document(JSONAPIDocument<AccountResource>.self, from: body, what: "account details").data
+        let resource = r.relationships?.authenticatedResource?.data.map { AuthenticatedResource(type: $0.type, id: $0.id) }
         return Account(id: r.id, username: r.attributes.username ?? "", email: r.attributes.email,
-                       isSiteAdmin: r.attributes.isAdmin ?? r.attributes.isSiteAdmin ?? false)
+                       isSiteAdmin: r.attributes.isAdmin ?? r.attributes.isSiteAdmin ?? false, authenticatedResource: resource)
+    }
+
+    /// A page of a token list (`GET /users/:id/authentication-tokens`, `/organizations/:org/team-tokens`).
+    /// A date that does not parse is left unknown rather than guessed.
+    package static func tokens(_ body: Data, type: TokenType) throws(TFEError) -> (items: [TokenRecord], pagination: JSONAPIMeta.Pagination?) {
+        let doc = try document(JSONAPIDocument<[AuthenticationTokenResource]>.self, from: body, what: "token list")
+        let teams = Dictionary((doc.included ?? []).compactMap { r in r.id.map { ($0, r.attributes?.name) } }, uniquingKeysWith: { a, _ in a })
+        return (doc.data.map { record($0, type: type, teams: teams) }, doc.meta?.pagination)
+    }
+
+    /// One token (`GET /organizations/:org/authentication-token`).
+    package static func token(_ body: Data, type: TokenType) throws(TFEError) -> TokenRecord {
+        record(try document(JSONAPIDocument<AuthenticationTokenResource>.self, from: body, what: "organization token").data, type: type, teams: [:])
+    }
+
+    static func record(_ r: AuthenticationTokenResource, type: TokenType, teams: [String: String?]) -> TokenRecord {
+        let team = r.relationships?.team?.data?.id
+        return TokenRecord(id: String(r.id.prefix(80)), type: type, description: r.attributes.description.map { String($0.prefix(200)) },
+                           createdAt: r.attributes.createdAt.flatMap(DateText.parseISO8601),
+                           expiredAt: r.attributes.expiredAt.flatMap(DateText.parseISO8601),
+                           lastUsedAt: r.attributes.lastUsedAt.flatMap(DateText.parseISO8601),
+                           teamID: team, teamName: team.flatMap { teams[$0] ?? nil })
     }
 
     /// The JSON:API errors of an error response; an empty list when the body has none.

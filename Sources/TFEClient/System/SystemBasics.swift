@@ -39,6 +39,52 @@ public enum DateText {
         return day(t) + "T" + clock(t) + ":" + Int(t.tm_sec).zeroPadded(2) + "Z"
     }
 
+    /// Parses TFE's timestamps: `2026-12-01T20:33:07Z`, with or without fractional seconds, or
+    /// with a `+00:00`-style offset. Nil for anything else.
+    public static func parseISO8601(_ text: String) -> Date? {
+        let chars = Array(text.utf8)
+        guard chars.count >= 20, chars.count <= 40 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= chars.count else { return nil }
+            var n = 0
+            for c in chars[from..<(from + count)] {
+                guard c >= 48, c <= 57 else { return nil }
+                n = n * 10 + Int(c - 48)
+            }
+            return n
+        }
+        guard let year = number(0, 4), chars[4] == 45, let month = number(5, 2), chars[7] == 45, let day = number(8, 2),
+              chars[10] == 84 || chars[10] == 116, let hour = number(11, 2), chars[13] == 58, let minute = number(14, 2),
+              chars[16] == 58, let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < chars.count, chars[i] == 46 {
+            i += 1
+            var scale = 0.1
+            while i < chars.count, chars[i] >= 48, chars[i] <= 57 { fraction += Double(chars[i] - 48) * scale; scale /= 10; i += 1 }
+        }
+        var offset = 0
+        if i < chars.count, chars[i] == 90 || chars[i] == 122 {
+            i += 1
+        } else if i + 6 == chars.count, chars[i] == 43 || chars[i] == 45, let h = number(i + 1, 2), chars[i + 3] == 58, let m = number(i + 4, 2) {
+            offset = (chars[i] == 45 ? -1 : 1) * (h * 3600 + m * 60)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == chars.count else { return nil }
+        var fields = tm()
+        fields.tm_year = Int32(year - 1900)
+        fields.tm_mon = Int32(month - 1)
+        fields.tm_mday = Int32(day)
+        fields.tm_hour = Int32(hour)
+        fields.tm_min = Int32(minute)
+        fields.tm_sec = Int32(second)
+        let t = timegm(&fields)
+        return t == -1 ? nil : Date(timeIntervalSince1970: TimeInterval(t - offset) + fraction)
+    }
+
     /// `2026-12-01 20:33` in local time.
     public static func localMinute(_ date: Date) -> String {
         let t = fields(date, utc: false)

@@ -1,0 +1,19 @@
+import TFEClient
+
+/// The read after an apply that was accepted to reject its own token: the answer says whether
+/// the new policy is in force for it. A 401 here is the expected rejection, not a failure.
+package enum LockoutCheck {
+    /// One line for the results: what the server now does with the token in use.
+    package static func verify(_ client: TFEClient, organization: String) async -> String {
+        do {
+            _ = try await client.organization(organization)
+            return "Note: the server still takes this token right after the change. HashiCorp's docs say a token over its cap is rejected "
+                + "once the policy is in force: expect 401s, and switch to a token within the cap."
+        } catch .unauthorized {
+            return "ok Token check: the server now rejects this token (401), as expected: the new policy is in force. "
+                + "From now on use a token within the cap (User settings > Tokens)."
+        } catch {
+            return "Token check: could not tell whether the server now rejects this token: " + error.description
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import TFEClient
+
+/// Who a tighter token TTL policy locks out: the existing tokens that the new caps reject and the
+/// old ones did not, the token in use first. Computed once by the planner; the wizard, plain
+/// mode, `plan` text and `plan --json` only show it.
+///
+/// What it rests on (sources in the README, "Token lifetimes"): with enforcement on, a token whose
+/// lifetime (`expired-at − created-at`) exceeds its type's cap is rejected at once (TFE's
+/// organization settings docs, the 2.0.0 release notes, the provider's
+/// `tfe_org_max_token_ttl_policy` docs). How a token without expiry is treated the docs do not
+/// say: it is counted as rejected, and marked unverified.
+package struct TokenReport: Sendable, Equatable {
+    /// One token the new caps reject.
+    package struct Entry: Sendable, Equatable {
+        package var record: TokenRecord
+        /// The cap that rejects it.
+        package var capMilliseconds: Int64
+
+        /// `team owners, "ci-deploy" (at-…): lives 1y, over the team cap of 90d`.
+        package var line: String {
+            let lives = record.lifetimeMilliseconds.map { "lives " + TTLDuration.display(milliseconds: $0) } ?? "no expiry"
+            return "\(record.label): \(lives), over the \(record.type.label.lowercased()) cap of \(TTLDuration.display(milliseconds: capMilliseconds))"
+        }
+    }
+
+    /// What happens to the token this tool runs with.
+    package enum InUse: Sendable, Equatable {
+        case rejected(TokenRecord, guessed: Bool)
+        case kept(TokenRecord, guessed: Bool)
+        case unknown(String)
+    }
+
+    package var inUse: InUse
+    /// Tokens with a known lifetime over their new cap (the token in use among them).
+    package var rejected: [Entry]
+    /// Tokens without expiry under a cap that is newly enforced: counted as rejected, unverified.
+    package var noExpiry: [Entry]
+    /// How many known tokens stay inside their caps.
+    package var keptCount: Int
+    /// The lists that could not be read, with why (never counted as empty).
+    package var cannotTell: [(type: TokenType, reason: String)]
+    /// The new user-token cap, for the sentence about other users' tokens (nil: not enforced).
+    package var userCap: Int64?
+
+    package static func == (a: TokenReport, b: TokenReport) -> Bool {
+        a.inUse == b.inUse && a.rejected == b.rejected && a.noExpiry == b.noExpiry && a.keptCount == b.keptCount
+            && a.cannotTell.map(\.type) == b.cannotTell.map(\.type) && a.cannotTell.map(\.reason) == b.cannotTell.map(\.reason) && a.userCap == b.userCap
+    }
+
+    /// Whether the token in use would be rejected: the tool would lock itself out.
+    package var locksOutToken: Bool { if case .rejected = inUse { return true } else { return false } }
+
+    /// Every token rejected, the known and the unverified.
+    package var rejectedCount: Int { rejected.count + noExpiry.count }
+
+    /// The report of a change from the caps in force now to the caps after the plan; nil when no
+    /// cap gets tighter in force (enforcement stays off, or nothing is lowered).
+    /// - Parameters:
+    ///   - before: the caps that reject tokens today (empty when enforcement is off).
+    ///   - after: the caps that will (empty when it will be off).
+    package static func make(_ inventory: TokenInventory, before: [TokenType: Int64], after: [TokenType: Int64]) -> TokenReport? {
+        let tighter = after.contains { type, cap in before[type].map { cap < $0 } ?? true }
+        guard tighter else { return nil }
+        func rejects(_ caps: [TokenType: Int64], _ r: TokenRecord) -> Bool {
+            guard let cap = caps[r.type] else { return false }
+            return r.lifetimeMilliseconds.map { $0 > cap } ?? true
+        }
+        var rejected: [Entry] = [], noExpiry: [Entry] = [], kept = 0
+        var cannotTell: [(TokenType, String)] = []
+        for (type, listing) in inventory.listings {
+            guard case .tokens(let records) = listing else {
+                if case .cannotTell(let reason) = listing, after[type] != nil { cannotTell.append((type, reason)) }
+                continue
+            }
+            for r in records {
+                guard let cap = after[r.type] else { continue }
+                if rejects(after, r) && !rejects(before, r) {
+                    if r.lifetimeMilliseconds == nil { noExpiry.append(Entry(record: r, capMilliseconds: cap)) } else { rejected.append(Entry(record: r, capMilliseconds: cap)) }
+                } else if !rejects(after, r) {
+                    kept += 1
+                }
+            }
+        }
+        let inUse: InUse
+        if let (record, guessed) = inventory.inUseToken {
+            inUse = rejects(after, record) && !rejects(before, record) ? .rejected(record, guessed: guessed) : .kept(record, guessed: guessed)
+        } else {
+            inUse = .unknown(inventory.inUseUnknownReason)
+        }
+        // Other users' tokens matter only where the user cap gets tighter in force.
+        let userCap = after[.user].flatMap { cap in before[.user].map { cap < $0 } ?? true ? cap : nil }
+        return TokenReport(inUse: inUse, rejected: rejected, noExpiry: noExpiry, keptCount: kept, cannotTell: cannotTell, userCap: userCap)
+    }
+
+    /// The token in use, in words: `your token "site-admin workstation" (at-…; most likely: the
+    /// one used last)`.
+    package static func describe(_ record: TokenRecord, guessed: Bool) -> String {
+        "the token this tool runs with, " + record.label + (guessed ? " (most likely: of your tokens, the one used last; the API does not say which one is in use)" : "")
+    }
+
+    /// The report for people, one sentence a line: the headline, the token in use, the rejected,
+    /// the unverified, what cannot be told, other users' tokens. `plan`, plain mode and the
+    /// wizard's Review show these lines.
+    package var lines: [String] {
+        var out: [String] = []
+        let count = rejectedCount
+        out.append("Tokens: with enforcement on, a token that lives longer than its type's cap is rejected at once, not only new ones (HashiCorp's docs). "
+                   + (count == 0 ? "No known token is rejected." : "\(count) known token\(count == 1 ? " is" : "s are") rejected:"))
+        switch inUse {
+        case .rejected(let record, let guessed):
+            out.append("  REJECTED: " + Self.describe(record, guessed: guessed) + ": " + lifetimeText(record)
+                       + ". Every request after the new policy is in force fails with 401, this tool's included.")
+        case .kept(let record, let guessed):
+            out.append("  Kept: " + Self.describe(record, guessed: guessed) + ": " + lifetimeText(record) + ", inside its cap.")
+        case .unknown(let reason):
+            out.append("  Cannot tell whether the token this tool runs with is rejected: " + reason)
+        }
+        for entry in rejected where !isInUse(entry.record) { out.append("  Rejected: " + entry.line) }
+        for entry in noExpiry where !isInUse(entry.record) {
+            out.append("  Rejected (unverified: no expiry, which the docs do not cover): " + entry.line)
+        }
+        if keptCount > 0 { out.append("  \(keptCount) other known token\(keptCount == 1 ? " stays" : "s stay") inside the caps.") }
+        for (type, reason) in cannotTell { out.append("  Cannot tell (\(type.label.lowercased()) tokens): " + reason) }
+        if let userCap {
+            out.append("  Other users' tokens cannot be listed by anyone (the API lists only your own): theirs that live longer than "
+                       + TTLDuration.display(milliseconds: userCap) + " are rejected too.")
+        }
+        return out
+    }
+
+    /// What to do before applying when the token in use would be rejected.
+    package static let wayOut = "Create a token within the new cap first (User settings > Tokens, an expiry inside the cap), then run again with it."
+
+    private func isInUse(_ record: TokenRecord) -> Bool {
+        switch inUse {
+        case .rejected(let r, _), .kept(let r, _): return r == record
+        case .unknown: return false
+        }
+    }
+
+    private func lifetimeText(_ record: TokenRecord) -> String {
+        let cap = (rejected + noExpiry).first { $0.record == record }?.capMilliseconds
+        let lives = record.lifetimeMilliseconds.map { "lives " + TTLDuration.display(milliseconds: $0) } ?? "no expiry (unverified)"
+        return lives + (cap.map { ", over the \(record.type.label.lowercased()) cap of " + TTLDuration.display(milliseconds: $0) } ?? "")
+    }
+}
