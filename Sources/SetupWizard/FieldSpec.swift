@@ -198,7 +198,7 @@ package struct FieldSpec: Sendable {
                 let withPool = fleet.organizations.filter { $0.defaultAgentPoolID != nil }.count
                 return FieldNote("now: a default pool in \(withPool) of \(fleet.organizations.count); each one's pools are read at the review", .dim)
             },
-        toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below when tokens are created.")
+        toggle(.ttlEnabled, .ttlEnabled, .tokenTTL, \.ttlEnabled, help: "Enforce the maximum lifetimes below: new tokens are capped, and existing tokens that live longer than their cap are rejected at once (HashiCorp's docs).")
             .readOnly { $0.current?.ttlSwitchUnavailableReason }
             .unavailable { !keeps(.tokenTTL, $0) && $0.current?.ttlSwitchUnavailableReason != nil ? "not available on this release" : nil }
             .note { state in

@@ -85,6 +85,8 @@ package enum KeyMap {
                                  action: "step through `keep` (each organization keeps its own value) and the values; an empty TTL keeps each one's")
 
     /// A line up or down: in a list, and scrolling the Review and the Result.
+    static let acceptTokenRejection = KeyBinding([.char("y")], names: "y", scope: "Review, when the apply rejects the token in use", short: "apply anyway",
+                                                 action: "apply knowing that the new token TTL policy rejects the token this tool runs with: the policies and the switch are written last, then a read checks the rejection (Enter does not apply such a plan)")
     static let skipOrganization = KeyBinding([.escape], names: "Esc", scope: "first install's organization", short: "skip",
                                              action: "create no organization now: go on to the SMTP relay alone")
 
@@ -103,7 +105,7 @@ package enum KeyMap {
     static let wrapsAround: [Key] = [.tab, .backTab]
 
     package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
-                                            help, resetTTLs, fix, retry, readAgain, mark, keep, skipOrganization]
+                                            help, resetTTLs, acceptTokenRejection, fix, retry, readAgain, mark, keep, skipOrganization]
 
     /// The README's keys table (Markdown), a test keeps the README in step with it.
     package static var markdownTable: String {

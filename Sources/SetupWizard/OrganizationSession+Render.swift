@@ -17,6 +17,9 @@ extension OrganizationSession {
         let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
         if state.phase == .review {
             if state.plan?.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
+            if state.plan?.locksOutToken == true {
+                return [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
+            }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
         let reopen = Wizard.KeyHint("1-\(state.screens.count) reopen a screen", .extra)
@@ -60,6 +63,18 @@ extension OrganizationSession {
         }
         for warning in plan.warnings {
             lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
+        }
+        if let report = plan.tokenReport {
+            lines.append(Line())
+            for (i, text) in report.lines.enumerated() {
+                let style: CellStyle = text.hasPrefix("  REJECTED") ? .error : (i == 0 ? .bold : .normal)
+                let indent = text.hasPrefix("  ") ? "    " : "  "
+                lines += wrap(text.trimmingSpaces, width: width - indent.count).map { Line(indent + $0, style) }
+            }
+            if report.locksOutToken {
+                lines += wrap("This apply locks this tool out. " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
+                              width: width - 2).map { Line("  " + $0, .error) }
+            }
         }
         lines.append(Line())
         let n = plan.requests.count

@@ -19,15 +19,31 @@ enum OrganizationSession: WizardSession {
             guard let plan = state.plan else { return [] }
             if Wizard.showFirstIssue(&state, plan) { return [] }
             if plan.isEmpty { return Wizard.offerToSave(&state) }
-            state.phase = .applying
-            state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
-            return [.apply(plan, steps: plan.steps)]
+            if plan.locksOutToken {
+                // Never by surprise: Enter alone does not lock the tool out.
+                state.problem("Not applied (it rejects this tool's token): \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                return []
+            }
+            return startApply(&state, plan)
+        case _ where KeyMap.acceptTokenRejection.matches(key) && state.plan?.locksOutToken == true:
+            guard let plan = state.plan, !Wizard.showFirstIssue(&state, plan) else { return [] }
+            // The policies and the switch go last: nothing else waits behind them.
+            return startApply(&state, plan.puttingTokenWritesLast())
         case _ where KeyMap.back.matches(key):
             if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
             return []
         default:
             return []
         }
+    }
+
+    static func startApply(_ state: inout WizardState, _ plan: Plan) -> [WizardEffect] {
+        state.plan = plan
+        state.phase = .applying
+        state.lockoutCheck = nil
+        state.statusNotice = nil
+        state.steps = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0, StepStatus.running) })
+        return [.apply(plan, steps: plan.steps)]
     }
 
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {

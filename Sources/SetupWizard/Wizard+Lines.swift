@@ -50,7 +50,9 @@ extension Wizard {
             switch state.phase {
             case .resumeDraft(let draft): return resumeKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0], draft)
             case .review:
-                return yes ? state.session.reviewKey(&state, .enter) : [.quit(exitCode: 1, message: nothingApplied(state))]
+                // A plan that rejects the token in use is applied only by the explicit key.
+                let applyKey = state.plan?.locksOutToken == true ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0]
+                return yes ? state.session.reviewKey(&state, applyKey) : [.quit(exitCode: 1, message: nothingApplied(state))]
             case .result: return state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
             default: return saveKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0])
             }

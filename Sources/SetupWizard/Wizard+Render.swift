@@ -221,6 +221,9 @@ extension Wizard {
             guard let status = state.steps[step] else { continue }
             lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)
         }
+        if let check = state.lockoutCheck {
+            lines += wrap(check.hasPrefix("ok ") ? String(check.dropFirst(3)) : check, width: width - 2).map { Line("  " + $0, .bold) }
+        }
         if state.phase == .savePrompt {
             lines.append(Line())
             lines.append(Line("Save these answers to \(state.config.answersFileName)? [y/N]", .bold))

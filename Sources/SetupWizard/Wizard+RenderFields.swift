@@ -47,8 +47,31 @@ extension Wizard {
             for p in current?.tokenTTLPolicies ?? [] where !p.tokenType.isKnown {
                 lines.append(Line("  \(p.tokenType.label): \(TTLDuration.display(milliseconds: p.maxTTLMilliseconds)) (read-only: not managed here)", .dim))
             }
+            if let note = tokenNote(state) {
+                lines.append(Line())
+                lines += wrap((note.locksOut ? g.warn + " " : "") + note.text, width: width - 2).map { Line("  " + $0, note.locksOut ? .error : .bold) }
+            }
         }
         return (lines, focusIndex)
+    }
+
+    /// The Token TTLs screen's note as the values are typed: how many known tokens the caps as
+    /// typed reject, the token in use first. Nil when no cap gets tighter in force (or the tokens
+    /// were not read). The same report as the Review's (the planner's), only shorter.
+    static func tokenNote(_ state: WizardState) -> (text: String, locksOut: Bool)? {
+        guard let current = state.current, current.tokenInventory != nil,
+              let report = Planner.plan(state.desiredSettings(sections: [.tokenTTL]), current: current).tokenReport else { return nil }
+        let others = report.rejectedCount - (report.locksOutToken ? 1 : 0)
+        let more = others == 0 ? "" : " and \(others) other known token\(others == 1 ? "" : "s")"
+        switch report.inUse {
+        case .rejected(let record, _):
+            return ("These caps reject the token this tool runs with (\(record.label))\(more), at once: the Review names them and asks before applying.", true)
+        case .kept:
+            return (others == 0 ? "No known token is rejected by these caps; the token this tool runs with stays."
+                    : "These caps reject \(others) known token\(others == 1 ? "" : "s") at once (the Review names them); the token this tool runs with stays.", false)
+        case .unknown(let reason):
+            return ("These caps reject \(others) known token\(others == 1 ? "" : "s") at once; whether the token this tool runs with is one cannot be told: " + reason, false)
+        }
     }
 
     /// The value part of a field's line; sets the cursor column on a focused text field.
@@ -138,6 +161,11 @@ extension Wizard {
     /// server's value (none between the two spellings of the 2-year default).
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
         guard let new = state.form.newTTL(type) else { return nil }
+        // The tokens were read: the screen's note names the ones rejected, so the field says less.
+        if TTLDuration.shortTTLWarning(milliseconds: new) == nil, let old = state.current?.ttl(type), TTLDuration.lowers(from: old, to: new),
+           tokenNote(state) != nil {
+            return "Lower than now (\(TTLDuration.display(milliseconds: old))): the note below says which known tokens the caps reject."
+        }
         return TTLDuration.changeNote(from: state.current?.ttl(type), to: new)
     }
 }

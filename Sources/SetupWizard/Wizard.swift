@@ -39,6 +39,9 @@ package enum Wizard {
             return stateLoaded(&state, result, draft)
         case .stepFinished(let result):
             return stepFinished(&state, result)
+        case .lockoutChecked(let line):
+            state.lockoutCheck = line
+            return []
         case .serverWaiting(let answer, let waited):
             return FirstInstallSession.serverWaiting(&state, answer: answer, waited: waited)
         case .serverReady(let error):

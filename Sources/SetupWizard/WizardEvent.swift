@@ -25,6 +25,8 @@ package enum WizardEvent: Equatable, Sendable {
     /// The current state, and a draft saved earlier for the same address and organization.
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
     case stepFinished(StepResult)
+    /// After an apply that rejects the token in use: what the read that followed found.
+    case lockoutChecked(String)
     /// A first install's health check answered `answer` (not 200) after `waited` seconds.
     case serverWaiting(answer: String, waited: Int)
     /// The health check answered 200 (nil), or the deadline passed (the error).

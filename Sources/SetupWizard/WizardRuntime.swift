@@ -102,6 +102,7 @@ package actor WizardRuntime {
         let services = self.services
         let address = state.config.address
         let wording = state.config.wording
+        let sections = state.config.sections
         switch command {
         case .loadOrganizations:
             spawn {
@@ -119,7 +120,9 @@ package actor WizardRuntime {
             spawn {
                 let draft = services.draftStore?.load(address: address, organization: organization)
                 do throws(TFEError) {
-                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization)), draft: draft)
+                    // The token lists too when the TTLs can be changed: the screen says whom a cap rejects.
+                    let tokens = sections.contains(.tokenTTL)
+                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization, tokens: tokens)), draft: draft)
                 } catch {
                     return .stateLoaded(.failure(error), draft: draft)
                 }
@@ -130,7 +133,15 @@ package actor WizardRuntime {
             // Stage by stage (a stage's requests at the same time); each answer as it comes.
             let id = UUID()
             tasks[id] = Task { [weak self] in
-                await applier.apply(plan, steps: steps) { result in await self?.send(.stepFinished(result)) }
+                var succeeded = true
+                await applier.apply(plan, steps: steps) { result in
+                    succeeded = succeeded && result.succeeded
+                    await self?.send(.stepFinished(result))
+                }
+                // Accepted on the Review: a read says whether the server now rejects this token.
+                if plan.locksOutToken, succeeded {
+                    await self?.send(.lockoutChecked(await LockoutCheck.verify(services.client, organization: plan.organization)))
+                }
                 await self?.forget(id)
             }
         case .loadSiteWide:

@@ -53,6 +53,8 @@ package struct WizardState: Equatable, Sendable {
     package mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
     package var plan: Plan?
     package var steps: [Step: StepStatus] = [:]
+    /// After an apply accepted to reject the token in use: what the read that followed found.
+    package var lockoutCheck: String?
     package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
     package var scroll = 0
