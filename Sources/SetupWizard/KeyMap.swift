@@ -47,7 +47,7 @@ package enum KeyMap {
     static let previousField = KeyBinding([.backTab, .up], names: "Shift-Tab, ↑", footer: "Shift-Tab/↑", short: "back",
                                           action: "previous field")
     static let enter = KeyBinding([.enter], names: "Enter", short: "next",
-                                  action: "next field; on the last field the next screen; on Review apply; on Result finish")
+                                  action: "next field; on the last field the next screen; on Review apply (except a plan that rejects the token in use: see y); on Result finish")
     static let typing = KeyBinding([], names: "typing into a filled field", short: "",
                                    action: "replaces its value (it is selected on entering, as in a browser form); ←/→ first to edit it in place")
     static let toggle = KeyBinding([.char(" "), .left, .right], names: "Space, ←/→ on a toggle", footer: "Space/←/→", short: "change",

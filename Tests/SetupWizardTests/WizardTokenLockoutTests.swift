@@ -1,0 +1,64 @@
+import Foundation
+import SetupKit
+@testable import SetupWizard
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// The wizard against tokens as a server in service has them: the Token TTLs screen says whom
+/// the caps as typed reject, and the Review does not lock the tool out on Enter.
+@Suite("Wizard: whom a tighter token policy rejects")
+struct WizardTokenLockoutTests {
+    static var real: SandboxOptions {
+        var o = SandboxOptions(rateLimit: 0)
+        o.tokenLifetimes = .real
+        return o
+    }
+
+    @Test("user tokens to 30 days with enforcement on: the screen's note names the token in use, Enter on the Review applies nothing, y applies with the policies and the switch last, and the check sees the 401")
+    func lockoutIsAsked() async throws {
+        try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
+            #expect(await h.until { if case .editing(.tokenTTL) = $0.phase { return true } else { return false } })
+            await h.press(.char(" "), .tab, .tab, .tab)
+            await h.replace("30d")
+            let screen = await h.screenText()
+            #expect(screen.contains("These caps reject the token this tool runs with"), "\(screen)")
+            #expect(screen.contains("site-admin workstation"))
+            #expect(!screen.contains("keep their expiry"))
+            await h.leaveScreen()
+            #expect(await h.until { $0.phase == .review })
+            let review = await h.frame(100, 60).text
+            #expect(review.contains("REJECTED: the token this tool runs with"), "\(review)")
+            #expect(review.contains("This apply locks this tool out."))
+            #expect(await h.frame().text.contains("y apply anyway"), "the footer names the key")
+
+            await h.press(.enter)
+            #expect(await h.state.phase == .review, "Enter alone does not apply it")
+            #expect(await h.state.statusNotice?.text.contains("Not applied") == true)
+            #expect(await h.fixture.requests().allSatisfy { $0.method == "GET" })
+
+            await h.press(.char("y"))
+            #expect(await h.until { $0.lockoutCheck != nil })
+            #expect(await h.state.lockoutCheck?.contains("now rejects this token (401), as expected") == true)
+            let writes = await h.fixture.requests().filter { $0.method == "PATCH" }
+            #expect(writes.map(\.path) == ["/api/v2/organizations/my-org/token-ttl-policies", "/api/v2/organizations/my-org"], "the policies, then the switch")
+            #expect(await h.screenText().contains("the server now rejects this token"))
+        }
+    }
+
+    @Test("plain mode: the Review's question names the rejection, and y answers it")
+    func plainQuestion() async throws {
+        try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
+            #expect(await h.until { if case .editing(.tokenTTL) = $0.phase { return true } else { return false } })
+            await h.press(.char(" "), .tab, .tab, .tab)
+            await h.replace("30d")
+            await h.leaveScreen()
+            #expect(await h.until { $0.phase == .review })
+            guard case .ask(let question, _) = PlainWizard.prompt(await h.state) else { Issue.record("no question"); return }
+            #expect(question.contains("reject the token this tool runs with"), "\(question)")
+            await h.runtime.send(.line("y"))
+            #expect(await h.until { $0.lockoutCheck != nil })
+        }
+    }
+}
