@@ -6,8 +6,8 @@ public enum SandboxTokenLifetimes: String, Sendable, CaseIterable {
     /// As an installation in service has them: the tokens in use live 2 years (the user-token
     /// default), so a tighter policy with enforcement on rejects them, as HashiCorp's docs say.
     case real
-    /// Every role's token in use lives one minute, inside any cap a policy can set: tests that
-    /// are not about the lockout keep working after they turn enforcement on.
+    /// Every role's token in use lives one second, inside any cap a seed or a policy sets in
+    /// practice: tests that are not about the lockout keep working after they turn enforcement on.
     case short
 }
 
@@ -67,7 +67,7 @@ public struct SandboxTokenRecords: Sendable {
             let inUse = lifetimes == .real
                 ? record("at-\(role.rawValue)-main", "\(role.rawValue) workstation", createdDaysAgo: 40, lifetime: twoYears)
                 : Record(id: "at-\(role.rawValue)-main", description: "\(role.rawValue) workstation", createdAt: now,
-                         expiredAt: now.addingTimeInterval(60), lastUsedAt: now)
+                         expiredAt: now.addingTimeInterval(1), lastUsedAt: now)
             // Never used since it was made: the token in use is the most recently used one.
             var laptop = record("at-\(role.rawValue)-laptop", "laptop", createdDaysAgo: 200, lifetime: twoYears)
             laptop.lastUsedAt = nil
@@ -85,7 +85,7 @@ public struct SandboxTokenRecords: Sendable {
 
     /// A first admin's tokens, made when it is created (the token `initial-admin-user` answers).
     public mutating func addFirstAdmin(_ lifetimes: SandboxTokenLifetimes, now: Date) {
-        let lifetime: TimeInterval = lifetimes == .real ? TimeInterval(TTLDuration.twoYearsServer) / 1000 : 60
+        let lifetime: TimeInterval = lifetimes == .real ? TimeInterval(TTLDuration.twoYearsServer) / 1000 : 1
         user[.siteAdmin] = [Record(id: "at-first-admin", description: "initial admin user", createdAt: now,
                                    expiredAt: now.addingTimeInterval(lifetime), lastUsedAt: now)]
     }

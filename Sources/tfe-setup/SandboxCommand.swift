@@ -85,7 +85,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "A JSON file with the tokens to accept, under the keys site-admin, owner and member.")
     var tokens: String?
     @Option(name: .customLong("token-lifetimes"), help: ArgumentHelp(
-        "How long the existing tokens live: real (the tokens in use live 2 years, so a tighter user-token policy with enforcement on rejects them, as on a real server) or short (one minute, inside any cap).",
+        "How long the existing tokens live: real (the tokens in use live 2 years, so a tighter user-token policy with enforcement on rejects them, as on a real server) or short (one second, inside any cap).",
         valueName: "real|short"))
     var tokenLifetimes: SandboxTokenLifetimes = .real
 

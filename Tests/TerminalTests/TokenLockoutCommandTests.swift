@@ -82,7 +82,7 @@ struct TokenLockoutCommandTests {
 
     @Test("with a token inside the cap the plan exits 2 and still lists the rejected team tokens")
     func tokenInsideTheCap() async throws {
-        try await Auto.with { server, dir in   // the sandbox's short lifetimes: the token in use lives a minute
+        try await Auto.with { server, dir in   // the sandbox's short lifetimes: the token in use lives a second
             let file = Auto.write(dir, "answers.json", Auto.seed)
             let r = await Auto.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 2, "\(r.output)")
