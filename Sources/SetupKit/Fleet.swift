@@ -18,6 +18,8 @@ package struct FleetBaseline: Sendable, Equatable {
     }
 
     package var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
+    /// Whether it may make a token policy tighter in force (enforcement on, or a cap given).
+    package var mayTighten: Bool { ttlEnabled == true || !ttl.isEmpty }
 
     /// The fields the baseline sets, in screen order, each with its value as people read it
     /// (`Mode` `agent`, `Agent pool` `named primary`, `User token TTL` `30d`).
@@ -122,6 +124,39 @@ package struct FleetPlan: Sendable, Equatable {
             return FleetFieldCount(field: key, value: value, changing: changing, already: planned.count - changing)
         }
     }
+
+    /// The organizations where the baseline rejects the token this tool runs with.
+    package var lockedOut: [String] { members.filter { $0.plan?.locksOutToken == true }.map(\.organization) }
+
+    /// The same plan with, in each organization that rejects the token in use, the policies and
+    /// the switch written last (`Plan.puttingTokenWritesLast`).
+    package func puttingTokenWritesLast() -> FleetPlan {
+        var p = self
+        for i in p.members.indices where p.members[i].plan?.locksOutToken == true {
+            p.members[i].plan = p.members[i].plan?.puttingTokenWritesLast()
+        }
+        return p
+    }
+
+    /// The known tokens the baseline rejects, counted per organization (the same words for
+    /// `plan` and the wizard's review); empty when the baseline tightens no cap in force.
+    package var tokenLines: [String] {
+        let reports = members.compactMap { m in m.plan?.tokenReport.map { (m.organization, $0) } }
+        guard !reports.isEmpty else { return [] }
+        var lines = ["Tokens: with enforcement on, a token that lives longer than its type's cap is rejected at once, not only new ones (HashiCorp's docs). Known tokens rejected, per organization:"]
+        for (name, r) in reports {
+            var line = "  \(SafeText.line(name)): \(r.rejectedCount == 0 ? "none" : String(r.rejectedCount))"
+            if r.locksOutToken { line += ", the token this tool runs with among them" }
+            if !r.noExpiry.isEmpty { line += ", \(r.noExpiry.count) without expiry (unverified)" }
+            if !r.cannotTell.isEmpty { line += "; cannot tell for " + r.cannotTell.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
+            if case .unknown = r.inUse { line += "; whether the token in use is rejected cannot be told" }
+            lines.append(line)
+        }
+        if reports.contains(where: { $0.1.userCap != nil }) {
+            lines.append("  Other users' tokens cannot be listed by anyone (the API lists only your own): theirs over the user cap are rejected too.")
+        }
+        return lines
+    }
 }
 
 /// Organization names chosen by patterns: names or globs (`prod-*`, `*`), comma-separated on the
@@ -172,16 +207,20 @@ package enum FleetPlanner {
     ///   - organizations: from `TFEClient.organizationsDetailed()`, already chosen.
     ///   - concurrency: reads in flight at once (the client's rate limiter paces them).
     ///   - wording: how a failed read's remedy is worded in the reasons.
+    ///   - tokens: also read the existing tokens, to count whom a tighter policy rejects: the
+    ///     caller's own once, each organization's team and organization tokens with its reads.
     package static func plan(_ baseline: FleetBaseline, organizations: [Organization], client: TFEClient, ping: PingInfo, account: Account,
-                            wording: RemedyWording = .neutral, concurrency: Int = 8) async -> FleetPlan {
+                            wording: RemedyWording = .neutral, concurrency: Int = 8, tokens: Bool = false) async -> FleetPlan {
+        let mine: TokenInventory.Listing? = tokens && baseline.mayTighten
+            ? await TokenInventory.listing("your own user tokens") { try await client.userTokens(userID: account.id) } : nil
         let members = await forEach(organizations, concurrency: concurrency) { org in
-            await member(baseline, org, client: client, ping: ping, account: account, wording: wording)
+            await member(baseline, org, client: client, ping: ping, account: account, wording: wording, userTokens: mine)
         }
         return FleetPlan(members: members.sorted { $0.organization < $1.organization })
     }
 
     static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account,
-                       wording: RemedyWording) async -> FleetMember {
+                       wording: RemedyWording, userTokens: TokenInventory.Listing? = nil) async -> FleetMember {
         func out(_ reason: String) -> FleetMember { FleetMember(organization: org.name, plan: nil, leftOut: reason) }
         if !org.canUpdate { return out("this token cannot change it (only the owners team can)") }
         // The parts this organization cannot take are dropped from its baseline, with the reason;
@@ -236,6 +275,11 @@ package enum FleetPlanner {
         var current = CurrentState(ping: ping, account: account, organization: org, agentPools: pools, smtp: nil, tokenTTLPolicies: policies,
                                    tokenTTLUnavailable: baseline.ttl.isEmpty ? nil : "The token TTL policies could not be read.")
         if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
+        if let userTokens, desired.tokenTTL != nil, policies != nil {
+            async let team = TokenInventory.listing("the team tokens") { try await client.teamTokens(org.name) }
+            async let organizationToken = TokenInventory.listing("the organization token", noneIs404: true) { [try await client.organizationToken(org.name)] }
+            current.tokenInventory = TokenInventory(inUse: account.authenticatedResource, user: userTokens, team: await team, organization: await organizationToken)
+        }
         let plan = Planner.plan(desired, current: current)
         // A rule broken here stops this organization altogether; what the server cannot take
         // (the switch on an older release) is named and simply not sent.

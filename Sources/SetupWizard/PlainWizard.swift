@@ -109,7 +109,7 @@ package struct PlainWizard: Sendable {
             let question: String
             switch state.phase {
             case .resumeDraft: question = "You have answers typed earlier that were not applied. Resume them?"
-            case .review: question = state.plan?.locksOutToken == true ? "Apply, and reject the token this tool runs with?" : "Apply these changes?"
+            case .review: question = state.reviewLocksOutToken ? "Apply, and reject the token this tool runs with?" : "Apply these changes?"
             case .result: question = "Retry the failed steps?"
             default: question = "Save these answers to \(state.config.answersFileName)?"
             }

@@ -23,6 +23,9 @@ extension SeveralSession {
         let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
         if state.phase == .review {
             if state.several?.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
+            if state.several?.plan?.lockedOut.isEmpty == false {
+                return [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
+            }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
         if state.several?.failed.isEmpty == false {
@@ -81,6 +84,19 @@ extension SeveralSession {
             for group in plan.leftOutByReason {
                 lines += wrap("\(group.reason) (\(group.organizations.count)): " + group.organizations.map(SafeText.line).joined(separator: ", "), width: width - 6)
                     .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
+            }
+        }
+        if !plan.tokenLines.isEmpty {
+            lines.append(Line())
+            for (i, text) in plan.tokenLines.enumerated() {
+                let indent = text.hasPrefix("  ") ? "    " : ""
+                let style: CellStyle = i == 0 ? .bold : (text.contains("the token this tool runs with among them") ? .error : .normal)
+                lines += wrap(text.trimmingSpaces, width: width - 2 - indent.count).map { Line(indent + $0, style) }
+            }
+            if !plan.lockedOut.isEmpty {
+                lines += wrap("This apply locks this tool out of \(plan.lockedOut.count) organization\(plan.lockedOut.count == 1 ? "" : "s"). " + TokenReport.wayOut
+                              + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (there the policies and the switch go last); to change the baseline: Esc.", width: width - 2)
+                    .map { Line($0, .error) }
             }
         }
         guard writes > 0 else { return lines }

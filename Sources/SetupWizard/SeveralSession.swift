@@ -91,9 +91,18 @@ enum SeveralSession: WizardSession {
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
         switch key {
-        case _ where KeyMap.enter.matches(key):
-            guard let plan = fleet.plan else { return [] }
+        case _ where KeyMap.enter.matches(key) || (KeyMap.acceptTokenRejection.matches(key) && fleet.plan?.lockedOut.isEmpty == false):
+            guard var plan = fleet.plan else { return [] }
             if let smtp = state.plan, Wizard.showFirstIssue(&state, smtp) { return [] }
+            if !plan.lockedOut.isEmpty {
+                // Never by surprise: only the explicit key applies a baseline that locks the tool out.
+                guard KeyMap.acceptTokenRejection.matches(key) else {
+                    state.problem("Not applied (it rejects this tool's token in \(plan.lockedOut.count) organization\(plan.lockedOut.count == 1 ? "" : "s")): \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                    return []
+                }
+                plan = plan.puttingTokenWritesLast()
+                state.statusNotice = nil
+            }
             let smtp = state.plan.flatMap { $0.steps.contains(.smtp) ? $0 : nil }
             if plan.toChange.isEmpty && smtp == nil {
                 return [.quit(exitCode: exitCode(state), message: finishMessage(state))]

@@ -51,7 +51,7 @@ extension Wizard {
             case .resumeDraft(let draft): return resumeKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0], draft)
             case .review:
                 // A plan that rejects the token in use is applied only by the explicit key.
-                let applyKey = state.plan?.locksOutToken == true ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0]
+                let applyKey = state.reviewLocksOutToken ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0]
                 return yes ? state.session.reviewKey(&state, applyKey) : [.quit(exitCode: 1, message: nothingApplied(state))]
             case .result: return state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
             default: return saveKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0])

@@ -160,7 +160,7 @@ package actor WizardRuntime {
                     let account = try await client.accountDetails()
                     let wanted = Set(names)
                     let organizations = try await FleetDirectory.organizations(client: client, account: account, only: wanted)
-                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account, wording: wording)
+                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account, wording: wording, tokens: true)
                     return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: organizations, pace: await client.limiter?.pace ?? 27)))
                 } catch {
                     return .fleetPlanned(.failure(error))

@@ -55,6 +55,8 @@ package struct WizardState: Equatable, Sendable {
     package var steps: [Step: StepStatus] = [:]
     /// After an apply accepted to reject the token in use: what the read that followed found.
     package var lockoutCheck: String?
+    /// Whether the Review's plan rejects the token in use (in one organization or several).
+    package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
     package var scroll = 0

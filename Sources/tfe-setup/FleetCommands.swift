@@ -17,6 +17,8 @@ extension Automation {
         var patterns: [String]
         /// Organizations the token sees, before the patterns choose.
         var seen: Int
+        /// `--accept-token-rejection`.
+        var acceptsTokenRejection = false
     }
 
     /// Connects, lists the organizations, chooses and plans; the transport is shut down when
@@ -53,8 +55,10 @@ extension Automation {
             printError("tfe-setup: no organization of the \(all.count) this token sees matches \(patterns.joined(separator: ",")). Nothing was sent.")
             throw ExitCode.failure
         }
-        let plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account, wording: .commandLine)
-        return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count)
+        var plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account, wording: .commandLine, tokens: true)
+        // Accepted: where the token in use is rejected, the policies and the switch go last.
+        if acceptTokenRejection { plan = plan.puttingTokenWritesLast() }
+        return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count, acceptsTokenRejection: acceptTokenRejection)
     }
 
     /// The fleet plan for people: the baseline, each organization that changes, those that
@@ -77,6 +81,14 @@ extension Automation {
         }
         let writes = f.plan.writeCount
         let seconds = Double(writes) / max(1, limit)
+        lines += f.plan.tokenLines
+        let locked = f.plan.lockedOut
+        if !locked.isEmpty {
+            lines.append(f.acceptsTokenRejection
+                ? "Accepted (--\(acceptTokenRejectionOption)): in \(locked.joined(separator: ", ")) the token policies, then the switch, are written last; after them this token is rejected there."
+                : "Error (token_ttl): applying this rejects the token this tool runs with in \(locked.joined(separator: ", ")). " + TokenReport.wayOut
+                    + " Or, knowing it, pass --\(acceptTokenRejectionOption).")
+        }
         lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) cannot reach the baseline.")
         return lines
     }
@@ -87,6 +99,7 @@ extension Automation {
             let status = m.status.rawValue
             var fields: [(String, OrderedJSON)] = [("name", .string(m.organization)), ("status", .string(status))]
             if let reason = m.leftOut { fields.append(("reason", .string(reason))) }
+            if let report = m.plan?.tokenReport { fields.append(("token_rejections", Automation.tokenReportJSON(report))) }
             if let changes = m.plan?.changes, !changes.isEmpty {
                 fields.append(("changes", .array(changes.map { c in
                     .object([("field", .string(c.field.rawValue)), ("current", OrderedJSON.from(c.current.json, order: [])), ("new", OrderedJSON.from(c.new.json, order: []))])
@@ -112,6 +125,11 @@ extension ApplyCommand {
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
         guard !f.plan.toChange.isEmpty else { return }
+        if !f.plan.lockedOut.isEmpty && !acceptTokenRejection {
+            printError("tfe-setup: nothing applied: the baseline's token TTL policy rejects the token this tool runs with (see above). "
+                       + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
+            throw ExitCode.failure
+        }
         try confirm()
         let stop = SignalFlag()
         stop.onRepeat { number in

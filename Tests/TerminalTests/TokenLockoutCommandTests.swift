@@ -117,4 +117,29 @@ struct TokenLockoutCommandTests {
             #expect(await failure { try await client.userTokens(userID: "../admin") } != nil, "an id that is not one is refused before any request")
         }
     }
+
+    @Test("a baseline for several organizations counts the rejected tokens per organization, refuses to lock the tool out, and with --accept-token-rejection writes the policies and the switch last in each")
+    func fleetCountsPerOrganization() async throws {
+        var options = Self.real
+        options.fleet = 3
+        try await Auto.with(options) { server, dir in
+            let file = Auto.write(dir, "fleet.json", #"{"organizations":["my-org","fleet-002"],"token_ttl":{"enabled":true,"team":"90d","user":"30d"}}"#)
+            var r = await Auto.run(server, dir, ["plan", "--answers", file])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("Known tokens rejected, per organization:"), "\(r.output)")
+            #expect(r.output.contains("my-org: 4, the token this tool runs with among them, 1 without expiry (unverified)"), "\(r.output)")
+            #expect(r.output.contains("fleet-002: 2, the token this tool runs with among them; cannot tell for organization tokens"), "\(r.output)")
+            #expect(r.output.contains("Other users' tokens cannot be listed by anyone"))
+            r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(r.status == 1 && r.output.contains("nothing applied"), "\(r.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+
+            r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"])
+            #expect(r.status == 0, "\(r.output)")
+            for org in ["my-org", "fleet-002"] {
+                let writes = await server.store.requestLog.filter { $0.method == "PATCH" && $0.path.hasPrefix("/api/v2/organizations/\(org)") }
+                #expect(writes.map(\.path) == ["/api/v2/organizations/\(org)/token-ttl-policies", "/api/v2/organizations/\(org)"], "\(org): the policies, then the switch")
+            }
+        }
+    }
 }
