@@ -143,9 +143,16 @@ def main():
         wait_for("new 2y")
         render("3-token-ttls", out_dir)
         keys("Enter")
-        wait_for("Apply sends 3 requests")
+        wait_for("Apply sends 4 requests with y")
         render("5-review", out_dir)
+        # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused, y applies.
         keys("Enter")
+        wait_for("Not applied (it rejects")
+        for _ in range(12):
+            keys("Down")
+        wait_for("This apply locks this tool out")
+        render("20-token-lockout", out_dir)
+        keys("y")
         wait_for("All changes applied.")
         render("6-result", out_dir)
         tmux("resize-window", "-t", "s", "-x", "50", "-y", "12")

@@ -56,6 +56,10 @@ extension OrganizationSession {
             return lines
         }
         lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
+        if plan.locksOutToken {
+            // Said first: the details (Tokens, below the requests) may be off screen.
+            lines += wrap("\(g.warn) This apply rejects the token this tool runs with: Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+        }
         for change in plan.changes {
             for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
                 lines.append(Line((i == 0 ? "  " : "      ") + part))
@@ -63,6 +67,20 @@ extension OrganizationSession {
         }
         for warning in plan.warnings {
             lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
+        }
+        lines.append(Line())
+        if plan.locksOutToken {
+            // Only y applies it, and then in stages: the list is of what y sends.
+            let accepted = plan.puttingTokenWritesLast()
+            lines.append(Line("Apply sends \(accepted.requests.count) requests with y, the token policies and then the switch last:", .bold))
+            for r in accepted.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
+        } else {
+            let n = plan.requests.count
+            lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
+            for r in plan.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
+        }
+        if plan.smtp?.testEmailAddress != nil {
+            lines.append(Line("The relay is tested by sending an email; if that fails, the SMTP settings are not saved.", .dim))
         }
         if let report = plan.tokenReport {
             lines.append(Line())
@@ -75,13 +93,6 @@ extension OrganizationSession {
                 lines += wrap("This apply locks this tool out. " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
                               width: width - 2).map { Line("  " + $0, .error) }
             }
-        }
-        lines.append(Line())
-        let n = plan.requests.count
-        lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
-        for r in plan.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
-        if plan.smtp?.testEmailAddress != nil {
-            lines.append(Line("The relay is tested by sending an email; if that fails, the SMTP settings are not saved.", .dim))
         }
         return lines
     }

@@ -49,7 +49,7 @@ extension Wizard {
             }
             if let note = tokenNote(state) {
                 lines.append(Line())
-                lines += wrap((note.locksOut ? g.warn + " " : "") + note.text, width: width - 2).map { Line("  " + $0, note.locksOut ? .error : .bold) }
+                lines += wrap((note.locksOut ? g.warn + " " : "") + note.text, width: width - 4).map { Line("  " + $0, note.locksOut ? .error : .bold) }
             }
         }
         return (lines, focusIndex)

@@ -266,9 +266,14 @@ struct TerminalBehaviourTests {
     @Test("demo: the wizard against the built-in sandbox, then what changed and the test email") func demo() async throws {
         let t = try TmuxSession(TmuxSession.quote(TmuxSession.binary) + " demo", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": NSTemporaryDirectory()])
         defer { t.kill() }
-        await TerminalSuite.TerminalWizardTests.typeSeed(t)
+        await TerminalSuite.TerminalWizardTests.typeSeed(t, requests: "Apply sends 4 requests with y")
+        // The demo's tokens live as a real server's do: the seed's 30-day user cap rejects the
+        // token in use, so Enter alone applies nothing and y does.
         t.keys("Enter")
+        #expect(t.waitFor("Not applied (it rejects"), "\(t.capture())")
+        t.keys("y")
         #expect(t.waitFor("All changes applied."))
+        #expect(t.waitFor("now rejects this token"), "the check after the apply: \(t.capture())")
         t.keys("Enter", "n")
         #expect(t.waitFor("EXIT=0"))
         let screen = t.capture()

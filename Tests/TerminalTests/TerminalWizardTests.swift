@@ -54,7 +54,8 @@ struct TerminalWizardTests {
     /// - Parameters:
     ///   - ascii: the terminal shows the ASCII glyphs (`>` for the focus).
     ///   - afterPassword: runs once the password is typed (the canary test looks around then).
-    static func typeSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, afterPassword: () async -> Void = {}) async {
+    static func typeSeed(_ t: TmuxSession, password: String = password, ascii: Bool = false, requests: String = "Apply sends 3 requests",
+                         afterPassword: () async -> Void = {}) async {
         let focus = ascii ? ">" : "›"
         await typeSMTPSeed(t, password: password, ascii: ascii, afterPassword: afterPassword)
         #expect(t.waitFor("\(focus) Mode:"))
@@ -62,7 +63,7 @@ struct TerminalWizardTests {
         #expect(t.waitFor("primary (apool-abc123, 3 agents)"))
         t.keys("Enter")
         await typeTTLSeed(t, ascii: ascii)
-        #expect(t.waitFor("Apply sends 3 requests"))
+        #expect(t.waitFor(requests), "\(t.capture())")
     }
 
     /// The seed scenario's token TTL screen, key by key, ending by leaving the screen.
