@@ -143,12 +143,14 @@ package struct FleetPlan: Sendable, Equatable {
     package var tokenLines: [String] {
         let reports = members.compactMap { m in m.plan?.tokenReport.map { (m.organization, $0) } }
         guard !reports.isEmpty else { return [] }
-        var lines = ["Tokens: with enforcement on, a token that lives longer than its type's cap is rejected at once, not only new ones (HashiCorp's docs). Known tokens rejected, per organization:"]
+        var lines = ["Tokens: with enforcement on, a token that lives longer than its type's cap is rejected at once, not only new ones (HashiCorp's docs). "
+                     + "Of your own tokens, rejected per organization (team and organization tokens are " + FleetPlanner.notReadForMany.dropLast() + "):"]
         for (name, r) in reports {
             var line = "  \(SafeText.line(name)): \(r.rejectedCount == 0 ? "none" : String(r.rejectedCount))"
             if r.locksOutToken { line += ", the token this tool runs with among them" }
             if !r.noExpiry.isEmpty { line += ", \(r.noExpiry.count) without expiry (unverified)" }
-            if !r.cannotTell.isEmpty { line += "; cannot tell for " + r.cannotTell.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
+            let unread = r.cannotTell.filter { $0.reason != FleetPlanner.notReadForMany }
+            if !unread.isEmpty { line += "; cannot tell for " + unread.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
             if case .unknown = r.inUse { line += "; whether the token in use is rejected cannot be told" }
             lines.append(line)
         }
@@ -203,6 +205,9 @@ package enum FleetDirectory {
 /// holds each one's mode, pool, switch, permissions and entitlements; the pool list is read only
 /// where a pool is named, the TTL list only where TTLs are set. Nothing read is kept but the plan.
 package enum FleetPlanner {
+    /// Why a fleet plan does not list each organization's team and organization tokens.
+    package static let notReadForMany = "not listed when planning many organizations (plan one organization to see them)."
+
     /// - Parameters:
     ///   - organizations: from `TFEClient.organizationsDetailed()`, already chosen.
     ///   - concurrency: reads in flight at once (the client's rate limiter paces them).
@@ -276,9 +281,11 @@ package enum FleetPlanner {
                                    tokenTTLUnavailable: baseline.ttl.isEmpty ? nil : "The token TTL policies could not be read.")
         if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
         if let userTokens, desired.tokenTTL != nil, policies != nil {
-            async let team = TokenInventory.listing("the team tokens") { try await client.teamTokens(org.name) }
-            async let organizationToken = TokenInventory.listing("the organization token", noneIs404: true) { [try await client.organizationToken(org.name)] }
-            current.tokenInventory = TokenInventory(inUse: account.authenticatedResource, user: userTokens, team: await team, organization: await organizationToken)
+            // Your own tokens, read once, decide whether the tool locks itself out; each
+            // organization's team and organization tokens would double a fleet's reads at the
+            // rate limit, so they are left unread here and said to be (`FleetPlan.tokenLines`).
+            current.tokenInventory = TokenInventory(inUse: account.authenticatedResource, user: userTokens,
+                                                    team: .cannotTell(FleetPlanner.notReadForMany), organization: .cannotTell(FleetPlanner.notReadForMany))
         }
         let plan = Planner.plan(desired, current: current)
         // A rule broken here stops this organization altogether; what the server cannot take

@@ -154,7 +154,7 @@ struct FleetCommandTests {
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 36 { try await Task.sleep(for: .milliseconds(20)) }
             kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            try #require(await process.ended(), "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGTERM"), "\(report.suffix(1_500))")
@@ -204,7 +204,7 @@ struct FleetCommandTests {
             #expect(await server.store.requestLog.contains { $0.status == 429 }, "the throttled PATCH was answered 429")
             let stopped = Date()
             kill(process.processIdentifier, SIGINT)
-            process.waitUntilExit()
+            try #require(await process.ended(), "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(Date().timeIntervalSince(stopped) < 20, "ended soon after the signal, not after the 119 s wait")
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
@@ -225,7 +225,7 @@ struct FleetCommandTests {
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 20 { try await Task.sleep(for: .milliseconds(20)) }
             kill(process.processIdentifier, SIGHUP)
-            process.waitUntilExit()
+            try #require(await process.ended(), "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "killed by the signal instead of reporting: \(process.terminationReason == .uncaughtSignal)")
             #expect(report.contains("Stopped by SIGHUP") && report.contains("Not started: "), "\(report.suffix(1_500))")

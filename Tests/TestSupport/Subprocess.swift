@@ -76,3 +76,15 @@ extension Subprocess {
         }
     }
 }
+
+extension Process {
+    /// Waits, polling with a deadline, until the process has ended; false when it has not.
+    /// Not Foundation's `waitUntilExit`: on Linux it spins a run loop on the calling thread — a
+    /// cooperative one in an async test, which starves every in-process sandbox — and, when the
+    /// exit is missed, never returns.
+    public func ended(within seconds: Double = 60) async -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while isRunning, Date() < end { try? await Task.sleep(for: .milliseconds(20)) }
+        return !isRunning
+    }
+}
