@@ -148,7 +148,7 @@ def main():
         # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused, y applies.
         keys("Enter")
         wait_for("Not applied (it rejects")
-        for _ in range(12):
+        for _ in range(40):
             keys("Down")
         wait_for("This apply locks this tool out")
         render("20-token-lockout", out_dir)
