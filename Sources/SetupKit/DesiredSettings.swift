@@ -28,6 +28,10 @@ package struct DesiredSettings: Sendable, Equatable {
     package struct TokenTTL: Sendable, Equatable {
         package var enabled: Bool?
         package var milliseconds: [TokenType: Int64]
+        /// Whether it may make a token policy tighter in force (enforcement on, or a cap given):
+        /// then the existing tokens are read, to say whom it rejects.
+        package var mayTighten: Bool { enabled == true || !milliseconds.isEmpty }
+
         package init(enabled: Bool? = nil, milliseconds: [TokenType: Int64] = [:]) {
             self.enabled = enabled
             self.milliseconds = milliseconds

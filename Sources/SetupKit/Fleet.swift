@@ -18,8 +18,8 @@ package struct FleetBaseline: Sendable, Equatable {
     }
 
     package var isEmpty: Bool { mode == nil && agentPoolName == nil && ttlEnabled == nil && ttl.isEmpty }
-    /// Whether it may make a token policy tighter in force (enforcement on, or a cap given).
-    package var mayTighten: Bool { ttlEnabled == true || !ttl.isEmpty }
+    /// Whether it may make a token policy tighter in force (`DesiredSettings.TokenTTL.mayTighten`).
+    package var mayTighten: Bool { DesiredSettings.TokenTTL(enabled: ttlEnabled, milliseconds: ttl).mayTighten }
 
     /// The fields the baseline sets, in screen order, each with its value as people read it
     /// (`Mode` `agent`, `Agent pool` `named primary`, `User token TTL` `30d`).

@@ -98,15 +98,8 @@ struct Automation {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)",
-            sections: answers.desired.sections, tokens: Self.mayTighten(answers.desired))
+            sections: answers.desired.sections, tokens: answers.desired.tokenTTL?.mayTighten ?? false)
         return planned(answers, current: current, client: client, transport: transport)
-    }
-
-    /// Whether the answers may make a token policy tighter in force (enforcement on, or a cap
-    /// given): then the existing tokens are read too, to say whom it rejects.
-    static func mayTighten(_ desired: DesiredSettings) -> Bool {
-        guard let ttl = desired.tokenTTL else { return false }
-        return ttl.enabled == true || !ttl.milliseconds.isEmpty
     }
 
     /// The plan of the answers against a state (read, or assumed for a first install).

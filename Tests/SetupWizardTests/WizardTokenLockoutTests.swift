@@ -16,12 +16,17 @@ struct WizardTokenLockoutTests {
         return o
     }
 
+    /// On the Token TTLs screen: enforcement on, the user cap typed as 30d (the focus stays there).
+    static func enforceUserCap30d(_ h: WizardHarness) async {
+        #expect(await h.until { if case .editing(.tokenTTL) = $0.phase { return true } else { return false } })
+        await h.press(.char(" "), .tab, .tab, .tab)
+        await h.replace("30d")
+    }
+
     @Test("user tokens to 30 days with enforcement on: the screen's note names the token in use, Enter on the Review applies nothing, y applies with the policies and the switch last, and the check sees the 401")
     func lockoutIsAsked() async throws {
         try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
-            #expect(await h.until { if case .editing(.tokenTTL) = $0.phase { return true } else { return false } })
-            await h.press(.char(" "), .tab, .tab, .tab)
-            await h.replace("30d")
+            await Self.enforceUserCap30d(h)
             let screen = await h.screenText()
             #expect(screen.contains("These caps reject the token this tool runs with"), "\(screen)")
             #expect(screen.contains("site-admin workstation"))
@@ -50,9 +55,7 @@ struct WizardTokenLockoutTests {
     @Test("plain mode: the Review's question names the rejection, and y answers it")
     func plainQuestion() async throws {
         try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
-            #expect(await h.until { if case .editing(.tokenTTL) = $0.phase { return true } else { return false } })
-            await h.press(.char(" "), .tab, .tab, .tab)
-            await h.replace("30d")
+            await Self.enforceUserCap30d(h)
             await h.leaveScreen()
             #expect(await h.until { $0.phase == .review })
             guard case .ask(let question, _) = PlainWizard.prompt(await h.state) else { Issue.record("no question"); return }
