@@ -112,16 +112,22 @@ struct Reader {
 
     mutating func problem(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
 
-    mutating func object(_ value: JSONValue, _ path: String, allowed: [String]) -> [String: JSONValue]? {
+    mutating func object(_ value: JSONValue, _ keys: AnswersKeys.Object) -> [String: JSONValue]? {
+        let path = keys.path
         guard let o = value.objectValue else {
             problem(path, "must be an object ({…})")
             return nil
         }
-        for key in o.keys.sorted() where !allowed.contains(key) {
+        for key in o.keys.sorted() {
             if key == "password" {
-                problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\": \"SMTP_PASSWORD\" (a variable named SMTP_… or TFE_SETUP_…), or \(option) PATH on the command line")
-            } else {
-                problem("\(path).\(key)", "unknown key; allowed here: \(allowed.joined(separator: ", "))")
+                // A secret never stands in the file, wherever it is put.
+                if path == AnswersKeys.bootstrapAdmin.path {
+                    problem("\(path).password", "an inline password is not accepted, so the file can be kept and shared safely; name its variable in \"password_env\" (TFE_SETUP_…), or pass \(files.adminPasswordOption) PATH")
+                } else {
+                    problem("\(path).password", "inline passwords are not accepted, so the file can be kept and shared safely; use \"password_env\": \"SMTP_PASSWORD\" (a variable named SMTP_… or TFE_SETUP_…), or \(option) PATH on the command line")
+                }
+            } else if !keys.recognised.contains(key) {
+                problem("\(path).\(key)", "unknown key; allowed here: \(keys.accepted.joined(separator: ", "))")
             }
         }
         return o
@@ -141,7 +147,7 @@ struct Reader {
 
     mutating func read(_ root: JSONValue) -> AnswersFile {
         var file = AnswersFile(address: nil, organization: nil, desired: DesiredSettings())
-        guard let o = object(root, "$", allowed: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl", "bootstrap"]) else { return file }
+        guard let o = object(root, AnswersKeys.root) else { return file }
         if let list = o["organizations"] {
             let names = list.arrayValue?.compactMap(\.stringValue) ?? []
             if list.arrayValue == nil || names.count != list.arrayValue?.count || names.isEmpty {
@@ -178,7 +184,7 @@ struct Reader {
 
     mutating func smtp(_ value: JSONValue) -> SMTPSettingsUpdate? {
         let path = "$.smtp"
-        guard let o = object(value, path, allowed: ["enabled", "host", "port", "sender", "auth", "username", "password_env", "password_file", "test_email_address"]) else { return nil }
+        guard let o = object(value, AnswersKeys.smtp) else { return nil }
         var u = SMTPSettingsUpdate()
         u.enabled = bool(o, "enabled", path)
         u.host = string(o, "host", path)
@@ -228,7 +234,7 @@ struct Reader {
 
     mutating func execution(_ value: JSONValue) -> DesiredSettings.ExecutionDefaults? {
         let path = "$.execution_defaults"
-        guard let o = object(value, path, allowed: ["mode", "agent_pool_id", "agent_pool_name"]) else { return nil }
+        guard let o = object(value, AnswersKeys.executionDefaults) else { return nil }
         agentPoolName = string(o, "agent_pool_name", path)
         if agentPoolName != nil, o["agent_pool_id"] != nil { problem("\(path).agent_pool_name", "give either agent_pool_id or agent_pool_name, not both") }
         if let name = agentPoolName, name.isEmpty { problem("\(path).agent_pool_name", "must name a pool") }
@@ -255,7 +261,7 @@ struct Reader {
 
     mutating func ttl(_ value: JSONValue) -> DesiredSettings.TokenTTL? {
         let path = "$.token_ttl"
-        guard let o = object(value, path, allowed: ["enabled"] + TokenType.known.map(\.rawValue)) else { return nil }
+        guard let o = object(value, AnswersKeys.tokenTTL) else { return nil }
         var t = DesiredSettings.TokenTTL(enabled: bool(o, "enabled", path))
         for type in TokenType.known {
             guard let v = o[type.rawValue] else { continue }

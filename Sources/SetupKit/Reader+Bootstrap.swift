@@ -8,7 +8,7 @@ extension Reader {
     /// files named on the command line.
     mutating func bootstrap(_ value: JSONValue) -> Bootstrap? {
         let path = "$.bootstrap"
-        guard let o = object(value, path, allowed: ["admin", "iact_env", "iact_file", "iact", "organization"]) else { return nil }
+        guard let o = object(value, AnswersKeys.bootstrap) else { return nil }
         var result = Bootstrap(username: "", email: "")
         if o["iact"] != nil {
             problem("\(path).iact", "an IACT is not accepted inline, so the file can be kept and shared safely; name its variable in \"iact_env\" (TFE_SETUP_… or TFE_IACT_TOKEN), or pass \(files.iactOption) PATH")
@@ -17,7 +17,7 @@ extension Reader {
             problem("\(path).iact_file", "an IACT file is named on the command line only, so a shared answers file cannot choose one of your files: pass \(files.iactOption) PATH")
         }
         if let admin = o["admin"] {
-            if let a = object(admin, "\(path).admin", allowed: ["username", "email", "password_env", "password_file", "password"]) {
+            if let a = object(admin, AnswersKeys.bootstrapAdmin) {
                 result.username = string(a, "username", "\(path).admin") ?? ""
                 result.email = string(a, "email", "\(path).admin") ?? ""
                 if a["username"] == nil { problem("\(path).admin.username", "the first admin needs a username") }
@@ -49,7 +49,7 @@ extension Reader {
             }
             result.iactSource = source
         }
-        if let org = o["organization"], let g = object(org, "\(path).organization", allowed: ["name", "email"]) {
+        if let org = o["organization"], let g = object(org, AnswersKeys.bootstrapOrganization) {
             let name = string(g, "name", "\(path).organization") ?? ""
             let email = string(g, "email", "\(path).organization") ?? ""
             for issue in Validation.issues(forNewOrganization: name, email: email) {

@@ -282,7 +282,7 @@ struct PlanCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "The answers file (JSON; see the README).")
+    @Option(help: "The answers file (JSON; every key is in docs/automation.md, installed in share/doc/tfe-setup).")
     var answers: String
     @Flag(help: "Print the plan as JSON, with the lists changes, requests, errors and warnings.")
     var json = false
@@ -372,7 +372,7 @@ struct ApplyCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "The answers file (JSON; see the README).")
+    @Option(help: "The answers file (JSON; every key is in docs/automation.md, installed in share/doc/tfe-setup).")
     var answers: String
     @Flag(name: .customLong("auto-approve"), help: "Do not ask before applying.")
     var autoApprove = false

@@ -17,7 +17,8 @@ struct WizardCommand: AsyncParsableCommand {
             Without --organization (or TFE_ORG) it starts at the list of the token's organizations.
 
             Example:
-              TFE_TOKEN=... tfe-setup --address https://tfe.example.com --organization my-org
+              TFE_TOKEN=... tfe-setup --address https://tfe.example.com \\
+                --organization my-org
 
             Keys:
             \(KeyMap.helpLines.joined(separator: "\n"))

@@ -2,22 +2,10 @@ import Foundation
 @testable import SetupWizard
 import Testing
 
-/// The key map is the one spelling of the wizard's bindings: the README's table, the footer and
-/// the reducer all come from it.
-@Suite("Key map: README, footer and reducer from one table")
+/// The key map is the one spelling of the wizard's bindings: the docs' table (checked in
+/// `DocsTests`), the footer and the reducer all come from it.
+@Suite("Key map: footer and reducer from one table")
 struct KeyMapTests {
-    static let readme: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return (try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
-    }()
-
-    @Test("the README's keys table is the key map") func readmeTable() {
-        let lines = Self.readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let start = lines.firstIndex(of: "| key | action |") else { Issue.record("no keys table in the README"); return }
-        let table = lines[start...].prefix { $0.hasPrefix("|") }.joined(separator: "\n")
-        #expect(table == KeyMap.markdownTable, "regenerate the README's table from KeyMap.markdownTable")
-    }
-
     @Test("the footer writes the map's bindings; the reducer matches the map's keys (either case)") func footerAndReducer() {
         var state = ReducerTests.loaded(sections: [.tokenTTL])
         let footer = Wizard.render(state, size: Size(width: 200, height: 30)).text

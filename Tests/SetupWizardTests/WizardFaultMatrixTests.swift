@@ -6,7 +6,7 @@ import TestSupport
 import TFEClient
 import TFESandbox
 
-/// The fault matrix (README "Reliability") against the wizard runtime: for each fault, what the
+/// The fault matrix (docs/reliability.md) against the wizard runtime: for each fault, what the
 /// admin sees, that nothing typed is lost, and that a second try finishes the job.
 @Suite("Fault matrix: the wizard")
 struct WizardFaultMatrixTests {
@@ -94,16 +94,5 @@ struct WizardFaultMatrixTests {
             #expect(!FileManager.default.fileExists(atPath: h.draftStore.path), "all applied: the draft has served its purpose")
             await restarted?.stop()
         }
-    }
-}
-
-@Suite("Fault matrix: README")
-struct FaultMatrixReadmeTests {
-    @Test("the README's Reliability table lists the matrix row for row") func readme() throws {
-        let readme = try String(contentsOfFile: HCLParser.repositoryRoot + "/README.md", encoding: .utf8)
-        let section = try #require(readme.components(separatedBy: "## Reliability").dropFirst().first?.components(separatedBy: "\n## ").first)
-        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| fault ") }
-        let names = rows.map { $0.dropFirst(2).components(separatedBy: " | ").first ?? "" }
-        #expect(names == FaultMatrix.cases.map(\.name))
     }
 }

@@ -4,7 +4,7 @@ import TestSupport
 import TFEClient
 import TFESandbox
 
-/// The fault matrix (README "Reliability") against `tfe-setup apply`, run as a process: for each
+/// The fault matrix (docs/reliability.md) against `tfe-setup apply`, run as a process: for each
 /// fault, what the admin reads, the exit code, and that running the same file again finishes the job.
 @Suite("Fault matrix: apply")
 struct ApplyFaultMatrixTests {

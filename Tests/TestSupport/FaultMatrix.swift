@@ -1,7 +1,7 @@
 import Foundation
 import TFESandbox
 
-/// One row of the fault-injection matrix (README "Reliability"): a fault armed through the
+/// One row of the fault-injection matrix (docs/reliability.md): a fault armed through the
 /// sandbox's control API, and what a run meeting it must do. The wizard-runtime test and the
 /// `apply` test both run every row.
 public struct FaultCase: Sendable, CustomStringConvertible {
@@ -26,7 +26,7 @@ public struct FaultCase: Sendable, CustomStringConvertible {
         case killedMidApply
     }
 
-    /// The README's name for the row.
+    /// The row's name in docs/reliability.md.
     public let name: String
     public let kind: Kind
     public let firstRun: FirstRun
