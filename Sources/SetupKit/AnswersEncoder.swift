@@ -1,7 +1,7 @@
 import FoundationEssentials
 import TFEClient
 
-/// Writes an answers file (the format the README describes) — never a secret. The password becomes a
+/// Writes an answers file (the format docs/automation.md describes) — never a secret. The password becomes a
 /// `password_env` reference the admin fills in; test addresses are not kept (they are one-off).
 package enum AnswersEncoder {
     /// The environment variable named for the password in files this tool writes.

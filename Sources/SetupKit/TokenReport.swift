@@ -4,7 +4,7 @@ import TFEClient
 /// old ones did not, the token in use first. Computed once by the planner; the wizard, plain
 /// mode, `plan` text and `plan --json` only show it.
 ///
-/// What it rests on (sources in the README, "Token lifetimes"): with enforcement on, a token whose
+/// What it rests on (sources in docs/token-lifetimes.md): with enforcement on, a token whose
 /// lifetime (`expired-at − created-at`) exceeds its type's cap is rejected at once (TFE's
 /// organization settings docs, the 2.0.0 release notes, the provider's
 /// `tfe_org_max_token_ttl_policy` docs). How a token without expiry is treated the docs do not

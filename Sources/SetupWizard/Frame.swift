@@ -11,7 +11,7 @@ package enum CellStyle: UInt8, Sendable, Equatable {
 ///
 /// Plain data (a scalar, a style, a flag): frames of 12,000 cells are built, copied and compared
 /// many times a second, and a `Character` per cell made that cost reference counting and Unicode
-/// comparisons (see README "Performance"). The rare cluster of several scalars (a letter with a
+/// comparisons (see docs/performance.md). The rare cluster of several scalars (a letter with a
 /// combining mark, an emoji sequence) keeps its other scalars in the frame's `clusters`.
 package struct Cell: Equatable, Sendable {
     /// The first scalar of the cell's character.

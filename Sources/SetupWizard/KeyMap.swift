@@ -1,6 +1,6 @@
 /// One key binding of the wizard: the keys the reducer matches, how people write them, where the
 /// binding acts, and what it does — in the footer's short words and in full. The footer, F1's
-/// screen, `tfe-setup wizard --help` and the README's keys table are all made from `KeyMap.all`,
+/// screen, `tfe-setup wizard --help` and the keys table in docs/wizard.md are all made from `KeyMap.all`,
 /// so a binding is spelled in one place.
 package struct KeyBinding: Sendable {
     /// The keys matched (empty for bindings described but not matched by one key, like typing).
@@ -12,7 +12,7 @@ package struct KeyBinding: Sendable {
     /// The footer's words after the key (`all 2y`), and the key as the footer writes it.
     package let short: String
     package let footerKey: String
-    /// The README's and `--help`'s description.
+    /// The docs' and `--help`'s description.
     package let action: String
 
     init(_ keys: [Key], names: String, scope: String? = nil, footer footerKey: String? = nil, short: String, action: String) {
@@ -40,7 +40,7 @@ package struct KeyBinding: Sendable {
     }
 }
 
-/// Every key binding of the wizard, in the order the README lists them.
+/// Every key binding of the wizard, in the order the docs list them.
 package enum KeyMap {
     static let nextField = KeyBinding([.tab, .down], names: "Tab, ↓", footer: "Tab/↓", short: "next",
                                       action: "next field (Tab on the last field wraps to the first)")
@@ -78,7 +78,7 @@ package enum KeyMap {
                                      action: "unmark every organization")
     static let filterList = KeyBinding([.char("/")], names: "/", scope: "organization list", short: "filter",
                                        action: "filter by name (typing goes into the filter until Enter/Tab; Esc clears it)")
-    /// The organization list's keys as the README's one row.
+    /// The organization list's keys as the docs' one row.
     static let mark = KeyBinding(markOne.keys + markAll.keys + markNone.keys + filterList.keys, names: "Space, a, n, /", scope: "organization list", short: "mark",
                                  action: "mark the highlighted organization, mark every one shown, none, filter by name (typing goes into the filter until Enter/Tab; Esc clears it); Enter sets up the marked ones with one baseline, or the highlighted one when none is marked")
     static let keep = KeyBinding([.left, .right, .char(" ")], names: "←/→, Space on a baseline field", scope: "several organizations", short: "change",
@@ -107,7 +107,7 @@ package enum KeyMap {
     package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
                                             help, resetTTLs, acceptTokenRejection, fix, retry, readAgain, mark, keep, skipOrganization]
 
-    /// The README's keys table (Markdown), a test keeps the README in step with it.
+    /// The keys table of docs/wizard.md (Markdown); a test keeps the page in step with it.
     package static var markdownTable: String {
         let rows = all.map { b in "| \(b.names)\(b.scope.map { " (\($0))" } ?? "") | \(b.action) |" }
         return (["| key | action |", "|---|---|"] + rows).joined(separator: "\n")

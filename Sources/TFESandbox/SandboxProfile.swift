@@ -1,8 +1,7 @@
 import FoundationEssentials
 
 /// Which kind of real server the sandbox plays (`tfe-setup sandbox --profile NAME`), from the
-/// public sources: terraform-provider-tfe, go-tfe and the API documentation (see the README,
-/// "Which servers").
+/// public sources: terraform-provider-tfe, go-tfe and the API documentation (see docs/servers.md).
 public enum SandboxProfile: String, Sendable, CaseIterable {
     /// A current Terraform Enterprise: every endpoint, `X-TFE-Current-Version: 2.1.0`.
     case tfe
@@ -41,7 +40,7 @@ public enum SandboxProfile: String, Sendable, CaseIterable {
         return h
     }
 
-    /// One line for `--help` and the README.
+    /// One line for `--help` and docs/servers.md.
     public var summary: String {
         switch self {
         case .tfe: return "a current Terraform Enterprise (2.1.0): everything"

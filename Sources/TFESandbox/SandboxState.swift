@@ -116,7 +116,7 @@ public struct SandboxState: Codable, Sendable, Equatable {
         self.organizations = organizations
     }
 
-    /// The default seed (README, "Try it").
+    /// The default seed (docs/sandbox.md).
     public static let defaultSeed = SandboxState(smtp: SMTP(), organizations: [
         "my-org": Org(agentPools: [
             Pool(id: "apool-abc123", name: "primary", agentCount: 3),

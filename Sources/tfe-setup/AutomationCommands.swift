@@ -199,7 +199,7 @@ struct Automation {
     static let passwordFileOption = "smtp-password-file"
     static let passwordFileHelp = "A file holding the SMTP password (one line, yours, mode 0600). Only here: an answers file cannot name one."
 
-    /// `plan --json`, in the shape the README documents.
+    /// `plan --json`, in the shape docs/automation.md documents.
     static func json(_ p: Prepared) -> String {
         func entry(_ c: Change) -> JSONValue {
             .object(["section": .string(c.section.rawValue), "field": .string(String(c.field.rawValue.dropFirst(c.section.rawValue.count + 1))),

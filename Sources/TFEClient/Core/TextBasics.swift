@@ -3,7 +3,7 @@ import FoundationEssentials
 // Small text operations written on the standard library. Foundation's versions of these
 // (`trimmingCharacters(in:)`, `String(format:)`, `NSString` paths, `JSONSerialization`, …) live in
 // `libFoundation`, and one use of any of them links all of Foundation and ICU's 34 MiB of data into
-// the release binary (see the README's Performance section). What `FoundationEssentials` has
+// the release binary (see docs/contributing.md, Dependencies). What `FoundationEssentials` has
 // (Data, URL, Date, JSONEncoder/Decoder, FileManager) is fine to use.
 
 extension StringProtocol {
