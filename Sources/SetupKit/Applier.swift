@@ -36,6 +36,12 @@ package struct StepResult: Sendable, Equatable {
         }
     }
     package var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
+    /// True when a stop (a signal) cut the request short: not sent, or sent and not answered, so
+    /// it may or may not have been applied. Not a failure of the server or of the values.
+    package var wasStopped: Bool {
+        if case .transport(let e)? = error { return e.kind == .cancelled }
+        return false
+    }
 
     /// The fields that can fix this failure: those a 422 names (all the request carried when it
     /// names none), the relay's host and port when it timed out or failed, its username and
@@ -102,7 +108,7 @@ package struct StepResult: Sendable, Equatable {
             lines[lines.count - 1] += " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
             return lines
         case .notSent(let earlier):
-            return ["Not sent: it waits for \(earlier.title), which failed. Nothing of it was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."]
+            return ["Not sent: it waits for \(earlier.title), which did not complete. Nothing of it was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."]
         default:
             return [successMessage]
         }

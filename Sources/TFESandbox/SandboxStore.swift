@@ -93,6 +93,8 @@ public actor SandboxStore {
 
     /// Arms a fault (what `POST /_sandbox/faults` does).
     public func arm(_ fault: SandboxFault) { faults.append(fault) }
+    /// The faults still armed: one leaves when its last request arrives (tests poll for that).
+    public var armedFaults: [SandboxFault] { faults }
     func clearFaults() { faults.removeAll() }
     /// Roles whose token no longer works (`POST /_sandbox/revoke`), as when an admin revokes it.
     private(set) var revoked: Set<SandboxRole> = []

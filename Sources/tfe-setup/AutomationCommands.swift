@@ -435,14 +435,14 @@ struct ApplyCommand: AsyncParsableCommand {
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
             return
         }
-        let (p, results, lockout) = try await automation.withPrepared(file) { p -> (Automation.Prepared, [StepResult], String?) in
+        let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { p -> (Automation.Prepared, [StepResult], String?, Int32?) in
             printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure
             }
-            if p.plan.isEmpty { return (p, [StepResult](), nil) }
+            if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }
             if p.plan.locksOutToken && !acceptTokenRejection {
                 printError("tfe-setup: nothing applied: the new token TTL policy rejects the token this tool runs with (see above). "
                            + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
@@ -450,20 +450,31 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             try confirmRelay(Automation.newRelay(p))
             try confirm()
-            let plan = p.plan
-            var results = await Applier(client: p.client, wording: .commandLine).apply(plan)
-            results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
-            let lockout = p.plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(p.client, organization: p.plan.organization) : nil
-            return (p, results, lockout)
+            let plan = p.plan, client = p.client
+            // From the first write on, a signal stops the requests and still gets the report.
+            let ((results, lockout), stoppedBy) = await StoppableApply.run { _ -> ([StepResult], String?) in
+                var results = await Applier(client: client, wording: .commandLine).apply(plan)
+                results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
+                let lockout = plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(client, organization: plan.organization) : nil
+                return (results, lockout)
+            }
+            return (p, results, lockout, stoppedBy)
         }
         if p.plan.isEmpty {
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
-        for r in results { printOut(lines: prefixed("\(r.succeeded ? "ok" : "FAILED") \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines)) }
+        for r in results {
+            let label = r.succeeded ? "ok" : r.wasStopped ? "INTERRUPTED" : "FAILED"
+            printOut(lines: prefixed("\(label) \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines))
+        }
         if let lockout { printOut(lockout) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
-        if results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
+        if let stoppedBy {
+            let saved = results.filter(\.succeeded).count
+            printOut(lines: StoppableApply.stoppedLines(stoppedBy, after: "with \(saved) of \(results.count) requests saved"))
+        }
+        if stoppedBy != nil || results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }
 }

@@ -131,40 +131,30 @@ extension ApplyCommand {
             throw ExitCode.failure
         }
         try confirm()
-        let stop = SignalFlag()
-        stop.onRepeat { number in
-            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without a report. Run the same command again: it plans again and shows what still differs.\n")
-            _exit(128 + number)
-        }
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
-        let applying = Task {
+        // The first signal: no organization starts, no wait is waited out (StoppableApply).
+        let ((done, notStarted), stoppedBy) = await StoppableApply.run { stop in
             await FleetApplier.apply(f.plan, client: f.client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
                 progress.record(outcome)
             }
         }
-        // The first signal cancels the run: no organization starts, no wait is waited out.
-        Task {
-            _ = await stop.first()
-            applying.cancel()
-        }
-        let (done, notStarted) = await applying.value
         progress.finish()
         let report = FleetReport(done)
-        if let signal = stop.pending {
+        if let signal = stoppedBy {
             func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
-            var lines = ["Stopped by \(SignalFlag.name(signal)) after \(done.count) of \(total) organizations.", "Done: " + list(report.succeeded)]
+            let stopped = StoppableApply.stoppedLines(signal, after: "after \(done.count) of \(total) organizations")
+            var lines = [stopped[0], "Done: " + list(report.succeeded)]
             if !report.failed.isEmpty { lines.append("Failed: " + list(report.failed)) }
             if !report.interrupted.isEmpty { lines.append("Interrupted (a request not sent, or sent and not answered: may be partly applied): " + list(report.interrupted)) }
             lines.append("Not started: " + list(notStarted))
-            lines.append("Run the same command again: it plans again and sends only what still differs.")
-            printOut(lines: lines)
+            printOut(lines: lines + stopped.dropFirst())
         }
         var summary = "Changed \(report.succeeded.count) of \(total) organizations"
         if !report.failed.isEmpty { summary += "; failed: " + report.failed.joined(separator: ", ") }
         if !report.interrupted.isEmpty { summary += "; interrupted: " + report.interrupted.joined(separator: ", ") }
         printOut(summary + "." + (f.plan.leftOut.isEmpty ? "" : " Cannot reach the baseline: \(f.plan.leftOut.count) (see above)."))
-        if stop.pending != nil || !report.failed.isEmpty || !report.interrupted.isEmpty { throw ExitCode.failure }
+        if stoppedBy != nil || !report.failed.isEmpty || !report.interrupted.isEmpty { throw ExitCode.failure }
     }
 }
 
@@ -179,7 +169,7 @@ struct FleetReport {
         for outcome in outcomes {
             if outcome.succeeded {
                 succeeded.append(outcome.organization)
-            } else if outcome.results.contains(where: { if case .transport(let e)? = $0.error { return e.kind == .cancelled }; return false }) {
+            } else if outcome.results.contains(where: \.wasStopped) {
                 interrupted.append(outcome.organization)
             } else {
                 failed.append(outcome.organization)

@@ -552,7 +552,7 @@ struct ReducerFlowTests {
         let waited = StepResult(step: .smtp, fields: plan.fields(of: .smtp), outcome: .notSent(after: .organization))
         _ = Wizard.update(&state, .stepFinished(waited))
         #expect(state.phase == .result && Wizard.exitCode(state) == 1)
-        #expect(Wizard.render(state, size: Size(width: 120, height: 40)).text.contains("Not sent: it waits for Organization defaults, which failed."))
+        #expect(Wizard.render(state, size: Size(width: 120, height: 40)).text.contains("Not sent: it waits for Organization defaults, which did not complete."))
         #expect(Self.keys(&state, .char("r")) == [.apply(plan.restricted(to: [.smtp]), steps: [.smtp])])
     }
 

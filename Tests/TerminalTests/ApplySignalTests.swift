@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+/// A signal during a one-organization `apply`, once it has started writing: the report still
+/// comes (what was saved, what was cut short), the exit status is 1, and the same command run
+/// again sends only what is left.
+@Suite("apply stopped by a signal")
+struct ApplySignalTests {
+    typealias Auto = AutomationCommandTests
+    static let ttlPath = "/api/v2/organizations/my-org/token-ttl-policies"
+
+    /// Starts the seed's apply as a process (output to a file), the token in a 0600 file and the
+    /// SMTP password in the environment.
+    static func start(_ server: SandboxServer, _ dir: String, _ answers: String) throws -> (Process, String) {
+        let tokenFile = dir + "/token"
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
+        let out = dir + "/apply.out"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
+        process.arguments = ["apply", "--answers", answers, "--auto-approve", "--smtp-relay", "smtp.example.com",
+                             "--address", server.address, "--token-file", tokenFile]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SMTP_PASSWORD": "fake-signal-pw-3"]) { $1 }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        return (process, out)
+    }
+
+    /// Polls, with a deadline, until `condition` holds or the apply has ended.
+    static func wait(for process: Process, until condition: () async -> Bool) async {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning, await !condition() { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    @Test("SIGINT while a 429 asks to wait 119 s: ends within seconds, the TTLs reported INTERRUPTED, the rest saved; the rerun sends only the TTLs")
+    func duringRetryAfter() async throws {
+        try await Auto.with { server, dir in
+            let answers = Auto.write(dir, "answers.json", Auto.seed)
+            // One 429 with a long Retry-After: the second attempt would come only after 119 s.
+            await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 429, headers: ["Retry-After": "119"]))
+            let (process, out) = try Self.start(server, dir, answers)
+            // The 429 is logged once it is answered: the apply is then waiting out the Retry-After.
+            await Self.wait(for: process) { await server.store.requestLog.contains { $0.status == 429 } }
+            try #require(process.isRunning, "the apply waits out the Retry-After")
+            let stopped = Date()
+            kill(process.processIdentifier, SIGINT)
+            try #require(await process.ended(), "the apply ended after the signal")
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(Date().timeIntervalSince(stopped) < 20, "ended soon after the signal, not after the 119 s wait")
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("ok SMTP settings") && report.contains("ok Organization defaults"), "\(report.suffix(1_500))")
+            #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGINT with 2 of 3 requests saved."), "\(report.suffix(1_500))")
+            #expect(report.contains("Run the same command again: it plans again and sends only what still differs."))
+            #expect(!report.contains("fake-signal-pw-3"), "the password never printed")
+            let kept = await server.store.state.organizations["my-org"]!
+            #expect(kept.defaultExecutionMode == "agent", "the organization step was saved")
+
+            let before = await server.store.requestLog.count
+            // Without a second test email the relay has nothing left to send.
+            let rerun = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
+            #expect(rerun.status == 0, "\(rerun.output.suffix(1_500))")
+            let log = await server.store.requestLog
+            let rerunWrites = log.dropFirst(before).filter { $0.method == "PATCH" }.map(\.path)
+            #expect(rerunWrites == [Self.ttlPath], "only what the stop left: \(rerunWrites)")
+        }
+    }
+
+    @Test("SIGTERM with the TTL request sent and not answered: INTERRUPTED, saying it may or may not have been saved")
+    func duringRequest() async throws {
+        try await Auto.with { server, dir in
+            let answers = Auto.write(dir, "answers.json", Auto.seed)
+            await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 503, delayMs: 15_000))
+            let (process, out) = try Self.start(server, dir, answers)
+            // The fault leaves the armed list when its request arrives: the answer is 15 s away.
+            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
+            try #require(process.isRunning, "the apply waits for the answer")
+            kill(process.processIdentifier, SIGTERM)
+            try #require(await process.ended(), "the apply ended after the signal")
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
+            #expect(report.contains("The change may or may not have been saved."), "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGTERM with 2 of 3 requests saved."), "\(report.suffix(1_500))")
+        }
+    }
+}
