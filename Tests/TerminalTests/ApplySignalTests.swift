@@ -55,6 +55,7 @@ struct ApplySignalTests {
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("ok SMTP settings") && report.contains("ok Organization defaults"), "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
+            #expect(report.contains("): Stopped while waiting to retry (429"), "one sentence says why: \(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGINT with 2 of 3 requests saved."), "\(report.suffix(1_500))")
             #expect(report.contains("Run the same command again: it plans again and sends only what still differs."))
             #expect(!report.contains("fake-signal-pw-3"), "the password never printed")

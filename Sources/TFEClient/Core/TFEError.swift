@@ -115,7 +115,9 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .transport(let error) where error.kind == .cancelled:
             // Stopped on purpose: nothing is wrong with the network, so no remedy for it.
             let unsure = error.requestMayHaveArrived ? " " + wording.text(.rereadBeforeRetrying) : ""
-            return "Stopped: \(error.message).\(unsure)"
+            // The message already says it ("stopped before the answer arrived"): one sentence.
+            let sentence = error.message.prefix(1).uppercased() + error.message.dropFirst()
+            return "\(sentence).\(unsure)"
         case .transport(let error):
             let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
             return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"
