@@ -153,8 +153,7 @@ struct FleetCommandTests {
             // About half of the 36 organizations that change: poll the server, with a deadline.
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 36 { try await Task.sleep(for: .milliseconds(20)) }
-            kill(process.processIdentifier, SIGTERM)
-            try #require(await process.ended(), "the apply ended after the signal")
+            try #require(await process.stopped(by: SIGTERM) != nil, "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGTERM"), "\(report.suffix(1_500))")
@@ -202,11 +201,9 @@ struct FleetCommandTests {
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, process.isRunning, await !server.store.requestLog.contains(where: { $0.status == 429 }) { try await Task.sleep(for: .milliseconds(20)) }
             #expect(await server.store.requestLog.contains { $0.status == 429 }, "the throttled PATCH was answered 429")
-            let stopped = Date()
-            kill(process.processIdentifier, SIGINT)
-            try #require(await process.ended(), "the apply ended after the signal")
+            let took = try #require(await process.stopped(by: SIGINT), "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            #expect(Date().timeIntervalSince(stopped) < 20, "ended soon after the signal, not after the 119 s wait")
+            #expect(took < 20, "ended soon after the signal, not after the 119 s wait")
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGINT"), "\(report.suffix(1_500))")
             let done = Self.names(in: report, after: "Done: ")
@@ -224,8 +221,7 @@ struct FleetCommandTests {
             let (process, out) = try Self.startApply(server, dir, answers)
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, await server.store.requestLog.filter({ $0.method == "PATCH" }).count < 20 { try await Task.sleep(for: .milliseconds(20)) }
-            kill(process.processIdentifier, SIGHUP)
-            try #require(await process.ended(), "the apply ended after the signal")
+            try #require(await process.stopped(by: SIGHUP) != nil, "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "killed by the signal instead of reporting: \(process.terminationReason == .uncaughtSignal)")
             #expect(report.contains("Stopped by SIGHUP") && report.contains("Not started: "), "\(report.suffix(1_500))")

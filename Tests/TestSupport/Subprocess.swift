@@ -87,4 +87,12 @@ extension Process {
         while isRunning, Date() < end { try? await Task.sleep(for: .milliseconds(20)) }
         return !isRunning
     }
+
+    /// Sends `signal` and waits, with a deadline, for the process to end: how many seconds that
+    /// took, or nil when it has not ended.
+    public func stopped(by signal: Int32, within seconds: Double = 60) async -> Double? {
+        let sent = Date()
+        kill(processIdentifier, signal)
+        return await ended(within: seconds) ? Date().timeIntervalSince(sent) : nil
+    }
 }
