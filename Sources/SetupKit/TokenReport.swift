@@ -18,8 +18,7 @@ package struct TokenReport: Sendable, Equatable {
 
         /// `team owners, "ci-deploy" (at-…): lives 1y, over the team cap of 90d`.
         package var line: String {
-            let lives = record.lifetimeMilliseconds.map { "lives " + TTLDuration.display(milliseconds: $0) } ?? "no expiry"
-            return "\(record.label): \(lives), over the \(record.type.label.lowercased()) cap of \(TTLDuration.display(milliseconds: capMilliseconds))"
+            "\(record.label): " + TokenReport.livesOver(record, cap: capMilliseconds, noExpiry: "no expiry")
         }
     }
 
@@ -122,8 +121,10 @@ package struct TokenReport: Sendable, Equatable {
         if keptCount > 0 { out.append("  \(keptCount) other known token\(keptCount == 1 ? " stays" : "s stay") inside the caps.") }
         for (type, reason) in cannotTell { out.append("  Cannot tell (\(type.label.lowercased()) tokens): " + reason) }
         if let userCap {
+            // A 2-year cap in days: "2y (default)" would hide which of the two 2-year values it is.
+            let cap = TTLDuration.isDefault(userCap) ? TTLDuration.days(milliseconds: userCap) : TTLDuration.display(milliseconds: userCap)
             out.append("  Other users' tokens cannot be listed by anyone (the API lists only your own): theirs that live longer than "
-                       + TTLDuration.display(milliseconds: userCap) + " are rejected too.")
+                       + cap + " are rejected too.")
         }
         return out
     }
@@ -140,7 +141,21 @@ package struct TokenReport: Sendable, Equatable {
 
     private func lifetimeText(_ record: TokenRecord) -> String {
         let cap = (rejected + noExpiry).first { $0.record == record }?.capMilliseconds
-        let lives = record.lifetimeMilliseconds.map { "lives " + TTLDuration.display(milliseconds: $0) } ?? "no expiry (unverified)"
-        return lives + (cap.map { ", over the \(record.type.label.lowercased()) cap of " + TTLDuration.display(milliseconds: $0) } ?? "")
+        return Self.livesOver(record, cap: cap, noExpiry: "no expiry (unverified)")
+    }
+
+    /// `lives 1y, over the team cap of 90d`. Where the two would read alike — a token made with
+    /// the server's 2-year default (730.485 days) under a typed `2y` (730 days) — both in days,
+    /// so the line never says a token of 2y is over a cap of 2y.
+    static func livesOver(_ record: TokenRecord, cap: Int64?, noExpiry: String) -> String {
+        guard let lifetime = record.lifetimeMilliseconds else {
+            return noExpiry + (cap.map { ", over the \(record.type.label.lowercased()) cap of " + TTLDuration.display(milliseconds: $0) } ?? "")
+        }
+        guard let cap else { return "lives " + TTLDuration.display(milliseconds: lifetime) }
+        var (lives, limit) = (TTLDuration.display(milliseconds: lifetime), TTLDuration.display(milliseconds: cap))
+        if lives == limit && lifetime != cap {
+            (lives, limit) = (TTLDuration.days(milliseconds: lifetime), TTLDuration.days(milliseconds: cap))
+        }
+        return "lives \(lives), over the \(record.type.label.lowercased()) cap of \(limit)"
     }
 }

@@ -46,6 +46,20 @@ struct TokenReportTests {
         #expect(!plan.warnings.contains { $0.message.contains("possibly the token this tool uses") }, "the report replaces the general warning")
     }
 
+    @Test("a token made with the server's 2-year default under a typed 2y: both in days, never \"2y over a cap of 2y\"")
+    func defaultLifetimeUnderTypedTwoYears() throws {
+        var desired = PlannerTests.seedDesired
+        desired.tokenTTL = .init(enabled: true, milliseconds: [.user: TTLDuration.twoYearsSDK])
+        let inventory = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
+                                       user: .tokens([Self.token("at-main", .user, lives: 730.485, usedDaysAgo: 0)]),
+                                       team: .tokens([]), organization: .tokens([]))
+        let report = try #require(Planner.plan(desired, current: Self.current(enforced: false, inventory: inventory)).tokenReport)
+        let text = report.lines.joined(separator: "\n")
+        #expect(text.contains("lives 730.485 days, over the user cap of 730 days"), "\(text)")
+        #expect(!text.contains("lives 2y (default), over the user cap of 2y (default)"), "\(text)")
+        #expect(text.contains("theirs that live longer than 730 days are rejected too"), "\(text)")
+    }
+
     @Test("nothing tighter in force, no report: enforcement stays off, or on with the same caps")
     func noReportWhenNothingTightens() {
         var desired = PlannerTests.seedDesired

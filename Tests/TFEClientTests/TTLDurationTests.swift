@@ -73,6 +73,14 @@ struct TTLDurationTests {
         #expect(TTLDuration.grouped(7_776_000_000) == "7,776,000,000")
     }
 
+    @Test("in days, to the thousandth where needed", arguments: [
+        (Int64(63_113_904_000), "730.485 days"), (63_072_000_000, "730 days"), (86_400_000, "1 day"),
+        (129_600_000, "1.5 days"), (86_486_400, "1.001 days"), (3_600_000, "0.041 days"),
+    ])
+    func days(ms: Int64, expected: String) {
+        #expect(TTLDuration.days(milliseconds: ms) == expected)
+    }
+
     @Test("property: format then parse gives the same milliseconds")
     func roundTrip() throws {
         var rng = SplitMix64(seed: 0x7FE5_E7_0F)

@@ -191,6 +191,20 @@ public enum TTLDuration {
         return ("\(a) = \(grouped(old)) ms", "\(b) = \(grouped(new)) ms")
     }
 
+    /// In days, to the thousandth where needed: `63113904000` → `730.485 days`, `86400000` →
+    /// `1 day`. For two values that would otherwise read alike.
+    public static func days(milliseconds ms: Int64) -> String {
+        let thousandths = ms / 86_400   // 86,400,000 ms a day: a thousandth of a day is 86,400 ms
+        var text = String(thousandths / 1_000)
+        var fraction = String(thousandths % 1_000)
+        if fraction != "0" {
+            fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
+        return text + (text == "1" ? " day" : " days")
+    }
+
     /// `7776000000` → `7,776,000,000`, for the "parsed value" shown beside a duration field.
     public static func grouped(_ value: Int64) -> String {
         let digits = String(value.magnitude)
