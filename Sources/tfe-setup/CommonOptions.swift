@@ -51,12 +51,22 @@ struct CommonOptions: ParsableArguments {
         organization ?? answers ?? environment["TFE_ORG"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The logger: the redacting file handler when `--log-file` is given, else nothing.
-    func logger() throws -> (Logger, RedactingFileLogHandler.Sink?) {
-        guard let logFile else { return (Logger(label: "tfe-setup", factory: { _ in SwiftLogNoOpLogHandler() }), nil) }
-        let sink = try RedactingFileLogHandler.Sink(path: logFile)
+    /// The logger: the redacting file handler when `--log-file` is given; with `waitNotices`
+    /// (the line-mode commands) also a line on stderr before a long wait to retry.
+    func logger(waitNotices: Bool = false) throws -> (Logger, RedactingFileLogHandler.Sink?) {
+        let sink = try logFile.map { path throws(TFEError) in try RedactingFileLogHandler.Sink(path: path) }
         let level: Logger.Level = logLevel == "debug" ? .debug : .info
-        return (Logger(label: "tfe-setup") { RedactingFileLogHandler(label: $0, sink: sink, level: level) }, sink)
+        let logger = Logger(label: "tfe-setup") { label in
+            var handlers: [any LogHandler] = []
+            if let sink { handlers.append(RedactingFileLogHandler(label: label, sink: sink, level: level)) }
+            if waitNotices { handlers.append(WaitNoticeLogHandler()) }
+            switch handlers.count {
+            case 0: return SwiftLogNoOpLogHandler()
+            case 1: return handlers[0]
+            default: return MultiplexLogHandler(handlers)
+            }
+        }
+        return (logger, sink)
     }
 
     /// What `makeClient` made.
@@ -77,7 +87,10 @@ struct CommonOptions: ParsableArguments {
     ///     refused when it is the API token itself.
     /// - Throws: `TFEError.configuration` (bad address, no token, a token not meant for the host
     ///   an answers file names, …), or the log file's error.
-    func makeClient(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil) throws -> Connection {
+    ///   - waitNotices: a line on stderr before a long wait to retry (the line-mode commands;
+    ///     never the wizard, whose full screen a stray line would tear).
+    func makeClient(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
+                    waitNotices: Bool = false) throws -> Connection {
         let (url, addressSource) = try addressAndSource(answers: answersAddress)
         let lookup = TokenLookup(tokenFile: tokenFile, environment: environment, homeDirectory: home)
         let (token, source) = try lookup.resolve(for: url)
@@ -88,7 +101,7 @@ struct CommonOptions: ParsableArguments {
                 the token would go to the mail relay. Point "password_env" or --smtp-password-file at the relay's own password.
                 """)
         }
-        let (logger, sink) = try logger()
+        let (logger, sink) = try logger(waitNotices: waitNotices)
         sink?.register(secret: token)
         if let smtpPassword { sink?.register(secret: smtpPassword) }
         let ca = caCertificatePath(for: url)
@@ -170,7 +183,9 @@ extension CommonOptions {
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
         do {
-            connection = try makeClient(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword)
+            // Only the line-mode commands read the state through here: they get the wait notices.
+            connection = try makeClient(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
+                                        waitNotices: true)
         } catch let error as TFEError {
             throw LoadFailure.client(error)
         }

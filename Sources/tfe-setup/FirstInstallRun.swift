@@ -73,7 +73,7 @@ struct FirstInstallRun {
             printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure
         }
-        let (logger, sink) = try options.logger()
+        let (logger, sink) = try options.logger(waitNotices: true)   // plan and apply: line mode
         for secret in [bootstrap.password, bootstrap.iact].compactMap({ $0 }) { sink?.register(secret: secret) }
         let client = TFEClient(configuration: configuration, transport: transport, logger: logger)
         return try await shuttingDown(transport) { try await steps(client, url: url, apply: apply, sink: sink) }

@@ -30,7 +30,7 @@ extension Automation {
         }
         let connection: CommonOptions.Connection
         do {
-            connection = try options.makeClient(answersAddress: answers.address)
+            connection = try options.makeClient(answersAddress: answers.address, waitNotices: true)
         } catch let error as TFEError {
             printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure

@@ -37,19 +37,21 @@ struct ApplySignalTests {
         while Date() < deadline, process.isRunning, await !condition() { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
-    @Test("SIGINT while a 429 asks to wait 119 s: ends within seconds, the TTLs reported INTERRUPTED, the rest saved; the rerun sends only the TTLs")
+    @Test("SIGINT while a 429 asks to wait 119 s (which the command announces): ends within seconds, the TTLs reported INTERRUPTED, the rest saved; the rerun sends only the TTLs")
     func duringRetryAfter() async throws {
         try await Auto.with { server, dir in
             let answers = Auto.write(dir, "answers.json", Auto.seed)
             // One 429 with a long Retry-After: the second attempt would come only after 119 s.
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 429, headers: ["Retry-After": "119"]))
             let (process, out) = try Self.start(server, dir, answers)
-            // The 429 is logged once it is answered: the apply is then waiting out the Retry-After.
-            await Self.wait(for: process) { await server.store.requestLog.contains { $0.status == 429 } }
+            // Before it goes quiet for 119 s, the command says why and how to stop it.
+            let notice = "tfe-setup: 429 rate limited on PATCH \(Self.ttlPath): trying again in 119 s (Ctrl-C stops)."
+            await Self.wait(for: process) { ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains(notice) }
             try #require(process.isRunning, "the apply waits out the Retry-After")
             let took = try #require(await process.stopped(by: SIGINT), "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(took < 20, "ended soon after the signal, not after the 119 s wait")
+            #expect(report.contains(notice), "\(report.prefix(1_500))")
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("ok SMTP settings") && report.contains("ok Organization defaults"), "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
