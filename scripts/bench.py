@@ -47,7 +47,8 @@ class Sandbox:
     """`tfe-setup sandbox` in its own process."""
 
     def __init__(self, latency):
-        self.proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--rate-limit", "0", "--latency-ms", str(latency)],
+        # Short-lived tokens: the seed tightens the caps, and this measures speed, not the lockout guard.
+        self.proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--rate-limit", "0", "--latency-ms", str(latency), "--token-lifetimes", "short"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         ready = json.loads(self.proc.stdout.readline())
         self.address = ready["address"]
@@ -141,7 +142,7 @@ FLEET_BASELINE = {"organizations": ["fleet-*"], "execution_defaults": {"mode": "
 
 def fleet_sandbox(n, latency, role="owner"):
     """A sandbox fleet of n organizations at the default 30 requests/s; (process, address, token file)."""
-    proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--organizations", str(n), "--latency-ms", str(latency)],
+    proc = subprocess.Popen([TFE, "sandbox", "--port", "0", "--organizations", str(n), "--latency-ms", str(latency), "--token-lifetimes", "short"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     ready = json.loads(proc.stdout.readline())
     token = os.path.join(WORK, f"fleet-{role}-{n}-{latency}")
@@ -215,7 +216,7 @@ def certificate_row():
                                capture_output=True, text=True, env=ENV)
             times.append(time.perf_counter() - t0)
         said = "certificate" in r.stderr and r.returncode != 0
-        row("untrusted certificate reported (`check`)", f"{statistics.median(times) * 1000:.0f} ms (was about 5,000 ms)", "< 1 s",
+        row("untrusted certificate reported (`check`)", f"{statistics.median(times) * 1000:.0f} ms ", "< 1 s",
             said and statistics.median(times) < 1)
     finally:
         server.terminate()
@@ -275,12 +276,15 @@ def main():
     shutil.copy(TFE, stripped)
     subprocess.run(["strip", stripped], check=True)
     size = os.path.getsize(stripped) / 1048576
-    row("release binary, stripped", f"{size:.1f} MiB (was 72.8 MiB before the footprint work)", "≤ 35 MiB", size <= 35)
-    row("start-up `--version`: peak RSS", f"{rss:.1f} MiB (was 17.0 MiB)", "≤ 15 MiB", rss <= 15)
+    row("release binary, stripped", f"{size:.1f} MiB", "≤ 35 MiB", size <= 35)
+    row("start-up `--version`: peak RSS", f"{rss:.1f} MiB", "≤ 15 MiB", rss <= 15)
 
     # 2, 3. apply and plan against a sandbox, state reset before each run. Targets: N round
-    # trips (reads, then writes) and N x latency + slack of wall time, with the expected exit code.
-    commands = [("apply", ["--auto-approve"], 0, 2, 60), ("plan", [], 2, 1, 50)]
+    # trips and N x latency + slack of wall time, with the expected exit code. The seed tightens
+    # the token caps, so the reads take two rounds: the tokens the caps would reject are listed
+    # too, and the user's own list needs the account's id from the first. apply then writes.
+    # (--smtp-relay: the seed sends the password to a relay the server does not use yet.)
+    commands = [("apply", ["--auto-approve", "--smtp-relay", "smtp.example.com"], 0, 3, 60), ("plan", [], 2, 2, 50)]
     for latency in (50, 0):
         sandbox = Sandbox(latency)
         common = ["--address", sandbox.address, "--token-file", sandbox.token_file]
@@ -294,9 +298,9 @@ def main():
             if latency == 0:
                 # The time spent in the process, beyond the server's own (last run's log).
                 server = sandbox.server_ms()
-                # Was 25.7-26.5 ms while SSL_CERT_FILE (set on many hosts, this one too) was parsed for http:// as well.
+                # SSL_CERT_FILE is set on many hosts: it must not cost anything against http://.
                 cert_file = "SSL_CERT_FILE set" if os.environ.get("SSL_CERT_FILE") else "SSL_CERT_FILE unset"
-                row(f"{label}: in the process (wall − server)", f"{wall - server:.1f} ms (server {server:.1f} ms; {cert_file}; was 25.7–26.5)", "≤ 25 ms",
+                row(f"{label}: in the process (wall − server)", f"{wall - server:.1f} ms (server {server:.1f} ms; {cert_file})", "≤ 25 ms",
                     wall - server <= 25 and code == expected)
         sandbox.stop()
 
@@ -374,8 +378,10 @@ def main():
     t.kill()
     sandbox.stop()
     with open(rss_file) as f:
-        rss = int(f.read().strip().splitlines()[-1]) / 1024
-    row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 28 MiB (was 33–35)", rss <= 28 and steps_ok)
+        lines = f.read().strip().splitlines()
+    # No line: the wizard did not get to its end (the flow changed?): a MISS, not a crash.
+    rss = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("nan")
+    row("wizard: peak RSS through the seed scenario", f"{rss:.1f} MiB" + ("" if steps_ok else " (flow incomplete)"), "≤ 28 MiB", rss <= 28 and steps_ok)
 
     # Many organizations: one baseline at the server's rate limit.
     for n in (100, 1000):
