@@ -216,7 +216,7 @@ def certificate_row():
                                capture_output=True, text=True, env=ENV)
             times.append(time.perf_counter() - t0)
         said = "certificate" in r.stderr and r.returncode != 0
-        row("untrusted certificate reported (`check`)", f"{statistics.median(times) * 1000:.0f} ms ", "< 1 s",
+        row("untrusted certificate reported (`check`)", f"{statistics.median(times) * 1000:.0f} ms", "< 1 s",
             said and statistics.median(times) < 1)
     finally:
         server.terminate()

@@ -473,7 +473,7 @@ struct ApplyCommand: AsyncParsableCommand {
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if let stoppedBy {
             let saved = results.filter(\.succeeded).count
-            printOut(lines: StoppableApply.stoppedLines(stoppedBy, after: "with \(saved) of \(results.count) requests saved"))
+            printOut(lines: [StoppableApply.stoppedLine(stoppedBy, after: "with \(saved) of \(results.count) requests saved"), StoppableApply.rerunLine])
         }
         if stoppedBy != nil || results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }

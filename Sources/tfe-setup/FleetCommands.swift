@@ -143,12 +143,12 @@ extension ApplyCommand {
         let report = FleetReport(done)
         if let signal = stoppedBy {
             func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
-            let stopped = StoppableApply.stoppedLines(signal, after: "after \(done.count) of \(total) organizations")
-            var lines = [stopped[0], "Done: " + list(report.succeeded)]
+            var lines = [StoppableApply.stoppedLine(signal, after: "after \(done.count) of \(total) organizations"), "Done: " + list(report.succeeded)]
             if !report.failed.isEmpty { lines.append("Failed: " + list(report.failed)) }
             if !report.interrupted.isEmpty { lines.append("Interrupted (a request not sent, or sent and not answered: may be partly applied): " + list(report.interrupted)) }
             lines.append("Not started: " + list(notStarted))
-            printOut(lines: lines + stopped.dropFirst())
+            lines.append(StoppableApply.rerunLine)
+            printOut(lines: lines)
         }
         var summary = "Changed \(report.succeeded.count) of \(total) organizations"
         if !report.failed.isEmpty { summary += "; failed: " + report.failed.joined(separator: ", ") }

@@ -28,8 +28,11 @@ enum StoppableApply {
         return (result, stop.pending)
     }
 
-    /// The last lines after a stop: which signal, and that a rerun finishes the job.
-    static func stoppedLines(_ signal: Int32, after what: String) -> [String] {
-        ["Stopped by \(SignalFlag.name(signal)) \(what).", "Run the same command again: it plans again and sends only what still differs."]
+    /// The report's first line after a stop: which signal, and how far the run got.
+    static func stoppedLine(_ signal: Int32, after what: String) -> String {
+        "Stopped by \(SignalFlag.name(signal)) \(what)."
     }
+
+    /// The report's last line after a stop: a rerun finishes the job.
+    static let rerunLine = "Run the same command again: it plans again and sends only what still differs."
 }
