@@ -67,9 +67,13 @@ public struct TokenLookup: Sendable {
     }
 
     /// The host as Terraform names it for credentials: lowercased, with `:port` only when the
-    /// address names a port (`tfe.example.com`, `tfe.example.com:8443`).
+    /// address names a port (`tfe.example.com`, `tfe.example.com:8443`). An IPv6 address keeps
+    /// its brackets (`[fd00::1]:8443`): without them `[fd00::1]:8443` and `[fd00::1:8443]` would
+    /// share the key `fd00::1:8443`, and one server's token would be sent to the other.
     public static func credentialsHost(for address: URL) -> String {
-        let host = (address.host ?? "").lowercased()
+        var host = (address.host ?? "").lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.contains(":") { host = "[\(host)]" }
         return address.port.map { "\(host):\($0)" } ?? host
     }
 
