@@ -27,8 +27,21 @@ package struct FleetChoice: Equatable, Sendable {
         self.targets = self.organizations
     }
 
+    /// The outcomes that did not end saved and read back so (failed, partly applied, not kept, unknown).
     package var failed: [FleetOutcome] { outcomes.filter { !$0.succeeded }.sorted { $0.organization < $1.organization } }
     package var succeeded: [FleetOutcome] { outcomes.filter(\.succeeded).sorted { $0.organization < $1.organization } }
+    /// Every organization planned, one end each (nil before a plan).
+    package var tally: FleetTally? { plan.map { FleetTally(plan: $0, outcomes: outcomes) } }
+
+    /// Takes an outcome: a later one for the same organization (after the read-back) replaces it.
+    mutating func record(_ outcome: FleetOutcome) -> Bool {
+        if let i = outcomes.firstIndex(where: { $0.organization == outcome.organization }) {
+            outcomes[i] = outcome
+            return false
+        }
+        outcomes.append(outcome)
+        return true
+    }
 
     /// How a value spreads over the chosen organizations, most common first:
     /// `now: remote 80 · agent 38 · local 2`.

@@ -57,7 +57,16 @@ extension SeveralSession {
             }
             lines.append(Line())
         }
-        lines.append(Line("\(plan.members.count) organizations: \(changing.count) to change, \(plan.compliant.count) already comply, \(leftOut.count) cannot reach the baseline.", .bold))
+        // Every organization counted once: the counts sum to the organizations planned.
+        lines += wrap(plan.summaryCounts + ".", width: width - 2).map { Line($0, .bold) }
+        if !plan.unreadable.isEmpty {
+            lines.append(Line())
+            lines.append(Line("Cannot be read (\(plan.unreadable.count)); nothing is sent to them:", .bold))
+            for m in plan.unreadable {
+                lines += wrap("\(SafeText.line(m.organization)): " + SafeText.line(m.unreadable ?? ""), width: width - 6)
+                    .enumerated().map { Line(($0.offset == 0 ? "  " : "      ") + $0.element, .error) }
+            }
+        }
         if fleet.baseline.isEmpty {
             lines += wrap("Nothing is set: every field keeps each organization's value. Esc goes back to set one.", width: width - 2).map { Line($0, .dim) }
             return lines
@@ -131,8 +140,7 @@ extension SeveralSession {
             }
             lines.append(bar)
         } else {
-            let failed = fleet.failed.count
-            lines.append(Line(failed == 0 ? "Changed all \(done) organizations." : "Changed \(done - failed) of \(done) organizations; \(failed) failed.", .bold))
+            lines += wrap((fleet.tally?.line ?? "") + ".", width: width - 2).map { Line($0, .bold) }
             if done > 0 {
                 let rate = fleet.elapsed >= 1 ? " (\((Double(fleet.writes) / fleet.elapsed).fixed(1)) requests/s)" : ""
                 lines.append(Line("\(fleet.writes) writes in \(fleet.elapsed.fixed(1)) s" + rate + ".", .dim))
@@ -145,13 +153,18 @@ extension SeveralSession {
         lines.append(Line())
         // Failures first (with the reason), then the organizations done.
         let ordered = fleet.failed + (state.phase == .applying ? [] : fleet.succeeded)
+        let cannot = Set(fleet.plan?.leftOut.map(\.organization) ?? [])
         for outcome in ordered {
             var l = Line("  ")
-            l.add(outcome.succeeded ? g.check : g.cross, outcome.succeeded ? .success : .error)
+            // A check only where the whole baseline now holds: one that cannot reach it got only
+            // the parts it can take, and says so instead.
+            let whole = outcome.succeeded && !cannot.contains(outcome.organization)
+            l.add(whole ? g.check : (outcome.succeeded ? "-" : g.cross), whole ? .success : (outcome.succeeded ? .dim : .error))
             l.add(" " + SafeText.line(outcome.organization), .bold)
+            if outcome.succeeded && !whole { l.add(" (the parts it can take applied; it cannot reach the whole baseline)", .dim) }
             lines.append(l)
-            if let failure = outcome.results.first(where: { !$0.succeeded }) {
-                lines += wrap(failure.message, width: width - 6).map { Line("      " + $0, .error) }
+            if let problem = outcome.problem {
+                lines += wrap(SafeText.line(problem), width: width - 6).map { Line("      " + $0, .error) }
             }
         }
         if state.phase == .result, let leftOut = fleet.plan?.leftOut, !leftOut.isEmpty {

@@ -126,7 +126,8 @@ enum SeveralSession: WizardSession {
     }
 
     static func fleetProgress(_ state: inout WizardState, _ outcome: FleetOutcome, elapsed: Double) -> [WizardEffect] {
-        state.several?.outcomes.append(outcome)
+        // The same organization again after the read-back: its outcome is replaced, not counted twice.
+        guard state.several?.record(outcome) == true else { return [] }
         state.several?.writes += outcome.results.count
         state.several?.elapsed = elapsed
         if outcome.results.contains(where: { $0.error == nil }) { state.appliedSomething = true }
@@ -187,18 +188,15 @@ enum SeveralSession: WizardSession {
         guard !fleet.outcomes.isEmpty || fleet.sending > 0 else {
             let plan = fleet.plan
             let comply = plan?.compliant.count ?? 0
-            let text = "\(comply) organization\(comply == 1 ? "" : "s") already compl\(comply == 1 ? "ies" : "y")"
-                + ((plan?.leftOut.isEmpty ?? true) ? "." : ", \(plan?.leftOut.count ?? 0) cannot reach the baseline.")
+            let text = plan.map { $0.summaryCounts + "." } ?? "\(comply) organizations already comply."
             return (smtp.isEmpty ? "Nothing to change: " : "Organizations: ") + text + smtp
         }
-        let failed = fleet.failed
         let done = Set(fleet.outcomes.map(\.organization))
         let notDone = (fleet.plan?.toChange ?? []).map(\.organization).filter { !done.contains($0) }
-        var text = "Changed \(fleet.succeeded.count) of \(fleet.sending) organizations"
-        text += failed.isEmpty ? "." : "; failed: " + failed.map(\.organization).joined(separator: ", ") + "."
-        if let cannot = fleet.plan?.leftOut, !cannot.isEmpty {
-            text += " Cannot reach the baseline: \(cannot.count) (" + cannot.prefix(5).map(\.organization).joined(separator: ", ") + (cannot.count > 5 ? ", …" : "") + ")."
-        }
+        // Every organization chosen counted once: the counts sum to the organizations planned.
+        var text = (fleet.tally?.line ?? "") + "."
+        let failed = fleet.failed
+        if !failed.isEmpty { text += " Not changed: " + failed.prefix(5).map(\.organization).joined(separator: ", ") + (failed.count > 5 ? ", …" : "") + "." }
         if !notDone.isEmpty {
             // Stopped: exactly which were not finished (those in flight may or may not have changed).
             text += " Not finished when stopped (\(notDone.count)): " + notDone.joined(separator: ", ")
@@ -212,7 +210,7 @@ enum SeveralSession: WizardSession {
     static func readAgain(_ state: inout WizardState) -> [WizardEffect] { [.loadSiteWide] }
 
     static func exitCode(_ state: WizardState) -> Int32 {
-        if let fleet = state.several, !(fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending) { return 1 }
+        if let fleet = state.several, !(fleet.failed.isEmpty && fleet.outcomes.count == fleet.sending) || fleet.plan?.unreadable.isEmpty == false { return 1 }
         return OrganizationSession.exitCode(state)
     }
 

@@ -159,9 +159,10 @@ package actor WizardRuntime {
                     let ping = try await client.ping()
                     let account = try await client.accountDetails()
                     let wanted = Set(names)
-                    let organizations = try await FleetDirectory.organizations(client: client, account: account, only: wanted)
-                    let plan = await FleetPlanner.plan(baseline, organizations: organizations, client: client, ping: ping, account: account, wording: wording, tokens: true)
-                    return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: organizations, pace: await client.limiter?.pace ?? 27)))
+                    // Those that cannot be read are planned as such, not dropped.
+                    let listing = try await FleetDirectory.listing(client: client, account: account, only: wanted, wording: wording)
+                    let plan = await FleetPlanner.plan(baseline, listing: listing, client: client, ping: ping, account: account, wording: wording, tokens: true)
+                    return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: listing.organizations, pace: await client.limiter?.pace ?? 27)))
                 } catch {
                     return .fleetPlanned(.failure(error))
                 }

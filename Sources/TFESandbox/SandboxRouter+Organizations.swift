@@ -160,3 +160,23 @@ extension SandboxRouter {
         return .document(200, .object(["data": organizationResource(name, saved ?? final, canUpdate: true)]))
     }
 }
+
+extension SandboxRouter {
+    /// Changes the organization list between two pages (a `shift` fault): `insert` creates an
+    /// organization first in name order that the tokens own (so the next page repeats one and
+    /// the count grows), `delete` removes the first one (so the next page skips one).
+    func shiftOrganizations(_ shift: SandboxFault.Shift) async {
+        await store.mutate { state in
+            switch shift {
+            case .insert:
+                var n = 1
+                while state.organizations["a-new-\(n.zeroPadded(3))"] != nil { n += 1 }
+                var org = SandboxState.Org(agentPools: [SandboxState.Pool(id: "apool-new\(n.zeroPadded(3))", name: "primary", agentCount: 1)])
+                org.access = "owner"
+                state.organizations["a-new-\(n.zeroPadded(3))"] = org
+            case .delete:
+                if let first = state.organizations.keys.sorted().first { state.organizations[first] = nil }
+            }
+        }
+    }
+}

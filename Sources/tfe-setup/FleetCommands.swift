@@ -41,21 +41,25 @@ extension Automation {
     }
 
     private func fleet(_ client: TFEClient, _ baseline: FleetBaseline, _ patterns: [String]) async throws -> Fleet {
-        let ping: PingInfo, account: Account, all: [Organization]
+        let ping: PingInfo, account: Account, all: FleetListing
         do throws(TFEError) {
             ping = try await client.ping()
             account = try await client.accountDetails()
-            all = try await FleetDirectory.organizations(client: client, account: account)
+            all = try await FleetDirectory.listing(client: client, account: account, wording: .commandLine)
         } catch {
-            printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
+            printError(lines: prefixed("tfe-setup: ", error.commandLineLines + ["Nothing was sent."]))
             throw ExitCode.failure
         }
-        let chosen = all.filter { OrganizationPattern.matches($0.name, patterns) }
-        guard !chosen.isEmpty else {
+        let chosen = all.filter { OrganizationPattern.matches($0, patterns) }
+        guard chosen.count > 0 else {
             printError("tfe-setup: no organization of the \(all.count) this token sees matches \(patterns.joined(separator: ",")). Nothing was sent.")
             throw ExitCode.failure
         }
-        var plan = await FleetPlanner.plan(baseline, organizations: chosen, client: client, ping: ping, account: account, wording: .commandLine, tokens: true)
+        let progress = FleetPlanProgress(total: chosen.organizations.count, onTerminal: isatty(STDERR_FILENO) != 0)
+        var plan = await FleetPlanner.plan(baseline, listing: chosen, client: client, ping: ping, account: account, wording: .commandLine, tokens: true) { done, _ in
+            progress.record(done)
+        }
+        progress.finish()
         // Accepted: where the token in use is rejected, the policies and the switch go last.
         if acceptTokenRejection { plan = plan.puttingTokenWritesLast() }
         return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count, acceptsTokenRejection: acceptTokenRejection)
@@ -79,6 +83,11 @@ extension Automation {
             lines.append("Cannot reach the baseline (\(leftOut.count)):")
             for m in leftOut { lines.append("  \(m.organization): \(m.leftOut ?? "")" + (m.sendsSomething ? "; the rest is sent" : "; nothing is sent")) }
         }
+        let unreadable = f.plan.unreadable
+        if !unreadable.isEmpty {
+            lines.append("Cannot be read (\(unreadable.count)); nothing is sent to them:")
+            for m in unreadable { lines.append("  \(m.organization): \(m.unreadable ?? "")") }
+        }
         let writes = f.plan.writeCount
         let seconds = Double(writes) / max(1, limit)
         lines += f.plan.tokenLines
@@ -89,7 +98,7 @@ extension Automation {
                 : "Error (token_ttl): applying this rejects the token this tool runs with in \(locked.joined(separator: ", ")). " + TokenReport.wayOut
                     + " Or, knowing it, pass --\(acceptTokenRejectionOption).")
         }
-        lines.append("Summary: \(changing.count) to change (\(writes) write\(writes == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s), \(compliant.count) already comply, \(leftOut.count) cannot reach the baseline.")
+        lines.append("Summary: \(f.plan.summaryCounts); \(writes) write\(writes == 1 ? "" : "s") to \(changing.count) organization\(changing.count == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s.")
         return lines
     }
 
@@ -98,7 +107,7 @@ extension Automation {
         let orgs: [OrderedJSON] = f.plan.members.map { m in
             let status = m.status.rawValue
             var fields: [(String, OrderedJSON)] = [("name", .string(m.organization)), ("status", .string(status))]
-            if let reason = m.leftOut { fields.append(("reason", .string(reason))) }
+            if let reason = m.unreadable ?? m.leftOut { fields.append(("reason", .string(reason))) }
             if let report = m.plan?.tokenReport { fields.append(("token_rejections", Automation.tokenReportJSON(report))) }
             if let changes = m.plan?.changes, !changes.isEmpty {
                 fields.append(("changes", .array(changes.map { c in
@@ -109,8 +118,11 @@ extension Automation {
         }
         return OrderedJSON.object([
             ("organizations", .array(orgs)),
-            ("summary", .object([("to_change", .integer(Int64(f.plan.toChange.count))), ("comply", .integer(Int64(f.plan.compliant.count))),
-                                 ("cannot", .integer(Int64(f.plan.leftOut.count))), ("requests", .integer(Int64(f.plan.writeCount)))])),
+            // The four counts part the organizations: they sum to `organizations`.
+            ("summary", .object([("organizations", .integer(Int64(f.plan.members.count))), ("to_change", .integer(Int64(f.plan.count(.differs)))),
+                                 ("comply", .integer(Int64(f.plan.count(.complies)))), ("cannot", .integer(Int64(f.plan.count(.cannot)))),
+                                 ("unreadable", .integer(Int64(f.plan.count(.unreadable)))),
+                                 ("sending_to", .integer(Int64(f.plan.toChange.count))), ("requests", .integer(Int64(f.plan.writeCount)))])),
         ]).text()
     }
 }
@@ -124,7 +136,10 @@ extension ApplyCommand {
     func applyFleet(_ f: Automation.Fleet) async throws {
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
-        guard !f.plan.toChange.isEmpty else { return }
+        guard !f.plan.toChange.isEmpty else {
+            if !f.plan.unreadable.isEmpty { throw ExitCode.failure }
+            return
+        }
         if !f.plan.lockedOut.isEmpty && !acceptTokenRejection {
             printError("tfe-setup: nothing applied: the baseline's token TTL policy rejects the token this tool runs with (see above). "
                        + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
@@ -140,6 +155,7 @@ extension ApplyCommand {
             }
         }
         progress.finish()
+        let tally = FleetTally(plan: f.plan, outcomes: done)
         let report = FleetReport(done)
         if let signal = stoppedBy {
             func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
@@ -150,12 +166,34 @@ extension ApplyCommand {
             lines.append(StoppableApply.rerunLine)
             printOut(lines: lines)
         }
-        var summary = "Changed \(report.succeeded.count) of \(total) organizations"
-        if !report.failed.isEmpty { summary += "; failed: " + report.failed.joined(separator: ", ") }
-        if !report.interrupted.isEmpty { summary += "; interrupted: " + report.interrupted.joined(separator: ", ") }
-        printOut(summary + "." + (f.plan.leftOut.isEmpty ? "" : " Cannot reach the baseline: \(f.plan.leftOut.count) (see above)."))
-        if stoppedBy != nil || !report.failed.isEmpty || !report.interrupted.isEmpty { throw ExitCode.failure }
+        printOut(lines: Self.endLines(tally, outcomes: done))
+        if stoppedBy != nil || !tally.allHoldOrCannot { throw ExitCode.failure }
     }
+
+    /// The apply's end for people: each organization that did not end as it should with why, then
+    /// one line counting every organization chosen once.
+    static func endLines(_ tally: FleetTally, outcomes: [FleetOutcome]) -> [String] {
+        let byName = Dictionary(outcomes.map { ($0.organization, $0) }, uniquingKeysWith: { _, b in b })
+        var lines: [String] = []
+        for end in [FleetTally.End.partlyApplied, .notKept, .failed, .unknown] {
+            let names = tally.names(end)
+            guard !names.isEmpty else { continue }
+            lines.append(end.words.prefix(1).uppercased() + end.words.dropFirst() + " (\(names.count)):")
+            for name in names { lines.append("  \(name): " + (byName[name]?.problem ?? "")) }
+        }
+        for end in [FleetTally.End.notStarted, .unreadable] where tally.count(end) > 0 {
+            lines.append(end.words.prefix(1).uppercased() + end.words.dropFirst() + " (\(tally.count(end))): " + tally.names(end).joined(separator: ", ")
+                         + (end == .unreadable ? " (see above)" : ""))
+        }
+        lines.append("Summary: " + tally.line + ".")
+        return lines
+    }
+}
+
+extension FleetTally {
+    /// Every organization ended where it should: changed, already complied, or given the parts of
+    /// the baseline it can take (it was named as such before anything was sent).
+    var allHoldOrCannot: Bool { ends.values.allSatisfy { $0 == .changed || $0 == .complies || $0 == .cannot } }
 }
 
 /// A fleet apply's organizations by how they ended: every step saved, a step refused or failed,
@@ -169,7 +207,7 @@ struct FleetReport {
         for outcome in outcomes {
             if outcome.succeeded {
                 succeeded.append(outcome.organization)
-            } else if outcome.results.contains(where: \.wasStopped) {
+            } else if outcome.kind == .unknown {
                 interrupted.append(outcome.organization)
             } else {
                 failed.append(outcome.organization)
@@ -193,6 +231,8 @@ final class FleetProgress: @unchecked Sendable {
     }
 
     func record(_ outcome: FleetOutcome) {
+        // The outcomes once more after the read-back: the closing report shows those.
+        guard outcome.readBack == nil else { return }
         let line: String = lock.withLock {
             done += 1
             writes += outcome.results.count
@@ -202,8 +242,9 @@ final class FleetProgress: @unchecked Sendable {
                 return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                     + "] \(done)/\(total) organizations · \(figures.writesPerSecond.fixed(1)) writes/s · about \(figures.secondsLeft) s left"
             }
+            // Answered is not yet saved: the closing report says what a read shows was kept.
             let failure = outcome.results.first { !$0.succeeded }
-            return (failure == nil ? "ok " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
+            return (failure == nil ? "answered " : "FAILED ") + outcome.organization + (failure.map { ": " + $0.message } ?? "")
         }
         // Redrawn in place: a carriage return, then the line.
         if onTerminal { StandardStream.error("\r" + SafeText.line(line)) } else { printOut(line) }

@@ -49,20 +49,20 @@ extension TFEClient {
 
     /// Every organization the token can see, following pagination.
     public func organizations() async throws(TFEError) -> [OrganizationSummary] {
-        try await paginated(APIPath.organizations, decode: WireDecoding.organizations)
+        try await consistentList(APIPath.organizations, decode: WireDecoding.organizations, id: \.name)
     }
 
     /// Every organization the token belongs to, as full organizations with their entitlements:
     /// one request per 100 organizations instead of one per organization.
     public func organizationsDetailed() async throws(TFEError) -> [Organization] {
-        try await paginated(APIPath.organizations, query: [("include", "entitlement-set")], decode: WireDecoding.organizationPage)
+        try await consistentList(APIPath.organizations, query: [("include", "entitlement-set")], decode: WireDecoding.organizationPage, id: \.name)
     }
 
     /// Every organization of the installation, by name (`GET /api/v2/admin/organizations`: site
     /// admins on TFE; 404 on HCP Terraform and for other tokens). A name that is not a valid
     /// organization name is refused where the page is decoded: names go into paths and lines.
     public func adminOrganizationNames() async throws(TFEError) -> [String] {
-        try await paginated(APIPath.adminOrganizations, decode: WireDecoding.organizations).map(\.name)
+        try await consistentList(APIPath.adminOrganizations, decode: WireDecoding.organizations, id: \.name).map(\.name)
     }
 
     /// Every agent pool of an organization, in the server's order, following pagination.
@@ -87,6 +87,39 @@ extension TFEClient {
     /// hold gigabytes: past it the read fails with a clear message instead.
     public static let maxPages = 100
     public static let maxItems = 10_000
+
+    /// An organization list that must add up (the name is an organization's id): a list that
+    /// shifts while it is paged (an organization created or deleted between two pages) repeats
+    /// one or skips one, and whoever acts on "every organization" would skip one unawares. Such a
+    /// list is walked once more; when that does not add up either, the read fails and says why.
+    func consistentList<Item>(_ path: String, query: [(String, String)] = [], decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
+                              id: (Item) -> String) async throws(TFEError) -> [Item] {
+        let first = try await walk(path, query: query, decode: decode, id: id)
+        guard let problem = first.problem else { return first.items }
+        let second = try await walk(path, query: query, decode: decode, id: id)
+        guard let again = second.problem else { return second.items }
+        throw .configuration("The organization list changed while it was read, twice in a row (\(problem); then \(again)): "
+                             + "an organization may have been skipped, so the list is not used. Try again once organizations are no longer being created or deleted.")
+    }
+
+    /// One walk through every page, remembering repeats and the server's counts.
+    func walk<Item>(_ path: String, query: [(String, String)], decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),
+                    id: (Item) -> String) async throws(TFEError) -> ListWalk<Item> {
+        var walk = ListWalk<Item>()
+        var seen = Set<String>()
+        var page = 1
+        for _ in 0..<Self.maxPages {
+            let response = try await send("GET", path, query: query + [("page[number]", "\(page)"), ("page[size]", "100")])
+            let (items, pagination) = try decode(response.body)
+            walk.take(items, id: id, seen: &seen, total: pagination?.totalCount)
+            if walk.items.count + walk.repeated.count > Self.maxItems {
+                throw .decoding(what: "a list of more than \(Self.maxItems) items (the most this tool reads)", where: "\(path) page \(page)")
+            }
+            guard let next = pagination?.nextPage, next > page else { return walk }
+            page = next
+        }
+        throw .decoding(what: "a list of more than \(Self.maxPages) pages (the most this tool reads)", where: "meta.pagination.next-page of \(path)")
+    }
 
     /// Reads every page (`page[size]=100`) until `meta.pagination.next-page` is null.
     func paginated<Item>(_ path: String, query: [(String, String)] = [], decode: (Data) throws(TFEError) -> (items: [Item], pagination: JSONAPIMeta.Pagination?),

@@ -1,0 +1,31 @@
+import FoundationEssentials
+import TFEClient
+
+/// Applies a fleet plan: organizations in name order, a few at once (the client's limiter paces
+/// the requests); `shouldStop` is asked before each organization starts. Cancelling the calling
+/// task also cuts short the organizations in flight (their waits end, no request leaves).
+package enum FleetApplier {
+    /// - Parameter progress: each organization's outcome as its writes are answered; then, once
+    ///   every write is done and read back (`FleetReadBack.verify`), each outcome again with what
+    ///   the server kept (`readBack` set). A stopped apply is not read back.
+    package static func apply(_ plan: FleetPlan, client: TFEClient, wording: RemedyWording = .neutral, concurrency: Int = 6,
+                             shouldStop: @escaping @Sendable () -> Bool = { false },
+                             progress: @escaping @Sendable (FleetOutcome) -> Void = { _ in }) async -> (done: [FleetOutcome], notStarted: [String]) {
+        let work = plan.toChange
+        let applier = Applier(client: client, wording: wording)
+        let outcomes = await FleetPlanner.forEach(work, concurrency: concurrency) { member -> FleetOutcome? in
+            guard !shouldStop(), let p = member.plan else { return nil }
+            let outcome = FleetOutcome(organization: member.organization, results: await applier.apply(p))
+            progress(outcome)
+            return outcome
+        }
+        var done = outcomes.compactMap { $0 }.sorted { $0.organization < $1.organization }
+        let doneNames = Set(done.map(\.organization))
+        let notStarted = work.map(\.organization).filter { !doneNames.contains($0) }
+        if !shouldStop() && !Task.isCancelled {
+            done = await FleetReadBack.verify(done, plan: plan, client: client, wording: wording)
+            for outcome in done where outcome.readBack != nil { progress(outcome) }
+        }
+        return (done, notStarted)
+    }
+}

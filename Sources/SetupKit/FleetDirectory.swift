@@ -1,0 +1,43 @@
+import FoundationEssentials
+import TFEClient
+
+/// The organizations a baseline can be given to.
+package enum FleetDirectory {
+    /// A site admin: every organization of the installation (the admin list), each described by
+    /// the organization list where the admin belongs to it, else by one read of its own (the admin
+    /// list has no execution settings). Anyone else, or where there is no admin API (HCP
+    /// Terraform): the organization list. In name order. One organization whose own read fails
+    /// is listed as unreadable with why; the others go on. A list that shifts while it is paged
+    /// is read again once, then refused (`TFEClient.organizationsDetailed`).
+    /// - Parameter only: when given, only these names are described (no read for the others).
+    package static func listing(client: TFEClient, account: Account, only: Set<String>? = nil, wording: RemedyWording = .neutral) async throws(TFEError) -> FleetListing {
+        let listed = try await client.organizationsDetailed().filter { only?.contains($0.name) ?? true }
+        guard account.isSiteAdmin else { return FleetListing(organizations: listed) }
+        let names: [String]
+        do throws(TFEError) {
+            names = try await client.adminOrganizationNames()
+        } catch .notFound {
+            return FleetListing(organizations: listed)
+        }
+        let known = Set(listed.map(\.name))
+        let missing = names.filter { !known.contains($0) && (only?.contains($0) ?? true) }
+        let reads = await FleetPlanner.forEach(missing, concurrency: 8) { name -> (String, Result<Organization, TFEError>) in
+            do throws(TFEError) { return (name, .success(try await client.organization(name))) } catch { return (name, .failure(error)) }
+        }
+        var all = listed
+        var unreadable: [String: String] = [:]
+        for (name, read) in reads {
+            switch read {
+            case .success(let org): all.append(org)
+            case .failure(let error): unreadable[name] = FleetPlanner.readFailure(error, wording: wording)
+            }
+        }
+        return FleetListing(organizations: all.sorted { $0.name < $1.name }, unreadable: unreadable)
+    }
+
+    /// The organizations `listing` could describe, for the organization list the wizard opens
+    /// with (it offers what it can show; a plan names those that cannot be read).
+    package static func organizations(client: TFEClient, account: Account, only: Set<String>? = nil) async throws(TFEError) -> [Organization] {
+        try await listing(client: client, account: account, only: only).organizations
+    }
+}
