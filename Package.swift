@@ -75,7 +75,8 @@ let package = Package(
             dependencies: ["TFEClient", "TFESandbox", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "CLIWording", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "CLIWording", "TFESandbox", "TestSupport",
+                                                          .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),

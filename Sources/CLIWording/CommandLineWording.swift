@@ -19,7 +19,7 @@ extension RemedyWording {
             return "Set --address to the final address of the server; the token is never sent to another host."
         case .provideToken(let host, let looked):
             let places = ["--token-file"] + looked.dropFirst()
-            return "Looked in: \(places.joined(separator: ", ")). Put the token in a file and pass --token-file FILE, or run `terraform login \(host)`."
+            return "Looked in: \(places.joined(separator: ", ")). Put the token in a file and pass --token-file FILE, or run `terraform login \(ShellWord.quoted(host))`."
         case .tokenNotInAddress:
             return "Give the token with --token-file or TFE_TOKEN."
         case .useHTTPS:

@@ -159,6 +159,16 @@ struct Reader {
             }
         }
         file.address = string(o, "address", "$")
+        if let address = file.address {
+            // A shared file's host ends up in the commands messages suggest: only a host name.
+            var text = address.trimmingSpaces
+            if !text.contains("://") { text = "https://" + text }
+            if let url = URL(string: text) {
+                if let why = HostName.problem(HostName.written(in: url)) { problem("$.address", "not a server address: \(why)") }
+            } else {
+                problem("$.address", "not a valid http(s) address")
+            }
+        }
         file.organization = string(o, "organization", "$")
         if let org = file.organization, let message = FieldRules.organizationName(org) { problem("$.organization", message) }
         if let s = o["smtp"] { file.desired.smtp = smtp(s) }

@@ -12,30 +12,66 @@ package struct StepResult: Sendable, Equatable {
     /// The front end's words for a failure's remedy (the command line names its flags).
     package var wording: RemedyWording = .neutral
 
-    package init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = [], wording: RemedyWording = .neutral) {
+    /// Why the server's answer could not be checked by reading the resource back (the read was
+    /// refused, failed, or a stop came first): saved as far as the answer says, not confirmed.
+    package var unconfirmed: String?
+
+    package init(step: Step, fields: [FieldKey], outcome: Outcome, ignored: [FieldKey] = [], wording: RemedyWording = .neutral,
+                 unconfirmed: String? = nil) {
         self.step = step
         self.fields = fields
         self.outcome = outcome
         self.ignored = ignored
         self.wording = wording
+        self.unconfirmed = unconfirmed
     }
 
+    /// What the server holds after the step, as read back (or, when the read failed, as its
+    /// answer says); or why it holds nothing new; or that nobody can tell.
     package enum Outcome: Sendable, Equatable {
         case smtp(SMTPSettings)
         case organization(Organization)
         case tokenTTL([TokenTTLPolicy])
+        /// Refused (4xx, a broken rule) or provably never sent: not saved.
         case failed(TFEError)
+        /// Sent, and no answer came (a reset, a drop, a timeout, a stop, a gateway's 5xx): the
+        /// server may or may not have saved it. Only a read can tell; a rerun reads first.
+        case unknown(TFEError)
         /// Not sent: a step of an earlier stage, which this one depends on, failed.
         case notSent(after: Step)
     }
 
-    package var succeeded: Bool {
+    /// The three things a report may say of a request, and nothing in between.
+    package enum Saved: Sendable, Equatable { case saved, notSaved, unknown }
+
+    /// Saved (answered, and read back unless `unconfirmed` says why not), not saved, or unknown.
+    package var saved: Saved {
         switch outcome {
-        case .failed, .notSent: return false
-        default: return ignored.isEmpty
+        case .unknown: return .unknown
+        case .failed, .notSent: return .notSaved
+        default: return ignored.isEmpty ? .saved : .notSaved
         }
     }
-    package var error: TFEError? { if case .failed(let e) = outcome { return e } else { return nil } }
+
+    package var succeeded: Bool { saved == .saved }
+
+    /// "with 1 of 3 requests saved, 2 unknown (sent, no answer)": the three outcomes counted,
+    /// for the line that ends a stopped run.
+    package static func tally(_ results: [StepResult]) -> String {
+        let saved = results.filter { $0.saved == .saved }.count
+        let unknown = results.filter { $0.saved == .unknown }.count
+        let notSaved = results.count - saved - unknown
+        var text = "with \(saved) of \(results.count) requests saved"
+        if unknown > 0 { text += ", \(unknown) unknown (sent, no answer)" }
+        if notSaved > 0 { text += ", \(notSaved) not saved" }
+        return text
+    }
+    package var error: TFEError? {
+        switch outcome {
+        case .failed(let e), .unknown(let e): return e
+        default: return nil
+        }
+    }
     /// True when a stop (a signal) cut the request short: not sent, or sent and not answered, so
     /// it may or may not have been applied. Not a failure of the server or of the values.
     package var wasStopped: Bool {
@@ -105,7 +141,14 @@ package struct StepResult: Sendable, Equatable {
         switch outcome {
         case .failed(let error):
             var lines = error.descriptionLines(using: wording)
-            lines[lines.count - 1] += " None of this request's values was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            lines[lines.count - 1] += " Not saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            return lines
+        case .unknown(let error):
+            var lines = error.descriptionLines(using: wording)
+            // The transport's own sentence may already say the change may have been saved.
+            let said = lines.joined().contains("may or may not have been saved")
+            lines[lines.count - 1] += (said ? " Unknown whether it was saved: " : " The request was sent and no answer came, so it is unknown whether it was saved: ")
+                + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "." + (said ? "" : " " + wording.text(.rereadBeforeRetrying))
             return lines
         case .notSent(let earlier):
             return ["Not sent: it waits for \(earlier.title), which did not complete. Nothing of it was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."]
@@ -116,14 +159,15 @@ package struct StepResult: Sendable, Equatable {
 
     private var successMessage: String {
         switch outcome {
-        case .failed, .notSent:
+        case .failed, .notSent, .unknown:
             return ""
         default:
             let saved = fields.filter { !ignored.contains($0) }
-            guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") }
+            let note = unconfirmed.map { " (the server's answer says so; not read back: \($0))" } ?? ""
+            guard !ignored.isEmpty else { return "saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") + note }
             return "not saved: the server ignored " + ignored.map { FieldLabels.label($0) }.joined(separator: ", ")
                 + " (its answer does not show the value sent)" + (saved.isEmpty ? "." : "; saved " + saved.map { FieldLabels.label($0) }.joined(separator: ", ") + ".")
-                + " Run again to see what still differs."
+                + " Run again to see what still differs." + note
         }
     }
 
@@ -151,7 +195,7 @@ package struct StepResult: Sendable, Equatable {
             for (type, ms) in u.orderedEntries where policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds != ms {
                 ignored.append(.ttl(type))
             }
-        case .failed, .notSent:
+        case .failed, .notSent, .unknown:
             break
         }
         return ignored
@@ -199,33 +243,86 @@ package struct Applier: Sendable {
         }
     }
 
-    /// Runs one step. Validation already passed when the plan was made; the client checks again.
+    /// How often an organization or TTL PATCH whose answer was lost is sent again, each time only
+    /// after a read shows that the server still lacks its values.
+    static let maxResends = 2
+
+    /// Runs one step: the write, then a read of what the server kept.
+    ///
+    /// A write whose outcome is unknown (sent, no answer) is never sent again blindly. An
+    /// organization or TTL PATCH sets absolute values, so after a fresh read shows they are still
+    /// missing it may go again; the SMTP PATCH (its test email is a side effect) never does.
+    /// Validation already passed when the plan was made; the client checks again.
     package func run(_ step: Step, of plan: Plan) async -> StepResult {
         let fields = plan.fields(of: step)
-        do {
-            let outcome: StepResult.Outcome
-            switch step {
-            case .smtp:
-                guard let update = plan.smtp else { throw TFEError.requiredFieldMissing("no SMTP change") }
-                outcome = .smtp(try await client.updateSMTPSettings(update, current: nil))
-            case .organization:
-                guard let update = plan.organizationUpdate else { throw TFEError.requiredFieldMissing("no organization change") }
-                outcome = .organization(try await client.updateOrganization(plan.organization, update, current: nil))
-            case .tokenTTL:
-                guard let update = plan.tokenTTL else { throw TFEError.requiredFieldMissing("no token TTL change") }
-                outcome = .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update))
-            case .ttlSwitch:
-                guard let update = plan.ttlSwitchUpdate else { throw TFEError.requiredFieldMissing("no max-TTL switch change") }
-                outcome = .organization(try await client.updateOrganization(plan.organization, update, current: nil))
+        var resends = 0
+        while true {
+            do {
+                let answer = try await write(step, of: plan)
+                return await readBack(step, of: plan, fields: fields, answer: answer)
+            } catch let error where error.leavesWriteOutcomeUnknown {
+                let result = StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording)
+                // A stop, or a write whose side effect must not repeat: the admin hears "unknown".
+                guard step != .smtp, !result.wasStopped, !Task.isCancelled else { return result }
+                guard let read = try? await read(step, of: plan) else { return result }
+                let missing = StepResult.ignoredFields(read, plan: plan).filter(fields.contains)
+                // The server has it: the lost answer was a success.
+                if missing.isEmpty { return StepResult(step: step, fields: fields, outcome: read, wording: wording) }
+                guard resends < Self.maxResends else { return result }
+                resends += 1
+                client.log(resendingAfterRead: step.title, attempt: resends)
+                guard await client.pause(beforeResend: resends) else { return result }
+            } catch {
+                return StepResult(step: step, fields: fields, outcome: .failed(error), wording: wording)
             }
-            // Verify, don't assume: what the server kept is what its answer shows (only the fields
-            // this step carried: the switch alone is checked apart from the mode and pool).
-            let ignored = StepResult.ignoredFields(outcome, plan: plan).filter(fields.contains)
-            return StepResult(step: step, fields: fields, outcome: outcome, ignored: ignored, wording: wording)
-        } catch let error as TFEError {
-            return StepResult(step: step, fields: fields, outcome: .failed(error), wording: wording)
+        }
+    }
+
+    /// Sends the step's one request; its answer as an outcome.
+    private func write(_ step: Step, of plan: Plan) async throws(TFEError) -> StepResult.Outcome {
+        switch step {
+        case .smtp:
+            guard let update = plan.smtp else { throw TFEError.requiredFieldMissing("no SMTP change") }
+            return .smtp(try await client.updateSMTPSettings(update, current: nil))
+        case .organization:
+            guard let update = plan.organizationUpdate else { throw TFEError.requiredFieldMissing("no organization change") }
+            return .organization(try await client.updateOrganization(plan.organization, update, current: nil))
+        case .tokenTTL:
+            guard let update = plan.tokenTTL else { throw TFEError.requiredFieldMissing("no token TTL change") }
+            return .tokenTTL(try await client.updateTokenTTLPolicies(plan.organization, update))
+        case .ttlSwitch:
+            guard let update = plan.ttlSwitchUpdate else { throw TFEError.requiredFieldMissing("no max-TTL switch change") }
+            return .organization(try await client.updateOrganization(plan.organization, update, current: nil))
+        }
+    }
+
+    /// Reads the resource a step writes: one GET.
+    private func read(_ step: Step, of plan: Plan) async throws(TFEError) -> StepResult.Outcome {
+        switch step {
+        case .smtp: return .smtp(try await client.smtpSettings())
+        case .organization, .ttlSwitch: return .organization(try await client.organization(plan.organization))
+        case .tokenTTL: return .tokenTTL(try await client.tokenTTLPolicies(plan.organization))
+        }
+    }
+
+    /// Verify, don't assume: a server may echo a write without storing it, so what is reported as
+    /// saved is what a read shows (only the fields this step carried: the switch alone is checked
+    /// apart from the mode and pool). When the read fails — the new policy rejects the token in
+    /// use (401), a stop came — the answer stands, marked as not read back and why.
+    private func readBack(_ step: Step, of plan: Plan, fields: [FieldKey], answer: StepResult.Outcome) async -> StepResult {
+        do {
+            let read = try await read(step, of: plan)
+            let ignored = StepResult.ignoredFields(read, plan: plan).filter(fields.contains)
+            return StepResult(step: step, fields: fields, outcome: read, ignored: ignored, wording: wording)
         } catch {
-            return StepResult(step: step, fields: fields, outcome: .failed(.transport(TransportError(.other, "\(error)"))), wording: wording)
+            let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
+            let why: String
+            switch error {
+            case .unauthorized: why = "the server now refuses this token (401), which a tighter token policy does"
+            case .transport(let e) where e.kind == .cancelled: why = "stopped before it"
+            default: why = error.description
+            }
+            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording, unconfirmed: why)
         }
     }
 }
@@ -245,7 +342,7 @@ extension CurrentState {
             if o.maxTTLSupported { organization.maxTTLEnabled = o.maxTTLEnabled }
             organization.scalarAttributes.merge(o.scalarAttributes) { $1 }
         case .tokenTTL(let policies): tokenTTLPolicies = policies
-        case .failed, .notSent: break
+        case .failed, .notSent, .unknown: break
         }
     }
 }

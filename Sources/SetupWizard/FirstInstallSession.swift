@@ -95,7 +95,7 @@ enum FirstInstallSession {
             f.iact = nil
             f.iactFetched = false
             f.inputs[.iact] = nil
-            f.iactProblem = "The server refused the IACT (404: \(SafeText.line(detail))): it is wrong or expired, or this server has users already (then sign in instead: terraform login \(state.config.serverName))."
+            f.iactProblem = "The server refused the IACT (404: \(SafeText.line(detail))): it is wrong or expired, or this server has users already (then sign in instead: terraform login \(ShellWord.quoted(state.config.serverName)))."
             f.step = .askIACT
             f.focus = .iact
         case .failure(.firstInstall(.adminRefused(let detail))):

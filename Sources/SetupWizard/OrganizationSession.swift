@@ -70,23 +70,31 @@ enum OrganizationSession: WizardSession {
 
     static func exitCode(_ state: WizardState) -> Int32 {
         let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
-        return results.allSatisfy(\.succeeded) ? 0 : 1
+        let inFlight = state.steps.values.contains(.running)
+        return !inFlight && results.allSatisfy(\.succeeded) ? 0 : 1
     }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
-    static func summary(_ state: WizardState) -> String {
-        let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
-        let done = finishMessage(state)
-        if inFlight.isEmpty { return done }
-        return done + " Still in flight when stopped (may or may not have been applied): " + inFlight.map(\.title).joined(separator: ", ") + "."
-    }
+    static func summary(_ state: WizardState) -> String { finishMessage(state) }
 
+    /// Each request in one of three words — saved, not saved, unknown — and never a count the
+    /// tool did not see: a request still in flight when the wizard is stopped was sent and has no
+    /// answer, so whether it was saved is unknown (and a rerun, which reads first, tells).
     static func finishMessage(_ state: WizardState) -> String {
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
-        if results.isEmpty { return "Nothing changed." }
-        let failed = results.filter { !$0.succeeded }
-        if failed.isEmpty { return "All \(results.count) change request\(results.count == 1 ? "" : "s") succeeded." }
-        return "\(results.count - failed.count) of \(results.count) requests succeeded; not applied: " + failed.map(\.step.title).joined(separator: ", ") + "."
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }.sorted { $0.step < $1.step }
+        let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
+        let total = results.count + inFlight.count
+        if total == 0 { return "Nothing changed." }
+        let saved = results.filter { $0.saved == .saved }
+        if saved.count == total { return "All \(total) change request\(total == 1 ? "" : "s") succeeded." }
+        let notSaved = results.filter { $0.saved == .notSaved }.map(\.step)
+        let unknown = results.filter { $0.saved == .unknown }.map(\.step) + inFlight
+        var text = "\(saved.count) of \(total) requests saved"
+        if !notSaved.isEmpty { text += "; not saved: " + notSaved.map(\.title).joined(separator: ", ") }
+        if !unknown.isEmpty { text += "; unknown (sent, no answer): " + unknown.map(\.title).joined(separator: ", ") }
+        text += "."
+        if !unknown.isEmpty { text += " Run tfe-setup again: it reads the settings first and sends only what still differs." }
+        return text
     }
 
     static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] {

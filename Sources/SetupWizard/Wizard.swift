@@ -82,8 +82,10 @@ package enum Wizard {
         if state.quitPending {
             state.quitPending = false
             if KeyMap.quit.matches(key) || KeyMap.yes.matches(key) {
-                return [.quit(exitCode: state.appliedSomething ? exitCode(state) : 1,
-                              message: state.appliedSomething ? finishMessage(state) : nothingApplied(state))]
+                // Requests sent and not answered yet count: they may have been saved.
+                let sentSomething = state.appliedSomething || !state.steps.isEmpty
+                return [.quit(exitCode: sentSomething ? exitCode(state) : 1,
+                              message: sentSomething ? finishMessage(state) : nothingApplied(state))]
             }
             state.notice = "Not quitting."
             return []

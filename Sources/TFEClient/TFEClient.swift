@@ -43,8 +43,14 @@ public struct TFEClient: Sendable {
     }
 
     /// How a request may be retried and how its errors read.
+    ///
+    /// Whatever the kind, a write (anything but GET) is sent again by this loop only when the
+    /// server provably did not process it: a 429 (it refused it) or a failure to connect (it never
+    /// got it; the transport retries those). A write that was sent and got no answer, or a 5xx,
+    /// has an unknown outcome and is thrown as such: the caller reads before it sends again.
     enum RequestKind {
-        /// GETs, and the organization and TTL PATCHes: idempotent, retried.
+        /// GETs (retried on 5xx and drops), and the organization and TTL PATCHes (idempotent: the
+        /// applier may send them again after a read shows they are still needed).
         case idempotent
         /// The SMTP PATCH: never retried (each try may send another email); its 401/500/504 are the relay's.
         case smtpPatch
@@ -72,6 +78,10 @@ public struct TFEClient: Sendable {
         if !configuration.token.isEmpty { headers.insert(("Authorization", "Bearer \(configuration.token.exposedValue)"), at: 0) }
         if method != "GET" && method != "HEAD" { headers.append(("Content-Type", mediaType)) }
         let request = HTTPRequest(method: method, url: configuration.url(path: path, query: query), headers: headers, body: body)
+        let isWrite = method != "GET" && method != "HEAD"
+        // Every secret this request carries (the token, a query's one-time token, a body's
+        // password): scrubbed from any text of a failure before it reaches a message.
+        let secrets = Self.secrets(token: configuration.token, query: query, body: body)
         let started = environment.now()
         var retries = 0
         while true {
@@ -98,19 +108,23 @@ public struct TFEClient: Sendable {
                 ])
                 await limiter?.observe(limitHeader: response.header("X-RateLimit-Limit"))
                 if (200..<300).contains(response.status) { return response }
-                failure = Self.error(for: Self.scrubbing(configuration.token, from: response), path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
+                failure = Self.error(for: Self.scrubbing(secrets, from: response), path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
                 if response.status == 429 {
+                    // Refused, not processed: safe to send again, a write too (unless `.once`).
                     wait = RetryPolicy.serverRequestedWait(response, now: environment.wallClock(), limit: retryPolicy.totalDeadline) ?? retryPolicy.backoff(attempt: retries, random: environment.random)
-                } else if kind == .idempotent, [502, 503, 504].contains(response.status) {
+                } else if kind == .idempotent, !isWrite, [502, 503, 504].contains(response.status) {
+                    // Only reads: a gateway's 5xx does not prove the server behind it did nothing.
                     wait = retryPolicy.backoff(attempt: retries, random: environment.random)
                 }
             case .failure(let error):
-                logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error.message)", "duration_ms": "\(elapsedMs)"])
+                logger.debug("no response", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(Redactor.scrubbing(secrets, from: error.message))", "duration_ms": "\(elapsedMs)"])
                 var error = error
-                // The request went out; only the answer is missing. Say so: the admin must not guess.
-                error.requestMayHaveArrived = method != "GET" && [.dropped, .timeout, .cancelled].contains(error.kind)
+                error.message = Redactor.scrubbing(secrets, from: error.message)
+                // Unless it provably never left, a write may have arrived and only its answer is
+                // missing. Say so: the admin must not guess, and nobody may send it blindly again.
+                error.requestMayHaveArrived = isWrite && !error.provablyNotSent && error.kind != .redirect
                 failure = .transport(error)
-                if kind == .idempotent, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
+                if kind == .idempotent, !isWrite, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
             if kind == .smtpPatch || kind == .once { wait = nil }
@@ -131,16 +145,39 @@ public struct TFEClient: Sendable {
         }
     }
 
-    /// The response with the API token, in any spelling a JSON body can carry it, replaced: a
-    /// server that echoes the token in a 401's `detail` must not get it onto the admin's screen.
-    static func scrubbing(_ token: SecretString, from response: HTTPResponse) -> HTTPResponse {
-        let secret = token.exposedValue
-        guard secret.count >= 4, let text = String(data: response.body, encoding: .utf8) else { return response }
-        let scrubbed = Redactor.scrubbing(Redactor.spellings(of: secret), from: text)
+    /// Logs (info) that a write whose answer was lost goes again because a read showed the
+    /// server still lacks its values.
+    package func log(resendingAfterRead what: String, attempt: Int) {
+        logger.info("resending after a read", metadata: ["step": "\(what)", "attempt": "\(attempt)"])
+    }
+
+    /// Waits the retry back-off before a write goes again; false when stopped meanwhile.
+    package func pause(beforeResend attempt: Int) async -> Bool {
+        let delay = retryPolicy.backoff(attempt: attempt, random: environment.random)
+        do { try await environment.sleep(delay) } catch { return false }
+        return !Task.isCancelled
+    }
+
+    /// The response with every secret of the request, in any spelling a JSON body can carry it,
+    /// replaced: a server that echoes the token (or the IACT, or a password) in an error's
+    /// `detail` must not get it onto the admin's screen.
+    static func scrubbing(_ secrets: [String], from response: HTTPResponse) -> HTTPResponse {
+        guard !secrets.isEmpty, let text = String(data: response.body, encoding: .utf8) else { return response }
+        let scrubbed = Redactor.scrubbing(secrets, from: text)
         guard scrubbed != text else { return response }
         var copy = response
         copy.body = Data(scrubbed.utf8)
         return copy
+    }
+
+    /// The secrets a request carries, each in every spelling it can come back in: the API token,
+    /// the values of query parameters named like secrets (the IACT rides in `?token=`), and the
+    /// values of body keys the log redacts (the admin's and the SMTP relay's passwords).
+    static func secrets(token: SecretString, query: [(String, String)], body: Data?) -> [String] {
+        var values = [token.exposedValue]
+        values += query.filter { Redactor.isSecretKey($0.0) }.map(\.1)
+        if let body, let json = JSONValue.parse(body) { values += Redactor.secretValues(in: json) }
+        return values.filter { $0.count >= 4 }.flatMap(Redactor.spellings(of:))
     }
 
     /// Maps a non-2xx response to the taxonomy.

@@ -18,19 +18,26 @@ public struct SandboxRouter: Sendable {
         if request.path.hasPrefix("/_sandbox/") { return await control(request) }
         let start = store.nowMs()
         var response: SandboxHTTPResponse
+        let fault = store.isBooting ? nil : await store.takeFault(method: request.method, path: request.path)
         if store.isBooting {
             // A starting TFE behind its proxy: 502 with the proxy's HTML, for every path.
             response = SandboxHTTPResponse(status: 502, headers: [("Content-Type", "text/html")],
                                            body: Data("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8))
-        } else if let fault = await store.takeFault(method: request.method, path: request.path) {
-            if fault.after { _ = await api(request) }
-            response = await apply(fault)
+        } else if let fault, fault.shift == nil || fault.discard {
+            if fault.discard {
+                response = await SandboxStore.$discardingWrites.withValue(true) { await api(request) }
+            } else {
+                if fault.after { _ = await api(request) }
+                response = await apply(fault)
+            }
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
             if let early = await firstInstallRoute(request) { response = early } else { response = await api(request) }
             // Every answer carries the headers a server of this kind sends (app, release).
             if request.path.hasPrefix("/api/v2/") { response.headers += store.options.profile.headers }
             if let hostile = await store.hostile { response.body = hostile.transform(response.body, path: request.path) }
+            // A shift fault answers as usual, then changes the list under the next page.
+            if let shift = fault?.shift { await shiftOrganizations(shift) }
         }
         let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
         await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: Self.redactedQuery(request.query),

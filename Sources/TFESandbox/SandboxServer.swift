@@ -141,6 +141,15 @@ public final class SandboxServer: Sendable {
                     let response = body.readableBytes >= maxRequestBytes
                         ? SandboxHTTPResponse.error(413, "payload too large", "The request body is too large.")
                         : await router.handle(request)
+                    if response.drop == .reset {
+                        // SO_LINGER 0: the close sends a TCP RST, which the client reads as
+                        // "connection reset by peer" (ECONNRESET), not as an orderly end.
+                        if let options = connection.channel as? SocketOptionProvider {
+                            try? await options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+                        }
+                        try? await connection.channel.close()
+                        return
+                    }
                     if response.drop == .beforeResponse {
                         // Close the socket outright (not a half-close), so the client sees it at once.
                         try? await connection.channel.close()

@@ -76,10 +76,19 @@ public actor SandboxStore {
     /// persists it when `--state` is set, and returns what the change returns.
     @discardableResult
     func mutate<T>(_ change: (inout SandboxState) -> T) -> T {
+        // A `discard` fault: the change is made on a copy, so the answer shows it and nothing
+        // keeps it (requests handled meanwhile are not touched).
+        if Self.discardingWrites {
+            var copy = state
+            return change(&copy)
+        }
         let value = change(&state)
         persist()
         return value
     }
+
+    /// Set while a request armed with a `discard` fault is handled.
+    @TaskLocal static var discardingWrites = false
 
     func persist() {
         guard let path = options.statePath else { return }

@@ -320,7 +320,7 @@ struct PlanCommand: AsyncParsableCommand {
             // some differ and apply can change them all, 1 when some cannot reach the baseline.
             let (text, pending, cannot) = try await automation.withFleet(file, patterns: patterns) { f in
                 (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
-                 !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection))
+                 !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection))
             }
             if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }
             if cannot { throw ExitCode.failure }
@@ -465,15 +465,14 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         for r in results {
-            let label = r.succeeded ? "ok" : r.wasStopped ? "INTERRUPTED" : "FAILED"
+            let label = r.succeeded ? "ok" : r.wasStopped ? "INTERRUPTED" : r.saved == .unknown ? "UNKNOWN" : "FAILED"
             printOut(lines: prefixed("\(label) \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines))
         }
         if let lockout { printOut(lockout) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if let stoppedBy {
-            let saved = results.filter(\.succeeded).count
-            printOut(lines: [StoppableApply.stoppedLine(stoppedBy, after: "with \(saved) of \(results.count) requests saved"), StoppableApply.rerunLine])
+            printOut(lines: [StoppableApply.stoppedLine(stoppedBy, after: StepResult.tally(results)), StoppableApply.rerunLine])
         }
         if stoppedBy != nil || results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }

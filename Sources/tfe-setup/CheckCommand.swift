@@ -44,9 +44,9 @@ struct CheckCommand: AsyncParsableCommand {
         return [
             "Server:        \(url.absoluteString) answers and has no admin yet: its initial admin creation token (IACT) can be fetched from here.",
             "Token:         none found, and none can exist before the first admin.",
-            "Next:          create the first admin and organization in the wizard (tfe-setup --first-install --address \(url.absoluteString)),",
+            "Next:          create the first admin and organization in the wizard (tfe-setup --first-install --address \(ShellWord.quoted(url.absoluteString))),",
             "               or with a \"bootstrap\" section in an answers file (tfe-setup plan, then apply, --answers FILE),",
-            "               or in a browser at \(url.absoluteString)/admin/account/new?token=IACT (the IACT: tfectl admin token on the host); then terraform login \(host).",
+            "               or in a browser at \(url.absoluteString)/admin/account/new?token=IACT (the IACT: tfectl admin token on the host); then terraform login \(ShellWord.quoted(host)).",
         ]
     }
 

@@ -131,11 +131,13 @@ struct CommonOptions: ParsableArguments {
         if source.isBoundToHost { return }
         if let env = environment["TFE_ADDRESS"], !env.isEmpty, let confirmed = try? ClientConfiguration.parseAddress(env),
            ClientConfiguration.sameServer(confirmed, url) { return }
+        // The address is the file's: shown inert, and quoted wherever it is part of a command.
+        let shown = SafeText.line(url.absoluteString), word = ShellWord.quoted(url.absoluteString)
         throw .configuration("""
-            The answers file names the server \(url.absoluteString), but the API token (from \(source)) is not tied to that host, \
-            so nothing was sent. If that is the server you mean, confirm it with --address \(url.absoluteString) \
-            (or TFE_ADDRESS=\(url.absoluteString)), or \(TokenLookup.terraformVariableName(for: url).map { "keep its token in \($0), or " } ?? "")\
-            run `terraform login \(TokenLookup.credentialsHost(for: url))`.
+            The answers file names the server \(shown), but the API token (from \(source)) is not tied to that host, \
+            so nothing was sent. If that is the server you mean, confirm it with --address \(word) \
+            (or TFE_ADDRESS=\(word)), or \(TokenLookup.terraformVariableName(for: url).map { "keep its token in \($0), or " } ?? "")\
+            run `terraform login \(ShellWord.quoted(TokenLookup.credentialsHost(for: url)))`.
             """)
     }
 }

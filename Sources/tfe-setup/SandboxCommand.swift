@@ -35,7 +35,10 @@ struct SandboxCommand: AsyncParsableCommand {
                                          "path":"/api/v2/admin/smtp-settings",
                                          "status":503,"count":1,"headers":{},
                                          "delay_ms":0,"drop":null,"body":null}
-                                         drop: "before_response" or "mid_body";
+                                         drop: "before_response", "mid_body" or
+                                         "reset" (a TCP RST instead of the answer);
+                                         "discard":true answers as if saved and
+                                         keeps nothing;
                                          body: raw text (null = a JSON:API error);
                                          "after":true handles the request first (the
                                          change is saved), then answers with the fault

@@ -626,7 +626,7 @@ struct ReducerFlowTests {
         var (state, plan) = Self.applying()
         _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 500, detail: "boom"))))
         Self.keys(&state, .enter)
-        #expect(Self.keys(&state, .char("n")) == [.quit(exitCode: 1, message: "0 of 1 requests succeeded; not applied: SMTP settings.")])
+        #expect(Self.keys(&state, .char("n")) == [.quit(exitCode: 1, message: "0 of 1 requests saved; not saved: SMTP settings.")])
     }
 
     // MARK: plain mode's lines
@@ -774,8 +774,19 @@ struct ReducerFlowTests {
         #expect(Self.keys(&state, .ctrlC).isEmpty && state.quitPending)
     }
 
-    @Test("stopped while applying: the summary names what is still in flight") func summaryInFlight() {
+    @Test("stopped while applying: the summary names what is still in flight as unknown") func summaryInFlight() {
         let (state, _) = Self.applying()
-        #expect(Wizard.summary(state) == "Nothing changed. Still in flight when stopped (may or may not have been applied): SMTP settings.")
+        #expect(Wizard.summary(state) == "0 of 1 requests saved; unknown (sent, no answer): SMTP settings. "
+            + "Run tfe-setup again: it reads the settings first and sends only what still differs.")
+    }
+
+    @Test("Ctrl-C then y while a request is in flight: never \"Nothing applied\", the request is unknown, exit 1") func quitWhileApplying() {
+        var (state, _) = Self.applying()
+        Self.keys(&state, .ctrlC)
+        #expect(state.quitPending)
+        let effects = Self.keys(&state, .char("y"))
+        guard case .quit(let code, let message)? = effects.first else { Issue.record("\(effects)"); return }
+        #expect(code == 1)
+        #expect(!message.contains("Nothing applied") && message.contains("unknown (sent, no answer): SMTP settings"), "\(message)")
     }
 }

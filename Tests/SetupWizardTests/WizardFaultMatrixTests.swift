@@ -29,6 +29,12 @@ struct WizardFaultMatrixTests {
             func restart() async throws {
                 restarted = try await SandboxServer.start(options: SandboxOptions(port: server.port, rateLimit: 0, statePath: statePath), tokens: server.tokens)
             }
+            /// The first run sent the faulted write as often as the row says, no more.
+            func checkSends() async {
+                guard let sends = c.sends else { return }
+                let sent = await server.store.requestLog.filter { $0.method == sends.method && $0.path == sends.path }.count
+                #expect(sent == sends.count, "\(sends.method) \(sends.path) sent \(sent) times")
+            }
             switch c.firstRun {
             case .startUpFails(let message):
                 #expect(await h.until { if case .failed = $0.phase { return true } else { return false } })
@@ -47,6 +53,7 @@ struct WizardFaultMatrixTests {
                 review = await h.screenText(200, 60)
                 await h.press(.enter)
                 #expect(await h.until { $0.phase == .result })
+                await checkSends()
             case .stepFails(let step, let message):
                 await WizardFlowTests.typeSeedScenario(h)
                 review = await h.screenText(200, 60)
@@ -57,6 +64,7 @@ struct WizardFaultMatrixTests {
                     await server.kill()
                 }
                 #expect(await h.until { $0.phase == .result })
+                await checkSends()
                 let text = await h.screenText(200, 60)
                 #expect(text.contains("✗ \(step)"), "\(text)")
                 #expect(text.contains("r retry failed"))

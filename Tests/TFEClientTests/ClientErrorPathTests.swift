@@ -42,12 +42,14 @@ struct ClientErrorPathTests {
         }
     }
 
-    @Test("503 retried for a GET and for the organization PATCH; the SMTP PATCH never") func serviceUnavailable() async throws {
+    @Test("503 retried for a GET; a PATCH's 503 leaves its outcome unknown and is not re-sent by the client (the applier reads first); the SMTP PATCH never") func serviceUnavailable() async throws {
         try await SandboxFixture.with { f in
             let client = try f.client(.siteAdmin)
             try await arm(f, #"{"method":"GET","path":"/api/v2/organizations/my-org/agent-pools","status":503,"count":2}"#)
             #expect(try await client.agentPools("my-org").count == 3)
             try await arm(f, #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":503}"#)
+            let unknown = await failure { try await client.updateOrganization("my-org", .init(maxTTLEnabled: true), current: nil) }
+            #expect(unknown?.leavesWriteOutcomeUnknown == true)
             #expect(try await client.updateOrganization("my-org", .init(maxTTLEnabled: true), current: nil).maxTTLEnabled)
             try await arm(f, #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":503,"count":3}"#)
             let error = await failure { try await client.updateSMTPSettings(SMTPSettingsUpdate(port: 2525), current: nil) }

@@ -64,7 +64,7 @@ struct RetryTests {
         #expect(clock.waits == [3, 5, 0.25, 4])  // backoff: 0.5 × 2³ = 4, full jitter given as its ceiling
     }
 
-    @Test("502/503/504 and dropped connections retried for GETs and the org/TTL PATCHes, at most 5 times") func serverErrors() async throws {
+    @Test("502/503/504 and dropped connections retried for GETs, at most 5 times; a PATCH's 5xx is an unknown outcome, not re-sent") func serverErrors() async throws {
         let transport = ScriptedTransport([Self.status(502), Self.status(503), .failure(TransportError(.dropped, "closed")), Self.status(504), .success(Self.ok)])
         let clock = FakeClock()
         _ = try await client(transport, clock).smtpSettings()
@@ -74,8 +74,9 @@ struct RetryTests {
         #expect(many.count == 6)
         #expect(error == .server(status: 503, detail: "injected"))
         let patch = ScriptedTransport([Self.status(503), .success(HTTPResponse(status: 200, body: Data(#"{"data":{"id":"my-org","type":"organizations","attributes":{"name":"my-org"}}}"#.utf8)))])
-        _ = try await client(patch, FakeClock()).updateOrganization("my-org", .init(maxTTLEnabled: true), current: nil)
-        #expect(patch.count == 2)
+        let unknown = await failure { try await client(patch, FakeClock()).updateOrganization("my-org", .init(maxTTLEnabled: true), current: nil) }
+        #expect(patch.count == 1)
+        #expect(unknown?.leavesWriteOutcomeUnknown == true)
     }
 
     @Test("the SMTP PATCH is never retried; its 401/500/504 are the relay's") func smtpNeverRetried() async throws {

@@ -56,7 +56,8 @@ struct ApplySignalTests {
             #expect(report.contains("ok SMTP settings") && report.contains("ok Organization defaults"), "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
             #expect(report.contains("): Stopped while waiting to retry (429"), "one sentence says why: \(report.suffix(1_500))")
-            #expect(report.contains("Stopped by SIGINT with 2 of 3 requests saved."), "\(report.suffix(1_500))")
+            // Refused (429) and never sent again: not saved, and said so.
+            #expect(report.contains("Stopped by SIGINT with 2 of 3 requests saved, 1 not saved."), "\(report.suffix(1_500))")
             #expect(report.contains("Run the same command again: it plans again and sends only what still differs."))
             #expect(!report.contains("fake-signal-pw-3"), "the password never printed")
             let kept = await server.store.state.organizations["my-org"]!
@@ -86,7 +87,27 @@ struct ApplySignalTests {
             #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
             #expect(report.contains("The change may or may not have been saved."), "\(report.suffix(1_500))")
-            #expect(report.contains("Stopped by SIGTERM with 2 of 3 requests saved."), "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGTERM with 2 of 3 requests saved, 1 unknown (sent, no answer)."), "\(report.suffix(1_500))")
+        }
+    }
+
+    @Test("SIGINT while every write was saved and no answer had come: the report says unknown, never that nothing was saved")
+    func savedButUnanswered() async throws {
+        try await Auto.with { server, dir in
+            let answers = Auto.write(dir, "answers.json", Auto.seed)
+            // Each PATCH is handled (saved), then its answer waits 20 s.
+            for path in [FaultMatrix.smtpPath, FaultMatrix.orgPath, Self.ttlPath] {
+                await server.store.arm(SandboxFault(method: "PATCH", path: path, status: 200, delayMs: 20_000, after: true))
+            }
+            let (process, out) = try Self.start(server, dir, answers)
+            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
+            try #require(process.isRunning, "the apply waits for the answers")
+            try #require(await process.stopped(by: SIGINT) != nil, "the apply ended after the signal")
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("Stopped by SIGINT with 0 of 3 requests saved, 3 unknown (sent, no answer)."), "\(report.suffix(1_500))")
+            #expect(!report.contains("None of this request's values was saved") && !report.contains("Not saved:"), "\(report.suffix(1_500))")
+            #expect(SeedTarget.differences(await server.store.state).isEmpty, "the server did save all three")
         }
     }
 }

@@ -34,15 +34,20 @@ public struct FaultCase: Sendable, CustomStringConvertible {
     public let timeoutSeconds: Double?
     /// The status the sandbox's request log must show for the faulted path (proves the fault hit).
     public let loggedStatus: (path: String, status: Int)?
+    /// How many times the first run sends that write (a write whose answer was lost goes again
+    /// only when a read shows the server lacks it; never when the server has it).
+    public let sends: (method: String, path: String, count: Int)?
 
     public var description: String { name }
 
-    init(_ name: String, _ kind: Kind, _ firstRun: FirstRun, timeoutSeconds: Double? = nil, logged: (String, Int)? = nil) {
+    init(_ name: String, _ kind: Kind, _ firstRun: FirstRun, timeoutSeconds: Double? = nil, logged: (String, Int)? = nil,
+         sends: (String, String, Int)? = nil) {
         self.name = name
         self.kind = kind
         self.firstRun = firstRun
         self.timeoutSeconds = timeoutSeconds
         self.loggedStatus = logged.map { (path: $0.0, status: $0.1) }
+        self.sends = sends.map { (method: $0.0, path: $0.1, count: $0.2) }
     }
 }
 
@@ -87,6 +92,23 @@ public enum FaultMatrix {
         FaultCase("connection dropped mid-response on the SMTP PATCH (saved, answer lost)",
                   .armed([SandboxFault(method: "PATCH", path: smtpPath, status: 200, drop: .midBody, after: true)]),
                   .stepFails(step: "SMTP settings", message: "may or may not have been saved"), logged: (smtpPath, 0)),
+        FaultCase("connection reset on a GET", .armed([SandboxFault(method: "GET", path: ttlPath, drop: .reset)]),
+                  .completes, logged: (ttlPath, 0)),
+        FaultCase("connection reset after the server saved the organization PATCH",
+                  .armed([SandboxFault(method: "PATCH", path: orgPath, status: 200, drop: .reset, after: true)]),
+                  .completes, logged: (orgPath, 0), sends: ("PATCH", orgPath, 1)),
+        FaultCase("connection reset after the server saved the SMTP PATCH",
+                  .armed([SandboxFault(method: "PATCH", path: smtpPath, status: 200, drop: .reset, after: true)]),
+                  .stepFails(step: "SMTP settings", message: "Unknown whether it was saved"), logged: (smtpPath, 0), sends: ("PATCH", smtpPath, 1)),
+        FaultCase("the TTL PATCH's answer lost after the server saved it",
+                  .armed([SandboxFault(method: "PATCH", path: ttlPath, status: 200, drop: .beforeResponse, after: true)]),
+                  .completes, logged: (ttlPath, 0), sends: ("PATCH", ttlPath, 1)),
+        FaultCase("the organization PATCH lost before the server saved it",
+                  .armed([SandboxFault(method: "PATCH", path: orgPath, status: 200, drop: .beforeResponse)]),
+                  .completes, logged: (orgPath, 0), sends: ("PATCH", orgPath, 2)),
+        FaultCase("an organization PATCH answered but not stored",
+                  .armed([SandboxFault(method: "PATCH", path: orgPath, discard: true)]),
+                  .stepFails(step: "Organization defaults", message: "not saved: the server ignored"), logged: (orgPath, 200), sends: ("PATCH", orgPath, 1)),
         FaultCase("a response slower than --timeout", .armed([SandboxFault(method: "GET", path: orgPath, status: 200, delayMs: 3_000)]),
                   .startUpFails("--timeout"), timeoutSeconds: 1),
         FaultCase("a malformed body (wrong types)",

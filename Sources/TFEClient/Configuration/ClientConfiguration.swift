@@ -43,14 +43,21 @@ public struct ClientConfiguration: Sendable {
         if url.user != nil || url.password != nil {
             throw .configuration("The address must not contain a user name or password.", remedy: .tokenNotInAddress)
         }
+        if let problem = HostName.problem(HostName.written(in: url)) {
+            throw .configuration("The address \"\(SafeText.line(text))\" is not a valid http(s) address: \(problem).", remedy: .giveValidAddress)
+        }
         return url
     }
+
 
     static func checkAddress(_ url: URL, allowInsecureHTTP: Bool) throws(TFEError) {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw .configuration("The address \(url.absoluteString) is not a valid http(s) address.", remedy: .giveValidAddress)
         }
-        if scheme == "http", !allowInsecureHTTP, !isLoopback(host) {
+        if let problem = HostName.problem(HostName.written(in: url)) {
+            throw .configuration("The address \(SafeText.line(url.absoluteString)) is not a valid http(s) address: \(problem).", remedy: .giveValidAddress)
+        }
+        if scheme == "http", !allowInsecureHTTP, !isLoopback(HostName.written(in: url)) {
             throw .configuration("Refusing plain http:// to \(host): the API token would cross the network unencrypted.", remedy: .useHTTPS)
         }
     }
@@ -65,12 +72,11 @@ public struct ClientConfiguration: Sendable {
         return key(a) == key(b)
     }
 
-    /// 127.0.0.0/8, ::1 and `localhost`.
+    /// 127.0.0.0/8 and ::1 from an exact parse of the IP literal (`127.0.0.1.` or `127.1` is a
+    /// name a resolver answers for, not a loopback address), and the name `localhost` exactly,
+    /// which RFC 6761 reserves for loopback and which the tests and the sandbox's docs use.
     public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimming { $0 == "[" || $0 == "]" }
-        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
-        let parts = h.split(separator: ".")
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        host.lowercased() == "localhost" || IPLiteral.isLoopback(host)
     }
 
     /// The URL of an API path (`/api/v2/ping`) on this server, with an optional query.

@@ -58,8 +58,43 @@ public enum Redactor {
             }
         }
         out.append(SafeText.line(secret))
+        out.append(percentEncoded(secret, upperHex: true))
+        out.append(percentEncoded(secret, upperHex: false))
+        out.append(SafeText.line(percentEncoded(secret, upperHex: true)))
         var seen = Set<String>()
         return out.filter { seen.insert($0).inserted }
+    }
+
+    /// The string values of secret keys anywhere in a JSON document (a request body's passwords),
+    /// so the text of an error about that request can be scrubbed of them.
+    public static func secretValues(in json: JSONValue) -> [String] {
+        switch json {
+        case .object(let members):
+            return members.flatMap { key, value -> [String] in
+                if isSecretKey(key), case .string(let s) = value { return [s] }
+                return secretValues(in: value)
+            }
+        case .array(let items):
+            return items.flatMap(secretValues(in:))
+        default:
+            return []
+        }
+    }
+
+    /// A secret as a URL carries it: every byte but the unreserved ones as `%XX` (both cases of
+    /// hex), so a `Location` header that echoes `?token=…` is caught too.
+    static func percentEncoded(_ secret: String, upperHex: Bool) -> String {
+        var out = ""
+        for byte in secret.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) {
+                out.append(c)
+            } else {
+                let digits = String(byte, radix: 16, uppercase: upperHex)
+                out += "%" + (digits.count == 1 ? "0" : "") + digits
+            }
+        }
+        return out
     }
 
     /// How an encoder writes what is not ASCII: raw (Foundation's), raw but for the characters

@@ -54,7 +54,7 @@ public enum Remedy: Sendable, Equatable {
         case .checkServerKind:
             return "The answer was far larger than any this API sends; is the address really a TFE server?"
         case .provideToken(let host, let looked):
-            return "Looked in: \(looked.joined(separator: ", ")). Put the token in one of them, or run `terraform login \(host)`."
+            return "Looked in: \(looked.joined(separator: ", ")). Put the token in one of them, or run `terraform login \(ShellWord.quoted(host))`."
         case .fixTokenFile:
             return "Put the API token in it (one line)."
         case .tokenNotInAddress:

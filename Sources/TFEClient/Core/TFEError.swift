@@ -137,6 +137,18 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The field keys this error names, for "jump to the field" in the wizard.
+    /// True when this error came back for a write whose request may have reached the server:
+    /// sent and not answered (a reset, a drop, a timeout, a stop), or answered by a 5xx (a
+    /// gateway's 502/504 does not prove the server behind it did nothing). Such a write is
+    /// neither saved nor refused: its outcome is unknown until a read shows it.
+    public var leavesWriteOutcomeUnknown: Bool {
+        switch self {
+        case .transport(let e): return e.requestMayHaveArrived
+        case .server(let status, _): return (500..<600).contains(status)
+        default: return false
+        }
+    }
+
     public var fieldKeys: [FieldKey] {
         switch self {
         case .validation(let issues): return issues.map(\.field)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FoundationEssentials
+import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -51,7 +52,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             do throws(TransportError) {
                 return try await executeOnce(request, timeout: timeout)
             } catch let failure where failure.kind == .connect && ContinuousClock.now - started + Self.connectRetrySpacing < Self.connectWindow {
-                // No connection means nothing was sent: safe to try again, even for a write.
+                // No connection means nothing was sent: safe to try again, even for a write. Only
+                // connection-establishment failures are `.connect` (see `classify`): a reset of a
+                // connection that was made is `.dropped`, never retried here.
                 do { try await Task.sleep(for: Self.connectRetrySpacing) } catch { throw failure }
             }
         }
@@ -70,7 +73,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             for h in response.headers { headers.append((h.name, h.value)) }
             if (300..<400).contains(Int(response.status.code)) {
                 // Server text: made inert before it reaches any message.
-                let location = response.headers.first(name: "Location").map { SafeText.line(String($0.prefix(300))) } ?? "another address"
+                let location = response.headers.first(name: "Location").map(Self.shownLocation) ?? "another address"
                 throw TransportError(.redirect, "the server redirected (\(response.status.code)) to \(location)")
             }
             // The timeout covers the body too: a server that sends the head and then stalls must not hang us.
@@ -110,6 +113,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     /// Sorts AsyncHTTPClient's and NIO's errors into the kinds a person can act on.
+    ///
+    /// The line that matters most is between `.connect` (no connection was made: nothing was
+    /// sent, a write may go again) and `.dropped` (a connection was made and then closed or reset:
+    /// the server may have received the request). Only errors that can happen while connecting
+    /// are `.connect`; anything else that ends a connection is `.dropped`, the safe side.
     static func classify(_ error: Error) -> TransportError {
         let text = String(describing: error)
         if let e = error as? HTTPClientError {
@@ -120,28 +128,60 @@ public final class AsyncHTTPTransport: HTTPTransport {
             default: break
             }
         }
+        // A TLS connection closed without close_notify happens after the handshake (mid-answer):
+        // a drop, not a handshake failure.
+        if text.contains("uncleanShutdown") {
+            return .init(.dropped, "the connection closed before the whole answer arrived")
+        }
         if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") {
             return .init(.tls, "TLS failed (\(text.contains("CERTIFICATE_VERIFY_FAILED") ? "certificate verify failed" : "handshake failed"))")
         }
-        if text.contains("Connection refused") || text.contains("errno: 111") {
-            return .init(.connect, "the connection was refused (nothing listens at that address and port)")
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return .init(.connect, "the connection was refused (nothing listens at that address and port)")
+            case EHOSTUNREACH, ENETUNREACH: return .init(.connect, "the server's network cannot be reached from this machine")
+            // Reset, broken pipe, anything else on a connection that was made: the request may
+            // have arrived.
+            default: return .init(.dropped, "the connection was reset or closed (\(Self.short(io.description)))")
+            }
         }
-        if text.contains("No route to host") || text.contains("Network is unreachable") {
-            return .init(.connect, "the server's network cannot be reached from this machine")
+        if error is NIOConnectionError || text.contains("connectTimeout") {
+            if text.contains("Connection refused") || text.contains("errno: 111") {
+                return .init(.connect, "the connection was refused (nothing listens at that address and port)")
+            }
+            if text.contains("No route to host") || text.contains("Network is unreachable") {
+                return .init(.connect, "the server's network cannot be reached from this machine")
+            }
+            if text.lowercased().contains("resolve") || text.contains("Name or service not known") || text.contains("nodename nor servname") {
+                return .init(.connect, "the host name could not be resolved (DNS)")
+            }
+            return .init(.connect, "could not connect (\(Self.short(text)))")
         }
         if text.lowercased().contains("resolve") || text.contains("Name or service not known") || text.contains("nodename nor servname") {
             return .init(.connect, "the host name could not be resolved (DNS)")
         }
-        if error is NIOConnectionError || error is IOError || text.contains("connectTimeout") {
-            return .init(.connect, "could not connect (\(Self.short(text)))")
-        }
         if let parser = error as? HTTPParserError, parser == .invalidEOFState {
             return .init(.dropped, "the connection closed before the whole answer arrived")
         }
-        if text.contains("uncleanShutdown") || text.contains("ioOnClosedChannel") || text.contains("eof") || text.contains("remoteConnectionClosed") || text.contains("invalidEOFState") {
+        if text.contains("ioOnClosedChannel") || text.contains("eof") || text.contains("remoteConnectionClosed") || text.contains("invalidEOFState")
+            || text.contains("Connection reset") || text.contains("Broken pipe") {
             return .init(.dropped, "the connection closed before the whole answer arrived")
         }
         return .init(.other, Self.short(text))
+    }
+
+    /// A redirect's target as a message may show it: without its query, fragment and user info
+    /// (a `Location` can echo the request's `?token=…`, the one-time IACT among them), cut to
+    /// a length a line can hold, and made inert.
+    static func shownLocation(_ location: String) -> String {
+        var shown = location
+        if let cut = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) { shown = String(shown[..<cut]) }
+        if let scheme = shown.firstRange(of: "://"), let at = shown[scheme.upperBound...].firstIndex(of: "@"),
+           !shown[scheme.upperBound..<at].contains("/") {
+            shown = String(shown[..<scheme.upperBound]) + String(shown[shown.index(after: at)...])
+        }
+        let hidden = shown.count < location.count ? " (its query hidden)" : ""
+        return SafeText.line(String(shown.prefix(200))) + hidden
     }
 
     private static func short(_ text: String) -> String { SafeText.line(String(text.prefix(200))) }

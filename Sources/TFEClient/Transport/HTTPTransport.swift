@@ -36,13 +36,16 @@ public struct HTTPResponse: Sendable {
 /// Why a request got no HTTP response.
 public struct TransportError: Error, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// DNS failure, refused or unreachable: nothing was sent.
+        /// DNS failure, refused or unreachable, or a connect timeout: no connection was made, so
+        /// nothing was sent.
         case connect
-        /// The certificate was not trusted, or the TLS handshake failed.
+        /// The certificate was not trusted, or the TLS handshake failed: before any request was
+        /// written (AsyncHTTPClient writes a request only on an established connection).
         case tls
         /// No answer within the timeout.
         case timeout
-        /// The connection closed before the whole response arrived.
+        /// The connection closed or was reset after it was made: the request may have been written
+        /// and received, and only the answer is missing.
         case dropped
         /// The server answered with a redirect, which is never followed (the token stays on the configured host).
         case redirect
@@ -63,11 +66,16 @@ public struct TransportError: Error, Sendable, Equatable {
         self.message = message
     }
 
-    /// Worth retrying on an idempotent request.
-    /// Whether the client's own retry loop should try again. Not `.connect`: AsyncHTTPClient
-    /// already keeps trying to connect for the whole connect window (about every 100 ms, see
-    /// async-http-client#743), so a retry here would only multiply that wait for a server that is down.
+    /// Whether the client's own retry loop should try a **read** again. Not `.connect`: the
+    /// transport already keeps trying to connect for the whole connect window (about every
+    /// 100 ms), so a retry here would only multiply that wait for a server that is down.
     public var isRetryable: Bool { kind == .dropped }
+
+    /// True only when the request provably never reached the server: no connection was made, or
+    /// the TLS handshake failed before the request was written. Only then may a write be sent
+    /// again without first finding out what the server did (Go's net/http follows the same rule
+    /// for requests that are not idempotent).
+    public var provablyNotSent: Bool { kind == .connect || kind == .tls }
 
     /// What a person can do about it.
     public var remedy: Remedy {
