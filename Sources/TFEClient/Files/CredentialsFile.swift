@@ -57,35 +57,37 @@ public enum CredentialsFile {
     /// Stores `token` for `host` (as `TokenLookup.credentialsHost` names it).
     /// - Parameter replacingDifferent: replace a different token stored for the host.
     @discardableResult
-    public static func store(_ token: SecretString, host: String, home: String, replacingDifferent: Bool = false) throws(Failure) -> Outcome {
+    /// - Parameter lockWait: how long to wait for another run holding the file's lock.
+    public static func store(_ token: SecretString, host: String, home: String, replacingDifferent: Bool = false,
+                             lockWait: Double = 10) throws(Failure) -> Outcome {
         let path = path(home: home)
-        guard let root = try updated(token, host: host.lowercased(), path: path, replacingDifferent: replacingDifferent, creatingFolder: true) else {
+        // The whole read-modify-write under the file's lock: two runs sharing a home would
+        // otherwise each write what they read, and the first one's host would be lost.
+        try folder(of: path, creating: true)
+        let lock: FileLock
+        do { lock = try FileLock.acquire(path + ".lock", waitingUpTo: lockWait) } catch {
+            throw .unwritable(path: path, reason: error.description)
+        }
+        defer { lock.release() }
+        guard let root = try updated(token, host: host.lowercased(), path: path, replacingDifferent: replacingDifferent, creatingFolder: false) else {
             return .unchanged
         }
         do {
-            try PrivateFile.write(Data((indented(.object(root)) + "\n").utf8), to: path)
+            try PrivateFile.write(Data(content(root)), to: path)
         } catch {
             throw .unwritable(path: path, reason: error.description)
         }
         return .stored
     }
 
+    /// The file's bytes for a root object, as `terraform login` writes them.
+    static func content(_ root: [String: JSONValue]) -> [UInt8] { Array((indented(.object(root)) + "\n").utf8) }
+
     /// The file's new content with the token for `host`, or nil when it holds that token already.
-    private static func updated(_ token: SecretString, host: String, path: String, replacingDifferent: Bool,
+    static func updated(_ token: SecretString, host: String, path: String, replacingDifferent: Bool,
                                 creatingFolder: Bool) throws(Failure) -> [String: JSONValue]? {
-        let folder = PathText.deletingLastComponent(path)
+        try folder(of: path, creating: creatingFolder)
         var info = stat()
-        if lstat(folder, &info) != 0 {
-            if creatingFolder {
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                } catch {
-                    throw .unwritable(path: path, reason: "cannot create the folder \(folder)")
-                }
-            }
-        } else if info.st_mode & S_IFMT != S_IFDIR {
-            throw .unwritable(path: path, reason: "\(folder) is not a folder (or is a symbolic link)")
-        }
         var root: [String: JSONValue] = [:]
         if lstat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: path, reason: "it is a symbolic link or not a regular file") }
@@ -119,6 +121,23 @@ public enum CredentialsFile {
         credentials[host] = .object(entry)
         root["credentials"] = .object(credentials)
         return root
+    }
+
+    /// Checks the file's folder is a folder (not a link), creating it 0700 when asked.
+    static func folder(of path: String, creating: Bool) throws(Failure) {
+        let folder = PathText.deletingLastComponent(path)
+        var info = stat()
+        if lstat(folder, &info) != 0 {
+            if creating {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw .unwritable(path: path, reason: "cannot create the folder \(folder)")
+                }
+            }
+        } else if info.st_mode & S_IFMT != S_IFDIR {
+            throw .unwritable(path: path, reason: "\(folder) is not a folder (or is a symbolic link)")
+        }
     }
 
     /// JSON with 2-space indentation and sorted keys, as Go's `json.MarshalIndent` writes it.
