@@ -55,4 +55,64 @@ struct FleetDirectoryTests {
             }
         }
     }
+
+    /// The names the owner's organization list holds, from the sandbox's own state.
+    static func ownerSees(_ state: SandboxState) -> [String] {
+        state.organizations.keys.sorted().filter { SandboxRole.owner.membership(in: $0, state: state) != nil && state.organizations[$0]?.access != "admin" }
+    }
+
+    @Test("an organization created between two pages: the list is walked again and holds each organization once, the new one too")
+    func shiftInsertWalksAgain() async throws {
+        try await SandboxFixture.with(seed: SandboxState.defaultSeed.withFleet(240)) { f in
+            let owner = try f.client(.owner)
+            await f.server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", shift: .insert))
+            let listed = try await owner.organizationsDetailed().map(\.name)
+            let expected = Self.ownerSees(await f.server.store.state)
+            #expect(Set(listed).count == listed.count, "no organization twice")
+            #expect(listed.sorted() == expected, "every organization, the inserted one too: \(Set(expected).subtracting(listed))")
+            #expect(listed.contains("a-new-001"))
+            let pages = await f.server.store.requestLog.filter { $0.path == "/api/v2/organizations" }.count
+            #expect(pages == 6, "two walks of three pages: \(pages)")
+        }
+    }
+
+    @Test("an organization deleted between two pages: the server's count changes, the list is walked again and the deleted one is gone")
+    func shiftDeleteWalksAgain() async throws {
+        try await SandboxFixture.with(seed: SandboxState.defaultSeed.withFleet(240)) { f in
+            let owner = try f.client(.owner)
+            await f.server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", shift: .delete))
+            let listed = try await owner.organizationsDetailed().map(\.name)
+            #expect(listed.sorted() == Self.ownerSees(await f.server.store.state), "no skipped organization")
+            #expect(!listed.contains("fleet-001"), "the deleted one")
+        }
+    }
+
+    @Test("a list that shifts on every page of both walks is refused with why, not returned short")
+    func shiftTwiceRefused() async throws {
+        try await SandboxFixture.with(seed: SandboxState.defaultSeed.withFleet(240)) { f in
+            let owner = try f.client(.owner)
+            await f.server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", count: 100, shift: .insert))
+            do throws(TFEError) {
+                let listed = try await owner.organizationsDetailed()
+                Issue.record("a shifting list was used: \(listed.count)")
+            } catch {
+                #expect(error.description.contains("changed while it was read, twice"), "\(error.description)")
+                #expect(error.description.contains("listed twice"), "\(error.description)")
+            }
+        }
+    }
+
+    @Test("a site admin: one organization whose own read fails (500, 404) is unreadable with why, the others are listed")
+    func oneUnreadable() async throws {
+        try await SandboxFixture.with(seed: SandboxState.defaultSeed.withFleet(20)) { f in
+            let admin = try f.client(.siteAdmin)
+            await f.server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-005", status: 500))
+            await f.server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-015", status: 404))
+            let listing = try await FleetDirectory.listing(client: admin, account: try await admin.accountDetails())
+            #expect(listing.organizations.count == 20, "the others: \(listing.organizations.map(\.name))")
+            #expect(listing.unreadable["fleet-005"]?.contains("500") == true, "\(listing.unreadable)")
+            let notFound = try #require(listing.unreadable["fleet-015"])
+            #expect(notFound.contains("404") && !notFound.contains("check the name"), "a listed name is no typing mistake: \(notFound)")
+        }
+    }
 }
