@@ -4,7 +4,7 @@ import Glibc
 import NIOConcurrencyHelpers
 import TFEClient
 
-/// Catches SIGTERM, SIGHUP and SIGINT so the UI loop can restore the terminal and report what
+/// Catches SIGTERM, SIGHUP, SIGINT and SIGQUIT so the UI loop can restore the terminal and report what
 /// was applied before it exits (the default action would kill the process mid-screen).
 ///
 /// The process's one signal source: the full-screen loop and a fleet `apply` poll `pending`;
@@ -15,8 +15,10 @@ package final class SignalFlag: @unchecked Sendable {
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     private var sources: [DispatchSourceSignal] = []
     private var repeatHandler: (@Sendable (Int32) -> Void)?
+    private let numbers: [Int32]
 
-    package init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
+    package init(signals: [Int32] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT]) {
+        numbers = signals
         let queue = DispatchQueue(label: "tfe-setup.signals")
         for number in signals {
             signal(number, SIG_IGN)
@@ -66,12 +68,25 @@ package final class SignalFlag: @unchecked Sendable {
         }
     }
 
+    /// Stops catching: the signals' default actions again, this flag's handlers never called.
+    /// For a window that must not be cut short (a first admin's creation) before other work
+    /// that makes its own flag.
+    package func stopCatching() {
+        let (signals, list): ([Int32], [DispatchSourceSignal]) = lock.withLock {
+            defer { sources = []; repeatHandler = nil }
+            return (numbers, sources)
+        }
+        for source in list { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
+    }
+
     /// The signal's name for messages.
     package static func name(_ number: Int32) -> String {
         switch number {
         case SIGTERM: return "SIGTERM"
         case SIGHUP: return "SIGHUP"
         case SIGINT: return "SIGINT"
+        case SIGQUIT: return "SIGQUIT"
         default: return "signal \(number)"
         }
     }

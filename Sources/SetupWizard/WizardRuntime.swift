@@ -218,19 +218,32 @@ package actor WizardRuntime {
                 return
             }
             let host = TokenLookup.credentialsHost(for: services.client.configuration.address)
-            // Checked before the admin exists: its token is shown once, and must have a place.
-            if let problem = CredentialsFile.problem(host: host, home: home) {
-                send(.credentialsUnwritable(problem.description))
+            // Made before the admin exists: its token is shown once, and must have a place — room
+            // written on the disk, not only a file that reads well (`CredentialsSlot`). A token
+            // the file cannot take after all goes beside the draft, in the state folder.
+            let slot: CredentialsSlot
+            do {
+                let rescue = services.draftStore.map { PathText.deletingLastComponent($0.path) }
+                slot = try CredentialsSlot.prepare(host: host, home: home, environment: ProcessInfo.processInfo.environment, rescueFolder: rescue)
+            } catch {
+                send(.credentialsUnwritable(error.description))
                 return
             }
             spawn { [self] in
+                defer { slot.discard() }
                 do throws(TFEError) {
                     let token = try await services.client.createInitialAdmin(iact: admin.iact, username: admin.username, email: admin.email, password: admin.password)
                     services.registerSecret(token)
                     await self.connect(token: token)
-                    var created = AdminCreated(username: admin.username, email: admin.email, credentialsPath: CredentialsFile.path(home: home))
-                    do throws(CredentialsFile.Failure) { _ = try CredentialsFile.store(token, host: host, home: home) } catch {
-                        (created.credentialsPath, created.storeProblem) = (nil, error.description)
+                    var created = AdminCreated(username: admin.username, email: admin.email, credentialsPath: nil)
+                    switch slot.store(token) {
+                    case .stored(let path):
+                        created.credentialsPath = path
+                    case .rescued(let path, let reason):
+                        created.credentialsPath = path
+                        created.storeProblem = "Its token could not be stored in \(slot.path) (\(reason)); it was written to \(path) (mode 0600) instead: move its entry for \(slot.host) into \(slot.path)."
+                    case .lost(let reason):
+                        created.storeProblem = reason
                     }
                     return .adminCreated(.success(created))
                 } catch {
@@ -258,8 +271,8 @@ package actor WizardRuntime {
             do { try services.draftStore?.save(draft) } catch {
                 send(.draftSaveFailed(path: services.draftStore?.path ?? ""))
             }
-        case .deleteDraft:
-            services.draftStore?.delete()
+        case .deleteDraft(let address, let organization):
+            services.draftStore?.delete(address: address, organization: organization)
         case .saveAnswers(let fileName, let contents):
             // Nothing at a name is ever replaced, not even a dangling link: the write itself
             // claims the name (`link`), and the next name (`-1`, `-2`, …) is tried when it is taken.

@@ -27,8 +27,18 @@ public struct SandboxRouter: Sendable {
             if fault.discard {
                 response = await SandboxStore.$discardingWrites.withValue(true) { await api(request) }
             } else {
-                if fault.after { _ = await api(request) }
-                response = await apply(fault)
+                var handled: SandboxHTTPResponse?
+                if fault.after {
+                    if let early = await firstInstallRoute(request) { handled = early } else { handled = await api(request) }
+                }
+                if let handled, fault.status == nil, fault.body == nil, fault.drop == nil {
+                    // `after` with nothing to answer instead: a slow server, the work done and
+                    // its real answer sent once the delay has passed.
+                    if fault.delayMs > 0 { try? await Task.sleep(for: .milliseconds(fault.delayMs)) }
+                    response = handled
+                } else {
+                    response = await apply(fault)
+                }
             }
         } else {
             if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }

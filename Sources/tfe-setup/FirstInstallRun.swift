@@ -2,6 +2,8 @@ import ArgumentParser
 import NIOConcurrencyHelpers
 import Logging
 import CLIWording
+import CursesUI
+import Glibc
 import FoundationEssentials
 import SetupKit
 import TFEClient
@@ -130,12 +132,17 @@ struct FirstInstallRun {
                 throw ExitCode.failure
             }
         } else {
-            if let problem = CredentialsFile.problem(host: host, home: options.home) {
-                // Checked before the admin exists: its token is shown once, and must have a place.
-                printError("tfe-setup: nothing created: the new admin's token could not be stored: \(problem.description)")
+            // Made before the admin exists: its token is shown once, and must have a place — not
+            // only a file that reads well, but room written on the disk (`CredentialsSlot`).
+            let slot: CredentialsSlot
+            do {
+                slot = try CredentialsSlot.prepare(host: host, home: options.home, environment: options.environment)
+            } catch {
+                printError("tfe-setup: nothing created: the new admin's token could not be stored: \(error.description)")
                 throw ExitCode.failure
             }
-            admin = try await createAdmin(client, host: host, credentials: credentials, apply: apply, sink: sink, into: &outcome)
+            defer { slot.discard() }
+            admin = try await createAdmin(client, host: host, credentials: credentials, slot: slot, apply: apply, sink: sink, into: &outcome)
         }
 
         if let organization = bootstrap.organization {
@@ -161,7 +168,7 @@ struct FirstInstallRun {
 
     /// The first admin: the IACT (given, or fetched), then `initial-admin-user`, then its token
     /// stored at once. A plan says what it would do and fetches nothing but the IACT's availability.
-    private func createAdmin(_ client: TFEClient, host: String, credentials: String, apply: Bool,
+    private func createAdmin(_ client: TFEClient, host: String, credentials: String, slot: CredentialsSlot, apply: Bool,
                              sink: RedactingFileLogHandler.Sink?, into outcome: inout Outcome) async throws -> TFEClient? {
         outcome.creates = true
         let who = "\(SafeText.line(bootstrap.username)) (\(SafeText.line(bootstrap.email)))"
@@ -192,21 +199,43 @@ struct FirstInstallRun {
             printError("tfe-setup: nothing created: \(missing)")
             throw ExitCode.failure
         }
+        let address = client.configuration.address.absoluteString
+        // From the POST until its token is stored, a signal must not cut the run short: the
+        // IACT is spent and the token is shown once. The first signal is noted and the answer
+        // waited for (up to --timeout); a second one ends the process at once, saying what to check.
+        let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+        signals.onRepeat { number in
+            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. The first admin \(who) may exist on \(address) with its token stored nowhere. To find out: tfe-setup check --address \(address) (\"has no admin yet\" means it was not created: run the same command again); if it exists, sign in at \(address) as \(SafeText.line(bootstrap.username)) and create a token (terraform login \(host)).\n")
+            _exit(128 + number)
+        }
+        defer { signals.stopCatching() }
         let token: SecretString
         do {
             token = try await client.createInitialAdmin(iact: iact, username: bootstrap.username, email: bootstrap.email, password: password)
         } catch {
             printError(lines: prefixed("tfe-setup: nothing created: ", error.commandLineLines))
+            if let signal = signals.pending { printError("tfe-setup: stopped by \(SignalFlag.name(signal)).") }
             throw ExitCode.failure
         }
         sink?.register(secret: token)
-        do {
-            try CredentialsFile.store(token, host: host, home: options.home)
-        } catch {
-            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(error.description) Sign in at \(client.configuration.address.absoluteString) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(host)), and run again.")
+        let placed = slot.store(token)
+        let stored: String
+        switch placed {
+        case .stored(let path):
+            stored = "its token is stored in \(path) (credentials for \(host))"
+            printOut("Created the first admin \(who); \(stored).")
+        case .rescued(let path, let reason):
+            stored = "its token is in \(path) (mode 0600)"
+            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored in \(credentials): \(reason). It was written to \(path) (mode 0600) instead: move its entry for \(host) into \(credentials), then run again.")
+        case .lost(let reason):
+            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(reason). Sign in at \(address) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(host)), and run again.")
             throw ExitCode.failure
         }
-        printOut("Created the first admin \(who); its token is stored in \(credentials) (credentials for \(host)).")
+        if let signal = signals.pending {
+            printOut("Stopped by \(SignalFlag.name(signal)) after creating the first admin \(who); \(stored). Run the same command again: it finds the admin and goes on.")
+            throw ExitCode.failure
+        }
+        if case .rescued = placed { throw ExitCode.failure }
         return client.using(token: token)
     }
 

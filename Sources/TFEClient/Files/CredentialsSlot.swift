@@ -67,10 +67,12 @@ public final class CredentialsSlot: @unchecked Sendable {
     /// - Throws: `CredentialsFile.Failure`: the folder or file cannot be written (with the
     ///   system's reason: "No space left on device", "Permission denied"), the file is not one
     ///   this tool may rewrite, or it holds a different token for the host.
-    public static func prepare(host: String, home: String, environment: [String: String], files: FileOperations = .system,
-                               lockWait: Double = 10) throws(CredentialsFile.Failure) -> CredentialsSlot {
+    /// - Parameter rescueFolder: where a token the file cannot take goes (default: the state
+    ///   folder `environment` names, as the wizard's draft).
+    public static func prepare(host: String, home: String, environment: [String: String], rescueFolder: String? = nil,
+                               files: FileOperations = .system, lockWait: Double = 10) throws(CredentialsFile.Failure) -> CredentialsSlot {
         let slot = CredentialsSlot(host: host.lowercased(), path: CredentialsFile.path(home: home),
-                                   rescueFolder: rescueFolder(environment: environment, home: home), files: files, lockWait: lockWait)
+                                   rescueFolder: rescueFolder ?? Self.rescueFolder(environment: environment, home: home), files: files, lockWait: lockWait)
         try slot.reserve()
         return slot
     }
