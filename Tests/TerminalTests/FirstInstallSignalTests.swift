@@ -90,3 +90,4 @@ struct FirstInstallSignalTests {
         }
     }
 }
+
