@@ -62,7 +62,10 @@ static void on_crash(int sig) {
 }
 
 void tfe_guard_install_crash_handlers(void) {
-    static const int signals[] = {SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
+    /* SIGQUIT (Ctrl-\) too: it is a request to stop, not a crash, and the Swift runtime's own
+       handler would paint its crash screen over ours and wait. Where the tool catches signals
+       itself (the wizard, apply), SIGQUIT is handled like SIGTERM before this is reached. */
+    static const int signals[] = {SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGQUIT};
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_crash;
@@ -71,8 +74,8 @@ void tfe_guard_install_crash_handlers(void) {
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
 }
 
-static const int echo_signals[] = {SIGINT, SIGTERM, SIGHUP};
-static struct sigaction previous[3];
+static const int echo_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+static struct sigaction previous[4];
 
 static void on_echo_signal(int sig) {
     restore_terminal(0);
@@ -84,9 +87,9 @@ void tfe_guard_begin_echo_off(void) {
     memset(&action, 0, sizeof action);
     action.sa_handler = on_echo_signal;
     sigemptyset(&action.sa_mask);
-    for (int i = 0; i < 3; i++) sigaction(echo_signals[i], &action, &previous[i]);
+    for (int i = 0; i < 4; i++) sigaction(echo_signals[i], &action, &previous[i]);
 }
 
 void tfe_guard_end_echo_off(void) {
-    for (int i = 0; i < 3; i++) sigaction(echo_signals[i], &previous[i], NULL);
+    for (int i = 0; i < 4; i++) sigaction(echo_signals[i], &previous[i], NULL);
 }

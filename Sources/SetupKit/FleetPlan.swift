@@ -69,11 +69,11 @@ package struct FleetPlan: Sendable, Equatable {
                      + "Of your own tokens, rejected per organization (team and organization tokens are " + FleetPlanner.notReadForMany.dropLast() + "):"]
         for (name, r) in reports {
             var line = "  \(SafeText.line(name)): \(r.rejectedCount == 0 ? "none" : String(r.rejectedCount))"
-            if r.locksOutToken { line += ", the token this tool runs with among them" }
+            if case .rejected = r.inUse { line += ", the token this tool runs with among them" }
             if !r.noExpiry.isEmpty { line += ", \(r.noExpiry.count) without expiry (unverified)" }
             let unread = r.cannotTell.filter { $0.reason != FleetPlanner.notReadForMany }
             if !unread.isEmpty { line += "; cannot tell for " + unread.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
-            if case .unknown = r.inUse { line += "; whether the token in use is rejected cannot be told" }
+            if case .unknown = r.inUse { line += "; whether the token in use is rejected cannot be told, so it counts as rejected" }
             lines.append(line)
         }
         if reports.contains(where: { $0.1.userCap != nil }) {

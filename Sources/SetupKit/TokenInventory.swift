@@ -36,19 +36,22 @@ package struct TokenInventory: Sendable, Equatable {
         [(.user, user), (.team, team), (.organization, organization)] + (auditTrails.map { [(.auditTrails, $0)] } ?? [])
     }
 
-    /// The token this tool runs with, as far as it can be told. The API does not say which of a
-    /// user's tokens authenticated a request: the one used last is taken (this very read used
-    /// it), so the guess is named as one.
-    package var inUseToken: (record: TokenRecord, guessed: Bool)? {
+    /// Every token that may be the one this tool runs with. The API says what the token belongs
+    /// to (a user, a team, the organization) but not which of that owner's tokens made the
+    /// request, so each of them is a candidate; the guard decides on all of them (the safe side),
+    /// never on a guess such as "the one used last". Nil when the owner's list cannot be read.
+    package var inUseCandidates: [TokenRecord]? {
         switch inUse?.tokenType {
         case .user?:
-            let mine = user.tokens
-            guard let latest = mine.max(by: { ($0.lastUsedAt ?? .distantPast) < ($1.lastUsedAt ?? .distantPast) }) else { return nil }
-            return (latest, mine.count > 1)
+            guard case .tokens(let mine) = user, !mine.isEmpty else { return nil }
+            return mine.sorted { ($0.lastUsedAt ?? .distantPast) > ($1.lastUsedAt ?? .distantPast) }
         case .team?:
-            return team.tokens.first { $0.teamID == inUse?.id }.map { ($0, false) }
+            guard case .tokens(let all) = team else { return nil }
+            let theirs = all.filter { $0.teamID == inUse?.id }
+            return theirs.isEmpty ? nil : theirs
         case .organization?:
-            return organization.tokens.first.map { ($0, false) }
+            guard case .tokens(let all) = organization, !all.isEmpty else { return nil }
+            return all
         default:
             return nil
         }

@@ -22,10 +22,13 @@ package struct TokenReport: Sendable, Equatable {
         }
     }
 
-    /// What happens to the token this tool runs with.
+    /// What happens to the token this tool runs with. `guessed`: the record is one of several
+    /// tokens that may be the one in use (the API cannot say which), and the verdict holds for
+    /// the safe side: rejected when any of them is, kept only when all of them are.
     package enum InUse: Sendable, Equatable {
         case rejected(TokenRecord, guessed: Bool)
         case kept(TokenRecord, guessed: Bool)
+        /// Nobody can tell: counted as rejected (the guard fails closed).
         case unknown(String)
     }
 
@@ -46,8 +49,9 @@ package struct TokenReport: Sendable, Equatable {
             && a.cannotTell.map(\.type) == b.cannotTell.map(\.type) && a.cannotTell.map(\.reason) == b.cannotTell.map(\.reason) && a.userCap == b.userCap
     }
 
-    /// Whether the token in use would be rejected: the tool would lock itself out.
-    package var locksOutToken: Bool { if case .rejected = inUse { return true } else { return false } }
+    /// Whether the token in use would be, or may be, rejected: the tool would lock itself out.
+    /// "Cannot tell" counts as rejected: the guard fails closed.
+    package var locksOutToken: Bool { if case .kept = inUse { return false } else { return true } }
 
     /// Every token rejected, the known and the unverified.
     package var rejectedCount: Int { rejected.count + noExpiry.count }
@@ -81,8 +85,14 @@ package struct TokenReport: Sendable, Equatable {
             }
         }
         let inUse: InUse
-        if let (record, guessed) = inventory.inUseToken {
-            inUse = rejects(after, record) && !rejects(before, record) ? .rejected(record, guessed: guessed) : .kept(record, guessed: guessed)
+        if let candidates = inventory.inUseCandidates {
+            // Any candidate over its new cap may be the one in use: rejected, the safe side.
+            let several = candidates.count > 1
+            if let hit = candidates.first(where: { rejects(after, $0) && !rejects(before, $0) }) {
+                inUse = .rejected(hit, guessed: several)
+            } else {
+                inUse = .kept(candidates[0], guessed: several)
+            }
         } else {
             inUse = .unknown(inventory.inUseUnknownReason)
         }
@@ -91,10 +101,12 @@ package struct TokenReport: Sendable, Equatable {
         return TokenReport(inUse: inUse, rejected: rejected, noExpiry: noExpiry, keptCount: kept, cannotTell: cannotTell, userCap: userCap)
     }
 
-    /// The token in use, in words: `your token "site-admin workstation" (at-…; most likely: the
-    /// one used last)`.
-    package static func describe(_ record: TokenRecord, guessed: Bool) -> String {
-        "the token this tool runs with, " + record.label + (guessed ? " (most likely: of your tokens, the one used last; the API does not say which one is in use)" : "")
+    /// The token in use, in words; when several tokens may be it, that the verdict covers them all.
+    package static func describe(_ record: TokenRecord, guessed: Bool, rejected: Bool) -> String {
+        guard guessed else { return "the token this tool runs with, " + record.label }
+        return rejected
+            ? "the token this tool runs with may be " + record.label + " (the API does not say which of its owner's tokens is in use, so any of them over its cap counts as the one)"
+            : "the token this tool runs with, one of its owner's tokens (the API does not say which), all inside their caps, such as " + record.label
     }
 
     /// The report for people, one sentence a line: the headline, the token in use, the rejected,
@@ -107,12 +119,13 @@ package struct TokenReport: Sendable, Equatable {
                    + (count == 0 ? "No known token is rejected." : "\(count) known token\(count == 1 ? " is" : "s are") rejected:"))
         switch inUse {
         case .rejected(let record, let guessed):
-            out.append("  REJECTED: " + Self.describe(record, guessed: guessed) + ": " + lifetimeText(record)
+            out.append("  REJECTED: " + Self.describe(record, guessed: guessed, rejected: true) + ": " + lifetimeText(record)
                        + ". Every request after the new policy is in force fails with 401, this tool's included.")
         case .kept(let record, let guessed):
-            out.append("  Kept: " + Self.describe(record, guessed: guessed) + ": " + lifetimeText(record) + ", inside its cap.")
+            out.append("  Kept: " + Self.describe(record, guessed: guessed, rejected: false) + ": " + lifetimeText(record) + ", inside its cap.")
         case .unknown(let reason):
-            out.append("  Cannot tell whether the token this tool runs with is rejected: " + reason)
+            out.append("  Counted as REJECTED: whether the token this tool runs with is rejected cannot be told (" + TFEError.clause(reason)
+                       + "), so the tool takes the safe side.")
         }
         for entry in rejected where !isInUse(entry.record) { out.append("  Rejected: " + entry.line) }
         for entry in noExpiry where !isInUse(entry.record) {

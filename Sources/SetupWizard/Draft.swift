@@ -32,7 +32,9 @@ package struct Draft: Codable, Equatable, Sendable {
     }
 }
 
-/// Reads and writes the draft file (`${XDG_STATE_HOME:-~/.local/state}/tfe-setup/draft.json`, 0600).
+/// Reads and writes the drafts file (`${XDG_STATE_HOME:-~/.local/state}/tfe-setup/draft.json`,
+/// 0600): one draft per server and organization, so a wizard on another server (or another
+/// organization) never replaces the first one's.
 package struct DraftStore: Sendable {
     package let path: String
 
@@ -44,24 +46,55 @@ package struct DraftStore: Sendable {
         return DraftStore(path: base + "/tfe-setup/draft.json")
     }
 
-    /// The draft for this address and organization, if one was saved.
-    package func load(address: String, organization: String) -> Draft? {
-        guard case .success(let data) = BoundedFile.read(path, limit: 1_048_576) else { return nil }
+    /// The file's form: every kept draft, each keyed by its address and organization.
+    struct Drafts: Codable {
+        var drafts: [Draft]
+    }
+
+    /// Every draft in the file (an older file holding one draft is read as a list of one; an
+    /// unreadable file as none).
+    func all() -> [Draft] {
+        guard case .success(let data) = BoundedFile.read(path, limit: 4 * 1_048_576) else { return [] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        guard let draft = try? decoder.decode(Draft.self, from: data), draft.address == address, draft.organization == organization else { return nil }
-        return draft
+        if let list = try? decoder.decode(Drafts.self, from: data) { return list.drafts }
+        if let one = try? decoder.decode(Draft.self, from: data) { return [one] }
+        return []
+    }
+
+    /// The draft for this address and organization, if one was saved.
+    package func load(address: String, organization: String) -> Draft? {
+        all().first { $0.address == address && $0.organization == organization }
     }
 
     /// Writes the draft with mode 0600 (the directory 0700, tightened if it was wider), replacing
-    /// the old one in one step; never through a symbolic link.
+    /// the old one of the same server and organization in one step and keeping the others; never
+    /// through a symbolic link. Two wizards that save at once take turns (a lock beside it).
     package func save(_ draft: Draft) throws {
+        try change { list in
+            list.removeAll { $0.address == draft.address && $0.organization == draft.organization }
+            list.append(draft)
+        }
+    }
+
+    /// Removes this server's and organization's draft (the file when none is left).
+    package func delete(address: String, organization: String) {
+        try? change { list in list.removeAll { $0.address == address && $0.organization == organization } }
+    }
+
+    private func change(_ edit: (inout [Draft]) -> Void) throws {
         try PrivateFile.makePrivateDirectory(PathText.deletingLastComponent(path))
+        let lock = try FileLock.acquire(path + ".lock", waitingUpTo: 5)
+        defer { lock.release() }
+        var list = all()
+        edit(&list)
+        if list.isEmpty {
+            try? FileManager.default.removeItem(atPath: path)
+            return
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        try PrivateFile.write(try encoder.encode(draft), to: path)
+        try PrivateFile.write(try encoder.encode(Drafts(drafts: list)), to: path)
     }
-
-    package func delete() { try? FileManager.default.removeItem(atPath: path) }
 }

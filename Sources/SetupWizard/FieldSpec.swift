@@ -210,7 +210,7 @@ package struct FieldSpec: Sendable {
     ] + TokenType.known.map { type in
         // A type the server has no policy for has no text at all (not an empty one) in the draft.
         FieldSpec(id: .ttl(type), key: .ttl(type), section: .tokenTTL, kind: .duration,
-                  help: "The longest a new token of this type may live: e.g. 90d, 12h, 6mo, 1y, 0.5h. Ctrl-R sets all four to the 2-year default.",
+                  help: "The longest a new token of this type may live: e.g. 90d, 12h, 6mo, 1y, 0.5h. Ctrl-R sets all four to the server's untouched 2-year default (730.485 days; a typed 2y is 730 days).",
                   draftKey: FieldKey.ttl(type).rawValue, text: \WizardForm.[ttlTextOf: type],
                   saveDraft: { $0.ttlText[type] }, loadDraft: { $0.ttlText[type] = $1 })
             .shown { keeps(.tokenTTL, $0) || $0.current?.tokenTTLPolicies != nil }

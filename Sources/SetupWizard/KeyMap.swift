@@ -63,7 +63,7 @@ package enum KeyMap {
     static let help = KeyBinding([.f1, .char("?")], names: "F1, or `?` outside a text field", footer: "F1", short: "help",
                                  action: "help for the focused field")
     static let resetTTLs = KeyBinding([.ctrlR], names: "Ctrl-R", scope: "Token TTLs", short: "all 2y",
-                                      action: "all four TTLs to the 2-year default")
+                                      action: "all four TTLs to the server's untouched 2-year default (730.485 days)")
     static let fix = KeyBinding([.char("e")], names: "e", scope: "Result", short: "edit the field",
                                 action: "mark every field the failure concerns (the refused ones, and the others sent in the same request) and open the first; leaving that screen returns to Result")
     static let retry = KeyBinding([.char("r")], names: "r", scope: "Result", short: "retry failed",

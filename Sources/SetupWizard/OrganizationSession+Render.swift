@@ -58,7 +58,9 @@ extension OrganizationSession {
         lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
         if plan.locksOutToken {
             // Said first: the details (Tokens, below the requests) may be off screen.
-            lines += wrap("\(g.warn) This apply rejects the token this tool runs with: Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            var verb = "rejects"
+            if case .unknown? = plan.tokenReport?.inUse { verb = "may reject" }
+            lines += wrap("\(g.warn) This apply \(verb) the token this tool runs with: Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
         }
         for change in plan.changes {
             for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {

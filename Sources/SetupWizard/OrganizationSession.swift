@@ -105,7 +105,7 @@ enum OrganizationSession: WizardSession {
         if state.steps.values.allSatisfy({ if case .done(let r) = $0 { return r.succeeded } else { return false } }) {
             state.form.ttlTouched = []
             state.prefill = state.form
-            return [.deleteDraft]
+            return [.deleteDraft(address: state.config.address, organization: state.organization ?? state.config.organization ?? "")]
         }
         return []
     }
@@ -116,7 +116,10 @@ enum OrganizationSession: WizardSession {
     }
 
     static func nothingApplied(_ state: WizardState) -> String {
-        state.config.keepsDraft ? "Nothing applied. What you typed is kept as a draft for next time." : "Nothing applied."
+        guard state.config.keepsDraft else { return "Nothing applied." }
+        return state.draftSaveFailed
+            ? "Nothing applied. The draft file could not be written, so what you typed is not kept for next time."
+            : "Nothing applied. What you typed is kept as a draft for next time."
     }
 
     static func name(_ state: WizardState) -> String { state.organization ?? "this organization" }

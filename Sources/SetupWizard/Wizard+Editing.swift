@@ -61,10 +61,12 @@ extension Wizard {
             if let reason = state.readOnlyReason(.ttl(.organization)) {
                 state.problem(reason)
             } else {
-                for t in TokenType.known { state.form.setText(.ttl(t), "2y") }
+                // What an untouched policy reports (730.485 days), not the SDKs' 2y (730 days): on an
+                // untouched server the reset is no change at all, and it never lowers a cap.
+                for t in TokenType.known { state.form.setText(.ttl(t), TTLDuration.untouchedDefaultText) }
                 for t in TokenType.known { state.errors[.ttl(t)] = nil }
                 if case .ttl = field { setFocus(&state, field) }   // the new value selected: typing replaces it
-                state.notice = "All four set to the 2-year default (2y)."
+                state.notice = "All four set to the server's untouched 2-year default, 730.485 days (a typed 2y is 730 days)."
             }
         default:
             if let reason = state.readOnlyReason(field) {

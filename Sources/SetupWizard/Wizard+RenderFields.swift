@@ -61,7 +61,9 @@ extension Wizard {
     static func tokenNote(_ state: WizardState) -> (text: String, locksOut: Bool)? {
         guard let current = state.current, current.tokenInventory != nil,
               let report = Planner.plan(state.desiredSettings(sections: [.tokenTTL]), current: current).tokenReport else { return nil }
-        let others = report.rejectedCount - (report.locksOutToken ? 1 : 0)
+        let inUseCounted: Int
+        if case .rejected = report.inUse { inUseCounted = 1 } else { inUseCounted = 0 }
+        let others = report.rejectedCount - inUseCounted
         let more = others == 0 ? "" : " and \(others) other known token\(others == 1 ? "" : "s")"
         switch report.inUse {
         case .rejected(let record, _):
@@ -70,7 +72,8 @@ extension Wizard {
             return (others == 0 ? "No known token is rejected by these caps; the token this tool runs with stays."
                     : "These caps reject \(others) known token\(others == 1 ? "" : "s") at once (the Review names them); the token this tool runs with stays.", false)
         case .unknown(let reason):
-            return ("These caps reject \(others) known token\(others == 1 ? "" : "s") at once; whether the token this tool runs with is one cannot be told: " + reason, false)
+            return ("These caps reject \(others) known token\(others == 1 ? "" : "s") at once; whether the token this tool runs with is one cannot be told ("
+                    + TFEError.clause(reason) + "), so it counts as rejected: the Review asks before applying.", true)
         }
     }
 

@@ -32,6 +32,7 @@ package enum Wizard {
             return []
         case .draftSaveFailed(let path):
             state.problem("Could not save the draft (\(path)): what you type is kept only until you quit.")
+            state.draftSaveFailed = true
             return []
         case .organizationsLoaded(let result):
             return organizationsLoaded(&state, result)
@@ -240,7 +241,7 @@ package enum Wizard {
         case _ where KeyMap.no.matches(key) || KeyMap.back.matches(key):
             state.notice = "Started from the server's current settings."
             enterFirstScreen(&state)
-            return [.deleteDraft]
+            return [.deleteDraft(address: state.config.address, organization: state.organization ?? state.config.organization ?? "")]
         default:
             return []
         }

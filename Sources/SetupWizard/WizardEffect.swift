@@ -27,7 +27,8 @@ package enum WizardEffect: Equatable, Sendable {
     /// Read the site-wide state only (no organization exists, or none is wanted): the SMTP relay.
     case loadWithoutOrganization(reason: String)
     case saveDraft(Draft)
-    case deleteDraft
+    /// Remove the draft of this server and organization (the others stay).
+    case deleteDraft(address: String, organization: String)
     /// Write this text to the answers file.
     case saveAnswers(fileName: String, contents: String)
     case quit(exitCode: Int32, message: String)

@@ -61,6 +61,8 @@ package struct WizardState: Equatable, Sendable {
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.
     package var scroll = 0
     package var appliedSomething = false
+    /// A draft write failed this session: no closing line may promise a draft.
+    package var draftSaveFailed = false
     /// What a first install created (the admin and where its token went, the organization), said
     /// again in every closing line.
     package var created: [String] = []

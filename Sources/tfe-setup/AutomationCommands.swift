@@ -172,7 +172,7 @@ struct Automation {
             lines.append("Accepted (--\(acceptTokenRejectionOption)): the token policies, then the switch, are written last, each in a request of its own; "
                          + "after them this token is rejected, and a check says so.")
         } else if p.plan.locksOutToken {
-            lines.append("Error (token_ttl): applying this rejects the token this tool runs with. " + TokenReport.wayOut
+            lines.append("Error (token_ttl): applying this rejects (or may reject, which counts the same) the token this tool runs with. " + TokenReport.wayOut
                          + " Or, knowing it, pass --\(acceptTokenRejectionOption): the token policies and the switch are then written last.")
         }
         return lines
@@ -444,7 +444,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }
             if p.plan.locksOutToken && !acceptTokenRejection {
-                printError("tfe-setup: nothing applied: the new token TTL policy rejects the token this tool runs with (see above). "
+                printError("tfe-setup: nothing applied: the new token TTL policy rejects (or may reject: see above) the token this tool runs with. "
                            + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
                 throw ExitCode.failure
             }

@@ -35,13 +35,13 @@ struct TokenReportTests {
         let report = try #require(plan.tokenReport)
         #expect(plan.locksOutToken)
         guard case .rejected(let record, let guessed) = report.inUse else { Issue.record("\(report.inUse)"); return }
-        #expect(record.id == "at-main" && guessed, "two user tokens: the one used last, named as a guess")
+        #expect(record.id == "at-main" && guessed, "two user tokens, both over the cap: either may be the one in use")
         #expect(report.rejected.map(\.record.id) == ["at-main", "at-old", "at-ci"])
         #expect(report.noExpiry.map(\.record.id) == ["at-forever"])
         #expect(report.keptCount == 1, "the 30-day team token stays under the 90-day cap")
         #expect(report.cannotTell.map(\.type) == [.organization])
         let text = report.lines.joined(separator: "\n")
-        #expect(text.contains("REJECTED: the token this tool runs with, \"at-main\" (at-main) (most likely"))
+        #expect(text.contains("REJECTED: the token this tool runs with may be \"at-main\" (at-main) (the API does not say which"), "\(text)")
         #expect(text.contains("Other users' tokens cannot be listed by anyone"))
         #expect(!plan.warnings.contains { $0.message.contains("possibly the token this tool uses") }, "the report replaces the general warning")
     }
@@ -84,14 +84,49 @@ struct TokenReportTests {
         guard case .kept = report.inUse else { Issue.record("\(report.inUse)"); return }
     }
 
-    @Test("the token in use cannot be told when its list was not read")
+    @Test("the token in use cannot be told when its list was not read: counted as rejected (the guard fails closed)")
     func inUseUnknown() throws {
         var inventory = Self.inventory
         inventory.user = .cannotTell("this token may not read your own user tokens (403): only the owners team can.")
         let report = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: inventory)).tokenReport)
-        #expect(!report.locksOutToken)
+        #expect(report.locksOutToken)
         guard case .unknown(let reason) = report.inUse else { Issue.record("\(report.inUse)"); return }
         #expect(reason.contains("403"))
+        #expect(report.lines.joined().contains("Counted as REJECTED"), "\(report.lines)")
+        // No authenticated-resource at all: the same.
+        let silent = TokenInventory(inUse: nil, user: Self.inventory.user, team: Self.inventory.team, organization: Self.inventory.organization)
+        let none = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: silent)).tokenReport)
+        #expect(none.locksOutToken)
+    }
+
+    @Test("several tokens may be the one in use: any of them over its cap counts; 'the one used last' decides nothing")
+    func candidatesFailClosed() throws {
+        // The one used last is inside the 30-day cap; an older one (a CI job's, maybe the one in
+        // use) lives 2 years. The API cannot say which made the request: rejected.
+        let users = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
+                                   user: .tokens([Self.token("at-short", .user, lives: 20, usedDaysAgo: 0), Self.token("at-ci-job", .user, lives: 730, usedDaysAgo: 0.001)]),
+                                   team: .tokens([]), organization: .tokens([]))
+        let report = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: users)).tokenReport)
+        #expect(report.locksOutToken)
+        guard case .rejected(let record, true) = report.inUse else { Issue.record("\(report.inUse)"); return }
+        #expect(record.id == "at-ci-job")
+        // A team token in use: the team's 30-day token does not hide its no-expiry one.
+        let team = TokenInventory(inUse: AuthenticatedResource(type: "teams", id: "team-platform"),
+                                  user: .tokens([]),
+                                  team: .tokens([Self.token("at-nightly", .team, lives: 30, team: "platform"), Self.token("at-forever", .team, lives: nil, team: "platform"),
+                                                 Self.token("at-other", .team, lives: 10, team: "owners")]),
+                                  organization: .tokens([]))
+        let teamReport = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: team)).tokenReport)
+        #expect(teamReport.locksOutToken)
+        guard case .rejected(let teamRecord, true) = teamReport.inUse else { Issue.record("\(teamReport.inUse)"); return }
+        #expect(teamRecord.id == "at-forever")
+        // All candidates inside their caps: kept, and said to cover them all.
+        let fine = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
+                                  user: .tokens([Self.token("at-a", .user, lives: 20, usedDaysAgo: 0), Self.token("at-b", .user, lives: 10, usedDaysAgo: 3)]),
+                                  team: .tokens([]), organization: .tokens([]))
+        let kept = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: fine)).tokenReport)
+        #expect(!kept.locksOutToken)
+        #expect(kept.lines.joined().contains("all inside their caps"), "\(kept.lines)")
     }
 
     @Test("accepted: the policies, then the switch alone, each in a stage after the rest")

@@ -15,7 +15,7 @@ struct KeyMapTests {
         let ascii = Wizard.render({ var s = state; s.config.ascii = true; return s }(), size: Size(width: 200, height: 30)).text
         #expect(ascii.contains("Tab/Down next") && ascii.contains("Shift-Tab/Up back"), "arrows spelled out without UTF-8")
         _ = Wizard.update(&state, .key(KeyMap.resetTTLs.keys[0]))
-        #expect(state.notice == "All four set to the 2-year default (2y).")
+        #expect(state.notice == "All four set to the server's untouched 2-year default, 730.485 days (a typed 2y is 730 days).")
         #expect(KeyMap.retry.matches(.char("R")) && KeyMap.retry.matches(.char("r")) && !KeyMap.retry.matches(.char("e")))
     }
 

@@ -269,7 +269,7 @@ struct ReducerFlowTests {
     @Test("n starts from the server's settings and deletes the draft") func resumeNo() {
         var state = WizardState(config: R.config)
         _ = Wizard.update(&state, .stateLoaded(.success(R.current()), draft: Self.draft { $0.smtpHost = "typed.example.com" }))
-        #expect(Self.keys(&state, .char("n")) == [.deleteDraft])
+        #expect(Self.keys(&state, .char("n")) == [.deleteDraft(address: state.config.address, organization: "my-org")])
         #expect(state.form.smtpHost == "" && state.phase == .editing(.smtp))
     }
 
@@ -359,15 +359,26 @@ struct ReducerFlowTests {
         #expect(state.phase == .editing(.smtp) && state.focus == .smtpEnabled)
     }
 
-    @Test("Ctrl-R sets all four TTLs to 2y and clears their messages") func ctrlR() {
+    @Test("Ctrl-R sets all four TTLs to the server's untouched default (730.485 days, not 730) and clears their messages") func ctrlR() {
         var state = R.loaded(sections: [.tokenTTL])
         Self.keys(&state, .tab, .ctrlU)
         Self.type(&state, "0h")
         Self.keys(&state, .tab)
         #expect(state.errors[.ttl(.organization)] != nil)
         Self.keys(&state, .ctrlR)
-        #expect(TokenType.known.allSatisfy { state.form.ttlText[$0] == "2y" && state.errors[.ttl($0)] == nil })
-        #expect(state.notice == "All four set to the 2-year default (2y).")
+        #expect(TokenType.known.allSatisfy { state.form.ttlText[$0] == "730.485d" && state.errors[.ttl($0)] == nil })
+        #expect(TokenType.known.allSatisfy { state.form.newTTL($0) == TTLDuration.twoYearsServer })
+        #expect(state.notice == "All four set to the server's untouched 2-year default, 730.485 days (a typed 2y is 730 days).")
+        // On an untouched server the reset plans no TTL change at all, so no guard fires.
+        var untouched = R.loaded(sections: [.tokenTTL])
+        Self.keys(&untouched, .tab, .ctrlR)
+        let current = try! #require(untouched.current)
+        if TokenType.known.allSatisfy({ current.ttl($0) == TTLDuration.twoYearsServer }) {
+            let plan = Planner.plan(untouched.desiredSettings(sections: [.tokenTTL]), current: current)
+            #expect(plan.tokenTTL == nil && plan.tokenReport == nil, "\(String(describing: plan.tokenTTL))")
+        } else {
+            Issue.record("the fixture's policies are not the untouched default: \(TokenType.known.map { current.ttl($0) ?? 0 })")
+        }
     }
 
     @Test("a filled field is selected on entering: typing replaces it, ← first edits in place, Ctrl-R selects the new 2y") func selection() {
@@ -533,7 +544,7 @@ struct ReducerFlowTests {
 
     @Test("all steps saved: the results, the draft deleted, nothing left unsaved") func allSaved() {
         var (state, plan) = Self.applying()
-        #expect(Wizard.update(&state, .stepFinished(Self.done(.smtp, plan))) == [.deleteDraft])
+        #expect(Wizard.update(&state, .stepFinished(Self.done(.smtp, plan))) == [.deleteDraft(address: state.config.address, organization: "my-org")])
         #expect(state.phase == .result && state.appliedSomething && !state.hasUnsavedEdits)
         #expect(state.current?.smtp?.host == "smtp.example.com")
     }

@@ -78,7 +78,7 @@ struct WizardSecurityTests {
         try await WizardHarness.with(sections: [.tokenTTL]) { h in
             #expect(await h.until { $0.on(.tokenTTL) })
             await h.press(.ctrlR)
-            #expect(await h.state.statusNotice == Notice("All four set to the 2-year default (2y).", .info))
+            #expect(await h.state.statusNotice == Notice("All four set to the server's untouched 2-year default, 730.485 days (a typed 2y is 730 days).", .info))
             await h.press(.tab); await h.replace("soon")
             await h.leaveScreen()
             let notice = await h.state.statusNotice

@@ -25,7 +25,7 @@ struct TerminalBehaviourTests {
         }
     }
 
-    @Test("SIGTERM and SIGHUP during apply restore the terminal and report which steps completed", arguments: [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP)])
+    @Test("SIGTERM and SIGHUP during apply restore the terminal and report which steps completed", arguments: [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP), ("SIGQUIT", SIGQUIT)])
     func signalDuringApply(name: String, signal: Int32) async throws {
         try await TerminalSuite.TerminalWizardTests.session { t, server, _ in
             // The TTL PATCH hangs, so the apply is still running when the signal arrives.
@@ -43,6 +43,7 @@ struct TerminalBehaviourTests {
             #expect(screen.contains("Stopped by \(name)."), "\(screen)")
             #expect(screen.contains("2 of 3 requests saved; unknown (sent, no answer): Token TTL policies."), "what completed: \(screen)")
             #expect(!screen.contains("Applying…"), "the full screen is gone")
+            #expect(!screen.contains("crashed") && !screen.contains("to debug"), "no runtime crash screen: \(screen)")
             let modes = t.capture().split(separator: "\n").last { $0.contains("icanon") }.map(String.init) ?? ""
             #expect(modes.split(separator: " ").contains("icanon") && modes.split(separator: " ").contains("echo"), "stty -a: \(modes)")
         }

@@ -167,6 +167,10 @@ public enum TTLDuration {
     }
 
     /// Whether the value is one of the two spellings of the 2-year default.
+    /// The server's untouched default as a person can type it: `730.485d` parses to exactly
+    /// 63,113,904,000 ms. A reset to it changes nothing on an untouched server.
+    public static let untouchedDefaultText = "730.485d"
+
     public static func isDefault(_ ms: Int64) -> Bool { ms == twoYearsSDK || ms == twoYearsServer }
 
     /// Formats for display: both 2-year values read `2y (default)`.
