@@ -38,9 +38,10 @@ package struct FleetOutcome: Sendable, Equatable {
             if readBack.kept[result.step] != nil { return result.succeeded ? .notKept : .failed }
             // The read after the writes failed: an answer alone does not show it was saved.
             if readBack.failure != nil, result.succeeded || result.gotNoAnswer { return .unknown }
-        } else if result.succeeded {
-            return .saved
         }
+        // Not in the list read after the writes (TTL policies, an organization only the admin
+        // list names): the Applier's own read after the write decided it.
+        if result.succeeded { return .saved }
         return result.gotNoAnswer ? .unknown : .failed
     }
 

@@ -54,10 +54,11 @@ package struct FleetReadBack: Sendable, Equatable {
         return back
     }
 
-    /// Reads back every organization `outcomes` wrote to: the organization list once (it carries
-    /// mode, pool and the switch), one read of its own for an organization the list does not
-    /// hold (a site admin's, found through the admin list), and each TTL-policy list written
-    /// (they are per organization, in no list). Writes refused outright are not read back.
+    /// Reads back, once every write is done, the organizations `outcomes` sent an organization
+    /// PATCH to: the organization list once (it carries mode, pool and the switch), so a value
+    /// the server answered with but did not keep — or lost since — shows. The TTL policies are in
+    /// no list: each TTL write is read back by the Applier right after it, as is each write to an
+    /// organization the list does not hold (a site admin's, found through the admin list).
     package static func verify(_ outcomes: [FleetOutcome], plan: FleetPlan, client: TFEClient, wording: RemedyWording,
                               concurrency: Int = 8) async -> [FleetOutcome] {
         let plans = Dictionary(plan.members.compactMap { m in m.plan.map { (m.organization, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -74,29 +75,10 @@ package struct FleetReadBack: Sendable, Equatable {
                 for name in orgWrites { failures[name] = FleetPlanner.readFailure(error, wording: wording) }
             }
         }
-        let single = orgWrites.filter { organizations[$0] == nil && failures[$0] == nil }
-        for (name, read) in await FleetPlanner.forEach(single, concurrency: concurrency, { name -> (String, Result<Organization, TFEError>) in
-            do throws(TFEError) { return (name, .success(try await client.organization(name))) } catch { return (name, .failure(error)) }
-        }) {
-            switch read {
-            case .success(let org): organizations[name] = org
-            case .failure(let error): failures[name] = FleetPlanner.readFailure(error, wording: wording)
-            }
-        }
-        let ttlWrites = outcomes.filter { sent($0, [.tokenTTL]) }.map(\.organization)
-        var policies: [String: [TokenTTLPolicy]] = [:]
-        for (name, read) in await FleetPlanner.forEach(ttlWrites, concurrency: concurrency, { name -> (String, Result<[TokenTTLPolicy], TFEError>) in
-            do throws(TFEError) { return (name, .success(try await client.tokenTTLPolicies(name))) } catch { return (name, .failure(error)) }
-        }) {
-            switch read {
-            case .success(let list): policies[name] = list
-            case .failure(let error): failures[name] = FleetPlanner.readFailure(error, wording: wording)
-            }
-        }
         return outcomes.map { outcome in
-            guard let p = plans[outcome.organization], sent(outcome, [.organization, .ttlSwitch, .tokenTTL]) else { return outcome }
+            guard let p = plans[outcome.organization], sent(outcome, [.organization, .ttlSwitch]) else { return outcome }
             var o = outcome
-            var back = compare(p, steps: outcome.results.map(\.step), organization: organizations[o.organization], policies: policies[o.organization])
+            var back = compare(p, steps: outcome.results.map(\.step), organization: organizations[o.organization], policies: nil)
             back.failure = failures[o.organization]
             o.readBack = back
             return o

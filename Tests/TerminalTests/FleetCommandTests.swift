@@ -58,12 +58,12 @@ struct FleetCommandTests {
             // 120 need both PATCHes; the 20 already on agent/primary/30d need only the TTLs; the 40
             // without the pool or without agents still get the switch and the TTLs (both PATCHes).
             #expect(plan.output.contains("Organizations: 200 of 202 match fleet-*."), "\(plan.output.prefix(600))")
-            #expect(plan.output.contains("Summary: 180 to change (340 writes"), "\(plan.output.suffix(600))")
+            #expect(plan.output.contains("Summary: 200 organizations: 140 to change, 0 already comply, 60 cannot reach the baseline (40 of them get the parts they can take), 0 cannot be read; 340 writes to 180 organizations"), "\(plan.output.suffix(600))")
             #expect(plan.output.contains("  fleet-002: it has no agent pool named primary (mode and pool not sent); the rest is sent"), "\(plan.output.suffix(3_000))")
             #expect(plan.output.contains("  fleet-004: this token cannot change it (only the owners team can); nothing is sent"), "\(plan.output.suffix(3_000))")
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"], siteAdmin: true)
             #expect(apply.status == 0, "\(apply.output.suffix(2_000))")
-            #expect(apply.output.contains("Changed 180 of 180 organizations. Cannot reach the baseline: 60 (see above)."), "\(apply.output.suffix(600))")
+            #expect(apply.output.contains("Summary: 200 organizations: 140 changed, 60 cannot reach the baseline."), "\(apply.output.suffix(600))")
             let after = await server.store.state
             for (name, org) in after.organizations where name.hasPrefix("fleet-") {
                 let i = Int(name.dropFirst("fleet-".count))! % 10
@@ -84,7 +84,8 @@ struct FleetCommandTests {
             #expect(log.filter { $0.status == 429 }.isEmpty, "no 429 at the server's limit")
             #expect(log.contains { $0.path.hasPrefix("/api/v2/admin/organizations") }, "a site admin lists the whole installation")
             let singleReads = log.filter { $0.method == "GET" && $0.path.hasPrefix("/api/v2/organizations/fleet-") && !$0.path.dropFirst("/api/v2/organizations/".count).contains("/") }
-            #expect(singleReads.count == 2 * 20, "one read per run (plan, apply) for each of the 20 only the admin list names, none for the others: \(singleReads.count)")
+            let orgPatches = log.filter { $0.method == "PATCH" && !$0.path.dropFirst("/api/v2/organizations/".count).contains("/") }.count
+            #expect(singleReads.count == 2 * 20 + orgPatches, "one read per run (plan, apply) for each of the 20 only the admin list names, and one after each organization PATCH: \(singleReads.count), \(orgPatches) PATCHes")
             let writes = log.filter { $0.method == "PATCH" }
             #expect(writes.count == 340, "only what differs is written: \(writes.count)")
             #expect(writes.filter { $0.path.hasSuffix("/fleet-001") }.isEmpty, "fleet-001's defaults already complied: no organization PATCH")
@@ -225,6 +226,79 @@ struct FleetCommandTests {
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 1, "killed by the signal instead of reporting: \(process.terminationReason == .uncaughtSignal)")
             #expect(report.contains("Stopped by SIGHUP") && report.contains("Not started: "), "\(report.suffix(1_500))")
+        }
+    }
+
+    @Test("one organization's own read fails (404, 500): it cannot be read, with why, the others are planned and applied; plan and apply exit 1")
+    func oneUnreadable() async throws {
+        try await Self.with(fleet: 20, rateLimit: 0) { server, dir, _ in
+            let answers = Auto.write(dir, "mode.json", #"{"organizations": ["fleet-*"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
+            // fleet-005 and fleet-015 belong to nobody: a site admin reads each on its own.
+            await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-005", status: 404, count: 2))
+            await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-015", status: 500, count: 20))
+            let plan = await Self.run(server, dir, ["plan", "--answers", answers], siteAdmin: true)
+            #expect(plan.status == 1, "\(plan.output.suffix(2_000))")
+            #expect(plan.output.contains("Cannot be read (2); nothing is sent to them:"), "\(plan.output.suffix(2_000))")
+            #expect(plan.output.contains("  fleet-005: not found (404 on /api/v2/organizations/fleet-005)"), "\(plan.output.suffix(2_000))")
+            #expect(plan.output.contains("  fleet-015: The server failed (500"), "\(plan.output.suffix(2_000))")
+            #expect(!plan.output.contains("check the name"), "a listed name is no typing mistake")
+            #expect(plan.output.contains("Summary: 20 organizations: ") && plan.output.contains(", 2 cannot be read;"), "\(plan.output.suffix(600))")
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"], siteAdmin: true)
+            #expect(apply.status == 1, "\(apply.output.suffix(2_000))")
+            #expect(apply.output.contains("Cannot be read (2): fleet-005, fleet-015 (see above)"), "\(apply.output.suffix(1_000))")
+            #expect(apply.output.contains("Summary: 20 organizations: 10 changed, 2 already comply, 6 cannot reach the baseline, 2 cannot be read."), "\(apply.output.suffix(1_000))")
+            #expect(await server.store.state.organizations["fleet-006"]?.defaultExecutionMode == "agent", "the others go on")
+        }
+    }
+
+    @Test("an organization created between two pages: the list is read again and the new one planned; one created between every page: exit 1, nothing sent, and why")
+    func shiftingPages() async throws {
+        try await Self.with(fleet: 240, rateLimit: 0) { server, dir, answers in
+            await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", shift: .insert))
+            let once = await Self.run(server, dir, ["plan", "--answers", answers, "--json", "--organizations", "*"])
+            // stderr's progress lines are mixed into the output here: the document is the rest.
+            let document = Auto.withoutTargetLine(once.output).split(separator: "\n").filter { !$0.hasPrefix("Planning: ") }.joined(separator: "\n")
+            let json = try #require(JSONValue.parse(Data(document.utf8)), "\(once.output.suffix(1_000))")
+            let names = json["organizations"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(Set(names).count == names.count && names.contains("a-new-001"), "each once, the new one too")
+            let state = await server.store.state
+            let sees = state.organizations.keys.filter { SandboxRole.owner.membership(in: $0, state: state) != nil && state.organizations[$0]?.access != "admin" }.count
+            #expect(names.count == sees, "none skipped: \(names.count) of \(sees)")
+            #expect(json["summary"]?["organizations"]?.integerValue == Int64(sees))
+            await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", count: 100, shift: .insert))
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(apply.status == 1, "\(apply.output.suffix(1_000))")
+            #expect(apply.output.contains("The organization list changed while it was read, twice in a row"), "\(apply.output.suffix(1_000))")
+            #expect(apply.output.contains("Nothing was sent."), "\(apply.output.suffix(1_000))")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test("a PATCH echoed but not stored: the read after the write shows it, the organization is not counted changed, exit 1")
+    func readBack() async throws {
+        try await Self.with(fleet: 12, rateLimit: 0) { server, dir, _ in
+            let answers = Auto.write(dir, "mode.json", #"{"organizations": ["fleet-006"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-006", discard: true))
+            let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
+            #expect(apply.status == 1, "\(apply.output.suffix(1_000))")
+            // The read after the write shows the server kept nothing: never reported changed.
+            #expect(apply.output.contains("  fleet-006: not saved: the server ignored Mode, Agent pool"), "\(apply.output.suffix(1_000))")
+            #expect(apply.output.contains("Summary: 1 organization: 0 changed, 1 failed."), "\(apply.output.suffix(1_000))")
+            let log = await server.store.requestLog
+            let written: Double = log.first { $0.method == "PATCH" }?.endMs ?? .greatestFiniteMagnitude
+            let readAfter = log.contains { $0.method == "GET" && $0.path.hasPrefix("/api/v2/organizations") && $0.startMs >= written }
+            #expect(readAfter, "read again after the write")
+        }
+    }
+
+    @Test("a plan of many organizations that takes more than two seconds says how far it is on stderr (count, rate, time left)")
+    func planProgress() async throws {
+        try await Self.with(fleet: 300, rateLimit: 0, latencyMs: 40) { server, dir, answers in
+            let plan = await Self.run(server, dir, ["plan", "--answers", answers])
+            #expect(plan.status == 1, "\(plan.output.suffix(600))")
+            let line = plan.output.split(separator: "\n").first { $0.hasPrefix("Planning: ") }
+            #expect(line?.contains(" of 270 organizations · ") == true && line?.contains("/s · about ") == true && line?.hasSuffix(" s left") == true,
+                    "\(String(describing: line)) in \(plan.output.prefix(600))")
         }
     }
 }
