@@ -34,7 +34,24 @@ struct TFESetupCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            if lostOutput() { exit(withError: ExitCode.failure) }
             exit(withError: error)
         }
+        if lostOutput() { exit(withError: ExitCode.failure) }
+    }
+
+    /// Says on stderr which writes the admin relies on failed (stdout redirected to a full disk,
+    /// a log file on one): true when one did, and the run then exits 1, never 0.
+    static func lostOutput() -> Bool {
+        var lost = false
+        if let why = StandardStream.failure(of: 1) {
+            StandardStream.error("tfe-setup: the output could not be written (\(why)): what was printed is incomplete. Free space or write it elsewhere, and run again.\n")
+            lost = true
+        }
+        for (path, why) in RedactingFileLogHandler.failures {
+            StandardStream.error("tfe-setup: the log file \(SafeText.line(path)) could not be written (\(why)): the log is incomplete.\n")
+            lost = true
+        }
+        return lost
     }
 }

@@ -177,3 +177,23 @@ struct ExportCommandTests {
         }
     }
 }
+
+/// Output the admin relies on that could not be written is said, and fails the run.
+@Suite("Output to a full disk")
+struct FullOutputTests {
+    typealias Auto = AutomationCommandTests
+
+    @Test("export > /dev/full: exit 1 and the reason on stderr, never exit 0 with nothing written")
+    func exportToDevFull() async throws {
+        try #require(FileManager.default.isWritableFile(atPath: "/dev/full"), "/dev/full is not on this machine: not run")
+        try await Auto.with { server, dir in
+            let tokenFile = dir + "/token"
+            _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
+            let command = [TmuxSession.binary, "export", "--organization", "my-org", "--address", server.address, "--token-file", tokenFile]
+            // stderr to the pipe the test reads, stdout to the full device.
+            let r = await Subprocess.runAsync(["/bin/sh", "-c", command.map(TmuxSession.quote).joined(separator: " ") + " 2>&1 >/dev/full"])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("the output could not be written (No space left on device)"), "\(r.output)")
+        }
+    }
+}

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import NIOConcurrencyHelpers
 import Logging
+import Synchronization
 
 /// A swift-log handler that writes one line per message to a file created with mode 0600, and
 /// scrubs every known secret value from the line as a last line of defence (the client already
@@ -64,9 +65,18 @@ public struct RedactingFileLogHandler: LogHandler {
                     let total = text.utf8.count
                     text = String(text.prefix(Self.maxLineCharacters)) + " …<cut: \(total) bytes in all, the rest not logged>"
                 }
-                StandardStream.write(text + "\n", to: fd)
+                let code = StandardStream.write(text + "\n", to: fd)
+                if code != 0 {
+                    Self.failed.withLock { if !$0.contains(where: { $0.path == path }) { $0.append((path, String(cString: strerror(code)))) } }
+                }
             }
         }
+
+        /// Log files a line could not be written to this run (a full disk), with why: the command
+        /// says so at its end instead of leaving a silently short log.
+        private static let failed = Mutex<[(path: String, reason: String)]>([])
+
+        public static var failures: [(path: String, reason: String)] { failed.withLock { $0 } }
     }
 
     public var logLevel: Logger.Level

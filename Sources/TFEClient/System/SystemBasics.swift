@@ -4,14 +4,31 @@ import Glibc
 import Darwin
 #endif
 import FoundationEssentials
+import Synchronization
 
 /// Writing to standard output and standard error without `FileHandle`.
 public enum StandardStream {
-    public static func out(_ text: String) { write(text, to: 1) }
-    public static func error(_ text: String) { write(text, to: 2) }
+    public static func out(_ text: String) { if write(text, to: 1) != 0 { noteFailure(fd: 1) } }
+    public static func error(_ text: String) { if write(text, to: 2) != 0 { noteFailure(fd: 2) } }
+
+    /// The first failed write to stdout or stderr (fd → errno): a full disk under `export > file`
+    /// or `/dev/full` must not end in exit 0 with an empty file. The command checks it at its end.
+    private static let failures = Mutex<[Int32: Int32]>([:])
+
+    private static func noteFailure(fd: Int32) {
+        let code = errno
+        failures.withLock { if $0[fd] == nil { $0[fd] = code } }
+    }
+
+    /// Why writing to `fd` (1 or 2) failed this run, or nil when every write went through.
+    public static func failure(of fd: Int32) -> String? {
+        failures.withLock { $0[fd] }.map { String(cString: strerror($0)) }
+    }
 
     /// Writes all of `text` to `fd`, retrying short writes and EINTR.
-    public static func write(_ text: String, to fd: Int32) {
+    /// - Returns: 0, or the `errno` of the write that failed (what was written before it stays).
+    @discardableResult
+    public static func write(_ text: String, to fd: Int32) -> Int32 {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -24,10 +41,11 @@ public enum StandardStream {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                return
+                return errno
             }
             offset += n
         }
+        return 0
     }
 }
 
