@@ -48,13 +48,25 @@ public struct SandboxFault: Codable, Sendable, Equatable {
     /// Handle the request first (the change is saved), then answer with the fault: a server that
     /// did the work but whose answer was lost.
     public var after: Bool
+    /// Answer as the API would (200 and the new values) but keep nothing: a server, or a proxy's
+    /// cache, that echoes a write without storing it.
+    public var discard: Bool
+    /// Answer as usual, then shift the organization list under the next page (the fault's path
+    /// is then `/api/v2/organizations`): a list that changes while it is paged.
+    public var shift: Shift?
 
-    public enum Drop: String, Codable, Sendable { case beforeResponse = "before_response", midBody = "mid_body" }
+    /// How the connection ends instead of an answer: closed before it, closed halfway through
+    /// its body, or reset (TCP RST, as a proxy that dies does) before it.
+    public enum Drop: String, Codable, Sendable { case beforeResponse = "before_response", midBody = "mid_body", reset }
+    /// `insert`: an organization the tokens own is created first in name order, so the next page
+    /// repeats one and the count grows; `delete`: the first goes, so the next page skips one.
+    public enum Shift: String, Codable, Sendable { case insert, delete }
 
-    enum CodingKeys: String, CodingKey { case method, path, status, count, headers, drop, body, after, delayMs = "delay_ms" }
+    enum CodingKeys: String, CodingKey { case method, path, status, count, headers, drop, body, after, discard, shift, delayMs = "delay_ms" }
 
     public init(method: String? = nil, path: String, status: Int? = nil, count: Int = 1, headers: [String: String]? = nil,
-                delayMs: Int = 0, drop: Drop? = nil, body: String? = nil, after: Bool = false) {
+                delayMs: Int = 0, drop: Drop? = nil, body: String? = nil, after: Bool = false, discard: Bool = false, shift: Shift? = nil) {
+        self.discard = discard
         self.method = method
         self.path = path
         self.status = status
@@ -64,6 +76,7 @@ public struct SandboxFault: Codable, Sendable, Equatable {
         self.drop = drop
         self.body = body
         self.after = after
+        self.shift = shift
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,5 +90,7 @@ public struct SandboxFault: Codable, Sendable, Equatable {
         drop = try c.decodeIfPresent(Drop.self, forKey: .drop)
         body = try c.decodeIfPresent(String.self, forKey: .body)
         after = try c.decodeIfPresent(Bool.self, forKey: .after) ?? false
+        shift = try c.decodeIfPresent(Shift.self, forKey: .shift)
+        discard = try c.decodeIfPresent(Bool.self, forKey: .discard) ?? false
     }
 }
