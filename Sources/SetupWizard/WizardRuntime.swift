@@ -244,6 +244,8 @@ package actor WizardRuntime {
                         created.storeProblem = "Its token could not be stored in \(slot.path) (\(reason)); it was written to \(path) (mode 0600) instead: move its entry for \(slot.host) into \(slot.path)."
                     case .lost(let reason):
                         created.storeProblem = reason
+                    case .helper(let name):
+                        created.credentialsPath = "the credentials helper \(name)"
                     }
                     return .adminCreated(.success(created))
                 } catch {

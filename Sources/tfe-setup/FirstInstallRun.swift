@@ -224,6 +224,9 @@ struct FirstInstallRun {
         case .stored(let path):
             stored = "its token is stored in \(path) (credentials for \(host))"
             printOut("Created the first admin \(who); \(stored).")
+        case .helper(let name):
+            stored = "its token is stored by the credentials helper \(name) (credentials for \(host))"
+            printOut("Created the first admin \(who); \(stored).")
         case .rescued(let path, let reason):
             stored = "its token is in \(path) (mode 0600)"
             printError("tfe-setup: the first admin \(who) was created, but its token could not be stored in \(credentials): \(reason). It was written to \(path) (mode 0600) instead: move its entry for \(host) into \(credentials), then run again.")

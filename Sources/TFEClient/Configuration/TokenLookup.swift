@@ -115,6 +115,20 @@ public struct TokenLookup: Sendable {
                 }
             }
         }
+        // Then as Terraform goes on: a `credentials` block of the CLI configuration, then its
+        // credentials helper (`get <host>`).
+        let cli = try CLIConfig.load(environment: environment, home: homeDirectory)
+        if let configured = cli.credentials[hosts[0]], let token = configured, !token.isEmpty {
+            return (token, .credentialsFile(path: cli.path ?? "", host: hosts[0]))
+        }
+        if let helper = cli.helper {
+            guard let program = CredentialsHelper.find(helper, home: homeDirectory) else {
+                throw .configuration("The credentials helper \(helper.name) named in \(cli.path ?? "") is not in \(CredentialsHelper.pluginFolders(home: homeDirectory).joined(separator: " or ")).")
+            }
+            if let token = try program.get(host: hosts[0]) {
+                return (token, .credentialsFile(path: "credentials helper \(helper.name)", host: hosts[0]))
+            }
+        }
         throw .configuration("No API token found for \(hosts[0]).", remedy: .provideToken(host: hosts[0], looked: [
             "a token file", "TFE_TOKEN"] + (variable.map { [$0] } ?? []) + ["\(path) (credentials.\"\(hosts.joined(separator: "\" or \""))\".token)",
         ]))

@@ -140,6 +140,13 @@ public enum CredentialsFile {
         }
     }
 
+    /// Whether the file at `path` has an entry for `host` (a token or not), as Terraform counts
+    /// a host "in the primary file".
+    static func holds(host: String, path: String) -> Bool {
+        guard case .success(let data) = BoundedFile.read(path, limit: 1_048_576), let json = JSONValue.parse(data) else { return false }
+        return json["credentials"]?[host] != nil
+    }
+
     /// JSON with 2-space indentation and sorted keys, as Go's `json.MarshalIndent` writes it.
     static func indented(_ value: JSONValue, depth: Int = 0) -> String {
         let pad = String(repeating: "  ", count: depth + 1), end = String(repeating: "  ", count: depth)

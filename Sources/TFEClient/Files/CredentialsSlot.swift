@@ -24,12 +24,14 @@ public final class CredentialsSlot: @unchecked Sendable {
         case rescued(path: String, reason: String)
         /// Nowhere: the credentials file and the state folder both failed.
         case lost(reason: String)
+        /// Handed to the configured credentials helper.
+        case helper(name: String)
 
         /// The file that holds the token, if any.
         public var path: String? {
             switch self {
             case .stored(let path), .rescued(let path, _): return path
-            case .lost: return nil
+            case .lost, .helper: return nil
             }
         }
     }
@@ -73,9 +75,30 @@ public final class CredentialsSlot: @unchecked Sendable {
                                files: FileOperations = .system, lockWait: Double = 10) throws(CredentialsFile.Failure) -> CredentialsSlot {
         let slot = CredentialsSlot(host: host.lowercased(), path: CredentialsFile.path(home: home),
                                    rescueFolder: rescueFolder ?? Self.rescueFolder(environment: environment, home: home), files: files, lockWait: lockWait)
+        // Where Terraform would store it: a host already in the file stays there; a host set in
+        // a `credentials` block of the CLI configuration cannot be written; otherwise a
+        // configured credentials helper takes it; otherwise the file.
+        let cli: CLIConfig
+        do { cli = try CLIConfig.load(environment: environment, home: home) } catch {
+            throw .unwritable(path: CredentialsFile.path(home: home), reason: error.description)
+        }
+        let inFile = CredentialsFile.holds(host: slot.host, path: slot.path)
+        if !inFile, cli.credentials.keys.contains(slot.host) {
+            throw .unwritable(path: cli.path ?? "", reason: "the credentials for \(slot.host) are set in a credentials block there, which this tool does not rewrite; remove that block (or store the token there yourself)")
+        }
+        if !inFile, let configured = cli.helper {
+            guard let helper = CredentialsHelper.find(configured, home: home) else {
+                throw .unwritable(path: cli.path ?? "", reason: "its credentials helper \(configured.name) is not in \(CredentialsHelper.pluginFolders(home: home).joined(separator: " or "))")
+            }
+            slot.helper = helper
+            return slot
+        }
         try slot.reserve()
         return slot
     }
+
+    /// The credentials helper that takes the token instead of the file, if one does.
+    public private(set) var helper: CredentialsHelper?
 
     private func reserve() throws(CredentialsFile.Failure) {
         let placeholder = SecretString(String(repeating: "x", count: Self.tokenRoom))
@@ -107,6 +130,10 @@ public final class CredentialsSlot: @unchecked Sendable {
     /// Puts `token` in the credentials file (under its lock, with every other host's entry as
     /// the file holds them now), or, failing that, in a new file of the state folder.
     public func store(_ token: SecretString) -> Placement {
+        if let helper {
+            do { try helper.store(token, host: host) } catch { return rescue(token, reason: error.description) }
+            return .helper(name: helper.name)
+        }
         let lock: FileLock
         do { lock = try FileLock.acquire(path + ".lock", waitingUpTo: lockWait) } catch {
             return rescue(token, reason: error.description)
