@@ -197,10 +197,16 @@ enum FirstInstallSession {
         guard let i = fields.firstIndex(of: f.focus) else { return }
         if !f.text(f.focus).isEmpty { f.errors[f.focus] = f.problem(f.focus) }
         f.focus = fields[(i + (forward ? 1 : fields.count - 1)) % fields.count]
-        if var input = f.inputs[f.focus] {
-            input.cursor = input.text.count
-            f.inputs[f.focus] = input
-        }
+        select(&f, f.focus)
+    }
+
+    /// Entering a filled field selects its value, as the settings screens do: typing replaces it
+    /// (a retyped password must not be appended to the one that was refused), ← or → edits it.
+    static func select(_ f: inout FirstInstall, _ field: FirstInstall.Field) {
+        guard var input = f.inputs[field] else { return }
+        input.cursor = input.text.count
+        input.selected = !input.text.isEmpty
+        f.inputs[field] = input
     }
 
     /// Enter: the next field, or on the last one every field checked and the step's next step.
@@ -212,6 +218,7 @@ enum FirstInstallSession {
         for field in fields { f.errors[field] = f.problem(field) }
         if let bad = fields.first(where: { f.errors[$0] != nil }) {
             f.focus = bad
+            select(&f, bad)
             state.problem(f.errors[bad] ?? "")
             return []
         }

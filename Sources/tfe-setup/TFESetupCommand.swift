@@ -48,7 +48,7 @@ struct TFESetupCommand: AsyncParsableCommand {
             StandardStream.error("tfe-setup: the output could not be written (\(why)): what was printed is incomplete. Free space or write it elsewhere, and run again.\n")
             lost = true
         }
-        for (path, why) in RedactingFileLogHandler.failures {
+        for (path, why) in RedactingFileLogHandler.Sink.failures {
             StandardStream.error("tfe-setup: the log file \(SafeText.line(path)) could not be written (\(why)): the log is incomplete.\n")
             lost = true
         }

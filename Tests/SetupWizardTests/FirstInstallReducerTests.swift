@@ -130,6 +130,31 @@ struct FirstInstallReducerTests {
         }
     }
 
+    @Test("typing into a filled field replaces it, as on the settings screens: a too-short password retyped is the new one, not appended")
+    func filledFieldsReplace() {
+        var state = Self.atAdmin()
+        Self.type(&state, "admin"); _ = Wizard.update(&state, .key(.tab))
+        Self.type(&state, "admin@example.com"); _ = Wizard.update(&state, .key(.tab))
+        Self.type(&state, "short"); _ = Wizard.update(&state, .key(.tab))
+        Self.type(&state, "short"); _ = Wizard.update(&state, .key(.enter))
+        // Enter found the short password and went back to it: typing replaces it.
+        #expect(state.firstInstall?.focus == .password)
+        Self.type(&state, Self.password)
+        #expect(state.firstInstall?.text(.password) == Self.password, "not short + the new one")
+        _ = Wizard.update(&state, .key(.tab))
+        Self.type(&state, Self.password)
+        #expect(state.firstInstall?.text(.confirm) == Self.password)
+        // Back to the username with Shift-Tab (three fields up): retyped, it is replaced too.
+        for _ in 0..<3 { _ = Wizard.update(&state, .key(.backTab)) }
+        #expect(state.firstInstall?.focus == .username)
+        Self.type(&state, "root")
+        #expect(state.firstInstall?.text(.username) == "root", "not \"adminroot\"")
+        // ← first edits in place.
+        _ = Wizard.update(&state, .key(.tab)); _ = Wizard.update(&state, .key(.backTab))
+        _ = Wizard.update(&state, .key(.right)); Self.type(&state, "2")
+        #expect(state.firstInstall?.text(.username) == "root2")
+    }
+
     @Test("Enter on the review creates the admin once, with the values typed and the IACT; Esc goes back")
     func createsAdmin() {
         var state = Self.atReview()
