@@ -125,7 +125,7 @@ package struct StepResult: Sendable, Equatable {
         // Not sent at all: the same values may go once the step it waited for succeeds.
         if case .notSent = outcome { return true }
         switch error {
-        case .server?, .rateLimited?, .transport?: return true
+        case .server?, .rateLimited?, .transport?, .configuration(_, .waitForOtherRun?)?: return true
         default: return false
         }
     }
@@ -142,6 +142,11 @@ package struct StepResult: Sendable, Equatable {
         case .failed(let error):
             var lines = error.descriptionLines(using: wording)
             lines[lines.count - 1] += " Not saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."
+            return lines
+        case .unknown(let error) where unconfirmed != nil:
+            var lines = error.descriptionLines(using: wording)
+            lines[lines.count - 1] = (unconfirmed ?? "") + ": " + lines[lines.count - 1] + " Unknown whether the server kept "
+                + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + ". " + wording.text(.rereadBeforeRetrying)
             return lines
         case .unknown(let error):
             var lines = error.descriptionLines(using: wording)
@@ -314,15 +319,15 @@ package struct Applier: Sendable {
             let read = try await read(step, of: plan)
             let ignored = StepResult.ignoredFields(read, plan: plan).filter(fields.contains)
             return StepResult(step: step, fields: fields, outcome: read, ignored: ignored, wording: wording)
-        } catch {
+        } catch .unauthorized {
+            // The new policy now refuses this token: expected after a write that tightens it.
             let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
-            let why: String
-            switch error {
-            case .unauthorized: why = "the server now refuses this token (401), which a tighter token policy does"
-            case .transport(let e) where e.kind == .cancelled: why = "stopped before it"
-            default: why = error.description
-            }
-            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording, unconfirmed: why)
+            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording,
+                              unconfirmed: "the server now refuses this token (401), which a tighter token policy does")
+        } catch {
+            // The answer said saved; whether the server kept it could not be read: unknown.
+            return StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording,
+                              unconfirmed: "the server answered that it saved it, but reading it back failed")
         }
     }
 }

@@ -73,10 +73,7 @@ package struct FleetOutcome: Sendable, Equatable {
 }
 
 extension StepResult {
-    /// The write went out and no answer came (a timeout, a lost connection, a stop): the server
-    /// may have saved it.
-    package var gotNoAnswer: Bool {
-        guard case .transport(let e)? = error else { return false }
-        return e.requestMayHaveArrived || e.kind == .cancelled
-    }
+    /// The write went out and no answer came (a timeout, a lost connection, a stop, a gateway's
+    /// 5xx, a read-back that failed): the server may have saved it.
+    package var gotNoAnswer: Bool { saved == .unknown || wasStopped }
 }

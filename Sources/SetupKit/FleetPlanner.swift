@@ -84,7 +84,10 @@ package enum FleetPlanner {
                 return .unreadable(org.name, "its agent pools could not be read: " + readFailure(error, wording: wording))
             }
         }
-        if !baseline.ttl.isEmpty {
+        // Turning enforcement on puts the caps in force as they are: they decide whom it rejects,
+        // the token in use among them, so they are read then too.
+        let readsPolicies = !baseline.ttl.isEmpty || baseline.ttlEnabled == true
+        if readsPolicies {
             do throws(TFEError) {
                 policies = try await client.tokenTTLPolicies(org.name)
             } catch .notFound {
@@ -104,7 +107,7 @@ package enum FleetPlanner {
             desired.tokenTTL = .init(enabled: baseline.ttlEnabled, milliseconds: baseline.ttl)
         }
         var current = CurrentState(ping: ping, account: account, organization: org, agentPools: pools, smtp: nil, tokenTTLPolicies: policies,
-                                   tokenTTLUnavailable: baseline.ttl.isEmpty ? nil : "The token TTL policies could not be read.")
+                                   tokenTTLUnavailable: readsPolicies ? "The token TTL policies could not be read." : nil)
         if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
         if let userTokens, desired.tokenTTL != nil, policies != nil {
             // Your own tokens, read once, decide whether the tool locks itself out; each

@@ -17,7 +17,12 @@ package enum Planner {
         if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
         if let ttl = desired.tokenTTL { planTTL(ttl, current, &plan, &orgUpdate) }
         if !orgUpdate.isEmpty { plan.organizationUpdate = orgUpdate }
-        if let inventory = current.tokenInventory, current.tokenTTLPolicies != nil {
+        if current.tokenInventory != nil, current.tokenTTLPolicies == nil, plan.organizationUpdate?.maxTTLEnabled == true {
+            // Enforcement goes on over caps nobody could read: whom they reject cannot be told,
+            // the token in use included, so the guard takes the safe side.
+            plan.tokenReport = TokenReport(inUse: .unknown("the token TTL policies could not be read, so the caps about to be enforced are unknown."),
+                                           rejected: [], noExpiry: [], keptCount: 0, cannotTell: [], userCap: nil)
+        } else if let inventory = current.tokenInventory, current.tokenTTLPolicies != nil {
             plan.tokenReport = TokenReport.make(inventory, before: enforcedCaps(current, plan: nil), after: enforcedCaps(current, plan: plan))
             // The report names the tokens: the general warning about lowered caps would repeat it.
             if plan.tokenReport != nil { plan.warnings.removeAll { $0.message.hasSuffix(TTLDuration.loweredConsequence) } }

@@ -290,7 +290,7 @@ enum FirstInstallSession {
     static func createdLine(_ admin: AdminCreated, host: String) -> String {
         let who = "Created the first admin \(SafeText.line(admin.username)) (\(SafeText.line(admin.email)))"
         if let path = admin.credentialsPath { return who + "; its token is stored in \(path)." }
-        return who + "; its token could not be stored (\(admin.storeProblem ?? "")): make one with terraform login \(host)."
+        return who + "; its token could not be stored (\(admin.storeProblem ?? "")): make one with terraform login \(ShellWord.quoted(host))."
     }
 
     /// A failure as a short phrase for the IACT's line.

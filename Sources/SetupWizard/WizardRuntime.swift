@@ -16,6 +16,9 @@ package struct WizardServices: Sendable {
     /// The home folder whose `.terraform.d/credentials.tfrc.json` takes a first admin's token
     /// (nil: a first install cannot store one, and says so before creating the admin).
     package var credentialsHome: String?
+    /// Where the run locks live (`RunLock.directory`); nil: no lock is taken (tests, the demo's
+    /// own sandbox).
+    package var runLockDirectory: String?
 
     package init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
                 registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }, credentialsHome: String? = nil) {
@@ -42,6 +45,8 @@ package actor WizardRuntime {
     /// The outside world; its client changes once, when a first install has made an admin.
     private var services: WizardServices
     private var tasks: [UUID: Task<Void, Never>] = [:]
+    /// The run locks taken at the first apply (one per organization applied), held to the end.
+    private var runLocks: [String: RunLock] = [:]
 
     package init(config: WizardConfig, services: WizardServices) {
         self.services = services
@@ -63,6 +68,21 @@ package actor WizardRuntime {
         let commands = Wizard.update(&state, event)
         changed.yield()
         run(commands)
+    }
+
+    /// Takes the run lock of this server and organization (a fleet: the server's) before the first
+    /// write, once; nil when taken (or none is kept), else why not, for a person.
+    private func takeRunLock(organization: String?) -> String? {
+        guard let directory = services.runLockDirectory else { return nil }
+        let key = organization ?? ""
+        if runLocks[key] != nil { return nil }
+        do {
+            runLocks[key] = try RunLock.take(address: services.client.configuration.address, organization: organization,
+                                             directory: directory, waitingUpTo: 0)
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     /// Cancels work in flight (at exit).
@@ -128,6 +148,14 @@ package actor WizardRuntime {
                 }
             }
         case .apply(let plan, let steps):
+            // Another run on this machine changing the same organization: nothing is sent, each
+            // step says why, and `r` tries again once it has ended.
+            if let refusal = takeRunLock(organization: plan.organization) {
+                for step in steps {
+                    send(.stepFinished(StepResult(step: step, fields: plan.fields(of: step), outcome: .failed(.configuration("Not sent: " + refusal, remedy: .waitForOtherRun)), wording: wording)))
+                }
+                return
+            }
             if let password = plan.smtp?.password { services.registerSecret(password) }
             let applier = Applier(client: services.client, wording: wording)
             // Stage by stage (a stage's requests at the same time); each answer as it comes.

@@ -3,6 +3,7 @@ import ArgumentParser
 import FoundationEssentials
 import Glibc
 import SetupKit
+import Synchronization
 import TFEClient
 
 /// Runs `body`, then shuts the transport down, whether `body` returned or threw.
@@ -35,6 +36,30 @@ struct Automation {
     var secretFiles = AnswersFile.SecretFiles()
     /// `--accept-token-rejection`.
     var acceptTokenRejection = false
+    /// `apply`: how long to wait for another run's lock (`--lock-timeout`; 0: stop at once).
+    /// Nil for `plan`, which writes nothing and takes no lock.
+    var runLockTimeout: Double?
+
+    /// Takes the run lock for this server (and organization) before the first read, or prints
+    /// who holds it and ends with exit 1. Held until the process ends.
+    func takeRunLock(_ client: TFEClient, fleet: Bool) throws {
+        guard let seconds = runLockTimeout else { return }
+        let organization = fleet ? nil : client.configuration.organization
+        do {
+            let lock = try RunLock.take(address: client.configuration.address, organization: organization,
+                                        directory: RunLock.directory(environment: options.environment, home: options.home), waitingUpTo: seconds)
+            Self.held.withLock { $0.append(lock) }
+        } catch {
+            printError("tfe-setup: nothing read or sent: \(error.description) Wait for it to end, or pass --\(Self.lockTimeoutOption) SECONDS to wait for it. "
+                       + "A run on another machine cannot be seen: run one at a time.")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The run locks taken, kept until the process ends.
+    static let held = Mutex<[RunLock]>([])
+    static let lockTimeoutOption = "lock-timeout"
+    static let lockTimeoutHelp = "Wait up to this many seconds for another run on this server and organization (on this machine) to finish; by default stop at once, naming it."
 
     struct Prepared {
         var client: TFEClient
@@ -98,7 +123,8 @@ struct Automation {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)",
-            sections: answers.desired.sections, tokens: answers.desired.tokenTTL?.mayTighten ?? false)
+            sections: answers.desired.sections, tokens: answers.desired.tokenTTL?.mayTighten ?? false,
+            beforeReads: { client in try takeRunLock(client, fleet: false) })
         return planned(answers, current: current, client: client, transport: transport)
     }
 
@@ -388,6 +414,8 @@ struct ApplyCommand: AsyncParsableCommand {
     var smtpRelay: String?
     @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
     var acceptTokenRejection = false
+    @Option(name: .customLong(Automation.lockTimeoutOption), help: ArgumentHelp(Automation.lockTimeoutHelp, valueName: "seconds"))
+    var lockTimeout: Double?
     @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
     /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
@@ -422,6 +450,7 @@ struct ApplyCommand: AsyncParsableCommand {
         automation.updatePassword = updatePassword
         automation.secretFiles = firstInstall.secretFiles
         automation.acceptTokenRejection = acceptTokenRejection
+        automation.runLockTimeout = max(0, lockTimeout ?? 0)
         var file = try automation.readAnswers()
         if let bootstrap = file.bootstrap {
             // Before the settings: the admin, its stored token and the organization they go to.

@@ -180,8 +180,11 @@ extension CommonOptions {
     /// - Parameter sections: the sections wanted. Without an organization, when they are only the
     ///   SMTP relay, or when `siteWideWhenNoneExists` and the server has no organization at all,
     ///   the site-wide state is read (`organizationUnavailable` says why there is no organization).
+    /// - Parameter beforeReads: runs once the client is made and before its first request (an
+    ///   `apply` takes its run lock there, so its plan rests on reads no other run interleaves).
     func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
-                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false) async throws
+                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false,
+                          beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
         do {
@@ -192,6 +195,10 @@ extension CommonOptions {
             throw LoadFailure.client(error)
         }
         let (client, transport) = (connection.client, connection.transport)
+        do { try beforeReads(client) } catch {
+            await transport.shutdown()
+            throw error
+        }
         guard let organization = client.configuration.organization else {
             let siteWideOnly = !sections.isEmpty && sections == [.smtp]
             guard siteWideOnly || siteWideWhenNoneExists else {
@@ -252,11 +259,12 @@ extension CommonOptions {
     /// (with where to give one), or the client's error (after `failurePrefix`).
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                                 failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
-                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false) async throws
+                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false,
+                                beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
             return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
-                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokens: tokens)
+                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokens: tokens, beforeReads: beforeReads)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure

@@ -61,7 +61,7 @@ struct FirstInstallRun {
             throw ExitCode.failure
         }
         if source == .answersFile, !confirmed(url) {
-            printError("tfe-setup: nothing sent: the answers file names the server \(url.absoluteString), and a first install sends the IACT and the admin's password there. If that is your new server, confirm it with --address \(url.absoluteString) (or TFE_ADDRESS).")
+            printError("tfe-setup: nothing sent: the answers file names the server \(url.absoluteString), and a first install sends the IACT and the admin's password there. If that is your new server, confirm it with --address \(ShellWord.quoted(url.absoluteString)) (or TFE_ADDRESS).")
             throw ExitCode.failure
         }
         let ca = options.caCertificatePath(for: url)
@@ -128,7 +128,7 @@ struct FirstInstallRun {
                 admin = signedIn
             } catch {
                 printError(lines: prefixed("tfe-setup: nothing created: the token from \(source) does not work on \(url.absoluteString): ", error.commandLineLines)
-                           + ["If this server was installed again, remove that token (terraform logout \(host)) and run again; otherwise use a working token."])
+                           + ["If this server was installed again, remove that token (terraform logout \(ShellWord.quoted(host))) and run again; otherwise use a working token."])
                 throw ExitCode.failure
             }
         } else {
@@ -205,7 +205,7 @@ struct FirstInstallRun {
         // waited for (up to --timeout); a second one ends the process at once, saying what to check.
         let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
         signals.onRepeat { number in
-            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. The first admin \(who) may exist on \(address) with its token stored nowhere. To find out: tfe-setup check --address \(address) (\"has no admin yet\" means it was not created: run the same command again); if it exists, sign in at \(address) as \(SafeText.line(bootstrap.username)) and create a token (terraform login \(host)).\n")
+            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. The first admin \(who) may exist on \(address) with its token stored nowhere. To find out: tfe-setup check --address \(ShellWord.quoted(address)) (\"has no admin yet\" means it was not created: run the same command again); if it exists, sign in at \(address) as \(SafeText.line(bootstrap.username)) and create a token (terraform login \(host)).\n")
             _exit(128 + number)
         }
         defer { signals.stopCatching() }
@@ -231,7 +231,7 @@ struct FirstInstallRun {
             stored = "its token is in \(path) (mode 0600)"
             printError("tfe-setup: the first admin \(who) was created, but its token could not be stored in \(credentials): \(reason). It was written to \(path) (mode 0600) instead: move its entry for \(host) into \(credentials), then run again.")
         case .lost(let reason):
-            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(reason). Sign in at \(address) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(host)), and run again.")
+            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(reason). Sign in at \(address) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(ShellWord.quoted(host))), and run again.")
             throw ExitCode.failure
         }
         if let signal = signals.pending {

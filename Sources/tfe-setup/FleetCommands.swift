@@ -36,6 +36,10 @@ extension Automation {
             throw ExitCode.failure
         }
         let client = connection.client
+        do { try takeRunLock(client, fleet: true) } catch {
+            await connection.transport.shutdown()
+            throw error
+        }
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organizations \(patterns.joined(separator: ",")) · token from \(connection.tokenSource)")
         return try await shuttingDown(connection.transport) { try await body(try await fleet(client, answers.baseline, patterns)) }
     }

@@ -85,9 +85,10 @@ struct WizardCommand: AsyncParsableCommand {
             config.organization = nil
             config.organizationPatterns = organizations.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         }
-        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
+        var services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
+        services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor,
                                                        started: started, logger: logger)
         await transport.shutdown()
@@ -113,9 +114,10 @@ struct WizardCommand: AsyncParsableCommand {
         config.firstInstall = true
         config.firstInstallWait = wait
         config.credentialsPath = CredentialsFile.path(home: options.home)
-        let services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
+        var services = WizardServices(client: client, draftStore: DraftStore.standard(environment: options.environment, home: options.home),
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { sink?.register(secret: $0) }, credentialsHome: options.home)
+        services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor, started: started, logger: logger)
         await transport.shutdown()
         printOut(message)

@@ -17,7 +17,7 @@ struct WizardHarness {
 
     static func with(role: SandboxRole = .siteAdmin, options: SandboxOptions = SandboxOptions(rateLimit: 0), seed: SandboxState = .defaultSeed,
                      organization: String? = "my-org", sections: [Section] = Section.allCases, ascii: Bool = false,
-                     gate: Int? = nil, directory: String? = nil, timeoutSeconds: Double? = nil,
+                     gate: Int? = nil, directory: String? = nil, timeoutSeconds: Double? = nil, runLocks: Bool = false,
                      before: ((SandboxFixture) async throws -> Void)? = nil,
                      _ body: (WizardHarness) async throws -> Void) async throws {
         try await SandboxFixture.with(options, seed: seed) { f in
@@ -35,8 +35,9 @@ struct WizardHarness {
             var config = WizardConfig(address: f.server.address, organization: organization, sections: sections, ascii: ascii)
             config.wording = .commandLine
             config.words = .commandLine
-            let runtime = WizardRuntime(config: config,
-                                        services: WizardServices(client: client, draftStore: store, answersDirectory: dir))
+            var services = WizardServices(client: client, draftStore: store, answersDirectory: dir)
+            if runLocks { services.runLockDirectory = dir + "/state/tfe-setup/locks" }
+            let runtime = WizardRuntime(config: config, services: services)
             let h = WizardHarness(fixture: f, runtime: runtime, draftStore: store, directory: dir, gate: gated)
             await runtime.start()
             try await body(h)

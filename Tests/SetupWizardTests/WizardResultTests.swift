@@ -362,3 +362,31 @@ struct DraftKeyTests {
         #expect(Wizard.nothingApplied(state).contains("could not be written"))
     }
 }
+
+/// The wizard takes the run lock of its server and organization before its first write.
+@Suite("Wizard: one run at a time")
+struct WizardRunLockTests {
+    @Test("another run holds the organization's lock: nothing is sent, each step says who holds it; r sends once it has ended")
+    func heldElsewhere() async throws {
+        try await WizardHarness.with(runLocks: true) { h in
+            let other = try RunLock.take(address: URL(string: h.fixture.server.address)!, organization: "my-org",
+                                         directory: h.directory + "/state/tfe-setup/locks", waitingUpTo: 0)
+            await WizardFlowTests.typeSeedScenario(h)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result })
+            let failed = Wizard.failedResults(await h.state)
+            var messages: [String] = []
+            for result in failed { messages.append(result.message) }
+            var refusedForTheLock = 0
+            for message in messages where message.contains("Not sent: another run on this machine is changing organization my-org") { refusedForTheLock += 1 }
+            #expect(refusedForTheLock == 3, "\(messages)")
+            var writes = 0
+            for request in await h.fixture.requests() where request.method != "GET" { writes += 1 }
+            #expect(writes == 0, "nothing written")
+            other.release()
+            await h.press(.char("r"))
+            #expect(await h.until { $0.phase == .result && Wizard.failedResults($0).isEmpty && !$0.steps.values.contains(.running) })
+            #expect(SeedTarget.differences(await h.fixture.server.store.state).isEmpty)
+        }
+    }
+}

@@ -94,8 +94,13 @@ struct ApplyFaultMatrixTests {
         let file = Auto.write(dir, "seed.json", Auto.seed)
         async let firstRun = Auto.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         let answered = await eventually(.seconds(30)) {
+            // Both PATCHes answered and read back (a GET of the same path after the PATCH).
             let log = (try? await sandbox.requests()) ?? []
-            return log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath } && log.contains { $0.method == "PATCH" && $0.path == FaultMatrix.orgPath }
+            func readBack(_ path: String) -> Bool {
+                guard let patch = log.firstIndex(where: { $0.method == "PATCH" && $0.path == path }) else { return false }
+                return log[(patch + 1)...].contains { $0.method == "GET" && $0.path == path }
+            }
+            return readBack(FaultMatrix.smtpPath) && readBack(FaultMatrix.orgPath)
         }
         #expect(answered)
         await sandbox.kill()

@@ -111,3 +111,38 @@ struct ApplySignalTests {
         }
     }
 }
+
+/// Two runs on one server and organization from this machine: the second does not read or write
+/// while the first holds the lock, and says who holds it.
+@Suite("apply: one run at a time")
+struct RunLockTests {
+    typealias Auto = AutomationCommandTests
+
+    @Test("a second apply of the same organization stops at once naming the first; with --lock-timeout it waits and then plans from what the first left")
+    func secondApplyWaits() async throws {
+        try await Auto.with { server, dir in
+            let answers = Auto.write(dir, "answers.json", Auto.seed)
+            // The first apply's TTL PATCH is saved, then answered 4 s later: it holds the lock.
+            await server.store.arm(SandboxFault(method: "PATCH", path: ApplySignalTests.ttlPath, delayMs: 4_000, after: true))
+            let (first, out) = try ApplySignalTests.start(server, dir, answers)
+            await ApplySignalTests.wait(for: first) { await server.store.armedFaults.isEmpty }
+            try #require(first.isRunning, "the first apply is waiting for its answer")
+            let refused = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
+            #expect(refused.status == 1, "\(refused.output)")
+            #expect(refused.output.contains("nothing read or sent: another run on this machine is changing organization my-org on \(server.address)"), "\(refused.output)")
+            #expect(refused.output.contains("process \(first.processIdentifier) (tfe-setup apply)"), "\(refused.output)")
+            #expect(refused.output.contains("--lock-timeout"))
+            // The line printed before the first request never came: it stopped before reading.
+            #expect(!refused.output.contains("· organization my-org · token from"), "\(refused.output)")
+            // Waiting: it starts once the first ends, reads what the first saved, and has nothing to send.
+            let started = server.store.nowMs()
+            let waited = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email", "--lock-timeout", "60"])
+            #expect(waited.status == 0, "\(waited.output)")
+            #expect(!first.isRunning)
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(report.contains("ok Token TTL policies"), "\(report.suffix(800))")
+            let patches = await server.store.requestLog.filter { $0.method == "PATCH" && $0.startMs >= started }
+            #expect(patches.isEmpty, "the waiting run planned from the first one's result: \(patches.map(\.path))")
+        }
+    }
+}

@@ -234,7 +234,7 @@ struct HCLReader {
             }
         }
         let word = try identifier()
-        guard word == "true" || word == "false" || word == "null" || Double(word) != nil else { throw fail("an expression (\(SafeText.line(String(word.prefix(40))))) is not supported") }
+        guard word == "true" || word == "false" || word == "null" || Double(word) != nil else { throw fail("an expression (a value not in quotes) is not supported") }  // never echoed: it may be a token
         return .other
     }
 }

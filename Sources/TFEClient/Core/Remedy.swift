@@ -35,6 +35,8 @@ public enum Remedy: Sendable, Equatable {
     case giveIACT
     /// The server has users already: sign in as one of them and store a token.
     case signInExistingServer
+    /// Another run on this machine holds the lock of the same server and organization.
+    case waitForOtherRun
 
     /// The remedy in words that name no front end.
     public var neutralText: String {
@@ -71,6 +73,8 @@ public enum Remedy: Sendable, Equatable {
             return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin retrieve-iact, without a TTY, carriage return removed) and give it to the tool from a variable or a file."
         case .signInExistingServer:
             return "Sign in as an admin and store a token (terraform login <host>), then run again without the first-install step."
+        case .waitForOtherRun:
+            return "Try again once it has ended. A run on another machine cannot be seen: run one at a time."
         }
     }
 }

@@ -96,16 +96,18 @@ public final class FileLock: @unchecked Sendable {
 
     /// Takes the lock at once or says who holds it.
     /// - Throws: `.held` when another holder has it; `.unusable` when the file cannot be used.
-    public static func tryAcquire(_ path: String, holder: Holder = .current()) throws(Failure) -> FileLock {
-        try acquire(path, waitingUpTo: 0, holder: holder)
+    public static func tryAcquire(_ path: String, holder: Holder = .current(), shared: Bool = false) throws(Failure) -> FileLock {
+        try acquire(path, waitingUpTo: 0, holder: holder, shared: shared)
     }
 
     /// Takes the lock, waiting for the holder to let go for up to `seconds` (polling, so the
     /// wait ends on time even though `flock` itself has no timeout).
     /// - Throws: `.held` (naming the holder) when the wait ends first; `.unusable` when the file
     ///   cannot be opened or is not a regular file.
+    /// - Parameter shared: a shared lock (`LOCK_SH`): any number of shared holders at once, none
+    ///   while an exclusive one holds it (a run on one organization beside a run on all of them).
     public static func acquire(_ path: String, waitingUpTo seconds: Double, holder: Holder = .current(),
-                               interval: Double = 0.05) throws(Failure) -> FileLock {
+                               interval: Double = 0.05, shared: Bool = false) throws(Failure) -> FileLock {
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .unusable(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
@@ -114,7 +116,7 @@ public final class FileLock: @unchecked Sendable {
             throw .unusable(path: path, reason: "it is not a regular file")
         }
         let deadline = monotonicSeconds() + max(0, seconds)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        while flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
             guard code == EWOULDBLOCK else {

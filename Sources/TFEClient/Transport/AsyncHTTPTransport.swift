@@ -133,8 +133,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if text.contains("uncleanShutdown") {
             return .init(.dropped, "the connection closed before the whole answer arrived")
         }
-        if error is NIOSSLError || error is BoringSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") {
+        // Only a failed handshake or a certificate that is not trusted happens before a request
+        // is written; any other TLS error (an alert, a failed read on an established session) may
+        // come after the server got it: a drop, the safe side.
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") || text.contains("unableToValidateCertificate")
+            || text.contains("failedToValidateHostname") || text.contains("NIOSSLExtraError") {
             return .init(.tls, "TLS failed (\(text.contains("CERTIFICATE_VERIFY_FAILED") ? "certificate verify failed" : "handshake failed"))")
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            return .init(.dropped, "the TLS connection failed after it was made (\(Self.short(text)))")
         }
         if let io = error as? IOError {
             switch io.errnoCode {
