@@ -324,6 +324,10 @@ package struct Applier: Sendable {
             let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
             return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording,
                               unconfirmed: "the server now refuses this token (401), which a tighter token policy does")
+        } catch .transport(let e) where e.kind == .cancelled {
+            // The admin stopped the run between the answer and the read: the answer stands, said so.
+            let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
+            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording, unconfirmed: "stopped before it")
         } catch {
             // The answer said saved; whether the server kept it could not be read: unknown.
             return StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording,

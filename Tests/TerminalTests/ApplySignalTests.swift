@@ -80,7 +80,15 @@ struct ApplySignalTests {
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 503, delayMs: 15_000))
             let (process, out) = try Self.start(server, dir, answers)
             // The fault leaves the armed list when its request arrives: the answer is 15 s away.
-            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
+            // The other two PATCHes answered and read back first (the log holds a request once answered).
+            await Self.wait(for: process) {
+                let log = await server.store.requestLog
+                func readBack(_ path: String) -> Bool {
+                    guard let patch = log.firstIndex(where: { $0.method == "PATCH" && $0.path == path }) else { return false }
+                    return log[(patch + 1)...].contains { $0.method == "GET" && $0.path == path }
+                }
+                return await server.store.armedFaults.isEmpty && readBack(FaultMatrix.smtpPath) && readBack(FaultMatrix.orgPath)
+            }
             try #require(process.isRunning, "the apply waits for the answer")
             try #require(await process.stopped(by: SIGTERM) != nil, "the apply ended after the signal")
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""

@@ -89,7 +89,7 @@ struct FormEditingTests {
             #expect(t.waitFor("Apply sends 2 requests"))
             t.keys("Enter")
             #expect(t.waitFor("✗ Organization defaults"))
-            #expect(t.waitFor("Mode, Agent pool, Enforce max TTL."), "\(t.capture())")
+            #expect(t.waitFor("Not saved: Mode, Agent pool, Enforce"), "\(t.capture())")
             #expect(t.waitFor("✓ Token TTL policies"))
             t.type("e")
             #expect(t.waitFor("› Agent pool:"))
