@@ -1,4 +1,5 @@
 import FoundationEssentials
+import NIOConcurrencyHelpers
 import SetupWizard
 
 /// The full-screen loop: draw the state, read a key (50 ms at most), send it, tick the spinner.
@@ -17,11 +18,22 @@ package enum CursesApp {
         await runtime.start()
         var lastTick = ContinuousClock.now
         var interactiveSeen = false
+        // A second signal while the first is held back (the first admin's request): now.
+        let again = NIOLockedValueBox(false)
+        signals.onRepeat { _ in again.withLockedValue { $0 = true } }
+        var held = false
         while true {
             if let number = signals.pending {
                 let state = await runtime.state
-                terminal.restore()
-                return (128 + number, "Stopped by \(SignalFlag.name(number)). " + Wizard.summary(state))
+                // The first admin's request is never abandoned by the first signal: its answer
+                // holds the only copy of the new admin's token. The wizard quits after it.
+                if !held, !again.withLockedValue({ $0 }), state.firstInstall?.step == .creatingAdmin {
+                    held = true
+                    await runtime.send(.stopRequested(signal: SignalFlag.name(number)))
+                } else if !held || again.withLockedValue({ $0 }) {
+                    terminal.restore()
+                    return (128 + number, "Stopped by \(SignalFlag.name(number)). " + Wizard.summary(state))
+                }
             }
             var state = await runtime.state
             if case .finished(let code, let message) = state.phase { return (code, message) }

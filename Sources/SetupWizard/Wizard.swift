@@ -52,7 +52,17 @@ package enum Wizard {
         case .credentialsUnwritable(let reason):
             return FirstInstallSession.credentialsUnwritable(&state, reason)
         case .adminCreated(let result):
-            return FirstInstallSession.adminCreated(&state, result)
+            let effects = FirstInstallSession.adminCreated(&state, result)
+            guard state.quitWhenAdminAnswered else { return effects }
+            // Asked to stop while the admin was made: now that its token is stored (or said where
+            // it is not), quit, saying what exists.
+            state.quitWhenAdminAnswered = false
+            return [.quit(exitCode: 1, message: finishMessage(state))]
+        case .stopRequested(let signal):
+            guard state.firstInstall?.step == .creatingAdmin else { return [.quit(exitCode: 1, message: "Stopped by \(signal). " + summary(state))] }
+            state.quitWhenAdminAnswered = true
+            state.notice = Self.waitingForAdmin
+            return []
         case .organizationCreated(let result):
             return FirstInstallSession.organizationCreated(&state, result)
         case .siteWideLoaded(let result):
@@ -79,9 +89,24 @@ package enum Wizard {
         }
     }
 
+    /// What the wizard says while it waits for the first admin's answer before quitting.
+    static let waitingForAdmin = "Quitting once the server answers, so the new admin's token is stored first (up to --timeout). "
+        + "Ctrl-C again quits at once: the admin may then exist with its token stored nowhere."
+
     static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        if state.quitWhenAdminAnswered, KeyMap.quit.matches(key) {
+            // A second stop: at once, saying what cannot be known.
+            return [.quit(exitCode: 1, message: FirstInstallSession.summary(state))]
+        }
         if state.quitPending {
             state.quitPending = false
+            if (KeyMap.quit.matches(key) || KeyMap.yes.matches(key)), state.firstInstall?.step == .creatingAdmin {
+                // The admin's request is not abandoned: its answer carries the only copy of the
+                // new admin's token, and the IACT that made it is spent.
+                state.quitWhenAdminAnswered = true
+                state.notice = waitingForAdmin
+                return []
+            }
             if KeyMap.quit.matches(key) || KeyMap.yes.matches(key) {
                 // Requests sent and not answered yet count: they may have been saved.
                 let sentSomething = state.appliedSomething || !state.steps.isEmpty

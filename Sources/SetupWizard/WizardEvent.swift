@@ -36,6 +36,9 @@ package enum WizardEvent: Equatable, Sendable {
     case credentialsUnwritable(String)
     /// The first admin exists: from here on the runtime sends its token (the flow's client).
     case adminCreated(Result<AdminCreated, TFEError>)
+    /// A signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) the front end holds back while a request that
+    /// must not be abandoned (the first admin's) is in flight; the wizard quits after its answer.
+    case stopRequested(signal: String)
     case organizationCreated(Result<String, TFEError>)
     /// The answers file was written (its path) or not (why).
     /// `sharedFolder`: other users may create files in the folder it was saved to.

@@ -155,6 +155,32 @@ struct FirstInstallReducerTests {
         #expect(state.firstInstall?.text(.username) == "root2")
     }
 
+    @Test("a stop while the first admin is created waits for the answer, so its token is stored; a second stop quits at once saying the admin may exist")
+    func stopWaitsForTheAdmin() {
+        // Ctrl-C, then y: not yet.
+        var state = Self.atReview()
+        _ = Wizard.update(&state, .key(.enter))
+        #expect(state.firstInstall?.step == .creatingAdmin)
+        _ = Wizard.update(&state, .key(.ctrlC))
+        #expect(state.quitPending)
+        #expect(Wizard.update(&state, .key(.char("y"))).isEmpty, "the admin's request is not abandoned")
+        #expect(state.quitWhenAdminAnswered && state.notice?.contains("Quitting once the server answers") == true)
+        let admin = AdminCreated(username: "admin", email: "admin@example.com", credentialsPath: "/home/ops/.terraform.d/credentials.tfrc.json")
+        let effects = Wizard.update(&state, .adminCreated(.success(admin)))
+        guard case .quit(let code, let message)? = effects.first else { Issue.record("\(effects)"); return }
+        #expect(code == 1)
+        #expect(message.contains("Created the first admin admin") && message.contains("credentials.tfrc.json"), "\(message)")
+        // A signal held back by the front end: the same.
+        var signalled = Self.atReview()
+        _ = Wizard.update(&signalled, .key(.enter))
+        #expect(Wizard.update(&signalled, .stopRequested(signal: "SIGTERM")).isEmpty)
+        #expect(signalled.quitWhenAdminAnswered)
+        // A second stop: at once, saying what cannot be known.
+        let now = Wizard.update(&signalled, .key(.ctrlC))
+        guard case .quit(1, let second)? = now.first else { Issue.record("\(now)"); return }
+        #expect(second.contains("it may or may not exist"), "\(second)")
+    }
+
     @Test("Enter on the review creates the admin once, with the values typed and the IACT; Esc goes back")
     func createsAdmin() {
         var state = Self.atReview()
@@ -265,7 +291,9 @@ struct FirstInstallReducerTests {
         state = Self.atReview()
         _ = Wizard.update(&state, .key(.enter))
         _ = Wizard.update(&state, .key(.ctrlC))
-        effects = Wizard.update(&state, .key(.char("y")))
+        // While the admin is made, y waits for its answer; a second Ctrl-C quits at once.
+        #expect(Wizard.update(&state, .key(.char("y"))).isEmpty && state.quitWhenAdminAnswered)
+        effects = Wizard.update(&state, .key(.ctrlC))
         guard case .quit(1, let inFlight)? = effects.first else { Issue.record("\(effects)"); return }
         #expect(inFlight.contains("may or may not exist"))
 

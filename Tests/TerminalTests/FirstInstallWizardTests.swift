@@ -44,6 +44,26 @@ struct FirstInstallWizardTests {
         t.type(adminPassword); t.keys("Enter")
     }
 
+    @Test("SIGTERM while the first admin is created: the wizard waits for the answer, stores the token, then quits saying so")
+    func signalWhileCreatingAdmin() async throws {
+        try await Self.fresh { server, dir in
+            // The admin is created at once; its answer comes 3 s later.
+            await server.store.arm(SandboxFault(method: "POST", path: APIPath.initialAdminUser, delayMs: 3_000, after: true))
+            let t = try Self.wizard(server, dir, extra: "--first-install")
+            Self.typeAdmin(t)
+            #expect(t.waitFor("Review: create the first admin"), "\(t.capture())")
+            t.keys("Enter")
+            #expect(await eventually(.seconds(10)) { await server.store.armedFaults.isEmpty }, "the POST reached the server")
+            let pid = try #require(t.programPID())
+            kill(pid, SIGTERM)
+            #expect(t.waitFor("EXIT=1"), "\(t.capture())")
+            let screen = t.capture().replacingOccurrences(of: "\n", with: "")
+            #expect(screen.contains("Created the first admin admin"), "\(screen)")
+            let credentials = (try? String(contentsOfFile: dir + "/.terraform.d/credentials.tfrc.json", encoding: .utf8)) ?? ""
+            #expect(credentials.contains("\"token\""), "the token was stored before quitting")
+        }
+    }
+
     @Test("--first-install on a server still starting: waits, creates the admin, stores its token, creates the organization, applies the three settings on the new token")
     func wholeChain() async throws {
         try await Self.fresh(bootDelayMs: 4000) { server, dir in
