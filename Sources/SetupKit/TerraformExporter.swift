@@ -31,7 +31,9 @@ package enum TerraformExporter {
         w.blank()
         w.comment("The token comes from TFE_TOKEN or the Terraform CLI credentials file, never from this file.")
         w.block("provider \"tfe\"") {
-            $0.attribute("hostname", address.port.map { "\(address.host ?? ""):\($0)" } ?? (address.host ?? ""))
+            // The host as the address writes it: an IPv6 literal keeps its brackets ([fd00::1]:8443).
+            let host = HostName.written(in: address)
+            $0.attribute("hostname", address.port.map { "\(host):\($0)" } ?? host)
         }
         if sections.contains(.smtp) { smtp(current, into: &w) }
         if sections.contains(.executionDefaults) { executionDefaults(current, into: &w) }

@@ -195,8 +195,14 @@ enum SeveralSession: WizardSession {
         let notDone = (fleet.plan?.toChange ?? []).map(\.organization).filter { !done.contains($0) }
         // Every organization chosen counted once: the counts sum to the organizations planned.
         var text = (fleet.tally?.line ?? "") + "."
-        let failed = fleet.failed
-        if !failed.isEmpty { text += " Not changed: " + failed.prefix(5).map(\.organization).joined(separator: ", ") + (failed.count > 5 ? ", …" : "") + "." }
+        // Stopped: an organization without an outcome may be in flight, so "not started" would
+        // claim more than is known.
+        if !notDone.isEmpty { text = text.replacing(" not started", with: " not finished (in flight or not started)") }
+        func list(_ outcomes: [FleetOutcome]) -> String { outcomes.prefix(5).map(\.organization).joined(separator: ", ") + (outcomes.count > 5 ? ", …" : "") }
+        let notChanged = fleet.failed.filter { $0.kind == .failed || $0.kind == .notKept }
+        if !notChanged.isEmpty { text += " Not changed: " + list(notChanged) + "." }
+        let unknown = fleet.failed.filter { $0.kind == .unknown }
+        if !unknown.isEmpty { text += " Unknown (sent, no answer): " + list(unknown) + "." }
         if !notDone.isEmpty {
             // Stopped: exactly which were not finished (those in flight may or may not have changed).
             text += " Not finished when stopped (\(notDone.count)): " + notDone.joined(separator: ", ")

@@ -91,11 +91,16 @@ public struct TFEClient: Sendable {
             let t0 = environment.now()
             logger.debug("request", metadata: ["method": "\(method)", "path": "\(path)", "body": "\(Redactor.body(body))"])
             let outcome: Result<HTTPResponse, TransportError>
+            // A stop while the transport was still trying to connect: nothing left this machine.
+            var stoppedUnsent = false
             do {
                 outcome = .success(try await transport.execute(request, timeout: configuration.timeout))
             } catch {
-                // Cut short by a stop, not by the network: say so (the request may have arrived).
-                outcome = .failure(Task.isCancelled ? TransportError(.cancelled, "stopped before the answer arrived") : error)
+                // Cut short by a stop, not by the network: say so (the request may have arrived,
+                // unless no connection was ever made).
+                stoppedUnsent = Task.isCancelled && error.provablyNotSent
+                outcome = .failure(!Task.isCancelled ? error
+                    : TransportError(.cancelled, stoppedUnsent ? "stopped before the request was sent" : "stopped before the answer arrived"))
             }
             let elapsedMs = Int((environment.now() - t0) * 1000)
             var wait: Double?
@@ -122,7 +127,7 @@ public struct TFEClient: Sendable {
                 error.message = Redactor.scrubbing(secrets, from: error.message)
                 // Unless it provably never left, a write may have arrived and only its answer is
                 // missing. Say so: the admin must not guess, and nobody may send it blindly again.
-                error.requestMayHaveArrived = isWrite && !error.provablyNotSent && error.kind != .redirect
+                error.requestMayHaveArrived = isWrite && !error.provablyNotSent && error.kind != .redirect && !stoppedUnsent
                 failure = .transport(error)
                 if kind == .idempotent, !isWrite, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }

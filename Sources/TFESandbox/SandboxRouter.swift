@@ -115,6 +115,7 @@ public struct SandboxRouter: Sendable {
 
         switch (request.method, route) {
         case ("GET", ["account", "details"]):
+            if await store.tokens.isOwnersTeam(token) { return ownersTeamAccount() }
             return account(role, admin: await store.firstInstall?.admin)
         case (_, ["admin", "smtp-settings"]):
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
@@ -166,6 +167,16 @@ public struct SandboxRouter: Sendable {
             return await organizationTokenDocument(name, request)
         default: return .notFound
         }
+    }
+
+    /// The account behind the owners team's token: a service account, the team as the
+    /// authenticated resource (TFE's OpenAPI: account details' `authenticated-resource`).
+    private func ownersTeamAccount() -> SandboxHTTPResponse {
+        .document(200, .object(["data": .object([
+            "id": .string("user-api-team-owners"), "type": .string("users"),
+            "attributes": .object(["username": .string("api-team_owners"), "is-admin": .bool(false), "is-site-admin": .bool(false), "is-service-account": .bool(true)]),
+            "relationships": .object(["authenticated-resource": .object(["data": .object(["id": .string("team-owners"), "type": .string("teams")])])]),
+        ])]))
     }
 
     /// The account of a role's token; on a fresh installation, the first admin's.

@@ -179,14 +179,21 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
     public var siteAdmin: String
     public var owner: String
     public var member: String
+    /// A team token of the owners team (its record is the team token "ci-deploy"): it acts as an
+    /// owner, and account details name the team as the authenticated resource.
+    public var ownersTeam: String?
 
-    enum CodingKeys: String, CodingKey { case siteAdmin = "site-admin", owner, member }
+    enum CodingKeys: String, CodingKey { case siteAdmin = "site-admin", owner, member, ownersTeam = "owners-team" }
 
-    public init(siteAdmin: String, owner: String, member: String) {
+    public init(siteAdmin: String, owner: String, member: String, ownersTeam: String? = nil) {
         self.siteAdmin = siteAdmin
         self.owner = owner
         self.member = member
+        self.ownersTeam = ownersTeam
     }
+
+    /// Whether `token` is the owners team's token.
+    public func isOwnersTeam(_ token: String) -> Bool { ownersTeam.map { Self.constantTimeEqual($0, token) } ?? false }
 
     /// Fresh random tokens in TFE's shape (`<14 chars>.atlasv1.<long>`).
     public static func generate() -> SandboxTokens {
@@ -196,13 +203,14 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
             let b = String((0..<60).map { _ in alphabet.randomElement()! })
             return "\(a).atlasv1.\(b)"
         }
-        return SandboxTokens(siteAdmin: token(), owner: token(), member: token())
+        return SandboxTokens(siteAdmin: token(), owner: token(), member: token(), ownersTeam: token())
     }
 
     public func role(for token: String) -> SandboxRole? {
         // Compare every token so timing says nothing about which one nearly matched.
         var found: SandboxRole?
-        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member)] where Self.constantTimeEqual(value, token) {
+        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member), (ownersTeam ?? "", .owner)]
+            where !value.isEmpty && Self.constantTimeEqual(value, token) {
             found = role
         }
         return found

@@ -115,4 +115,10 @@ struct TerraformExporterTests {
         #expect(!text.contains("tfe_admin_smtp_settings") && !text.contains("tfe_org_max_token_ttl_policy") && !text.contains("smtp_password"))
         #expect(text.contains("hostname = \"tfe.example.com:8443\""))
     }
+
+    @Test("an IPv6 server keeps its brackets in the provider's hostname")
+    func ipv6Hostname() {
+        let text = TerraformExporter.render(current: Self.state(), address: URL(string: "https://[fd00::1]:8443")!)
+        #expect(text.contains("hostname = \"[fd00::1]:8443\""), "\(text)")
+    }
 }

@@ -204,7 +204,7 @@ struct FleetWizardTests {
         F.keys(&state, .char("n"))
         var stopping = Self.review()
         F.keys(&stopping, .enter, .ctrlC)
-        #expect(F.keys(&stopping, .char("y")) == [.quit(exitCode: 1, message: "3 organizations: 0 changed, 1 not started, 1 already comply, 1 cannot reach the baseline. Not finished when stopped (1): prod-a. Run again: it plans again and sends only what still differs.")],
+        #expect(F.keys(&stopping, .char("y")) == [.quit(exitCode: 1, message: "3 organizations: 0 changed, 1 not finished (in flight or not started), 1 already comply, 1 cannot reach the baseline. Not finished when stopped (1): prod-a. Run again: it plans again and sends only what still differs.")],
                 "quitting mid-apply names the organizations not finished")
         _ = Wizard.update(&state, .fleetFinished(notStarted: []))
         #expect(state.phase == .result)

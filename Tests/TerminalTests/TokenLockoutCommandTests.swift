@@ -108,6 +108,21 @@ struct TokenLockoutCommandTests {
         }
     }
 
+    @Test("run with a team token: the API names the team, not the token, so every token of the team counts; one over its cap stops the plan")
+    func teamTokenFailsClosed() async throws {
+        try await Auto.with(Self.real) { server, dir in
+            let team = try #require(server.tokens.ownersTeam)
+            let file = Auto.write(dir, "answers.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"team":"90d"}}"#)
+            let r = await Auto.run(address: server.address, token: team, dir, ["plan", "--answers", file])
+            #expect(r.status == 1, "the plan would lock the tool out: \(r.output)")
+            #expect(r.output.contains("REJECTED: the token this tool runs with, team owners"), "\(r.output)")
+            #expect(r.output.contains("ci-deploy"), "\(r.output)")
+            let apply = await Auto.run(address: server.address, token: team, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(apply.status == 1 && apply.output.contains("nothing applied"), "\(apply.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing written")
+        }
+    }
+
     @Test("the sandbox's own user-token list is the caller's only: another user's id is 404")
     func otherUsersTokensAreNotListed() async throws {
         try await SandboxFixture.with { f in
