@@ -10,11 +10,11 @@ struct FleetCountingTests {
         StepResult(step: step, fields: [], outcome: outcome)
     }
     static let saved = StepResult.Outcome.organization(PlannerTests.fresh().organization)
-    static let refused = StepResult.Outcome.failed(.server(status: 500, detail: "boom"))
+    static let refused = StepResult.Outcome.failed(.forbidden(detail: "boom"))
     static var noAnswer: StepResult.Outcome {
         var e = TransportError(.timeout, "no answer")
         e.requestMayHaveArrived = true
-        return .failed(.transport(e))
+        return .unknown(.transport(e))
     }
 
     /// A member of each kind: differs, complies, cannot with a part sent, cannot with nothing, unreadable.
