@@ -25,11 +25,14 @@ package struct PlainWizard: Sendable {
     let io: PlainIO
     let services: WizardServices
     let config: WizardConfig
+    /// Handed the runtime once it has started: the front end's signal handling watches it there.
+    let watch: @Sendable (WizardRuntime) -> Void
 
-    package init(io: PlainIO, services: WizardServices, config: WizardConfig) {
+    package init(io: PlainIO, services: WizardServices, config: WizardConfig, watch: @escaping @Sendable (WizardRuntime) -> Void = { _ in }) {
         self.io = io
         self.services = services
         self.config = config
+        self.watch = watch
     }
 
     /// What plain mode does next for a state.
@@ -48,6 +51,7 @@ package struct PlainWizard: Sendable {
         let runtime = WizardRuntime(config: config, services: services)
         var changes = runtime.changes.makeAsyncIterator()
         await runtime.start()
+        watch(runtime)
         var shown: WizardState?
         var answered = false
         while true {

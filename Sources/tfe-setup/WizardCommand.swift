@@ -3,6 +3,7 @@ import ArgumentParser
 import Logging
 import CursesUI
 import FoundationEssentials
+import Glibc
 import SetupKit
 import SetupWizard
 import TFEClient
@@ -150,7 +151,28 @@ enum WizardLauncher {
             await runtime.shutdown()
             return result
         case .plain, .noTerminal:
-            return await PlainWizard(io: TerminalMode.plainIO, services: services, config: config).run()
+            // A signal ends plain mode with the summary, as it ends the full screen, but never
+            // while the first admin is being created: its answer holds the only copy of the new
+            // admin's token, so the wizard quits after it (a second signal: at once).
+            let signals = SignalFlag()
+            let address = config.address
+            return await PlainWizard(io: TerminalMode.plainIO, services: services, config: config) { runtime in
+                Task {
+                    let number = await signals.first()
+                    let state = await runtime.state
+                    signals.onRepeat { again in
+                        StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(again)): exiting now. The first admin may or may not exist: tfe-setup check --address " + ShellWord.quoted(address) + " tells.\n")
+                        _exit(128 + again)
+                    }
+                    if state.firstInstall?.step == .creatingAdmin {
+                        StandardStream.error("\n" + Wizard.waitingForAdmin + "\n")
+                        await runtime.send(.stopRequested(signal: SignalFlag.name(number)))
+                    } else {
+                        StandardStream.error("\nStopped by \(SignalFlag.name(number)). " + Wizard.summary(state) + "\n")
+                        _exit(128 + number)
+                    }
+                }
+            }.run()
         }
     }
 
