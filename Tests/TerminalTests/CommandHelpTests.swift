@@ -13,7 +13,7 @@ struct CommandHelpTests {
     static let expected: [String: Set<String>] = [
         "check": connection.union(["--json", "--screens"]),
         "plan": connection.union(["--answers", "--json", "--no-test-email", "--organizations", "--smtp-password-file", "--update-password", "--accept-token-rejection"]),
-        "apply": connection.union(["--answers", "--auto-approve", "--no-test-email", "--organizations", "--smtp-password-file", "--smtp-relay", "--update-password", "--accept-token-rejection"]),
+        "apply": connection.union(["--answers", "--auto-approve", "--no-test-email", "--organizations", "--smtp-password-file", "--smtp-relay", "--update-password", "--accept-token-rejection", "--lock-timeout"]),
         "export": connection.union(["--format", "--output", "--screens"]),
         "wizard": connection.union(["--plain", "--no-color", "--screens", "--organizations", "--first-install", "--wait"]),
     ]
