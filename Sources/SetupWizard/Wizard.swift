@@ -58,6 +58,10 @@ package enum Wizard {
             // it is not), quit, saying what exists.
             state.quitWhenAdminAnswered = false
             return [.quit(exitCode: 1, message: finishMessage(state))]
+        case .fleetPlanProgress(let figures):
+            // Only while the planning screen shows: a late event never replaces another screen.
+            if case .loading(let text) = state.phase, text.hasPrefix("Planning") { state.phase = .loading(figures.planningLine) }
+            return []
         case .stopRequested(let signal):
             guard state.firstInstall?.step == .creatingAdmin else { return [.quit(exitCode: 1, message: "Stopped by \(signal). " + summary(state))] }
             state.quitWhenAdminAnswered = true

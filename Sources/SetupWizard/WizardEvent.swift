@@ -39,6 +39,8 @@ package enum WizardEvent: Equatable, Sendable {
     /// A signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) the front end holds back while a request that
     /// must not be abandoned (the first admin's) is in flight; the wizard quits after its answer.
     case stopRequested(signal: String)
+    /// A long fleet plan's progress (a few times a second at most).
+    case fleetPlanProgress(FleetProgressFigures)
     case organizationCreated(Result<String, TFEError>)
     /// The answers file was written (its path) or not (why).
     /// `sharedFolder`: other users may create files in the folder it was saved to.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SetupKit
+import Synchronization
 import TFEClient
 
 /// What the runtime needs from the outside world, injected so tests control it.
@@ -189,7 +190,20 @@ package actor WizardRuntime {
                     let wanted = Set(names)
                     // Those that cannot be read are planned as such, not dropped.
                     let listing = try await FleetDirectory.listing(client: client, account: account, only: wanted, wording: wording)
-                    let plan = await FleetPlanner.plan(baseline, listing: listing, client: client, ping: ping, account: account, wording: wording, tokens: true)
+                    // Progress for the planning screen: count, rate and time left, at most four times a second.
+                    let started = Date()
+                    let last = Mutex(Date.distantPast)
+                    let plan = await FleetPlanner.plan(baseline, listing: listing, client: client, ping: ping, account: account, wording: wording, tokens: true) { done, total in
+                        let now = Date()
+                        let due = last.withLock { at in
+                            guard now.timeIntervalSince(at) >= 0.25 else { return false }
+                            at = now
+                            return true
+                        }
+                        guard due else { return }
+                        let figures = FleetProgressFigures(done: done, total: total, writes: done, elapsed: now.timeIntervalSince(started))
+                        Task { [weak self] in await self?.send(.fleetPlanProgress(figures)) }
+                    }
                     return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: listing.organizations, pace: await client.limiter?.pace ?? 27)))
                 } catch {
                     return .fleetPlanned(.failure(error))

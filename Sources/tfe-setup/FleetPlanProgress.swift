@@ -39,9 +39,7 @@ final class FleetPlanProgress: @unchecked Sendable {
     }
 
     /// `Planning: 1200 of 5000 organizations · 41.0/s · about 93 s left`.
-    static func line(_ figures: FleetProgressFigures) -> String {
-        "Planning: \(figures.done) of \(figures.total) organizations · \(figures.writesPerSecond.fixed(1))/s · about \(figures.secondsLeft) s left"
-    }
+    static func line(_ figures: FleetProgressFigures) -> String { figures.planningLine }
 
     func finish() {
         if onTerminal, lock.withLock({ drawn }) { StandardStream.error("\r\u{1b}[K") }

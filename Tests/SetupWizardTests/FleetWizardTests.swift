@@ -149,6 +149,15 @@ struct FleetWizardTests {
         #expect(commands == [.planFleet(expected, organizations: ["prod-a", "prod-b"])], "empty TTLs keep each organization's")
         guard case .loading(let message) = state.phase else { Issue.record("\(state.phase)"); return }
         #expect(message == "Planning 2 organizations: reading what the baseline needs…")
+        // A long plan says how far it is, as plan's stderr does.
+        _ = Wizard.update(&state, .fleetPlanProgress(FleetProgressFigures(done: 1, total: 2, writes: 1, elapsed: 4)))
+        #expect(state.phase == .loading("Planning: 1 of 2 organizations · 0.3/s · about 4 s left"))
+        #expect(Self.text(state).contains("Planning: 1 of 2 organizations"))
+        // A late one never replaces another screen.
+        var reviewing = Self.review()
+        let before = reviewing.phase
+        _ = Wizard.update(&reviewing, .fleetPlanProgress(FleetProgressFigures(done: 2, total: 2, writes: 2, elapsed: 5)))
+        #expect(reviewing.phase == before)
     }
 
     static func plan() -> FleetPlan {
