@@ -90,6 +90,8 @@ void tfe_guard_begin_echo_off(void) {
     for (int i = 0; i < 4; i++) sigaction(echo_signals[i], &action, &previous[i]);
 }
 
+void tfe_guard_restore_terminal_now(void) { restore_terminal(0); }
+
 void tfe_guard_end_echo_off(void) {
     for (int i = 0; i < 4; i++) sigaction(echo_signals[i], &previous[i], NULL);
 }

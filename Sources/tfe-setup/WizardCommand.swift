@@ -1,6 +1,7 @@
 import CLIWording
 import ArgumentParser
 import Logging
+import CProcessGuard
 import CursesUI
 import FoundationEssentials
 import Glibc
@@ -161,6 +162,7 @@ enum WizardLauncher {
                     let number = await signals.first()
                     let state = await runtime.state
                     signals.onRepeat { again in
+                        tfe_guard_restore_terminal_now()
                         StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(again)): exiting now. The first admin may or may not exist: tfe-setup check --address " + ShellWord.quoted(address) + " tells.\n")
                         _exit(128 + again)
                     }
@@ -168,6 +170,8 @@ enum WizardLauncher {
                         StandardStream.error("\n" + Wizard.waitingForAdmin + "\n")
                         await runtime.send(.stopRequested(signal: SignalFlag.name(number)))
                     } else {
+                        // A signal taken at a hidden prompt: the shell gets its echo back first.
+                        tfe_guard_restore_terminal_now()
                         StandardStream.error("\nStopped by \(SignalFlag.name(number)). " + Wizard.summary(state) + "\n")
                         _exit(128 + number)
                     }

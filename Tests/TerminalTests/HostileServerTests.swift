@@ -274,7 +274,9 @@ struct HostileServerTests {
         }
     }
 
-    @Test("plain mode: Ctrl-C at the hidden password prompt gives the shell its echo back") func plainPasswordCtrlC() async throws {
+    @Test("plain mode: Ctrl-C or Ctrl-\\ at the hidden password prompt gives the shell its echo back, with no crash screen",
+          arguments: [SIGINT, SIGQUIT])
+    func plainPasswordCtrlC(signal: Int32) async throws {
         try await TerminalSuite.TerminalWizardTests.session(extra: "--screens smtp", environment: ["LANG": "C.UTF-8", "TERM": "dumb"]) { t, _, _ in
             #expect(t.waitFor("Enabled (y/n) [n]:")); t.type("y"); t.keys("Enter")
             #expect(t.waitFor("Host []:")); t.type("smtp.example.com"); t.keys("Enter")
@@ -286,10 +288,11 @@ struct HostileServerTests {
             // The SIGINT Ctrl-C sends, to the program alone: the terminal would send it to the
             // test's `sh -c` too, which would then not live to print the exit code and stty.
             let pid = try #require(t.programPID())
-            kill(pid, SIGINT)
-            #expect(t.waitFor("EXIT=130"))
+            kill(pid, signal)
+            #expect(t.waitFor("EXIT=\(128 + signal)"))
             let modes = t.modesAfterExit()
-            #expect(modes.contains("echo"), "stty -a after Ctrl-C: \(modes)")
+            #expect(modes.contains("echo"), "stty -a after the signal: \(modes)")
+            #expect(!t.capture().contains("crashed"), "no runtime crash screen: \(t.capture())")
         }
     }
 

@@ -25,4 +25,8 @@ void tfe_guard_install_crash_handlers(void);
 void tfe_guard_begin_echo_off(void);
 void tfe_guard_end_echo_off(void);
 
+/// Puts back the terminal saved by `tfe_guard_save_terminal` (echo on after a hidden prompt), if
+/// any: for a front end that ends the process itself on a signal it caught.
+void tfe_guard_restore_terminal_now(void);
+
 #endif
