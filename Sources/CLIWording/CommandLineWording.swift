@@ -32,6 +32,8 @@ extension RemedyWording {
             return "Get the token on the TFE host (docker exec <container> tfectl admin token; on Kubernetes kubectl exec -n <namespace> <pod> -- tfectl admin token; old Replicated installs: replicated admin --tty=0 retrieve-iact | tr -d '\\r'), then pass it with --iact-file FILE or name its variable in bootstrap.iact_env."
         case .signInExistingServer:
             return "Sign in as an admin and store a token (terraform login <host>), then run again without the bootstrap section."
+        case .skipSecondTestEmail:
+            return "If the test email arrived, run again with --no-test-email (each try sends one)."
         case .waitForOtherRun:
             return "Wait for it to end, or pass --lock-timeout SECONDS to wait for it. A run on another machine cannot be seen: run one at a time."
         case .tryAgain, .checkServerKind, .fixTokenFile, .giveValidAddress:

@@ -154,6 +154,7 @@ package struct StepResult: Sendable, Equatable {
             let said = lines.joined().contains("may or may not have been saved")
             lines[lines.count - 1] += (said ? " Unknown whether it was saved: " : " The request was sent and no answer came, so it is unknown whether it was saved: ")
                 + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "." + (said ? "" : " " + wording.text(.rereadBeforeRetrying))
+            if fields.contains(.smtpTestEmail) { lines[lines.count - 1] += " " + wording.text(.skipSecondTestEmail) }
             return lines
         case .notSent(let earlier):
             return ["Not sent: it waits for \(earlier.title), which did not complete. Nothing of it was saved: " + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "."]

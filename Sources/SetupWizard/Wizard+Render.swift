@@ -212,8 +212,17 @@ extension Wizard {
         let title: String
         switch state.phase {
         case .applying: title = "Applying…"
-        // The save question does not change what happened: a failed step is still said.
-        default: title = failedResults(state).isEmpty ? "All changes applied." : "Some changes were not applied."
+        // The save question does not change what happened: a failed step is still said, and
+        // nothing sent is never "applied".
+        default:
+            if state.steps.isEmpty {
+                title = "Nothing was sent: the server already had these settings."
+            } else if failedResults(state).isEmpty {
+                title = "All changes applied."
+            } else {
+                title = failedResults(state).contains { $0.saved == .unknown } ? "Some changes were not applied, or it is unknown whether they were."
+                    : "Some changes were not applied."
+            }
         }
         lines.append(Line(title, .bold))
         lines.append(Line("On \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ".", .dim))

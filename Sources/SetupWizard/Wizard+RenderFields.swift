@@ -153,8 +153,15 @@ extension Wizard {
         let lead = keeps ? "  " : now + g.dot
         var forms = [now]
         if let ms = state.form.newTTL(type) {
-            forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
-                     lead + "new \(TTLDuration.format(milliseconds: ms))", now]
+            if !keeps, ms == state.current?.ttl(type) {
+                forms = [lead + "unchanged", now]
+            } else if TTLDuration.isDefault(ms) {
+                // The two 2-year values in days: "63113904s" says nothing to a person.
+                forms = [lead + "new " + TTLDuration.days(milliseconds: ms), now]
+            } else {
+                forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
+                         lead + "new \(TTLDuration.format(milliseconds: ms))", now]
+            }
         }
         let room = width - line.width - 1
         line.add(forms.first { Frame.width(of: $0) <= room } ?? ellipsized(forms.last!, width: max(0, room), ellipsis: g.ellipsis), .dim)

@@ -94,7 +94,7 @@ package enum Wizard {
     }
 
     /// What the wizard says while it waits for the first admin's answer before quitting.
-    package static let waitingForAdmin = "Quitting once the server answers, so the new admin's token is stored first (up to --timeout). "
+    package static let waitingForAdmin = "Quitting once the server answers, so the new admin's token is stored first (up to the request timeout). "
         + "Ctrl-C again quits at once: the admin may then exist with its token stored nowhere."
 
     static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {

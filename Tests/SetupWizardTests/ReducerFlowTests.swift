@@ -633,6 +633,15 @@ struct ReducerFlowTests {
         #expect(state.phase == .savePrompt && state.statusNotice?.severity == .problem && state.notice?.contains("disk full") == true)
     }
 
+    @Test("nothing to change: the end says nothing was sent, never \"All changes applied\"") func nothingSent() {
+        var state = R.loaded(sections: [.smtp])
+        Self.keys(&state, .enter, .enter)
+        #expect(state.phase == .savePrompt)
+        let screen = Wizard.render(state, size: Size(width: 80, height: 24)).text
+        #expect(screen.contains("Nothing was sent: the server already had these settings."), "\(screen)")
+        #expect(!screen.contains("All changes applied."))
+    }
+
     @Test("n finishes with the summary, exit 1 when a step failed") func saveNo() {
         var (state, plan) = Self.applying()
         _ = Wizard.update(&state, .stepFinished(Self.done(.smtp, plan, failing: .server(status: 500, detail: "boom"))))

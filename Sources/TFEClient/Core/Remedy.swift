@@ -37,6 +37,9 @@ public enum Remedy: Sendable, Equatable {
     case signInExistingServer
     /// Another run on this machine holds the lock of the same server and organization.
     case waitForOtherRun
+    /// An SMTP change with a test address whose outcome is unknown: sending it again sends
+    /// another test email.
+    case skipSecondTestEmail
 
     /// The remedy in words that name no front end.
     public var neutralText: String {
@@ -75,6 +78,8 @@ public enum Remedy: Sendable, Equatable {
             return "Sign in as an admin and store a token (terraform login <host>), then run again without the first-install step."
         case .waitForOtherRun:
             return "Try again once it has ended. A run on another machine cannot be seen: run one at a time."
+        case .skipSecondTestEmail:
+            return "If the test email arrived, leave the test address out when you send it again (a second try sends a second email)."
         }
     }
 }

@@ -119,8 +119,10 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
             let sentence = error.message.prefix(1).uppercased() + error.message.dropFirst()
             return "\(sentence).\(unsure)"
         case .transport(let error):
-            let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) + " " : ""
-            return "Could not talk to the server: \(error.message). \(unsure)\(wording.text(error.remedy))"
+            let unsure = error.requestMayHaveArrived ? wording.text(.rereadBeforeRetrying) : ""
+            // A write that may have arrived is not simply tried again: the reread advice is the remedy.
+            let remedy = error.requestMayHaveArrived && error.kind == .dropped ? "" : wording.text(error.remedy)
+            return "Could not talk to the server: \(error.message). " + [unsure, remedy].filter { !$0.isEmpty }.joined(separator: " ")
         case .firstInstall(let problem):
             return problem.description(using: wording)
         case .decoding(let what, let location):

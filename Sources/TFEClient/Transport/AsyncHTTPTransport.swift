@@ -149,7 +149,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             case EHOSTUNREACH, ENETUNREACH: return .init(.connect, "the server's network cannot be reached from this machine")
             // Reset, broken pipe, anything else on a connection that was made: the request may
             // have arrived.
-            default: return .init(.dropped, "the connection was reset or closed (\(Self.short(io.description)))")
+            case ECONNRESET: return .init(.dropped, "the connection was reset (by the server or a proxy) before the answer came")
+            case EPIPE: return .init(.dropped, "the connection was closed while the request was being sent")
+            default: return .init(.dropped, "the connection failed before the answer came (\(String(cString: strerror(io.errnoCode))))")
             }
         }
         if error is NIOConnectionError || text.contains("connectTimeout") {
