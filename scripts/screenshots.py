@@ -140,7 +140,7 @@ def main():
         keys("Tab", "C-u"); text("90d")
         keys("Tab", "C-u"); text("30d")
         keys("Tab", "C-u"); text("2y")
-        wait_for("new 2y")
+        wait_for("new 730 days")
         render("3-token-ttls", out_dir)
         keys("Enter")
         wait_for("Apply sends 4 requests with y")
@@ -203,7 +203,7 @@ def main():
         keys("Enter")
         wait_for("requests/s · about", timeout=30)
         render("13-fleet-progress", out_dir)
-        wait_for("Changed all", timeout=90)
+        wait_for(" changed, ", timeout=90)
         render("14-fleet-result", out_dir)
 
         # A first install: a server just installed (no users, no organization, no token).
