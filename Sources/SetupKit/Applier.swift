@@ -316,19 +316,21 @@ package struct Applier: Sendable {
     /// apart from the mode and pool). When the read fails — the new policy rejects the token in
     /// use (401), a stop came — the answer stands, marked as not read back and why.
     private func readBack(_ step: Step, of plan: Plan, fields: [FieldKey], answer: StepResult.Outcome) async -> StepResult {
+        /// The write's answer as the outcome, marked as not read back and why.
+        func answerStands(_ why: String) -> StepResult {
+            StepResult(step: step, fields: fields, outcome: answer, ignored: StepResult.ignoredFields(answer, plan: plan).filter(fields.contains),
+                       wording: wording, unconfirmed: why)
+        }
         do {
             let read = try await read(step, of: plan)
             let ignored = StepResult.ignoredFields(read, plan: plan).filter(fields.contains)
             return StepResult(step: step, fields: fields, outcome: read, ignored: ignored, wording: wording)
         } catch .unauthorized {
             // The new policy now refuses this token: expected after a write that tightens it.
-            let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
-            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording,
-                              unconfirmed: "the server now refuses this token (401), which a tighter token policy does")
+            return answerStands("the server now refuses this token (401), which a tighter token policy does")
         } catch .transport(let e) where e.kind == .cancelled {
             // The admin stopped the run between the answer and the read: the answer stands, said so.
-            let ignored = StepResult.ignoredFields(answer, plan: plan).filter(fields.contains)
-            return StepResult(step: step, fields: fields, outcome: answer, ignored: ignored, wording: wording, unconfirmed: "stopped before it")
+            return answerStands("stopped before it")
         } catch {
             // The answer said saved; whether the server kept it could not be read: unknown.
             return StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording,

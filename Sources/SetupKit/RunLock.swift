@@ -19,8 +19,7 @@ package struct RunLock: Sendable {
 
     /// The folder of the lock files.
     package static func directory(environment: [String: String], home: String) -> String {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
-        return base + "/tfe-setup/locks"
+        StateFolder.path(environment: environment, home: home) + "/locks"
     }
 
     /// A file name for a server (and an organization): `https_tfe.example.com_443`, IPv6 colons

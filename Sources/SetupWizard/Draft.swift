@@ -42,8 +42,7 @@ package struct DraftStore: Sendable {
 
     /// The standard location for an environment.
     package static func standard(environment: [String: String], home: String) -> DraftStore {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
-        return DraftStore(path: base + "/tfe-setup/draft.json")
+        DraftStore(path: StateFolder.path(environment: environment, home: home) + "/draft.json")
     }
 
     /// The file's form: every kept draft, each keyed by its address and organization.

@@ -61,7 +61,7 @@ public final class CredentialsSlot: @unchecked Sendable {
 
     /// The tool's state folder, where a token the credentials file could not take is kept.
     public static func rescueFolder(environment: [String: String], home: String) -> String {
-        (environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state") + "/tfe-setup"
+        StateFolder.path(environment: environment, home: home)
     }
 
     /// Makes room for a token for `host` in `home`'s credentials file, or says why there is none
