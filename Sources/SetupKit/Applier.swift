@@ -214,9 +214,15 @@ package struct Applier: Sendable {
     /// How the results word a failure's remedy.
     package let wording: RemedyWording
 
-    package init(client: TFEClient, wording: RemedyWording = .neutral) {
+    /// Whether each organization PATCH is read back right after its answer (one GET). A fleet
+    /// apply turns it off: it reads back every organization at once from the organization list
+    /// (`FleetReadBack.verify`), one request per hundred organizations instead of one each.
+    package var readsBackOrganizations = true
+
+    package init(client: TFEClient, wording: RemedyWording = .neutral, readsBackOrganizations: Bool = true) {
         self.client = client
         self.wording = wording
+        self.readsBackOrganizations = readsBackOrganizations
     }
 
     /// Runs the plan stage by stage and returns every step's result in step order.
@@ -320,6 +326,11 @@ package struct Applier: Sendable {
         func answerStands(_ why: String) -> StepResult {
             StepResult(step: step, fields: fields, outcome: answer, ignored: StepResult.ignoredFields(answer, plan: plan).filter(fields.contains),
                        wording: wording, unconfirmed: why)
+        }
+        if !readsBackOrganizations, step == .organization || step == .ttlSwitch {
+            // Read back later, with every other organization of the fleet (the caller does it).
+            return StepResult(step: step, fields: fields, outcome: answer, ignored: StepResult.ignoredFields(answer, plan: plan).filter(fields.contains),
+                              wording: wording)
         }
         do {
             let read = try await read(step, of: plan)

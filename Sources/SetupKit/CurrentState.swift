@@ -73,37 +73,44 @@ extension CurrentState {
     }
 }
 
+/// When the existing tokens are read with the state (`TokenInventory`): they decide nothing
+/// unless a cap in force gets tighter, so they cost a request only then.
+package enum TokenReading: Sendable, Equatable {
+    case never
+    /// Whenever the TTL policies can be read (the wizard, before the admin has typed anything).
+    case always
+    /// Only when applying these TTL settings would make a cap in force tighter (`Planner.tightensCaps`).
+    case ifTightening(DesiredSettings.TokenTTL)
+
+    /// Whether to read them, once the state is read.
+    func wanted(for state: CurrentState) -> Bool {
+        switch self {
+        case .never: return false
+        case .always: return state.organizationUnavailable == nil
+        case .ifTightening(let ttl): return Planner.tightensCaps(ttl, current: state)
+        }
+    }
+}
+
 /// Reads the whole current state with every request concurrent.
 package enum StateLoader {
     /// - Throws: the first error that makes the wizard unusable (organization unreadable, bad
     ///   token, server unreachable). SMTP 404 and TTL 403 are recorded, not thrown.
-    /// - Parameter tokens: also read the existing tokens (`TokenInventory`), in the same round:
-    ///   wanted when a TTL may be lowered or enforcement turned on.
-    package static func load(client: TFEClient, organization: String, tokens: Bool = false) async throws(TFEError) -> CurrentState {
+    /// - Parameter tokens: when to read the existing tokens too (`TokenInventory`): in a second
+    ///   round, since the caller's own list needs the account's id and whether a cap tightens
+    ///   needs the policies the first round reads.
+    package static func load(client: TFEClient, organization: String, tokens: TokenReading = .never) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
-        // The caller's own tokens need the account's id: read right after it, while the rest go on.
-        async let accountAndTokens = capture { () async throws -> (Account, TokenInventory?) in
-            let a = try await client.accountDetails()
-            guard tokens else { return (a, nil) }
-            return (a, await TokenInventory.read(client: client, account: a, organization: organization))
-        }
+        async let account = capture { try await client.accountDetails() }
         async let smtp = capture { try await client.smtpSettings() }
         async let org = capture { try await client.organization(organization) }
         async let ttl = capture { try await client.tokenTTLPolicies(organization) }
         async let pools = capture { try await client.agentPools(organization) }
-        let (p, at, s, o, t, ap) = await (ping, accountAndTokens, smtp, org, ttl, pools)
+        let (p, a, s, o, t, ap) = await (ping, account, smtp, org, ttl, pools)
 
         let organizationValue = try o.get()
-        let (accountValue, inventory) = try at.get()
-        var state = CurrentState(ping: try p.get(), account: accountValue, organization: organizationValue,
+        var state = CurrentState(ping: try p.get(), account: try a.get(), organization: organizationValue,
                                  agentPools: (try? ap.get()) ?? [], smtp: nil, tokenTTLPolicies: nil)
-        state.tokenInventory = inventory
-        if tokens, state.ping.isHCP {
-            // Only HCP Terraform has an audit-trail token: asked once the server is known.
-            state.tokenInventory?.auditTrails = await TokenInventory.listing("the audit-trail token", noneIs404: true) {
-                [try await client.organizationToken(organization, auditTrails: true)]
-            }
-        }
         try state.take(smtp: s)
         switch t {
         case .success(let value): state.tokenTTLPolicies = value
@@ -127,7 +134,23 @@ package enum StateLoader {
                 if state.organization.defaultExecutionMode == .agent || organizationValue.canUpdate { throw error }
             }
         }
+        if tokens.wanted(for: state) { state.tokenInventory = await readTokens(client: client, state: state) }
         return state
+    }
+
+    /// The existing tokens a tighter cap is checked against, for a state already read: the
+    /// three lists at once (and on HCP Terraform the audit-trail token with them).
+    package static func readTokens(client: TFEClient, state: CurrentState) async -> TokenInventory {
+        let organization = state.organization.name
+        // Only HCP Terraform has an audit-trail token.
+        async let audit = state.ping.isHCP ? auditTrailToken(client: client, organization: organization) : nil
+        var inventory = await TokenInventory.read(client: client, account: state.account, organization: organization)
+        inventory.auditTrails = await audit
+        return inventory
+    }
+
+    private static func auditTrailToken(client: TFEClient, organization: String) async -> TokenInventory.Listing {
+        await TokenInventory.listing("the audit-trail token", noneIs404: true) { [try await client.organizationToken(organization, auditTrails: true)] }
     }
 
     /// What a baseline for several organizations needs besides them: the server, the account and

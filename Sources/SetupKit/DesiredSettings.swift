@@ -28,8 +28,8 @@ package struct DesiredSettings: Sendable, Equatable {
     package struct TokenTTL: Sendable, Equatable {
         package var enabled: Bool?
         package var milliseconds: [TokenType: Int64]
-        /// Whether it may make a token policy tighter in force (enforcement on, or a cap given):
-        /// then the existing tokens are read, to say whom it rejects.
+        /// Whether it may make a token policy tighter in force (enforcement on, or a cap given),
+        /// before the server's values are known (`Planner.tightensCaps` decides once they are).
         package var mayTighten: Bool { enabled == true || !milliseconds.isEmpty }
 
         package init(enabled: Bool? = nil, milliseconds: [TokenType: Int64] = [:]) {

@@ -56,9 +56,9 @@ package struct FleetReadBack: Sendable, Equatable {
 
     /// Reads back, once every write is done, the organizations `outcomes` sent an organization
     /// PATCH to: the organization list once (it carries mode, pool and the switch), so a value
-    /// the server answered with but did not keep — or lost since — shows. The TTL policies are in
-    /// no list: each TTL write is read back by the Applier right after it, as is each write to an
-    /// organization the list does not hold (a site admin's, found through the admin list).
+    /// the server answered with but did not keep — or lost since — shows; an organization the list
+    /// does not hold (a site admin's, found through the admin list) is read on its own. The TTL
+    /// policies are in no list: each TTL write is read back by the Applier right after it.
     package static func verify(_ outcomes: [FleetOutcome], plan: FleetPlan, client: TFEClient, wording: RemedyWording,
                               concurrency: Int = 8) async -> [FleetOutcome] {
         let plans = Dictionary(plan.members.compactMap { m in m.plan.map { (m.organization, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -73,6 +73,16 @@ package struct FleetReadBack: Sendable, Equatable {
                 for org in try await client.organizationsDetailed() { organizations[org.name] = org }
             } catch {
                 for name in orgWrites { failures[name] = FleetPlanner.readFailure(error, wording: wording) }
+            }
+            let unlisted = orgWrites.filter { organizations[$0] == nil && failures[$0] == nil }
+            let reads = await FleetPlanner.forEach(unlisted, concurrency: concurrency) { name -> (String, Result<Organization, TFEError>) in
+                do throws(TFEError) { return (name, .success(try await client.organization(name))) } catch { return (name, .failure(error)) }
+            }
+            for (name, read) in reads {
+                switch read {
+                case .success(let org): organizations[name] = org
+                case .failure(let error): failures[name] = FleetPlanner.readFailure(error, wording: wording)
+                }
             }
         }
         return outcomes.map { outcome in

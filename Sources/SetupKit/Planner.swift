@@ -120,6 +120,21 @@ package enum Planner {
     }
 
     /// The caps in force now (`plan` nil) or once the plan is applied: empty while enforcement is off.
+    /// Whether applying these TTL settings makes a cap in force tighter — enforcement turns on,
+    /// or a cap that is (or will be) enforced goes lower — so that an existing token may be
+    /// rejected: only then are the tokens worth reading. Enforcement turned on over caps nobody
+    /// could read counts as tighter (the guard must then take the safe side).
+    package static func tightensCaps(_ ttl: DesiredSettings.TokenTTL, current: CurrentState) -> Bool {
+        var plan = Plan(organization: current.organization.name, changes: [], smtp: nil, organizationUpdate: nil, tokenTTL: nil,
+                        issues: [], unavailable: [:])
+        var update = OrganizationDefaultsUpdate()
+        planTTL(ttl, current, &plan, &update)
+        if !update.isEmpty { plan.organizationUpdate = update }
+        if current.tokenTTLPolicies == nil { return update.maxTTLEnabled == true }
+        let before = enforcedCaps(current, plan: nil)
+        return enforcedCaps(current, plan: plan).contains { type, ms in before[type].map { ms < $0 } ?? true }
+    }
+
     static func enforcedCaps(_ current: CurrentState, plan: Plan?) -> [TokenType: Int64] {
         let enabled = plan?.organizationUpdate?.maxTTLEnabled ?? current.organization.maxTTLEnabled
         guard enabled else { return [:] }

@@ -143,7 +143,7 @@ package actor WizardRuntime {
                 do throws(TFEError) {
                     // The token lists too when the TTLs can be changed: the screen says whom a cap rejects.
                     let tokens = sections.contains(.tokenTTL)
-                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization, tokens: tokens)), draft: draft)
+                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization, tokens: tokens ? .always : .never)), draft: draft)
                 } catch {
                     return .stateLoaded(.failure(error), draft: draft)
                 }

@@ -85,9 +85,14 @@ public struct TFEClient: Sendable {
         let started = environment.now()
         var retries = 0
         while true {
-            if let limiter { await limiter.acquire(now: environment.now, sleep: environment.sleep) }
+            if let limiter, !(await limiter.acquire(now: environment.now, sleep: environment.sleep)) {
+                throw .transport(TransportError(.cancelled, "stopped before the request was sent"))
+            }
             // Stopped (a fleet apply's first Ctrl-C): no new request leaves, not even after a wait.
-            if Task.isCancelled { throw .transport(TransportError(.cancelled, "stopped before the request was sent")) }
+            if Task.isCancelled {
+                await limiter?.releaseUnsent()
+                throw .transport(TransportError(.cancelled, "stopped before the request was sent"))
+            }
             let t0 = environment.now()
             logger.debug("request", metadata: ["method": "\(method)", "path": "\(path)", "body": "\(Redactor.body(body))"])
             let outcome: Result<HTTPResponse, TransportError>
@@ -101,6 +106,11 @@ public struct TFEClient: Sendable {
                 stoppedUnsent = Task.isCancelled && error.provablyNotSent
                 outcome = .failure(!Task.isCancelled ? error
                     : TransportError(.cancelled, stoppedUnsent ? "stopped before the request was sent" : "stopped before the answer arrived"))
+            }
+            // The slot stays held a window past the answer (the server may have counted the request
+            // at any instant until then); a request that provably never left frees it now.
+            if case .failure(let error) = outcome, error.provablyNotSent { await limiter?.releaseUnsent() } else {
+                await limiter?.release(answeredAt: environment.now())
             }
             let elapsedMs = Int((environment.now() - t0) * 1000)
             var wait: Double?

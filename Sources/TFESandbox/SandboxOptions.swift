@@ -6,6 +6,10 @@ public struct SandboxOptions: Sendable {
     public var port: Int
     /// Added to every `/api/v2` request.
     public var latencyMs: Int
+    /// Up to this much more, at random, for each request; split at a random point into the time
+    /// before the request is counted and handled and the time after (a network's jitter on the
+    /// way in and on the way out), so the instant the rate limit counts a request varies too.
+    public var latencyJitterMs = 0
     /// Requests per second per token; 0 turns the limit off.
     public var rateLimit: Int
     /// The kind of server it plays (see `SandboxProfile`).

@@ -41,8 +41,10 @@ public struct SandboxRouter: Sendable {
                 }
             }
         } else {
-            if store.options.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(store.options.latencyMs)) }
+            let (inbound, outbound) = Self.delays(latencyMs: store.options.latencyMs, jitterMs: store.options.latencyJitterMs)
+            if inbound > 0 { try? await Task.sleep(for: .microseconds(inbound)) }
             if let early = await firstInstallRoute(request) { response = early } else { response = await api(request) }
+            if outbound > 0 { try? await Task.sleep(for: .microseconds(outbound)) }
             // Every answer carries the headers a server of this kind sends (app, release).
             if request.path.hasPrefix("/api/v2/") { response.headers += store.options.profile.headers }
             if let hostile = await store.hostile { response.body = hostile.transform(response.body, path: request.path) }
@@ -54,6 +56,15 @@ public struct SandboxRouter: Sendable {
                                                 status: response.drop == nil ? response.status : 0,
                                                 startMs: start, endMs: store.nowMs(), body: body))
         return response
+    }
+
+    /// One request's delay in microseconds, before it is counted and handled and after: the
+    /// latency all before (as without jitter), plus up to `jitterMs` more, split at random.
+    static func delays(latencyMs: Int, jitterMs: Int) -> (inbound: Int, outbound: Int) {
+        guard jitterMs > 0 else { return (latencyMs * 1000, 0) }
+        let total = latencyMs * 1000 + Int.random(in: 0...(jitterMs * 1000))
+        let inbound = Int.random(in: 0...total)
+        return (inbound, total - inbound)
     }
 
     /// The query as the request log keeps it: a `token` parameter (the IACT) hidden.

@@ -183,7 +183,7 @@ extension CommonOptions {
     /// - Parameter beforeReads: runs once the client is made and before its first request (an
     ///   `apply` takes its run lock there, so its plan rests on reads no other run interleaves).
     func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
-                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false,
+                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: TokenReading = .never,
                           beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
@@ -259,7 +259,7 @@ extension CommonOptions {
     /// (with where to give one), or the client's error (after `failurePrefix`).
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                                 failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
-                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: Bool = false,
+                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: TokenReading = .never,
                                 beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {

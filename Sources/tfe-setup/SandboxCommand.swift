@@ -68,6 +68,8 @@ struct SandboxCommand: AsyncParsableCommand {
     var port: Int = 0
     @Option(name: .customLong("latency-ms"), help: "Delay added to every API request, in milliseconds.")
     var latencyMs: Int = 0
+    @Option(name: .customLong("latency-jitter-ms"), help: "Up to this much more delay, at random, per API request, part before the request is counted against the rate limit and part after it is answered (a network's jitter).")
+    var latencyJitterMs: Int = 0
     @Option(name: .customLong("rate-limit"), help: "Requests per second per token before 429 (0 = off).")
     var rateLimit: Int = 30
     @Option(help: ArgumentHelp("The kind of server to play: \(SandboxProfile.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -96,6 +98,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if hcp && profile != .tfe && profile != .hcp { throw ValidationError("--hcp is --profile hcp; give one of them.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must be 0 or more.") }
+        guard latencyJitterMs >= 0 else { throw ValidationError("--latency-jitter-ms must be 0 or more.") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more.") }
         if let bootDelay, !(0...3600).contains(bootDelay) { throw ValidationError("--boot-delay must be from 0 to 3600 seconds.") }
         guard iactWindow >= 0 else { throw ValidationError("--iact-window must be 0 or more seconds.") }
@@ -107,6 +110,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let tokenSet = try tokens.map { try Self.load(SandboxTokens.self, from: $0, what: "tokens") } ?? .generate()
         var options = SandboxOptions(port: port, latencyMs: latencyMs, rateLimit: rateLimit, hcp: hcp, profile: profile, statePath: state)
         options.fleet = max(0, min(organizations, 10_000))
+        options.latencyJitterMs = latencyJitterMs
         options.bootDelayMs = Int((bootDelay ?? (profile.isFresh ? 3 : 0)) * 1000)
         options.iactWindowSeconds = iactWindow
         options.tokenLifetimes = tokenLifetimes

@@ -1,58 +1,103 @@
 import FoundationEssentials
 
-/// Paces every request of a process to the server's rate limit, never over it: requests are
-/// spaced evenly at `margin` of the limit (TFE allows 30 requests per second per user and counts
-/// them per second, so even spacing below the limit never meets a 429), and a 429 pauses every
-/// request — including those already waiting for their turn — for as long as the server asks.
+/// Keeps every request of a process inside the server's rate limit, at the limit rather than
+/// below it: at most `capacity` requests are *held* at any moment, where a request holds its
+/// slot from the moment it is sent until one second after its answer (or its failure) arrived.
 ///
-/// The first `burst` requests go at once instead of at their slots: one organization's reads and
-/// writes (the seed scenario's nine) are not spread over a third of a second. They still take
-/// their slots in the schedule, so no second holds more than the paced number: the second from
-/// the start holds the burst plus the slots left in it, as it did without the burst.
+/// Why that is enough, whatever the latency and its jitter: a request reaches the server at some
+/// instant between its send and its answer. If `capacity + 1` requests reached the server within
+/// one second, then at the latest of those arrivals every one of them would still hold its slot
+/// (each was sent before it, and each is held until a second after its own arrival at the
+/// earliest) — more than `capacity` held at once, which this type never allows. So no second of
+/// the server's, sliding or by the clock, counts more than `capacity` requests from this process.
+///
+/// `capacity` is the limit (`X-RateLimit-Limit`, else TFE's documented 30 per second per user)
+/// less a margin of 5% (28 of 30): what this process cannot know is what else the same user sends
+/// meanwhile — another `tfe-setup`, a `terraform` run, the web UI — and the margin leaves a
+/// little room for that. The first `capacity` requests go at once (one organization's reads and
+/// writes are never spread over a second). A 429 still pauses everyone — the requests already
+/// waiting too — for as long as the server asks.
 public actor RateLimiter {
     /// Requests per second the server announced (`X-RateLimit-Limit`), or the documented 30.
     public private(set) var limit: Double
+    /// The share of the limit this process uses (0.95: 28 of 30).
     public let margin: Double
-    private var nextSlot = 0.0
+    /// How long after its answer a request still holds its slot: the server's counting window.
+    public let window: Double
+    /// Requests sent and not yet answered.
+    private var inFlight = 0
+    /// When each answered request's slot comes free again (its answer plus `window`).
+    private var freeAt: [Double] = []
     private var pausedUntil = 0.0
-    /// Requests that may still go before their slot (none after a 429).
-    private var burstLeft: Int
+    /// Requests waiting for an answer to free a slot (every slot is in flight).
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
     /// 429 answers seen (a well-paced run has none).
     public private(set) var throttled = 0
+    /// The most slots ever held at once (for tests and the bench: never over `capacity`).
+    public private(set) var mostHeld = 0
 
     /// - Parameters:
     ///   - requestsPerSecond: the limit until a server announces its own.
-    ///   - margin: the share of the limit used (0.9: 27 of 30 per second).
-    ///   - burst: requests at the start that go at once (they keep their slots in the schedule).
-    public init(requestsPerSecond: Double = 30, margin: Double = 0.9, burst: Int = 10) {
+    ///   - margin: the share of the limit used (0.95: 28 of 30).
+    ///   - window: the server's counting window in seconds.
+    public init(requestsPerSecond: Double = 30, margin: Double = 0.95, window: Double = 1) {
         self.limit = max(1, requestsPerSecond)
         self.margin = min(1, max(0.1, margin))
-        self.burstLeft = max(0, burst)
+        self.window = max(0, window)
     }
 
-    /// Requests per second actually sent: the limit times the margin.
-    public var pace: Double { limit * margin }
+    /// Requests held at once at most: the limit times the margin, rounded down, at least one.
+    public var capacity: Int { max(1, Int((limit * margin).rounded(.down))) }
 
-    /// Seconds between two requests.
-    var interval: Double { 1 / (limit * margin) }
+    /// Requests per second at most, as a front end states the pace: `capacity`.
+    public var pace: Double { Double(capacity) }
 
-    /// Waits for this request's turn: after the last slot handed out and after any pause. A pause
-    /// that starts while waiting is honoured too (the slot is taken again after it). A cancelled
-    /// task stops waiting at once (the caller then sends nothing): without that check, a sleep
-    /// that throws on cancellation made this loop spin until the pause was over.
-    func acquire(now: @Sendable () -> Double, sleep: @Sendable (Double) async throws -> Void) async {
+    /// Requests waiting for an answer to free a slot.
+    var waiting: Int { waiters.count }
+
+    /// Slots held now, at `now`: requests in flight plus those answered less than `window` ago.
+    func held(at now: Double) -> Int {
+        freeAt.removeAll { $0 <= now }
+        return inFlight + freeAt.count
+    }
+
+    /// Waits for a free slot and takes it; true once the request may go. After any pause; a pause
+    /// that starts while waiting is honoured too. A cancelled task stops waiting at once and gets
+    /// false (the caller then sends nothing and holds nothing).
+    func acquire(now: @Sendable () -> Double, sleep: @Sendable (Double) async throws -> Void) async -> Bool {
         while !Task.isCancelled {
             let t = now()
-            let scheduled = max(t, nextSlot, pausedUntil)
-            nextSlot = scheduled + interval
-            var slot = scheduled
-            if burstLeft > 0 {
-                burstLeft -= 1
-                slot = max(t, pausedUntil)
+            if pausedUntil > t {
+                try? await sleep(pausedUntil - t)
+                continue
             }
-            if slot > t { try? await sleep(slot - t) }
-            if now() >= pausedUntil { return }
+            if held(at: t) < capacity {
+                inFlight += 1
+                mostHeld = max(mostHeld, inFlight + freeAt.count)
+                return true
+            }
+            if let next = freeAt.min() {
+                try? await sleep(max(0, next - t))
+            } else {
+                await waitForAnswer()
+            }
         }
+        return false
+    }
+
+    /// The request that took a slot was answered (or failed) at `answeredAt`: its slot stays held
+    /// for `window` more, since the server may have counted it at any instant until then.
+    func release(answeredAt: Double) {
+        inFlight = max(0, inFlight - 1)
+        freeAt.append(answeredAt + window)
+        wakeWaiters()
+    }
+
+    /// The request that took a slot never left (stopped before it was sent): its slot is free now.
+    func releaseUnsent() {
+        inFlight = max(0, inFlight - 1)
+        wakeWaiters()
     }
 
     /// Takes the limit a response announces (`X-RateLimit-Limit`).
@@ -64,8 +109,31 @@ public actor RateLimiter {
     /// A 429: nobody sends until `seconds` have passed.
     func pause(seconds: Double, now: Double) {
         throttled += 1
-        burstLeft = 0
         pausedUntil = max(pausedUntil, now + max(0, seconds))
-        nextSlot = max(nextSlot, pausedUntil)
+    }
+
+    /// Sleeps until an answer frees a slot, or the task is cancelled.
+    private func waitForAnswer() async {
+        let id = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                // Cancelled before the wait began: the handler below already ran and found nothing.
+                if Task.isCancelled { c.resume() } else { waiters[id] = c }
+            }
+        } onCancel: {
+            Task { await self.wake(id) }
+        }
+    }
+
+    private func wake(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume()
+    }
+
+    /// Every waiter looks again (each takes a slot or goes back to waiting).
+    private func wakeWaiters() {
+        let all = waiters
+        waiters = [:]
+        for c in all.values { c.resume() }
     }
 }
