@@ -56,6 +56,10 @@ extension OrganizationSession {
             return lines
         }
         lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
+        if state.awaitsTokens {
+            // Said first: until the tokens are read, whether this locks the tool out is unknown.
+            lines += wrap("\(g.spin(state.spinner)) " + Wizard.readingTokens + " Apply waits for them.", width: width - 2).map { Line("  " + $0, .bold) }
+        }
         if plan.locksOutToken {
             // Said first: the details (Tokens, below the requests) may be off screen.
             var verb = "rejects"

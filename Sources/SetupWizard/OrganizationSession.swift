@@ -19,6 +19,10 @@ enum OrganizationSession: WizardSession {
             guard let plan = state.plan else { return [] }
             if Wizard.showFirstIssue(&state, plan) { return [] }
             if plan.isEmpty { return Wizard.offerToSave(&state) }
+            if state.awaitsTokens {
+                state.problem(Wizard.readingTokens + " Nothing is applied until they are.")
+                return []
+            }
             if plan.locksOutToken {
                 // Never by surprise: Enter alone does not lock the tool out.
                 state.problem("Not applied (it rejects this tool's token): \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
@@ -27,6 +31,10 @@ enum OrganizationSession: WizardSession {
             return startApply(&state, plan)
         case _ where KeyMap.acceptTokenRejection.matches(key) && state.plan?.locksOutToken == true:
             guard let plan = state.plan, !Wizard.showFirstIssue(&state, plan) else { return [] }
+            if state.awaitsTokens {
+                state.problem(Wizard.readingTokens + " Nothing is applied until they are.")
+                return []
+            }
             // The policies and the switch go last: nothing else waits behind them.
             return startApply(&state, plan.puttingTokenWritesLast())
         case _ where KeyMap.back.matches(key):

@@ -108,6 +108,9 @@ package struct PlainWizard: Sendable {
             case .password: return .ask("\(spec.label) (hidden; \(spec.placeholder(state).dropFirst().dropLast())): ", secret: true)
             case .text, .duration: return .ask("\(spec.label) [\(spec.display(state))]: ", secret: false)
             }
+        case .review where state.awaitsTokens:
+            // The Review is printed again once the tokens are read; the question waits for them.
+            return .wait
         case .resumeDraft, .review, .result, .savePrompt:
             guard let byDefault = Wizard.yesNoDefault(state) else { return .proceed(say: nil, .line("")) }
             let question: String
@@ -150,7 +153,7 @@ package struct PlainWizard: Sendable {
             lines.append("== \(section.title) ==")
         }
         let g = Glyphs.of(new.config.ascii)
-        if new.phase == .review, old?.phase != .review {
+        if new.phase == .review, old?.phase != .review || (old?.awaitsTokens == true && !new.awaitsTokens) {
             lines += ["", "Review:"] + OrganizationSession.reviewBody(new, g, width: 1_000).map(\.text)
         }
         if new.phase == .result, old?.phase != .result {

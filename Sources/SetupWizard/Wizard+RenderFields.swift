@@ -55,10 +55,14 @@ extension Wizard {
         return (lines, focusIndex)
     }
 
+    /// What the Token TTLs note and the Review say while the tokens are still being read.
+    static let readingTokens = "Reading the existing tokens, to tell whom these caps reject (the token this tool runs with among them)…"
+
     /// The Token TTLs screen's note as the values are typed: how many known tokens the caps as
     /// typed reject, the token in use first. Nil when no cap gets tighter in force (or the tokens
     /// were not read). The same report as the Review's (the planner's), only shorter.
     static func tokenNote(_ state: WizardState) -> (text: String, locksOut: Bool)? {
+        if state.awaitsTokens { return (readingTokens, false) }
         guard let current = state.current, current.tokenInventory != nil,
               let report = Planner.plan(state.desiredSettings(sections: [.tokenTTL]), current: current).tokenReport else { return nil }
         let inUseCounted: Int

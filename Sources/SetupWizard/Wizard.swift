@@ -38,6 +38,8 @@ package enum Wizard {
             return organizationsLoaded(&state, result)
         case .stateLoaded(let result, let draft):
             return stateLoaded(&state, result, draft)
+        case .tokensLoaded(let organization, let inventory):
+            return tokensLoaded(&state, organization: organization, inventory)
         case .stepFinished(let result):
             return stepFinished(&state, result)
         case .lockoutChecked(let line):
@@ -223,13 +225,33 @@ package enum Wizard {
             state.current = current
             state.form = WizardForm(current: current)
             state.prefill = state.form
+            // The screens come first; the tokens (a second round trip: the caller's own list needs
+            // the account's id) follow and update the Token TTLs note and the Review.
+            let readTokens = current.tokenInventory == nil && current.organizationUnavailable == nil
+                && current.tokenTTLPolicies != nil && state.config.sections.contains(.tokenTTL)
+            state.tokensReading = readTokens
+            let effects: [WizardEffect] = readTokens ? [.loadTokens(current)] : []
             if let draft, draft.applied(to: state.form) != state.form {
                 state.phase = .resumeDraft(draft)
-                return []
+                return effects
             }
             enterFirstScreen(&state)
-            return []
+            return effects
         }
+    }
+
+    /// The tokens arrived: the note and, on the Review, the plan are made again with them (the
+    /// Review keeps its place). Tokens of another organization (the admin moved on) are dropped.
+    static func tokensLoaded(_ state: inout WizardState, organization: String, _ inventory: TokenInventory) -> [WizardEffect] {
+        guard state.current?.organization.name == organization, state.tokensReading else { return [] }
+        state.current?.tokenInventory = inventory
+        state.tokensReading = false
+        // "Nothing is applied until they are" is no longer true: the Review now says what it does.
+        if state.statusNotice?.text.hasPrefix(readingTokens) == true { state.statusNotice = nil }
+        if state.phase == .review, let current = state.current, state.several == nil {
+            state.plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
+        }
+        return []
     }
 
     /// Whether the error is the server's "not found" for the organization itself (not for one of

@@ -6,6 +6,9 @@ import TFEClient
 package enum WizardEffect: Equatable, Sendable {
     case loadOrganizations
     case loadState(organization: String)
+    /// Read the existing tokens for a state already shown (`StateLoader.readTokens`): after the
+    /// first frame, so the screens do not wait for a second round trip.
+    case loadTokens(CurrentState)
     /// Run these steps of the plan, concurrently.
     case apply(Plan, steps: [Step])
     /// Read what several organizations share: the server, the account, the SMTP relay.

@@ -24,6 +24,8 @@ package enum WizardEvent: Equatable, Sendable {
     case fleetFinished(notStarted: [String])
     /// The current state, and a draft saved earlier for the same address and organization.
     case stateLoaded(Result<CurrentState, TFEError>, draft: Draft?)
+    /// The existing tokens of this organization, read after its state.
+    case tokensLoaded(organization: String, TokenInventory)
     case stepFinished(StepResult)
     /// After an apply that rejects the token in use: what the read that followed found.
     case lockoutChecked(String)

@@ -141,13 +141,15 @@ package actor WizardRuntime {
             spawn {
                 let draft = services.draftStore?.load(address: address, organization: organization)
                 do throws(TFEError) {
-                    // The token lists too when the TTLs can be changed: the screen says whom a cap rejects.
-                    let tokens = sections.contains(.tokenTTL)
-                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization, tokens: tokens ? .always : .never)), draft: draft)
+                    // The settings only: the screens appear after one round trip, and the wizard
+                    // asks for the tokens next (`.loadTokens`) when the TTLs can be changed.
+                    return .stateLoaded(.success(try await StateLoader.load(client: services.client, organization: organization)), draft: draft)
                 } catch {
                     return .stateLoaded(.failure(error), draft: draft)
                 }
             }
+        case .loadTokens(let current):
+            spawn { .tokensLoaded(organization: current.organization.name, await StateLoader.readTokens(client: services.client, state: current)) }
         case .apply(let plan, let steps):
             // Another run on this machine changing the same organization: nothing is sent, each
             // step says why, and `r` tries again once it has ended.

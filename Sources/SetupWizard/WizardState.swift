@@ -55,6 +55,15 @@ package struct WizardState: Equatable, Sendable {
     /// Shows a problem in the status row (drawn as a warning).
     package mutating func problem(_ text: String) { statusNotice = Notice(text, .problem) }
     package var plan: Plan?
+    /// The existing tokens are being read (after the screens appeared): whom a tighter cap
+    /// rejects, the token in use among them, is not known until they arrive.
+    package var tokensReading = false
+    /// Whether the Review must wait for the tokens before it may apply: they are being read and
+    /// the values as typed make a cap in force tighter.
+    package var awaitsTokens: Bool {
+        guard tokensReading, let current, let ttl = desiredSettings(sections: Wizard.editableSections(self)).tokenTTL else { return false }
+        return Planner.tightensCaps(ttl, current: current)
+    }
     package var steps: [Step: StepStatus] = [:]
     /// After an apply accepted to reject the token in use: what the read that followed found.
     package var lockoutCheck: String?

@@ -107,11 +107,7 @@ public struct TFEClient: Sendable {
                 outcome = .failure(!Task.isCancelled ? error
                     : TransportError(.cancelled, stoppedUnsent ? "stopped before the request was sent" : "stopped before the answer arrived"))
             }
-            // The slot stays held a window past the answer (the server may have counted the request
-            // at any instant until then); a request that provably never left frees it now.
-            if case .failure(let error) = outcome, error.provablyNotSent { await limiter?.releaseUnsent() } else {
-                await limiter?.release(answeredAt: environment.now())
-            }
+            let answeredAt = environment.now()
             let elapsedMs = Int((environment.now() - t0) * 1000)
             var wait: Double?
             var failure: TFEError
@@ -122,7 +118,10 @@ public struct TFEClient: Sendable {
                     "body": "\(Redactor.body(response.body))",
                 ])
                 await limiter?.observe(limitHeader: response.header("X-RateLimit-Limit"))
-                if (200..<300).contains(response.status) { return response }
+                if (200..<300).contains(response.status) {
+                    await limiter?.release(answeredAt: answeredAt)
+                    return response
+                }
                 failure = Self.error(for: Self.scrubbing(secrets, from: response), path: path, kind: kind, fieldForPointer: fieldForPointer, notFound: notFound)
                 if response.status == 429 {
                     // Refused, not processed: safe to send again, a write too (unless `.once`).
@@ -143,12 +142,21 @@ public struct TFEClient: Sendable {
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
             if kind == .smtpPatch || kind == .once { wait = nil }
-            guard let delay = wait, retries < retryPolicy.maxRetries,
-                  environment.now() - started + delay <= retryPolicy.totalDeadline else { throw failure }
+            let retrying = wait.map { retries < retryPolicy.maxRetries && environment.now() - started + $0 <= retryPolicy.totalDeadline } ?? false
+            // The slot stays held a window past the answer (the server may have counted the request
+            // at any instant until then); a request that provably never left frees it now. A 429 we
+            // will wait out pauses everyone, not only this request (the limit is per user), in the
+            // same step as the release: no request woken by this answer slips out before the
+            // pause. A wait we will not take (past the deadline) pauses nobody.
+            if case .failure(let error) = outcome, error.provablyNotSent {
+                await limiter?.releaseUnsent()
+            } else {
+                var pause: Double?
+                if retrying, case .rateLimited = failure { pause = wait }
+                await limiter?.release(answeredAt: answeredAt, pausing: pause)
+            }
+            guard retrying, let delay = wait else { throw failure }
             retries += 1
-            // A 429 we will wait out: everyone waits, not only this request (the limit is per
-            // user). A wait we will not take (past the deadline) pauses nobody.
-            if case .rateLimited = failure { await limiter?.pause(seconds: delay, now: environment.now()) }
             logger.info("retrying", metadata: [
                 "method": "\(method)", "path": "\(path)", "retry": "\(retries)", "wait_s": "\(delay.fixed(2))",
                 "reason": "\(Self.shortReason(failure))",

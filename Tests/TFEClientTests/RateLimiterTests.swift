@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TFEClient
+import TestSupport
 
 /// The limiter with a fake clock: when each request may go, to the millisecond.
 @Suite("Rate limiter")
@@ -147,6 +148,26 @@ struct RateLimiterTests {
         waiting.cancel()
         #expect(await waiting.value == false, "no slot for a cancelled request")
         #expect(await limiter.held(at: time.now) == 1, "only the first holds a slot")
+    }
+
+    @Test("through a real client: every request frees its slot once answered — a success, a refusal, a connection never made")
+    func clientReleases() async throws {
+        try await SandboxFixture.with { f in
+            let time = FakeTime()
+            let environment = RetryEnvironment(sleep: time.sleepFunction, random: { $0 / 2 }, now: time.nowFunction, wallClock: { Date() })
+            let limiter = RateLimiter(requestsPerSecond: 2, margin: 1)
+            let configuration = try ClientConfiguration(address: URL(string: f.server.address)!, token: SecretString(f.token(.siteAdmin)))
+            let client = TFEClient(configuration: configuration, transport: f.transport, environment: environment, limiter: limiter)
+            for _ in 0..<5 { _ = try await client.ping() }   // five through two slots: each waits for a second to pass
+            #expect(time.now >= 101, "the 3rd waited a second after the 1st's answer: \(time.now)")
+            _ = await failure { try await client.organization("no-such-org") }
+            #expect(await limiter.held(at: time.now + 2) == 0, "nothing is left in flight")
+            let unreachable = try ClientConfiguration(address: URL(string: "http://127.0.0.1:1")!, token: SecretString("fake-token"))
+            let nowhere = TFEClient(configuration: unreachable, transport: f.transport, environment: environment, limiter: limiter)
+            _ = await failure { try await nowhere.ping() }
+            let later = await limiter.held(at: time.now + 2)
+            #expect(later == 0, "a connection never made holds no slot")
+        }
     }
 
     /// Polls `condition` until it holds, failing after 10 s.

@@ -88,9 +88,12 @@ public actor RateLimiter {
 
     /// The request that took a slot was answered (or failed) at `answeredAt`: its slot stays held
     /// for `window` more, since the server may have counted it at any instant until then.
-    func release(answeredAt: Double) {
+    /// - Parameter pausing: a 429's wait: everyone pauses that long from the answer, set before
+    ///   anyone waiting is woken.
+    func release(answeredAt: Double, pausing: Double? = nil) {
         inFlight = max(0, inFlight - 1)
         freeAt.append(answeredAt + window)
+        if let pausing { pause(seconds: pausing, now: answeredAt) }
         wakeWaiters()
     }
 

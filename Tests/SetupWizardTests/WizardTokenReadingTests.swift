@@ -1,0 +1,87 @@
+import Foundation
+import SetupKit
+@testable import SetupWizard
+import Testing
+import TFEClient
+
+/// The screens appear once the settings are read; the existing tokens arrive after them and
+/// update the Token TTLs note and the Review, which does not apply while it cannot know whom the
+/// caps reject.
+@Suite("Wizard: the tokens arrive after the first frame")
+struct WizardTokenReadingTests {
+    typealias R = ReducerTests
+
+    /// The state loaded, on the Token TTLs screen, and the effects the load asked for.
+    static func loaded() -> (WizardState, [WizardEffect], CurrentState) {
+        let current = R.current()
+        var state = WizardState(config: WizardConfig(address: R.config.address, organization: "my-org", sections: [.tokenTTL], ascii: false))
+        let effects = Wizard.update(&state, .stateLoaded(.success(current), draft: nil))
+        return (state, effects, current)
+    }
+
+    /// Enforcement on, user tokens capped at 30 days: tighter than the server's caps in force.
+    static func tighten(_ state: inout WizardState) {
+        state.form.ttlEnabled = true
+        state.form.ttlText[.user] = "30d"
+        state.form.ttlTouched.insert(.user)
+    }
+
+    /// The caller's own token, made 40 days ago to live 2 years: a 30-day cap rejects it.
+    static let inventory = TokenInventory(
+        inUse: AuthenticatedResource(type: "users", id: "user-1"),
+        user: .tokens([TokenRecord(id: "at-mine", type: .user, description: "workstation", createdAt: Date().addingTimeInterval(-40 * 86_400),
+                                   expiredAt: Date().addingTimeInterval(690 * 86_400))]),
+        team: .tokens([]), organization: .tokens([]))
+
+    @Test("the first screen shows at once and asks for the tokens; the note says they are being read")
+    func firstFrameThenTokens() {
+        var (state, effects, current) = Self.loaded()
+        #expect(state.phase == .editing(.tokenTTL), "the screen does not wait for the tokens")
+        #expect(effects == [.loadTokens(current)])
+        #expect(state.tokensReading)
+        #expect(!state.awaitsTokens, "nothing typed tightens a cap yet")
+        Self.tighten(&state)
+        #expect(state.awaitsTokens)
+        let note = Wizard.render(state, size: Size(width: 100, height: 40)).text
+        #expect(note.contains("Reading the existing tokens"), "\(note)")
+    }
+
+    @Test("a Review opened before the tokens arrive says so and applies nothing; once they arrive it names the token in use and asks")
+    func reviewWaits() {
+        var (state, _, _) = Self.loaded()
+        Self.tighten(&state)
+        Wizard.enterReview(&state)
+        #expect(state.phase == .review)
+        let waiting = Wizard.render(state, size: Size(width: 100, height: 40)).text
+        #expect(waiting.contains("Reading the existing tokens") && waiting.contains("Apply waits for them."), "\(waiting)")
+        #expect(Wizard.update(&state, .key(.enter)).isEmpty, "Enter applies nothing yet")
+        #expect(state.statusNotice?.text.contains("Nothing is applied until they are.") == true)
+        #expect(Wizard.update(&state, .key(.char("y"))).isEmpty, "nor does the key that accepts a rejection")
+        if case .wait = PlainWizard.prompt(state) {} else { Issue.record("plain mode does not ask before the tokens are read") }
+
+        state.scroll = 3
+        _ = Wizard.update(&state, .tokensLoaded(organization: "other-org", Self.inventory))
+        #expect(state.tokensReading, "another organization's tokens are dropped")
+        _ = Wizard.update(&state, .tokensLoaded(organization: "my-org", Self.inventory))
+        #expect(!state.tokensReading && !state.awaitsTokens)
+        #expect(state.phase == .review && state.scroll == 3, "the Review keeps its place")
+        #expect(state.plan?.locksOutToken == true, "the plan is made again with the tokens")
+        let review = Wizard.render(state, size: Size(width: 100, height: 60)).text
+        #expect(!review.contains("Reading the existing tokens"), "\(review)")
+        #expect(Wizard.update(&state, .key(.enter)).isEmpty)
+        #expect(state.statusNotice?.text.contains("Not applied") == true, "Enter alone still does not lock the tool out")
+        let transcript = PlainWizard.transcript(from: { var s = state; s.tokensReading = true; return s }(), to: state, answered: false)
+        #expect(transcript.contains("Review:"), "plain mode prints the Review again once the tokens are read: \(transcript)")
+    }
+
+    @Test("a Review that tightens nothing applies while the tokens are still being read")
+    func nothingTighterDoesNotWait() {
+        var (state, _, _) = Self.loaded()
+        state.form.ttlText[.user] = "3y"
+        state.form.ttlTouched.insert(.user)
+        Wizard.enterReview(&state)
+        #expect(state.tokensReading && !state.awaitsTokens)
+        let effects = Wizard.update(&state, .key(.enter))
+        #expect(effects.contains { if case .apply = $0 { return true } else { return false } }, "\(effects)")
+    }
+}
