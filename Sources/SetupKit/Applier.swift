@@ -214,15 +214,18 @@ package struct Applier: Sendable {
     /// How the results word a failure's remedy.
     package let wording: RemedyWording
 
-    /// Whether each organization PATCH is read back right after its answer (one GET). A fleet
-    /// apply turns it off: it reads back every organization at once from the organization list
-    /// (`FleetReadBack.verify`), one request per hundred organizations instead of one each.
-    package var readsBackOrganizations = true
+    /// Whether each write is read back right after its answer (one GET each). A fleet apply turns
+    /// it off: its organization PATCHes are read back all at once from the organization list
+    /// (`FleetReadBack.verify`, one request per hundred organizations instead of one each), and a
+    /// TTL PATCH's answer, which lists every policy as the server holds them after the write, is
+    /// its record (the policies are in no list: one more GET per organization would cost a
+    /// quarter more time at the rate limit; a `plan` afterwards reads them all).
+    package var readsBackEachWrite = true
 
-    package init(client: TFEClient, wording: RemedyWording = .neutral, readsBackOrganizations: Bool = true) {
+    package init(client: TFEClient, wording: RemedyWording = .neutral, readsBackEachWrite: Bool = true) {
         self.client = client
         self.wording = wording
-        self.readsBackOrganizations = readsBackOrganizations
+        self.readsBackEachWrite = readsBackEachWrite
     }
 
     /// Runs the plan stage by stage and returns every step's result in step order.
@@ -327,8 +330,8 @@ package struct Applier: Sendable {
             StepResult(step: step, fields: fields, outcome: answer, ignored: StepResult.ignoredFields(answer, plan: plan).filter(fields.contains),
                        wording: wording, unconfirmed: why)
         }
-        if !readsBackOrganizations, step == .organization || step == .ttlSwitch {
-            // Read back later, with every other organization of the fleet (the caller does it).
+        if !readsBackEachWrite {
+            // The caller reads the organizations back later, all at once; a TTL answer stands.
             return StepResult(step: step, fields: fields, outcome: answer, ignored: StepResult.ignoredFields(answer, plan: plan).filter(fields.contains),
                               wording: wording)
         }

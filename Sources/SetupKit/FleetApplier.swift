@@ -12,7 +12,7 @@ package enum FleetApplier {
                              shouldStop: @escaping @Sendable () -> Bool = { false },
                              progress: @escaping @Sendable (FleetOutcome) -> Void = { _ in }) async -> (done: [FleetOutcome], notStarted: [String]) {
         let work = plan.toChange
-        let applier = Applier(client: client, wording: wording, readsBackOrganizations: false)
+        let applier = Applier(client: client, wording: wording, readsBackEachWrite: false)
         let outcomes = await FleetPlanner.forEach(work, concurrency: concurrency) { member -> FleetOutcome? in
             guard !shouldStop(), let p = member.plan else { return nil }
             let outcome = FleetOutcome(organization: member.organization, results: await applier.apply(p))

@@ -58,7 +58,8 @@ package struct FleetReadBack: Sendable, Equatable {
     /// PATCH to: the organization list once (it carries mode, pool and the switch), so a value
     /// the server answered with but did not keep — or lost since — shows; an organization the list
     /// does not hold (a site admin's, found through the admin list) is read on its own. The TTL
-    /// policies are in no list: each TTL write is read back by the Applier right after it.
+    /// policies are in no list: each TTL write's answer, which lists them all, is its record
+    /// (`Applier.readsBackEachWrite`).
     package static func verify(_ outcomes: [FleetOutcome], plan: FleetPlan, client: TFEClient, wording: RemedyWording,
                               concurrency: Int = 8) async -> [FleetOutcome] {
         let plans = Dictionary(plan.members.compactMap { m in m.plan.map { (m.organization, $0) } }, uniquingKeysWith: { a, _ in a })

@@ -11,7 +11,7 @@ package struct FleetChoice: Equatable, Sendable {
     package var baseline = FleetBaseline()
     package var plan: FleetPlan?
     /// The pace the client keeps, in requests per second (for the review's time estimate).
-    package var pace: Double = 27
+    package var pace: Double = RateLimiter.defaultPace
     /// The organizations the apply sends to, and each one's outcome as it comes.
     package var sending = 0
     package var outcomes: [FleetOutcome] = []

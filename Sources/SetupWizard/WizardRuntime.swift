@@ -206,7 +206,7 @@ package actor WizardRuntime {
                         let figures = FleetProgressFigures(done: done, total: total, writes: done, elapsed: now.timeIntervalSince(started))
                         Task { [weak self] in await self?.send(.fleetPlanProgress(figures)) }
                     }
-                    return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: listing.organizations, pace: await client.limiter?.pace ?? 27)))
+                    return .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: listing.organizations, pace: await client.limiter?.pace ?? RateLimiter.defaultPace)))
                 } catch {
                     return .fleetPlanned(.failure(error))
                 }

@@ -345,7 +345,7 @@ struct PlanCommand: AsyncParsableCommand {
             // A compliance check too: exit 0 only when every chosen organization complies, 2 when
             // some differ and apply can change them all, 1 when some cannot reach the baseline.
             let (text, pending, cannot) = try await automation.withFleet(file, patterns: patterns) { f in
-                (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: !WizardLauncher.utf8(options.environment)),
+                (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)),
                  !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection))
             }
             if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }

@@ -139,7 +139,7 @@ extension ApplyCommand {
     /// process at once. A rerun plans again and sends only what still differs.
     func applyFleet(_ f: Automation.Fleet) async throws {
         let ascii = !WizardLauncher.utf8(options.environment)
-        printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? 27, ascii: ascii))
+        printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: ascii))
         guard !f.plan.toChange.isEmpty else {
             if !f.plan.unreadable.isEmpty { throw ExitCode.failure }
             return
@@ -174,6 +174,9 @@ extension ApplyCommand {
         if stoppedBy != nil || !tally.allHoldOrCannot { throw ExitCode.failure }
     }
 
+    /// What "changed" rests on, said once under the summary of an apply that set TTL policies.
+    static let howChecked = "Checked: mode, pool and the switch by reading the organizations again; the TTL policies by each answer, which lists them as the server holds them (tfe-setup plan reads them again)."
+
     /// The apply's end for people: each organization that did not end as it should with why, then
     /// one line counting every organization chosen once.
     static func endLines(_ tally: FleetTally, outcomes: [FleetOutcome]) -> [String] {
@@ -190,6 +193,9 @@ extension ApplyCommand {
                          + (end == .unreadable ? " (see above)" : ""))
         }
         lines.append("Summary: " + tally.line + ".")
+        if outcomes.contains(where: { $0.results.contains { $0.step == .tokenTTL && $0.succeeded } }) {
+            lines.append(Self.howChecked)
+        }
         return lines
     }
 }

@@ -125,6 +125,35 @@ struct PlannerTests {
         #expect(Planner.plan(DesiredSettings(tokenTTL: .init(milliseconds: [.team: 5])), current: readOnly).unavailable[.tokenTTL] == "no")
     }
 
+    @Test("the tokens are read only when a cap in force gets tighter: enforcement turned on or a cap lowered, not a cap raised or one left off")
+    func tokensOnlyWhenTightening() async throws {
+        try await SandboxFixture.with { f in
+            let client = try f.client(.siteAdmin)
+            let tokenReads: @Sendable ([SandboxRequestRecord]) -> [String] = { log in
+                log.map(\.path).filter { $0.hasSuffix("authentication-tokens") || $0.hasSuffix("team-tokens") || $0.hasSuffix("authentication-token") }
+            }
+            let threeYears: Int64 = 3 * 31_536_000_000
+            for (ttl, why) in [(DesiredSettings.TokenTTL(milliseconds: [.user: threeYears]), "a higher cap"),
+                               (DesiredSettings.TokenTTL(enabled: false, milliseconds: [.user: 2_592_000_000]), "a lower cap left unenforced")] {
+                await f.server.store.clearRequests()
+                let state = try await StateLoader.load(client: client, organization: "my-org", tokens: .ifTightening(ttl))
+                #expect(state.tokenInventory == nil, "\(why): nothing to decide")
+                #expect(tokenReads(await f.requests()).isEmpty, "\(why): no token list read")
+            }
+            await f.server.store.clearRequests()
+            let tighter = DesiredSettings.TokenTTL(enabled: true, milliseconds: [.user: 2_592_000_000])
+            let state = try await StateLoader.load(client: client, organization: "my-org", tokens: .ifTightening(tighter))
+            #expect(state.tokenInventory != nil)
+            let log = await f.requests()
+            #expect(tokenReads(log).count == 3, "the user's, the team tokens and the organization token: \(tokenReads(log))")
+            let settings = log.filter { tokenReads([$0]).isEmpty }
+            let tokens = log.filter { !tokenReads([$0]).isEmpty }
+            let firstRoundEnd = settings.map(\.endMs).max() ?? 0
+            let afterSettings = tokens.allSatisfy { $0.startMs >= firstRoundEnd }
+            #expect(afterSettings, "one round after the settings")
+        }
+    }
+
     @Test("against the sandbox: three concurrent PATCHes with the contract's bodies, then nothing left") func applyConcurrently() async throws {
         try await SandboxFixture.with { f in
             let gate = GatedTransport(f.transport, expected: 3)

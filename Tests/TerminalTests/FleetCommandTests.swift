@@ -100,7 +100,7 @@ struct FleetCommandTests {
             #expect(log.contains { $0.path.hasPrefix("/api/v2/admin/organizations") }, "a site admin lists the whole installation")
             let singleReads = log.filter { $0.method == "GET" && $0.path.hasPrefix("/api/v2/organizations/fleet-") && !$0.path.dropFirst("/api/v2/organizations/".count).contains("/") }
             let orgPatches = log.filter { $0.method == "PATCH" && !$0.path.dropFirst("/api/v2/organizations/".count).contains("/") }.count
-            #expect(orgPatches == 180 && singleReads.count == 3 * 20,
+            #expect(orgPatches == 160 && singleReads.count == 3 * 20,
                     "one read per run (plan, apply) for each of the 20 only the admin list names, and one more after its organization PATCH; the others are read back from the organization list: \(singleReads.count) reads, \(orgPatches) PATCHes")
             let writes = log.filter { $0.method == "PATCH" }
             #expect(writes.count == 340, "only what differs is written: \(writes.count)")
@@ -156,7 +156,9 @@ struct FleetCommandTests {
             #expect(apply.status == 0, "\(apply.output.suffix(1_500))")
             let log = await server.store.requestLog
             guard let throttled = log.first(where: { $0.status == 429 }) else { Issue.record("the fault was not met"); return }
-            let during = log.filter { $0.startMs > throttled.endMs && $0.startMs < throttled.endMs + 1_900 }
+            // A request already on its way when the 429 was answered (its slot taken before the
+            // client read the 429) may still arrive a moment later; nothing is sent after that.
+            let during = log.filter { $0.startMs > throttled.endMs + 100 && $0.startMs < throttled.endMs + 1_900 }
             #expect(during.isEmpty, "nothing was sent during the pause: \(during.map { "\($0.method) \($0.path) \($0.startMs - throttled.endMs)" })")
             let state = await server.store.state
             #expect(Self.complies(state.organizations["fleet-016"]!), "the throttled one was sent again after the pause")
@@ -297,9 +299,11 @@ struct FleetCommandTests {
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-006", discard: true))
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
             #expect(apply.status == 1, "\(apply.output.suffix(1_000))")
-            // The read after the write shows the server kept nothing: never reported changed.
-            #expect(apply.output.contains("  fleet-006: not saved: the server ignored Mode, Agent pool"), "\(apply.output.suffix(1_000))")
-            #expect(apply.output.contains("Summary: 1 organization: 0 changed, 1 failed."), "\(apply.output.suffix(1_000))")
+            // The organization list read after the writes shows the server kept nothing: never
+            // reported changed, and what it kept instead is named.
+            #expect(apply.output.contains("  fleet-006: answered as saved, but the server kept mode remote (sent agent), agent pool (none) (sent apool-p006)"),
+                    "\(apply.output.suffix(1_000))")
+            #expect(apply.output.contains("Summary: 1 organization: 0 changed, 1 not kept by the server."), "\(apply.output.suffix(1_000))")
             let log = await server.store.requestLog
             let written: Double = log.first { $0.method == "PATCH" }?.endMs ?? .greatestFiniteMagnitude
             let readAfter = log.contains { $0.method == "GET" && $0.path.hasPrefix("/api/v2/organizations") && $0.startMs >= written }

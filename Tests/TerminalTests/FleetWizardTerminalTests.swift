@@ -46,7 +46,7 @@ struct FleetWizardTerminalTests {
             #expect(review.contains("it has no agents entitlement (mode and pool not sent) (6): fleet-003, fleet-013,"), "\(review)")
             #expect(review.contains("this token cannot change it (only the owners team can) (6): fleet-004,"))
             t.keys("Enter")
-            // At 27 requests/s the 78 writes (and the 84 reads before them) take about 3 s each: the bar with its rate is seen on the way.
+            // At 28 requests/s the 78 writes (and the 84 reads before them) take about 3 s each: the bar with its rate is seen on the way.
             #expect(t.waitFor("requests/s · about"), "the progress bar: \(t.capture())")
             #expect(t.capture().contains("Applying the baseline to 54 organizations"))
             #expect(t.waitFor("60 organizations: 42 changed, 18 cannot reach the baseline."), "\(t.capture())")

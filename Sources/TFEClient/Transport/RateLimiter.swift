@@ -37,18 +37,27 @@ public actor RateLimiter {
     /// The most slots ever held at once (for tests and the bench: never over `capacity`).
     public private(set) var mostHeld = 0
 
+    /// TFE's documented limit: 30 requests per second per user.
+    public static let documentedLimit = 30.0
+    /// The share of the limit a process uses.
+    public static let defaultMargin = 0.95
+    /// The capacity before any server announced its limit (28).
+    public static var defaultPace: Double { Double(capacity(limit: documentedLimit, margin: defaultMargin)) }
+
+    static func capacity(limit: Double, margin: Double) -> Int { max(1, Int((limit * margin).rounded(.down))) }
+
     /// - Parameters:
     ///   - requestsPerSecond: the limit until a server announces its own.
     ///   - margin: the share of the limit used (0.95: 28 of 30).
     ///   - window: the server's counting window in seconds.
-    public init(requestsPerSecond: Double = 30, margin: Double = 0.95, window: Double = 1) {
+    public init(requestsPerSecond: Double = RateLimiter.documentedLimit, margin: Double = RateLimiter.defaultMargin, window: Double = 1) {
         self.limit = max(1, requestsPerSecond)
         self.margin = min(1, max(0.1, margin))
         self.window = max(0, window)
     }
 
     /// Requests held at once at most: the limit times the margin, rounded down, at least one.
-    public var capacity: Int { max(1, Int((limit * margin).rounded(.down))) }
+    public var capacity: Int { Self.capacity(limit: limit, margin: margin) }
 
     /// Requests per second at most, as a front end states the pace: `capacity`.
     public var pace: Double { Double(capacity) }
