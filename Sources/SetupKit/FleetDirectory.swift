@@ -21,18 +21,36 @@ package enum FleetDirectory {
         }
         let known = Set(listed.map(\.name))
         let missing = names.filter { !known.contains($0) && (only?.contains($0) ?? true) }
-        let reads = await FleetPlanner.forEach(missing, concurrency: 8) { name -> (String, Result<Organization, TFEError>) in
-            do throws(TFEError) { return (name, .success(try await client.organization(name))) } catch { return (name, .failure(error)) }
-        }
-        var all = listed
-        var unreadable: [String: String] = [:]
-        for (name, read) in reads {
-            switch read {
-            case .success(let org): all.append(org)
-            case .failure(let error): unreadable[name] = FleetPlanner.readFailure(error, wording: wording)
+        let (read, unreadable) = await readEach(missing, client: client, wording: wording)
+        return FleetListing(organizations: (listed + read).sorted { $0.name < $1.name }, unreadable: unreadable)
+    }
+
+    /// Reads these organizations one by one, a few at once: those read, and for the others why not.
+    /// The listing and the fleet's read-back share this one closure on purpose: with two identical
+    /// copies (each returning a `(String, Result)` tuple), Swift 6.3.1's release build crashed
+    /// copying a task group's result.
+    static func readEach(_ names: [String], client: TFEClient, wording: RemedyWording,
+                         concurrency: Int = 8) async -> (read: [Organization], unreadable: [String: String]) {
+        let reads = await FleetPlanner.forEach(names, concurrency: concurrency) { name -> OrganizationRead in
+            do throws(TFEError) { return OrganizationRead(name: name, result: .success(try await client.organization(name))) } catch {
+                return OrganizationRead(name: name, result: .failure(error))
             }
         }
-        return FleetListing(organizations: all.sorted { $0.name < $1.name }, unreadable: unreadable)
+        var read: [Organization] = []
+        var unreadable: [String: String] = [:]
+        for r in reads {
+            switch r.result {
+            case .success(let org): read.append(org)
+            case .failure(let error): unreadable[r.name] = FleetPlanner.readFailure(error, wording: wording)
+            }
+        }
+        return (read, unreadable)
+    }
+
+    /// One organization's read, by name.
+    struct OrganizationRead: Sendable {
+        var name: String
+        var result: Result<Organization, TFEError>
     }
 
     /// The organizations `listing` could describe, for the organization list the wizard opens

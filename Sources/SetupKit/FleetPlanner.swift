@@ -19,12 +19,20 @@ package enum FleetPlanner {
     package static func plan(_ baseline: FleetBaseline, listing: FleetListing, client: TFEClient, ping: PingInfo, account: Account,
                             wording: RemedyWording = .neutral, concurrency: Int = 8, tokens: Bool = false,
                             progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async -> FleetPlan {
-        let mine: TokenInventory.Listing? = tokens && baseline.mayTighten
-            ? await TokenInventory.listing("your own user tokens") { try await client.userTokens(userID: account.id) } : nil
-        let total = listing.organizations.count
-        let members = await forEach(listing.organizations, concurrency: concurrency, each: { progress($0, total) }) { org in
-            await member(baseline, org, client: client, ping: ping, account: account, wording: wording, userTokens: mine)
+        // Your own tokens, read once, beside the first organizations' reads (not before them).
+        let mine = Task { () -> TokenInventory.Listing? in
+            guard tokens && baseline.mayTighten else { return nil }
+            return await TokenInventory.listing("your own user tokens") { try await client.userTokens(userID: account.id) }
         }
+        let total = listing.organizations.count
+        let members = await withTaskCancellationHandler {
+            await forEach(listing.organizations, concurrency: concurrency, each: { progress($0, total) }) { org in
+                await member(baseline, org, client: client, ping: ping, account: account, wording: wording, userTokens: { await mine.value })
+            }
+        } onCancel: {
+            mine.cancel()   // a stopped plan stops this read too
+        }
+        _ = await mine.value
         let unreadable = listing.unreadable.map { FleetMember.unreadable($0.key, $0.value) }
         return FleetPlan(members: (members + unreadable).sorted { $0.organization < $1.organization })
     }
@@ -46,8 +54,9 @@ package enum FleetPlanner {
         return TFEError.clause(error.description(using: wording))
     }
 
+    /// - Parameter userTokens: your own tokens, once they are read (nil when they are not wanted).
     static func member(_ baseline: FleetBaseline, _ org: Organization, client: TFEClient, ping: PingInfo, account: Account,
-                       wording: RemedyWording, userTokens: TokenInventory.Listing? = nil) async -> FleetMember {
+                       wording: RemedyWording, userTokens: @Sendable () async -> TokenInventory.Listing? = { nil }) async -> FleetMember {
         func out(_ reason: String) -> FleetMember { FleetMember(organization: org.name, plan: nil, leftOut: reason) }
         if !org.canUpdate { return out("this token cannot change it (only the owners team can)") }
         // The parts this organization cannot take are dropped from its baseline, with the reason;
@@ -109,7 +118,7 @@ package enum FleetPlanner {
         var current = CurrentState(ping: ping, account: account, organization: org, agentPools: pools, smtp: nil, tokenTTLPolicies: policies,
                                    tokenTTLUnavailable: readsPolicies ? "The token TTL policies could not be read." : nil)
         if org.entitlements?.agents == false { current.agentsUnavailable = "it has no agents entitlement" }
-        if let userTokens, desired.tokenTTL != nil, policies != nil {
+        if desired.tokenTTL != nil, policies != nil, let userTokens = await userTokens() {
             // Your own tokens, read once, decide whether the tool locks itself out; each
             // organization's team and organization tokens would double a fleet's reads at the
             // rate limit, so they are left unread here and said to be (`FleetPlan.tokenLines`).

@@ -76,15 +76,9 @@ package struct FleetReadBack: Sendable, Equatable {
                 for name in orgWrites { failures[name] = FleetPlanner.readFailure(error, wording: wording) }
             }
             let unlisted = orgWrites.filter { organizations[$0] == nil && failures[$0] == nil }
-            let reads = await FleetPlanner.forEach(unlisted, concurrency: concurrency) { name -> (String, Result<Organization, TFEError>) in
-                do throws(TFEError) { return (name, .success(try await client.organization(name))) } catch { return (name, .failure(error)) }
-            }
-            for (name, read) in reads {
-                switch read {
-                case .success(let org): organizations[name] = org
-                case .failure(let error): failures[name] = FleetPlanner.readFailure(error, wording: wording)
-                }
-            }
+            let (read, unreadable) = await FleetDirectory.readEach(unlisted, client: client, wording: wording, concurrency: concurrency)
+            for org in read { organizations[org.name] = org }
+            failures.merge(unreadable) { a, _ in a }
         }
         return outcomes.map { outcome in
             guard let p = plans[outcome.organization], sent(outcome, [.organization, .ttlSwitch]) else { return outcome }
