@@ -109,7 +109,7 @@ struct CommonOptions: ParsableArguments {
                                                     timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
         let transport = try AsyncHTTPTransport(caCertificatePath: ca)
         logger.info("start", metadata: ["address": "\(url.absoluteString)", "version": "\(TFESetupVersion.current)"])
-        // One limiter for the process: every request paced below the server's rate limit.
+        // One limiter for the process: every request kept within the server's rate limit.
         return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport: transport,
                           logger: logger, tokenSource: source, logSink: sink)
     }
