@@ -77,8 +77,6 @@ extension CurrentState {
 /// unless a cap in force gets tighter, so they cost a request only then.
 package enum TokenReading: Sendable, Equatable {
     case never
-    /// Whenever the TTL policies can be read (the wizard, before the admin has typed anything).
-    case always
     /// Only when applying these TTL settings would make a cap in force tighter (`Planner.tightensCaps`).
     case ifTightening(DesiredSettings.TokenTTL)
 
@@ -86,7 +84,6 @@ package enum TokenReading: Sendable, Equatable {
     func wanted(for state: CurrentState) -> Bool {
         switch self {
         case .never: return false
-        case .always: return state.organizationUnavailable == nil
         case .ifTightening(let ttl): return Planner.tightensCaps(ttl, current: state)
         }
     }

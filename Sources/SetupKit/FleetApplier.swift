@@ -25,6 +25,14 @@ package enum FleetApplier {
         if !shouldStop() && !Task.isCancelled {
             done = await FleetReadBack.verify(done, plan: plan, client: client, wording: wording)
             for outcome in done where outcome.readBack != nil { progress(outcome) }
+        } else {
+            // Stopped before the read after the writes: an organization PATCH answered as saved
+            // says it was not read back (its TTL PATCH's answer is its record either way).
+            for i in done.indices {
+                for j in done[i].results.indices where [.organization, .ttlSwitch].contains(done[i].results[j].step) && done[i].results[j].succeeded {
+                    done[i].results[j].unconfirmed = "the run was stopped before the organizations were read back"
+                }
+            }
         }
         return (done, notStarted)
     }

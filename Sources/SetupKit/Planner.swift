@@ -119,7 +119,6 @@ package enum Planner {
             + (known.isEmpty ? "it has no agent pools yet: create one first." : "its pools: " + known.joined(separator: ", ") + ".")
     }
 
-    /// The caps in force now (`plan` nil) or once the plan is applied: empty while enforcement is off.
     /// Whether applying these TTL settings makes a cap in force tighter — enforcement turns on,
     /// or a cap that is (or will be) enforced goes lower — so that an existing token may be
     /// rejected: only then are the tokens worth reading. Enforcement turned on over caps nobody
@@ -135,6 +134,7 @@ package enum Planner {
         return enforcedCaps(current, plan: plan).contains { type, ms in before[type].map { ms < $0 } ?? true }
     }
 
+    /// The caps in force now (`plan` nil) or once the plan is applied: empty while enforcement is off.
     static func enforcedCaps(_ current: CurrentState, plan: Plan?) -> [TokenType: Int64] {
         let enabled = plan?.organizationUpdate?.maxTTLEnabled ?? current.organization.maxTTLEnabled
         guard enabled else { return [:] }

@@ -73,13 +73,23 @@ extension Wizard {
             state.notice = "Nothing failed, so there is nothing to retry."
             return []
         }
-        let fresh = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
-            .restricted(to: Set(failed.map(\.step)))
+        let whole = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
+        let fresh = whole.restricted(to: Set(failed.map(\.step)))
         if let first = fresh.issues.first, let field = FieldID(key: first.field), state.screens.contains(field.section) {
             state.errors[field] = first.message
             go(&state, to: field.section, focus: .field(field))
             state.fixing = true
             state.problem(first.message)
+            return []
+        }
+        // Values changed since the Review may tighten a cap: the same guard as the Review's, never
+        // passed by `r` (the Review's y is the only way to accept a rejection).
+        if state.awaitsTokens {
+            state.problem(readingTokens + " Nothing is sent until they are.")
+            return []
+        }
+        if whole.locksOutToken {
+            state.problem("Not sent: these values reject the token this tool runs with. Esc: back to the Review, which names the tokens; \(KeyMap.acceptTokenRejection.names) there applies them knowingly.")
             return []
         }
         let refusedAgain = failed.filter { !$0.isTransient && fresh.sendsTheSame(as: previous, for: $0.step) }

@@ -227,8 +227,10 @@ package enum Wizard {
             state.prefill = state.form
             // The screens come first; the tokens (a second round trip: the caller's own list needs
             // the account's id) follow and update the Token TTLs note and the Review.
+            // Also when the policies cannot be read: turning enforcement on over unknown caps is
+            // then guarded on the safe side, which needs the tokens read too (`Planner.plan`).
             let readTokens = current.tokenInventory == nil && current.organizationUnavailable == nil
-                && current.tokenTTLPolicies != nil && state.config.sections.contains(.tokenTTL)
+                && state.config.sections.contains(.tokenTTL)
             state.tokensReading = readTokens
             let effects: [WizardEffect] = readTokens ? [.loadTokens(current)] : []
             if let draft, draft.applied(to: state.form) != state.form {

@@ -84,4 +84,41 @@ struct WizardTokenReadingTests {
         let effects = Wizard.update(&state, .key(.enter))
         #expect(effects.contains { if case .apply = $0 { return true } else { return false } }, "\(effects)")
     }
+
+    @Test("TTL policies that cannot be read: the tokens are read all the same; turning enforcement on waits for them, then counts as rejecting the token in use")
+    func unreadablePolicies() {
+        let current = R.current(policies: false)
+        var state = WizardState(config: WizardConfig(address: R.config.address, organization: "my-org", sections: [.tokenTTL], ascii: false))
+        let effects = Wizard.update(&state, .stateLoaded(.success(current), draft: nil))
+        #expect(effects == [.loadTokens(current)], "the guard needs them even over caps nobody can read")
+        state.form.ttlEnabled = true
+        #expect(state.awaitsTokens)
+        Wizard.enterReview(&state)
+        #expect(Wizard.update(&state, .key(.enter)).isEmpty, "nothing applied before the tokens are in")
+        _ = Wizard.update(&state, .tokensLoaded(organization: "my-org", Self.inventory))
+        #expect(state.plan?.locksOutToken == true, "enforcement over unknown caps: the safe side")
+        #expect(Wizard.update(&state, .key(.enter)).isEmpty, "and Enter alone does not apply it")
+    }
+
+    @Test("r on the Result does not pass the guard: values typed tighter after a failure wait for the tokens, and once they reject the token in use r refuses")
+    func retryIsGuarded() {
+        var (state, _, _) = Self.loaded()
+        // A raised cap tightens nothing: applied while the tokens are still being read.
+        state.form.ttlText[.user] = "3y"
+        state.form.ttlTouched.insert(.user)
+        Wizard.enterReview(&state)
+        let apply = Wizard.update(&state, .key(.enter))
+        #expect(apply.contains { if case .apply = $0 { return true } else { return false } }, "\(apply)")
+        _ = Wizard.update(&state, .stepFinished(StepResult(step: .tokenTTL, fields: [.ttl(.user)],
+                                                           outcome: .failed(.server(status: 500, detail: "fake failure")))))
+        #expect(state.phase == .result)
+        // The admin now types a tighter cap and enforcement on, and presses r.
+        Self.tighten(&state)
+        #expect(Wizard.update(&state, .key(.char("r"))).isEmpty, "not sent before the tokens are read")
+        #expect(state.statusNotice?.text.contains("Reading the existing tokens") == true, "\(String(describing: state.statusNotice))")
+        _ = Wizard.update(&state, .tokensLoaded(organization: "my-org", Self.inventory))
+        #expect(Wizard.update(&state, .key(.char("r"))).isEmpty, "r never accepts a rejection")
+        #expect(state.statusNotice?.text.contains("Not sent: these values reject the token this tool runs with") == true,
+                "\(String(describing: state.statusNotice))")
+    }
 }

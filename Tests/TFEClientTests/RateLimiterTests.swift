@@ -139,6 +139,22 @@ struct RateLimiterTests {
         #expect(pausing.now >= before + 1 + 5, "went only after the pause that began while it waited: \(pausing.now - before)")
     }
 
+    @Test("a 429's answer frees its slot and pauses in one step: the request it wakes goes only after the pause")
+    func pauseOnRelease() async throws {
+        let time = FakeTime()
+        let limiter = RateLimiter(requestsPerSecond: 1, margin: 1)
+        #expect(await limiter.acquire(now: time.nowFunction, sleep: time.sleepFunction))
+        let next = Task { () -> Double in
+            _ = await limiter.acquire(now: time.nowFunction, sleep: time.sleepFunction)
+            return time.now
+        }
+        try await pollUntil("the second waits for an answer") { await limiter.waiting == 1 }
+        await limiter.release(answeredAt: time.now, pausing: 5)   // the answer is a 429: wait 5 s
+        let went = await next.value
+        #expect(went >= 105, "not before the pause is over, although the slot was free after 1 s: \(went - 100)")
+        #expect(await limiter.throttled == 1)
+    }
+
     @Test("a cancelled request stops waiting at once and holds nothing") func cancelled() async throws {
         let time = FakeTime()
         let limiter = RateLimiter(requestsPerSecond: 1, margin: 1)
@@ -163,10 +179,12 @@ struct RateLimiterTests {
             _ = await failure { try await client.organization("no-such-org") }
             #expect(await limiter.held(at: time.now + 2) == 0, "nothing is left in flight")
             let unreachable = try ClientConfiguration(address: URL(string: "http://127.0.0.1:1")!, token: SecretString("fake-token"))
-            let nowhere = TFEClient(configuration: unreachable, transport: f.transport, environment: environment, limiter: limiter)
+            let fresh = RateLimiter(requestsPerSecond: 2, margin: 1)
+            let nowhere = TFEClient(configuration: unreachable, transport: f.transport, environment: environment, limiter: fresh)
             _ = await failure { try await nowhere.ping() }
-            let later = await limiter.held(at: time.now + 2)
-            #expect(later == 0, "a connection never made holds no slot")
+            let now = await fresh.held(at: time.now)
+            #expect(now == 0, "a connection never made frees its slot at once, not a second after")
+            #expect(await fresh.mostHeld == 1, "it did take one")
         }
     }
 
