@@ -170,16 +170,19 @@ extension ApplyCommand {
             lines.append(StoppableApply.rerunLine)
             printOut(lines: lines)
         }
-        printOut(lines: Self.endLines(tally, outcomes: done))
+        printOut(lines: Self.endLines(tally, outcomes: done, stopped: stoppedBy != nil))
         if stoppedBy != nil || !tally.allHoldOrCannot { throw ExitCode.failure }
     }
 
     /// What "changed" rests on, said once under the summary of an apply that set TTL policies.
     static let howChecked = "Checked: mode, pool and the switch by reading the organizations again; the TTL policies by each answer, which lists them as the server holds them (tfe-setup plan reads them again)."
 
+    /// What "changed" rests on when the run stopped before the read after the writes.
+    static let notReadBack = "Not read back (the run stopped first): \"changed\" rests on each request's answer (tfe-setup plan reads them all again)."
+
     /// The apply's end for people: each organization that did not end as it should with why, then
     /// one line counting every organization chosen once.
-    static func endLines(_ tally: FleetTally, outcomes: [FleetOutcome]) -> [String] {
+    static func endLines(_ tally: FleetTally, outcomes: [FleetOutcome], stopped: Bool = false) -> [String] {
         let byName = Dictionary(outcomes.map { ($0.organization, $0) }, uniquingKeysWith: { _, b in b })
         var lines: [String] = []
         for end in [FleetTally.End.partlyApplied, .notKept, .failed, .unknown] {
@@ -193,7 +196,11 @@ extension ApplyCommand {
                          + (end == .unreadable ? " (see above)" : ""))
         }
         lines.append("Summary: " + tally.line + ".")
-        if outcomes.contains(where: { $0.results.contains { $0.step == .tokenTTL && $0.succeeded } }) {
+        let savedTTLs = outcomes.contains { $0.results.contains { $0.step == .tokenTTL && $0.succeeded } }
+        let savedAny = outcomes.contains { $0.results.contains(where: \.succeeded) }
+        if stopped {
+            if savedAny { lines.append(Self.notReadBack) }
+        } else if savedTTLs {
             lines.append(Self.howChecked)
         }
         return lines

@@ -227,6 +227,10 @@ struct FleetCommandTests {
             #expect(report.contains("Stopped by SIGINT"), "\(report.suffix(1_500))")
             let done = Self.names(in: report, after: "Done: ")
             #expect(!done.contains("fleet-010"), "the throttled organization is not reported done: \(report.suffix(1_500))")
+            if !done.isEmpty {
+                #expect(report.contains("Not read back (the run stopped first)") && !report.contains("Checked: "),
+                        "a stopped run does not claim a read it never made: \(report.suffix(1_500))")
+            }
             #expect((Self.names(in: report, after: "Interrupted (a request not sent, or sent and not answered: may be partly applied): ") + Self.names(in: report, after: "Failed: ")).contains("fleet-010"),
                     "\(report.suffix(1_500))")
             let state = await server.store.state
