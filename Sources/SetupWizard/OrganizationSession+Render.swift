@@ -17,6 +17,8 @@ extension OrganizationSession {
         let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
         if state.phase == .review {
             if state.plan?.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
+            // Nothing applies until the tokens are in: the footer does not offer Enter before.
+            if state.awaitsTokens { return [Wizard.KeyHint("Enter: once the tokens are read", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit] }
             if state.plan?.locksOutToken == true {
                 return [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
             }

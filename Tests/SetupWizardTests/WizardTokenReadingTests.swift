@@ -54,6 +54,7 @@ struct WizardTokenReadingTests {
         #expect(state.phase == .review)
         let waiting = Wizard.render(state, size: Size(width: 100, height: 40)).text
         #expect(waiting.contains("Reading the existing tokens") && waiting.contains("Apply waits for them."), "\(waiting)")
+        #expect(waiting.contains("Enter: once the tokens are read") && !waiting.contains("Enter apply"), "the footer does not offer Enter yet")
         #expect(Wizard.update(&state, .key(.enter)).isEmpty, "Enter applies nothing yet")
         #expect(state.statusNotice?.text.contains("Nothing is applied until they are.") == true)
         #expect(Wizard.update(&state, .key(.char("y"))).isEmpty, "nor does the key that accepts a rejection")
