@@ -73,30 +73,17 @@ extension CurrentState {
     }
 }
 
-/// When the existing tokens are read with the state (`TokenInventory`): they decide nothing
-/// unless a cap in force gets tighter, so they cost a request only then.
-package enum TokenReading: Sendable, Equatable {
-    case never
-    /// Only when applying these TTL settings would make a cap in force tighter (`Planner.tightensCaps`).
-    case ifTightening(DesiredSettings.TokenTTL)
-
-    /// Whether to read them, once the state is read.
-    func wanted(for state: CurrentState) -> Bool {
-        switch self {
-        case .never: return false
-        case .ifTightening(let ttl): return Planner.tightensCaps(ttl, current: state)
-        }
-    }
-}
-
 /// Reads the whole current state with every request concurrent.
 package enum StateLoader {
     /// - Throws: the first error that makes the wizard unusable (organization unreadable, bad
     ///   token, server unreachable). SMTP 404 and TTL 403 are recorded, not thrown.
-    /// - Parameter tokens: when to read the existing tokens too (`TokenInventory`): in a second
-    ///   round, since the caller's own list needs the account's id and whether a cap tightens
-    ///   needs the policies the first round reads.
-    package static func load(client: TFEClient, organization: String, tokens: TokenReading = .never) async throws(TFEError) -> CurrentState {
+    /// - Parameter tokensIfTightening: the TTL settings about to be planned: the existing tokens
+    ///   (`TokenInventory`) are read too when they make a cap in force tighter
+    ///   (`Planner.tightensCaps`) — only then do the tokens decide anything. In a second round,
+    ///   since the caller's own list needs the account's id and the decision needs the policies
+    ///   the first round reads.
+    package static func load(client: TFEClient, organization: String,
+                             tokensIfTightening desiredTTL: DesiredSettings.TokenTTL? = nil) async throws(TFEError) -> CurrentState {
         async let ping = capture { try await client.ping() }
         async let account = capture { try await client.accountDetails() }
         async let smtp = capture { try await client.smtpSettings() }
@@ -131,7 +118,7 @@ package enum StateLoader {
                 if state.organization.defaultExecutionMode == .agent || organizationValue.canUpdate { throw error }
             }
         }
-        if tokens.wanted(for: state) { state.tokenInventory = await readTokens(client: client, state: state) }
+        if let desiredTTL, Planner.tightensCaps(desiredTTL, current: state) { state.tokenInventory = await readTokens(client: client, state: state) }
         return state
     }
 

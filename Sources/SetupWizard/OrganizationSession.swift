@@ -31,10 +31,6 @@ enum OrganizationSession: WizardSession {
             return startApply(&state, plan)
         case _ where KeyMap.acceptTokenRejection.matches(key) && state.plan?.locksOutToken == true:
             guard let plan = state.plan, !Wizard.showFirstIssue(&state, plan) else { return [] }
-            if state.awaitsTokens {
-                state.problem(Wizard.readingTokens + " Nothing is applied until they are.")
-                return []
-            }
             // The policies and the switch go last: nothing else waits behind them.
             return startApply(&state, plan.puttingTokenWritesLast())
         case _ where KeyMap.back.matches(key):

@@ -123,7 +123,7 @@ struct Automation {
         let (client, transport, current) = try await options.loadCurrentStateOrExit(
             answersAddress: answers.address, answersOrganization: answers.organization, smtpPassword: answers.desired.smtp?.password,
             whereToGiveOrganization: "put \"organization\" in the answers file, or pass --organization (or TFE_ORG)",
-            sections: answers.desired.sections, tokens: answers.desired.tokenTTL.map { .ifTightening($0) } ?? .never,
+            sections: answers.desired.sections, tokensIfTightening: answers.desired.tokenTTL,
             beforeReads: { client in try takeRunLock(client, fleet: false) })
         return planned(answers, current: current, client: client, transport: transport)
     }

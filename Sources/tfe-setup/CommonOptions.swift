@@ -183,7 +183,7 @@ extension CommonOptions {
     /// - Parameter beforeReads: runs once the client is made and before its first request (an
     ///   `apply` takes its run lock there, so its plan rests on reads no other run interleaves).
     func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
-                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: TokenReading = .never,
+                          sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokensIfTightening: DesiredSettings.TokenTTL? = nil,
                           beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
@@ -225,7 +225,7 @@ extension CommonOptions {
         // Before the first request: which server the token is about to go to, and which token.
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organization \(organization) · token from \(connection.tokenSource)")
         do {
-            return (client, transport, try await StateLoader.load(client: client, organization: organization, tokens: tokens))
+            return (client, transport, try await StateLoader.load(client: client, organization: organization, tokensIfTightening: tokensIfTightening))
         } catch {
             // A mistyped name: one more read lists what the token does see, with the nearest first.
             var hint: String?
@@ -259,12 +259,12 @@ extension CommonOptions {
     /// (with where to give one), or the client's error (after `failurePrefix`).
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                                 failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
-                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokens: TokenReading = .never,
+                                sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokensIfTightening: DesiredSettings.TokenTTL? = nil,
                                 beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
             return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
-                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokens: tokens, beforeReads: beforeReads)
+                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokensIfTightening: tokensIfTightening, beforeReads: beforeReads)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure

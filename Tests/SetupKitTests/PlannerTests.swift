@@ -136,13 +136,13 @@ struct PlannerTests {
             for (ttl, why) in [(DesiredSettings.TokenTTL(milliseconds: [.user: threeYears]), "a higher cap"),
                                (DesiredSettings.TokenTTL(enabled: false, milliseconds: [.user: 2_592_000_000]), "a lower cap left unenforced")] {
                 await f.server.store.clearRequests()
-                let state = try await StateLoader.load(client: client, organization: "my-org", tokens: .ifTightening(ttl))
+                let state = try await StateLoader.load(client: client, organization: "my-org", tokensIfTightening: ttl)
                 #expect(state.tokenInventory == nil, "\(why): nothing to decide")
                 #expect(tokenReads(await f.requests()).isEmpty, "\(why): no token list read")
             }
             await f.server.store.clearRequests()
             let tighter = DesiredSettings.TokenTTL(enabled: true, milliseconds: [.user: 2_592_000_000])
-            let state = try await StateLoader.load(client: client, organization: "my-org", tokens: .ifTightening(tighter))
+            let state = try await StateLoader.load(client: client, organization: "my-org", tokensIfTightening: tighter)
             #expect(state.tokenInventory != nil)
             let log = await f.requests()
             #expect(tokenReads(log).count == 3, "the user's, the team tokens and the organization token: \(tokenReads(log))")

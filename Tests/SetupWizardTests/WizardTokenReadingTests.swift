@@ -12,8 +12,7 @@ struct WizardTokenReadingTests {
     typealias R = ReducerTests
 
     /// The state loaded, on the Token TTLs screen, and the effects the load asked for.
-    static func loaded() -> (WizardState, [WizardEffect], CurrentState) {
-        let current = R.current()
+    static func loaded(_ current: CurrentState = R.current()) -> (WizardState, [WizardEffect], CurrentState) {
         var state = WizardState(config: WizardConfig(address: R.config.address, organization: "my-org", sections: [.tokenTTL], ascii: false))
         let effects = Wizard.update(&state, .stateLoaded(.success(current), draft: nil))
         return (state, effects, current)
@@ -24,6 +23,18 @@ struct WizardTokenReadingTests {
         state.form.ttlEnabled = true
         state.form.ttlText[.user] = "30d"
         state.form.ttlTouched.insert(.user)
+    }
+
+    /// A user cap raised to 3 years (it tightens nothing), the Review, and Enter: its effects.
+    static func raiseUserCapAndApply(_ state: inout WizardState) -> [WizardEffect] {
+        state.form.ttlText[.user] = "3y"
+        state.form.ttlTouched.insert(.user)
+        Wizard.enterReview(&state)
+        return Wizard.update(&state, .key(.enter))
+    }
+
+    static func applies(_ effects: [WizardEffect]) -> Bool {
+        effects.contains { if case .apply = $0 { return true } else { return false } }
     }
 
     /// The caller's own token, made 40 days ago to live 2 years: a 30-day cap rejects it.
@@ -78,19 +89,15 @@ struct WizardTokenReadingTests {
     @Test("a Review that tightens nothing applies while the tokens are still being read")
     func nothingTighterDoesNotWait() {
         var (state, _, _) = Self.loaded()
-        state.form.ttlText[.user] = "3y"
-        state.form.ttlTouched.insert(.user)
-        Wizard.enterReview(&state)
+        let effects = Self.raiseUserCapAndApply(&state)
         #expect(state.tokensReading && !state.awaitsTokens)
-        let effects = Wizard.update(&state, .key(.enter))
-        #expect(effects.contains { if case .apply = $0 { return true } else { return false } }, "\(effects)")
+        #expect(Self.applies(effects), "\(effects)")
     }
 
     @Test("TTL policies that cannot be read: the tokens are read all the same; turning enforcement on waits for them, then counts as rejecting the token in use")
     func unreadablePolicies() {
-        let current = R.current(policies: false)
-        var state = WizardState(config: WizardConfig(address: R.config.address, organization: "my-org", sections: [.tokenTTL], ascii: false))
-        let effects = Wizard.update(&state, .stateLoaded(.success(current), draft: nil))
+        let (loaded, effects, current) = Self.loaded(R.current(policies: false))
+        var state = loaded
         #expect(effects == [.loadTokens(current)], "the guard needs them even over caps nobody can read")
         state.form.ttlEnabled = true
         #expect(state.awaitsTokens)
@@ -105,11 +112,8 @@ struct WizardTokenReadingTests {
     func retryIsGuarded() {
         var (state, _, _) = Self.loaded()
         // A raised cap tightens nothing: applied while the tokens are still being read.
-        state.form.ttlText[.user] = "3y"
-        state.form.ttlTouched.insert(.user)
-        Wizard.enterReview(&state)
-        let apply = Wizard.update(&state, .key(.enter))
-        #expect(apply.contains { if case .apply = $0 { return true } else { return false } }, "\(apply)")
+        let apply = Self.raiseUserCapAndApply(&state)
+        #expect(Self.applies(apply), "\(apply)")
         _ = Wizard.update(&state, .stepFinished(StepResult(step: .tokenTTL, fields: [.ttl(.user)],
                                                            outcome: .failed(.server(status: 500, detail: "fake failure")))))
         #expect(state.phase == .result)
