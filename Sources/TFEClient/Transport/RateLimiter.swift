@@ -11,7 +11,8 @@ import FoundationEssentials
 /// earliest) — more than `capacity` held at once, which this type never allows. So no second of
 /// the server's, sliding or by the clock, counts more than `capacity` requests from this process.
 ///
-/// `capacity` is the limit (`X-RateLimit-Limit`, else TFE's documented 30 per second per user)
+/// `capacity` is the limit (`X-RateLimit-Limit`, else the 30 per second per user HashiCorp's API
+/// docs give for HCP Terraform, which Terraform Enterprise is assumed to share)
 /// less a margin of 5% (28 of 30): what this process cannot know is what else the same user sends
 /// meanwhile — another `tfe-setup`, a `terraform` run, the web UI — and the margin leaves a
 /// little room for that. The first `capacity` requests go at once (one organization's reads and
@@ -37,7 +38,8 @@ public actor RateLimiter {
     /// The most slots ever held at once (for tests and the bench: never over `capacity`).
     public private(set) var mostHeld = 0
 
-    /// TFE's documented limit: 30 requests per second per user.
+    /// The documented limit (HCP Terraform's API docs; assumed for Terraform Enterprise): 30
+    /// requests per second per user.
     public static let documentedLimit = 30.0
     /// The share of the limit a process uses.
     public static let defaultMargin = 0.95
