@@ -153,8 +153,15 @@ package struct PlainWizard: Sendable {
             lines.append("== \(section.title) ==")
         }
         let g = Glyphs.of(new.config.ascii)
-        if new.phase == .review, old?.phase != .review || (old?.awaitsTokens == true && !new.awaitsTokens) {
-            lines += ["", "Review:"] + OrganizationSession.reviewBody(new, g, width: 1_000).map(\.text)
+        if new.phase == .review {
+            // A transcript prints the Review once, complete: while the tokens are still being read
+            // it says so, and the Review follows when they are in.
+            let entered = old?.phase != .review
+            if entered && new.awaitsTokens {
+                lines += ["", Wizard.readingTokens]
+            } else if !new.awaitsTokens, entered || old?.awaitsTokens == true {
+                lines += ["", "Review:"] + OrganizationSession.reviewBody(new, g, width: 1_000).map(\.text)
+            }
         }
         if new.phase == .result, old?.phase != .result {
             lines += Wizard.stepsBody(new, g, spin: "", width: 1_000).map(\.text)

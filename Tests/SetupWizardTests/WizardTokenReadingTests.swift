@@ -70,6 +70,8 @@ struct WizardTokenReadingTests {
         #expect(state.statusNotice?.text.contains("Nothing is applied until they are.") == true)
         #expect(Wizard.update(&state, .key(.char("y"))).isEmpty, "nor does the key that accepts a rejection")
         if case .wait = PlainWizard.prompt(state) {} else { Issue.record("plain mode does not ask before the tokens are read") }
+        let before = PlainWizard.transcript(from: nil, to: state, answered: false)
+        #expect(before.contains(Wizard.readingTokens) && !before.contains("Review:"), "plain mode prints the Review once, when it is complete: \(before)")
 
         state.scroll = 3
         _ = Wizard.update(&state, .tokensLoaded(organization: "other-org", Self.inventory))
