@@ -54,8 +54,11 @@ let package = Package(
         .target(name: "CursesUI", dependencies: ["Cncurses", "CProcessGuard", "SetupWizard", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The rendering benchmark of scripts/bench (not part of the tool).
         .executableTarget(name: "tfe-bench", dependencies: ["TFEClient", "SetupKit", "SetupWizard", "CursesUI"]),
-        .executableTarget(
-            name: "tfe-setup",
+        // The executable is its entry point alone: the commands live in SetupCommands, so tests
+        // parse and run them in-process.
+        .executableTarget(name: "tfe-setup", dependencies: ["SetupCommands", "CGlibcFloor"]),
+        .target(
+            name: "SetupCommands",
             dependencies: [
                 "TFEClient",
                 "SetupKit",
@@ -63,7 +66,6 @@ let package = Package(
                 "CursesUI",
                 "CLIWording",
                 "CProcessGuard",
-                "CGlibcFloor",
                 "TFESandbox",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -79,6 +81,8 @@ let package = Package(
                                                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
+        // The commands in-process: parsing, --help, and the command logic.
+        .testTarget(name: "SetupCommandsTests", dependencies: ["SetupCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,9 +4,8 @@ import TFEClient
 
 /// `tfe-setup`: brings a Terraform Enterprise installation or an HCP Terraform organization into
 /// service (SMTP relay, execution defaults, token TTLs).
-@main
-struct TFESetupCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct TFESetupCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "tfe-setup",
         abstract: "Set up Terraform Enterprise / HCP Terraform: SMTP relay, execution defaults, token TTLs.",
         discussion: """
@@ -23,7 +22,9 @@ struct TFESetupCommand: AsyncParsableCommand {
 
     /// Before anything else: no core dumps (they would hold the token), and a crash restores the
     /// terminal. Then argument-parser's usual parse-and-run.
-    static func main() async {
+    public init() {}
+
+    public static func main() async {
         _ = tfe_disable_core_dumps()
         tfe_guard_install_crash_handlers()
         do {
