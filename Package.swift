@@ -79,8 +79,14 @@ let package = Package(
         ),
         .testTarget(name: "TFEClientTests", dependencies: ["TFEClient", "SetupKit", "CLIWording", "TFESandbox", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
-        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport"]),
+        .testTarget(name: "SetupKitTests", dependencies: ["SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "TestFixtures"]),
         .testTarget(name: "TerminalTests", dependencies: ["TestSupport", "TFESandbox", "TFEClient"]),
+        // The pure tests: state + event -> state + effects, the planner, the rules, the parsers,
+        // the wording. No sandbox, terminal or network: this target cannot import one (the
+        // compiler keeps it pure). `scripts/test --fast` runs it alone.
+        .testTarget(name: "UnitTests", dependencies: ["SetupWizard", "SetupKit", "TFEClient", "CLIWording", "TestFixtures"]),
+        // Values the pure tests and the sandbox tests share (the seed, a fresh server): no sandbox.
+        .target(name: "TestFixtures", dependencies: ["SetupKit", "TFEClient"], path: "Tests/TestFixtures"),
         // The commands in-process: parsing, --help, and the command logic.
         .testTarget(name: "SetupCommandsTests", dependencies: ["SetupCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),

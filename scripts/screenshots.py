@@ -147,10 +147,10 @@ def main():
         render("5-review", out_dir)
         # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused, y applies.
         keys("Enter")
-        wait_for("Not applied (it rejects")
+        wait_for("Not applied: applying this rejects")
         for _ in range(40):
             keys("Down")
-        wait_for("This apply locks this tool out")
+        wait_for("To apply anyway")
         render("20-token-lockout", out_dir)
         keys("y")
         wait_for("All changes applied.")

@@ -198,7 +198,7 @@ struct Automation {
             lines.append("Accepted (--\(acceptTokenRejectionOption)): the token policies, then the switch, are written last, each in a request of its own; "
                          + "after them this token is rejected, and a check says so.")
         } else if p.plan.locksOutToken {
-            lines.append("Error (token_ttl): applying this rejects (or may reject, which counts the same) the token this tool runs with. " + TokenReport.wayOut
+            lines.append("Error (token_ttl): " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + ". " + TokenReport.wayOut
                          + " Or, knowing it, pass --\(acceptTokenRejectionOption): the token policies and the switch are then written last.")
         }
         return lines
@@ -206,7 +206,7 @@ struct Automation {
 
     /// The flag that lets an apply reject its own token (never from the answers file).
     static let acceptTokenRejectionOption = "accept-token-rejection"
-    static let acceptTokenRejectionHelp = "Apply even though the new token TTL policy rejects the token this tool runs with (the policies and the switch are written last). Only here: an answers file cannot give it."
+    static let acceptTokenRejectionHelp = "Apply even though " + TokenReport.lockout() + " (the policies and the switch are written last). Only here: an answers file cannot give it."
 
     /// The relay host the answers send the SMTP password to, when the server does not use it
     /// yet (`now`: the host it has, "" for none); nil when no password is sent or the host stays.
@@ -293,6 +293,31 @@ extension OrderedJSON {
     }
 }
 
+/// The options `plan` and `apply` share: the answers file and what to do with it.
+struct AnswersOptions: ParsableArguments {
+    @Option(help: "The answers file (JSON; every key is in docs/automation.md, installed in share/doc/tfe-setup).")
+    var answers: String
+    @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
+    var noTestEmail = false
+    @Option(help: "The organizations the file's baseline is for: names or globs, comma-separated ('*' for all, 'prod-*').")
+    var organizations: String?
+    @Option(name: .customLong(Automation.passwordFileOption), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
+    var smtpPasswordFile: String?
+    @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
+    var updatePassword = false
+    @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
+    var acceptTokenRejection = false
+
+    /// The run these options describe (`apply` needs the password where it would be sent).
+    func automation(_ options: CommonOptions, _ firstInstall: FirstInstallOptions, needsPassword: Bool) -> Automation {
+        var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: needsPassword, passwordFile: smtpPasswordFile)
+        automation.updatePassword = updatePassword
+        automation.secretFiles = firstInstall.secretFiles
+        automation.acceptTokenRejection = acceptTokenRejection
+        return automation
+    }
+}
+
 /// `tfe-setup plan --answers FILE [--json]`.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -308,27 +333,17 @@ struct PlanCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "The answers file (JSON; every key is in docs/automation.md, installed in share/doc/tfe-setup).")
-    var answers: String
+    @OptionGroup var answersOptions: AnswersOptions
     @Flag(help: "Print the plan as JSON, with the lists changes, requests, errors and warnings.")
     var json = false
-    @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
-    var noTestEmail = false
-    @Option(help: "Plan the baseline for these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
-    var organizations: String?
-    @Option(name: .customLong(Automation.passwordFileOption), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
-    var smtpPasswordFile: String?
-    @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
-    var updatePassword = false
-    @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
-    var acceptTokenRejection = false
     @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
 
+    var answers: String { answersOptions.answers }
+    var organizations: String? { answersOptions.organizations }
+    var acceptTokenRejection: Bool { answersOptions.acceptTokenRejection }
+
     func run() async throws {
-        var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, passwordFile: smtpPasswordFile)
-        automation.updatePassword = updatePassword
-        automation.secretFiles = firstInstall.secretFiles
-        automation.acceptTokenRejection = acceptTokenRejection
+        var automation = answersOptions.automation(options, firstInstall, needsPassword: false)
         var file = try automation.readAnswers()
         var creates = false
         if let bootstrap = file.bootstrap {
@@ -398,25 +413,18 @@ struct ApplyCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "The answers file (JSON; every key is in docs/automation.md, installed in share/doc/tfe-setup).")
-    var answers: String
+    @OptionGroup var answersOptions: AnswersOptions
     @Flag(name: .customLong("auto-approve"), help: "Do not ask before applying.")
     var autoApprove = false
-    @Flag(name: .customLong("no-test-email"), help: "Leave out the file's test_email_address (no second test email when applying it again).")
-    var noTestEmail = false
-    @Option(help: "Apply the baseline to these organizations: names or globs, comma-separated ('*' for all, 'prod-*').")
-    var organizations: String?
-    @Option(name: .customLong(Automation.passwordFileOption), help: ArgumentHelp(Automation.passwordFileHelp, valueName: "file"))
-    var smtpPasswordFile: String?
-    @Flag(name: .customLong("update-password"), help: ArgumentHelp(Automation.updatePasswordHelp))
-    var updatePassword = false
     @Option(name: .customLong("smtp-relay"), help: ArgumentHelp("With --auto-approve: the relay host you confirm the SMTP password may go to, when the answers file names a host the server does not use yet.", valueName: "host"))
     var smtpRelay: String?
-    @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
-    var acceptTokenRejection = false
     @Option(name: .customLong(Automation.lockTimeoutOption), help: ArgumentHelp(Automation.lockTimeoutHelp, valueName: "seconds"))
     var lockTimeout: Double?
     @OptionGroup(title: "First install (an answers file with a bootstrap section)") var firstInstall: FirstInstallOptions
+
+    var answers: String { answersOptions.answers }
+    var organizations: String? { answersOptions.organizations }
+    var acceptTokenRejection: Bool { answersOptions.acceptTokenRejection }
 
     /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
     func confirm() throws {
@@ -446,10 +454,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var automation = Automation(options: options, answersPath: answers, testEmail: !noTestEmail, needsPassword: true, passwordFile: smtpPasswordFile)
-        automation.updatePassword = updatePassword
-        automation.secretFiles = firstInstall.secretFiles
-        automation.acceptTokenRejection = acceptTokenRejection
+        var automation = answersOptions.automation(options, firstInstall, needsPassword: true)
         automation.runLockTimeout = max(0, lockTimeout ?? 0)
         var file = try automation.readAnswers()
         if let bootstrap = file.bootstrap {
@@ -473,7 +478,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }
             if p.plan.locksOutToken && !acceptTokenRejection {
-                printError("tfe-setup: nothing applied: the new token TTL policy rejects (or may reject: see above) the token this tool runs with. "
+                printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + " (see above). "
                            + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
                 throw ExitCode.failure
             }

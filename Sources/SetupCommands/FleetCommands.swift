@@ -99,7 +99,7 @@ extension Automation {
         if !locked.isEmpty {
             lines.append(f.acceptsTokenRejection
                 ? "Accepted (--\(acceptTokenRejectionOption)): in \(locked.joined(separator: ", ")) the token policies, then the switch, are written last; after them this token is rejected there."
-                : "Error (token_ttl): applying this rejects the token this tool runs with in \(locked.joined(separator: ", ")). " + TokenReport.wayOut
+                : "Error (token_ttl): " + TokenReport.lockout(in: locked) + ". " + TokenReport.wayOut
                     + " Or, knowing it, pass --\(acceptTokenRejectionOption).")
         }
         lines.append("Summary: \(f.plan.summaryCounts); \(writes) write\(writes == 1 ? "" : "s") to \(changing.count) organization\(changing.count == 1 ? "" : "s"), about \(Int(seconds.rounded(.up))) s at \(Int(limit)) requests/s.")
@@ -145,7 +145,7 @@ extension ApplyCommand {
             return
         }
         if !f.plan.lockedOut.isEmpty && !acceptTokenRejection {
-            printError("tfe-setup: nothing applied: the baseline's token TTL policy rejects the token this tool runs with (see above). "
+            printError("tfe-setup: nothing applied: " + TokenReport.lockout(in: f.plan.lockedOut) + " (see above). "
                        + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
             throw ExitCode.failure
         }

@@ -20,11 +20,12 @@ public struct TFESetupCommand: AsyncParsableCommand {
         subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
 
-    /// Before anything else: no core dumps (they would hold the token), and a crash restores the
-    /// terminal. Then argument-parser's usual parse-and-run.
     public init() {}
 
-    public static func main() async {
+    /// The program (`main.swift` calls it): before anything else no core dumps (they would hold
+    /// the token), and a crash restores the terminal; then argument-parser's parse-and-run. Not
+    /// named `main`: that would lose to argument-parser's synchronous `main()` in top-level code.
+    public static func start() async {
         _ = tfe_disable_core_dumps()
         tfe_guard_install_crash_handlers()
         do {

@@ -18,14 +18,9 @@ package enum AnswersEncoder {
         // No organization (the relay alone): the file names none, so it plans site-wide again.
         if !organization.isEmpty { root.append(("organization", .string(organization))) }
         if let s = smtp {
-            var o: [(String, OrderedJSON)] = [("enabled", .bool(s.enabled))]
-            if s.enabled || !s.host.isEmpty {
-                o += [("host", .string(s.host)), ("port", .integer(Int64(s.port))), ("sender", .string(s.sender)), ("auth", .string(s.auth.rawValue))]
-                if s.auth != .none {
-                    o.append(("username", .string(s.username)))
-                    if passwordReference { o.append(("password_env", .string(passwordVariable))) }
-                }
-            }
+            var o: [(String, OrderedJSON)] = SMTPSetting.all.compactMap { setting in setting.answers(s).map { (setting.name, $0) } }
+            // The password by its variable, after the username it goes with.
+            if passwordReference, o.contains(where: { $0.0 == "username" }) { o.append(("password_env", .string(passwordVariable))) }
             root.append(("smtp", .object(o)))
         }
         if let e = execution {

@@ -196,16 +196,7 @@ struct Reader {
         let path = "$.smtp"
         guard let o = object(value, AnswersKeys.smtp) else { return nil }
         var u = SMTPSettingsUpdate()
-        u.enabled = bool(o, "enabled", path)
-        u.host = string(o, "host", path)
-        if let v = o["port"] {
-            if let p = v.integerValue, let i = Int(exactly: p) { u.port = i } else { problem("\(path).port", "must be a whole number from 1 to 65535") }
-        }
-        u.sender = string(o, "sender", path)
-        if let a = string(o, "auth", path) {
-            if let auth = SMTPAuth(rawValue: a) { u.auth = auth } else { problem("\(path).auth", FieldRules.auth(a) ?? "") }
-        }
-        u.username = string(o, "username", path)
+        for setting in SMTPSetting.all { setting.read(&self, o, path, &u) }
         u.testEmailAddress = string(o, "test_email_address", path)
         let envName = string(o, "password_env", path)
         if string(o, "password_file", path) != nil {

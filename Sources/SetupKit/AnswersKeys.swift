@@ -16,7 +16,7 @@ package enum AnswersKeys {
     }
 
     package static let root = Object(path: "$", accepted: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl", "bootstrap"], refused: [])
-    package static let smtp = Object(path: "$.smtp", accepted: ["enabled", "host", "port", "sender", "auth", "username", "password_env", "test_email_address"],
+    package static let smtp = Object(path: "$.smtp", accepted: SMTPSetting.names + ["password_env", "test_email_address"],
                                      refused: ["password", "password_file"])
     package static let executionDefaults = Object(path: "$.execution_defaults", accepted: ["mode", "agent_pool_id", "agent_pool_name"], refused: [])
     package static let tokenTTL = Object(path: "$.token_ttl", accepted: ["enabled"] + TokenType.known.map(\.rawValue), refused: [])

@@ -184,12 +184,7 @@ package struct StepResult: Sendable, Equatable {
         switch outcome {
         case .smtp(let s):
             guard let u = plan.smtp else { return [] }
-            if let v = u.enabled, v != s.enabled { ignored.append(.smtpEnabled) }
-            if let v = u.host, v != s.host { ignored.append(.smtpHost) }
-            if let v = u.port, v != s.port { ignored.append(.smtpPort) }
-            if let v = u.sender, v != s.sender { ignored.append(.smtpSender) }
-            if let v = u.auth, v != s.auth { ignored.append(.smtpAuth) }
-            if let v = u.username, v != s.username { ignored.append(.smtpUsername) }
+            ignored += SMTPSetting.all.filter { $0.notKept(u, s) }.map(\.key)
         case .organization(let o):
             var u = plan.organizationUpdate ?? OrganizationDefaultsUpdate()
             if let switchAlone = plan.ttlSwitchUpdate?.maxTTLEnabled { u.maxTTLEnabled = switchAlone }

@@ -190,12 +190,7 @@ extension CurrentState {
     package func applying(_ desired: DesiredSettings) -> CurrentState {
         var next = self
         if let u = desired.smtp, var s = next.smtp {
-            s.enabled = u.enabled ?? s.enabled
-            s.host = u.host ?? s.host
-            s.port = u.port ?? s.port
-            s.sender = u.sender ?? s.sender
-            s.auth = u.auth ?? s.auth
-            s.username = u.username ?? s.username
+            for setting in SMTPSetting.all { setting.apply(u, &s) }
             next.smtp = s
         }
         if let e = desired.executionDefaults {

@@ -15,7 +15,7 @@ package enum Planner {
         }
         var orgUpdate = OrganizationDefaultsUpdate()
         if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
-        if let ttl = desired.tokenTTL { planTTL(ttl, current, &plan, &orgUpdate) }
+        let lowered = desired.tokenTTL.map { planTTL($0, current, &plan, &orgUpdate) } ?? []
         if !orgUpdate.isEmpty { plan.organizationUpdate = orgUpdate }
         if current.tokenInventory != nil, current.tokenTTLPolicies == nil, plan.organizationUpdate?.maxTTLEnabled == true {
             // Enforcement goes on over caps nobody could read: whom they reject cannot be told,
@@ -24,8 +24,13 @@ package enum Planner {
                                            rejected: [], noExpiry: [], keptCount: 0, cannotTell: [], userCap: nil)
         } else if let inventory = current.tokenInventory, current.tokenTTLPolicies != nil {
             plan.tokenReport = TokenReport.make(inventory, before: enforcedCaps(current, plan: nil), after: enforcedCaps(current, plan: plan))
-            // The report names the tokens: the general warning about lowered caps would repeat it.
-            if plan.tokenReport != nil { plan.warnings.removeAll { $0.message.hasSuffix(TTLDuration.loweredConsequence) } }
+        }
+        // One warning for every lowered type (the same consequence), on the first one's field;
+        // none when the token report names the tokens the lower caps reject (it would repeat it).
+        if plan.tokenReport == nil, let first = lowered.first {
+            let names = lowered.map(\.label)
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+            plan.warnings.append(ValidationIssue(.ttl(first), "\(list) lower than now: " + TTLDuration.loweredConsequence))
         }
         // A read-only token is a problem only when something must be written.
         if plan.organizationUpdate != nil, !current.organization.canUpdate {
@@ -41,17 +46,11 @@ package enum Planner {
         }
         plan.issues += Validation.issues(for: d, current: c)
         var update = SMTPSettingsUpdate()
-        func compare<T: Equatable>(_ field: FieldKey, _ new: T?, _ old: T, _ value: (T) -> SettingValue, _ set: (inout SMTPSettingsUpdate, T) -> Void) {
-            guard let new, new != old else { return }
-            plan.changes.append(Change(field: field, current: value(old), new: value(new)))
-            set(&update, new)
+        for setting in SMTPSetting.all {
+            guard let change = setting.change(d, c) else { continue }
+            plan.changes.append(change)
+            setting.send(d, &update)
         }
-        compare(.smtpEnabled, d.enabled, c.enabled, SettingValue.bool) { $0.enabled = $1 }
-        compare(.smtpHost, d.host, c.host, SettingValue.text) { $0.host = $1 }
-        compare(.smtpPort, d.port, c.port, SettingValue.int) { $0.port = $1 }
-        compare(.smtpSender, d.sender, c.sender, SettingValue.text) { $0.sender = $1 }
-        compare(.smtpAuth, d.auth, c.auth, { .text($0.rawValue) }) { $0.auth = $1 }
-        compare(.smtpUsername, d.username, c.username, SettingValue.text) { $0.username = $1 }
         if let password = d.password, !password.isEmpty {
             plan.changes.append(Change(field: .smtpPassword, current: .writeOnly, new: .writeOnly))
             update.password = password
@@ -127,7 +126,7 @@ package enum Planner {
         var plan = Plan(organization: current.organization.name, changes: [], smtp: nil, organizationUpdate: nil, tokenTTL: nil,
                         issues: [], unavailable: [:])
         var update = OrganizationDefaultsUpdate()
-        planTTL(ttl, current, &plan, &update)
+        _ = planTTL(ttl, current, &plan, &update)
         if !update.isEmpty { plan.organizationUpdate = update }
         if current.tokenTTLPolicies == nil { return update.maxTTLEnabled == true }
         let before = enforcedCaps(current, plan: nil)
@@ -144,7 +143,9 @@ package enum Planner {
         return caps
     }
 
-    static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
+    /// The TTL part of a plan; returns the types whose cap goes lower than now (not under an
+    /// hour: those have their own warning), for the one warning `plan` words.
+    static func planTTL(_ d: DesiredSettings.TokenTTL, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) -> [TokenType] {
         if let enabled = d.enabled, enabled != current.organization.maxTTLEnabled {
             if let reason = current.ttlSwitchUnavailableReason {
                 plan.unsupported.append(ValidationIssue(.ttlEnabled, "Enforce max TTL (\(enabled ? "on" : "off")) is not sent: " + reason))
@@ -153,11 +154,11 @@ package enum Planner {
                 update.maxTTLEnabled = enabled
             }
         }
-        guard !d.milliseconds.isEmpty else { return }
+        guard !d.milliseconds.isEmpty else { return [] }
         plan.issues += Validation.issues(for: TokenTTLUpdate(d.milliseconds))
         guard current.tokenTTLPolicies != nil else {
             plan.unavailable[.tokenTTL] = current.tokenTTLUnavailable ?? "The token TTL policies could not be read."
-            return
+            return []
         }
         var changed: [TokenType: Int64] = [:]
         var lowered: [TokenType] = []
@@ -170,12 +171,7 @@ package enum Planner {
             }
             changed[type] = ms
         }
-        // One warning for every lowered type (the same consequence), on the first one's field.
-        if let first = lowered.first {
-            let names = lowered.map(\.label)
-            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
-            plan.warnings.append(ValidationIssue(.ttl(first), "\(list) lower than now: " + TTLDuration.loweredConsequence))
-        }
         if !changed.isEmpty { plan.tokenTTL = TokenTTLUpdate(changed) }
+        return lowered
     }
 }

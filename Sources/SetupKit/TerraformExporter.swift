@@ -66,15 +66,8 @@ package enum TerraformExporter {
         // The provider's import reads the one SMTP setting whatever the id; its docs use `smtp`.
         w.importBlock(to: "tfe_admin_smtp_settings.this", id: "smtp")
         w.block("resource \"tfe_admin_smtp_settings\" \"this\"") {
-            $0.attribute("enabled", s.enabled)
-            if !s.host.isEmpty { $0.attribute("host", s.host) }
-            $0.attribute("port", s.port)
-            if !s.sender.isEmpty { $0.attribute("sender", s.sender) }
-            $0.attribute("auth", s.auth.rawValue)
+            for setting in SMTPSetting.all { setting.terraform(s, &$0) }
             if s.auth != .none {
-                // The provider refuses an empty username (LengthAtLeast(1)).
-                if s.username.isEmpty { $0.comment("The server has no username for this auth; fill it in.") }
-                $0.attribute("username", s.username)
                 $0.comment("Write-only (Terraform 1.11+): sent to the server, never kept in state. Raise the version to send a new password.")
                 $0.attribute("password_wo", raw: "var.smtp_password")
                 $0.attribute("password_wo_version", 1)

@@ -142,6 +142,26 @@ package struct TokenReport: Sendable, Equatable {
         return out
     }
 
+    /// The lockout, worded once for every surface (the Review, plain mode, `plan`, `apply`, a
+    /// fleet): "applying this rejects the token this tool runs with [in a, b]". `uncertain` when
+    /// which token is in use cannot be told (it counts as rejected: the safe side). Each surface
+    /// adds its own way on (a key, a flag) and `wayOut`.
+    package static func lockout(in organizations: [String] = [], uncertain: Bool = false) -> String {
+        "applying this rejects the token this tool runs with" + (organizations.isEmpty ? "" : " in " + organizations.joined(separator: ", "))
+            + (uncertain ? " (or may: which token is in use cannot be told, and that counts the same)" : "")
+    }
+
+    /// `lockout` as a sentence's start.
+    package static func lockoutSentence(in organizations: [String] = [], uncertain: Bool = false) -> String {
+        "A" + lockout(in: organizations, uncertain: uncertain).dropFirst()
+    }
+
+    /// Whether the token in use is only counted as rejected (which token it is cannot be told).
+    package var lockoutUncertain: Bool {
+        if case .unknown = inUse { return true }
+        return false
+    }
+
     /// What to do before applying when the token in use would be rejected.
     package static let wayOut = "Create a token within the new cap first (User settings > Tokens, an expiry inside the cap), then run again with it."
 

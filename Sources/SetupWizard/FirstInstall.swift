@@ -52,10 +52,15 @@ package struct FirstInstall: Equatable, Sendable {
         }
     }
 
-    package var step: Step = .waiting(lastAnswer: nil, waited: 0)
-    /// What is typed, one line editor per field. Secrets stay here only until they are sent.
-    package var inputs: [Field: TextInput] = [:]
-    package var focus: Field = .username
+    /// Where the flow is; changed only by `go(to:focus:)`, which also enters the step's field.
+    package private(set) var step: Step = .waiting(lastAnswer: nil, waited: 0)
+    /// What is typed, per field. Secrets stay here only until they are sent.
+    package private(set) var texts: [Field: String] = [:]
+    /// The form engine's focus, cursor and selection (the same type the settings screens edit
+    /// with): entering a filled field selects it, so typing replaces it.
+    package private(set) var editing = FieldFocus<Field>(.username, text: "")
+    /// The focused field.
+    package var focus: Field { editing.field ?? .username }
     /// The IACT in use, and where it came from (for the review: "fetched from the server").
     package var iact: SecretString?
     package var iactFetched = false
@@ -75,13 +80,43 @@ package struct FirstInstall: Equatable, Sendable {
     package var asksBeforeQuitting: Bool {
         switch step {
         case .creatingAdmin, .creatingOrganization, .review: return true
-        case .askIACT, .admin, .organization: return inputs.values.contains { !$0.text.isEmpty }
+        case .askIACT, .admin, .organization: return texts.values.contains { !$0.isEmpty }
         default: return false
         }
     }
 
     /// The typed text of a field.
-    package func text(_ field: Field) -> String { inputs[field]?.text ?? "" }
+    package func text(_ field: Field) -> String { texts[field] ?? "" }
+
+    // MARK: - Changes (the only ones: each one that moves focus goes through `FieldFocus`)
+
+    /// Goes to a step; on a step with fields, focus on `field` (else the current one if the step
+    /// has it, else its first), its value selected.
+    package mutating func go(to step: Step, focus field: Field? = nil) {
+        self.step = step
+        let fields = Field.of(step)
+        guard !fields.isEmpty else { return }
+        self.focus(on: field ?? (fields.contains(focus) ? focus : fields[0]))
+    }
+
+    /// Focus on a field, its value selected (typing replaces it; ← or → edits it).
+    package mutating func focus(on field: Field) {
+        editing = FieldFocus(field, text: text(field))
+    }
+
+    /// One key on the focused field's text; false when it is not a line-editing key.
+    package mutating func edit(_ key: Key) -> Bool {
+        guard let new = editing.edit(text(focus), key) else { return false }
+        texts[focus] = new
+        errors[focus] = nil
+        return true
+    }
+
+    /// Sets a field's text (a plain-mode answer, a prefilled email); the focused one is entered again.
+    package mutating func setText(_ field: Field, _ value: String?) {
+        texts[field] = value
+        if field == focus { focus(on: field) }
+    }
 
     /// The rule a field's text breaks, or nil: the client core's rules (`FieldRules`), the same
     /// ones the answers file's bootstrap section and the requests check.

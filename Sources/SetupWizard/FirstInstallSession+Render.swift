@@ -130,32 +130,18 @@ extension FirstInstallSession {
     static func fields(_ f: FirstInstall, _ list: [FirstInstall.Field], into lines: [Line], _ g: Glyphs, width: Int) -> ([Line], Int?) {
         var lines = lines
         var focusIndex: Int?
-        let labelWidth = 22
         for field in list {
             let focused = f.focus == field
-            var line = Line(focused ? "\(g.focus) " : "  ", .bold)
-            let label = field.label + ":"
-            line.add(label + String(repeating: " ", count: max(0, labelWidth - 2 - label.count)), focused ? .bold : .normal)
-            line.add(" ")
-            let input = f.inputs[field] ?? TextInput(text: "")
-            let shown = field.isSecret ? String(repeating: g.bullet, count: input.text.count) : SafeText.line(input.text)
-            let room = max(8, width - line.width - 1)
-            let window = Wizard.scrollWindow(Array(shown), cursor: focused ? min(input.cursor, shown.count) : 0, room: room, ellipsis: g.ellipsis)
-            let start = line.width
-            if window.cutLeft { line.add(g.ellipsis, .dim) }
-            line.add(window.text, focused ? .reverse : .normal)
-            if window.cutRight { line.add(g.ellipsis, .dim) }
+            var line = TextFieldView.labelLine(field.label, focused: focused, g)
+            TextFieldView.value(f.text(field), secret: field.isSecret, placeholder: "", focus: focused ? (f.editing.cursor, f.editing.selected) : nil,
+                                style: focused ? .reverse : .normal, room: max(8, width - line.width - 1), g, into: &line)
             if focused {
-                if !window.cutRight { line.add(" ", .reverse) }
-                line.cursorColumn = start + window.cursorOffset
                 line.isFocus = true
                 focusIndex = lines.count
             }
             lines.append(line)
-            let problem = f.errors[field] ?? (focused && !input.text.isEmpty ? f.problem(field) : nil)
-            if let problem {
-                let style: CellStyle = f.errors[field] != nil ? .error : .dim
-                lines += wrap("\(g.errorMark) \(problem)", width: width - 5).map { Line("    " + $0, style) }
+            if let problem = f.errors[field] ?? (focused && !f.text(field).isEmpty ? f.problem(field) : nil) {
+                lines += TextFieldView.problem(problem, reported: f.errors[field] != nil, g, width: width)
             }
         }
         return (lines, focusIndex)
@@ -172,10 +158,8 @@ extension FirstInstallSession {
         case .waiting, .fetchingIACT, .creatingAdmin, .creatingOrganization: return .wait
         case .review: return .ask("Create this admin? [y/N]: ", secret: false)
         case .askIACT, .admin, .organization:
-            let current = f.text(f.focus)
-            let suffix = f.focus.isSecret ? " (hidden)" : (current.isEmpty ? "" : " [\(SafeText.line(current))]")
             let skip = f.step == .organization && f.focus == .organizationName ? " (< skips: SMTP relay only)" : ""
-            return .ask("\(f.focus.label)\(suffix)\(skip): ", secret: f.focus.isSecret)
+            return TextFieldView.prompt(f.focus.label, current: f.text(f.focus), secret: f.focus.isSecret, extra: skip)
         }
     }
 

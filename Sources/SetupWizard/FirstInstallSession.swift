@@ -19,8 +19,7 @@ enum FirstInstallSession {
     /// a new server set up elsewhere): the organization step, or the relay alone.
     static func offerOrganization(_ state: inout WizardState) {
         var f = FirstInstall()
-        f.step = .organization
-        f.focus = .organizationName
+        f.go(to: .organization, focus: .organizationName)
         f.adminExisted = true
         state.flow = .firstInstall(f)
         state.phase = .firstInstall
@@ -31,7 +30,7 @@ enum FirstInstallSession {
 
     static func serverWaiting(_ state: inout WizardState, answer: String, waited: Int) -> [WizardEffect] {
         guard var f = state.firstInstall, case .waiting = f.step else { return [] }
-        f.step = .waiting(lastAnswer: SafeText.line(answer), waited: waited)
+        f.go(to: .waiting(lastAnswer: SafeText.line(answer), waited: waited))
         state.firstInstall = f
         return []
     }
@@ -42,7 +41,7 @@ enum FirstInstallSession {
             state.phase = .failed(error.description(using: state.config.wording))
             return []
         }
-        f.step = .fetchingIACT
+        f.go(to: .fetchingIACT)
         state.firstInstall = f
         return [.fetchIACT]
     }
@@ -53,14 +52,12 @@ enum FirstInstallSession {
         case .success(let iact):
             f.iact = iact
             f.iactFetched = true
-            f.step = .admin
-            f.focus = .username
+            f.go(to: .admin, focus: .username)
         case .failure(let error):
             // Not from here (TFE_IACT_SUBNETS), past TFE_IACT_TIME_LIMIT, or users exist: the
             // admin copies it from the host.
             f.iactProblem = "It could not be fetched from the server (\(shortReason(error))): TFE gives it only to the addresses in TFE_IACT_SUBNETS (by default only the host itself) and only within TFE_IACT_TIME_LIMIT minutes of its start (60 by default)."
-            f.step = .askIACT
-            f.focus = .iact
+            f.go(to: .askIACT, focus: .iact)
         }
         state.firstInstall = f
         return []
@@ -68,7 +65,7 @@ enum FirstInstallSession {
 
     static func credentialsUnwritable(_ state: inout WizardState, _ reason: String) -> [WizardEffect] {
         guard var f = state.firstInstall, f.step == .creatingAdmin else { return [] }
-        f.step = .review
+        f.go(to: .review)
         state.firstInstall = f
         state.problem("Nothing created: the new admin's token would have nowhere to go (\(reason)). Fix that, then press Enter.")
         return []
@@ -81,12 +78,9 @@ enum FirstInstallSession {
             f.admin = admin
             // The IACT is spent and the password is the admin's now: neither stays in memory.
             f.iact = nil
-            f.inputs[.iact] = nil
-            f.inputs[.password] = nil
-            f.inputs[.confirm] = nil
-            f.step = .organization
-            f.focus = .organizationName
-            if f.text(.organizationEmail).isEmpty { f.inputs[.organizationEmail] = TextInput(text: admin.email) }
+            for secret in [FirstInstall.Field.iact, .password, .confirm] { f.setText(secret, nil) }
+            if f.text(.organizationEmail).isEmpty { f.setText(.organizationEmail, admin.email) }
+            f.go(to: .organization, focus: .organizationName)
             state.appliedSomething = true
             state.created.append(createdLine(admin, host: state.config.serverName))
             state.notice = admin.storeProblem == nil ? "Created the first admin \(SafeText.line(admin.username))." : nil
@@ -94,20 +88,20 @@ enum FirstInstallSession {
         case .failure(.firstInstall(.iactRefused(let detail))):
             f.iact = nil
             f.iactFetched = false
-            f.inputs[.iact] = nil
+            f.setText(.iact, nil)
             f.iactProblem = "The server refused the IACT (404: \(SafeText.line(detail))): it is wrong or expired, or this server has users already (then sign in instead: terraform login \(ShellWord.quoted(state.config.serverName)))."
-            f.step = .askIACT
-            f.focus = .iact
+            f.go(to: .askIACT, focus: .iact)
         case .failure(.firstInstall(.adminRefused(let detail))):
-            f.step = .admin
+            // Back to the fields, the one focused selected: a value typed now replaces it.
+            f.go(to: .admin)
             state.problem("The server refused these values (422: \(SafeText.line(detail))). Nothing was created; change them and press Enter.")
         case .failure(.validation(let issues)):
-            f.step = .admin
+            f.go(to: .admin)
             state.problem(issues.first.map(\.message) ?? "The values were refused.")
         case .failure(let error):
             // Sent once: after a lost answer the admin may exist. A rerun with the stored token
             // finds out; without it, the server's login page does.
-            f.step = .review
+            f.go(to: .review)
             state.problem("Not confirmed: \(error.description(using: state.config.wording)) The admin may or may not exist: press Enter to try again (a used IACT is refused if it does).")
         }
         state.firstInstall = f
@@ -125,16 +119,16 @@ enum FirstInstallSession {
             state.notice = "Created the organization \(SafeText.line(name))."
             return [.loadState(organization: name)]
         case .failure(.validation(let issues)):
-            f.step = .organization
+            f.go(to: .organization)
             for issue in issues { mark(&f, issue.field, issue.message) }
             state.problem("The organization was not created: change the field marked and press Enter.")
         case .failure(.unprocessable(let errors)):
             // 422: a taken name points at /data/attributes/name.
-            f.step = .organization
+            f.go(to: .organization)
             for error in errors { mark(&f, error.field, SafeText.line(error.message)) }
             state.problem("The server refused the organization: change the field marked and press Enter.")
         case .failure(let error):
-            f.step = .organization
+            f.go(to: .organization)
             state.problem("The organization was not created: \(error.description(using: state.config.wording))")
         }
         state.firstInstall = f
@@ -145,7 +139,7 @@ enum FirstInstallSession {
     static func mark(_ f: inout FirstInstall, _ key: FieldKey?, _ message: String) {
         let field: FirstInstall.Field = key == .organizationEmail ? .organizationEmail : .organizationName
         f.errors[field] = message
-        f.focus = field
+        f.focus(on: field)
     }
 
     // MARK: - Keys
@@ -158,7 +152,7 @@ enum FirstInstallSession {
             return []
         case .review:
             if KeyMap.enter.matches(key) { return create(&state, &f) }
-            if KeyMap.back.matches(key) { f.step = .admin }
+            if KeyMap.back.matches(key) { f.go(to: .admin) }
             if KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key) {
                 // A narrow terminal: the review scrolls like the settings' Review.
                 state.scroll = max(0, state.scroll + (KeyMap.lineDown.matches(key) ? 1 : -1))
@@ -178,16 +172,10 @@ enum FirstInstallSession {
                 return [.loadWithoutOrganization(reason: "none was created, so only the site-wide SMTP relay is set here.")]
             }
             if f.step == .admin, KeyMap.back.matches(key), !f.iactFetched {
-                f.step = .askIACT
-                f.focus = .iact
+                f.go(to: .askIACT, focus: .iact)
                 return []
             }
-            var input = f.inputs[f.focus] ?? TextInput(text: "")
-            if input.handle(key) {
-                f.inputs[f.focus] = input
-                f.errors[f.focus] = nil
-                state.statusNotice = nil
-            }
+            if f.edit(key) { state.statusNotice = nil }
             return []
         }
     }
@@ -196,17 +184,7 @@ enum FirstInstallSession {
     static func move(_ f: inout FirstInstall, _ fields: [FirstInstall.Field], forward: Bool) {
         guard let i = fields.firstIndex(of: f.focus) else { return }
         if !f.text(f.focus).isEmpty { f.errors[f.focus] = f.problem(f.focus) }
-        f.focus = fields[(i + (forward ? 1 : fields.count - 1)) % fields.count]
-        select(&f, f.focus)
-    }
-
-    /// Entering a filled field selects its value, as the settings screens do: typing replaces it
-    /// (a retyped password must not be appended to the one that was refused), ← or → edits it.
-    static func select(_ f: inout FirstInstall, _ field: FirstInstall.Field) {
-        guard var input = f.inputs[field] else { return }
-        input.cursor = input.text.count
-        input.selected = !input.text.isEmpty
-        f.inputs[field] = input
+        f.focus(on: fields[(i + (forward ? 1 : fields.count - 1)) % fields.count])
     }
 
     /// Enter: the next field, or on the last one every field checked and the step's next step.
@@ -217,8 +195,7 @@ enum FirstInstallSession {
         }
         for field in fields { f.errors[field] = f.problem(field) }
         if let bad = fields.first(where: { f.errors[$0] != nil }) {
-            f.focus = bad
-            select(&f, bad)
+            f.focus(on: bad)
             state.problem(f.errors[bad] ?? "")
             return []
         }
@@ -226,13 +203,12 @@ enum FirstInstallSession {
         case .askIACT:
             f.iact = FieldRules.cleanIACT(f.text(.iact))
             f.iactProblem = nil
-            f.step = .admin
-            f.focus = .username
+            f.go(to: .admin, focus: .username)
         case .admin:
-            f.step = .review
+            f.go(to: .review)
             state.scroll = 0
         case .organization:
-            f.step = .creatingOrganization
+            f.go(to: .creatingOrganization)
             return [.createOrganization(name: f.text(.organizationName), email: f.text(.organizationEmail))]
         default:
             break
@@ -243,11 +219,10 @@ enum FirstInstallSession {
     /// The review's Enter: the admin's request, sent once.
     static func create(_ state: inout WizardState, _ f: inout FirstInstall) -> [WizardEffect] {
         guard let iact = f.iact else {
-            f.step = .askIACT
-            f.focus = .iact
+            f.go(to: .askIACT, focus: .iact)
             return []
         }
-        f.step = .creatingAdmin
+        f.go(to: .creatingAdmin)
         state.statusNotice = nil
         return [.createAdmin(FirstAdmin(iact: iact, username: f.text(.username), email: f.text(.email), password: SecretString(f.text(.password))))]
     }
@@ -275,7 +250,7 @@ enum FirstInstallSession {
             // A secret is kept as typed (it may hold spaces); the IACT rule strips a stray CR.
             // An empty line keeps the value in brackets, as on the settings' prompts.
             if !(answer.isEmpty && !f.focus.isSecret && !f.text(f.focus).isEmpty) {
-                f.inputs[f.focus] = TextInput(text: f.focus.isSecret ? answer : answer.trimmingSpaces)
+                f.setText(f.focus, f.focus.isSecret ? answer : answer.trimmingSpaces)
             }
             state.firstInstall = f
             return key(&state, KeyMap.enter.keys[0])
@@ -313,7 +288,7 @@ extension FirstInstall.Step {
 // The parts of a session the flow does not reach: its Review is its own step, and once the
 // organization exists the flow is `.organization`, whose session answers the rest.
 extension FirstInstallSession: WizardSession {
-    static func enterReview(_ state: inout WizardState) { OrganizationSession.enterReview(&state) }
+    static func enterReview(_ state: inout WizardState) -> [WizardEffect] { OrganizationSession.enterReview(&state) }
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { [] }
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] { [] }
     static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] { [] }

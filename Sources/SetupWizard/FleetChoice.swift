@@ -20,7 +20,6 @@ package struct FleetChoice: Equatable, Sendable {
     package var elapsed: Double = 0
     /// Whether the organizations' apply has ended (the SMTP request may still be in flight).
     package var finished = false
-    var planRequested = false
 
     package init(organizations: [Organization]) {
         self.organizations = organizations.sorted { $0.name < $1.name }
@@ -34,6 +33,24 @@ package struct FleetChoice: Equatable, Sendable {
     package var tally: FleetTally? { plan.map { FleetTally(plan: $0, outcomes: outcomes) } }
 
     /// Takes an outcome: a later one for the same organization (after the read-back) replaces it.
+    /// The apply starts: `count` organizations to send to, no outcome yet.
+    mutating func startApply(sending count: Int) {
+        sending = count
+        outcomes = []
+        writes = 0
+        elapsed = 0
+        finished = false
+    }
+
+    /// An organization's outcome, `elapsed` seconds into the apply: false when it replaces one
+    /// already counted (its read-back), so it is not counted twice.
+    mutating func record(_ outcome: FleetOutcome, elapsed: Double) -> Bool {
+        self.elapsed = elapsed
+        guard record(outcome) else { return false }
+        writes += outcome.results.count
+        return true
+    }
+
     mutating func record(_ outcome: FleetOutcome) -> Bool {
         if let i = outcomes.firstIndex(where: { $0.organization == outcome.organization }) {
             outcomes[i] = outcome

@@ -1,3 +1,4 @@
+import SetupKit
 /// One key binding of the wizard: the keys the reducer matches, how people write them, where the
 /// binding acts, and what it does — in the footer's short words and in full. The footer, F1's
 /// screen, `tfe-setup wizard --help` and the keys table in docs/wizard.md are all made from `KeyMap.all`,
@@ -86,7 +87,7 @@ package enum KeyMap {
 
     /// A line up or down: in a list, and scrolling the Review and the Result.
     static let acceptTokenRejection = KeyBinding([.char("y")], names: "y", scope: "Review, when the apply rejects the token in use", short: "apply anyway",
-                                                 action: "apply knowing that the new token TTL policy rejects the token this tool runs with: the policies and the switch are written last, then a read checks the rejection (Enter does not apply such a plan)")
+                                                 action: "apply knowing that " + TokenReport.lockout() + ": the policies and the switch are written last, then a read checks the rejection (Enter does not apply such a plan)")
     static let skipOrganization = KeyBinding([.escape], names: "Esc", scope: "first install's organization", short: "skip",
                                              action: "create no organization now: go on to the SMTP relay alone")
 

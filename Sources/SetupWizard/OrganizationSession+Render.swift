@@ -64,9 +64,8 @@ extension OrganizationSession {
         }
         if plan.locksOutToken {
             // Said first: the details (Tokens, below the requests) may be off screen.
-            var verb = "rejects"
-            if case .unknown? = plan.tokenReport?.inUse { verb = "may reject" }
-            lines += wrap("\(g.warn) This apply \(verb) the token this tool runs with: Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            let sentence = TokenReport.lockoutSentence(uncertain: plan.tokenReport?.lockoutUncertain == true)
+            lines += wrap("\(g.warn) \(sentence): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
         }
         for change in plan.changes {
             for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
@@ -98,7 +97,7 @@ extension OrganizationSession {
                 lines += wrap(text.trimmingSpaces, width: width - indent.count).map { Line(indent + $0, style) }
             }
             if report.locksOutToken {
-                lines += wrap("This apply locks this tool out. " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
+                lines += wrap(TokenReport.lockoutSentence(uncertain: report.lockoutUncertain) + ". " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
                               width: width - 2).map { Line("  " + $0, .error) }
             }
         }

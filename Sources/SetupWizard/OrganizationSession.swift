@@ -5,12 +5,13 @@ import TFEClient
 /// go out at the same time, and the results can be fixed (`e`), retried (`r`) or reopened
 /// (a screen's number). It is also the flow before anything is chosen.
 enum OrganizationSession: WizardSession {
-    static func enterReview(_ state: inout WizardState) {
-        guard let current = state.current else { return }
+    static func enterReview(_ state: inout WizardState) -> [WizardEffect] {
+        guard let current = state.current else { return [] }
         state.plan = Planner.plan(state.desiredSettings(sections: Wizard.editableSections(state)), current: current)
         state.phase = .review
-        state.focus = nil
+        state.editing = FieldFocus()
         state.scroll = 0
+        return []
     }
 
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
@@ -25,7 +26,8 @@ enum OrganizationSession: WizardSession {
             }
             if plan.locksOutToken {
                 // Never by surprise: Enter alone does not lock the tool out.
-                state.problem("Not applied (it rejects this tool's token): \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                state.problem("Not applied: " + TokenReport.lockout(uncertain: plan.tokenReport?.lockoutUncertain == true)
+                              + ". \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
                 return []
             }
             return startApply(&state, plan)
@@ -58,8 +60,7 @@ enum OrganizationSession: WizardSession {
             return Wizard.jumpToFix(&state)
         case _ where KeyMap.back.matches(key):
             // Back to the review: a new plan from the values now, against what the server has now.
-            enterReview(&state)
-            return []
+            return enterReview(&state)
         case .char(let c) where c.wholeNumberValue.map({ (1...state.screens.count).contains($0) }) == true:
             // Reopen a screen, as in an installer's summary; leaving it comes back here.
             Wizard.go(&state, to: state.screens[c.wholeNumberValue! - 1], focus: .first)

@@ -105,8 +105,8 @@ package struct PlainWizard: Sendable {
             case .toggle: return .ask("\(spec.label) (y/n) [\(spec.display(state))]: ", secret: false)
             case .choice: return .ask("\(spec.label) (\(numbered(spec.choices(state)))) [\(spec.display(state))]: ", secret: false)
             case .poolChoice: return .ask("\(spec.label) (\(numbered(state.poolOptions.map(state.poolLabel)))) [\(spec.display(state))]: ", secret: false)
-            case .password: return .ask("\(spec.label) (hidden; \(spec.placeholder(state).dropFirst().dropLast())): ", secret: true)
-            case .text, .duration: return .ask("\(spec.label) [\(spec.display(state))]: ", secret: false)
+            case .password: return TextFieldView.prompt(spec.label, current: "", secret: true, hiddenNote: String(spec.placeholder(state).dropFirst().dropLast()))
+            case .text, .duration: return TextFieldView.prompt(spec.label, current: spec.display(state), secret: false)
             }
         case .review where state.awaitsTokens:
             // The Review is printed again once the tokens are read; the question waits for them.
@@ -116,7 +116,7 @@ package struct PlainWizard: Sendable {
             let question: String
             switch state.phase {
             case .resumeDraft: question = "You have answers typed earlier that were not applied. Resume them?"
-            case .review: question = state.reviewLocksOutToken ? "Apply, and reject the token this tool runs with?" : "Apply these changes?"
+            case .review: question = state.reviewLocksOutToken ? "Apply anyway, knowing that " + TokenReport.lockout() + "?" : "Apply these changes?"
             case .result: question = "Retry the failed steps?"
             default: question = "Save these answers to \(state.config.answersFileName)?"
             }

@@ -6,7 +6,7 @@ import TFEClient
 /// counts per field, the progress bar and the results per organization.
 extension SeveralSession {
     static func title(_ state: WizardState, _ g: Glyphs) -> String? {
-        state.config.serverName + g.dot + "\(state.several?.organizations.count ?? 0) organizations"
+        state.config.serverName + g.dot + name(state)
     }
 
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] {
@@ -21,14 +21,15 @@ extension SeveralSession {
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
         let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
+        guard let fleet = state.several else { return [quit] }
         if state.phase == .review {
-            if state.several?.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
-            if state.several?.plan?.lockedOut.isEmpty == false {
+            if fleet.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
+            if fleet.plan?.lockedOut.isEmpty == false {
                 return [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
             }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
-        if state.several?.failed.isEmpty == false {
+        if !fleet.failed.isEmpty {
             return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint("Esc check again", .extra), Wizard.KeyHint("Enter finish", .essential), scroll]
         }
         return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc check again", .extra), scroll]
@@ -103,7 +104,7 @@ extension SeveralSession {
                 lines += wrap(text.trimmingSpaces, width: width - 2 - indent.count).map { Line(indent + $0, style) }
             }
             if !plan.lockedOut.isEmpty {
-                lines += wrap("This apply locks this tool out of \(plan.lockedOut.count) organization\(plan.lockedOut.count == 1 ? "" : "s"). " + TokenReport.wayOut
+                lines += wrap(TokenReport.lockoutSentence(in: plan.lockedOut) + ". " + TokenReport.wayOut
                               + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (there the policies and the switch go last); to change the baseline: Esc.", width: width - 2)
                     .map { Line($0, .error) }
             }

@@ -42,31 +42,25 @@ enum SeveralSession: WizardSession {
             return []
         }
         state.notice = "One baseline for \(fleet.organizations.count) organizations: each field keeps each one's value until you set it."
-        Wizard.enterFirstScreen(&state)
-        return []
+        return Wizard.enterFirstScreen(&state)
     }
 
     /// The review of several organizations needs their plan: reads (pools, TTLs) only where the
-    /// baseline needs them. `update` sends the command.
-    static func enterReview(_ state: inout WizardState) {
-        guard let fleet = state.several else { return }
+    /// baseline needs them: the command that plans them.
+    static func enterReview(_ state: inout WizardState) -> [WizardEffect] {
+        guard let fleet = state.several else { return [] }
         let baseline = state.fleetBaseline
-        state.several?.baseline = baseline
-        state.several?.plan = nil
-        state.several?.planRequested = true
+        state.inSeveral {
+            $0.baseline = baseline
+            $0.plan = nil
+        }
         // The site-wide SMTP relay: planned here, against the settings read at the start.
         state.plan = state.current.flatMap { current in
             state.screens.contains(.smtp) ? Planner.plan(state.form.desired(sections: [.smtp]), current: current) : nil
         }
-        state.focus = nil
+        state.editing = FieldFocus()
         state.phase = .loading("Planning \(fleet.targets.count) organization\(fleet.targets.count == 1 ? "" : "s"): reading what the baseline needs…")
-    }
-
-    /// The plan command `enterReview` asked for, once.
-    static func pendingFleetPlan(_ state: inout WizardState) -> [WizardEffect] {
-        guard let fleet = state.several, fleet.planRequested else { return [] }
-        state.several?.planRequested = false
-        return [.planFleet(fleet.baseline, organizations: fleet.targets.map(\.name))]
+        return [.planFleet(baseline, organizations: fleet.targets.map(\.name))]
     }
 
     static func fleetPlanned(_ state: inout WizardState, _ result: Result<FleetPlanned, TFEError>) -> [WizardEffect] {
@@ -74,10 +68,11 @@ enum SeveralSession: WizardSession {
         case .success(let planned):
             // The organizations as read just now replace the older copies (the spreads use them).
             let fresh = Dictionary(planned.organizations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            let updated = (state.several?.organizations ?? []).map { fresh[$0.name] ?? $0 }
-            state.several?.organizations = updated
-            state.several?.plan = planned.plan
-            state.several?.pace = planned.pace
+            state.inSeveral { fleet in
+                fleet.organizations = fleet.organizations.map { fresh[$0.name] ?? $0 }
+                fleet.plan = planned.plan
+                fleet.pace = planned.pace
+            }
             state.phase = .review
             state.scroll = 0
         case .failure(let error):
@@ -97,7 +92,7 @@ enum SeveralSession: WizardSession {
             if !plan.lockedOut.isEmpty {
                 // Never by surprise: only the explicit key applies a baseline that locks the tool out.
                 guard KeyMap.acceptTokenRejection.matches(key) else {
-                    state.problem("Not applied (it rejects this tool's token in \(plan.lockedOut.count) organization\(plan.lockedOut.count == 1 ? "" : "s")): \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                    state.problem("Not applied: " + TokenReport.lockout(in: plan.lockedOut) + ". \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
                     return []
                 }
                 plan = plan.puttingTokenWritesLast()
@@ -107,17 +102,13 @@ enum SeveralSession: WizardSession {
             if plan.toChange.isEmpty && smtp == nil {
                 return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
             }
-            state.several?.sending = plan.toChange.count
-            state.several?.outcomes = []
-            state.several?.writes = 0
-            state.several?.elapsed = 0
-            state.several?.finished = false
+            state.inSeveral { $0.startApply(sending: plan.toChange.count) }
             state.steps = smtp == nil ? [:] : [.smtp: .running]
             state.phase = .applying
             state.scroll = 0
             return [.applyFleet(plan)] + (smtp.map { [.apply($0, steps: [.smtp])] } ?? [])
         case _ where KeyMap.back.matches(key):
-            state.several?.targets = fleet.organizations
+            state.inSeveral { $0.targets = fleet.organizations }
             if let last = state.screens.last { Wizard.go(&state, to: last, focus: .last) }
             return []
         default:
@@ -127,22 +118,20 @@ enum SeveralSession: WizardSession {
 
     static func fleetProgress(_ state: inout WizardState, _ outcome: FleetOutcome, elapsed: Double) -> [WizardEffect] {
         // The same organization again after the read-back: its outcome is replaced, not counted twice.
-        guard state.several?.record(outcome) == true else { return [] }
-        state.several?.writes += outcome.results.count
-        state.several?.elapsed = elapsed
+        guard state.inSeveral({ $0.record(outcome, elapsed: elapsed) }) == true else { return [] }
         if outcome.results.contains(where: { $0.error == nil }) { state.appliedSomething = true }
         return []
     }
 
     static func fleetFinished(_ state: inout WizardState) -> [WizardEffect] {
-        state.several?.finished = true
+        state.inSeveral { $0.finished = true }
         return stepAnswered(&state)
     }
 
     /// The apply of several organizations ends when both the organizations and the SMTP request
     /// (when one was sent) have answered, whichever comes last.
     static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] {
-        guard state.phase == .applying, state.several?.finished == true, !state.steps.values.contains(.running) else { return [] }
+        guard state.phase == .applying, let fleet = state.several, fleet.finished, !state.steps.values.contains(.running) else { return [] }
         state.phase = .result
         state.scroll = 0
         // Applied: what was typed is no longer "unsaved" (Ctrl-C does not ask).
@@ -162,13 +151,11 @@ enum SeveralSession: WizardSession {
                 state.notice = "Nothing failed, so there is nothing to retry."
                 return []
             }
-            state.several?.targets = fleet.organizations.filter { failed.contains($0.name) }
-            enterReview(&state)
-            return []
+            state.inSeveral { $0.targets = fleet.organizations.filter { failed.contains($0.name) } }
+            return enterReview(&state)
         case _ where KeyMap.back.matches(key):
-            state.several?.targets = fleet.organizations
-            enterReview(&state)
-            return []
+            state.inSeveral { $0.targets = fleet.organizations }
+            return enterReview(&state)
         case _ where KeyMap.enter.matches(key):
             return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
         default:
@@ -237,6 +224,16 @@ enum SeveralSession: WizardSession {
 
 extension WizardState {
     /// The several-organizations session's data, nil in the other flows.
+    /// Changes the several-organizations payload in place when that is the flow, nothing
+    /// otherwise: the session's reducer edits its own data, as TCA's `Scope` scopes a child.
+    @discardableResult
+    mutating func inSeveral<T>(_ change: (inout FleetChoice) -> T) -> T? {
+        guard case .several(var fleet) = flow else { return nil }
+        let result = change(&fleet)
+        flow = .several(fleet)
+        return result
+    }
+
     package var several: FleetChoice? {
         get {
             if case .several(let choice) = flow { return choice }

@@ -13,7 +13,7 @@ extension Wizard {
     }
 
     /// Leaving the last screen: the session makes the Review.
-    static func enterReview(_ state: inout WizardState) { state.session.enterReview(&state) }
+    static func enterReview(_ state: inout WizardState) -> [WizardEffect] { state.session.enterReview(&state) }
 
     /// The closing line when nothing was applied.
     static func nothingApplied(_ state: WizardState) -> String { withCreated(state, state.session.nothingApplied(state)) }
@@ -89,7 +89,7 @@ extension Wizard {
             return []
         }
         if whole.locksOutToken {
-            state.problem("Not sent: these values reject the token this tool runs with. Esc: back to the Review, which names the tokens; \(KeyMap.acceptTokenRejection.names) there applies them knowingly.")
+            state.problem("Not sent: " + TokenReport.lockout(uncertain: whole.tokenReport?.lockoutUncertain == true) + ". Esc: back to the Review, which names the tokens; \(KeyMap.acceptTokenRejection.names) there applies them knowingly.")
             return []
         }
         let refusedAgain = failed.filter { !$0.isTransient && fresh.sendsTheSame(as: previous, for: $0.step) }

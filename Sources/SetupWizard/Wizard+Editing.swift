@@ -16,10 +16,8 @@ extension Wizard {
     }
 
     static func setFocus(_ state: inout WizardState, _ field: FieldID?) {
-        state.focus = field
+        state.editing = FieldFocus(field, text: field.map { state.form.text($0) } ?? "", takesText: field?.takesText ?? false)
         state.list = nil
-        state.cursor = field.map { state.form.text($0).count } ?? 0
-        state.selected = field.map { $0.takesText && state.cursor > 0 } ?? false
     }
 
     static func editingKey(_ state: inout WizardState, _ key: Key, _ section: Section) -> [WizardEffect] {
@@ -34,6 +32,7 @@ extension Wizard {
         state.leavePending = false
         // Tab and Shift-Tab wrap at the ends of a screen; the arrows stop there.
         let wraps = KeyMap.wrapsAround.contains(key)
+        var effects: [WizardEffect] = []
 
         switch key {
         case _ where KeyMap.nextField.matches(key):
@@ -44,7 +43,7 @@ extension Wizard {
             if index + 1 < fields.count {
                 moveFocus(&state, to: fields[index + 1], leaving: field)
             } else {
-                advance(&state, from: section)
+                effects = advance(&state, from: section)
             }
         case _ where KeyMap.back.matches(key):
             validateField(&state, field)
@@ -82,9 +81,9 @@ extension Wizard {
         if state.form != before, let org = state.organization {
             // Fields shown or hidden by this edit (auth, mode, enabled) keep focus sensible.
             if !state.visibleFields(section).contains(field) { setFocus(&state, state.visibleFields(section).last) }
-            return [.saveDraft(Draft(address: state.config.address, organization: org, form: state.form))]
+            return effects + [.saveDraft(Draft(address: state.config.address, organization: org, form: state.form))]
         }
-        return []
+        return effects
     }
 
     /// Esc on the first screen, when the organization was picked from the list: back to that
@@ -106,7 +105,7 @@ extension Wizard {
         state.form = WizardForm()
         state.prefill = state.form
         state.errors = [:]
-        state.focus = nil
+        state.editing = FieldFocus()
         state.plan = nil
         state.steps = [:]
         state.scroll = 0
@@ -127,27 +126,25 @@ extension Wizard {
     }
 
     /// Leaves a screen forward: every visible field must be valid.
-    static func advance(_ state: inout WizardState, from section: Section) {
+    static func advance(_ state: inout WizardState, from section: Section) -> [WizardEffect] {
         let invalid = validateScreen(&state, section)
         if let first = invalid.first {
             setFocus(&state, first)
             state.problem("Fix the marked field\(invalid.count == 1 ? "" : "s") to continue.")
-            return
+            return []
         }
         if state.fixing {
             state.fixing = false
             state.phase = .result
-            state.focus = nil
+            state.editing = FieldFocus()
             state.notice = failedResults(state).isEmpty
                 ? "Esc: back to the review, to apply what you changed."
                 : "Press r to send the new values (only the requests that failed)."
-            return
+            return []
         }
-        if let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count {
-            go(&state, to: state.screens[i + 1], focus: .first)
-        } else {
-            enterReview(&state)
-        }
+        guard let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count else { return enterReview(&state) }
+        go(&state, to: state.screens[i + 1], focus: .first)
+        return []
     }
 
     /// Toggles, choices and text editing.
@@ -204,10 +201,6 @@ extension Wizard {
 
     /// A text field: the line editor (`TextInput`) over the focused field's value.
     static func editText(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
-        var input = TextInput(text: state.form.text(field), cursor: state.cursor, selected: state.selected)
-        input.handle(key)
-        if input.text != state.form.text(field) { state.form.setText(field, input.text) }
-        state.cursor = input.cursor
-        state.selected = input.selected
+        if let text = state.editing.edit(state.form.text(field), key), text != state.form.text(field) { state.form.setText(field, text) }
     }
 }

@@ -130,10 +130,9 @@ extension Wizard {
         let now = state.visibleFields(section)
         if let i = now.firstIndex(of: field), i + 1 < now.count {
             setFocus(&state, now[i + 1])
-        } else {
-            advance(&state, from: section)
+            return commands
         }
-        return commands
+        return commands + advance(&state, from: section)
     }
 }
 

@@ -2,8 +2,6 @@ import SetupKit
 import TFEClient
 
 extension Wizard {
-    static let labelWidth = 22
-
     /// Draws the state into a frame of the given size.
     package static func render(_ state: WizardState, size: Size) -> Frame {
         var frame = Frame(size: size)

@@ -22,10 +22,7 @@ extension Wizard {
         for field in state.visibleFields(section) {
             let focused = state.focus == field
             let readOnly = state.readOnlyReason(field) != nil
-            var line = Line(focused ? "\(g.focus) " : "  ", .bold)
-            let label = field.label + ":"
-            line.add(label + String(repeating: " ", count: max(0, labelWidth - 2 - label.count)), focused ? .bold : (readOnly ? .dim : .normal))
-            line.add(" ")
+            var line = TextFieldView.labelLine(field.label, focused: focused, readOnly: readOnly, g)
             value(state, field, focused: focused, readOnly: readOnly, g, width: width, into: &line)
             line.isFocus = focused
             if focused { focusIndex = lines.count }
@@ -37,7 +34,7 @@ extension Wizard {
             }
             let indent = String(repeating: " ", count: 4)
             if let error = state.errors[field] {
-                lines += wrap("\(g.errorMark) \(error)", width: width - 5).map { Line(indent + $0, .error) }
+                lines += TextFieldView.problem(error, reported: true, g, width: width)
             } else if let note = FieldSpec.of(field).note?(state) {
                 let text = note.emphasis == .warning ? "\(g.warn) \(note.text)" : note.text
                 lines += wrap(text, width: width - 5).map { Line(indent + $0, note.emphasis == .dim ? .dim : .bold) }
@@ -71,7 +68,7 @@ extension Wizard {
         let more = others == 0 ? "" : " and \(others) other known token\(others == 1 ? "" : "s")"
         switch report.inUse {
         case .rejected(let record, _):
-            return ("These caps reject the token this tool runs with (\(record.label))\(more), at once: the Review names them and asks before applying.", true)
+            return (TokenReport.lockoutSentence() + " (\(record.label))\(more), at once: the Review names them and asks before applying.", true)
         case .kept:
             return (others == 0 ? "No known token is rejected by these caps; the token this tool runs with stays."
                     : "These caps reject \(others) known token\(others == 1 ? "" : "s") at once (the Review names them); the token this tool runs with stays.", false)
@@ -105,26 +102,9 @@ extension Wizard {
         case .poolChoice:
             line.add("\(g.left) \(state.poolLabel(form.pool)) \(g.right)", style)
         case .text, .password, .duration:
-            let raw = form.text(field)
-            let shown = field.kind == .password ? String(repeating: g.bullet, count: raw.count) : raw
-            let start = line.width
-            let room = max(8, width - start - 1 - (field.kind == .duration ? 30 : 0))
-            if shown.isEmpty && !focused {
-                line.add(FieldSpec.of(field).placeholder(state), .dim)
-            } else {
-                // Wider than the room: a window around the cursor (the start when not focused),
-                // with … on each side that is cut.
-                let chars = Array(shown)
-                let cursor = focused ? min(state.cursor, chars.count) : 0
-                let window = scrollWindow(chars, cursor: cursor, room: room, ellipsis: g.ellipsis)
-                if window.cutLeft { line.add(g.ellipsis, .dim) }
-                line.add(window.text, focused && state.selected ? .selection : style)
-                if window.cutRight { line.add(g.ellipsis, .dim) }
-                if focused { line.cursorColumn = start + window.cursorOffset }
-                // The cell after the value (the cursor's, at the end) is kept focused or not, so
-                // what follows on the line does not move when focus comes and goes.
-                if !window.cutRight { line.add(" ", focused ? style : .normal) }
-            }
+            let room = max(8, width - line.width - 1 - (field.kind == .duration ? 30 : 0))
+            TextFieldView.value(form.text(field), secret: field.kind == .password, placeholder: FieldSpec.of(field).placeholder(state),
+                                focus: focused ? (state.editing.cursor, state.editing.selected) : nil, style: style, room: room, g, into: &line)
             if case .ttl(let t) = field { durationInfo(state, t, into: &line, width: width) }
         }
     }

@@ -16,8 +16,7 @@ package enum Wizard {
     /// Applies one event; returns the commands to run. Only this changes the state: a `.quit`
     /// command also ends the phase here, so the runtime has nothing to decide.
     package static func update(_ state: inout WizardState, _ event: WizardEvent) -> [WizardEffect] {
-        var commands = reduce(&state, event)
-        commands += SeveralSession.pendingFleetPlan(&state)
+        let commands = reduce(&state, event)
         for case .quit(let code, let message) in commands { state.phase = .finished(exitCode: code, message: message) }
         return commands
     }
@@ -237,8 +236,7 @@ package enum Wizard {
                 state.phase = .resumeDraft(draft)
                 return effects
             }
-            enterFirstScreen(&state)
-            return effects
+            return effects + enterFirstScreen(&state)
         }
     }
 
@@ -289,23 +287,19 @@ package enum Wizard {
         case _ where KeyMap.yes.matches(key) || KeyMap.enter.matches(key):
             state.form = draft.applied(to: state.form)
             state.notice = "Resumed what you typed last time."
-            enterFirstScreen(&state)
-            return []
+            return enterFirstScreen(&state)
         case _ where KeyMap.no.matches(key) || KeyMap.back.matches(key):
             state.notice = "Started from the server's current settings."
-            enterFirstScreen(&state)
-            return [.deleteDraft(address: state.config.address, organization: state.organization ?? state.config.organization ?? "")]
+            return enterFirstScreen(&state) + [.deleteDraft(address: state.config.address, organization: state.organization ?? state.config.organization ?? "")]
         default:
             return []
         }
     }
 
-    static func enterFirstScreen(_ state: inout WizardState) {
-        if let first = state.screens.first {
-            go(&state, to: first, focus: .first)
-        } else {
-            enterReview(&state)
-        }
+    static func enterFirstScreen(_ state: inout WizardState) -> [WizardEffect] {
+        guard let first = state.screens.first else { return enterReview(&state) }
+        go(&state, to: first, focus: .first)
+        return []
     }
 
     // MARK: - Finishing

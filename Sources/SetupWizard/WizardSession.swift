@@ -9,7 +9,7 @@ protocol WizardSession {
     // MARK: Update
 
     /// Leaving the last screen: the plan (or the request for one) and the Review.
-    static func enterReview(_ state: inout WizardState)
+    static func enterReview(_ state: inout WizardState) -> [WizardEffect]
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect]
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect]
     /// After a request's answer was recorded in `state.steps`: whether the apply has ended.

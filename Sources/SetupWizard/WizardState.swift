@@ -14,12 +14,10 @@ package struct WizardState: Equatable, Sendable {
     package var form = WizardForm()
     /// The form as loaded, to tell whether anything was edited.
     package var prefill = WizardForm()
-    package var focus: FieldID?
-    /// Cursor in the focused text field, in characters.
-    package var cursor = 0
-    /// The focused field's whole value is selected, as a browser does on entering a filled field:
-    /// typing replaces it, a cursor key deselects and edits in place.
-    package var selected = false
+    /// The focused field, the cursor in it and whether its value is selected (the form engine's).
+    package var editing = FieldFocus<FieldID>()
+    /// The focused field (nil on a Review, a Result, a list).
+    package var focus: FieldID? { editing.field }
     package var errors: [FieldID: String] = [:]
     package var quitPending = false
     /// A stop (Ctrl-C and y, or a signal) came while the first admin was being created: the

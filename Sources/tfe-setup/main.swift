@@ -1,4 +1,4 @@
 import SetupCommands
 
-// Everything is in SetupCommands (its `main` turns core dumps off and guards the terminal first).
-await TFESetupCommand.main()
+// Everything is in SetupCommands (its `start` turns core dumps off and guards the terminal first).
+await TFESetupCommand.start()

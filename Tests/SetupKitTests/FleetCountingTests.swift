@@ -1,5 +1,6 @@
 import SetupKit
 import Testing
+import TestFixtures
 import TFEClient
 
 /// Every organization chosen counted once: a plan's statuses and an apply's ends part the
@@ -9,7 +10,7 @@ struct FleetCountingTests {
     static func result(_ step: Step, _ outcome: StepResult.Outcome) -> StepResult {
         StepResult(step: step, fields: [], outcome: outcome)
     }
-    static let saved = StepResult.Outcome.organization(PlannerTests.fresh().organization)
+    static let saved = StepResult.Outcome.organization(Seed.fresh().organization)
     static let refused = StepResult.Outcome.failed(.forbidden(detail: "boom"))
     static var noAnswer: StepResult.Outcome {
         var e = TransportError(.timeout, "no answer")
@@ -19,7 +20,7 @@ struct FleetCountingTests {
 
     /// A member of each kind: differs, complies, cannot with a part sent, cannot with nothing, unreadable.
     static func member(_ name: String, kind: Int) -> FleetMember {
-        var current = PlannerTests.fresh()
+        var current = Seed.fresh()
         current.organization.name = name
         var desired = DesiredSettings()
         desired.executionDefaults = .init(mode: .local, agentPool: .unchanged)

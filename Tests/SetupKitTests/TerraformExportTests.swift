@@ -1,6 +1,7 @@
 import Foundation
 import SetupKit
 import Testing
+import TestFixtures
 import TestSupport
 import TFEClient
 
@@ -59,7 +60,7 @@ struct TerraformDurationTests {
 @Suite("Terraform exporter")
 struct TerraformExporterTests {
     static func state(username: String = "smtp-bot", host: String = "smtp.example.com") -> CurrentState {
-        var s = PlannerTests.fresh()
+        var s = Seed.fresh()
         s.smtp = SMTPSettings(enabled: true, host: host, port: 587, sender: "noreply@example.com", auth: .login, username: username)
         s.organization = Organization(name: "my-org", email: "ops@my-org.example.com", defaultExecutionMode: .agent, defaultAgentPoolID: "apool-abc123", maxTTLEnabled: true, canUpdate: true)
         s.tokenTTLPolicies = [TokenTTLPolicy(tokenType: .organization, maxTTLMilliseconds: 31_536_000_000), TokenTTLPolicy(tokenType: .team, maxTTLMilliseconds: 1),

@@ -28,14 +28,14 @@ struct WizardTokenLockoutTests {
         try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
             await Self.enforceUserCap30d(h)
             let screen = await h.screenText()
-            #expect(screen.contains("These caps reject the token this tool runs with"), "\(screen)")
+            #expect(screen.contains("Applying this rejects the token this tool runs with"), "\(screen)")
             #expect(screen.contains("site-admin workstation"))
             #expect(!screen.contains("keep their expiry"))
             await h.leaveScreen()
             #expect(await h.until { $0.phase == .review })
             let review = await h.frame(100, 60).text
             #expect(review.contains("REJECTED: the token this tool runs with"), "\(review)")
-            #expect(review.contains("This apply locks this tool out."))
+            #expect(review.contains("Applying this rejects the token this tool runs with. Create a token"))
             #expect(await h.frame().text.contains("y apply anyway"), "the footer names the key")
 
             await h.press(.enter)
@@ -59,7 +59,7 @@ struct WizardTokenLockoutTests {
             await h.leaveScreen()
             #expect(await h.until { $0.phase == .review })
             guard case .ask(let question, _) = PlainWizard.prompt(await h.state) else { Issue.record("no question"); return }
-            #expect(question.contains("reject the token this tool runs with"), "\(question)")
+            #expect(question.contains("rejects the token this tool runs with"), "\(question)")
             await h.runtime.send(.line("y"))
             #expect(await h.until { $0.lockoutCheck != nil })
         }

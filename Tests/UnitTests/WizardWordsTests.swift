@@ -23,4 +23,21 @@ struct WizardWordsTests {
             }
         }
     }
+
+    @Test("the lockout is worded in one place: no string outside TokenReport says the apply rejects the token in use")
+    func oneLockoutWording() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sources = root.appendingPathComponent("Sources")
+        let wordings = try Regex(#""[^"\n]*(rejects? the token this tool runs with|locks this tool out|rejects this tool's token)[^"\n]*""#)
+        var places: [String] = []
+        for case let file as String in FileManager.default.enumerator(atPath: sources.path) ?? .init()
+        where file.hasSuffix(".swift") && !file.hasPrefix("TFESandbox") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") && line.firstMatch(of: wordings) != nil {
+                places.append("\(file):\(number + 1)")
+            }
+        }
+        #expect(places.count == 1 && places.first?.hasPrefix("SetupKit/TokenReport.swift") == true, "\(places)")
+    }
 }

@@ -155,6 +155,37 @@ struct FirstInstallReducerTests {
         #expect(state.firstInstall?.text(.username) == "root2")
     }
 
+    @Test("every way back to a filled field selects it, so typing replaces: Esc from the review, the server's 422, a taken organization name")
+    func everyWayBackSelects() {
+        // Esc from the review: back on the last field (the password again), its value selected.
+        var state = Self.atReview()
+        _ = Wizard.update(&state, .key(.escape))
+        #expect(state.firstInstall?.step == .admin && state.firstInstall?.focus == .confirm)
+        #expect(state.firstInstall?.editing.selected == true)
+        Self.type(&state, "other-fake-pass")
+        #expect(state.firstInstall?.text(.confirm) == "other-fake-pass", "not the old password + the new one")
+
+        // The server refuses the values (422): back to the fields, the focused one selected.
+        state = Self.atReview()
+        _ = Wizard.update(&state, .key(.enter))
+        _ = Wizard.update(&state, .adminCreated(.failure(.firstInstall(.adminRefused(detail: "Password is too weak")))))
+        #expect(state.firstInstall?.step == .admin && state.firstInstall?.editing.selected == true)
+        let focused = state.firstInstall?.focus ?? .username
+        Self.type(&state, "fresh-fake-pass-2")
+        #expect(state.firstInstall?.text(focused) == "fresh-fake-pass-2")
+
+        // A taken organization name: marked, focused and selected; the new name replaces it.
+        state = Self.atReview()
+        _ = Wizard.update(&state, .key(.enter))
+        _ = Wizard.update(&state, .adminCreated(.success(AdminCreated(username: "admin", email: "admin@example.com", credentialsPath: "/tmp/c.json"))))
+        Self.type(&state, "acme")
+        _ = Wizard.update(&state, .key(.tab)); _ = Wizard.update(&state, .key(.enter))
+        _ = Wizard.update(&state, .organizationCreated(.failure(.unprocessable([.init(field: .organizationName, pointer: "/data/attributes/name", message: "Name has already been taken")]))))
+        #expect(state.firstInstall?.focus == .organizationName && state.firstInstall?.editing.selected == true)
+        Self.type(&state, "acme-2")
+        #expect(state.firstInstall?.text(.organizationName) == "acme-2", "not acmeacme-2")
+    }
+
     @Test("a stop while the first admin is created waits for the answer, so its token is stored; a second stop quits at once saying the admin may exist")
     func stopWaitsForTheAdmin() {
         // Ctrl-C, then y: not yet.
@@ -310,7 +341,7 @@ struct FirstInstallReducerTests {
     @Test("plain mode: each field a prompt, the secrets asked hidden, `<` back a field, y on the review creates")
     func plainMode() {
         var state = Self.atAdmin()
-        #expect(PlainWizard.prompt(state) == .ask("Username: ", secret: false))
+        #expect(PlainWizard.prompt(state) == .ask("Username []: ", secret: false))
         _ = Wizard.update(&state, .line("admin"))
         _ = Wizard.update(&state, .line("admin@example.com"))
         #expect(PlainWizard.prompt(state) == .ask("Password (hidden): ", secret: true))

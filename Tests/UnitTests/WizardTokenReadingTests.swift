@@ -125,7 +125,7 @@ struct WizardTokenReadingTests {
         #expect(state.statusNotice?.text.contains("Reading the existing tokens") == true, "\(String(describing: state.statusNotice))")
         _ = Wizard.update(&state, .tokensLoaded(organization: "my-org", Self.inventory))
         #expect(Wizard.update(&state, .key(.char("r"))).isEmpty, "r never accepts a rejection")
-        #expect(state.statusNotice?.text.contains("Not sent: these values reject the token this tool runs with") == true,
+        #expect(state.statusNotice?.text.contains("Not sent: applying this rejects the token this tool runs with") == true,
                 "\(String(describing: state.statusNotice))")
     }
 }

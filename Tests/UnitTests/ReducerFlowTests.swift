@@ -307,11 +307,11 @@ struct ReducerFlowTests {
         Self.type(&state, "le")
         #expect(state.form.smtpHost == "smtp.example.com")
         Self.keys(&state, .home, .delete)
-        #expect(state.form.smtpHost == "mtp.example.com" && state.cursor == 0)
+        #expect(state.form.smtpHost == "mtp.example.com" && state.editing.cursor == 0)
         Self.keys(&state, .end)
-        #expect(state.cursor == "mtp.example.com".count)
+        #expect(state.editing.cursor == "mtp.example.com".count)
         Self.keys(&state, .ctrlU)
-        #expect(state.form.smtpHost == "" && state.cursor == 0)
+        #expect(state.form.smtpHost == "" && state.editing.cursor == 0)
     }
 
     @Test("a paste drops line breaks and control characters") func paste() {
@@ -384,16 +384,16 @@ struct ReducerFlowTests {
     @Test("a filled field is selected on entering: typing replaces it, ← first edits in place, Ctrl-R selects the new 2y") func selection() {
         var state = Self.smtpEnabled()
         Self.keys(&state, .tab)
-        #expect(state.focus == .smtpPort && state.selected)
+        #expect(state.focus == .smtpPort && state.editing.selected)
         Self.type(&state, "587")
-        #expect(state.form.smtpPort == "587" && !state.selected)
+        #expect(state.form.smtpPort == "587" && !state.editing.selected)
         Self.keys(&state, .backTab, .tab)
         Self.keys(&state, .left)
         Self.type(&state, "1")
         #expect(state.form.smtpPort == "1587", "← put the cursor at the start of the selection")
         var ttl = R.loaded(sections: [.tokenTTL])
         Self.keys(&ttl, .tab, .ctrlR)
-        #expect(ttl.selected)
+        #expect(ttl.editing.selected)
         Self.type(&ttl, "90d")
         #expect(ttl.form.ttlText[.organization] == "90d")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SetupKit
 import Testing
+import TestFixtures
 @testable import TFEClient
 
 /// Whom a tighter token policy rejects, computed from read token lists (no server).
@@ -16,7 +17,7 @@ struct TokenReportTests {
     }
 
     static func current(enforced: Bool, inventory: TokenInventory?) -> CurrentState {
-        var c = PlannerTests.fresh()
+        var c = Seed.fresh()
         c.organization.maxTTLEnabled = enforced
         c.tokenInventory = inventory
         return c
@@ -31,7 +32,7 @@ struct TokenReportTests {
 
     @Test("the seed's caps with enforcement turned on: the token in use (the one used last) is rejected first, no expiry counted as unverified, a 404 is 'cannot tell'")
     func seedLocksOut() throws {
-        let plan = Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: Self.inventory))
+        let plan = Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: Self.inventory))
         let report = try #require(plan.tokenReport)
         #expect(plan.locksOutToken)
         guard case .rejected(let record, let guessed) = report.inUse else { Issue.record("\(report.inUse)"); return }
@@ -48,7 +49,7 @@ struct TokenReportTests {
 
     @Test("a token made with the server's 2-year default under a typed 2y: both in days, never \"2y over a cap of 2y\"")
     func defaultLifetimeUnderTypedTwoYears() throws {
-        var desired = PlannerTests.seedDesired
+        var desired = Seed.desired
         desired.tokenTTL = .init(enabled: true, milliseconds: [.user: TTLDuration.twoYearsSDK])
         let inventory = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
                                        user: .tokens([Self.token("at-main", .user, lives: 730.485, usedDaysAgo: 0)]),
@@ -62,7 +63,7 @@ struct TokenReportTests {
 
     @Test("nothing tighter in force, no report: enforcement stays off, or on with the same caps")
     func noReportWhenNothingTightens() {
-        var desired = PlannerTests.seedDesired
+        var desired = Seed.desired
         desired.tokenTTL = .init(enabled: false, milliseconds: [.user: 2_592_000_000])
         #expect(Planner.plan(desired, current: Self.current(enforced: false, inventory: Self.inventory)).tokenReport == nil)
         desired.tokenTTL = .init(enabled: true, milliseconds: [:])
@@ -88,14 +89,14 @@ struct TokenReportTests {
     func inUseUnknown() throws {
         var inventory = Self.inventory
         inventory.user = .cannotTell("this token may not read your own user tokens (403): only the owners team can.")
-        let report = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: inventory)).tokenReport)
+        let report = try #require(Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: inventory)).tokenReport)
         #expect(report.locksOutToken)
         guard case .unknown(let reason) = report.inUse else { Issue.record("\(report.inUse)"); return }
         #expect(reason.contains("403"))
         #expect(report.lines.joined().contains("Counted as REJECTED"), "\(report.lines)")
         // No authenticated-resource at all: the same.
         let silent = TokenInventory(inUse: nil, user: Self.inventory.user, team: Self.inventory.team, organization: Self.inventory.organization)
-        let none = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: silent)).tokenReport)
+        let none = try #require(Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: silent)).tokenReport)
         #expect(none.locksOutToken)
     }
 
@@ -106,7 +107,7 @@ struct TokenReportTests {
         let users = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
                                    user: .tokens([Self.token("at-short", .user, lives: 20, usedDaysAgo: 0), Self.token("at-ci-job", .user, lives: 730, usedDaysAgo: 0.001)]),
                                    team: .tokens([]), organization: .tokens([]))
-        let report = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: users)).tokenReport)
+        let report = try #require(Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: users)).tokenReport)
         #expect(report.locksOutToken)
         guard case .rejected(let record, true) = report.inUse else { Issue.record("\(report.inUse)"); return }
         #expect(record.id == "at-ci-job")
@@ -116,7 +117,7 @@ struct TokenReportTests {
                                   team: .tokens([Self.token("at-nightly", .team, lives: 30, team: "platform"), Self.token("at-forever", .team, lives: nil, team: "platform"),
                                                  Self.token("at-other", .team, lives: 10, team: "owners")]),
                                   organization: .tokens([]))
-        let teamReport = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: team)).tokenReport)
+        let teamReport = try #require(Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: team)).tokenReport)
         #expect(teamReport.locksOutToken)
         guard case .rejected(let teamRecord, true) = teamReport.inUse else { Issue.record("\(teamReport.inUse)"); return }
         #expect(teamRecord.id == "at-forever")
@@ -124,14 +125,14 @@ struct TokenReportTests {
         let fine = TokenInventory(inUse: AuthenticatedResource(type: "users", id: "user-admin"),
                                   user: .tokens([Self.token("at-a", .user, lives: 20, usedDaysAgo: 0), Self.token("at-b", .user, lives: 10, usedDaysAgo: 3)]),
                                   team: .tokens([]), organization: .tokens([]))
-        let kept = try #require(Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: fine)).tokenReport)
+        let kept = try #require(Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: fine)).tokenReport)
         #expect(!kept.locksOutToken)
         #expect(kept.lines.joined().contains("all inside their caps"), "\(kept.lines)")
     }
 
     @Test("accepted: the policies, then the switch alone, each in a stage after the rest")
     func tokenWritesLast() {
-        let plan = Planner.plan(PlannerTests.seedDesired, current: Self.current(enforced: false, inventory: Self.inventory)).puttingTokenWritesLast()
+        let plan = Planner.plan(Seed.desired, current: Self.current(enforced: false, inventory: Self.inventory)).puttingTokenWritesLast()
         #expect(plan.stages == [[.smtp, .organization], [.tokenTTL], [.ttlSwitch]])
         #expect(plan.organizationUpdate?.maxTTLEnabled == nil)
         #expect(plan.ttlSwitchUpdate == OrganizationDefaultsUpdate(maxTTLEnabled: true))
