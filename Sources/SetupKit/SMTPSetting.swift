@@ -1,7 +1,8 @@
 import TFEClient
 
 /// One value of the SMTP relay that the server keeps and reports back, described once: its key
-/// (whose label, 422 pointer and rule are the client core's, `FieldKey` and `FieldRules`), where
+/// (whose 422 pointer and rule are the client core's, `FieldKey` and `FieldRules`), its label
+/// (screens, Review lines and `plan` output), where
 /// it lives in the server's settings and in an update, how the Review shows it, its key in the
 /// answers file's `smtp` object (also the provider's argument), how the answers file is read
 /// into it, and when the answers file and the export write it.
@@ -13,6 +14,7 @@ import TFEClient
 /// here: no answer shows them, so nothing compares or reads them back.
 package struct SMTPSetting: Sendable {
     package let key: FieldKey
+    package let label: String
     /// The key in the answers file's `smtp` object, and the `tfe_admin_smtp_settings` argument.
     package let name: String
     /// The change a desired value makes to the current one (nil: none asked, or the same).
@@ -32,13 +34,13 @@ package struct SMTPSetting: Sendable {
 
     /// Every value of the relay, in the order the screens, the Review and the files show them.
     package static let all: [SMTPSetting] = [
-        make(.smtpEnabled, "enabled", \.enabled, \.enabled, .bool),
-        make(.smtpHost, "host", \.host, \.host, .text, inAnswers: relayKept, inExport: { !$0.host.isEmpty }),
-        make(.smtpPort, "port", \.port, \.port, .port, inAnswers: relayKept),
-        make(.smtpSender, "sender", \.sender, \.sender, .text, inAnswers: relayKept, inExport: { !$0.sender.isEmpty }),
-        make(.smtpAuth, "auth", \.auth, \.auth, .auth, inAnswers: relayKept),
+        make(.smtpEnabled, "Enabled", "enabled", \.enabled, \.enabled, .bool),
+        make(.smtpHost, "Host", "host", \.host, \.host, .text, inAnswers: relayKept, inExport: { !$0.host.isEmpty }),
+        make(.smtpPort, "Port", "port", \.port, \.port, .port, inAnswers: relayKept),
+        make(.smtpSender, "Sender", "sender", \.sender, \.sender, .text, inAnswers: relayKept, inExport: { !$0.sender.isEmpty }),
+        make(.smtpAuth, "Auth", "auth", \.auth, \.auth, .auth, inAnswers: relayKept),
         // The provider refuses an empty username (LengthAtLeast(1)): the export says to fill it in.
-        make(.smtpUsername, "username", \.username, \.username, .text, inAnswers: { relayKept($0) && $0.auth != .none },
+        make(.smtpUsername, "Username", "username", \.username, \.username, .text, inAnswers: { relayKept($0) && $0.auth != .none },
              inExport: { $0.auth != .none }, exportNote: { $0.username.isEmpty ? "The server has no username for this auth; fill it in." : nil }),
     ]
 
@@ -50,7 +52,7 @@ package struct SMTPSetting: Sendable {
 
     /// An entry over a value at `model` in the settings and `update` in an update.
     static func make<T: Equatable & Sendable>(
-        _ key: FieldKey, _ name: String,
+        _ key: FieldKey, _ label: String, _ name: String,
         _ model: WritableKeyPath<SMTPSettings, T> & Sendable, _ update: WritableKeyPath<SMTPSettingsUpdate, T?> & Sendable,
         _ codec: Codec<T>,
         inAnswers: @escaping @Sendable (SMTPSettings) -> Bool = { _ in true },
@@ -58,7 +60,7 @@ package struct SMTPSetting: Sendable {
         exportNote: @escaping @Sendable (SMTPSettings) -> String? = { _ in nil }
     ) -> SMTPSetting {
         SMTPSetting(
-            key: key, name: name,
+            key: key, label: label, name: name,
             change: { desired, current in
                 guard let new = desired[keyPath: update], new != current[keyPath: model] else { return nil }
                 return Change(field: key, current: codec.review(current[keyPath: model]), new: codec.review(new))

@@ -22,13 +22,8 @@ package enum Section: String, Sendable, Codable, CaseIterable, Hashable {
 /// Labels of the fields, shared by screens, review lines and plan output.
 package enum FieldLabels {
     package static func label(_ field: FieldKey) -> String {
+        if let setting = SMTPSetting.all.first(where: { $0.key == field }) { return setting.label }
         switch field {
-        case .smtpEnabled: return "Enabled"
-        case .smtpHost: return "Host"
-        case .smtpPort: return "Port"
-        case .smtpSender: return "Sender"
-        case .smtpAuth: return "Auth"
-        case .smtpUsername: return "Username"
         case .smtpPassword: return "Password"
         case .smtpTestEmail: return "Test email address"
         case .executionMode: return "Mode"

@@ -76,46 +76,6 @@ package struct ToOneRelationship: Codable, Sendable, Equatable {
     }
 }
 
-// MARK: - SMTP settings
-
-/// The `smtp-settings` resource.
-package struct SMTPSettingsResource: Codable, Sendable {
-    package var id: String?
-    package var type: String
-    package var attributes: Attributes
-    package init(id: String? = nil, attributes: Attributes) {
-        self.id = id
-        self.type = "smtp-settings"
-        self.attributes = attributes
-    }
-
-    /// Every attribute optional: on a PATCH an omitted attribute keeps its value; `null` is never sent.
-    package struct Attributes: Codable, Sendable, Equatable {
-        package var enabled: Bool?
-        package var host: String?
-        package var port: Int?
-        package var sender: String?
-        package var auth: String?
-        package var username: String?
-        package var password: String?
-        package var testEmailAddress: String?
-        enum CodingKeys: String, CodingKey {
-            case enabled, host, port, sender, auth, username, password
-            case testEmailAddress = "test-email-address"
-        }
-        package init(enabled: Bool? = nil, host: String? = nil, port: Int? = nil, sender: String? = nil, auth: String? = nil, username: String? = nil, password: String? = nil, testEmailAddress: String? = nil) {
-            self.enabled = enabled
-            self.host = host
-            self.port = port
-            self.sender = sender
-            self.auth = auth
-            self.username = username
-            self.password = password
-            self.testEmailAddress = testEmailAddress
-        }
-    }
-}
-
 // MARK: - Organizations
 
 /// The `organizations` resource (only the attributes this tool uses).

@@ -44,25 +44,6 @@ public struct TokenType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     }
 }
 
-/// The admin SMTP settings as the server reports them (password and test address are write-only).
-public struct SMTPSettings: Sendable, Equatable, Codable {
-    public var enabled: Bool
-    public var host: String
-    public var port: Int
-    public var sender: String
-    public var auth: SMTPAuth
-    public var username: String
-
-    public init(enabled: Bool = false, host: String = "", port: Int = 25, sender: String = "", auth: SMTPAuth = .none, username: String = "") {
-        self.enabled = enabled
-        self.host = host
-        self.port = port
-        self.sender = sender
-        self.auth = auth
-        self.username = username
-    }
-}
-
 /// The organization attributes this tool reads.
 public struct Organization: Sendable, Equatable {
     public var name: String

@@ -1,37 +1,5 @@
 import FoundationEssentials
 
-/// A change to the admin SMTP settings. Every field is optional: nil keeps the server's value.
-/// `password` and `testEmailAddress` are write-only (never read back).
-public struct SMTPSettingsUpdate: Sendable, Equatable {
-    public var enabled: Bool?
-    public var host: String?
-    public var port: Int?
-    public var sender: String?
-    public var auth: SMTPAuth?
-    public var username: String?
-    /// nil or empty keeps the stored password.
-    public var password: SecretString?
-    /// When set, the server sends a test email as a side effect of the PATCH.
-    public var testEmailAddress: String?
-
-    public init(enabled: Bool? = nil, host: String? = nil, port: Int? = nil, sender: String? = nil, auth: SMTPAuth? = nil, username: String? = nil, password: SecretString? = nil, testEmailAddress: String? = nil) {
-        self.enabled = enabled
-        self.host = host
-        self.port = port
-        self.sender = sender
-        self.auth = auth
-        self.username = username
-        self.password = password
-        self.testEmailAddress = testEmailAddress
-    }
-
-    /// Nothing would be sent (the empty-update guard refuses this before any request).
-    public var isEmpty: Bool {
-        enabled == nil && host == nil && port == nil && sender == nil && auth == nil && username == nil
-            && (password?.isEmpty ?? true) && testEmailAddress == nil
-    }
-}
-
 /// What to do with the organization's default agent pool: three intents, not an optional.
 public enum AgentPoolChange: Sendable, Hashable {
     /// Leave the pool as it is on the server.

@@ -14,15 +14,6 @@ package enum WireDecoding {
         }
     }
 
-    package static func smtpSettings(_ body: Data) throws(TFEError) -> SMTPSettings {
-        let a = try document(JSONAPIDocument<SMTPSettingsResource>.self, from: body, what: "smtp-settings").data.attributes
-        let authText = a.auth ?? "none"
-        guard let auth = SMTPAuth(rawValue: authText) else {
-            throw .decoding(what: "smtp-settings: unknown auth \"\(a.auth ?? "")\"", where: "data.attributes.auth")
-        }
-        return SMTPSettings(enabled: a.enabled ?? false, host: a.host ?? "", port: a.port ?? 25, sender: a.sender ?? "", auth: auth, username: a.username ?? "")
-    }
-
     package static func organization(_ body: Data) throws(TFEError) -> Organization {
         let doc = try document(JSONAPIDocument<OrganizationResource>.self, from: body, what: "organization")
         var org = organization(from: doc.data)

@@ -10,15 +10,6 @@ package enum WireEncoding {
         return e
     }
 
-    /// The SMTP PATCH body: only the attributes set; an empty password is left out (keep stored).
-    package static func smtpBody(_ update: SMTPSettingsUpdate) -> JSONAPIDocument<SMTPSettingsResource> {
-        let password = update.password.flatMap { $0.isEmpty ? nil : $0.exposedValue }
-        return JSONAPIDocument(data: SMTPSettingsResource(attributes: .init(
-            enabled: update.enabled, host: update.host, port: update.port, sender: update.sender,
-            auth: update.auth?.rawValue, username: update.username, password: password,
-            testEmailAddress: update.testEmailAddress)))
-    }
-
     /// The organization PATCH body: mode, pool (relationship form) and `max-ttl-enabled` in one.
     package static func organizationBody(_ update: OrganizationDefaultsUpdate) -> JSONAPIDocument<OrganizationResource> {
         var relationships: OrganizationResource.Relationships?
@@ -35,16 +26,6 @@ package enum WireEncoding {
     /// The TTL PATCH body in the spec's form (one resource, list in `token-ttl-policies`).
     package static func tokenTTLBody(_ update: TokenTTLUpdate) -> JSONAPIDocument<TokenTTLPoliciesUpdateResource> {
         JSONAPIDocument(data: TokenTTLPoliciesUpdateResource(policies: update.orderedEntries.map { .init(tokenType: $0.0, maxTTLMilliseconds: $0.1) }))
-    }
-
-    /// Maps a 422 `source.pointer` of the SMTP PATCH to a field key.
-    package static func smtpField(forPointer pointer: String) -> FieldKey? {
-        let map: [String: FieldKey] = [
-            "enabled": .smtpEnabled, "host": .smtpHost, "port": .smtpPort, "sender": .smtpSender,
-            "auth": .smtpAuth, "username": .smtpUsername, "password": .smtpPassword,
-            "test-email-address": .smtpTestEmail,
-        ]
-        return attributeName(pointer).flatMap { map[$0] }
     }
 
     /// Maps a 422 `source.pointer` of the organization PATCH to a field key.
