@@ -147,7 +147,7 @@ def main():
         render("5-review", out_dir)
         # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused, y applies.
         keys("Enter")
-        wait_for("Not applied: applying this rejects")
+        wait_for("Not applied: y applies anyway")
         for _ in range(40):
             keys("Down")
         wait_for("To apply anyway")

@@ -343,7 +343,7 @@ struct PlanCommand: AsyncParsableCommand {
     var acceptTokenRejection: Bool { answersOptions.acceptTokenRejection }
 
     func run() async throws {
-        var automation = answersOptions.automation(options, firstInstall, needsPassword: false)
+        let automation = answersOptions.automation(options, firstInstall, needsPassword: false)
         var file = try automation.readAnswers()
         var creates = false
         if let bootstrap = file.bootstrap {

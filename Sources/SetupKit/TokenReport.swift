@@ -147,8 +147,14 @@ package struct TokenReport: Sendable, Equatable {
     /// which token is in use cannot be told (it counts as rejected: the safe side). Each surface
     /// adds its own way on (a key, a flag) and `wayOut`.
     package static func lockout(in organizations: [String] = [], uncertain: Bool = false) -> String {
-        "applying this rejects the token this tool runs with" + (organizations.isEmpty ? "" : " in " + organizations.joined(separator: ", "))
+        "applying this rejects the token this tool runs with" + (organizations.isEmpty ? "" : " in " + named(organizations))
             + (uncertain ? " (or may: which token is in use cannot be told, and that counts the same)" : "")
+    }
+
+    /// Up to three organizations by name, then how many more (a fleet may have hundreds).
+    static func named(_ organizations: [String]) -> String {
+        let shown = organizations.prefix(3).joined(separator: ", ")
+        return organizations.count > 3 ? shown + " and \(organizations.count - 3) more" : shown
     }
 
     /// `lockout` as a sentence's start.

@@ -58,12 +58,7 @@ package struct FieldSpec: Sendable {
     package func display(_ state: WizardState) -> String {
         if let unavailable = unavailableText?(state) { return unavailable }
         if state.form.kept.contains(id) { return Self.keep }
-        switch kind {
-        case .toggle: return (flag.map { state.form[keyPath: $0] } ?? false) ? "y" : "n"
-        case .choice: return choice(state.form) ?? ""
-        case .poolChoice: return state.poolLabel(state.form.pool)
-        case .text, .password, .duration: return state.form.text(id)
-        }
+        return kind.behaviour.display(self, state)
     }
 
     /// A choice's current value (its raw value; the draft's spelling), `keep` when kept.

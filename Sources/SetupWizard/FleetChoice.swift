@@ -32,7 +32,6 @@ package struct FleetChoice: Equatable, Sendable {
     /// Every organization planned, one end each (nil before a plan).
     package var tally: FleetTally? { plan.map { FleetTally(plan: $0, outcomes: outcomes) } }
 
-    /// Takes an outcome: a later one for the same organization (after the read-back) replaces it.
     /// The apply starts: `count` organizations to send to, no outcome yet.
     mutating func startApply(sending count: Int) {
         sending = count
@@ -45,12 +44,13 @@ package struct FleetChoice: Equatable, Sendable {
     /// An organization's outcome, `elapsed` seconds into the apply: false when it replaces one
     /// already counted (its read-back), so it is not counted twice.
     mutating func record(_ outcome: FleetOutcome, elapsed: Double) -> Bool {
-        self.elapsed = elapsed
         guard record(outcome) else { return false }
         writes += outcome.results.count
+        self.elapsed = elapsed
         return true
     }
 
+    /// Takes an outcome: a later one for the same organization (after the read-back) replaces it.
     mutating func record(_ outcome: FleetOutcome) -> Bool {
         if let i = outcomes.firstIndex(where: { $0.organization == outcome.organization }) {
             outcomes[i] = outcome

@@ -26,8 +26,9 @@ enum OrganizationSession: WizardSession {
             }
             if plan.locksOutToken {
                 // Never by surprise: Enter alone does not lock the tool out.
-                state.problem("Not applied: " + TokenReport.lockout(uncertain: plan.tokenReport?.lockoutUncertain == true)
-                              + ". \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                // The keys first: a narrow status line cuts the end, not what to do.
+                state.problem("Not applied: \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; "
+                              + TokenReport.lockout(uncertain: plan.tokenReport?.lockoutUncertain == true) + ".")
                 return []
             }
             return startApply(&state, plan)

@@ -101,13 +101,7 @@ package struct PlainWizard: Sendable {
             if let reason = state.readOnlyReason(field) {
                 return .proceed(say: "\(spec.label): \(spec.display(state)) (\(reason))", .line(""))
             }
-            switch spec.kind {
-            case .toggle: return .ask("\(spec.label) (y/n) [\(spec.display(state))]: ", secret: false)
-            case .choice: return .ask("\(spec.label) (\(numbered(spec.choices(state)))) [\(spec.display(state))]: ", secret: false)
-            case .poolChoice: return .ask("\(spec.label) (\(numbered(state.poolOptions.map(state.poolLabel)))) [\(spec.display(state))]: ", secret: false)
-            case .password: return TextFieldView.prompt(spec.label, current: "", secret: true, hiddenNote: String(spec.placeholder(state).dropFirst().dropLast()))
-            case .text, .duration: return TextFieldView.prompt(spec.label, current: spec.display(state), secret: false)
-            }
+            return spec.kind.behaviour.prompt(state, spec)
         case .review where state.awaitsTokens:
             // The Review is printed again once the tokens are read; the question waits for them.
             return .wait

@@ -92,7 +92,7 @@ enum SeveralSession: WizardSession {
             if !plan.lockedOut.isEmpty {
                 // Never by surprise: only the explicit key applies a baseline that locks the tool out.
                 guard KeyMap.acceptTokenRejection.matches(key) else {
-                    state.problem("Not applied: " + TokenReport.lockout(in: plan.lockedOut) + ". \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back.")
+                    state.problem("Not applied: \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; " + TokenReport.lockout(in: plan.lockedOut) + ".")
                     return []
                 }
                 plan = plan.puttingTokenWritesLast()
@@ -223,7 +223,6 @@ enum SeveralSession: WizardSession {
 }
 
 extension WizardState {
-    /// The several-organizations session's data, nil in the other flows.
     /// Changes the several-organizations payload in place when that is the flow, nothing
     /// otherwise: the session's reducer edits its own data, as TCA's `Scope` scopes a child.
     @discardableResult
@@ -234,6 +233,7 @@ extension WizardState {
         return result
     }
 
+    /// The several-organizations session's data, nil in the other flows.
     package var several: FleetChoice? {
         get {
             if case .several(let choice) = flow { return choice }

@@ -15,14 +15,7 @@ extension Wizard {
     /// The options of a choice field as shown (labels) and what picking one sets.
     static func choiceOptions(_ state: WizardState, _ field: FieldID) -> [(label: String, pick: @Sendable (inout WizardState) -> Void)] {
         let spec = FieldSpec.of(field)
-        switch field.kind {
-        case .choice:
-            return spec.choices(state).map { value in (value, { spec.setChoice(value, in: &$0) }) }
-        case .poolChoice:
-            return state.poolOptions.map { option in (state.poolLabel(option), { $0.form.pool = option }) }
-        default:
-            return []
-        }
+        return spec.kind.behaviour.options(state, spec)
     }
 
     /// The options the filter lets through, with their index among all options.

@@ -147,60 +147,15 @@ extension Wizard {
         return []
     }
 
-    /// Toggles, choices and text editing.
+    /// A key on a field: its kind edits it (a toggle flips, a choice cycles or opens its list,
+    /// text is edited at the cursor).
     static func edit(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
-        switch field.kind {
-        case .toggle:
-            guard KeyMap.toggle.matches(key), let flag = FieldSpec.of(field).flag else { return }
-            if FieldSpec.keeps(field.section, state) {
-                // Several organizations: keep → on → off → keep.
-                if state.form.kept.remove(field) != nil {
-                    state.form[keyPath: flag] = true
-                } else if state.form[keyPath: flag] {
-                    state.form[keyPath: flag] = false
-                } else {
-                    state.form.kept.insert(field)
-                }
-            } else {
-                state.form[keyPath: flag].toggle()
-            }
-        case .choice:
-            if case .char(let c) = key {
-                // Space or a letter opens the list (a letter starts its filter): no blind change.
-                openList(&state, field, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
-                return
-            }
-            let step = key == .left ? -1 : (key == .right ? 1 : 0)
-            guard step != 0 else { return }
-            let spec = FieldSpec.of(field)
-            let options = spec.choices(state)
-            if let current = spec.choice(state.form), !options.isEmpty {
-                spec.setChoice(cycle(options, current, step), in: &state)
-            }
-            if field == .mode, state.modeOptions.count < ExecutionMode.allCases.count, let reason = state.current?.agentsUnavailable {
-                state.problem("Agent mode is not offered: " + reason)
-            }
-        case .poolChoice:
-            if case .char(let c) = key {
-                openList(&state, field, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
-                return
-            }
-            let step = key == .left ? -1 : (key == .right ? 1 : 0)
-            guard step != 0 else { return }
-            state.form.pool = cycle(state.poolOptions, state.form.pool, step)
-            state.errors[.pool] = nil
-        case .text, .password, .duration:
-            editText(&state, field, key)
-        }
+        let spec = FieldSpec.of(field)
+        spec.kind.behaviour.edit(&state, spec, key)
     }
 
     static func cycle<T: Equatable>(_ all: [T], _ value: T, _ step: Int) -> T {
         let i = all.firstIndex(of: value) ?? (step > 0 ? -1 : all.count)
         return all[((i + step) % all.count + all.count) % all.count]
-    }
-
-    /// A text field: the line editor (`TextInput`) over the focused field's value.
-    static func editText(_ state: inout WizardState, _ field: FieldID, _ key: Key) {
-        if let text = state.editing.edit(state.form.text(field), key), text != state.form.text(field) { state.form.setText(field, text) }
     }
 }

@@ -152,27 +152,6 @@ extension FieldSpec {
     /// a number or a pool id for the pool, the text itself otherwise. Returns what is wrong with
     /// the answer itself (the field's rules run after).
     func take(_ answer: String, in state: inout WizardState) -> String? {
-        switch kind {
-        case .toggle:
-            let a = answer.lowercased()
-            guard ["y", "yes", "n", "no"].contains(a) else { return "Answer y or n." }
-            if let flag { state.form[keyPath: flag] = a.hasPrefix("y") }
-        case .choice, .poolChoice:
-            // A number, a name, or the start of one that only one option has (`pri` → primary).
-            let options = Wizard.choiceOptions(state, id)
-            let names = kind == .choice ? options.map(\.label) : state.poolOptions.map(Self.poolName(state))
-            let a = answer.lowercased()
-            let index = Int(answer).map { $0 - 1 }
-                ?? names.firstIndex { $0.lowercased() == a }
-                ?? state.poolOptions.firstIndex { $0 == .pool(answer) }.flatMap { kind == .poolChoice ? $0 : nil }
-                ?? { let starts = names.indices.filter { names[$0].lowercased().hasPrefix(a) }; return starts.count == 1 ? starts[0] : nil }()
-            guard let index, options.indices.contains(index) else {
-                return "Choose a number from 1 to \(names.count) or a name: \(names.joined(separator: ", "))."
-            }
-            options[index].pick(&state)
-        case .text, .password, .duration:
-            state.form.setText(id, answer)
-        }
-        return nil
+        kind.behaviour.take(answer, self, &state)
     }
 }

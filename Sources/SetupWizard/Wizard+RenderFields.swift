@@ -78,35 +78,10 @@ extension Wizard {
         }
     }
 
-    /// The value part of a field's line; sets the cursor column on a focused text field.
+    /// The value part of a field's line (its kind draws it); sets the cursor column on a focused text field.
     static func value(_ state: WizardState, _ field: FieldID, focused: Bool, readOnly: Bool, _ g: Glyphs, width: Int, into line: inout Line) {
-        let form = state.form
-        let style: CellStyle = readOnly ? .dim : (focused ? .reverse : .normal)
-        switch field.kind {
-        case .toggle:
-            let on = FieldSpec.of(field).flag.map { form[keyPath: $0] } ?? false
-            if let unavailable = FieldSpec.of(field).unavailableText?(state) {
-                line.add(unavailable, .dim)
-            } else if form.kept.contains(field) {
-                line.add("[-] keep", style)
-                line.add("  keep / on / off", .dim)
-            } else {
-                line.add(on ? "[x] on" : "[ ] off", style)
-            }
-        case .choice:
-            let spec = FieldSpec.of(field)
-            let current = spec.choice(form) ?? ""
-            let all = spec.choices(state)
-            line.add("\(g.left) \(current) \(g.right)", style)
-            line.add("  " + all.joined(separator: " / "), .dim)
-        case .poolChoice:
-            line.add("\(g.left) \(state.poolLabel(form.pool)) \(g.right)", style)
-        case .text, .password, .duration:
-            let room = max(8, width - line.width - 1 - (field.kind == .duration ? 30 : 0))
-            TextFieldView.value(form.text(field), secret: field.kind == .password, placeholder: FieldSpec.of(field).placeholder(state),
-                                focus: focused ? (state.editing.cursor, state.editing.selected) : nil, style: style, room: room, g, into: &line)
-            if case .ttl(let t) = field { durationInfo(state, t, into: &line, width: width) }
-        }
+        let spec = FieldSpec.of(field)
+        spec.kind.behaviour.draw(state, spec, focused: focused, style: readOnly ? .dim : (focused ? .reverse : .normal), g, width: width, into: &line)
     }
 
     /// The part of a value that fits `room` cells with the cursor in it: where it starts, whether

@@ -123,7 +123,6 @@ package actor WizardRuntime {
         let services = self.services
         let address = state.config.address
         let wording = state.config.wording
-        let sections = state.config.sections
         switch command {
         case .loadOrganizations:
             spawn {

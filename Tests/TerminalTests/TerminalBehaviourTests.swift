@@ -270,7 +270,7 @@ struct TerminalBehaviourTests {
         // The demo's tokens live as a real server's do: the seed's 30-day user cap rejects the
         // token in use, so Enter alone applies nothing and y does.
         t.keys("Enter")
-        #expect(t.waitFor("Not applied: applying this rejects"), "\(t.capture())")
+        #expect(t.waitFor("Not applied: y applies anyway, Esc goes back;"), "\(t.capture())")
         t.keys("y")
         #expect(t.waitFor("All changes applied."))
         #expect(t.waitFor("now rejects this token"), "the check after the apply: \(t.capture())")

@@ -23,7 +23,7 @@ struct TokenLockoutWizardTests {
             #expect(t.waitFor("Tokens: with enforcement on"), "\(t.capture())")
             #expect(t.capture().contains("y apply anyway"), "the footer names the key: \(t.capture())")
             t.keys("Enter")
-            #expect(t.waitFor("Not applied: applying this rejects"), "\(t.capture())")
+            #expect(t.waitFor("Not applied: y applies anyway, Esc goes back;"), "\(t.capture())")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "Enter alone sent nothing")
             t.keys("y")
             #expect(t.waitFor("now rejects this token"), "\(t.capture())")

@@ -536,7 +536,7 @@ struct ReducerFlowTests {
     @Test("a rule only the whole plan can check sends Enter on the review back to the field") func reviewIssueJumps() {
         var state = Self.review()
         state.form.smtpSender = "not an address"
-        Wizard.enterReview(&state)
+        _ = Wizard.enterReview(&state)
         #expect(state.plan?.issues.isEmpty == false)
         #expect(Self.keys(&state, .enter).isEmpty)
         #expect(state.phase == .editing(.smtp) && state.focus == .smtpSender && state.errors[.smtpSender] != nil)

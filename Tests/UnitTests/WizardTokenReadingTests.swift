@@ -29,7 +29,7 @@ struct WizardTokenReadingTests {
     static func raiseUserCapAndApply(_ state: inout WizardState) -> [WizardEffect] {
         state.form.ttlText[.user] = "3y"
         state.form.ttlTouched.insert(.user)
-        Wizard.enterReview(&state)
+        _ = Wizard.enterReview(&state)
         return Wizard.update(&state, .key(.enter))
     }
 
@@ -61,7 +61,7 @@ struct WizardTokenReadingTests {
     func reviewWaits() {
         var (state, _, _) = Self.loaded()
         Self.tighten(&state)
-        Wizard.enterReview(&state)
+        _ = Wizard.enterReview(&state)
         #expect(state.phase == .review)
         let waiting = Wizard.render(state, size: Size(width: 100, height: 40)).text
         #expect(waiting.contains("Reading the existing tokens") && waiting.contains("Apply waits for them."), "\(waiting)")
@@ -103,7 +103,7 @@ struct WizardTokenReadingTests {
         #expect(effects == [.loadTokens(current)], "the guard needs them even over caps nobody can read")
         state.form.ttlEnabled = true
         #expect(state.awaitsTokens)
-        Wizard.enterReview(&state)
+        _ = Wizard.enterReview(&state)
         #expect(Wizard.update(&state, .key(.enter)).isEmpty, "nothing applied before the tokens are in")
         _ = Wizard.update(&state, .tokensLoaded(organization: "my-org", Self.inventory))
         #expect(state.plan?.locksOutToken == true, "enforcement over unknown caps: the safe side")
