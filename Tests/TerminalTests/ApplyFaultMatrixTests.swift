@@ -8,7 +8,6 @@ import TFESandbox
 /// fault, what the admin reads, the exit code, and that running the same file again finishes the job.
 @Suite("Fault matrix: apply")
 struct ApplyFaultMatrixTests {
-    typealias Auto = AutomationCommandTests
 
     static func tempDirectory() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("apply-faults-\(UUID().uuidString.prefix(8))").path
@@ -17,7 +16,7 @@ struct ApplyFaultMatrixTests {
     }
 
     /// Checks the first run's output and exit status against the row.
-    static func checkFirstRun(_ c: FaultCase, _ r: Auto.Run) {
+    static func checkFirstRun(_ c: FaultCase, _ r: CLI.Run) {
         switch c.firstRun {
         case .completes:
             #expect(r.status == 0, "\(r.output)")
@@ -51,14 +50,14 @@ struct ApplyFaultMatrixTests {
         let statePath = dir + "/sandbox-state.json"
         let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0, statePath: statePath))
         var current = server
-        let file = Auto.write(dir, "seed.json", Auto.seed)
+        let file = CLI.write(dir, "seed.json", CLI.seed)
         let timeout = c.timeoutSeconds.map { ["--timeout", String($0)] } ?? []
         switch c.kind {
         case .armed(let faults): for fault in faults { await server.store.arm(fault) }
         case .connectionRefused: await server.kill()
         case .killedMidApply: break
         }
-        let first = await Auto.run(address: server.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"] + timeout)
+        let first = await CLI.run(address: server.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"] + timeout)
         Self.checkFirstRun(c, first)
         if case .stepFails(step: "SMTP settings", _) = c.firstRun {
             #expect(await server.store.requestLog.filter { $0.method == "PATCH" && $0.path == FaultMatrix.smtpPath }.count == 1, "the SMTP PATCH is sent once")
@@ -74,7 +73,7 @@ struct ApplyFaultMatrixTests {
             current = try await SandboxServer.start(options: SandboxOptions(port: server.port, rateLimit: 0, statePath: statePath), tokens: server.tokens)
         }
         if first.status != 0 {
-            let second = await Auto.run(address: current.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            let second = await CLI.run(address: current.address, token: server.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(second.status == 0, "the second run finishes the job: \(second.output)")
         }
         let final = await current.store.state
@@ -91,8 +90,8 @@ struct ApplyFaultMatrixTests {
         _ = FileManager.default.createFile(atPath: tokensPath, contents: Data(#"{"site-admin":"fake-sa-kill-1","owner":"fake-ow-kill-1","member":"fake-me-kill-1"}"#.utf8))
         let sandbox = try SandboxProcess.start(statePath: statePath, tokensPath: tokensPath)
         try await sandbox.arm(FaultMatrix.holdTTLPatch)
-        let file = Auto.write(dir, "seed.json", Auto.seed)
-        async let firstRun = Auto.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+        let file = CLI.write(dir, "seed.json", CLI.seed)
+        async let firstRun = CLI.run(address: sandbox.address, token: sandbox.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         let answered = await eventually(.seconds(30)) {
             // Both PATCHes answered and read back (a GET of the same path after the PATCH).
             let log = (try? await sandbox.requests()) ?? []
@@ -110,7 +109,7 @@ struct ApplyFaultMatrixTests {
         let again = try SandboxProcess.start(port: sandbox.port, statePath: statePath, tokensPath: tokensPath)
         let before = try await again.state()
         #expect(before.smtp.host == "smtp.example.com" && before.organizations["my-org"]?.defaultExecutionMode == "agent", "what was answered survived the kill")
-        let second = await Auto.run(address: again.address, token: again.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+        let second = await CLI.run(address: again.address, token: again.tokens.siteAdmin, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         #expect(second.status == 0, "\(second.output)")
         let final = try await again.state()
         #expect(SeedTarget.differences(final).isEmpty, "\(SeedTarget.differences(final))")

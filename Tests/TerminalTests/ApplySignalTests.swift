@@ -9,7 +9,6 @@ import TFESandbox
 /// again sends only what is left.
 @Suite("apply stopped by a signal")
 struct ApplySignalTests {
-    typealias Auto = AutomationCommandTests
     static let ttlPath = "/api/v2/organizations/my-org/token-ttl-policies"
 
     /// Starts the seed's apply as a process (output to a file), the token in a 0600 file and the
@@ -39,8 +38,8 @@ struct ApplySignalTests {
 
     @Test("SIGINT while a 429 asks to wait 119 s (which the command announces): ends within seconds, the TTLs reported INTERRUPTED, the rest saved; the rerun sends only the TTLs")
     func duringRetryAfter() async throws {
-        try await Auto.with { server, dir in
-            let answers = Auto.write(dir, "answers.json", Auto.seed)
+        try await CLI.with { server, dir in
+            let answers = CLI.write(dir, "answers.json", CLI.seed)
             // One 429 with a long Retry-After: the second attempt would come only after 119 s.
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 429, headers: ["Retry-After": "119"]))
             let (process, out) = try Self.start(server, dir, answers)
@@ -65,7 +64,7 @@ struct ApplySignalTests {
 
             let before = await server.store.requestLog.count
             // Without a second test email the relay has nothing left to send.
-            let rerun = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
+            let rerun = await CLI.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
             #expect(rerun.status == 0, "\(rerun.output.suffix(1_500))")
             let log = await server.store.requestLog
             let rerunWrites = log.dropFirst(before).filter { $0.method == "PATCH" }.map(\.path)
@@ -75,8 +74,8 @@ struct ApplySignalTests {
 
     @Test("SIGTERM with the TTL request sent and not answered: INTERRUPTED, saying it may or may not have been saved")
     func duringRequest() async throws {
-        try await Auto.with { server, dir in
-            let answers = Auto.write(dir, "answers.json", Auto.seed)
+        try await CLI.with { server, dir in
+            let answers = CLI.write(dir, "answers.json", CLI.seed)
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 503, delayMs: 15_000))
             let (process, out) = try Self.start(server, dir, answers)
             // The fault leaves the armed list when its request arrives: the answer is 15 s away.
@@ -101,8 +100,8 @@ struct ApplySignalTests {
 
     @Test("SIGINT while every write was saved and no answer had come: the report says unknown, never that nothing was saved")
     func savedButUnanswered() async throws {
-        try await Auto.with { server, dir in
-            let answers = Auto.write(dir, "answers.json", Auto.seed)
+        try await CLI.with { server, dir in
+            let answers = CLI.write(dir, "answers.json", CLI.seed)
             // Each PATCH is handled (saved), then its answer waits 20 s.
             for path in [FaultMatrix.smtpPath, FaultMatrix.orgPath, Self.ttlPath] {
                 await server.store.arm(SandboxFault(method: "PATCH", path: path, status: 200, delayMs: 20_000, after: true))
@@ -124,18 +123,17 @@ struct ApplySignalTests {
 /// while the first holds the lock, and says who holds it.
 @Suite("apply: one run at a time")
 struct RunLockTests {
-    typealias Auto = AutomationCommandTests
 
     @Test("a second apply of the same organization stops at once naming the first; with --lock-timeout it waits and then plans from what the first left")
     func secondApplyWaits() async throws {
-        try await Auto.with { server, dir in
-            let answers = Auto.write(dir, "answers.json", Auto.seed)
+        try await CLI.with { server, dir in
+            let answers = CLI.write(dir, "answers.json", CLI.seed)
             // The first apply's TTL PATCH is saved, then answered 4 s later: it holds the lock.
             await server.store.arm(SandboxFault(method: "PATCH", path: ApplySignalTests.ttlPath, delayMs: 4_000, after: true))
             let (first, out) = try ApplySignalTests.start(server, dir, answers)
             await ApplySignalTests.wait(for: first) { await server.store.armedFaults.isEmpty }
             try #require(first.isRunning, "the first apply is waiting for its answer")
-            let refused = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
+            let refused = await CLI.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email"])
             #expect(refused.status == 1, "\(refused.output)")
             #expect(refused.output.contains("nothing read or sent: another run on this machine is changing organization my-org on \(server.address)"), "\(refused.output)")
             #expect(refused.output.contains("process \(first.processIdentifier) (tfe-setup apply)"), "\(refused.output)")
@@ -144,7 +142,7 @@ struct RunLockTests {
             #expect(!refused.output.contains("· organization my-org · token from"), "\(refused.output)")
             // Waiting: it starts once the first ends, reads what the first saved, and has nothing to send.
             let started = server.store.nowMs()
-            let waited = await Auto.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email", "--lock-timeout", "60"])
+            let waited = await CLI.run(server, dir, ["apply", "--answers", answers, "--auto-approve", "--no-test-email", "--lock-timeout", "60"])
             #expect(waited.status == 0, "\(waited.output)")
             #expect(!first.isRunning)
             let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""

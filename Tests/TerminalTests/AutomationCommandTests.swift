@@ -7,79 +7,33 @@ import TFESandbox
 /// `plan` and `apply` from an answers file, as separate processes against a sandbox.
 @Suite("plan and apply from an answers file")
 struct AutomationCommandTests {
-    static let seed = """
-        {"organization":"my-org",
-         "smtp":{"enabled":true,"host":"smtp.example.com","port":587,"sender":"noreply@example.com","auth":"login",
-                 "username":"smtp-bot","password_env":"SMTP_PASSWORD","test_email_address":"ops@example.com"},
-         "execution_defaults":{"mode":"agent","agent_pool_id":"apool-abc123"},
-         "token_ttl":{"enabled":true,"organization":"1y","team":"90d","user":"30d","audit_trails":"2y"}}
-        """
-
-    struct Run { var status: Int32; var output: String }
-
-    static func run(_ server: SandboxServer, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {
-        await run(address: server.address, token: server.tokens.siteAdmin, dir, args, env: env)
-    }
-
-    /// Runs `tfe-setup` with the arguments against a server, the token in a 0600 file, and returns
-    /// its exit status and everything it printed.
-    static func run(address: String, token: String, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {
-        let tokenFile = dir + "/token"
-        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
-        let envArgs = env.map { "\($0.key)=\($0.value)" }
-        let command = ["/usr/bin/env"] + envArgs + [TmuxSession.binary] + args + ["--address", address, "--token-file", tokenFile]
-        let shell = command.map(TmuxSession.quote).joined(separator: " ") + " 2>&1"
-        let r = await Subprocess.runAsync(["/bin/sh", "-c", shell])
-        return Run(status: r.status, output: r.output)
-    }
-
-    /// The output without the `tfe-setup: <address> · organization … · token from …` line that
-    /// plan, apply and export print to stderr before the first request (for parsing `--json`).
-    static func withoutTargetLine(_ output: String) -> String {
-        output.split(separator: "\n", omittingEmptySubsequences: false).filter { !($0.hasPrefix("tfe-setup: ") && $0.contains(" · token from ")) }.joined(separator: "\n")
-    }
-
-    static func with(_ options: SandboxOptions = SandboxOptions(rateLimit: 0), _ body: (SandboxServer, String) async throws -> Void) async throws {
-        let server = try await SandboxServer.start(options: options)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("auto-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        do { try await body(server, dir) } catch { await server.stop(); throw error }
-        await server.stop()
-    }
-
-    static func write(_ dir: String, _ name: String, _ text: String) -> String {
-        let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }
-
     @Test("plan 2 → apply 0 with three PATCHes → plan 0 and apply sends nothing") func seedScenario() async throws {
-        try await Self.with { server, dir in
-            let file = Self.write(dir, "answers.json", Self.seed)
-            var r = await Self.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            var r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 2, "\(r.output)")
             #expect(r.output.contains("SMTP relay · Port: 25 → 587") || r.output.contains("SMTP relay - Port: 25 -> 587"))
             #expect(r.output.contains("Password: (will be sent)"))
-            r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
-            let json = try #require(JSONValue.parse(Data(Self.withoutTargetLine(r.output).utf8)))
+            r = await CLI.run(server, dir, ["plan", "--answers", file, "--json"])
+            let json = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(r.output).utf8)))
             #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("port"), "current": .integer(25), "new": .integer(587), "write_only": .bool(false)])) == true)
             #expect(json["changes"]?.arrayValue?.contains(.object(["section": .string("smtp"), "field": .string("password"), "current": .null, "new": .null, "write_only": .bool(true)])) == true)
             #expect(json["requests"]?.arrayValue?.count == 3)
             #expect(json["errors"] == .array([]))
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
 
-            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == 0, "\(r.output)")
             #expect(!r.output.contains("fake-auto-pw-8"))
             let patches = await server.store.requestLog.filter { $0.method == "PATCH" }
             #expect(Set(patches.map(\.path)) == ["/api/v2/admin/smtp-settings", "/api/v2/organizations/my-org", "/api/v2/organizations/my-org/token-ttl-policies"])
             #expect(patches.count == 3)
 
-            let quiet = Self.write(dir, "again.json", Self.seed.replacingOccurrences(of: #","password_env":"SMTP_PASSWORD","test_email_address":"ops@example.com""#, with: ""))
-            r = await Self.run(server, dir, ["plan", "--answers", quiet])
+            let quiet = CLI.write(dir, "again.json", CLI.seed.replacingOccurrences(of: #","password_env":"SMTP_PASSWORD","test_email_address":"ops@example.com""#, with: ""))
+            r = await CLI.run(server, dir, ["plan", "--answers", quiet])
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("Nothing to change."))
-            r = await Self.run(server, dir, ["apply", "--answers", quiet, "--auto-approve"])
+            r = await CLI.run(server, dir, ["apply", "--answers", quiet, "--auto-approve"])
             #expect(r.status == 0)
             #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == 3)
         }
@@ -102,11 +56,11 @@ struct AutomationCommandTests {
     ]
 
     @Test("each answers-file error: exit 1, the JSON path, no write") func errors() async throws {
-        try await Self.with { server, dir in
+        try await CLI.with { server, dir in
             for (n, (text, path, message)) in Self.broken.enumerated() where !path.isEmpty {
-                let file = Self.write(dir, "bad\(n).json", text)
+                let file = CLI.write(dir, "bad\(n).json", text)
                 let before = await server.store.requestLog.count
-                let r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--organization", "my-org"])
+                let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--organization", "my-org"])
                 #expect(r.status == 1, "\(text)")
                 #expect(r.output.contains(path), "\(text): \(r.output)")
                 #expect(r.output.contains(message), "\(text): \(r.output)")
@@ -125,16 +79,16 @@ struct AutomationCommandTests {
 
     @Test("an agent pool id the organization does not have: plan and apply refuse it before any write, naming the pools; a pool without agents is warned about")
     func unknownPool() async throws {
-        try await Self.with { server, dir in
-            let file = Self.write(dir, "pool.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-zzz999"},"token_ttl":{"user":"30d"}}"#)
+        try await CLI.with { server, dir in
+            let file = CLI.write(dir, "pool.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-zzz999"},"token_ttl":{"user":"30d"}}"#)
             for args in [["plan", "--answers", file], ["apply", "--answers", file, "--auto-approve"]] {
-                let r = await Self.run(server, dir, args)
+                let r = await CLI.run(server, dir, args)
                 #expect(r.status == 1, "\(r.output)")
                 #expect(r.output.contains("Error ($.execution_defaults.agent_pool_id): my-org has no agent pool apool-zzz999; its pools: primary (apool-abc123)"), "\(r.output)")
             }
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing written, not even the TTL policy")
-            let empty = Self.write(dir, "empty.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-empty9"}}"#)
-            let r = await Self.run(server, dir, ["plan", "--answers", empty])
+            let empty = CLI.write(dir, "empty.json", #"{"organization":"my-org","execution_defaults":{"mode":"agent","agent_pool_id":"apool-empty9"}}"#)
+            let r = await CLI.run(server, dir, ["plan", "--answers", empty])
             #expect(r.status == 2, "\(r.output)")
             #expect(r.output.contains("Warning ($.execution_defaults.agent_pool_id): The agent pool spare has no agents connected"), "\(r.output)")
             #expect(r.output.contains("Warning ($.execution_defaults.mode): Workspaces that do not set their own execution mode"), "\(r.output)")
@@ -143,9 +97,9 @@ struct AutomationCommandTests {
 
     @Test("a mistyped --organization: the error says which organizations the token sees, the nearest first")
     func didYouMean() async throws {
-        try await Self.with { server, dir in
+        try await CLI.with { server, dir in
             for args in [["check", "--organization", "my-orgg"], ["export", "--organization", "MY-ORG-X"]] {
-                let r = await Self.run(server, dir, args)
+                let r = await CLI.run(server, dir, args)
                 #expect(r.status == 1, "\(r.output)")
                 #expect(r.output.contains("Did you mean my-org? This token sees: my-org"), "\(args): \(r.output)")
             }
@@ -153,9 +107,9 @@ struct AutomationCommandTests {
     }
 
     @Test("apply without a terminal needs --auto-approve") func confirmation() async throws {
-        try await Self.with { server, dir in
-            let file = Self.write(dir, "a.json", #"{"organization":"my-org","token_ttl":{"team":"90d"}}"#)
-            let r = await Self.run(server, dir, ["apply", "--answers", file])
+        try await CLI.with { server, dir in
+            let file = CLI.write(dir, "a.json", #"{"organization":"my-org","token_ttl":{"team":"90d"}}"#)
+            let r = await CLI.run(server, dir, ["apply", "--answers", file])
             #expect(r.status == 1)
             #expect(r.output.contains("Add --auto-approve"))
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
@@ -163,12 +117,12 @@ struct AutomationCommandTests {
     }
 
     @Test("HCP: the SMTP section fails with the HCP message; the rest is applied") func hcp() async throws {
-        try await Self.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
-            let file = Self.write(dir, "a.json", Self.seed)
-            var r = await Self.run(server, dir, ["plan", "--answers", file, "--json"])
+        try await CLI.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
+            let file = CLI.write(dir, "a.json", CLI.seed)
+            var r = await CLI.run(server, dir, ["plan", "--answers", file, "--json"])
             #expect(r.status == 1)
             #expect(r.output.contains("HCP Terraform has no admin API"))
-            r = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == 1)
             #expect(r.output.contains("FAILED SMTP relay"))
             #expect(r.output.contains("HCP Terraform has no admin API"))

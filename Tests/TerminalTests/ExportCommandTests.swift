@@ -8,12 +8,11 @@ import TFESandbox
 /// Terraform configuration parses as HCL, says what the server holds, and holds no secret.
 @Suite("export")
 struct ExportCommandTests {
-    typealias Auto = AutomationCommandTests
 
     /// Applies the seed scenario (with a password and a test address) so that every section has values.
     static func applySeed(_ server: SandboxServer, _ dir: String) async {
-        let file = Auto.write(dir, "seed.json", Auto.seed)
-        let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+        let file = CLI.write(dir, "seed.json", CLI.seed)
+        let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -21,32 +20,32 @@ struct ExportCommandTests {
 
     @Test("an answers export names what it leaves out and why; a switch the server does not report is left out, not written as off")
     func leftOut() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let out = dir + "/owner.json"
-            let r = await Auto.run(address: server.address, token: server.tokens.owner, dir, ["export", "--organization", "my-org", "--output", out])
+            let r = await CLI.run(address: server.address, token: server.tokens.owner, dir, ["export", "--organization", "my-org", "--output", out])
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("left out of the answers file:") && r.output.contains("- smtp: the token is not a site admin"), "\(r.output)")
             #expect(JSONValue.parse(Data(Self.read(out).utf8))?["smtp"] == nil)
         }
-        try await Auto.with(SandboxOptions(rateLimit: 0, profile: .tfe1)) { server, dir in
+        try await CLI.with(SandboxOptions(rateLimit: 0, profile: .tfe1)) { server, dir in
             let out = dir + "/old.json"
-            let r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", out])
+            let r = await CLI.run(server, dir, ["export", "--organization", "my-org", "--output", out])
             #expect(r.status == 0, "\(r.output)")
             let exported = try #require(JSONValue.parse(Data(Self.read(out).utf8)), "\(Self.read(out))")
             #expect(exported["token_ttl"]?["enabled"] == nil, "unsupported is not off: \(Self.read(out))")
             #expect(r.output.contains("- token_ttl.enabled: ") && r.output.contains("does not report max-ttl-enabled"), "\(r.output)")
-            let plan = await Auto.run(server, dir, ["plan", "--answers", out])
+            let plan = await CLI.run(server, dir, ["plan", "--answers", out])
             #expect(plan.status == 0, "the export still plans clean: \(plan.output)")
         }
     }
 
     @Test("answers export round-trips: on a fresh sandbox and after the seed, plan says nothing to change")
     func answersRoundTrip() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             for round in ["fresh", "seeded"] {
                 if round == "seeded" { await Self.applySeed(server, dir) }
                 let out = dir + "/\(round).json"
-                var r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", out])
+                var r = await CLI.run(server, dir, ["export", "--organization", "my-org", "--output", out])
                 #expect(r.status == 0, "\(r.output)")
                 #expect(r.output.contains("Wrote the answers file to \(out)."))
                 let text = Self.read(out)
@@ -54,10 +53,10 @@ struct ExportCommandTests {
                 #expect(!text.contains("fake-auto-pw-8") && !text.contains(server.tokens.siteAdmin))
                 #expect(!text.contains("test_email_address"))
                 let before = await server.store.requestLog.filter { $0.method == "PATCH" }.count
-                r = await Auto.run(server, dir, ["plan", "--answers", out], env: [:])
+                r = await CLI.run(server, dir, ["plan", "--answers", out], env: [:])
                 #expect(r.status == 0, "\(round): \(r.output)\n\(text)")
                 #expect(r.output.contains("Nothing to change."))
-                r = await Auto.run(server, dir, ["apply", "--answers", out, "--auto-approve", "--smtp-relay", "smtp.example.com"], env: [:])
+                r = await CLI.run(server, dir, ["apply", "--answers", out, "--auto-approve", "--smtp-relay", "smtp.example.com"], env: [:])
                 #expect(r.status == 0, "\(r.output)")
                 #expect(await server.store.requestLog.filter { $0.method == "PATCH" }.count == before, "applying the export sends nothing")
             }
@@ -71,10 +70,10 @@ struct ExportCommandTests {
 
     @Test("Terraform export: valid HCL, the provider's resources with the server's values, no secret")
     func terraform() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             await Self.applySeed(server, dir)
             let out = dir + "/main.tf"
-            let r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
+            let r = await CLI.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
             #expect(r.status == 0, "\(r.output)")
             let text = Self.read(out)
             #expect(!text.contains("fake-auto-pw-8") && !text.contains(server.tokens.siteAdmin) && !text.contains("ops@example.com"),
@@ -126,9 +125,9 @@ struct ExportCommandTests {
 
     @Test("Terraform export of an untouched server states the 730.485-day default exactly")
     func untouchedDefaults() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let out = dir + "/main.tf"
-            let r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
+            let r = await CLI.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
             #expect(r.status == 0, "\(r.output)")
             let hcl = try await HCLParser.summary(of: out)
             let ttl = try #require(hcl["resources"]?["tfe_org_max_token_ttl_policy.this"])
@@ -141,37 +140,37 @@ struct ExportCommandTests {
 
     @Test("HCP: SMTP is left out with the reason, in both formats")
     func hcp() async throws {
-        try await Auto.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
+        try await CLI.with(SandboxOptions(rateLimit: 0, hcp: true)) { server, dir in
             let tf = dir + "/main.tf", answers = dir + "/a.json"
-            var r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", tf])
+            var r = await CLI.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", tf])
             #expect(r.status == 0, "\(r.output)")
             let text = Self.read(tf)
             #expect(text.contains("# Not exported: HCP Terraform has no admin API"))
             let hcl = try await HCLParser.summary(of: tf)
             #expect(hcl["resources"]?["tfe_admin_smtp_settings.this"] == nil)
             #expect(hcl["resources"]?["tfe_organization_default_settings.this"] != nil)
-            r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", answers])
+            r = await CLI.run(server, dir, ["export", "--organization", "my-org", "--output", answers])
             #expect(r.status == 0, "\(r.output)")
             #expect(JSONValue.parse(Data(Self.read(answers).utf8))?["smtp"] == nil)
-            r = await Auto.run(server, dir, ["plan", "--answers", answers])
+            r = await CLI.run(server, dir, ["plan", "--answers", answers])
             #expect(r.status == 0, "\(r.output)")
         }
     }
 
     @Test("export errors: exit 1 with the reason, nothing half-written")
     func errors() async throws {
-        try await Auto.with { server, dir in
-            var r = await Auto.run(server, dir, ["export", "--organization", "my-org", "--output", dir + "/missing/dir/a.json"])
+        try await CLI.with { server, dir in
+            var r = await CLI.run(server, dir, ["export", "--organization", "my-org", "--output", dir + "/missing/dir/a.json"])
             #expect(r.status == 1)
             #expect(r.output.contains("could not write \(dir)/missing/dir/a.json"), "\(r.output)")
-            r = await Auto.run(server, dir, ["export", "--organization", "no-such-org"])
+            r = await CLI.run(server, dir, ["export", "--organization", "no-such-org"])
             #expect(r.status == 1)
             #expect(r.output.contains("nothing exported"), "\(r.output)")
-            r = await Auto.run(server, dir, ["export", "--format", "yaml", "--organization", "my-org"])
+            r = await CLI.run(server, dir, ["export", "--format", "yaml", "--organization", "my-org"])
             #expect(r.status != 0)
             #expect(r.output.contains("answers") && r.output.contains("terraform"), "\(r.output)")
-            let existing = Auto.write(dir, "keep.json", "{\"keep\":true}\n")
-            r = await Auto.run(server, dir, ["export", "--organization", "no-such-org", "--output", existing])
+            let existing = CLI.write(dir, "keep.json", "{\"keep\":true}\n")
+            r = await CLI.run(server, dir, ["export", "--organization", "no-such-org", "--output", existing])
             #expect(r.status == 1)
             #expect(Self.read(existing) == "{\"keep\":true}\n", "a failed export leaves the old file alone")
         }
@@ -181,12 +180,11 @@ struct ExportCommandTests {
 /// Output the admin relies on that could not be written is said, and fails the run.
 @Suite("Output to a full disk")
 struct FullOutputTests {
-    typealias Auto = AutomationCommandTests
 
     @Test("export > /dev/full: exit 1 and the reason on stderr, never exit 0 with nothing written")
     func exportToDevFull() async throws {
         try #require(FileManager.default.isWritableFile(atPath: "/dev/full"), "/dev/full is not on this machine: not run")
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let tokenFile = dir + "/token"
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
             let command = [TmuxSession.binary, "export", "--organization", "my-org", "--address", server.address, "--token-file", tokenFile]

@@ -8,7 +8,6 @@ import TFESandbox
 /// default 30 requests per second.
 @Suite("Many organizations: plan and apply a baseline")
 struct FleetCommandTests {
-    typealias Auto = AutomationCommandTests
 
     static let baseline = """
         {"organizations": ["fleet-*"],
@@ -18,8 +17,8 @@ struct FleetCommandTests {
 
     /// Runs `tfe-setup` with the owner's token (it does not see the organizations nobody belongs
     /// to), or with the site admin's (it finds them through the admin list).
-    static func run(_ server: SandboxServer, _ dir: String, _ args: [String], siteAdmin: Bool = false) async -> Auto.Run {
-        await Auto.run(address: server.address, token: siteAdmin ? server.tokens.siteAdmin : server.tokens.owner, dir, args, env: [:])
+    static func run(_ server: SandboxServer, _ dir: String, _ args: [String], siteAdmin: Bool = false) async -> CLI.Run {
+        await CLI.run(address: server.address, token: siteAdmin ? server.tokens.siteAdmin : server.tokens.owner, dir, args, env: [:])
     }
 
     /// A sandbox with `fleet` generated organizations and the baseline written to a file.
@@ -28,8 +27,8 @@ struct FleetCommandTests {
         var options = SandboxOptions(latencyMs: latencyMs, rateLimit: rateLimit)
         options.fleet = fleet
         options.latencyJitterMs = jitterMs
-        try await Auto.with(options) { server, dir in
-            try await body(server, dir, Auto.write(dir, "baseline.json", Self.baseline))
+        try await CLI.with(options) { server, dir in
+            try await body(server, dir, CLI.write(dir, "baseline.json", Self.baseline))
         }
     }
 
@@ -116,7 +115,7 @@ struct FleetCommandTests {
         try await Self.with(fleet: 12, rateLimit: 0) { server, dir, answers in
             let r = await Self.run(server, dir, ["plan", "--answers", answers, "--json", "--organizations", "fleet-00*,fleet-011"])
             #expect(r.status == 1, "some cannot reach the baseline: \(r.output)")
-            let json = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(r.output).utf8)), "\(r.output)")
+            let json = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(r.output).utf8)), "\(r.output)")
             let orgs = json["organizations"]?.arrayValue ?? []
             // fleet-005 belongs to nobody: the owner's token does not see it (a site admin's would).
             #expect(orgs.compactMap { $0["name"]?.stringValue } == [1, 2, 3, 4, 6, 7, 8, 9, 11].map { String(format: "fleet-%03d", $0) })
@@ -137,8 +136,8 @@ struct FleetCommandTests {
     func olderRelease() async throws {
         var options = SandboxOptions(rateLimit: 0, profile: .tfe1)
         options.fleet = 5
-        try await Auto.with(options) { server, dir in
-            let answers = Auto.write(dir, "baseline.json", Self.baseline)
+        try await CLI.with(options) { server, dir in
+            let answers = CLI.write(dir, "baseline.json", Self.baseline)
             let r = await Self.run(server, dir, ["plan", "--answers", answers])
             #expect(r.status == 1, "the TTL baseline cannot be reached here: \(r.output)")
             #expect(r.output.contains("fleet-001: This Terraform Enterprise release (1.1.0) has no token TTL policies"), "\(r.output)")
@@ -254,7 +253,7 @@ struct FleetCommandTests {
     @Test("one organization's own read fails (404, 500): it cannot be read, with why, the others are planned and applied; plan and apply exit 1")
     func oneUnreadable() async throws {
         try await Self.with(fleet: 20, rateLimit: 0) { server, dir, _ in
-            let answers = Auto.write(dir, "mode.json", #"{"organizations": ["fleet-*"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
+            let answers = CLI.write(dir, "mode.json", #"{"organizations": ["fleet-*"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
             // fleet-005 and fleet-015 belong to nobody: a site admin reads each on its own.
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-005", status: 404, count: 2))
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/fleet-015", status: 500, count: 20))
@@ -279,7 +278,7 @@ struct FleetCommandTests {
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", shift: .insert))
             let once = await Self.run(server, dir, ["plan", "--answers", answers, "--json", "--organizations", "*"])
             // stderr's progress lines are mixed into the output here: the document is the rest.
-            let document = Auto.withoutTargetLine(once.output).split(separator: "\n").filter { !$0.hasPrefix("Planning: ") }.joined(separator: "\n")
+            let document = CLI.withoutTargetLine(once.output).split(separator: "\n").filter { !$0.hasPrefix("Planning: ") }.joined(separator: "\n")
             let json = try #require(JSONValue.parse(Data(document.utf8)), "\(once.output.suffix(1_000))")
             let names = json["organizations"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
             #expect(Set(names).count == names.count && names.contains("a-new-001"), "each once, the new one too")
@@ -299,7 +298,7 @@ struct FleetCommandTests {
     @Test("a PATCH echoed but not stored: the read after the write shows it, the organization is not counted changed, exit 1")
     func readBack() async throws {
         try await Self.with(fleet: 12, rateLimit: 0) { server, dir, _ in
-            let answers = Auto.write(dir, "mode.json", #"{"organizations": ["fleet-006"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
+            let answers = CLI.write(dir, "mode.json", #"{"organizations": ["fleet-006"], "execution_defaults": {"mode": "agent", "agent_pool_name": "primary"}}"#)
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/fleet-006", discard: true))
             let apply = await Self.run(server, dir, ["apply", "--answers", answers, "--auto-approve"])
             #expect(apply.status == 1, "\(apply.output.suffix(1_000))")

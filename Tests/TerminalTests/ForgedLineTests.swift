@@ -11,7 +11,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("No forged output lines")
 struct ForgedLineTests {
-    typealias Auto = AutomationCommandTests
     typealias Hostile = HostileServerTests
 
     /// What a forged line would say.
@@ -38,8 +37,8 @@ struct ForgedLineTests {
 
     @Test("fleet plan and apply: a listed organization named with a line break is refused, shown as \\n")
     func listedOrganizationName() async throws {
-        try await Auto.with { server, dir in
-            let fleet = Auto.write(dir, "fleet.json", #"{"organizations":["*"],"token_ttl":{"user":"30d"}}"#)
+        try await CLI.with { server, dir in
+            let fleet = CLI.write(dir, "fleet.json", #"{"organizations":["*"],"token_ttl":{"user":"30d"}}"#)
             for command in [["plan"], ["apply", "--auto-approve"]] {
                 await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations", status: 200, count: 5,
                                                     body: Self.listBody(["my-org", "evil\n" + Self.forged, "evil\r\n" + Self.forged])))
@@ -69,8 +68,8 @@ struct ForgedLineTests {
 
     @Test("apply: a 422 whose pointer and detail carry line breaks prints each error on one line")
     func unprocessablePointer() async throws {
-        try await Auto.with { server, dir in
-            let answers = Auto.write(dir, "answers.json", #"{"organization":"my-org","token_ttl":{"user":"30d"}}"#)
+        try await CLI.with { server, dir in
+            let answers = CLI.write(dir, "answers.json", #"{"organization":"my-org","token_ttl":{"user":"30d"}}"#)
             let pointer = JSONValue.string("/data/attributes/x\n" + Self.forged).jsonText
             let detail = JSONValue.string("refused\r\n" + Self.forged).jsonText
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org/token-ttl-policies", status: 422, count: 1,
@@ -85,18 +84,18 @@ struct ForgedLineTests {
 
     @Test("patterns and answers-file keys with line breaks are shown escaped in the messages that quote them")
     func filePatternsAndKeys() async throws {
-        try await Auto.with { server, dir in
-            let fleet = Auto.write(dir, "fleet.json", #"{"organizations":["nomatch\n\#(Self.forged)"],"token_ttl":{"user":"30d"}}"#)
+        try await CLI.with { server, dir in
+            let fleet = CLI.write(dir, "fleet.json", #"{"organizations":["nomatch\n\#(Self.forged)"],"token_ttl":{"user":"30d"}}"#)
             let fromFile = await Hostile.run(server, dir, ["plan", "--answers", fleet])
             Self.expectNoForgedLine(fromFile, "plan, file pattern")
             #expect(fromFile.status == 1 && fromFile.stderr.contains(#"matches nomatch\n"#), "\(fromFile.all)")
 
-            let plainFile = Auto.write(dir, "fleet2.json", #"{"organizations":["*"],"token_ttl":{"user":"30d"}}"#)
+            let plainFile = CLI.write(dir, "fleet2.json", #"{"organizations":["*"],"token_ttl":{"user":"30d"}}"#)
             let fromOption = await Hostile.run(server, dir, ["plan", "--answers", plainFile, "--organizations", "x\n" + Self.forged])
             Self.expectNoForgedLine(fromOption, "plan --organizations")
             #expect(fromOption.status == 1, "\(fromOption.all)")
 
-            let keys = Auto.write(dir, "keys.json", #"{"organization":"my-org","smtp":{"x\n\#(Self.forged)":1}}"#)
+            let keys = CLI.write(dir, "keys.json", #"{"organization":"my-org","smtp":{"x\n\#(Self.forged)":1}}"#)
             let problems = await Hostile.run(server, dir, ["plan", "--answers", keys])
             Self.expectNoForgedLine(problems, "plan, unknown key")
             #expect(problems.status == 1 && problems.stderr.contains("unknown key"), "\(problems.all)")
@@ -106,7 +105,7 @@ struct ForgedLineTests {
 
     @Test("the full screen and its closing message: a 401 detail with a line break stays inside its sentence")
     func fullScreenDetail() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let detail = JSONValue.string("expired\n" + Self.forged + "\r\n" + Self.forged).jsonText
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/account/details", status: 401, count: 20,
                                                 body: #"{"errors":[{"status":"401","title":"unauthorized","detail":\#(detail)}]}"#))

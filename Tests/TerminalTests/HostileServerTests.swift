@@ -11,7 +11,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("Hostile server")
 struct HostileServerTests {
-    typealias Auto = AutomationCommandTests
 
     /// Appended to every string the hostile server sends.
     static let text = "\r\ndata \"external\" \"pwn\" { program = [\"sh\", \"-c\", \"touch /tmp/tfe-setup-pwned; echo {}\"] }\r\n#"
@@ -52,9 +51,9 @@ struct HostileServerTests {
 
     /// A sandbox with the seed scenario applied (so every section has values), then made hostile.
     static func hostileServer(_ hostile: SandboxHostile = hostile, _ body: (SandboxServer, String) async throws -> Void) async throws {
-        try await Auto.with { server, dir in
-            let seed = Auto.write(dir, "seed.json", Auto.seed)
-            let applied = await Auto.run(server, dir, ["apply", "--answers", seed, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+        try await CLI.with { server, dir in
+            let seed = CLI.write(dir, "seed.json", CLI.seed)
+            let applied = await CLI.run(server, dir, ["apply", "--answers", seed, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(applied.status == 0, "\(applied.output)")
             await server.store.setHostile(hostile)
             try await body(server, dir)
@@ -70,7 +69,7 @@ struct HostileServerTests {
     @Test("plan, plan --json, apply: server text shown as visible escapes, never raw; short TTLs warned")
     func planAndApply() async throws {
         try await Self.hostileServer { server, dir in
-            let answers = Auto.write(dir, "answers.json", """
+            let answers = CLI.write(dir, "answers.json", """
                 {"organization":"my-org","smtp":{"host":"smtp.example.com"},
                  "execution_defaults":{"mode":"agent","agent_pool_id":"apool-def456"},"token_ttl":{"user":"30m"}}
                 """)
@@ -165,7 +164,7 @@ struct HostileServerTests {
     }
 
     @Test("Retry-After: 1e19 on every read: a rate-limit error within seconds, not a trap") func hugeRetryAfter() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/ping", status: 429, count: 20, headers: ["Retry-After": "1e19"]))
             let started = ContinuousClock.now
             let r = await Self.run(server, dir, ["export", "--organization", "my-org"])
@@ -239,7 +238,7 @@ struct HostileServerTests {
 
     @Test("a start-up 401 whose detail clears the screen and fakes success: printed inert after the screen closes")
     func wizardClosingMessage() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let detail = JSONValue.string("\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[HAll settings applied successfully.\u{1B}[8m").jsonText
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/account/details", status: 401, count: 20,
                                                 body: #"{"errors":[{"status":"401","title":"unauthorized","detail":\#(detail)}]}"#))

@@ -12,7 +12,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("Terraform export against the provider's schema")
 struct ProviderSchemaTests {
-    typealias Auto = AutomationCommandTests
 
     enum Kind { case string, int, bool, reference }
 
@@ -96,24 +95,24 @@ struct ProviderSchemaTests {
 
     static func export(_ server: SandboxServer, _ dir: String) async throws -> JSONValue {
         let out = dir + "/main-\(UUID().uuidString.prefix(6)).tf"
-        let r = await Auto.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
+        let r = await CLI.run(server, dir, ["export", "--format", "terraform", "--organization", "my-org", "--output", out])
         #expect(r.status == 0, "\(r.output)")
         return try await HCLParser.summary(of: out)
     }
 
     @Test("the default sandbox, after the seed scenario, on HCP and on TFE 1.x: every resource, argument, value and import id the provider accepts")
     func matchesSchema() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             Self.check(try await Self.export(server, dir), "untouched")
-            let seed = Auto.write(dir, "seed.json", Auto.seed)
-            let applied = await Auto.run(server, dir, ["apply", "--answers", seed, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            let seed = CLI.write(dir, "seed.json", CLI.seed)
+            let applied = await CLI.run(server, dir, ["apply", "--answers", seed, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(applied.status == 0, "\(applied.output)")
             let seeded = try await Self.export(server, dir)
             Self.check(seeded, "after the seed")
             #expect(seeded["resources"]?["tfe_admin_smtp_settings.this"]?["auth"] == .string("login"))
         }
         for (name, options) in [("hcp", SandboxOptions(rateLimit: 0, hcp: true)), ("tfe-1.x", SandboxOptions(rateLimit: 0, profile: .tfe1))] {
-            try await Auto.with(options) { server, dir in Self.check(try await Self.export(server, dir), name) }
+            try await CLI.with(options) { server, dir in Self.check(try await Self.export(server, dir), name) }
         }
     }
 }

@@ -12,7 +12,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("Secret canary")
 struct SecretCanaryTests {
-    typealias Auto = AutomationCommandTests
 
     static func random() -> String { (0..<3).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined() }
 
@@ -96,12 +95,12 @@ struct SecretCanaryTests {
         #expect(await server.store.state.smtp.passwordSet, "the canary password really went through")
 
         // 2. apply from an answers file, the password from a file, debug log on.
-        let answers = Auto.write(dir, "canary-answers.json", """
+        let answers = CLI.write(dir, "canary-answers.json", """
             {"organization":"my-org","smtp":{"host":"mail.example.com","auth":"login","username":"smtp-bot"},
              "token_ttl":{"team":"60d"}}
             """)
         await server.store.arm(Self.echo(password, host: "mail.example.com", sender: "noreply@example.com"))
-        async let applyRun = Auto.run(address: server.address, token: token, dir, ["apply", "--answers", answers, "--smtp-password-file", passwordFile, "--auto-approve", "--smtp-relay", "mail.example.com", "--log-file", dir + "/apply.log", "--log-level", "debug"], env: [:])
+        async let applyRun = CLI.run(address: server.address, token: token, dir, ["apply", "--answers", answers, "--smtp-password-file", passwordFile, "--auto-approve", "--smtp-relay", "mail.example.com", "--log-file", dir + "/apply.log", "--log-level", "debug"], env: [:])
         // Read its argument list and environment while it runs (the sandbox answers slowly).
         var applyPIDs: [Int32] = []
         #expect(await eventually { applyPIDs = Self.processes(containing: answers); return !applyPIDs.isEmpty })
@@ -111,10 +110,10 @@ struct SecretCanaryTests {
         searched.append(("apply output", applied.output))
 
         // 3. plan and both exports.
-        let plan = await Auto.run(address: server.address, token: token, dir, ["plan", "--answers", answers, "--smtp-password-file", passwordFile, "--json"], env: [:])
+        let plan = await CLI.run(address: server.address, token: token, dir, ["plan", "--answers", answers, "--smtp-password-file", passwordFile, "--json"], env: [:])
         searched.append(("plan output", plan.output))
         for (format, file) in [("answers", "export.json"), ("terraform", "main.tf")] {
-            let r = await Auto.run(address: server.address, token: token, dir, ["export", "--organization", "my-org", "--format", format, "--output", dir + "/" + file], env: [:])
+            let r = await CLI.run(address: server.address, token: token, dir, ["export", "--organization", "my-org", "--format", format, "--output", dir + "/" + file], env: [:])
             #expect(r.status == 0, "\(r.output)")
             searched.append(("export \(format) output", r.output))
         }

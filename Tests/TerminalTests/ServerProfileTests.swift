@@ -10,7 +10,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("Server profiles")
 struct ServerProfileTests {
-    typealias Auto = AutomationCommandTests
 
     /// The reason each profile must give, and words it must never use for that.
     static func reasons(_ profile: SandboxProfile) -> [String] {
@@ -26,11 +25,11 @@ struct ServerProfileTests {
     @Test("apply the seed scenario: supported parts land exactly, the rest is named with its reason and never sent",
           arguments: SandboxProfile.inService)
     func applySeed(profile: SandboxProfile) async throws {
-        try await Auto.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
-            let file = Auto.write(dir, "seed.json", Auto.seed)
-            let plan = await Auto.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
+            let file = CLI.write(dir, "seed.json", CLI.seed)
+            let plan = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(plan.status == (profile == .tfe ? 2 : 1), "\(plan.output)")
-            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
+            let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"])
             #expect(r.status == (profile == .tfe ? 0 : 1), "\(profile): \(r.output)")
             for reason in Self.reasons(profile) {
                 #expect(plan.output.contains(reason) && r.output.contains(reason), "\(profile): \(reason)\n\(r.output)")
@@ -87,18 +86,18 @@ struct ServerProfileTests {
 
     @Test("a PATCH whose answer does not show a sent value: 'not saved', exit 1, and a rerun says what still differs")
     func ignoredValue() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let untouched = (["organization", "team", "user", "audit_trails"]).map {
                 #"{"id":"orgttl-\#($0)","type":"organization-token-ttl-policies","attributes":{"token-type":"\#($0)","max-ttl-ms":63113904000}}"#
             }.joined(separator: ",")
             await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org/token-ttl-policies", status: 200, count: 1,
                                                 body: #"{"data":[\#(untouched)]}"#))
-            let file = Auto.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"user":"30d"}}"#)
-            let r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            let file = CLI.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"user":"30d"}}"#)
+            let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
             #expect(r.status == 1, "\(r.output)")
             #expect(r.output.contains("FAILED Token TTL policies") && r.output.contains("not saved: the server ignored User"), "\(r.output)")
             #expect(!r.output.contains("saved User"), "never reported as saved")
-            let again = await Auto.run(server, dir, ["plan", "--answers", file])
+            let again = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(again.status == 2 && again.output.contains("Token TTLs · User: 2y (default) → 30d"), "\(again.output)")
         }
     }
@@ -106,13 +105,13 @@ struct ServerProfileTests {
     @Test("check: the server, the token, the organization, and each section available or why not; --json too",
           arguments: SandboxProfile.inService)
     func check(profile: SandboxProfile) async throws {
-        try await Auto.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
-            let r = await Auto.run(server, dir, ["check", "--organization", "my-org"])
+        try await CLI.with(SandboxOptions(rateLimit: 0, profile: profile)) { server, dir in
+            let r = await CLI.run(server, dir, ["check", "--organization", "my-org"])
             #expect(r.status == (profile == .tfe ? 0 : 1), "\(r.output)")
             #expect(r.output.contains(profile.isHCP ? "Server:        HCP Terraform at" : "Server:        Terraform Enterprise \(profile == .tfe ? "2.1.0" : "1.1.0") at"), "\(r.output)")
             for reason in Self.reasons(profile) { #expect(r.output.contains(reason), "\(profile): \(reason)\n\(r.output)") }
-            let json = await Auto.run(server, dir, ["check", "--organization", "my-org", "--json", "--screens", "execution_defaults"])
-            let parsed = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(json.output).utf8)), "\(json.output)")
+            let json = await CLI.run(server, dir, ["check", "--organization", "my-org", "--json", "--screens", "execution_defaults"])
+            let parsed = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(json.output).utf8)), "\(json.output)")
             #expect(parsed["organization"]?["entitlements"]?["agents"] == .bool(profile.hasAgents))
             #expect(parsed["sections"]?.arrayValue?.count == 1)
             #expect(json.status == 0, "execution_defaults is available on every profile: \(json.output)")

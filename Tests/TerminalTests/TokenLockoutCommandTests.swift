@@ -11,7 +11,6 @@ extension TerminalSuite {
 /// several processes, and the rate-limited fleet tests beside them must not starve.
 @Suite("plan and apply: whom a tighter token policy rejects")
 struct TokenLockoutCommandTests {
-    typealias Auto = AutomationCommandTests
 
     /// Tokens as a server in service has them: the site admin's in use lives 2 years.
     static var real: SandboxOptions {
@@ -24,9 +23,9 @@ struct TokenLockoutCommandTests {
 
     @Test("the seed's plan names the admin's own token and the rejected team tokens, counts no expiry as unverified, says other users' tokens cannot be counted, and exits 1")
     func seedPlanNamesWhomItRejects() async throws {
-        try await Auto.with(Self.real) { server, dir in
-            let file = Auto.write(dir, "answers.json", Auto.seed)
-            let r = await Auto.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with(Self.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 1, "the plan would lock the tool out: \(r.output)")
             #expect(r.output.contains("REJECTED: the token this tool runs with may be \"site-admin workstation\" (at-site-admin-main)"), "\(r.output)")
             #expect(r.output.contains("over the user cap of 30d"))
@@ -37,7 +36,7 @@ struct TokenLockoutCommandTests {
             #expect(r.output.contains("--accept-token-rejection"))
             #expect(!r.output.lowercased().contains("keep their expiry"))
 
-            let json = try #require(JSONValue.parse(Data(Auto.withoutTargetLine(await Auto.run(server, dir, ["plan", "--answers", file, "--json"]).output).utf8)))
+            let json = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(await CLI.run(server, dir, ["plan", "--answers", file, "--json"]).output).utf8)))
             let report = try #require(json["token_rejections"])
             #expect(report["in_use"]?["verdict"] == .string("rejected"))
             #expect(report["in_use"]?["token"]?["id"] == .string("at-site-admin-main"))
@@ -51,15 +50,15 @@ struct TokenLockoutCommandTests {
 
     @Test("apply refuses before any write; with --accept-token-rejection the policies and then the switch go last, the check sees the 401, and the old token is rejected after")
     func applyRefusesThenAccepts() async throws {
-        try await Auto.with(Self.real) { server, dir in
-            let file = Auto.write(dir, "answers.json", Auto.seed)
-            var r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"] + Self.smtpRelay)
+        try await CLI.with(Self.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            var r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve"] + Self.smtpRelay)
             #expect(r.status == 1, "\(r.output)")
             #expect(r.output.contains("nothing applied: applying this rejects the token this tool runs with (see above)"), "\(r.output)")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "no write at all, no TTL write among them")
 
             await server.store.clearRequests()
-            r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"] + Self.smtpRelay)
+            r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"] + Self.smtpRelay)
             #expect(r.status == 0, "\(r.output)")
             #expect(r.output.contains("the server now rejects this token (401), as expected"), "\(r.output)")
             let writes = await server.store.requestLog.filter { $0.method == "PATCH" }
@@ -76,7 +75,7 @@ struct TokenLockoutCommandTests {
             #expect(state?.maxTTLEnabled == true && state?.tokenTTLMs["user"] == 2_592_000_000 && state?.defaultExecutionMode == "agent")
 
             // The token the admin ran with is now rejected, as HashiCorp's docs say.
-            r = await Auto.run(server, dir, ["plan", "--answers", file])
+            r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 1)
             #expect(r.output.contains("401"), "\(r.output)")
         }
@@ -84,9 +83,9 @@ struct TokenLockoutCommandTests {
 
     @Test("with a token inside the cap the plan exits 2 and still lists the rejected team tokens")
     func tokenInsideTheCap() async throws {
-        try await Auto.with { server, dir in   // the sandbox's short lifetimes: the token in use lives a second
-            let file = Auto.write(dir, "answers.json", Auto.seed)
-            let r = await Auto.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with { server, dir in   // the sandbox's short lifetimes: the token in use lives a second
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 2, "\(r.output)")
             #expect(r.output.contains("Kept: the token this tool runs with"), "\(r.output)")
             #expect(r.output.contains("Rejected: team owners, \"ci-deploy\""))
@@ -96,11 +95,11 @@ struct TokenLockoutCommandTests {
 
     @Test("a token list that cannot be read (403, 404) is 'cannot tell', never 'none', and does not block the plan")
     func unreadableListsCannotTell() async throws {
-        try await Auto.with { server, dir in
+        try await CLI.with { server, dir in
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/my-org/team-tokens", status: 403, count: 10))
             await server.store.arm(SandboxFault(method: "GET", path: "/api/v2/organizations/my-org/authentication-token", status: 404, count: 10))
-            let file = Auto.write(dir, "answers.json", Auto.seed)
-            let r = await Auto.run(server, dir, ["plan", "--answers", file])
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 2, "\(r.output)")
             #expect(r.output.contains("Cannot tell (team tokens): this token may not read the team tokens (403)"), "\(r.output)")
             #expect(r.output.contains("Cannot tell (organization tokens): the server answered 404"), "\(r.output)")
@@ -110,14 +109,14 @@ struct TokenLockoutCommandTests {
 
     @Test("run with a team token: the API names the team, not the token, so every token of the team counts; one over its cap stops the plan")
     func teamTokenFailsClosed() async throws {
-        try await Auto.with(Self.real) { server, dir in
+        try await CLI.with(Self.real) { server, dir in
             let team = try #require(server.tokens.ownersTeam)
-            let file = Auto.write(dir, "answers.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"team":"90d"}}"#)
-            let r = await Auto.run(address: server.address, token: team, dir, ["plan", "--answers", file])
+            let file = CLI.write(dir, "answers.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"team":"90d"}}"#)
+            let r = await CLI.run(address: server.address, token: team, dir, ["plan", "--answers", file])
             #expect(r.status == 1, "the plan would lock the tool out: \(r.output)")
             #expect(r.output.contains("REJECTED: the token this tool runs with, team owners"), "\(r.output)")
             #expect(r.output.contains("ci-deploy"), "\(r.output)")
-            let apply = await Auto.run(address: server.address, token: team, dir, ["apply", "--answers", file, "--auto-approve"])
+            let apply = await CLI.run(address: server.address, token: team, dir, ["apply", "--answers", file, "--auto-approve"])
             #expect(apply.status == 1 && apply.output.contains("nothing applied"), "\(apply.output)")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing written")
         }
@@ -139,20 +138,20 @@ struct TokenLockoutCommandTests {
     func fleetCountsPerOrganization() async throws {
         var options = Self.real
         options.fleet = 3
-        try await Auto.with(options) { server, dir in
-            let file = Auto.write(dir, "fleet.json", #"{"organizations":["my-org","fleet-002"],"token_ttl":{"enabled":true,"team":"90d","user":"30d"}}"#)
-            var r = await Auto.run(server, dir, ["plan", "--answers", file])
+        try await CLI.with(options) { server, dir in
+            let file = CLI.write(dir, "fleet.json", #"{"organizations":["my-org","fleet-002"],"token_ttl":{"enabled":true,"team":"90d","user":"30d"}}"#)
+            var r = await CLI.run(server, dir, ["plan", "--answers", file])
             #expect(r.status == 1, "\(r.output)")
             #expect(r.output.contains("Of your own tokens, rejected per organization (team and organization tokens are not listed when planning many organizations"), "\(r.output)")
             #expect(r.output.contains("my-org: 2, the token this tool runs with among them"), "\(r.output)")
             #expect(r.output.contains("fleet-002: 2, the token this tool runs with among them"), "\(r.output)")
             #expect(await server.store.requestLog.allSatisfy { !$0.path.hasSuffix("/team-tokens") }, "no per-organization token lists for a fleet")
             #expect(r.output.contains("Other users' tokens cannot be listed by anyone"))
-            r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
             #expect(r.status == 1 && r.output.contains("nothing applied"), "\(r.output)")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
 
-            r = await Auto.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"])
+            r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"])
             #expect(r.status == 0, "\(r.output)")
             for org in ["my-org", "fleet-002"] {
                 let writes = await server.store.requestLog.filter { $0.method == "PATCH" && $0.path.hasPrefix("/api/v2/organizations/\(org)") }
