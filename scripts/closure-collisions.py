@@ -28,20 +28,42 @@ ROOT = os.environ.get("PACKAGE_ROOT") or os.path.dirname(os.path.dirname(os.path
 CLOSURE = re.compile(r"function_ref @(\S*fU\d*_)\b[^\n]*?, loc \"([^\"]+)\":(\d+):(\d+)")
 
 
-def compile_commands(targets):
-    """The build's swift-frontend command lines for the targets' files, one per primary file."""
-    # Touching the sources makes `swift build -v` print their compile commands again.
+def sources(targets):
+    """Every Swift file of the targets, as absolute paths."""
+    found = set()
     for target in targets:
         for base, _, files in os.walk(os.path.join(ROOT, "Tests", target)):
-            for name in files:
-                if name.endswith(".swift"):
-                    os.utime(os.path.join(base, name))
+            found.update(os.path.abspath(os.path.join(base, name)) for name in files if name.endswith(".swift"))
+    return found
+
+
+def compile_commands(targets):
+    """The build's swift-frontend command lines for the targets' files, one per primary file.
+
+    `BUILD_LOG` may name the output of the `swift build --build-tests -v` that just built them
+    (scripts/test keeps it): when it has a command for every file, nothing is compiled twice.
+    Otherwise the files are touched, so that `swift build -v` prints their commands again."""
+    log = os.environ.get("BUILD_LOG")
+    if log and os.path.exists(log):
+        with open(log, encoding="utf-8", errors="replace") as f:
+            commands = commands_in(f.read(), targets)
+        missing = sources(targets) - {os.path.abspath(p) for p in commands}
+        if not missing:
+            return sorted(commands.items())
+        sys.stderr.write("closure-collisions: %s lacks %d file(s) (an incremental build); compiling them again\n" % (log, len(missing)))
+    for path in sources(targets):
+        os.utime(path)
     build = subprocess.run(["swift", "build", "--build-tests", "-v"], cwd=ROOT, capture_output=True, text=True)
     if build.returncode != 0:
         sys.stderr.write(build.stdout[-3000:] + build.stderr[-3000:])
         sys.exit(2)
+    return sorted(commands_in(build.stdout, targets).items())
+
+
+def commands_in(output, targets):
+    """The SIL command for each primary file of the targets in `swift build -v`'s output."""
     commands = {}
-    for line in build.stdout.splitlines():
+    for line in output.splitlines():
         if " -frontend -c " not in line or "-primary-file" not in line:
             continue
         args = shlex.split(line)
@@ -50,7 +72,7 @@ def compile_commands(targets):
             continue
         for primary in [args[i + 1] for i, a in enumerate(args) if a == "-primary-file"]:
             commands.setdefault(primary, silgen_command(args, primary))
-    return sorted(commands.items())
+    return commands
 
 
 def silgen_command(args, primary):
