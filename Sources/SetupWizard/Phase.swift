@@ -30,21 +30,9 @@ extension Phase {
 
 extension WizardState {
     /// Whether the frame takes input: a screen, the review, the organization picker, the draft question.
-    package var takesInput: Bool {
-        switch phase {
-        case .loading, .applying, .finished: return false
-        case .firstInstall: return !(firstInstall?.step.isWaiting ?? false)
-        default: return true
-        }
-    }
+    package var takesInput: Bool { phase.screen.takesInput(self) }
 
     /// Whether an answer from the server is awaited.
-    package var isWaiting: Bool {
-        switch phase {
-        case .loading, .applying: return true
-        case .firstInstall: return firstInstall?.step.isWaiting ?? false
-        default: return false
-        }
-    }
+    package var isWaiting: Bool { phase.screen.isWaiting(self) }
 }
 

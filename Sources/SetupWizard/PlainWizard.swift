@@ -82,40 +82,7 @@ package struct PlainWizard: Sendable {
 
     /// What a state asks of plain mode.
     static func prompt(_ state: WizardState) -> Prompt {
-        switch state.phase {
-        case .loading, .applying, .finished:
-            return .wait
-        case .failed:
-            return .proceed(say: nil, .line(""))
-        case .firstInstall:
-            return FirstInstallSession.prompt(state)
-        case .pickOrganization:
-            let names = state.picker.organizations.map(\.name)
-            if names.count > Wizard.plainListLimit {
-                return .ask("Organization (\(names.count): a number, a name, or part of a name to list matches) [\(names.first ?? "")]: ", secret: false)
-            }
-            return .ask("Organization (\(numbered(names))) [\(names.first ?? "")]: ", secret: false)
-        case .editing:
-            guard let field = state.focus else { return .wait }
-            let spec = FieldSpec.of(field)
-            if let reason = state.readOnlyReason(field) {
-                return .proceed(say: "\(spec.label): \(spec.display(state)) (\(reason))", .line(""))
-            }
-            return spec.kind.behaviour.prompt(state, spec)
-        case .review where state.awaitsTokens:
-            // The Review is printed again once the tokens are read; the question waits for them.
-            return .wait
-        case .resumeDraft, .review, .result, .savePrompt:
-            guard let byDefault = Wizard.yesNoDefault(state) else { return .proceed(say: nil, .line("")) }
-            let question: String
-            switch state.phase {
-            case .resumeDraft: question = "You have answers typed earlier that were not applied. Resume them?"
-            case .review: question = state.reviewLocksOutToken ? "Apply anyway, knowing that " + TokenReport.lockout() + "?" : "Apply these changes?"
-            case .result: question = "Retry the failed steps?"
-            default: question = "Save these answers to \(state.config.answersFileName)?"
-            }
-            return .ask("\(question) \(byDefault ? "[Y/n]" : "[y/N]"): ", secret: false)
-        }
+        state.phase.screen.prompt(state)
     }
 
     static func numbered(_ names: [String]) -> String {

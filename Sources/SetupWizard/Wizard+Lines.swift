@@ -9,54 +9,12 @@ extension Wizard {
     /// The answer an empty line gives to the yes/no question this phase asks, or nil when the
     /// phase asks none (a field, the organization, or a screen that only informs).
     package static func yesNoDefault(_ state: WizardState) -> Bool? {
-        switch state.phase {
-        case .resumeDraft: return true
-        case .review: return state.plan?.isEmpty == false ? false : nil
-        case .result: return failedResults(state).isEmpty ? nil : false
-        case .savePrompt: return false
-        default: return nil
-        }
+        state.phase.screen.yesNoDefault(state)
     }
 
     static func lineAnswer(_ state: inout WizardState, _ text: String) -> [WizardEffect] {
-        let answer = text.trimmingSpaces
         state.statusNotice = nil
-        switch state.phase {
-        case .loading, .applying, .finished:
-            return []
-        case .failed:
-            return handle(&state, .enter)
-        case .pickOrganization:
-            return pickAnswer(&state, answer)
-        case .firstInstall:
-            return FirstInstallSession.line(&state, text)
-        case .editing(let section):
-            return fieldAnswer(&state, section, answer)
-        case .review where answer == "<":
-            return state.session.reviewKey(&state, .escape)
-        case .result where answer == "<":
-            return state.session.resultKey(&state, .escape)
-        case .resumeDraft, .review, .result, .savePrompt:
-            guard let byDefault = yesNoDefault(state) else {
-                // A screen with nothing to ask (nothing to change, nothing failed): go on.
-                return state.phase == .review ? state.session.reviewKey(&state, .enter) : state.session.resultKey(&state, .enter)
-            }
-            let a = answer.lowercased()
-            guard a.isEmpty || ["y", "yes", "n", "no"].contains(a) else {
-                state.problem("Please answer y or n.")
-                return []
-            }
-            let yes = a.isEmpty ? byDefault : a.hasPrefix("y")
-            switch state.phase {
-            case .resumeDraft(let draft): return resumeKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0], draft)
-            case .review:
-                // A plan that rejects the token in use is applied only by the explicit key.
-                let applyKey = state.reviewLocksOutToken ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0]
-                return yes ? state.session.reviewKey(&state, applyKey) : [.quit(exitCode: 1, message: nothingApplied(state))]
-            case .result: return state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
-            default: return saveKey(&state, (yes ? KeyMap.yes : KeyMap.no).keys[0])
-            }
-        }
+        return state.phase.screen.line(&state, text.trimmingSpaces, raw: text)
     }
 
     /// How many organizations plain mode names in its prompt, and in one list of matches: a token

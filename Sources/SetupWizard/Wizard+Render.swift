@@ -49,14 +49,7 @@ extension Wizard {
         frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
         var col = 1
-        var names = state.screens.map(\.title) + ["Review"]
-        var currentName: String?
-        switch state.phase {
-        case .editing(let s): currentName = s.title
-        case .review, .applying, .result, .savePrompt: currentName = "Review"
-        case .firstInstall: (names, currentName) = FirstInstallSession.crumbs(state)
-        default: currentName = nil
-        }
+        let (names, currentName) = state.phase.screen.crumbs(state)
         if state.session.title(state, g) != nil {
             for (i, name) in names.enumerated() {
                 if i > 0 { col = frame.put(g.crumb, row: 1, column: col, style: .dim) }
@@ -119,76 +112,13 @@ extension Wizard {
 
     /// The keys that apply in this phase, each with its priority.
     static func footer(_ state: WizardState, _ g: Glyphs) -> [KeyHint] {
-        let (up, down) = (g.up, g.down)
-        let quit = KeyHint(KeyMap.quit, g, .quit)
         if state.helpShown { return [KeyHint("any key: close help", .quit)] }
-        switch state.phase {
-        case .loading: return [quit]
-        case .failed: return [KeyHint(KeyMap.readAgain, g, .essential), KeyHint("Enter quit", .quit)]
-        case .pickOrganization where state.picker.filtering:
-            return [KeyHint("type to filter", .essential), KeyHint("Enter/Tab done", .essential), KeyHint("Esc clear", .navigation), quit]
-        case .pickOrganization:
-            let several = state.picker.marked.count > 1
-            return [KeyHint("\(up)/\(down) choose", .navigation), KeyHint(several ? "Enter \(state.picker.marked.count) marked" : "Enter this one", .essential),
-                    KeyHint("Space mark", .essential), KeyHint("a all", .essential), KeyHint("n none", .extra), KeyHint("/ filter", .essential), quit]
-        case .resumeDraft: return [KeyHint("y/Enter resume", .essential), KeyHint("n start fresh", .essential), quit]
-        case .editing where state.list != nil:
-            return [KeyHint("type to filter", .extra), KeyHint("\(up)/\(down) choose", .navigation), KeyHint("Enter pick", .essential),
-                    KeyHint("Esc close", .essential), quit]
-        case .editing(let section):
-            var keys = [KeyHint(KeyMap.nextField, g, .navigation), KeyHint(KeyMap.previousField, g, .navigation)]
-            let editable = state.focus.map { state.readOnlyReason($0) == nil } ?? false
-            if editable, let f = state.focus, f.kind == .toggle {
-                keys.append(KeyHint(KeyMap.toggle, g, .essential))
-            } else if editable, let f = state.focus, f.kind == .choice || f.kind == .poolChoice {
-                keys.append(KeyHint(KeyMap.choiceList, g, .essential))
-                keys.append(KeyHint("\(g.leftRight) change", .extra))
-            }
-            keys.append(KeyHint(KeyMap.enter, g, .navigation))
-            if state.screens.first != section {
-                keys.append(KeyHint(KeyMap.back, g, .extra))
-            } else if state.canGoBackToOrganizationList {
-                keys.append(KeyHint("Esc organizations", .extra))
-            }
-            if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint(KeyMap.resetTTLs, g, .extra)) }
-            if editable, let f = state.focus, f.takesText { keys.append(KeyHint(KeyMap.clearField, g, .extra)) }
-            return keys + [KeyHint(KeyMap.help, g, .essential), quit]
-        case .review, .result, .firstInstall:
-            return state.session.footer(state, g)
-        case .applying: return [KeyHint("working", .essential), quit]
-        case .savePrompt: return [KeyHint("y save", .essential), KeyHint("n/Enter skip", .essential)]
-        case .finished: return []
-        }
+        return state.phase.screen.footer(state, g)
     }
 
     /// The body lines of the phase, and which one has the focus.
     static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        let spin = g.spin(state.spinner)
-        switch state.phase {
-        case .loading(let message):
-            return ([Line("\(spin) \(message)")], nil)
-        case .failed(let message):
-            let source = state.config.tokenSource.map { wrap("The API token came from \($0).", width: width - 2).map { Line("  " + $0, .dim) } } ?? []
-            return (wrap(message, width: width - 2).map { Line("  " + $0, .error) } + source
-                    + [Line(), Line("Press r to try again (e.g. once the server is up), or Enter to quit.")], nil)
-        case .pickOrganization:
-            return pickerBody(state, g, width: width)
-        case .firstInstall:
-            return FirstInstallSession.lines(state, g, width: width)
-        case .resumeDraft(let draft):
-            let when = draft.savedAt.map { " (saved \(DateText.localMinute($0)))" } ?? ""
-            return ([Line("You have answers typed earlier for \(state.organization ?? "this organization") that were not applied\(when).", .bold),
-                     Line(), Line("Resume them? [Y/n]"), Line("(The password is never saved: you will type it again if needed.)", .dim)], nil)
-        case .editing(let section):
-            if state.helpShown, let f = state.focus {
-                return ([Line("Help: \(f.label)", .bold), Line()] + wrap(f.help, width: width - 2).map { Line("  " + $0) } + [Line(), Line("Press any key to close.", .dim)], nil)
-            }
-            return editingBody(state, section, g, width: width)
-        case .review, .applying, .result:
-            return (state.session.body(state, g, width: width), nil)
-        case .savePrompt, .finished:
-            return (stepsBody(state, g, spin: spin, width: width), nil)
-        }
+        state.phase.screen.body(state, g, width: width)
     }
 
 
@@ -207,20 +137,18 @@ extension Wizard {
 
     static func stepsBody(_ state: WizardState, _ g: Glyphs, spin: String, width: Int) -> [Line] {
         var lines: [Line] = []
-        let title: String
-        switch state.phase {
-        case .applying: title = "Applying…"
         // The save question does not change what happened: a failed step is still said, and
         // nothing sent is never "applied".
-        default:
-            if state.steps.isEmpty {
-                title = "Nothing was sent: the server already had these settings."
-            } else if failedResults(state).isEmpty {
-                title = "All changes applied."
-            } else {
-                title = failedResults(state).contains { $0.saved == .unknown } ? "Some changes were not applied, or it is unknown whether they were."
-                    : "Some changes were not applied."
-            }
+        let title: String
+        if state.phase == .applying {
+            title = "Applying…"
+        } else if state.steps.isEmpty {
+            title = "Nothing was sent: the server already had these settings."
+        } else if failedResults(state).isEmpty {
+            title = "All changes applied."
+        } else {
+            title = failedResults(state).contains { $0.saved == .unknown } ? "Some changes were not applied, or it is unknown whether they were."
+                : "Some changes were not applied."
         }
         lines.append(Line(title, .bold))
         lines.append(Line("On \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ".", .dim))

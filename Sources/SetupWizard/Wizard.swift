@@ -138,36 +138,7 @@ package enum Wizard {
             let nothing = state.firstInstall != nil ? nothingApplied(state) : "Nothing changed."
             return [.quit(exitCode: exitCode(state), message: state.appliedSomething ? finishMessage(state) : nothing)]
         }
-        switch state.phase {
-        case .loading, .finished, .applying:
-            return []
-        case .failed(let message):
-            if KeyMap.enter.matches(key) || KeyMap.back.matches(key) { return [.quit(exitCode: 1, message: message)] }
-            if KeyMap.readAgain.matches(key) {
-                // A server still coming up is common at set-up time: read again without restarting.
-                state.phase = .loading("Reading the current settings again…")
-                return state.session.readAgain(&state)
-            }
-            return []
-        case .pickOrganization:
-            return pickerKey(&state, key)
-        case .firstInstall:
-            return FirstInstallSession.key(&state, key)
-        case .resumeDraft(let draft):
-            return resumeKey(&state, key, draft)
-        case .editing(let section):
-            return editingKey(&state, key, section)
-        case .review where KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key),
-             .result where KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key):
-            state.scroll = max(0, state.scroll + (KeyMap.lineDown.matches(key) ? 1 : -1))
-            return []
-        case .review:
-            return state.session.reviewKey(&state, key)
-        case .result:
-            return state.session.resultKey(&state, key)
-        case .savePrompt:
-            return saveKey(&state, key)
-        }
+        return state.phase.screen.key(&state, key)
     }
 
     // MARK: - Start-up
