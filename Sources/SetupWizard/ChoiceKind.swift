@@ -6,13 +6,7 @@ enum ChoiceKind: FieldKind {
     static func display(_ spec: FieldSpec, _ state: WizardState) -> String { spec.choice(state.form) ?? "" }
 
     static func edit(_ state: inout WizardState, _ spec: FieldSpec, _ key: Key) {
-        if case .char(let c) = key {
-            // Space or a letter opens the list (a letter starts its filter): no blind change.
-            Wizard.openList(&state, spec.id, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
-            return
-        }
-        let step = OptionAnswer.step(key)
-        guard step != 0 else { return }
+        guard let step = OptionAnswer.step(&state, spec, key), step != 0 else { return }
         let options = spec.choices(state)
         if let current = spec.choice(state.form), !options.isEmpty {
             spec.setChoice(Wizard.cycle(options, current, step), in: &state)

@@ -55,6 +55,13 @@ enum OptionAnswer {
         return nil
     }
 
-    /// A key that moves a choice: ←/→ as −1/+1, else 0.
-    static func step(_ key: Key) -> Int { key == .left ? -1 : (key == .right ? 1 : 0) }
+    /// A key on a field with a list: Space or a letter opens the list (a letter starts its
+    /// filter: no blind change) and nil is returned; ←/→ are −1/+1; any other key is 0.
+    static func step(_ state: inout WizardState, _ spec: FieldSpec, _ key: Key) -> Int? {
+        if case .char(let c) = key {
+            Wizard.openList(&state, spec.id, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
+            return nil
+        }
+        return key == .left ? -1 : (key == .right ? 1 : 0)
+    }
 }

@@ -6,12 +6,7 @@ enum PoolChoiceKind: FieldKind {
     static func display(_ spec: FieldSpec, _ state: WizardState) -> String { state.poolLabel(state.form.pool) }
 
     static func edit(_ state: inout WizardState, _ spec: FieldSpec, _ key: Key) {
-        if case .char(let c) = key {
-            Wizard.openList(&state, spec.id, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
-            return
-        }
-        let step = OptionAnswer.step(key)
-        guard step != 0 else { return }
+        guard let step = OptionAnswer.step(&state, spec, key), step != 0 else { return }
         state.form.pool = Wizard.cycle(state.poolOptions, state.form.pool, step)
         state.errors[spec.id] = nil
     }
