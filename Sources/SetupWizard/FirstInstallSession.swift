@@ -153,10 +153,8 @@ enum FirstInstallSession {
         case .review:
             if KeyMap.enter.matches(key) { return create(&state, &f) }
             if KeyMap.back.matches(key) { f.go(to: .admin) }
-            if KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key) {
-                // A narrow terminal: the review scrolls like the settings' Review.
-                state.scroll = max(0, state.scroll + (KeyMap.lineDown.matches(key) ? 1 : -1))
-            }
+            // A narrow terminal: the review scrolls like the settings' Review.
+            _ = Wizard.scrolled(&state, key)
             return []
         case .askIACT, .admin, .organization:
             let fields = FirstInstall.Field.of(f.step)
@@ -233,15 +231,11 @@ enum FirstInstallSession {
         guard var f = state.firstInstall else { return [] }
         switch f.step {
         case .review:
-            let a = answer.lowercased()
-            if a == "y" || a == "yes" {
-                defer { state.firstInstall = f }
-                return create(&state, &f)
-            }
-            if a.isEmpty || a == "n" || a == "no" { return [.quit(exitCode: 1, message: "Nothing created.")] }
-            if a == "<" { return key(&state, KeyMap.back.keys[0]) }
-            state.problem("Please answer y or n.")
-            return []
+            if answer == "<" { return key(&state, KeyMap.back.keys[0]) }
+            guard let yes = Wizard.yesNo(&state, answer, byDefault: false) else { return [] }
+            guard yes else { return [.quit(exitCode: 1, message: "Nothing created.")] }
+            defer { state.firstInstall = f }
+            return create(&state, &f)
         case .askIACT, .admin, .organization:
             if answer == "<" {
                 if f.step == .organization { return key(&state, KeyMap.skipOrganization.keys[0]) }

@@ -78,6 +78,18 @@ extension Wizard {
         return a.isEmpty ? byDefault : a.hasPrefix("y")
     }
 
+    /// A typed line on a page its session answers (the Review, the results): `<` is Esc, a page
+    /// that asks nothing (nothing to change, nothing failed) goes on as Enter, otherwise the y/n
+    /// answer goes to `decide`.
+    static func pageLine(_ state: inout WizardState, _ answer: String, byDefault: Bool?,
+                         press: (inout WizardState, Key) -> [WizardEffect],
+                         decide: (inout WizardState, Bool) -> [WizardEffect]) -> [WizardEffect] {
+        if answer == "<" { return press(&state, .escape) }
+        guard let byDefault else { return press(&state, .enter) }
+        guard let yes = yesNo(&state, answer, byDefault: byDefault) else { return [] }
+        return decide(&state, yes)
+    }
+
     /// Plain mode's yes/no question with its default shown.
     static func question(_ text: String, byDefault: Bool) -> PlainWizard.Prompt {
         .ask("\(text) \(byDefault ? "[Y/n]" : "[y/N]"): ", secret: false)
@@ -244,13 +256,11 @@ struct ReviewScreen: PhaseScreen {
     }
 
     func line(_ state: inout WizardState, _ answer: String, raw: String) -> [WizardEffect] {
-        if answer == "<" { return state.session.reviewKey(&state, .escape) }
-        // Nothing to change: nothing is asked, the line goes on.
-        guard let byDefault = yesNoDefault(state) else { return state.session.reviewKey(&state, .enter) }
-        guard let yes = Wizard.yesNo(&state, answer, byDefault: byDefault) else { return [] }
-        guard yes else { return [.quit(exitCode: 1, message: Wizard.nothingApplied(state))] }
-        // A plan that rejects the token in use is applied only by the explicit key.
-        return state.session.reviewKey(&state, state.reviewLocksOutToken ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0])
+        Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { $0.session.reviewKey(&$0, $1) }) { state, yes in
+            guard yes else { return [.quit(exitCode: 1, message: Wizard.nothingApplied(state))] }
+            // A plan that rejects the token in use is applied only by the explicit key.
+            return state.session.reviewKey(&state, state.reviewLocksOutToken ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0])
+        }
     }
 
     func prompt(_ state: WizardState) -> PlainWizard.Prompt {
@@ -282,11 +292,9 @@ struct ResultScreen: PhaseScreen {
     }
 
     func line(_ state: inout WizardState, _ answer: String, raw: String) -> [WizardEffect] {
-        if answer == "<" { return state.session.resultKey(&state, .escape) }
-        // Nothing failed: nothing is asked, the line goes on.
-        guard let byDefault = yesNoDefault(state) else { return state.session.resultKey(&state, .enter) }
-        guard let yes = Wizard.yesNo(&state, answer, byDefault: byDefault) else { return [] }
-        return state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
+        Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { $0.session.resultKey(&$0, $1) }) { state, yes in
+            state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
+        }
     }
 
     func prompt(_ state: WizardState) -> PlainWizard.Prompt {
