@@ -88,7 +88,7 @@ let package = Package(
         // Values the pure tests and the sandbox tests share (the seed, a fresh server): no sandbox.
         .target(name: "TestFixtures", dependencies: ["SetupKit", "TFEClient"], path: "Tests/TestFixtures"),
         // The commands in-process: parsing, --help, and the command logic.
-        .testTarget(name: "SetupCommandsTests", dependencies: ["SetupCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "SetupCommandsTests", dependencies: ["SetupCommands", "SetupKit", "SetupWizard", "TFEClient", "TestFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SetupWizardTests", dependencies: ["SetupWizard", "SetupKit", "CLIWording", "TFEClient", "TFESandbox", "TestSupport", "CursesUI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -71,6 +71,12 @@ struct Automation {
         var heldPassword = false
         /// `--accept-token-rejection`: the operator knows the plan rejects the token in use.
         var acceptsTokenRejection = false
+
+        /// What the plan does, as `plan`, `plan --json` and the confirmation show it.
+        var report: PlanReport {
+            PlanReport(plan, current: current, passwordSource: answers.passwordSource, missingPassword: answers.missingPassword,
+                       heldPassword: heldPassword, accepted: acceptsTokenRejection)
+        }
     }
 
     /// Runs `body` with the prepared plan; the transport is shut down when it returns or throws,
@@ -166,40 +172,37 @@ struct Automation {
                         acceptsTokenRejection: acceptTokenRejection)
     }
 
-    /// The Review's lines, for people.
-    static func describe(_ p: Prepared, ascii: Bool) -> [String] {
+    /// The Review's lines, for people: the plan's report in the command line's words.
+    static func describe(_ report: PlanReport, ascii: Bool) -> [String] {
         var lines: [String] = []
-        let names = Dictionary(p.current.agentPools.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        for change in p.plan.changes {
-            var line = "  " + change.reviewLine(ascii: ascii, poolNames: names)
-            // Say where a secret comes from, so a reviewer sees which one goes to the relay.
-            if change.field == .smtpPassword, let source = p.answers.passwordSource { line += ", from \(source)" }
-            lines.append(line)
-            if change.field == .smtpPassword, let relay = newRelay(p) {
-                lines.append("    Warning: the password goes to \(relay.host), a relay this server does not use \(relay.now.isEmpty ? "(it has none yet)" : "(now: \(relay.now))"). "
-                             + "Check that the host is yours; apply --auto-approve needs --smtp-relay \(relay.host).")
+        for entry in report.entries {
+            lines.append("  " + report.changeLine(entry, ascii: ascii))
+            if entry.change.field == .smtpPassword, let relay = report.newRelay {
+                lines.append("    " + PlanReport.newRelayWarning(relay, remedy: "apply --auto-approve needs --smtp-relay \(relay.host)"))
             }
         }
-        if p.heldPassword {
-            lines.append("  SMTP relay · Password: not sent: nothing else in the relay changes, and the server keeps the one it has "
-                         + "(it never shows it, so no plan can compare it). To send it anyway: --update-password.")
+        if report.heldPassword { lines.append("  " + PlanReport.heldPasswordLine(ascii: ascii, remedy: "To send it anyway: --update-password.")) }
+        if report.isEmpty { lines.append("Nothing to change.") } else {
+            lines.insert(report.organization.map { "Changes for \($0):" } ?? "Changes (site-wide, no organization):", at: 0)
+            lines.append("\(report.requests.count) request\(report.requests.count == 1 ? "" : "s"): " + report.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
         }
-        if p.plan.changes.isEmpty { lines.append("Nothing to change.") } else {
-            lines.insert(p.current.organizationUnavailable == nil ? "Changes for \(p.plan.organization):" : "Changes (site-wide, no organization):", at: 0)
-            lines.append("\(p.plan.requests.count) request\(p.plan.requests.count == 1 ? "" : "s"): " + p.plan.requests.map { "\($0.method) \($0.path)" }.joined(separator: ", "))
+        for problem in report.problems {
+            switch problem.kind {
+            case .unavailableSection: lines.append("Error (\(problem.section)): \(problem.message)")
+            case .unsupported: lines.append("Not supported here ($.\(problem.field ?? problem.section)): \(problem.message)")
+            case .invalid, .missingSecret: lines.append("Error ($.\(problem.field ?? problem.section)): \(problem.message)")
+            }
         }
-        for (section, reason) in p.plan.unavailableSections { lines.append("Error (\(section.rawValue)): \(reason)") }
-        for issue in p.plan.unsupported { lines.append("Not supported here ($.\(issue.field)): \(issue.message)") }
-        for issue in p.plan.issues { lines.append("Error ($.\(issue.field)): \(issue.message)") }
-        for warning in p.plan.warnings { lines.append("Warning ($.\(warning.field)): \(warning.message)") }
-        if let missing = p.answers.missingPassword { lines.append("Error (\(missing.path)): \(missing.message)") }
-        if let report = p.plan.tokenReport { lines += report.lines }
-        if p.plan.locksOutToken && p.acceptsTokenRejection {
+        for warning in report.warnings { lines.append("Warning ($.\(warning.field)): \(warning.message)") }
+        if let tokens = report.tokens { lines += tokens.lines }
+        switch report.lockout {
+        case .accepted:
             lines.append("Accepted (--\(acceptTokenRejectionOption)): the token policies, then the switch, are written last, each in a request of its own; "
                          + "after them this token is rejected, and a check says so.")
-        } else if p.plan.locksOutToken {
-            lines.append("Error (token_ttl): " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + ". " + TokenReport.wayOut
+        case .refused(let uncertain):
+            lines.append("Error (token_ttl): " + TokenReport.lockout(uncertain: uncertain) + ". " + TokenReport.wayOut
                          + " Or, knowing it, pass --\(acceptTokenRejectionOption): the token policies and the switch are then written last.")
+        case nil: break
         }
         return lines
     }
@@ -208,89 +211,11 @@ struct Automation {
     static let acceptTokenRejectionOption = "accept-token-rejection"
     static let acceptTokenRejectionHelp = "Apply even though " + TokenReport.lockout() + " (the policies and the switch are written last). Only here: an answers file cannot give it."
 
-    /// The relay host the answers send the SMTP password to, when the server does not use it
-    /// yet (`now`: the host it has, "" for none); nil when no password is sent or the host stays.
-    /// A shared file must not pick where a password goes: with `--auto-approve` the operator
-    /// names the host with `--smtp-relay`; interactively the plan warns before the question.
-    static func newRelay(_ p: Prepared) -> (host: String, now: String)? {
-        guard p.plan.changes.contains(where: { $0.field == .smtpPassword }), let smtp = p.answers.desired.smtp else { return nil }
-        let now = p.current.smtp?.host ?? ""
-        let host = smtp.host ?? now
-        return host.lowercased() == now.lowercased() ? nil : (host, now)
-    }
-
     static let updatePasswordHelp = "Send the SMTP password even when nothing else in the relay changes (a new password for the same relay)."
 
     /// The SMTP password file's option, as declared and as the answers file's messages name it.
     static let passwordFileOption = "smtp-password-file"
     static let passwordFileHelp = "A file holding the SMTP password (one line, yours, mode 0600). Only here: an answers file cannot name one."
-
-    /// `plan --json`, in the shape docs/automation.md documents.
-    static func json(_ p: Prepared) -> String {
-        func entry(_ c: Change) -> JSONValue {
-            .object(["section": .string(c.section.rawValue), "field": .string(String(c.field.rawValue.dropFirst(c.section.rawValue.count + 1))),
-                     "current": c.writeOnly ? .null : c.current.json, "new": c.writeOnly ? .null : c.new.json, "write_only": .bool(c.writeOnly)])
-        }
-        var errors: [JSONValue] = p.plan.unavailableSections.map {
-            .object(["section": .string($0.section.rawValue), "message": .string($0.reason)])
-        }
-        errors += p.plan.unsupported.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
-        errors += p.plan.issues.map { .object(["section": .string($0.field.section), "field": .string($0.field.rawValue), "message": .string($0.message)]) }
-        if let missing = p.answers.missingPassword {
-            errors.append(.object(["section": .string("smtp"), "field": .string("smtp.password_env"), "message": .string(missing.message)]))
-        }
-        let root: OrderedJSON = .object([
-            ("changes", .array(p.plan.changes.map { OrderedJSON.from(entry($0), order: ["section", "field", "current", "new", "write_only"]) })),
-            ("requests", .array(p.plan.requests.map { .object([("method", .string($0.method)), ("path", .string($0.path))]) })),
-            ("errors", .array(errors.map { OrderedJSON.from($0, order: ["section", "field", "message"]) })),
-            ("warnings", .array(p.plan.warnings.map { .object([("section", .string($0.field.section)), ("field", .string($0.field.rawValue)), ("message", .string($0.message))]) })),
-            ("token_rejections", p.plan.tokenReport.map(tokenReportJSON) ?? .null),
-        ])
-        return root.text()
-    }
-
-    /// `plan --json`'s `token_rejections`: null when no policy gets tighter in force.
-    static func tokenReportJSON(_ r: TokenReport) -> OrderedJSON {
-        func token(_ t: TokenRecord, cap: Int64?) -> OrderedJSON {
-            .object([("type", .string(t.type.rawValue)), ("id", .string(t.id)), ("description", t.description.map(OrderedJSON.string) ?? .null),
-                     ("team", (t.teamName ?? t.teamID).map(OrderedJSON.string) ?? .null),
-                     ("lifetime_ms", t.lifetimeMilliseconds.map(OrderedJSON.integer) ?? .null), ("cap_ms", cap.map(OrderedJSON.integer) ?? .null)])
-        }
-        let inUse: OrderedJSON
-        switch r.inUse {
-        case .rejected(let t, let guessed):
-            inUse = .object([("verdict", .string("rejected")), ("guessed", .bool(guessed)), ("token", token(t, cap: (r.rejected + r.noExpiry).first { $0.record == t }?.capMilliseconds))])
-        case .kept(let t, let guessed):
-            inUse = .object([("verdict", .string("kept")), ("guessed", .bool(guessed)), ("token", token(t, cap: nil))])
-        case .unknown(let reason):
-            inUse = .object([("verdict", .string("unknown")), ("reason", .string(reason))])
-        }
-        return .object([
-            ("in_use", inUse),
-            ("rejected", .array(r.rejected.map { token($0.record, cap: $0.capMilliseconds) })),
-            ("no_expiry_unverified", .array(r.noExpiry.map { token($0.record, cap: $0.capMilliseconds) })),
-            ("kept_count", .integer(Int64(r.keptCount))),
-            ("cannot_tell", .array(r.cannotTell.map { .object([("type", .string($0.type.rawValue)), ("reason", .string($0.reason))]) })),
-            ("other_users", r.userCap == nil ? .null : .string("Other users' tokens cannot be listed by anyone: theirs over the user cap are rejected too.")),
-        ])
-    }
-}
-
-extension OrderedJSON {
-    /// A JSONValue with the given keys first, in that order.
-    static func from(_ value: JSONValue, order: [String]) -> OrderedJSON {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .integer(let i): return .integer(i)
-        case .number(let d): return .string(String(d))
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(a.map { from($0, order: order) })
-        case .object(let o):
-            let keys = order.filter { o[$0] != nil } + o.keys.filter { !order.contains($0) }.sorted()
-            return .object(keys.map { ($0, from(o[$0]!, order: order)) })
-        }
-    }
 }
 
 /// The options `plan` and `apply` share: the answers file and what to do with it.
@@ -369,7 +294,7 @@ struct PlanCommand: AsyncParsableCommand {
             return
         }
         let p = try await automation.withPrepared(file) { $0 }   // reads only
-        if json { writeDocument(Automation.json(p) + "\n") } else { printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment))) }
+        if json { writeDocument(p.report.json.text() + "\n") } else { printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))) }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         // A plan that would lock this tool out is not one to apply as it stands.
         if p.plan.locksOutToken && !acceptTokenRejection { throw ExitCode.failure }
@@ -388,10 +313,10 @@ struct PlanCommand: AsyncParsableCommand {
             return automation.planned(file, current: current, client: client, transport: transport)
         }
         if json {
-            writeDocument(Automation.json(p) + "\n")
+            writeDocument(p.report.json.text() + "\n")
         } else {
             printOut(lines: outcome.lines + ["Then, planned against a new installation's defaults (apply reads the real settings once the admin exists):"]
-                     + Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+                     + Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)))
         }
         if !p.plan.issues.isEmpty || !bootstrap.missing.isEmpty || p.answers.missingPassword != nil { throw ExitCode.failure }
         throw ExitCode(2)
@@ -443,7 +368,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// A password on its way to a relay host the server does not use yet: with `--auto-approve`
     /// the operator must have named that host (`--smtp-relay`); a host given that differs from
     /// the file's stops the apply either way.
-    func confirmRelay(_ relay: (host: String, now: String)?) throws {
+    func confirmRelay(_ relay: PlanReport.NewRelay?) throws {
         guard let relay else { return }
         if let smtpRelay, smtpRelay.lowercased() == relay.host.lowercased() { return }
         if smtpRelay == nil && !autoApprove { return }   // the plan's warning stands above the question
@@ -470,7 +395,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { p -> (Automation.Prepared, [StepResult], String?, Int32?) in
-            printOut(lines: Automation.describe(p, ascii: !WizardLauncher.utf8(options.environment)))
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
@@ -482,7 +407,7 @@ struct ApplyCommand: AsyncParsableCommand {
                            + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
                 throw ExitCode.failure
             }
-            try confirmRelay(Automation.newRelay(p))
+            try confirmRelay(p.report.newRelay)
             try confirm()
             let plan = p.plan, client = p.client
             // From the first write on, a signal stops the requests and still gets the report.

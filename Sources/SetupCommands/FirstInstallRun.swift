@@ -136,7 +136,7 @@ struct FirstInstallRun {
             // only a file that reads well, but room written on the disk (`CredentialsSlot`).
             let slot: CredentialsSlot
             do {
-                slot = try CredentialsSlot.prepare(host: host, home: options.home, environment: options.environment)
+                slot = try FirstAdminCreation.prepare(for: client, home: options.home, environment: options.environment)
             } catch {
                 printError("tfe-setup: nothing created: the new admin's token could not be stored: \(error.description)")
                 throw ExitCode.failure
@@ -209,30 +209,25 @@ struct FirstInstallRun {
             _exit(128 + number)
         }
         defer { signals.stopCatching() }
-        let token: SecretString
-        do {
-            token = try await client.createInitialAdmin(iact: iact, username: bootstrap.username, email: bootstrap.email, password: password)
-        } catch {
+        let token: SecretString, placed: CredentialsSlot.Placement
+        switch await FirstAdminCreation.create(FirstAdmin(iact: iact, username: bootstrap.username, email: bootstrap.email, password: password),
+                                               client: client, slot: slot, register: { sink?.register(secret: $0) }) {
+        case .failed(let error):
             printError(lines: prefixed("tfe-setup: nothing created: ", error.commandLineLines))
             if let signal = signals.pending { printError("tfe-setup: stopped by \(SignalFlag.name(signal)).") }
             throw ExitCode.failure
+        case .created(let made, let placement):
+            (token, placed) = (made, placement)
         }
-        sink?.register(secret: token)
-        let placed = slot.store(token)
-        let stored: String
-        switch placed {
-        case .stored(let path):
-            stored = "its token is stored in \(path) (credentials for \(host))"
-            printOut("Created the first admin \(who); \(stored).")
-        case .helper(let name):
-            stored = "its token is stored by the credentials helper \(name) (credentials for \(host))"
-            printOut("Created the first admin \(who); \(stored).")
-        case .rescued(let path, let reason):
-            stored = "its token is in \(path) (mode 0600)"
-            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored in \(credentials): \(reason). It was written to \(path) (mode 0600) instead: move its entry for \(host) into \(credentials), then run again.")
-        case .lost(let reason):
-            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(reason). Sign in at \(address) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(ShellWord.quoted(host))), and run again.")
+        guard let whereStored = placed.whereStored(host: host) else {
+            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored: \(placed.lostReason ?? ""). Sign in at \(address) as \(SafeText.line(bootstrap.username)), create a token (terraform login \(ShellWord.quoted(host))), and run again.")
             throw ExitCode.failure
+        }
+        let stored = "its token is " + whereStored
+        if case .rescued(let path, let reason) = placed {
+            printError("tfe-setup: the first admin \(who) was created, but its token could not be stored in \(credentials): \(reason). It was written to \(path) (mode 0600) instead: move its entry for \(host) into \(credentials), then run again.")
+        } else {
+            printOut("Created the first admin \(who); \(stored).")
         }
         if let signal = signals.pending {
             printOut("Stopped by \(SignalFlag.name(signal)) after creating the first admin \(who); \(stored). Run the same command again: it finds the admin and goes on.")

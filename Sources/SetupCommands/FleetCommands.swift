@@ -112,7 +112,7 @@ extension Automation {
             let status = m.status.rawValue
             var fields: [(String, OrderedJSON)] = [("name", .string(m.organization)), ("status", .string(status))]
             if let reason = m.unreadable ?? m.leftOut { fields.append(("reason", .string(reason))) }
-            if let report = m.plan?.tokenReport { fields.append(("token_rejections", Automation.tokenReportJSON(report))) }
+            if let report = m.plan?.tokenReport { fields.append(("token_rejections", report.json)) }
             if let changes = m.plan?.changes, !changes.isEmpty {
                 fields.append(("changes", .array(changes.map { c in
                     .object([("field", .string(c.field.rawValue)), ("current", OrderedJSON.from(c.current.json, order: [])), ("new", OrderedJSON.from(c.new.json, order: []))])

@@ -45,6 +45,11 @@ package struct AnswersFile: Sendable {
         package var path: String
         package var message: String
         package var description: String { "\(path): \(message)" }
+
+        package init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
     }
 
     /// Reads and checks an answers file (every rule that needs no server).

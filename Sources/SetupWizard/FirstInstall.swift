@@ -1,4 +1,5 @@
 import TFEClient
+import SetupKit
 
 /// The first-install flow's data (`Flow.firstInstall`): a server with no users yet, taken to its
 /// first admin (whose token is stored as `terraform login` stores it) and first organization,
@@ -150,12 +151,4 @@ package struct AdminCreated: Equatable, Sendable {
         self.credentialsPath = credentialsPath
         self.storeProblem = storeProblem
     }
-}
-
-/// What the runtime needs to create the first admin: plain data, the secrets as `SecretString`.
-package struct FirstAdmin: Equatable, Sendable {
-    package var iact: SecretString
-    package var username: String
-    package var email: String
-    package var password: SecretString
 }

@@ -45,14 +45,18 @@ extension OrganizationSession {
     }
 
     static func reviewBody(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
-        guard let plan = state.plan else { return [] }
+        guard let report = state.planReport else { return [] }
         var lines: [Line] = []
-        for (section, reason) in plan.unavailableSections {
-            lines += wrap("\(section.title): \(reason)", width: width - 2).map { Line("  " + $0, .error) }
+        for problem in report.problems {
+            let text: String
+            switch problem.kind {
+            case .unavailableSection: text = "\(Section(rawValue: problem.section)?.title ?? problem.section): \(problem.message)"
+            case .unsupported: text = "Not sent: \(problem.message)"
+            case .invalid, .missingSecret: text = "\(problem.field ?? problem.section): \(problem.message)"
+            }
+            lines += wrap(text, width: width - 2).map { Line("  " + $0, .error) }
         }
-        for issue in plan.unsupported { lines += wrap("Not sent: \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
-        for issue in plan.issues { lines += wrap("\(issue.field): \(issue.message)", width: width - 2).map { Line("  " + $0, .error) } }
-        if plan.isEmpty {
+        if report.isEmpty {
             lines.append(Line("Nothing to change.", .bold))
             lines.append(Line("The server already has these settings. Press Enter to finish.", .dim))
             return lines
@@ -62,42 +66,38 @@ extension OrganizationSession {
             // Said first: until the tokens are read, whether this locks the tool out is unknown.
             lines += wrap("\(g.spin(state.spinner)) " + Wizard.readingTokens + " Apply waits for them.", width: width - 2).map { Line("  " + $0, .bold) }
         }
-        if plan.locksOutToken {
+        if case .refused(let uncertain) = report.lockout {
             // Said first: the details (Tokens, below the requests) may be off screen.
-            let sentence = TokenReport.lockoutSentence(uncertain: plan.tokenReport?.lockoutUncertain == true)
-            lines += wrap("\(g.warn) \(sentence): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
         }
-        for change in plan.changes {
-            for (i, part) in wrap(change.reviewLine(ascii: state.config.ascii, poolNames: state.poolNames), width: width - 6).enumerated() {
+        for entry in report.entries {
+            for (i, part) in wrap(report.changeLine(entry, ascii: state.config.ascii), width: width - 6).enumerated() {
                 lines.append(Line((i == 0 ? "  " : "      ") + part))
             }
         }
-        for warning in plan.warnings {
+        for warning in report.warnings {
             lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
         }
         lines.append(Line())
-        if plan.locksOutToken {
+        if let staged = report.requestsIfAccepted {
             // Only y applies it, and then in stages: the list is of what y sends.
-            let accepted = plan.puttingTokenWritesLast()
-            lines.append(Line("Apply sends \(accepted.requests.count) requests with y, the token policies and then the switch last:", .bold))
-            for r in accepted.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
+            lines.append(Line("Apply sends \(staged.count) requests with y, the token policies and then the switch last:", .bold))
+            for r in staged { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
         } else {
-            let n = plan.requests.count
+            let n = report.requests.count
             lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
-            for r in plan.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
+            for r in report.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
         }
-        if plan.smtp?.testEmailAddress != nil {
-            lines.append(Line("The relay is tested by sending an email; if that fails, the SMTP settings are not saved.", .dim))
-        }
-        if let report = plan.tokenReport {
+        if report.testsRelay { lines.append(Line(PlanReport.relayTestNote, .dim)) }
+        if let tokens = report.tokens {
             lines.append(Line())
-            for (i, text) in report.lines.enumerated() {
+            for (i, text) in tokens.lines.enumerated() {
                 let style: CellStyle = text.hasPrefix("  REJECTED") ? .error : (i == 0 ? .bold : .normal)
                 let indent = text.hasPrefix("  ") ? "    " : "  "
                 lines += wrap(text.trimmingSpaces, width: width - indent.count).map { Line(indent + $0, style) }
             }
-            if report.locksOutToken {
-                lines += wrap(TokenReport.lockoutSentence(uncertain: report.lockoutUncertain) + ". " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
+            if case .refused(let uncertain) = report.lockout {
+                lines += wrap(TokenReport.lockoutSentence(uncertain: uncertain) + ". " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
                               width: width - 2).map { Line("  " + $0, .error) }
             }
         }

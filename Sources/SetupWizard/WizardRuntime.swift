@@ -254,32 +254,27 @@ package actor WizardRuntime {
                 }
             }
         case .createAdmin(let admin):
-            services.registerSecret(admin.iact)
-            services.registerSecret(admin.password)
             guard let home = services.credentialsHome else {
                 send(.credentialsUnwritable("no home folder to store it in"))
                 return
             }
-            let host = TokenLookup.credentialsHost(for: services.client.configuration.address)
-            // Made before the admin exists: its token is shown once, and must have a place — room
-            // written on the disk, not only a file that reads well (`CredentialsSlot`). A token
-            // the file cannot take after all goes beside the draft, in the state folder.
+            // A token the credentials file cannot take after all goes beside the draft, in the state folder.
             let slot: CredentialsSlot
             do {
-                let rescue = services.draftStore.map { PathText.deletingLastComponent($0.path) }
-                slot = try CredentialsSlot.prepare(host: host, home: home, environment: ProcessInfo.processInfo.environment, rescueFolder: rescue)
+                slot = try FirstAdminCreation.prepare(for: services.client, home: home, environment: ProcessInfo.processInfo.environment,
+                                                      rescueFolder: services.draftStore.map { PathText.deletingLastComponent($0.path) })
             } catch {
                 send(.credentialsUnwritable(error.description))
                 return
             }
             spawn { [self] in
-                defer { slot.discard() }
-                do throws(TFEError) {
-                    let token = try await services.client.createInitialAdmin(iact: admin.iact, username: admin.username, email: admin.email, password: admin.password)
-                    services.registerSecret(token)
+                switch await FirstAdminCreation.create(admin, client: services.client, slot: slot, register: services.registerSecret) {
+                case .failed(let error):
+                    return .adminCreated(.failure(error))
+                case .created(let token, let placement):
                     await self.connect(token: token)
                     var created = AdminCreated(username: admin.username, email: admin.email, credentialsPath: nil)
-                    switch slot.store(token) {
+                    switch placement {
                     case .stored(let path):
                         created.credentialsPath = path
                     case .rescued(let path, let reason):
@@ -291,8 +286,6 @@ package actor WizardRuntime {
                         created.credentialsPath = "the credentials helper \(name)"
                     }
                     return .adminCreated(.success(created))
-                } catch {
-                    return .adminCreated(.failure(error))
                 }
             }
         case .createOrganization(let name, let email):

@@ -172,8 +172,6 @@ package struct WizardState: Equatable, Sendable {
         return "\(SafeText.line(p.name)) serves only the workspaces chosen for it: as the default, runs of other workspaces will find no agent. Choose an organization-wide pool, or allow this one for every workspace first."
     }
 
-    /// Pool id → name, for review lines.
-    package var poolNames: [String: String] {
-        Dictionary((current?.agentPools ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-    }
+    /// The plan's report, as the Review shows it (the same value `plan` renders).
+    package var planReport: PlanReport? { plan.map { PlanReport($0, current: current) } }
 }

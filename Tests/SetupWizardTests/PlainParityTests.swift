@@ -52,8 +52,8 @@ struct PlainParityTests {
         try await WizardHarness.with { h in
             await WizardFlowTests.typeSeedScenario(h)
             let state = await h.state
-            let plan = try #require(state.plan)
-            let review = plan.changes.map { $0.reviewLine(ascii: false, poolNames: state.poolNames) }
+            let report = try #require(state.planReport)
+            let review = report.entries.map { report.changeLine($0, ascii: false) }
             await h.press(.enter)
             #expect(await h.until { $0.phase == .result })
             await h.press(.enter)
