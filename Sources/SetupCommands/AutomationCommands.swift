@@ -232,6 +232,10 @@ struct AnswersOptions: ParsableArguments {
     var updatePassword = false
     @Flag(name: .customLong(Automation.acceptTokenRejectionOption), help: ArgumentHelp(Automation.acceptTokenRejectionHelp))
     var acceptTokenRejection = false
+    @Flag(name: .customLong(Automation.renewTokenOption), help: ArgumentHelp(Automation.renewTokenHelp))
+    var renewToken = false
+    @Option(name: .customLong(Automation.newTokenFileOption), help: ArgumentHelp(Automation.newTokenFileHelp, valueName: "path"))
+    var newTokenFile: String?
 
     /// The run these options describe (`apply` needs the password where it would be sent).
     func automation(_ options: CommonOptions, _ firstInstall: FirstInstallOptions, needsPassword: Bool) -> Automation {
@@ -294,10 +298,14 @@ struct PlanCommand: AsyncParsableCommand {
             return
         }
         let p = try await automation.withPrepared(file) { $0 }   // reads only
-        if json { writeDocument(p.report.json.text() + "\n") } else { printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))) }
+        let renews = p.plan.locksOutToken && answersOptions.renewToken && !acceptTokenRejection
+        if json { writeDocument(p.report.json.text() + "\n") } else {
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))
+                     + (renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : []))
+        }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         // A plan that would lock this tool out is not one to apply as it stands.
-        if p.plan.locksOutToken && !acceptTokenRejection { throw ExitCode.failure }
+        if p.plan.locksOutToken && !acceptTokenRejection && !renews { throw ExitCode.failure }
         if !p.plan.isEmpty || creates { throw ExitCode(2) }
     }
 
@@ -394,21 +402,27 @@ struct ApplyCommand: AsyncParsableCommand {
             try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
             return
         }
-        let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { p -> (Automation.Prepared, [StepResult], String?, Int32?) in
-            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)))
+        let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { prepared -> (Automation.Prepared, [StepResult], String?, Int32?) in
+            var p = prepared
+            let renews = p.plan.locksOutToken && answersOptions.renewToken && !acceptTokenRejection
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))
+                     + (renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : []))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
                 throw ExitCode.failure
             }
             if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }
-            if p.plan.locksOutToken && !acceptTokenRejection {
+            if p.plan.locksOutToken && !acceptTokenRejection && !renews {
                 printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + " (see above). "
-                           + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
+                           + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the cap and apply with it, "
+                           + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
                 throw ExitCode.failure
             }
             try confirmRelay(p.report.newRelay)
             try confirm()
+            // Before any write: the new token, stored, and the plan made again with it.
+            if renews { p = try await automation.renewed(p, newTokenFile: answersOptions.newTokenFile) }
             let plan = p.plan, client = p.client
             // From the first write on, a signal stops the requests and still gets the report.
             let ((results, lockout), stoppedBy) = await StoppableApply.run { _ -> ([StepResult], String?) in

@@ -1,3 +1,4 @@
+import Synchronization
 import CLIWording
 import ArgumentParser
 import FoundationEssentials
@@ -69,6 +70,14 @@ struct CommonOptions: ParsableArguments {
         return (logger, sink)
     }
 
+    /// The log files of this process, to register a secret made later with (a renewed token).
+    static let logSinks = Mutex<[RedactingFileLogHandler.Sink]>([])
+
+    /// Registers a secret with every log file, so no line can show it.
+    static func registerSecret(_ secret: SecretString) {
+        logSinks.withLock { sinks in for sink in sinks { sink.register(secret: secret) } }
+    }
+
     /// What `makeClient` made.
     struct Connection {
         var client: TFEClient
@@ -102,6 +111,7 @@ struct CommonOptions: ParsableArguments {
                 """)
         }
         let (logger, sink) = try logger(waitNotices: waitNotices)
+        if let sink { Self.logSinks.withLock { $0.append(sink) } }
         sink?.register(secret: token)
         if let smtpPassword { sink?.register(secret: smtpPassword) }
         let ca = caCertificatePath(for: url)

@@ -134,7 +134,7 @@ package enum Planner {
     }
 
     /// The caps in force now (`plan` nil) or once the plan is applied: empty while enforcement is off.
-    static func enforcedCaps(_ current: CurrentState, plan: Plan?) -> [TokenType: Int64] {
+    package static func enforcedCaps(_ current: CurrentState, plan: Plan?) -> [TokenType: Int64] {
         let enabled = plan?.organizationUpdate?.maxTTLEnabled ?? current.organization.maxTTLEnabled
         guard enabled else { return [:] }
         var caps: [TokenType: Int64] = [:]

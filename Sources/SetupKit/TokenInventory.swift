@@ -22,6 +22,9 @@ package struct TokenInventory: Sendable, Equatable {
     package var organization: Listing
     /// HCP Terraform's audit-trail token; nil where there is none to read (Terraform Enterprise).
     package var auditTrails: Listing?
+    /// The token in use when it is known for certain: the one this tool made and switched to
+    /// (a renewal). Then it alone is the candidate; nothing is guessed.
+    package var knownInUse: TokenRecord?
 
     package init(inUse: AuthenticatedResource?, user: Listing, team: Listing, organization: Listing, auditTrails: Listing? = nil) {
         self.inUse = inUse
@@ -41,6 +44,7 @@ package struct TokenInventory: Sendable, Equatable {
     /// request, so each of them is a candidate; the guard decides on all of them (the safe side),
     /// never on a guess such as "the one used last". Nil when the owner's list cannot be read.
     package var inUseCandidates: [TokenRecord]? {
+        if let knownInUse { return [knownInUse] }
         switch inUse?.tokenType {
         case .user?:
             guard case .tokens(let mine) = user, !mine.isEmpty else { return nil }

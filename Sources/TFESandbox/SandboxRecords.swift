@@ -10,8 +10,10 @@ public struct SandboxRequestRecord: Codable, Sendable, Equatable {
     public var startMs: Double
     public var endMs: Double
     public var body: JSONValue?
+    /// The id of the token record that authenticated the request (never its secret), or nil.
+    public var tokenID: String? = nil
 
-    enum CodingKeys: String, CodingKey { case method, path, query, status, body, startMs = "start_ms", endMs = "end_ms" }
+    enum CodingKeys: String, CodingKey { case method, path, query, status, body, startMs = "start_ms", endMs = "end_ms", tokenID = "token_id" }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -22,6 +24,7 @@ public struct SandboxRequestRecord: Codable, Sendable, Equatable {
         try c.encode(startMs, forKey: .startMs)
         try c.encode(endMs, forKey: .endMs)
         try c.encode(body ?? .null, forKey: .body)
+        try c.encodeIfPresent(tokenID, forKey: .tokenID)
     }
 }
 

@@ -65,6 +65,14 @@ extension SandboxRouter {
                 return .json(400, Data(#"{"error":"first-install takes {"retrievable": bool, "expired": bool} on a fresh installation"}"#.utf8))
             }
             return .noContent
+        case ("POST", "/_sandbox/clock"):
+            // {"skew_seconds": -3600}: the server's clock an hour behind this machine's.
+            guard let skew = JSONValue.parse(request.body)?["skew_seconds"], let seconds = skew.integerValue.map(Double.init),
+                  abs(seconds) <= 10 * 365 * 86_400 else {
+                return .json(400, Data(#"{"error":"clock takes {\"skew_seconds\": N} (the server's clock minus this machine's)"}"#.utf8))
+            }
+            await store.skewClock(seconds: seconds)
+            return .noContent
         case ("DELETE", "/_sandbox/hostile"):
             await store.setHostile(nil)
             return .noContent

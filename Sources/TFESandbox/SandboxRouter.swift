@@ -51,10 +51,14 @@ public struct SandboxRouter: Sendable {
             // A shift fault answers as usual, then changes the list under the next page.
             if let shift = fault?.shift { await shiftOrganizations(shift) }
         }
+        // Every answer carries the server's clock (RFC 9110 §6.6.1), skewed as a test asks.
+        if !response.headers.contains(where: { $0.0.lowercased() == "date" }) {
+            response.headers.append(("Date", DateText.httpDate(store.serverNow(skew: await store.clockSkewSeconds))))
+        }
         let body = request.body.isEmpty ? nil : (JSONValue.parse(request.body)?.redacted ?? .string("<\(request.body.count) bytes, not JSON>"))
         await store.record(SandboxRequestRecord(method: request.method, path: request.path, query: Self.redactedQuery(request.query),
                                                 status: response.drop == nil ? response.status : 0,
-                                                startMs: start, endMs: store.nowMs(), body: body))
+                                                startMs: start, endMs: store.nowMs(), body: body, tokenID: await store.tokenRecordID(Self.bearer(request))))
         return response
     }
 
@@ -65,6 +69,12 @@ public struct SandboxRouter: Sendable {
         let total = latencyMs * 1000 + Int.random(in: 0...(jitterMs * 1000))
         let inbound = Int.random(in: 0...total)
         return (inbound, total - inbound)
+    }
+
+    /// The bearer token of a request ("" when none).
+    static func bearer(_ request: SandboxHTTPRequest) -> String {
+        let auth = request.header("Authorization") ?? ""
+        return auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingSpaces : ""
     }
 
     /// The query as the request log keeps it: a `token` parameter (the IACT) hidden.
@@ -107,12 +117,11 @@ public struct SandboxRouter: Sendable {
             return SandboxHTTPResponse(status: 204, headers: [("X-RateLimit-Limit", String(options.rateLimit))])
         }
 
-        let auth = request.header("Authorization") ?? ""
-        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)).trimmingSpaces : ""
+        let token = Self.bearer(request)
         guard let role = await store.authenticate(token) else {
             return .error(401, "unauthorized", "The API token is missing or not valid.")
         }
-        if let wait = await store.rateLimit(token: token) {
+        if let wait = await store.rateLimit(key: store.tokens.isOwnersTeam(token) ? "team-owners" : role.rawValue) {
             return .errors(429, [SandboxAPIError(status: 429, title: "Too many requests", detail: "You have exceeded the API's rate limit.")], headers: [
                 ("Retry-After", String(wait)), ("X-RateLimit-Limit", String(options.rateLimit)), ("X-RateLimit-Reset", String(wait)),
             ])
@@ -134,6 +143,10 @@ public struct SandboxRouter: Sendable {
             if request.method == "PATCH" { return await patchSMTP(request) }
         case ("GET", let r) where r.count == 3 && r[0] == "users" && r[2] == "authentication-tokens":
             return await userTokenList(role, userID: r[1], request)
+        case ("POST", let r) where r.count == 3 && r[0] == "users" && r[2] == "authentication-tokens":
+            return await createUserToken(role, token: token, userID: r[1], request)
+        case ("DELETE", let r) where r.count == 2 && r[0] == "authentication-tokens":
+            return await deleteUserToken(role, token: token, id: r[1])
         case ("GET", ["organizations"]):
             return await organizationList(role, request)
         case ("POST", ["organizations"]):
@@ -142,18 +155,18 @@ public struct SandboxRouter: Sendable {
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
             return await adminOrganizationList(request)
         case (_, let r) where r.count >= 2 && r[0] == "organizations":
-            return await organizationRoutes(request, role: role, name: r[1], rest: Array(r.dropFirst(2)))
+            return await organizationRoutes(request, role: role, token: token, name: r[1], rest: Array(r.dropFirst(2)))
         default:
             break
         }
         return .notFound
     }
 
-    private func organizationRoutes(_ request: SandboxHTTPRequest, role: SandboxRole, name: String, rest: [String]) async -> SandboxHTTPResponse {
+    private func organizationRoutes(_ request: SandboxHTTPRequest, role: SandboxRole, token: String, name: String, rest: [String]) async -> SandboxHTTPResponse {
         let state = await store.state
         let options = store.options
         guard let membership = role.membership(in: name, state: state) else { return .notFound }
-        if let rejected = await store.lifetimeRejection(role, organization: name) { return .error(401, "unauthorized", rejected) }
+        if let rejected = await store.lifetimeRejection(role, token: token, organization: name) { return .error(401, "unauthorized", rejected) }
         switch (request.method, rest) {
         case ("GET", []): return await organizationDocument(name, membership: membership, include: request.queryItems["include"])
         case ("PATCH", []):

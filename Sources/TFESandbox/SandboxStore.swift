@@ -22,7 +22,17 @@ public actor SandboxStore {
     /// The IACT of a fresh installation (fixed at start), for the ready line.
     nonisolated public let firstInstallIACT: String?
     /// The tokens the token lists show, with their lifetimes (see `SandboxTokenRecords`).
-    public private(set) var tokenRecords: SandboxTokenRecords
+    public internal(set) var tokenRecords: SandboxTokenRecords
+    /// How far the server's clock is from this machine's, in seconds (`POST /_sandbox/clock`):
+    /// the `Date` header, `created-at` and the check of `expired-at` use the server's clock.
+    public private(set) var clockSkewSeconds: Double = 0
+    /// The first admin's token (made by `initial-admin-user`) was deleted through the API.
+    var firstAdminTokenDeleted = false
+
+    /// The server's clock: this machine's, skewed.
+    nonisolated func serverNow(skew: Double) -> Date { Date().addingTimeInterval(skew) }
+    /// Sets the clock's skew (what `POST /_sandbox/clock` does).
+    public func skewClock(seconds: Double) { clockSkewSeconds = seconds }
 
     public init(options: SandboxOptions, seed: SandboxState, tokens: SandboxTokens, initial: SandboxState? = nil) {
         self.options = options
@@ -42,9 +52,9 @@ public actor SandboxStore {
     /// enforcement on, a token that lives longer than its type's cap is rejected at once
     /// (HashiCorp's TFE docs, organization settings; the provider's `tfe_org_max_token_ttl_policy`).
     /// A token with no expiry counts as longer than any cap.
-    func lifetimeRejection(_ role: SandboxRole, organization: String) -> String? {
+    func lifetimeRejection(_ role: SandboxRole, token: String, organization: String) -> String? {
         guard let org = state.organizations[organization], org.maxTTLEnabled, let cap = org.tokenTTLMs["user"] else { return nil }
-        let lifetime = tokenRecords.inUseLifetimeMs(role)
+        let lifetime = tokenRecords.inUseLifetimeMs(role, token: token)
         guard lifetime.map({ $0 > cap }) ?? true else { return nil }
         return "This token lives longer than \(organization)'s maximum user token lifetime (\(TTLDuration.display(milliseconds: cap))), which is enforced: it is rejected."
     }
@@ -112,10 +122,13 @@ public actor SandboxStore {
     /// The role a token authenticates, unless it was revoked.
     func authenticate(_ token: String) -> SandboxRole? {
         // A fresh installation has no users: only the first admin's token, once made, works.
+        let minted = tokenRecords.mintedRole(token)
         if let firstInstall {
-            guard let admin = firstInstall.admin, SandboxTokens.constantTimeEqual(admin.token, token) else { return nil }
-            return .siteAdmin
+            guard let admin = firstInstall.admin else { return nil }
+            if let minted { return minted }
+            return SandboxTokens.constantTimeEqual(admin.token, token) && !firstAdminTokenDeleted ? .siteAdmin : nil
         }
+        if let minted { return minted }   // its own token: `/_sandbox/revoke` revokes the role's fixed one
         guard let role = tokens.role(for: token), !revoked.contains(role) else { return nil }
         return role
     }
@@ -135,7 +148,9 @@ public actor SandboxStore {
     }
 
     /// Counts a request against the token's per-second limit; returns the seconds to wait when over.
-    func rateLimit(token: String) -> Int? {
+    /// - Parameter key: whose requests count together: the user's (every token of a user shares
+    ///   one budget, as the API's limit is per user), or the team's.
+    func rateLimit(key token: String) -> Int? {
         guard options.rateLimit > 0 else { return nil }
         let second = Int(nowMs() / 1000)
         if window.second != second { window = (second, [:]) }
@@ -154,6 +169,8 @@ public actor SandboxStore {
         hostile = nil
         revoked = []
         window = (0, [:])
+        clockSkewSeconds = 0
+        firstAdminTokenDeleted = false
         if let iact = firstInstall?.iact { firstInstall = SandboxFirstInstall(iact: iact, windowSeconds: options.iactWindowSeconds) }
         persist()
     }

@@ -51,6 +51,9 @@ public struct SandboxTokenRecords: Sendable {
     public var team: [Record]
     /// The primary organization's organization token.
     public var organization: Record?
+    /// User tokens made through the API (`POST /users/:id/authentication-tokens`): their
+    /// secrets, which authenticate as the role that made them, and their records' ids.
+    public var minted: [(secret: String, role: SandboxRole, id: String)] = []
 
     /// The tokens of a sandbox started at `now`.
     public static func make(_ lifetimes: SandboxTokenLifetimes, now: Date) -> SandboxTokenRecords {
@@ -83,8 +86,22 @@ public struct SandboxTokenRecords: Sendable {
         ], organization: record("at-org-automation", "organization token", createdDaysAgo: 300, lifetime: twoYears))
     }
 
-    /// The lifetime of the token a role authenticates with (nil: no expiry).
-    public func inUseLifetimeMs(_ role: SandboxRole) -> Int64? { user[role]?.first?.lifetimeMs }
+    /// The lifetime of the token a role authenticates with (nil: no expiry): a token made through
+    /// the API has its own record; the role's fixed token is its first.
+    public func inUseLifetimeMs(_ role: SandboxRole, token: String) -> Int64? {
+        if let made = minted.first(where: { SandboxTokens.constantTimeEqual($0.secret, token) }) {
+            return user[made.role]?.first { $0.id == made.id }?.lifetimeMs
+        }
+        return user[role]?.first?.lifetimeMs
+    }
+
+    /// The role a token made through the API authenticates as (every one compared, so timing
+    /// says nothing about which one nearly matched).
+    public func mintedRole(_ token: String) -> SandboxRole? {
+        var found: SandboxRole?
+        for made in minted where SandboxTokens.constantTimeEqual(made.secret, token) { found = made.role }
+        return found
+    }
 
     /// A first admin's tokens, made when it is created (the token `initial-admin-user` answers).
     public mutating func addFirstAdmin(_ lifetimes: SandboxTokenLifetimes, now: Date) {

@@ -19,6 +19,11 @@ public enum CLI {
     public struct Run: Sendable {
         public var status: Int32
         public var output: String
+
+        public init(status: Int32, output: String) {
+            self.status = status
+            self.output = output
+        }
     }
 
     public static func run(_ server: SandboxServer, _ dir: String, _ args: [String], env: [String: String] = ["SMTP_PASSWORD": "fake-auto-pw-8"]) async -> Run {

@@ -258,7 +258,9 @@ package struct AuthenticationTokenResource: Codable, Sendable {
         package var createdAt: String?
         package var expiredAt: String?
         package var lastUsedAt: String?
-        enum CodingKeys: String, CodingKey { case description, createdAt = "created-at", expiredAt = "expired-at", lastUsedAt = "last-used-at" }
+        /// The secret: only in the answer that creates the token.
+        package var token: String?
+        enum CodingKeys: String, CodingKey { case description, createdAt = "created-at", expiredAt = "expired-at", lastUsedAt = "last-used-at", token }
     }
 
     package struct Relationships: Codable, Sendable {

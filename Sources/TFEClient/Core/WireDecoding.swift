@@ -123,6 +123,12 @@ package enum WireDecoding {
         record(try document(JSONAPIDocument<AuthenticationTokenResource>.self, from: body, what: "organization token").data, type: type, teams: [:])
     }
 
+    /// A user token's creation answer: its record and its secret.
+    package static func createdToken(_ body: Data) throws(TFEError) -> (TokenRecord, String?) {
+        let resource = try document(JSONAPIDocument<AuthenticationTokenResource>.self, from: body, what: "new user token").data
+        return (record(resource, type: .user, teams: [:]), resource.attributes.token)
+    }
+
     static func record(_ r: AuthenticationTokenResource, type: TokenType, teams: [String: String?]) -> TokenRecord {
         let team = r.relationships?.team?.data?.id
         return TokenRecord(id: String(r.id.prefix(80)), type: type, description: r.attributes.description.map { String($0.prefix(200)) },

@@ -71,10 +71,14 @@ public final class CredentialsSlot: @unchecked Sendable {
     ///   this tool may rewrite, or it holds a different token for the host.
     /// - Parameter rescueFolder: where a token the file cannot take goes (default: the state
     ///   folder `environment` names, as the wizard's draft).
+    /// - Parameter replacing: the token renewed: the host's entry may hold another token, which
+    ///   the new one replaces (a first admin's slot never replaces one).
     public static func prepare(host: String, home: String, environment: [String: String], rescueFolder: String? = nil,
+                               replacing: Bool = false,
                                files: FileOperations = .system, lockWait: Double = 10) throws(CredentialsFile.Failure) -> CredentialsSlot {
         let slot = CredentialsSlot(host: host.lowercased(), path: CredentialsFile.path(home: home),
                                    rescueFolder: rescueFolder ?? Self.rescueFolder(environment: environment, home: home), files: files, lockWait: lockWait)
+        slot.replacing = replacing
         // Where Terraform would store it: a host already in the file stays there; a host set in
         // a `credentials` block of the CLI configuration cannot be written; otherwise a
         // configured credentials helper takes it; otherwise the file.
@@ -99,10 +103,12 @@ public final class CredentialsSlot: @unchecked Sendable {
 
     /// The credentials helper that takes the token instead of the file, if one does.
     public private(set) var helper: CredentialsHelper?
+    /// Whether the token may replace another one of the host (a renewal).
+    private var replacing = false
 
     private func reserve() throws(CredentialsFile.Failure) {
         let placeholder = SecretString(String(repeating: "x", count: Self.tokenRoom))
-        guard let root = try CredentialsFile.updated(placeholder, host: host, path: path, replacingDifferent: false, creatingFolder: true) else {
+        guard let root = try CredentialsFile.updated(placeholder, host: host, path: path, replacingDifferent: replacing, creatingFolder: true) else {
             return
         }
         let size = CredentialsFile.content(root).count
@@ -141,7 +147,7 @@ public final class CredentialsSlot: @unchecked Sendable {
         defer { lock.release() }
         let root: [String: JSONValue]?
         do {
-            root = try CredentialsFile.updated(token, host: host, path: path, replacingDifferent: false, creatingFolder: false)
+            root = try CredentialsFile.updated(token, host: host, path: path, replacingDifferent: replacing, creatingFolder: false)
         } catch {
             return rescue(token, reason: error.description)
         }

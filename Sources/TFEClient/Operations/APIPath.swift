@@ -20,6 +20,7 @@ public enum APIPath {
     public static func tokenTTLPolicies(_ organization: String) -> String { Self.organization(organization) + "/token-ttl-policies" }
     /// A user's own tokens (only the caller's: no API lists other users' tokens).
     public static func userTokens(_ userID: String) -> String { "/api/v2/users/" + userID + "/authentication-tokens" }
+    public static func authenticationToken(_ id: String) -> String { "/api/v2/authentication-tokens/" + id }
     public static func teamTokens(_ organization: String) -> String { Self.organization(organization) + "/team-tokens" }
     /// The organization token (`?token=audit-trails`: HCP Terraform's audit-trail token).
     public static func organizationToken(_ organization: String) -> String { Self.organization(organization) + "/authentication-token" }

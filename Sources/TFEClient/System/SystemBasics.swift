@@ -103,6 +103,23 @@ public enum DateText {
         return t == -1 ? nil : Date(timeIntervalSince1970: TimeInterval(t - offset) + fraction)
     }
 
+    /// HTTP's date (RFC 9110 §5.6.7, IMF-fixdate): `Mon, 07 Dec 2026 21:10:00 GMT`.
+    public static func httpDate(_ date: Date) -> String {
+        let t = fields(date, utc: true)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(days[Int(t.tm_wday)]), \(Int(t.tm_mday).zeroPadded(2)) \(months[Int(t.tm_mon)]) \(Int(t.tm_year) + 1900) " + clock(t) + ":" + Int(t.tm_sec).zeroPadded(2) + " GMT"
+    }
+
+    /// Parses an IMF-fixdate `Date` header (the form RFC 9110 requires servers to send); nil for
+    /// anything else (the obsolete forms are not accepted: a clock read from them is not trusted).
+    public static func parseHTTPDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ").map(String.init)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT", parts[1].count == 2,
+              let month = months.firstIndex(of: parts[2]), parts[3].count == 4, parts[4].count == 8 else { return nil }
+        return parseISO8601("\(parts[3])-\((month + 1).zeroPadded(2))-\(parts[1])T\(parts[4])Z")
+    }
+
     /// `2026-12-01 20:33` in local time.
     public static func localMinute(_ date: Date) -> String {
         let t = fields(date, utc: false)

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import TestSupport
+import TFEClient
+import TFESandbox
+
+extension TerminalSuite {
+/// `apply --renew-token`: the way through the lockout. Against the sandbox's real token
+/// lifetimes (the site admin's tokens live two years), the seed's 30-day user cap would reject
+/// the token in use; the apply makes a new user token within the cap, stores it where the old
+/// one came from, and sends every write with it.
+@Suite("apply --renew-token: a new token within the cap, stored, then the settings")
+struct TokenRenewalCommandTests {
+    static let relay = ["--smtp-relay", "smtp.example.com"]
+    static let thirtyDays: TimeInterval = 30 * 86_400
+
+    /// Runs tfe-setup with `env` and no `--token-file` (the token from the environment).
+    static func run(_ server: SandboxServer, _ args: [String], env: [String: String]) async -> CLI.Run {
+        let envArgs = (["SMTP_PASSWORD": "fake-renew-pw-4"].merging(env) { $1 }).map { "\($0.key)=\($0.value)" }
+        let command = ["/usr/bin/env"] + envArgs + [TmuxSession.binary] + args + ["--address", server.address]
+        let r = await Subprocess.runAsync(["/bin/sh", "-c", command.map(TmuxSession.quote).joined(separator: " ") + " 2>&1"])
+        return CLI.Run(status: r.status, output: r.output)
+    }
+
+    @Test("the seed with --renew-token from a token file, the server's clock skewed both ways: exit 0, applied, the file replaced by a token within 30 days, every write made with it, neither token printed",
+          arguments: [-7_200, 7_200])
+    func seedFromTokenFile(skew: Int) async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            await server.store.skewClock(seconds: Double(skew))
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let old = server.tokens.siteAdmin
+            let plan = await CLI.run(server, dir, ["plan", "--answers", file, "--renew-token"])
+            #expect(plan.status == 2, "with the renewal the plan can be applied: \(plan.output)")
+            #expect(plan.output.contains("Renewal (--renew-token): before any write, a new user token"), "\(plan.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "plan makes no token")
+
+            let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--renew-token"] + Self.relay)
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("Renewed: a new user token"), "\(r.output)")
+            #expect(r.output.contains("/token (a new file in its place, mode 0600)"), "\(r.output)")
+            let stored = try String(contentsOfFile: dir + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(stored != old && stored.contains(".atlasv1."), "the token file holds the new token")
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: dir + "/token")[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            #expect(!r.output.contains(stored) && !r.output.contains(old), "neither token is printed")
+
+            // The new record lives within the cap, measured by the server's clock.
+            let records = await server.store.tokenRecords.user[.siteAdmin] ?? []
+            let made = try #require(records.first { $0.description.hasPrefix("tfe-setup renewal ") })
+            let lifetime = try #require(made.expiredAt).timeIntervalSince(made.createdAt)
+            #expect(lifetime <= Self.thirtyDays && lifetime >= Self.thirtyDays - 86_400, "\(lifetime / 86_400) days")
+            #expect(abs(made.createdAt.timeIntervalSinceNow - Double(skew)) < 120, "made on the server's clock")
+
+            // Every write after the POST that made it carries the new token.
+            let log = await server.store.requestLog
+            let post = try #require(log.firstIndex { $0.method == "POST" && $0.path == "/api/v2/users/user-site-admin/authentication-tokens" })
+            let writes = log.filter { $0.method == "PATCH" }
+            #expect(writes.count == 4, "the relay, the organization, the policies, then the switch on its own: \(writes.map(\.path))")
+            #expect(!log[..<post].contains { $0.method == "PATCH" }, "no write before the renewal")
+            #expect(writes.allSatisfy { $0.tokenID == made.id }, "\(writes.map { $0.tokenID ?? "-" })")
+            // The policies in force: the stored token is accepted by the organization, the old one is not.
+            let after = await CLI.run(address: server.address, token: stored, dir, ["plan", "--answers", file, "--no-test-email"])
+            #expect(after.status == 0, "the stored token is accepted and nothing is left to change: \(after.output)")
+            let oldToken = await CLI.run(address: server.address, token: old, dir, ["plan", "--answers", file, "--no-test-email"])
+            #expect(oldToken.status == 1 && oldToken.output.contains("401"), "the old token is rejected by the cap: \(oldToken.output)")
+        }
+    }
+
+    @Test("TFE_TOKEN: refused without --new-token-file (naming the variable, nothing made); with it, a new 0600 file and the settings applied")
+    func fromEnvironment() async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let env = ["TFE_TOKEN": server.tokens.siteAdmin, "HOME": dir]
+            var r = await Self.run(server, ["apply", "--answers", file, "--auto-approve", "--renew-token"] + Self.relay, env: env)
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("comes from TFE_TOKEN") && r.output.contains("--new-token-file"), "\(r.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing made, nothing written")
+
+            let target = dir + "/renewed-token"
+            r = await Self.run(server, ["apply", "--answers", file, "--auto-approve", "--renew-token", "--new-token-file", target] + Self.relay, env: env)
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("\(target) (a new file, mode 0600)"), "\(r.output)")
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            let stored = try String(contentsOfFile: target, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!r.output.contains(stored))
+        }
+    }
+
+    @Test("a token file that is a symbolic link is not replaced: refused with the reason, nothing made")
+    func symlinkRefused() async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let real = CLI.write(dir, "mounted-secret", server.tokens.siteAdmin)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: real)
+            let r = await Self.run(server, ["apply", "--answers", file, "--auto-approve", "--renew-token", "--token-file", dir + "/link"] + Self.relay, env: [:])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("is a symbolic link (a mounted secret?)"), "\(r.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test("a team token in use cannot make a user token: refused with what CI should do instead")
+    func teamTokenRefused() async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let team = try #require(server.tokens.ownersTeam)
+            let r = await CLI.run(address: server.address, token: team, dir, ["apply", "--answers", file, "--auto-approve", "--renew-token"] + Self.relay)
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("the token in use is a team token"), "\(r.output)")
+            #expect(r.output.contains("team token within the team cap"))
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+}
+}
