@@ -390,12 +390,16 @@ struct ApplyCommand: AsyncParsableCommand {
         var automation = answersOptions.automation(options, firstInstall, needsPassword: true)
         automation.runLockTimeout = max(0, lockTimeout ?? 0)
         var file = try automation.readAnswers()
+        // Day zero: the token this run made for the first admin is known for certain, so when the
+        // same run's caps reject it, it is renewed without a flag and deleted once they are in force.
+        var dayZero = false
         if let bootstrap = file.bootstrap {
             // Before the settings: the admin, its stored token and the organization they go to.
             // A rerun finds them and creates nothing; a failure later leaves them for it.
             let outcome = try await FirstInstallRun(options: options, bootstrap: bootstrap, wait: firstInstall.wait, answersAddress: file.address).run(apply: true)
             printOut(lines: outcome.lines)
             file.organization = file.organization ?? bootstrap.organization?.name
+            dayZero = outcome.madeToken
         }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try automation.requirePassword(file)
@@ -404,7 +408,9 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { prepared -> (Automation.Prepared, [StepResult], String?, Int32?) in
             var p = prepared
-            let renews = p.plan.locksOutToken && answersOptions.renewToken && !acceptTokenRejection
+            let renews = p.plan.locksOutToken && (answersOptions.renewToken || dayZero) && !acceptTokenRejection
+            // The token this run made, when it is the admin's only one: deleted after the renewal.
+            let madeFirst = dayZero ? p.current.tokenInventory?.user.tokens.onlyElement : nil
             printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))
                      + (renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : []))
             try automation.requirePassword(p.answers)
@@ -430,6 +436,15 @@ struct ApplyCommand: AsyncParsableCommand {
                 results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
                 let lockout = plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(client, organization: plan.organization) : nil
                 return (results, lockout)
+            }
+            if renews, let madeFirst, stoppedBy == nil, results.allSatisfy(\.succeeded) {
+                // The policies are confirmed: the token this run made first goes.
+                do throws(TFEError) {
+                    try await client.deleteAuthenticationToken(id: madeFirst.id)
+                    printOut("Deleted the token this run made first for the admin (\(madeFirst.id)): the renewed one, stored in its place, replaces it.")
+                } catch {
+                    printOut("The token this run made first for the admin (\(madeFirst.id)) was not deleted: \(error.commandLineDescription) It is rejected by the new cap; delete it in User settings > Tokens.")
+                }
             }
             return (p, results, lockout, stoppedBy)
         }

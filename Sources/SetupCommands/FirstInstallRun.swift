@@ -50,6 +50,9 @@ struct FirstInstallRun {
         var adminMissing = false
         /// The organization does not exist yet (a plan).
         var organizationMissing = false
+        /// This run created the admin and stored the token it runs with: a renewal may replace
+        /// that token and delete it, since which token it is is known for certain.
+        var madeToken = false
     }
 
     /// Runs the first install; `apply: false` sends no write. Failures print their message and
@@ -234,6 +237,7 @@ struct FirstInstallRun {
             throw ExitCode.failure
         }
         if case .rescued = placed { throw ExitCode.failure }
+        outcome.madeToken = true
         return client.using(token: token)
     }
 

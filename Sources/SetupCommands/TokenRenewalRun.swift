@@ -85,3 +85,8 @@ extension Automation {
         return q
     }
 }
+
+extension Array {
+    /// The element of a one-element array; nil for none or several (never a guess among them).
+    var onlyElement: Element? { count == 1 ? first : nil }
+}

@@ -112,5 +112,35 @@ struct TokenRenewalCommandTests {
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
         }
     }
+
+    @Test("day zero, one answers file with the seed's caps and real token lifetimes: no flag needed; the admin's token is renewed within 30 days, stored in its place, the one the run made is deleted, and the stored token works afterwards")
+    func dayZero() async throws {
+        var options = SandboxOptions(rateLimit: 0, profile: .fresh)
+        options.tokenLifetimes = .real
+        let server = try await SandboxServer.start(options: options)
+        let home = try PrivateFile.makeTemporaryDirectory(prefix: "day-zero-")
+        do {
+            let file = FirstInstallCommandTests.write(home, "answers.json", FirstInstallCommandTests.answers)
+            let r = await FirstInstallCommandTests.run(server, home: home, ["apply", "--answers", file, "--auto-approve"] + Self.relay)
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("Created the first admin"), "\(r.output)")
+            #expect(r.output.contains("Renewed: a new user token"), "\(r.output)")
+            #expect(r.output.contains("Deleted the token this run made first for the admin (at-first-admin)"), "\(r.output)")
+            let credentials = try String(contentsOfFile: home + "/.terraform.d/credentials.tfrc.json", encoding: .utf8)
+            let records = await server.store.tokenRecords.user[.siteAdmin] ?? []
+            #expect(records.count == 1 && records[0].description.hasPrefix("tfe-setup renewal "), "only the renewed token is left: \(records.map(\.id))")
+            let lifetime = try #require(records.first?.expiredAt).timeIntervalSince(records[0].createdAt)
+            #expect(lifetime <= Self.thirtyDays, "\(lifetime / 86_400) days")
+            #expect(!r.output.contains(".atlasv1."), "no token printed")
+            // The stored token, found as terraform would, reads the organization it configured.
+            let again = await FirstInstallCommandTests.run(server, home: home, ["plan", "--answers", file, "--no-test-email"])
+            #expect(again.status == 0, "the stored token is accepted and nothing is left to do: \(again.output)")
+            #expect(credentials.contains("\"token\""))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
 }
