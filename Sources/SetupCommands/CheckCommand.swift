@@ -29,9 +29,19 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let sections = try sectionOptions.sections()
-        let (current, address) = try await options.readCurrentStateOrExit(failurePrefix: "check failed", sections: Set(sections), siteWideWhenNoneExists: true)
+        let (client, transport, current) = try await options.loadCurrentStateOrExit(failurePrefix: "check failed: ", sections: Set(sections), siteWideWhenNoneExists: true)
+        let address = client.configuration.address
+        // The user's own tokens, for the warnings: one that expires soon, or is over a cap.
+        let tokens = try await shuttingDown(transport) {
+            current.account.authenticatedResource?.tokenType == .user ? (try? await client.userTokens(userID: current.account.id)) ?? [] : []
+        }
+        let userCap = current.tokenTTLPolicies?.first { $0.tokenType == .user }?.maxTTLMilliseconds
+        let warnings = TokenHealth.warnings(tokens: tokens, now: Date(), organization: current.organizationUnavailable == nil ? current.organization.name : nil,
+                                            userCap: userCap, enforced: current.organization.maxTTLEnabled)
         let capabilities = Capabilities(current, sections: sections)
-        if json { writeDocument(Self.json(current, capabilities, address: address) + "\n") } else { printOut(lines: Self.text(current, capabilities, address: address)) }
+        if json { writeDocument(Self.json(current, capabilities, address: address, warnings: warnings) + "\n") } else {
+            printOut(lines: Self.text(current, capabilities, address: address) + warnings.map { "Warning:       " + $0 + "." })
+        }
         if !capabilities.allSectionsAvailable { throw ExitCode.failure }
     }
 
@@ -73,7 +83,7 @@ struct CheckCommand: AsyncParsableCommand {
         return lines
     }
 
-    static func json(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> String {
+    static func json(_ current: CurrentState, _ capabilities: Capabilities, address: URL, warnings: [String] = []) -> String {
         let ping = current.ping, org = current.organization
         func item(_ key: String, _ i: Capabilities.Item) -> OrderedJSON {
             .object([(key, .string(i.name)), ("available", .bool(i.available)), ("reason", i.unavailableReason.map(OrderedJSON.string) ?? .null)])
@@ -84,7 +94,8 @@ struct CheckCommand: AsyncParsableCommand {
                 ("release", ping.release.map { .string($0.text) } ?? .null), ("api_version", ping.apiVersion.map(OrderedJSON.string) ?? .null),
                 ("rate_limit", ping.rateLimit.map { .integer(Int64($0)) } ?? .null),
             ])),
-            ("token", .object([("user", .string(current.account.username)), ("site_admin", .bool(current.account.isSiteAdmin && !ping.isHCP))])),
+            ("token", .object([("user", .string(current.account.username)), ("site_admin", .bool(current.account.isSiteAdmin && !ping.isHCP)),
+                               ("warnings", .array(warnings.map(OrderedJSON.string)))])),
             // No organization: null, and why in "organization_reason".
             ("organization", current.organizationUnavailable != nil ? .null : .object([
                 ("name", .string(org.name)), ("can_update", .bool(org.canUpdate)),

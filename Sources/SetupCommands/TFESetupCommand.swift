@@ -17,7 +17,7 @@ public struct TFESetupCommand: AsyncParsableCommand {
                 --token-file ~/.tfe-token
             """,
         version: BuildStamp.version,
-        subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, SandboxCommand.self],
+        subcommands: [WizardCommand.self, DemoCommand.self, CheckCommand.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, TokenCommand.self, SandboxCommand.self],
         defaultSubcommand: WizardCommand.self)
 
     public init() {}

@@ -142,5 +142,37 @@ struct TokenRenewalCommandTests {
         }
         await server.stop()
     }
+
+    @Test("token renew: within the smallest user cap of the token's organizations, or --within; check warns about a cap not yet enforced and a token that expires within 7 days, naming the command")
+    func renewCommandAndCheck() async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            // A 30-day user cap, not enforced: nothing is rejected yet.
+            let caps = CLI.write(dir, "caps.json", #"{"organization":"my-org","token_ttl":{"enabled":false,"user":"30d"}}"#)
+            var r = await CLI.run(server, dir, ["apply", "--answers", caps, "--auto-approve"])
+            #expect(r.status == 0, "\(r.output)")
+            r = await CLI.run(server, dir, ["check", "--organization", "my-org"])
+            #expect(r.output.contains("live longer than my-org's user cap of 30d, not enforced yet"), "\(r.output)")
+            #expect(r.output.contains("tfe-setup token renew makes one within it first"))
+
+            r = await CLI.run(server, dir, ["token", "renew", "--new-token-file", dir + "/new-token"])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("within my-org's user cap of 30d, the smallest of"), "\(r.output)")
+            #expect(r.output.contains("Stored:  \(dir)/new-token (a new file, mode 0600)"), "\(r.output)")
+            let made = try #require((await server.store.tokenRecords.user[.siteAdmin] ?? []).last)
+            #expect(try #require(made.expiredAt).timeIntervalSince(made.createdAt) <= Self.thirtyDays)
+
+            // --within: a shorter life; check, run with it, says a token expires within 7 days.
+            r = await CLI.run(server, dir, ["token", "renew", "--within", "3d", "--new-token-file", dir + "/short-token"])
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains("within --within 3d"), "\(r.output)")
+            let short = try String(contentsOfFile: dir + "/short-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            r = await CLI.run(address: server.address, token: short, dir, ["check", "--organization", "my-org"])
+            #expect(r.output.contains("tokens expire within 7 days; if the token in use is one of them, make a new one with tfe-setup token renew"), "\(r.output)")
+            #expect(!r.output.contains(short), "the token is never printed")
+
+            r = await CLI.run(server, dir, ["token", "renew", "--within", "soon"])
+            #expect(r.status != 0 && r.output.contains("--within"), "a bad duration is refused before anything is sent: \(r.output)")
+        }
+    }
 }
 }
