@@ -75,8 +75,15 @@ struct DemoCommand: AsyncParsableCommand {
         // A new private folder (mkdtemp, 0700): a predictable name in /tmp could be prepared by another user.
         let draftDir = try PrivateFile.makeTemporaryDirectory(prefix: "tfe-setup-demo-")
         // The first admin's token goes to the demo's own folder, never to the user's credentials.
-        let services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
+        var services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
                                       answersDirectory: FileManager.default.currentDirectoryPath, credentialsHome: draftDir)
+        // The Review's `t` shows the way through the lockout: the new token goes to the demo's folder.
+        services.renewalDestination = {
+            Result { () throws(TokenRenewal.Refusal) in
+                try TokenDestination.prepare(source: .environment("the demo's sandbox"), newTokenFile: draftDir + "/renewed-token-\(Int(Date().timeIntervalSince1970))", host: "127.0.0.1",
+                                             home: draftDir, environment: [:])
+            }
+        }
         // The sandbox lives only as long as the demo: its address is not written into a saved
         // answers file, and what is typed is not promised as a draft for next time.
         var config = WizardConfig(address: server.address, organization: organizations > 0 || profile.isFresh ? nil : "my-org", sections: try sectionOptions.sections(),

@@ -18,7 +18,7 @@ struct TokenRenewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renew",
         abstract: "Make a new user token for the token's user, within the smallest user cap of its organizations, and store it where the token came from. The old token is kept.",
-        usage: "tfe-setup token renew [--within <duration>] [--new-token-file <path>] [<options>]",
+        usage: "tfe-setup token renew [--within <duration>] [<options>]",
         discussion: """
             The new token expires at the server's clock + the cap - max(1 hour, 1% of the cap). It goes where the token in use came from: the host's entry in ~/.terraform.d/credentials.tfrc.json, the configured credentials helper, or the --token-file file (replaced by a new file; a symbolic link is refused). A token from TFE_TOKEN or TF_TOKEN_<host> needs --new-token-file. Only a user token can do this: a team or organization token cannot make a user token.
 

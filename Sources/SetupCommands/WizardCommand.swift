@@ -42,6 +42,8 @@ struct WizardCommand: AsyncParsableCommand {
     var firstInstall = false
     @Option(help: ArgumentHelp("With a first install: how long to wait for a starting server to answer its health check.", valueName: "seconds"))
     var wait: Double = 300
+    @Option(name: .customLong(Automation.newTokenFileOption), help: ArgumentHelp("Where the Review's t puts a new token (a new file, created 0600), instead of where the token came from. Needed for that key when the token comes from TFE_TOKEN or TF_TOKEN_<host>.", valueName: "path"))
+    var newTokenFile: String?
 
     func validate() throws {
         guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be from 0 to 86400 seconds.") }
@@ -91,6 +93,13 @@ struct WizardCommand: AsyncParsableCommand {
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
         services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
+        // The Review's `t`: the new token goes where this one came from, or to --new-token-file.
+        services.renewalDestination = { [options, newTokenFile, source = connection.tokenSource, address = client.configuration.address] in
+            Result { () throws(TokenRenewal.Refusal) in
+                try TokenDestination.prepare(source: source, newTokenFile: newTokenFile, host: TokenLookup.credentialsHost(for: address),
+                                             home: options.home, environment: options.environment)
+            }
+        }
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor,
                                                        started: started, logger: logger)
         await transport.shutdown()

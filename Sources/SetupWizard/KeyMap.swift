@@ -88,6 +88,8 @@ package enum KeyMap {
     /// A line up or down: in a list, and scrolling the Review and the Result.
     static let acceptTokenRejection = KeyBinding([.char("y")], names: "y", scope: "Review, when the apply rejects the token in use", short: "apply anyway",
                                                  action: "apply knowing that " + TokenReport.lockout() + ": the policies and the switch are written last, then a read checks the rejection (Enter does not apply such a plan)")
+    static let renewToken = KeyBinding([.char("t")], names: "t", scope: "Review, when the apply rejects the user token in use", short: "new token, apply",
+                                       action: "make a new user token within the new user cap, store it where the token came from, and apply with it (the policies and the switch last); the old token is kept")
     static let skipOrganization = KeyBinding([.escape], names: "Esc", scope: "first install's organization", short: "skip",
                                              action: "create no organization now: go on to the SMTP relay alone")
 
@@ -106,7 +108,7 @@ package enum KeyMap {
     static let wrapsAround: [Key] = [.tab, .backTab]
 
     package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
-                                            help, resetTTLs, acceptTokenRejection, fix, retry, readAgain, mark, keep, skipOrganization]
+                                            help, resetTTLs, acceptTokenRejection, renewToken, fix, retry, readAgain, mark, keep, skipOrganization]
 
     /// The keys table of docs/wizard.md (Markdown); a test keeps the page in step with it.
     package static var markdownTable: String {

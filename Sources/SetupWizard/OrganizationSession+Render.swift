@@ -19,8 +19,10 @@ extension OrganizationSession {
             if state.plan?.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
             // Nothing applies until the tokens are in: the footer does not offer Enter before.
             if state.awaitsTokens { return [Wizard.KeyHint("Enter: once the tokens are read", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit] }
+            if case .making = state.renewal { return [Wizard.KeyHint("working", .essential), quit] }
             if state.plan?.locksOutToken == true {
-                return [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
+                let renew = Wizard.renewalCap(state) != nil ? [Wizard.KeyHint(KeyMap.renewToken, g, .essential)] : []
+                return renew + [Wizard.KeyHint(KeyMap.acceptTokenRejection, g, .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
             }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
@@ -37,7 +39,7 @@ extension OrganizationSession {
         case .result:
             // Like an installer's summary: each screen can be reopened by its number.
             let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)
-            return Wizard.stepsBody(state, g, spin: spin, width: width) + [Line()]
+            return Wizard.stepsBody(state, g, spin: spin, width: width) + Wizard.renewalLines(state, width: width) + [Line()]
                 + wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }
         default:
             return Wizard.stepsBody(state, g, spin: spin, width: width)
@@ -66,9 +68,13 @@ extension OrganizationSession {
             // Said first: until the tokens are read, whether this locks the tool out is unknown.
             lines += wrap("\(g.spin(state.spinner)) " + Wizard.readingTokens + " Apply waits for them.", width: width - 2).map { Line("  " + $0, .bold) }
         }
-        if case .refused(let uncertain) = report.lockout {
+        if case .making(let cap) = state.renewal {
+            lines += wrap("\(g.spin(state.spinner)) Making a new user token within \(TTLDuration.display(milliseconds: cap)) and storing it; the changes follow with it.", width: width - 2)
+                .map { Line("  " + $0, .bold) }
+        } else if case .refused(let uncertain) = report.lockout {
             // Said first: the details (Tokens, below the requests) may be off screen.
-            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            let way = Wizard.renewalCap(state).map { "\(KeyMap.renewToken.names) makes a new token within \(TTLDuration.display(milliseconds: $0)) and applies with it; " } ?? ""
+            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; \(way)see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
         }
         for entry in report.entries {
             for (i, part) in wrap(report.changeLine(entry, ascii: state.config.ascii), width: width - 6).enumerated() {
@@ -97,7 +103,10 @@ extension OrganizationSession {
                 lines += wrap(text.trimmingSpaces, width: width - indent.count).map { Line(indent + $0, style) }
             }
             if case .refused(let uncertain) = report.lockout {
-                lines += wrap(TokenReport.lockoutSentence(uncertain: uncertain) + ". " + TokenReport.wayOut + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
+                let way = Wizard.renewalCap(state).map {
+                    "To make a new user token within \(TTLDuration.display(milliseconds: $0)), store it where this one came from and apply with it: \(KeyMap.renewToken.names) (the old one is kept). "
+                } ?? (Wizard.renewalUnavailable(state).map { "No new token can be made here: \($0). " + TokenReport.wayOut + " " } ?? TokenReport.wayOut + " ")
+                lines += wrap(TokenReport.lockoutSentence(uncertain: uncertain) + ". " + way + "To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
                               width: width - 2).map { Line("  " + $0, .error) }
             }
         }

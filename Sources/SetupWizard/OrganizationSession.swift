@@ -15,6 +15,8 @@ enum OrganizationSession: WizardSession {
     }
 
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        // While the new token is made, the Review waits for it: nothing else is sent meanwhile.
+        if case .making = state.renewal { return [] }
         switch key {
         case _ where KeyMap.enter.matches(key):
             guard let plan = state.plan else { return [] }
@@ -27,11 +29,15 @@ enum OrganizationSession: WizardSession {
             if plan.locksOutToken {
                 // Never by surprise: Enter alone does not lock the tool out.
                 // The keys first: a narrow status line cuts the end, not what to do.
-                state.problem("Not applied: \(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; "
+                state.problem("Not applied: " + (Wizard.renewalCap(state) != nil ? "\(KeyMap.renewToken.names) makes a token within the cap and applies, " : "")
+                              + "\(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; "
                               + TokenReport.lockout(uncertain: plan.tokenReport?.lockoutUncertain == true) + ".")
                 return []
             }
             return startApply(&state, plan)
+        case _ where KeyMap.renewToken.matches(key) && Wizard.renewalCap(state) != nil:
+            guard let plan = state.plan, !Wizard.showFirstIssue(&state, plan) else { return [] }
+            return Wizard.renew(&state)
         case _ where KeyMap.acceptTokenRejection.matches(key) && state.plan?.locksOutToken == true:
             guard let plan = state.plan, !Wizard.showFirstIssue(&state, plan) else { return [] }
             // The policies and the switch go last: nothing else waits behind them.

@@ -256,7 +256,9 @@ struct ReviewScreen: PhaseScreen {
     }
 
     func line(_ state: inout WizardState, _ answer: String, raw: String) -> [WizardEffect] {
-        Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { $0.session.reviewKey(&$0, $1) }) { state, yes in
+        // `t`: a new token within the cap, then the apply with it.
+        if answer.lowercased() == "t", Wizard.renewalCap(state) != nil { return state.session.reviewKey(&state, KeyMap.renewToken.keys[0]) }
+        return Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { $0.session.reviewKey(&$0, $1) }) { state, yes in
             guard yes else { return [.quit(exitCode: 1, message: Wizard.nothingApplied(state))] }
             // A plan that rejects the token in use is applied only by the explicit key.
             return state.session.reviewKey(&state, state.reviewLocksOutToken ? KeyMap.acceptTokenRejection.keys[0] : KeyMap.enter.keys[0])
@@ -266,7 +268,11 @@ struct ReviewScreen: PhaseScreen {
     func prompt(_ state: WizardState) -> PlainWizard.Prompt {
         // The Review is printed again once the tokens are read; the question waits for them.
         if state.awaitsTokens { return .wait }
+        if case .making = state.renewal { return .wait }
         guard let byDefault = yesNoDefault(state) else { return .proceed(say: nil, .line("")) }
+        if state.reviewLocksOutToken, Wizard.renewalCap(state) != nil {
+            return .ask("Make a new token within the cap and apply with it (t), apply anyway knowing that " + TokenReport.lockout() + " (y), or quit (n)? [t/y/N]: ", secret: false)
+        }
         return Wizard.question(state.reviewLocksOutToken ? "Apply anyway, knowing that " + TokenReport.lockout() + "?" : "Apply these changes?", byDefault: byDefault)
     }
 

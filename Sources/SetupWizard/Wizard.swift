@@ -70,6 +70,8 @@ package enum Wizard {
             return []
         case .organizationCreated(let result):
             return FirstInstallSession.organizationCreated(&state, result)
+        case .tokenRenewed(let result):
+            return tokenRenewed(&state, result)
         case .siteWideLoaded(let result):
             return SeveralSession.siteWideLoaded(&state, result)
         case .fleetPlanned(let result):

@@ -29,6 +29,9 @@ package enum WizardEffect: Equatable, Sendable {
     case createOrganization(name: String, email: String)
     /// Read the site-wide state only (no organization exists, or none is wanted): the SMTP relay.
     case loadWithoutOrganization(reason: String)
+    /// Make a new user token for this user within the cap, store it where the token came from,
+    /// and use it from then on (`TokenRenewal`); answered by `.tokenRenewed`.
+    case renewToken(userID: String, capMilliseconds: Int64)
     case saveDraft(Draft)
     /// Remove the draft of this server and organization (the others stay).
     case deleteDraft(address: String, organization: String)

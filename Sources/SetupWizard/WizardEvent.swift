@@ -47,6 +47,8 @@ package enum WizardEvent: Equatable, Sendable {
     /// The answers file was written (its path) or not (why).
     /// `sharedFolder`: other users may create files in the folder it was saved to.
     case answersSaved(Result<String, AnswersSaveError>, sharedFolder: Bool = false)
+    /// The renewal's answer: the new token made and stored (the runtime uses it from now on), or why not.
+    case tokenRenewed(Result<RenewedToken, RenewalFailure>)
     /// The draft could not be written (its path): what is typed lives only until quitting.
     case draftSaveFailed(path: String)
 }

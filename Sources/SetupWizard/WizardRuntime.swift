@@ -20,6 +20,9 @@ package struct WizardServices: Sendable {
     /// Where the run locks live (`RunLock.directory`); nil: no lock is taken (tests, the demo's
     /// own sandbox).
     package var runLockDirectory: String?
+    /// Where a renewed token goes, proven writable, or why it cannot go anywhere (the front end
+    /// knows where the token came from); nil: this front end cannot renew.
+    package var renewalDestination: (@Sendable () -> Result<TokenDestination, TokenRenewal.Refusal>)?
 
     package init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
                 registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }, credentialsHome: String? = nil) {
@@ -302,6 +305,29 @@ package actor WizardRuntime {
                     return .stateLoaded(.success(try await StateLoader.loadSiteWide(client: services.client, noOrganization: reason)), draft: nil)
                 } catch {
                     return .stateLoaded(.failure(error), draft: nil)
+                }
+            }
+        case .renewToken(let userID, let cap):
+            guard let destination = services.renewalDestination?() else {
+                send(.tokenRenewed(.failure(RenewalFailure("this front end has nowhere to store a new token"))))
+                return
+            }
+            let prepared: TokenDestination
+            switch destination {
+            case .success(let d): prepared = d
+            case .failure(let refusal):
+                send(.tokenRenewed(.failure(RenewalFailure(refusal.description))))
+                return
+            }
+            spawn { [self] in
+                switch await TokenRenewal.renew(client: services.client, userID: userID, capMilliseconds: cap, destination: prepared,
+                                                register: services.registerSecret) {
+                case .renewed(let created, let place):
+                    // From here on every request goes with the new token.
+                    await self.connect(token: created.token)
+                    return .tokenRenewed(.success(RenewedToken(record: created.record, place: place)))
+                case .failed(let why), .stranded(let why):
+                    return .tokenRenewed(.failure(RenewalFailure(why)))
                 }
             }
         case .saveDraft(var draft):

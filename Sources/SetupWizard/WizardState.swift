@@ -65,6 +65,8 @@ package struct WizardState: Equatable, Sendable {
     package var steps: [Step: StepStatus] = [:]
     /// After an apply accepted to reject the token in use: what the read that followed found.
     package var lockoutCheck: String?
+    /// The renewal of the token in use (`t` on a Review that rejects it), while made and after.
+    package var renewal: RenewalState?
     /// Whether the Review's plan rejects the token in use (in one organization or several).
     package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0

@@ -13,16 +13,20 @@ struct CommandHelpTests {
 
     static let expected: [String: Set<String>] = [
         "check": connection.union(["--json", "--screens"]),
-        "plan": connection.union(["--answers", "--json", "--no-test-email", "--organizations", "--smtp-password-file", "--update-password", "--accept-token-rejection"]),
-        "apply": connection.union(["--answers", "--auto-approve", "--no-test-email", "--organizations", "--smtp-password-file", "--smtp-relay", "--update-password", "--accept-token-rejection", "--lock-timeout"]),
+        "plan": connection.union(["--answers", "--json", "--no-test-email", "--organizations", "--smtp-password-file", "--update-password", "--accept-token-rejection",
+                                           "--renew-token", "--new-token-file"]),
+        "apply": connection.union(["--answers", "--auto-approve", "--no-test-email", "--organizations", "--smtp-password-file", "--smtp-relay", "--update-password", "--accept-token-rejection", "--lock-timeout",
+                                            "--renew-token", "--new-token-file"]),
         "export": connection.union(["--format", "--output", "--screens"]),
-        "wizard": connection.union(["--plain", "--no-color", "--screens", "--organizations", "--first-install", "--wait"]),
+        "wizard": connection.union(["--plain", "--no-color", "--screens", "--organizations", "--first-install", "--wait", "--new-token-file"]),
+        "token renew": connection.union(["--within", "--new-token-file"]),
     ]
 
     /// Every command by its name ("" is the root).
     static let commands: [String: any ParsableCommand.Type] = [
         "": TFESetupCommand.self, "wizard": WizardCommand.self, "demo": DemoCommand.self, "check": CheckCommand.self,
         "plan": PlanCommand.self, "apply": ApplyCommand.self, "export": ExportCommand.self, "sandbox": SandboxCommand.self,
+        "token": TokenCommand.self, "token renew": TokenRenewCommand.self,
     ]
 
     static func help(_ command: String) throws -> String {
@@ -34,7 +38,7 @@ struct CommandHelpTests {
         Set(help.matches(of: /--[a-z][a-z-]*/).map { String($0.output) })
     }
 
-    @Test("every command: exactly its options", arguments: ["check", "plan", "apply", "export", "wizard"])
+    @Test("every command: exactly its options", arguments: ["check", "plan", "apply", "export", "wizard", "token renew"])
     func options(command: String) throws {
         let help = try Self.help(command)
         // Options only: the OPTIONS section (the discussion may name other commands' flags).
@@ -45,7 +49,7 @@ struct CommandHelpTests {
     }
 
     @Test("every command's --help fits 80 columns (prose wraps, examples are continued with \\) and is ASCII, so the man page loses nothing",
-          arguments: ["", "wizard", "demo", "check", "plan", "apply", "export", "sandbox"])
+          arguments: ["", "wizard", "demo", "check", "plan", "apply", "export", "token", "token renew", "sandbox"])
     func fits80(command: String) throws {
         let help = try Self.help(command)
         let long = help.split(separator: "\n").filter { $0.count > 80 }

@@ -1,0 +1,99 @@
+import FoundationEssentials
+import SetupKit
+import TFEClient
+
+/// A user token made by the renewal, and where it went (its secret stays in the runtime).
+package struct RenewedToken: Equatable, Sendable {
+    package var record: TokenRecord
+    /// Where it is stored: "P (credentials for H)", "P (a new file, mode 0600)".
+    package var place: String
+
+    package init(record: TokenRecord, place: String) {
+        self.record = record
+        self.place = place
+    }
+}
+
+/// The renewal in the wizard: while the Review refuses a plan that rejects the token in use,
+/// `t` makes a new user token within the user cap the plan puts in force, stores it where the
+/// token came from, switches the runtime's client to it, and applies the plan with it (the
+/// token policies and the switch still last). The guard is certain afterwards: the token in use
+/// is the one just made. The old token is kept.
+package enum RenewalState: Equatable, Sendable {
+    /// The new token is being made and stored.
+    case making(capMilliseconds: Int64)
+    /// Made and stored; the plan was applied with it.
+    case done(RenewedToken)
+}
+
+extension Wizard {
+    /// The user cap a renewal would live within, when the Review may offer one: the plan
+    /// rejects the token in use, the token is a user's, and a user cap is in force after it.
+    static func renewalCap(_ state: WizardState) -> Int64? {
+        guard let plan = state.plan, plan.locksOutToken, let current = state.current,
+              TokenRenewal.refusal(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource) == nil else { return nil }
+        return Planner.enforcedCaps(current, plan: plan)[.user]
+    }
+
+    /// Why the Review does not offer a renewal though the plan rejects the token in use, or nil.
+    static func renewalUnavailable(_ state: WizardState) -> String? {
+        guard let plan = state.plan, plan.locksOutToken, let current = state.current else { return nil }
+        if let refusal = TokenRenewal.refusal(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource) { return refusal.description }
+        if Planner.enforcedCaps(current, plan: plan)[.user] == nil { return "no user cap is in force after this plan, so a new user token would not help" }
+        return nil
+    }
+
+    /// `t` on the Review: make the new token (the runtime answers with `.tokenRenewed`).
+    static func renew(_ state: inout WizardState) -> [WizardEffect] {
+        guard let cap = renewalCap(state), let current = state.current else { return [] }
+        if case .making = state.renewal { return [] }
+        state.renewal = .making(capMilliseconds: cap)
+        state.statusNotice = nil
+        return [.renewToken(userID: current.account.id, capMilliseconds: cap)]
+    }
+
+    /// The renewal's answer: on success the plan is made again with the new token known to be
+    /// the one in use, and applied; on failure the Review stays, saying why.
+    static func tokenRenewed(_ state: inout WizardState, _ result: Result<RenewedToken, RenewalFailure>) -> [WizardEffect] {
+        switch result {
+        case .failure(let failure):
+            state.renewal = nil
+            state.problem("No new token: \(failure.message). Nothing was applied.")
+            return []
+        case .success(let renewed):
+            state.renewal = .done(renewed)
+            guard var current = state.current else { return [] }
+            current.tokenInventory?.knownInUse = renewed.record
+            if case .tokens(var mine)? = current.tokenInventory?.user {
+                mine.append(renewed.record)
+                current.tokenInventory?.user = .tokens(mine)
+            }
+            state.current = current
+            let plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
+            if plan.locksOutToken || !plan.issues.isEmpty {
+                // Cannot happen with a token inside the cap; never applied by surprise if it does.
+                state.plan = plan
+                state.problem("The new token is stored, but the plan still rejects the token in use: nothing was applied.")
+                return []
+            }
+            // The guard is certain now; the policies and the switch still go last.
+            return OrganizationSession.startApply(&state, plan.puttingTokenWritesLast())
+        }
+    }
+
+    /// The Result's lines about the renewal: where the new token is, its id, description and
+    /// expiry, and what became of the old one.
+    static func renewalLines(_ state: WizardState, width: Int) -> [Line] {
+        guard case .done(let renewed) = state.renewal else { return [] }
+        let expires = renewed.record.expiredAt.map { DateText.localMinute($0) } ?? "?"
+        let text = "New token: \(renewed.record.id) (\"\(SafeText.line(renewed.record.description ?? ""))\"), expires \(expires): "
+            + "stored in \(renewed.place). The old token is kept; the new cap rejects it: delete it in User settings > Tokens when nothing uses it. Renew again before \(expires)."
+        return [Line()] + wrap(text, width: width - 2).map { Line("  " + $0, .bold) }
+    }
+}
+
+/// Why a renewal did not happen (or left a token to delete), in a sentence.
+package struct RenewalFailure: Error, Equatable, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+}
