@@ -73,8 +73,8 @@ extension OrganizationSession {
                 .map { Line("  " + $0, .bold) }
         } else if case .refused(let uncertain) = report.lockout {
             // Said first: the details (Tokens, below the requests) may be off screen.
-            let way = Wizard.renewalCap(state).map { "\(KeyMap.renewToken.names) makes a new token within \(TTLDuration.display(milliseconds: $0)) and applies with it; " } ?? ""
-            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; \(way)see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            // Short: on a small screen the Tokens section below must stay in reach; the footer names `t`.
+            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
         }
         for entry in report.entries {
             for (i, part) in wrap(report.changeLine(entry, ascii: state.config.ascii), width: width - 6).enumerated() {

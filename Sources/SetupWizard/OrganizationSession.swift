@@ -29,8 +29,10 @@ enum OrganizationSession: WizardSession {
             if plan.locksOutToken {
                 // Never by surprise: Enter alone does not lock the tool out.
                 // The keys first: a narrow status line cuts the end, not what to do.
-                state.problem("Not applied: " + (Wizard.renewalCap(state) != nil ? "\(KeyMap.renewToken.names) makes a token within the cap and applies, " : "")
-                              + "\(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; "
+                // With a renewal on offer the keys are said shortly: all of them fit 60 columns.
+                state.problem("Not applied: " + (Wizard.renewalCap(state) != nil
+                                                  ? "\(KeyMap.renewToken.names) new token, \(KeyMap.acceptTokenRejection.names) anyway, Esc back; "
+                                                  : "\(KeyMap.acceptTokenRejection.names) applies anyway, Esc goes back; ")
                               + TokenReport.lockout(uncertain: plan.tokenReport?.lockoutUncertain == true) + ".")
                 return []
             }

@@ -23,13 +23,49 @@ struct TokenLockoutWizardTests {
             #expect(t.waitFor("Tokens: with enforcement on"), "\(t.capture())")
             #expect(t.capture().contains("y apply anyway"), "the footer names the key: \(t.capture())")
             t.keys("Enter")
-            #expect(t.waitFor("Not applied: y applies anyway, Esc goes back;"), "\(t.capture())")
+            #expect(t.waitFor("Not applied: t new token, y anyway, Esc back;"), "\(t.capture())")
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "Enter alone sent nothing")
             t.keys("y")
             #expect(t.waitFor("now rejects this token"), "\(t.capture())")
             #expect(!t.captureUnwrapped().contains("keep their expiry"))
             let state = await server.store.state.organizations["my-org"]
             #expect(state?.maxTTLEnabled == true && state?.tokenTTLMs["user"] == 2_592_000_000)
+        }
+    }
+
+    @Test("80x24 and 60x16: t on the Review makes a new token within the cap, stores it in the token file, applies with it; the Result names its place, id and expiry; no token on screen or in the log",
+          arguments: [(80, 24), (60, 16)])
+    func renewalInTmux(width: Int, height: Int) async throws {
+        var options = SandboxOptions(rateLimit: 0)
+        options.tokenLifetimes = .real
+        try await TerminalWizardTests.session(options: options, extra: "--screens token_ttl", width: width, height: height) { t, server, dir in
+            let old = server.tokens.siteAdmin
+            #expect(t.waitFor("› Enforce max TTL:"))
+            t.keys("Space", "Tab", "Tab", "Tab", "C-u"); t.type("30d")
+            #expect(t.waitFor("Applying this rejects the token"), "\(t.capture())")
+            t.keys("Enter", "Enter")
+            #expect(t.waitFor("Tokens: with enforcement on"), "\(t.capture())")
+            #expect(t.capture().contains("t new token, apply"), "the footer offers the way through: \(t.capture())")
+            t.keys("t")
+            #expect(t.waitFor("New token:"), "\(t.capture())")
+            let result = t.captureUnwrapped().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(result.contains("/token (a new file in its place, mode 0600)"), "\(result)")
+            #expect(result.contains("expires"), "\(result)")
+            let stored = try String(contentsOfFile: dir + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(stored != old, "the token file holds the new token")
+            let made = try #require((await server.store.tokenRecords.user[.siteAdmin] ?? []).first { $0.description.hasPrefix("tfe-setup renewal") })
+            #expect(result.contains(made.id), "the Result names the new token's id: \(result)")
+            #expect(try #require(made.expiredAt).timeIntervalSince(made.createdAt) <= 30 * 86_400)
+            let writes = await server.store.requestLog.filter { $0.method == "PATCH" }
+            #expect(!writes.isEmpty && writes.allSatisfy { $0.tokenID == made.id }, "every write with the new token: \(writes.map { $0.tokenID ?? "-" })")
+            let state = await server.store.state.organizations["my-org"]
+            #expect(state?.maxTTLEnabled == true && state?.tokenTTLMs["user"] == 2_592_000_000)
+            // The canary: neither token on the screen or in the debug log.
+            let log = (try? String(contentsOfFile: dir + "/tfe.log", encoding: .utf8)) ?? ""
+            for secret in [old, stored] {
+                #expect(!t.captureUnwrapped().contains(secret) && !log.contains(secret))
+            }
+            #expect(!log.isEmpty, "the log was written")
         }
     }
 
