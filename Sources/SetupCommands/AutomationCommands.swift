@@ -289,8 +289,12 @@ struct PlanCommand: AsyncParsableCommand {
             // A compliance check too: exit 0 only when every chosen organization complies, 2 when
             // some differ and apply can change them all, 1 when some cannot reach the baseline.
             let (text, pending, cannot) = try await automation.withFleet(file, patterns: patterns) { f in
-                (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)),
-                 !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection))
+                let renews = !f.plan.lockedOut.isEmpty && answersOptions.renewToken && !acceptTokenRejection
+                let renewal = renews ? ["Renewal (--\(Automation.renewTokenOption)): before any write, one new user token for \(SafeText.line(f.account.username)) within "
+                                        + (f.plan.smallestUserCap.map { "\(TTLDuration.display(milliseconds: $0)), the smallest user cap of the organizations sent to" } ?? "(no user cap: it cannot be renewed)")
+                                        + "; every organization is then sent to with it."] : []
+                return (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)) + renewal,
+                        !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews))
             }
             if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }
             if cannot { throw ExitCode.failure }
@@ -403,7 +407,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try automation.requirePassword(file)
-            try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f) }
+            try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f, automation: automation) }
             return
         }
         let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { prepared -> (Automation.Prepared, [StepResult], String?, Int32?) in

@@ -19,6 +19,8 @@ extension Automation {
         var seen: Int
         /// `--accept-token-rejection`.
         var acceptsTokenRejection = false
+        /// The token's account (a renewal makes the new token for it).
+        var account: Account
     }
 
     /// Connects, lists the organizations, chooses and plans; the transport is shut down when
@@ -66,7 +68,7 @@ extension Automation {
         progress.finish()
         // Accepted: where the token in use is rejected, the policies and the switch go last.
         if acceptTokenRejection { plan = plan.puttingTokenWritesLast() }
-        return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count, acceptsTokenRejection: acceptTokenRejection)
+        return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count, acceptsTokenRejection: acceptTokenRejection, account: account)
     }
 
     /// The fleet plan for people: the baseline, each organization that changes, those that
@@ -137,24 +139,30 @@ extension ApplyCommand {
     /// every wait (a retry's back-off, a `Retry-After`, a request in flight), then reports exactly
     /// which organizations were done, failed, interrupted or not started; a second signal ends the
     /// process at once. A rerun plans again and sends only what still differs.
-    func applyFleet(_ f: Automation.Fleet) async throws {
+    func applyFleet(_ fleet: Automation.Fleet, automation: Automation) async throws {
+        var f = fleet
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: ascii))
         guard !f.plan.toChange.isEmpty else {
             if !f.plan.unreadable.isEmpty { throw ExitCode.failure }
             return
         }
-        if !f.plan.lockedOut.isEmpty && !acceptTokenRejection {
+        let renews = !f.plan.lockedOut.isEmpty && answersOptions.renewToken && !acceptTokenRejection
+        if !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews {
             printError("tfe-setup: nothing applied: " + TokenReport.lockout(in: f.plan.lockedOut) + " (see above). "
-                       + TokenReport.wayOut + " Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
+                       + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the smallest user cap and apply with it, "
+                       + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
             throw ExitCode.failure
         }
         try confirm()
+        // Once, before any write: one new token within the smallest user cap of the chosen organizations.
+        if renews { f = try await automation.renewed(f, newTokenFile: answersOptions.newTokenFile) }
+        let plan = f.plan, client = f.client
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
         // The first signal: no organization starts, no wait is waited out (StoppableApply).
         let ((done, notStarted), stoppedBy) = await StoppableApply.run { stop in
-            await FleetApplier.apply(f.plan, client: f.client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
+            await FleetApplier.apply(plan, client: client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
                 progress.record(outcome)
             }
         }

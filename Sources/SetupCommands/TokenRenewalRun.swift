@@ -42,28 +42,25 @@ extension Automation {
             .resolve(for: client.configuration.address).source
     }
 
-    /// Renews the token in use before any write, or ends with exit 1 saying why (nothing was
-    /// written; a token made and not stored is deleted again). Returns the plan made again with
-    /// the new token, now known to be the one in use.
-    func renewed(_ p: Prepared, newTokenFile: String?) async throws -> Prepared {
+    /// Makes, checks and stores the new token before any write, or ends with exit 1 saying why
+    /// (nothing was written; a token made and not stored is deleted again). Says where it went.
+    func renewToken(client: TFEClient, inUse: AuthenticatedResource?, userID: String, cap: Int64?, newTokenFile: String?) async throws -> CreatedToken {
         func stop(_ why: String) throws -> Never {
             printError("tfe-setup: nothing applied: cannot renew the token: \(why).")
             throw ExitCode.failure
         }
-        if let refusal = TokenRenewal.refusal(inUse: p.current.tokenInventory?.inUse) { try stop(refusal.description) }
-        guard let cap = Planner.enforcedCaps(p.current, plan: p.plan)[.user] else {
-            try stop("no user cap is in force after this plan, so a new user token would not help")
-        }
+        if let refusal = TokenRenewal.refusal(inUse: inUse) { try stop(refusal.description) }
+        guard let cap else { try stop("no user cap is in force after this plan, so a new user token would not help") }
         let destination: TokenDestination
         do {
-            destination = try TokenDestination.prepare(source: try tokenSource(p.client), newTokenFile: newTokenFile,
-                                                       host: TokenLookup.credentialsHost(for: p.client.configuration.address),
+            destination = try TokenDestination.prepare(source: try tokenSource(client), newTokenFile: newTokenFile,
+                                                       host: TokenLookup.credentialsHost(for: client.configuration.address),
                                                        home: options.home, environment: options.environment)
         } catch let refusal as TokenRenewal.Refusal {
             try stop(refusal.description)
         }
         let created: CreatedToken, place: String
-        switch await TokenRenewal.renew(client: p.client, userID: p.current.account.id, capMilliseconds: cap, destination: destination,
+        switch await TokenRenewal.renew(client: client, userID: userID, capMilliseconds: cap, destination: destination,
                                         register: CommonOptions.registerSecret) {
         case .renewed(let token, let stored): (created, place) = (token, stored)
         case .failed(let why): try stop(why)
@@ -72,6 +69,14 @@ extension Automation {
         let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
         printOut("Renewed: a new user token \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\"), expires \(expires), stored in \(place). "
                  + "The rest is sent with it. The old token is kept: once the caps are in force it is rejected; delete it in User settings > Tokens when nothing uses it.")
+        return created
+    }
+
+    /// One organization: the token renewed, then the plan made again with it, now known to be
+    /// the one in use (the policies and the switch still last).
+    func renewed(_ p: Prepared, newTokenFile: String?) async throws -> Prepared {
+        let created = try await renewToken(client: p.client, inUse: p.current.tokenInventory?.inUse ?? p.current.account.authenticatedResource,
+                                           userID: p.current.account.id, cap: Planner.enforcedCaps(p.current, plan: p.plan)[.user], newTokenFile: newTokenFile)
         var current = p.current
         current.tokenInventory?.knownInUse = created.record
         if case .tokens(var mine)? = current.tokenInventory?.user {
@@ -80,9 +85,18 @@ extension Automation {
         }
         var q = planned(p.answers, current: current, client: p.client.using(token: created.token), transport: p.transport)
         q.heldPassword = p.heldPassword
-        // The guard is certain now; the policies and the switch still go last.
         q.plan = q.plan.puttingTokenWritesLast()
         return q
+    }
+
+    /// A fleet: one token within the smallest user cap of the organizations sent to, for all.
+    func renewed(_ f: Fleet, newTokenFile: String?) async throws -> Fleet {
+        let created = try await renewToken(client: f.client, inUse: f.account.authenticatedResource, userID: f.account.id,
+                                           cap: f.plan.smallestUserCap, newTokenFile: newTokenFile)
+        var g = f
+        g.client = f.client.using(token: created.token)
+        g.plan = f.plan.keeping(created.record)
+        return g
     }
 }
 

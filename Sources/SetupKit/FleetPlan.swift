@@ -60,6 +60,29 @@ package struct FleetPlan: Sendable, Equatable {
         return p
     }
 
+    /// The smallest user cap among the organizations that are sent something, once the plan
+    /// is applied (the new cap where the plan sets one, else the one read): a renewed token
+    /// lives within it, so every one of them accepts it.
+    package var smallestUserCap: Int64? {
+        members.compactMap { m -> Int64? in
+            guard let plan = m.plan, !plan.isEmpty else { return nil }
+            return plan.tokenTTL?.orderedEntries.first { $0.0 == .user }?.1 ?? m.ttlNow[.user]
+        }.min()
+    }
+
+    /// After a renewal: the token in use is `record`, made within the smallest user cap, known
+    /// for certain; no organization rejects it. The policies and the switch still go last.
+    package func keeping(_ record: TokenRecord) -> FleetPlan {
+        var p = self
+        for i in p.members.indices {
+            guard var plan = p.members[i].plan else { continue }
+            if plan.tokenReport != nil { plan.tokenReport?.inUse = .kept(record, guessed: false) }
+            if plan.tokenTTL != nil || plan.organizationUpdate?.maxTTLEnabled != nil { plan = plan.puttingTokenWritesLast() }
+            p.members[i].plan = plan
+        }
+        return p
+    }
+
     /// The known tokens the baseline rejects, counted per organization (the same words for
     /// `plan` and the wizard's review); empty when the baseline tightens no cap in force.
     package var tokenLines: [String] {
@@ -67,14 +90,22 @@ package struct FleetPlan: Sendable, Equatable {
         guard !reports.isEmpty else { return [] }
         var lines = ["Tokens: with enforcement on, a token that lives longer than its type's cap is rejected at once, not only new ones (HashiCorp's docs). "
                      + "Of your own tokens, rejected per organization (team and organization tokens are " + FleetPlanner.notReadForMany.dropLast() + "):"]
+        // Organizations with the same finding share one line: a count and at most three names,
+        // so a baseline for hundreds of organizations reads in a few lines.
+        var groups: [(finding: String, names: [String])] = []
         for (name, r) in reports {
-            var line = "  \(SafeText.line(name)): \(r.rejectedCount == 0 ? "none" : String(r.rejectedCount))"
-            if case .rejected = r.inUse { line += ", the token this tool runs with among them" }
-            if !r.noExpiry.isEmpty { line += ", \(r.noExpiry.count) without expiry (unverified)" }
+            var finding = r.rejectedCount == 0 ? "none" : String(r.rejectedCount)
+            if case .rejected = r.inUse { finding += ", the token this tool runs with among them" }
+            if !r.noExpiry.isEmpty { finding += ", \(r.noExpiry.count) without expiry (unverified)" }
             let unread = r.cannotTell.filter { $0.reason != FleetPlanner.notReadForMany }
-            if !unread.isEmpty { line += "; cannot tell for " + unread.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
-            if case .unknown = r.inUse { line += "; whether the token in use is rejected cannot be told, so it counts as rejected" }
-            lines.append(line)
+            if !unread.isEmpty { finding += "; cannot tell for " + unread.map { $0.type.label.lowercased() + " tokens" }.joined(separator: ", ") }
+            if case .unknown = r.inUse { finding += "; whether the token in use is rejected cannot be told, so it counts as rejected" }
+            if let i = groups.firstIndex(where: { $0.finding == finding }) { groups[i].names.append(name) } else { groups.append((finding, [name])) }
+        }
+        for group in groups {
+            let who = group.names.count == 1 ? SafeText.line(group.names[0])
+                : "\(group.names.count) organizations (\(TokenReport.named(group.names.map(SafeText.line))))"
+            lines.append("  \(who): \(group.finding)")
         }
         if reports.contains(where: { $0.1.userCap != nil }) {
             lines.append("  Other users' tokens cannot be listed by anyone (the API lists only your own): theirs over the user cap are rejected too.")

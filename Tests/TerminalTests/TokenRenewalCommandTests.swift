@@ -174,5 +174,41 @@ struct TokenRenewalCommandTests {
             #expect(r.status != 0 && r.output.contains("--within"), "a bad duration is refused before anything is sent: \(r.output)")
         }
     }
+
+    @Test("200 organizations, one tightening baseline: the guard's report is a few lines, --renew-token makes one token within the smallest user cap, and every write goes with it")
+    func fleetRenewsOnce() async throws {
+        var seed = SandboxProfile.tfe.seed.withFleet(200)
+        // Nobody enforces a cap yet: every organization reads with the 2-year token.
+        for name in seed.organizations.keys { seed.organizations[name]?.maxTTLEnabled = false }
+        let server = try await SandboxServer.start(options: TokenLockoutCommandTests.real, seed: seed)
+        let dir = try PrivateFile.makeTemporaryDirectory(prefix: "fleet-renew-")
+        do {
+            let file = CLI.write(dir, "baseline.json", #"{"organizations":["fleet-*"],"token_ttl":{"enabled":true,"user":"30d"}}"#)
+            let refused = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve"])
+            #expect(refused.status == 1, "\(refused.output)")
+            #expect(refused.output.contains("and 1") && refused.output.contains("more"), "a count, not every name: \(refused.output.suffix(800))")
+            // The token report: the lines under "Tokens:", one per finding, not one per organization.
+            let lines = refused.output.split(separator: "\n").map(String.init)
+            let start = try #require(lines.firstIndex { $0.hasPrefix("Tokens:") }, "\(refused.output.suffix(800))")
+            let report = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }
+            #expect(report.count <= 5 && report.contains { $0.contains("organizations (") && $0.contains("more)") }, "\(report)")
+
+            let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--renew-token"])
+            let log = await server.store.requestLog
+            let posts = log.filter { $0.method == "POST" && $0.path.hasSuffix("/authentication-tokens") }
+            #expect(posts.count == 1, "one renewal for the fleet: \(posts.count)")
+            let made = try #require((await server.store.tokenRecords.user[.siteAdmin] ?? []).first { $0.description.hasPrefix("tfe-setup renewal") })
+            #expect(try #require(made.expiredAt).timeIntervalSince(made.createdAt) <= Self.thirtyDays)
+            let writes = log.filter { $0.method == "PATCH" }
+            #expect(writes.count > 100 && writes.allSatisfy { $0.tokenID == made.id }, "\(writes.count) writes")
+            #expect(r.output.contains("Renewed: a new user token"), "\(r.output.suffix(1_500))")
+            let enforced = await server.store.state.organizations.values.filter { $0.maxTTLEnabled && $0.tokenTTLMs["user"] == 2_592_000_000 }.count
+            #expect(enforced > 150, "\(enforced) organizations enforce 30 days: \(r.output.suffix(1_500))")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
 }
