@@ -57,6 +57,10 @@ struct SandboxCommand: AsyncParsableCommand {
               POST   /_sandbox/first-install  {"retrievable":false}: retrieve-iact refuses
                                          (403, as from outside TFE_IACT_SUBNETS);
                                          {"expired":true}: the IACT creates no admin
+              POST   /_sandbox/clock     {"skew_seconds":-3600}: the server's clock (its
+                                         Date header, new tokens' times) an hour behind
+
+            User tokens: POST /api/v2/users/:id/authentication-tokens makes one for the caller's own user (its secret only in that answer; "expired-at" must lie in the server's future), DELETE /api/v2/authentication-tokens/:id deletes one. With enforcement on, each token is judged by its own lifetime. The request log's "token_id" names the token each request came with.
 
             A fresh installation (--profile fresh) has no users and no organization: the three tokens open nothing, and the ready line ends with "iact":"..."; GET /admin/retrieve-iact answers it (for --iact-window seconds), POST /admin/initial-admin-user?token=IACT creates the first admin and answers its token, and that admin may create organizations. For --boot-delay seconds every request answers 502.
 

@@ -24,7 +24,7 @@ extension SandboxRouter {
             guard date > now else {
                 return .error(422, "invalid attribute", "Expired at must be in the future.", pointer: "/data/attributes/expired-at")
             }
-            expires = date
+            expires = date.addingTimeInterval(await store.newTokenExtraSeconds)
         } else {
             // Without an expiry a user token lives two years (the server's default).
             expires = now.addingTimeInterval(TimeInterval(TTLDuration.twoYearsServer) / 1000)

@@ -33,6 +33,11 @@ public actor SandboxStore {
     nonisolated func serverNow(skew: Double) -> Date { Date().addingTimeInterval(skew) }
     /// Sets the clock's skew (what `POST /_sandbox/clock` does).
     public func skewClock(seconds: Double) { clockSkewSeconds = seconds }
+    /// Seconds a new user token lives beyond the `expired-at` asked for: a server that does not
+    /// keep the expiry it was given (for tests of the check that deletes such a token).
+    public private(set) var newTokenExtraSeconds: Double = 0
+    /// Sets `newTokenExtraSeconds`.
+    public func extendNewTokens(seconds: Double) { newTokenExtraSeconds = seconds }
 
     public init(options: SandboxOptions, seed: SandboxState, tokens: SandboxTokens, initial: SandboxState? = nil) {
         self.options = options
@@ -42,7 +47,7 @@ public actor SandboxStore {
         let first = options.profile.isFresh ? SandboxFirstInstall(windowSeconds: options.iactWindowSeconds) : nil
         self.firstInstall = first
         self.firstInstallIACT = first?.iact
-        self.tokenRecords = .make(options.tokenLifetimes, now: Date())
+        self.tokenRecords = .make(options.tokenLifetimes, now: Date(), fresh: options.profile.isFresh)
     }
 
     /// Records the first admin's token (created by `initial-admin-user`).
@@ -162,7 +167,7 @@ public actor SandboxStore {
     /// Back to the seed; clears requests, outbox, faults and the rate limiter.
     func reset() {
         state = seed
-        tokenRecords = .make(options.tokenLifetimes, now: Date())
+        tokenRecords = .make(options.tokenLifetimes, now: Date(), fresh: options.profile.isFresh)
         requests.removeAll()
         outbox.removeAll()
         faults.removeAll()

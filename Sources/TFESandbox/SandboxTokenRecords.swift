@@ -56,7 +56,9 @@ public struct SandboxTokenRecords: Sendable {
     public var minted: [(secret: String, role: SandboxRole, id: String)] = []
 
     /// The tokens of a sandbox started at `now`.
-    public static func make(_ lifetimes: SandboxTokenLifetimes, now: Date) -> SandboxTokenRecords {
+    /// - Parameter fresh: a new installation: the organization its first admin creates has no
+    ///   team or organization token yet.
+    public static func make(_ lifetimes: SandboxTokenLifetimes, now: Date, fresh: Bool = false) -> SandboxTokenRecords {
         let day: TimeInterval = 86_400
         let twoYears = TimeInterval(TTLDuration.twoYearsServer) / 1000
         func ago(_ days: Double) -> Date { now.addingTimeInterval(-days * day) }
@@ -79,6 +81,7 @@ public struct SandboxTokenRecords: Sendable {
             laptop.lastUsedAt = nil
             user[role] = [inUse, laptop]
         }
+        if fresh { return SandboxTokenRecords(user: user, team: [], organization: nil) }
         return SandboxTokenRecords(user: user, team: [
             record("at-team-ci-deploy", "ci-deploy", createdDaysAgo: 100, lifetime: 365 * day, team: "owners"),
             record("at-team-nightly", "nightly", createdDaysAgo: 10, lifetime: 30 * day, team: "platform"),
