@@ -8,7 +8,7 @@ extension SandboxRouter {
     /// `POST /users/:id/authentication-tokens` → 201 with `attributes.token`.
     func createUserToken(_ role: SandboxRole, token: String, userID: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
         // A team or organization token is not a user's: it may not make user tokens.
-        guard !store.tokens.isOwnersTeam(token), userID == Self.userID(role, admin: await store.firstInstall?.admin) else { return .notFound }
+        guard !store.tokens.isOwnersTeam(token), !store.tokens.isOrganizationToken(token), userID == Self.userID(role, admin: await store.firstInstall?.admin) else { return .notFound }
         let object: [String: JSONValue]
         switch dataObject(request, type: "authentication-tokens") {
         case .success(let o): object = o
@@ -42,7 +42,7 @@ extension SandboxRouter {
 
     /// `DELETE /authentication-tokens/:id` → 204 for one of the caller's own user tokens.
     func deleteUserToken(_ role: SandboxRole, token: String, id: String) async -> SandboxHTTPResponse {
-        guard !store.tokens.isOwnersTeam(token), await store.deleteUserToken(id, role: role) else { return .notFound }
+        guard !store.tokens.isOwnersTeam(token), !store.tokens.isOrganizationToken(token), await store.deleteUserToken(id, role: role) else { return .notFound }
         return .noContent
     }
 }
@@ -77,6 +77,7 @@ extension SandboxStore {
         if let made = tokenRecords.minted.first(where: { SandboxTokens.constantTimeEqual($0.secret, token) }) { return made.id }
         if let admin = firstInstall?.admin, SandboxTokens.constantTimeEqual(admin.token, token) { return "at-first-admin" }
         if tokens.isOwnersTeam(token) { return "at-team-ci-deploy" }
+        if tokens.isOrganizationToken(token) { return "at-org-automation" }
         return tokens.role(for: token).map { "at-\($0.rawValue)-main" }
     }
 }

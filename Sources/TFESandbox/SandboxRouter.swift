@@ -121,7 +121,8 @@ public struct SandboxRouter: Sendable {
         guard let role = await store.authenticate(token) else {
             return .error(401, "unauthorized", "The API token is missing or not valid.")
         }
-        if let wait = await store.rateLimit(key: store.tokens.isOwnersTeam(token) ? "team-owners" : role.rawValue) {
+        let limitKey = store.tokens.isOwnersTeam(token) ? "team-owners" : store.tokens.isOrganizationToken(token) ? "organization" : role.rawValue
+        if let wait = await store.rateLimit(key: limitKey) {
             return .errors(429, [SandboxAPIError(status: 429, title: "Too many requests", detail: "You have exceeded the API's rate limit.")], headers: [
                 ("Retry-After", String(wait)), ("X-RateLimit-Limit", String(options.rateLimit)), ("X-RateLimit-Reset", String(wait)),
             ])
@@ -135,7 +136,8 @@ public struct SandboxRouter: Sendable {
 
         switch (request.method, route) {
         case ("GET", ["account", "details"]):
-            if await store.tokens.isOwnersTeam(token) { return ownersTeamAccount() }
+            if store.tokens.isOwnersTeam(token) { return ownersTeamAccount() }
+            if store.tokens.isOrganizationToken(token) { return organizationTokenAccount(await store.state.primaryOrganization) }
             return account(role, admin: await store.firstInstall?.admin)
         case (_, ["admin", "smtp-settings"]):
             guard !options.hcp, role.isSiteAdmin else { return .notFound }
@@ -200,6 +202,16 @@ public struct SandboxRouter: Sendable {
             "id": .string("user-api-team-owners"), "type": .string("users"),
             "attributes": .object(["username": .string("api-team_owners"), "is-admin": .bool(false), "is-site-admin": .bool(false), "is-service-account": .bool(true)]),
             "relationships": .object(["authenticated-resource": .object(["data": .object(["id": .string("team-owners"), "type": .string("teams")])])]),
+        ])]))
+    }
+
+    /// The account behind the organization token: a service account, the organization as the
+    /// authenticated resource.
+    private func organizationTokenAccount(_ organization: String) -> SandboxHTTPResponse {
+        .document(200, .object(["data": .object([
+            "id": .string("user-api-org-\(organization)"), "type": .string("users"),
+            "attributes": .object(["username": .string("api-org-\(organization)"), "is-admin": .bool(false), "is-site-admin": .bool(false), "is-service-account": .bool(true)]),
+            "relationships": .object(["authenticated-resource": .object(["data": .object(["id": .string(organization), "type": .string("organizations")])])]),
         ])]))
     }
 

@@ -182,15 +182,22 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
     /// A team token of the owners team (its record is the team token "ci-deploy"): it acts as an
     /// owner, and account details name the team as the authenticated resource.
     public var ownersTeam: String?
+    /// The primary organization's organization token (its record is "organization token"): it
+    /// acts as an owner there, and account details name the organization as the authenticated resource.
+    public var organizationToken: String?
 
-    enum CodingKeys: String, CodingKey { case siteAdmin = "site-admin", owner, member, ownersTeam = "owners-team" }
+    enum CodingKeys: String, CodingKey { case siteAdmin = "site-admin", owner, member, ownersTeam = "owners-team", organizationToken = "organization-token" }
 
-    public init(siteAdmin: String, owner: String, member: String, ownersTeam: String? = nil) {
+    public init(siteAdmin: String, owner: String, member: String, ownersTeam: String? = nil, organizationToken: String? = nil) {
         self.siteAdmin = siteAdmin
         self.owner = owner
         self.member = member
         self.ownersTeam = ownersTeam
+        self.organizationToken = organizationToken
     }
+
+    /// Whether `token` is the organization token.
+    public func isOrganizationToken(_ token: String) -> Bool { organizationToken.map { Self.constantTimeEqual($0, token) } ?? false }
 
     /// Whether `token` is the owners team's token.
     public func isOwnersTeam(_ token: String) -> Bool { ownersTeam.map { Self.constantTimeEqual($0, token) } ?? false }
@@ -203,13 +210,13 @@ public struct SandboxTokens: Codable, Sendable, Equatable {
             let b = String((0..<60).map { _ in alphabet.randomElement()! })
             return "\(a).atlasv1.\(b)"
         }
-        return SandboxTokens(siteAdmin: token(), owner: token(), member: token(), ownersTeam: token())
+        return SandboxTokens(siteAdmin: token(), owner: token(), member: token(), ownersTeam: token(), organizationToken: token())
     }
 
     public func role(for token: String) -> SandboxRole? {
         // Compare every token so timing says nothing about which one nearly matched.
         var found: SandboxRole?
-        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member), (ownersTeam ?? "", .owner)]
+        for (value, role) in [(siteAdmin, SandboxRole.siteAdmin), (owner, .owner), (member, .member), (ownersTeam ?? "", .owner), (organizationToken ?? "", .owner)]
             where !value.isEmpty && Self.constantTimeEqual(value, token) {
             found = role
         }

@@ -35,7 +35,7 @@ struct WizardTokenLockoutTests {
             #expect(await h.until { $0.phase == .review })
             let review = await h.frame(100, 60).text
             #expect(review.contains("REJECTED: the token this tool runs with"), "\(review)")
-            #expect(review.contains("Applying this rejects the token this tool runs with. Create a token"))
+            #expect(review.contains("Applying this rejects the token this tool runs with. To make a new user token within 30d"), "the way through first: \(review)")
             #expect(await h.frame().text.contains("y apply anyway"), "the footer names the key")
 
             await h.press(.enter)

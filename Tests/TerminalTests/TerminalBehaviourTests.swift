@@ -268,12 +268,14 @@ struct TerminalBehaviourTests {
         defer { t.kill() }
         await TerminalSuite.TerminalWizardTests.typeSeed(t, requests: "Apply sends 4 requests with y")
         // The demo's tokens live as a real server's do: the seed's 30-day user cap rejects the
-        // token in use, so Enter alone applies nothing and y does.
+        // token in use, so Enter alone applies nothing; t shows the way through: a new token
+        // within the cap (kept in the demo's folder), then the apply with it.
         t.keys("Enter")
-        #expect(t.waitFor("Not applied: y applies anyway, Esc goes back;"), "\(t.capture())")
-        t.keys("y")
-        #expect(t.waitFor("All changes applied."))
-        #expect(t.waitFor("now rejects this token"), "the check after the apply: \(t.capture())")
+        #expect(t.waitFor("Not applied: t new token, y anyway, Esc back;"), "\(t.capture())")
+        t.keys("t")
+        #expect(t.waitFor("All changes applied."), "\(t.capture())")
+        #expect(t.waitFor("New token:"), "the Result names the new token: \(t.capture())")
+        #expect(t.captureUnwrapped().contains("renewed-token-"), "stored in the demo's own folder: \(t.capture())")
         t.keys("Enter", "n")
         #expect(t.waitFor("EXIT=0"))
         let screen = t.capture()

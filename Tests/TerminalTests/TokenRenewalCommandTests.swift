@@ -100,6 +100,18 @@ struct TokenRenewalCommandTests {
         }
     }
 
+    @Test("the organization token in use cannot make a user token: refused, nothing made")
+    func organizationTokenRefused() async throws {
+        try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
+            let file = CLI.write(dir, "answers.json", CLI.seed)
+            let token = try #require(server.tokens.organizationToken)
+            let r = await CLI.run(address: server.address, token: token, dir, ["apply", "--answers", file, "--auto-approve", "--renew-token"] + Self.relay)
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("the token in use is the organization token"), "\(r.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" })
+        }
+    }
+
     @Test("a team token in use cannot make a user token: refused with what CI should do instead")
     func teamTokenRefused() async throws {
         try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
