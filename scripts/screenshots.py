@@ -145,15 +145,17 @@ def main():
         keys("Enter")
         wait_for("Apply sends 4 requests with y")
         render("5-review", out_dir)
-        # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused, y applies.
+        # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused; t makes a
+        # new token within the cap and applies with it (y would apply anyway).
         keys("Enter")
-        wait_for("Not applied: y applies anyway")
+        wait_for("Not applied: t new token")
         for _ in range(40):
             keys("Down")
         wait_for("To apply anyway")
         render("20-token-lockout", out_dir)
-        keys("y")
+        keys("t")
         wait_for("All changes applied.")
+        wait_for("New token:")
         render("6-result", out_dir)
         tmux("resize-window", "-t", "s", "-x", "50", "-y", "12")
         wait_for("Terminal too small")
