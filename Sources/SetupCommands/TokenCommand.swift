@@ -45,6 +45,16 @@ struct TokenRenewCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let client = connection.client
+        // One run at a time on this server: a renewal beside an apply would race for the same file.
+        do {
+            let lock = try RunLock.take(address: client.configuration.address, organization: nil,
+                                        directory: RunLock.directory(environment: options.environment, home: options.home), waitingUpTo: 0)
+            Automation.held.withLock { $0.append(lock) }
+        } catch {
+            await connection.transport.shutdown()
+            printError("tfe-setup: nothing made: \(error.description) Run it again once that run has ended.")
+            throw ExitCode.failure
+        }
         try await shuttingDown(connection.transport) {
             printError("tfe-setup: \(client.configuration.address.absoluteString) · token from \(connection.tokenSource)")
             let account: Account

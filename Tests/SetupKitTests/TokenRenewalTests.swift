@@ -96,4 +96,22 @@ struct TokenRenewalTests {
             #expect(await f.server.store.tokenRecords.user[.siteAdmin]?.contains { $0.description.hasPrefix("tfe-setup renewal") } == false)
         }
     }
+
+    @Test("the answer to the token's creation is lost (made, then the connection drops): sent once, never again; the outcome says a token may exist and how to find it")
+    func lostAnswerNotRetried() async throws {
+        try await SandboxFixture.with(SandboxOptions(rateLimit: 0)) { f in
+            await f.server.store.arm(SandboxFault(method: "POST", path: "/api/v2/users/user-site-admin/authentication-tokens", drop: .beforeResponse, after: true))
+            let dir = try PrivateFile.makeTemporaryDirectory(prefix: "renew-lost-")
+            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:])
+            let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: Self.thirtyDays,
+                                                   destination: destination, register: { _ in })
+            guard case .stranded(let why) = outcome else { Issue.record("\(outcome)"); return }
+            #expect(why.contains("may exist") && why.contains("tfe-setup renewal") && why.contains("User settings > Tokens"), "\(why)")
+            let posts = await f.server.store.requestLog.filter { $0.method == "POST" }
+            #expect(posts.count == 1, "a write whose answer was lost is not sent again")
+            #expect(await f.server.store.tokenRecords.user[.siteAdmin]?.contains { $0.description.hasPrefix("tfe-setup renewal") } == true,
+                    "the server did make it: the admin is told to look for it")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/new"))
+        }
+    }
 }
