@@ -99,8 +99,3 @@ extension Automation {
         return g
     }
 }
-
-extension Array {
-    /// The element of a one-element array; nil for none or several (never a guess among them).
-    var onlyElement: Element? { count == 1 ? first : nil }
-}

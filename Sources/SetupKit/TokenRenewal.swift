@@ -202,3 +202,8 @@ package final class TokenDestination: @unchecked Sendable {
         if case .credentials(let slot) = kind { slot.discard() }
     }
 }
+
+extension Array {
+    /// The element of a one-element array; nil for none or several (never a guess among them).
+    package var onlyElement: Element? { count == 1 ? first : nil }
+}

@@ -82,6 +82,7 @@ enum FirstInstallSession {
             if f.text(.organizationEmail).isEmpty { f.setText(.organizationEmail, admin.email) }
             f.go(to: .organization, focus: .organizationName)
             state.appliedSomething = true
+            state.madeAdminToken = admin.storeProblem == nil
             state.created.append(createdLine(admin, host: state.config.serverName))
             state.notice = admin.storeProblem == nil ? "Created the first admin \(SafeText.line(admin.username))." : nil
             if let problem = admin.storeProblem { state.problem(problem) }

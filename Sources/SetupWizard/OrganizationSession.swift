@@ -120,6 +120,7 @@ enum OrganizationSession: WizardSession {
             state.form.ttlTouched = []
             state.prefill = state.form
             return [.deleteDraft(address: state.config.address, organization: state.organization ?? state.config.organization ?? "")]
+                + Wizard.deletingReplacedToken(state)
         }
         return []
     }

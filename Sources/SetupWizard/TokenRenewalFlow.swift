@@ -49,6 +49,9 @@ extension Wizard {
         if case .making = state.renewal { return [] }
         state.renewal = .making(capMilliseconds: cap)
         state.statusNotice = nil
+        // Day zero: the admin's only token is the one this session made: it goes once the
+        // policies are in force. Several tokens: none is guessed.
+        state.replacedTokenID = state.madeAdminToken ? current.tokenInventory?.user.tokens.onlyElement?.id : nil
         return [.renewToken(userID: current.account.id, capMilliseconds: cap)]
     }
 
@@ -86,9 +89,18 @@ extension Wizard {
     static func renewalLines(_ state: WizardState, width: Int) -> [Line] {
         guard case .done(let renewed) = state.renewal else { return [] }
         let expires = renewed.record.expiredAt.map { DateText.localMinute($0) } ?? "?"
+        let old = state.replacedTokenOutcome
+            ?? (state.replacedTokenID != nil ? "The token this session made first is deleted once every change is saved."
+                : "The old token is kept; the new cap rejects it: delete it in User settings > Tokens when nothing uses it.")
         let text = "New token: \(renewed.record.id) (\"\(SafeText.line(renewed.record.description ?? ""))\"), expires \(expires): "
-            + "stored in \(renewed.place). The old token is kept; the new cap rejects it: delete it in User settings > Tokens when nothing uses it. Renew again before \(expires)."
+            + "stored in \(renewed.place). \(old) Renew again before \(expires)."
         return [Line()] + wrap(text, width: width - 2).map { Line("  " + $0, .bold) }
+    }
+
+    /// After the apply: the token this session made first goes, once every change is saved.
+    static func deletingReplacedToken(_ state: WizardState) -> [WizardEffect] {
+        guard case .done = state.renewal, let id = state.replacedTokenID, state.replacedTokenOutcome == nil else { return [] }
+        return [.deleteToken(id: id)]
     }
 }
 

@@ -72,6 +72,10 @@ package enum Wizard {
             return FirstInstallSession.organizationCreated(&state, result)
         case .tokenRenewed(let result):
             return tokenRenewed(&state, result)
+        case .tokenDeleted(let id, let failure):
+            state.replacedTokenOutcome = failure.map { "The token this session made first for the admin (\(id)) was not deleted: \($0). The new cap rejects it; delete it in User settings > Tokens." }
+                ?? "Deleted the token this session made first for the admin (\(id)): the new one replaces it."
+            return []
         case .siteWideLoaded(let result):
             return SeveralSession.siteWideLoaded(&state, result)
         case .fleetPlanned(let result):

@@ -32,6 +32,8 @@ package enum WizardEffect: Equatable, Sendable {
     /// Make a new user token for this user within the cap, store it where the token came from,
     /// and use it from then on (`TokenRenewal`); answered by `.tokenRenewed`.
     case renewToken(userID: String, capMilliseconds: Int64)
+    /// Delete one of the caller's own tokens by id (the one this session made, once replaced).
+    case deleteToken(id: String)
     case saveDraft(Draft)
     /// Remove the draft of this server and organization (the others stay).
     case deleteDraft(address: String, organization: String)

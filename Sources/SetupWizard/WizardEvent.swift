@@ -49,6 +49,8 @@ package enum WizardEvent: Equatable, Sendable {
     case answersSaved(Result<String, AnswersSaveError>, sharedFolder: Bool = false)
     /// The renewal's answer: the new token made and stored (the runtime uses it from now on), or why not.
     case tokenRenewed(Result<RenewedToken, RenewalFailure>)
+    /// The token this session made first was deleted (nil), or why not.
+    case tokenDeleted(id: String, failure: String?)
     /// The draft could not be written (its path): what is typed lives only until quitting.
     case draftSaveFailed(path: String)
 }

@@ -330,6 +330,15 @@ package actor WizardRuntime {
                     return .tokenRenewed(.failure(RenewalFailure(why)))
                 }
             }
+        case .deleteToken(let id):
+            spawn {
+                do throws(TFEError) {
+                    try await services.client.deleteAuthenticationToken(id: id)
+                    return .tokenDeleted(id: id, failure: nil)
+                } catch {
+                    return .tokenDeleted(id: id, failure: error.description(using: wording))
+                }
+            }
         case .saveDraft(var draft):
             draft.savedAt = services.now()
             do { try services.draftStore?.save(draft) } catch {

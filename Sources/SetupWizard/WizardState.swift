@@ -67,6 +67,13 @@ package struct WizardState: Equatable, Sendable {
     package var lockoutCheck: String?
     /// The renewal of the token in use (`t` on a Review that rejects it), while made and after.
     package var renewal: RenewalState?
+    /// This session created the first admin and stored its token: a renewal may delete that
+    /// token once the policies are in force (it is known for certain).
+    package var madeAdminToken = false
+    /// The token this session made for the admin, replaced by a renewal: deleted after the apply.
+    package var replacedTokenID: String?
+    /// What became of it: nil until then; the sentence for the Result.
+    package var replacedTokenOutcome: String?
     /// Whether the Review's plan rejects the token in use (in one organization or several).
     package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0

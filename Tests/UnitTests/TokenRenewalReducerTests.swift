@@ -59,4 +59,40 @@ struct TokenRenewalReducerTests {
         let text = Wizard.render(state, size: Size(width: 200, height: 80)).text
         #expect(text.contains("No new token can be made here: the token in use is a team token"), "\(text)")
     }
+
+    @Test("plain mode asks [t/y/N] and takes t as the key")
+    func plainAsksT() {
+        var state = Self.lockedOutReview()
+        guard case .ask(let question, _) = ReviewScreen().prompt(state) else { Issue.record("no question"); return }
+        #expect(question.hasSuffix("[t/y/N]: ") && question.contains("(t)"), "\(question)")
+        let effects = Wizard.update(&state, .line("t"))
+        #expect(effects.contains { if case .renewToken = $0 { return true } else { return false } }, "\(effects)")
+    }
+
+    @Test("day zero in the wizard: the token this session made is the admin's only one; once every change is saved it is deleted, and the Result says so")
+    func dayZeroDeletesTheTokenMadeFirst() {
+        var state = Self.lockedOutReview()
+        state.madeAdminToken = true
+        _ = Wizard.update(&state, .key(.char("t")))
+        #expect(state.replacedTokenID == "at-mine")
+        let made = TokenRecord(id: "at-new", type: .user, description: "tfe-setup renewal", createdAt: Date(), expiredAt: Date().addingTimeInterval(29 * 86_400))
+        let applied = Wizard.update(&state, .tokenRenewed(.success(RenewedToken(record: made, place: "the credentials file"))))
+        guard case .apply(let plan, _)? = applied.first else { Issue.record("\(applied)"); return }
+        var last: [WizardEffect] = []
+        for step in plan.steps {
+            let outcome: StepResult.Outcome = step == .tokenTTL ? .tokenTTL([]) : .organization(state.current!.organization)
+            last = Wizard.update(&state, .stepFinished(StepResult(step: step, fields: plan.fields(of: step), outcome: outcome)))
+        }
+        #expect(last.contains(.deleteToken(id: "at-mine")), "the token made first goes after the policies: \(last)")
+        _ = Wizard.update(&state, .tokenDeleted(id: "at-mine", failure: nil))
+        let result = Wizard.render(state, size: Size(width: 200, height: 60)).text
+        #expect(result.contains("Deleted the token this session made first for the admin (at-mine)"), "\(result)")
+    }
+
+    @Test("not day zero: the old token is never deleted, whatever the list holds")
+    func oldTokenKept() {
+        var state = Self.lockedOutReview()
+        _ = Wizard.update(&state, .key(.char("t")))
+        #expect(state.replacedTokenID == nil)
+    }
 }
