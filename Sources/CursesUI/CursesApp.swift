@@ -25,9 +25,9 @@ package enum CursesApp {
         while true {
             if let number = signals.pending {
                 let state = await runtime.state
-                // The first admin's request is never abandoned by the first signal: its answer
-                // holds the only copy of the new admin's token. The wizard quits after it.
-                if !held, !again.withLockedValue({ $0 }), state.firstInstall?.step == .creatingAdmin {
+                // A request that makes a token (the first admin's, a renewal) is never abandoned by
+                // the first signal: its answer holds the only copy. The wizard quits after it.
+                if !held, !again.withLockedValue({ $0 }), Wizard.waitingNotice(state) != nil {
                     held = true
                     await runtime.send(.stopRequested(signal: SignalFlag.name(number)))
                 } else if !held || again.withLockedValue({ $0 }) {

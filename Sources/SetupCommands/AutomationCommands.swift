@@ -302,14 +302,22 @@ struct PlanCommand: AsyncParsableCommand {
             return
         }
         let p = try await automation.withPrepared(file) { $0 }   // reads only
-        let renews = p.plan.locksOutToken && answersOptions.renewToken && !acceptTokenRejection
-        if json { writeDocument(p.report.json.text() + "\n") } else {
-            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))
-                     + (renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : []))
+        // `--renew-token` on a plan that rejects the token in use: whether the way through is open.
+        let preview = p.plan.locksOutToken && answersOptions.renewToken && !acceptTokenRejection
+            ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : nil
+        if json {
+            var document = p.report.json
+            if let preview, case .object(var fields) = document {
+                fields.append(("renewal", preview.json))
+                document = .object(fields)
+            }
+            writeDocument(document.text() + "\n")
+        } else {
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)) + (preview.map { [$0.line] } ?? []))
         }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
-        // A plan that would lock this tool out is not one to apply as it stands.
-        if p.plan.locksOutToken && !acceptTokenRejection && !renews { throw ExitCode.failure }
+        // A plan that would lock this tool out is not one to apply as it stands (unless renewed).
+        if p.plan.locksOutToken && !acceptTokenRejection && preview?.possible != true { throw ExitCode.failure }
         if !p.plan.isEmpty || creates { throw ExitCode(2) }
     }
 
@@ -413,10 +421,11 @@ struct ApplyCommand: AsyncParsableCommand {
         let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { prepared -> (Automation.Prepared, [StepResult], String?, Int32?) in
             var p = prepared
             let renews = p.plan.locksOutToken && (answersOptions.renewToken || dayZero) && !acceptTokenRejection
-            // The token this run made, when it is the admin's only one: deleted after the renewal.
-            let madeFirst = dayZero ? p.current.tokenInventory?.user.tokens.onlyElement : nil
-            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment))
-                     + (renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : []))
+            let preview = renews ? automation.renewalPreview(p, newTokenFile: answersOptions.newTokenFile) : nil
+            // The token this run made, when it is the admin's only one and the new one takes its
+            // place (not a file of its own): deleted after the renewal.
+            let madeFirst = dayZero && answersOptions.newTokenFile == nil ? p.current.tokenInventory?.user.tokens.onlyElement : nil
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)) + (preview.map { [$0.line] } ?? []))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
@@ -427,6 +436,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + " (see above). "
                            + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the cap and apply with it, "
                            + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
+                throw ExitCode.failure
+            }
+            if let preview, !preview.possible {
+                printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true)
+                           + ", and the way through is closed (see above). Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
                 throw ExitCode.failure
             }
             try confirmRelay(p.report.newRelay)
@@ -440,6 +454,12 @@ struct ApplyCommand: AsyncParsableCommand {
                 results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
                 let lockout = plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(client, organization: plan.organization) : nil
                 return (results, lockout)
+            }
+            if renews, dayZero, madeFirst == nil {
+                printOut("The token this run made first for the admin was not deleted: "
+                         + (answersOptions.newTokenFile != nil ? "the new token went to its own file, and the credentials file still holds the first one."
+                            : "the admin has other tokens too, so which one it is is not certain.")
+                         + " The new cap rejects it; delete it in User settings > Tokens.")
             }
             if renews, let madeFirst, stoppedBy == nil, results.allSatisfy(\.succeeded) {
                 // The policies are confirmed: the token this run made first goes.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLIWording
+import CursesUI
 import FoundationEssentials
 import SetupKit
 import TFEClient
@@ -76,15 +77,19 @@ struct TokenRenewCommand: AsyncParsableCommand {
                 printError("tfe-setup: nothing made: \(refusal.description).")
                 throw ExitCode.failure
             }
-            switch await TokenRenewal.renew(client: client, userID: account.id, capMilliseconds: cap, destination: destination,
-                                            register: CommonOptions.registerSecret) {
+            let (outcome, signal) = await holdingSignals {
+                await TokenRenewal.renew(client: client, userID: account.id, capMilliseconds: cap, destination: destination, register: CommonOptions.registerSecret)
+            }
+            if let signal { printError("tfe-setup: \(SignalFlag.name(signal)) came while the new token was made; its answer was waited for.") }
+            switch outcome {
             case .renewed(let created, let place):
                 let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
                 printOut(lines: [
                     "Renewed: a new user token for \(SafeText.line(account.username)), \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\").",
                     "Expires: \(expires), within \(whose).",
                     "Stored:  \(place).",
-                    "Old:     kept; delete it in User settings > Tokens when nothing uses it. Renew again before the new one expires.",
+                    "Old:     not deleted (only its stored copy was replaced): it works until a cap rejects it; delete it in User settings > Tokens when nothing uses it.",
+                    "Renew again before the new one expires.",
                 ])
             case .failed(let why), .stranded(let why):
                 printError("tfe-setup: \(why).")
@@ -105,17 +110,21 @@ struct TokenRenewCommand: AsyncParsableCommand {
         var smallest: (ms: Int64, organization: String)?
         var unread: [String] = []
         for name in names {
-            guard let cap = try? await client.tokenTTLPolicies(name).first(where: { $0.tokenType == .user })?.maxTTLMilliseconds else {
+            let policies: [TokenTTLPolicy]
+            do throws(TFEError) { policies = try await client.tokenTTLPolicies(name) } catch {
                 unread.append(name)
                 continue
             }
+            // No user policy listed: the organization sets no user cap.
+            guard let cap = policies.first(where: { $0.tokenType == .user })?.maxTTLMilliseconds else { continue }
             if smallest.map({ cap < $0.ms }) ?? true { smallest = (cap, name) }
         }
         if !unread.isEmpty {
             printError("tfe-setup: the user cap of \(unread.count) organization\(unread.count == 1 ? "" : "s") could not be read (\(unread.prefix(3).joined(separator: ", "))\(unread.count > 3 ? ", …" : "")): the new token may be over it there.")
         }
         guard let smallest else {
-            printError("tfe-setup: nothing made: no organization's user cap could be read. Pass --within DURATION (the cap to stay within).")
+            printError("tfe-setup: nothing made: " + (unread.count == names.count ? "no organization's user cap could be read" : "none of the \(names.count) organizations sets a user cap")
+                       + ". Pass --within DURATION (the lifetime to stay within).")
             throw ExitCode.failure
         }
         return (smallest.ms, "\(smallest.organization)'s user cap of \(TTLDuration.display(milliseconds: smallest.ms)), the smallest of \(names.count) organization\(names.count == 1 ? "" : "s")")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CLIWording
+import CursesUI
+import Glibc
 import FoundationEssentials
 import SetupKit
 import TFEClient
@@ -11,29 +13,42 @@ extension Automation {
     static let newTokenFileOption = "new-token-file"
     static let newTokenFileHelp = "With --renew-token: a new file (created 0600) for the new token, instead of where the old one came from. Needed when the token comes from TFE_TOKEN or TF_TOKEN_<host>."
 
-    /// What a renewal would do, for `plan --renew-token` (nothing is made).
-    func renewalPreview(_ p: Prepared, newTokenFile: String?) -> [String] {
-        guard p.plan.locksOutToken else { return ["--\(Self.renewTokenOption): not needed: the token in use stays within the caps."] }
-        if let refusal = TokenRenewal.refusal(inUse: p.current.tokenInventory?.inUse) {
-            return ["Error (--\(Self.renewTokenOption)): cannot renew: \(refusal.description)."]
+    /// What `plan --renew-token` says: whether a renewal could be made, and how (nothing is
+    /// made; the destination is prepared, which proves it writable, then given back).
+    struct RenewalPreview {
+        var line: String
+        /// A renewal would be made and stored: the lockout is no reason to stop.
+        var possible: Bool
+        var json: OrderedJSON
+    }
+
+    func renewalPreview(_ p: Prepared, newTokenFile: String?) -> RenewalPreview {
+        func no(_ why: String) -> RenewalPreview {
+            RenewalPreview(line: "Error (--\(Self.renewTokenOption)): cannot renew the token: \(why).", possible: false,
+                           json: .object([("possible", .bool(false)), ("reason", .string(why))]))
         }
+        if let refusal = TokenRenewal.refusal(inUse: p.current.tokenInventory?.inUse ?? p.current.account.authenticatedResource) { return no(refusal.description) }
         guard let cap = Planner.enforcedCaps(p.current, plan: p.plan)[.user] else {
-            return ["Error (--\(Self.renewTokenOption)): cannot renew: no user cap is in force after this plan, so the lockout is not the user cap's."]
+            return no("no user cap is in force after this plan, so a new user token would not help")
         }
+        if let why = TokenRenewal.noRoom(capMilliseconds: cap) { return no(why) }
         let place: String
         do {
             let source = try tokenSource(p.client)
-            switch source {
-            case .environment(let name) where newTokenFile == nil:
-                return ["Error (--\(Self.renewTokenOption)): the token comes from \(name): name a file for the new one with --\(Self.newTokenFileOption) PATH."]
-            default:
-                place = newTokenFile.map { "\($0) (a new file, mode 0600)" } ?? "\(source) (replacing the token there)"
-            }
+            let destination = try TokenDestination.prepare(source: source, newTokenFile: newTokenFile,
+                                                           host: TokenLookup.credentialsHost(for: p.client.configuration.address),
+                                                           home: options.home, environment: options.environment)
+            destination.discard()
+            place = newTokenFile.map { "\($0) (a new file, mode 0600)" } ?? "\(source) (replacing the token there)"
+        } catch let refusal as TokenRenewal.Refusal {
+            return no(refusal.description)
         } catch {
-            return ["Error (--\(Self.renewTokenOption)): \(error)"]
+            return no("\(error)")
         }
-        return ["Renewal (--\(Self.renewTokenOption)): before any write, a new user token for \(p.current.account.username) that lives \(TTLDuration.display(milliseconds: cap)) less max(1h, 1%) from the server's clock, "
-                + "stored in \(place); the rest is sent with it, the token policies and the switch last. The old token is kept (and rejected once the caps are in force)."]
+        return RenewalPreview(
+            line: "Renewal (--\(Self.renewTokenOption)): before any write, a new user token for \(SafeText.line(p.current.account.username)) that lives \(TTLDuration.display(milliseconds: cap)) "
+                + "less max(1h, 1%), from the server's clock, stored in \(place); the rest is sent with it, the token policies and the switch last. The old token is not deleted.",
+            possible: true, json: .object([("possible", .bool(true)), ("cap_ms", .integer(cap)), ("stored_in", .string(place))]))
     }
 
     /// Where the token in use was found.
@@ -60,15 +75,22 @@ extension Automation {
             try stop(refusal.description)
         }
         let created: CreatedToken, place: String
-        switch await TokenRenewal.renew(client: client, userID: userID, capMilliseconds: cap, destination: destination,
-                                        register: CommonOptions.registerSecret) {
+        let (outcome, signal) = await holdingSignals {
+            await TokenRenewal.renew(client: client, userID: userID, capMilliseconds: cap, destination: destination, register: CommonOptions.registerSecret)
+        }
+        switch outcome {
         case .renewed(let token, let stored): (created, place) = (token, stored)
         case .failed(let why): try stop(why)
         case .stranded(let why): try stop(why)
         }
+        if let signal {
+            printOut("Stopped by \(SignalFlag.name(signal)) while the new token was made: \(created.record.id) is stored in \(place); nothing else was sent. Run again to apply with it.")
+            throw ExitCode.failure
+        }
         let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
         printOut("Renewed: a new user token \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\"), expires \(expires), stored in \(place). "
-                 + "The rest is sent with it. The old token is kept: once the caps are in force it is rejected; delete it in User settings > Tokens when nothing uses it.")
+                 + "The rest is sent with it. The old token is not deleted (only its stored copy was replaced): the new caps reject it where they are enforced, "
+                 + "and it still works elsewhere; delete it in User settings > Tokens when nothing uses it.")
         return created
     }
 
@@ -85,6 +107,11 @@ extension Automation {
         }
         var q = planned(p.answers, current: current, client: p.client.using(token: created.token), transport: p.transport)
         q.heldPassword = p.heldPassword
+        // Applied only as confirmed: the same changes, and the token in use now kept.
+        guard !q.plan.locksOutToken, q.plan.issues.isEmpty, q.plan.changes == p.plan.changes else {
+            printError("tfe-setup: nothing applied: the new token is stored, but the plan made with it \(q.plan.locksOutToken ? "still rejects the token in use" : "differs from the one shown"). Run again: it plans with the new token.")
+            throw ExitCode.failure
+        }
         q.plan = q.plan.puttingTokenWritesLast()
         return q
     }
@@ -96,6 +123,26 @@ extension Automation {
         var g = f
         g.client = f.client.using(token: created.token)
         g.plan = f.plan.keeping(created.record)
+        if !g.plan.lockedOut.isEmpty {
+            // Where an organization's user cap is not known, whether it takes the new token is not either.
+            printError("tfe-setup: nothing applied: the new token is stored, but whether " + TokenReport.named(g.plan.lockedOut) + " accept it cannot be told (their user cap was not read). Run again: it plans with the new token.")
+            throw ExitCode.failure
+        }
         return g
     }
+}
+
+/// Runs a renewal with the stop signals held: from the request that makes the token until it is
+/// stored, its answer holds the only copy, so the first SIGINT, SIGTERM, SIGHUP or SIGQUIT is
+/// noted and the answer waited for (up to the timeout); a second one ends the process at once,
+/// saying what may exist. Returns the outcome and the signal that came meanwhile, if any.
+func holdingSignals(_ body: () async -> TokenRenewal.Outcome) async -> (TokenRenewal.Outcome, Int32?) {
+    let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+    signals.onRepeat { number in
+        StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. A new token named \"tfe-setup renewal …\" may exist that nothing holds: if User settings > Tokens lists it, delete it.\n")
+        _exit(128 + number)
+    }
+    defer { signals.stopCatching() }
+    let outcome = await body()
+    return (outcome, signals.pending)
 }

@@ -129,6 +129,14 @@ struct WizardCommand: AsyncParsableCommand {
                                       answersDirectory: FileManager.default.currentDirectoryPath,
                                       registerSecret: { sink?.register(secret: $0) }, credentialsHome: options.home)
         services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
+        // The Review's `t`: the admin's token lives where this run stored it (terraform's place).
+        let host = TokenLookup.credentialsHost(for: url)
+        services.renewalDestination = { [options, newTokenFile] in
+            Result { () throws(TokenRenewal.Refusal) in
+                try TokenDestination.prepare(source: .credentialsFile(path: CredentialsFile.path(home: options.home), host: host), newTokenFile: newTokenFile,
+                                             host: host, home: options.home, environment: options.environment)
+            }
+        }
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor, started: started, logger: logger)
         await transport.shutdown()
         printOut(message)
@@ -172,11 +180,13 @@ enum WizardLauncher {
                     let state = await runtime.state
                     signals.onRepeat { again in
                         tfe_guard_restore_terminal_now()
-                        StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(again)): exiting now. The first admin may or may not exist: tfe-setup check --address " + ShellWord.quoted(address) + " tells.\n")
+                        StandardStream.error(state.firstInstall?.step == .creatingAdmin
+                            ? "\ntfe-setup: a second \(SignalFlag.name(again)): exiting now. The first admin may or may not exist: tfe-setup check --address " + ShellWord.quoted(address) + " tells.\n"
+                            : "\ntfe-setup: a second \(SignalFlag.name(again)): exiting now. A new token named \"tfe-setup renewal …\" may exist that nothing holds: if User settings > Tokens lists it, delete it.\n")
                         _exit(128 + again)
                     }
-                    if state.firstInstall?.step == .creatingAdmin {
-                        StandardStream.error("\n" + Wizard.waitingForAdmin + "\n")
+                    if let waiting = Wizard.waitingNotice(state) {
+                        StandardStream.error("\n" + waiting + "\n")
                         await runtime.send(.stopRequested(signal: SignalFlag.name(number)))
                     } else {
                         // A signal taken at a hidden prompt: the shell gets its echo back first.

@@ -76,7 +76,12 @@ package struct FleetPlan: Sendable, Equatable {
         var p = self
         for i in p.members.indices {
             guard var plan = p.members[i].plan else { continue }
-            if plan.tokenReport != nil { plan.tokenReport?.inUse = .kept(record, guessed: false) }
+            // Kept only where this organization's user cap after the plan is known and the new
+            // token lives within it; elsewhere the report stays as it was (and the apply stops).
+            let cap = plan.tokenTTL?.orderedEntries.first { $0.0 == .user }?.1 ?? p.members[i].ttlNow[.user]
+            if plan.tokenReport != nil, let cap, let life = record.lifetimeMilliseconds, life <= cap {
+                plan.tokenReport?.inUse = .kept(record, guessed: false)
+            }
             if plan.tokenTTL != nil || plan.organizationUpdate?.maxTTLEnabled != nil { plan = plan.puttingTokenWritesLast() }
             p.members[i].plan = plan
         }

@@ -63,27 +63,49 @@ package enum TokenRenewal {
         case stranded(String)
     }
 
+    /// The shortest life a new token may have: one that expires within the hour is no way
+    /// through (a cap of less than two hours leaves no room once the margin is taken).
+    package static let shortestLife: TimeInterval = 3600
+
+    /// Why a cap leaves no room for a useful token, or nil.
+    package static func noRoom(capMilliseconds: Int64) -> String? {
+        let life = expiry(serverNow: Date(timeIntervalSince1970: 0), capMilliseconds: capMilliseconds).timeIntervalSince1970
+        guard life < shortestLife else { return nil }
+        return "a cap of \(TTLDuration.display(milliseconds: capMilliseconds)) leaves no room for a token that lives an hour or more once the margin (max(1 hour, 1%)) is taken"
+    }
+
     /// Makes the token, checks its lifetime against the cap, and stores it in `destination`
     /// (prepared before, so its room is proven). On any failure after the token exists it is
     /// deleted with the new token itself (the old one may be the one the cap rejects).
     package static func renew(client: TFEClient, userID: String, capMilliseconds: Int64, destination: TokenDestination,
-                              now: Date = Date(), register: (SecretString) -> Void) async -> Outcome {
+                              register: (SecretString) -> Void) async -> Outcome {
+        if let why = noRoom(capMilliseconds: capMilliseconds) {
+            destination.discard()
+            return .failed("nothing was made: \(why)")
+        }
+        // The expiry is computed from the server's clock, never from this machine's (which may be off).
         let serverNow: Date
         do throws(TFEError) {
-            serverNow = try await client.serverDate() ?? now
+            guard let date = try await client.serverDate() else {
+                destination.discard()
+                return .failed("nothing was made: the server's answer has no readable Date header, and this machine's clock is not trusted to set an expiry")
+            }
+            serverNow = date
         } catch {
             destination.discard()
-            return .failed("the server's clock could not be read (nothing was made): \(error.description)")
+            return .failed("nothing was made: the server's clock could not be read: \(error.description)")
         }
         let description = description(runAt: serverNow, capMilliseconds: capMilliseconds)
+        let asked = expiry(serverNow: serverNow, capMilliseconds: capMilliseconds)
         let created: CreatedToken
         do throws(TFEError) {
-            created = try await client.createUserToken(userID: userID, description: description,
-                                                       expiresAt: expiry(serverNow: serverNow, capMilliseconds: capMilliseconds))
+            created = try await client.createUserToken(userID: userID, description: description, expiresAt: asked)
         } catch {
             destination.discard()
-            if error.leavesWriteOutcomeUnknown {
-                return .stranded("the request to make it got no answer, so a token \"\(description)\" may exist: if User settings > Tokens lists it, delete it. \(error.description)")
+            // Sent and not answered, or answered 2xx in a form that could not be read: a token
+            // may exist that nobody holds. Never sent again; the admin finds it by its description.
+            if error.leavesWriteOutcomeUnknown || error.isDecoding {
+                return .stranded("the request to make a new token got no usable answer, so a token \"\(description)\" may exist: if User settings > Tokens lists it, delete it (\(error.description))")
             }
             return .failed("no token was made: \(error.description)")
         }
@@ -92,13 +114,20 @@ package enum TokenRenewal {
             destination.discard()
             do throws(TFEError) {
                 try await client.using(token: created.token).deleteAuthenticationToken(id: created.record.id)
-                return .failed("\(why); the new token (\(created.record.id)) was deleted again")
+                return .failed("\(why); the new token (\(created.record.id)) was deleted again, and nothing else was sent")
             } catch {
                 return .stranded("\(why), and deleting the new token failed: \(error.description). Delete \"\(description)\" (\(created.record.id)) in User settings > Tokens")
             }
         }
-        guard let lifetime = created.record.lifetimeMilliseconds, lifetime <= capMilliseconds else {
-            return await undo("the server made a token that lives \(created.record.lifetimeMilliseconds.map { TTLDuration.display(milliseconds: $0) } ?? "with no expiry"), over the cap of \(TTLDuration.display(milliseconds: capMilliseconds))")
+        guard let created_ = created.record.createdAt, let expires = created.record.expiredAt else {
+            return await undo("the server's answer does not say when the new token was made and when it expires, so its lifetime cannot be checked against the cap")
+        }
+        let lifetime = Int64((expires.timeIntervalSince(created_) * 1000).rounded())
+        guard lifetime <= capMilliseconds else {
+            return await undo("the server made a token that lives \(TTLDuration.display(milliseconds: lifetime)), over the cap of \(TTLDuration.display(milliseconds: capMilliseconds))")
+        }
+        guard expires.timeIntervalSince(serverNow) >= shortestLife, abs(expires.timeIntervalSince(asked)) <= 86_400 else {
+            return await undo("the server made a token that expires \(DateText.iso8601(expires)), not near the \(DateText.iso8601(asked)) asked for")
         }
         switch destination.store(created.token) {
         case .success(let place): return .renewed(created, stored: place)
@@ -139,7 +168,7 @@ package final class TokenDestination: @unchecked Sendable {
             do {
                 return TokenDestination(.credentials(try CredentialsSlot.prepare(host: host, home: home, environment: environment, replacing: true)))
             } catch {
-                throw TokenRenewal.Refusal("the new token could not be stored: \(error.description)")
+                throw TokenRenewal.Refusal("there is nowhere to store a new token: \(error.description); name a file for it with --new-token-file PATH")
             }
         }
     }
@@ -198,7 +227,7 @@ package final class TokenDestination: @unchecked Sendable {
     }
 
     /// Gives back any room made (nothing was stored).
-    func discard() {
+    package func discard() {
         if case .credentials(let slot) = kind { slot.discard() }
     }
 }

@@ -152,7 +152,7 @@ package struct TokenReport: Sendable, Equatable {
     }
 
     /// Up to three organizations by name, then how many more (a fleet may have hundreds).
-    static func named(_ organizations: [String]) -> String {
+    package static func named(_ organizations: [String]) -> String {
         let shown = organizations.prefix(3).joined(separator: ", ")
         return organizations.count > 3 ? shown + " and \(organizations.count - 3) more" : shown
     }

@@ -24,12 +24,16 @@ package enum RenewalState: Equatable, Sendable {
     case making(capMilliseconds: Int64)
     /// Made and stored; the plan was applied with it.
     case done(RenewedToken)
+    /// A token may exist that nobody holds (the answer was lost, or it could not be deleted):
+    /// never asked for again in this session; the message says how to find it.
+    case stranded(String)
 }
 
 extension Wizard {
     /// The user cap a renewal would live within, when the Review may offer one: the plan
     /// rejects the token in use, the token is a user's, and a user cap is in force after it.
     static func renewalCap(_ state: WizardState) -> Int64? {
+        if case .stranded = state.renewal { return nil }
         guard let plan = state.plan, plan.locksOutToken, let current = state.current,
               TokenRenewal.refusal(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource) == nil else { return nil }
         return Planner.enforcedCaps(current, plan: plan)[.user]
@@ -59,6 +63,11 @@ extension Wizard {
     /// the one in use, and applied; on failure the Review stays, saying why.
     static func tokenRenewed(_ state: inout WizardState, _ result: Result<RenewedToken, RenewalFailure>) -> [WizardEffect] {
         switch result {
+        case .failure(let failure) where failure.mayExist:
+            // Never sent again: a second request could make a second token nobody holds.
+            state.renewal = .stranded(failure.message)
+            state.problem("A new token may exist that nothing holds: \(failure.message). Nothing was applied.")
+            return []
         case .failure(let failure):
             state.renewal = nil
             state.problem("No new token: \(failure.message). Nothing was applied.")
@@ -91,7 +100,7 @@ extension Wizard {
         let expires = renewed.record.expiredAt.map { DateText.localMinute($0) } ?? "?"
         let old = state.replacedTokenOutcome
             ?? (state.replacedTokenID != nil ? "The token this session made first is deleted once every change is saved."
-                : "The old token is kept; the new cap rejects it: delete it in User settings > Tokens when nothing uses it.")
+                : "The old token is not deleted (only its stored copy was replaced): the new caps reject it where enforced; delete it in User settings > Tokens when nothing uses it.")
         let text = "New token: \(renewed.record.id) (\"\(SafeText.line(renewed.record.description ?? ""))\"), expires \(expires): "
             + "stored in \(renewed.place). \(old) Renew again before \(expires)."
         return [Line()] + wrap(text, width: width - 2).map { Line("  " + $0, .bold) }
@@ -107,5 +116,10 @@ extension Wizard {
 /// Why a renewal did not happen (or left a token to delete), in a sentence.
 package struct RenewalFailure: Error, Equatable, Sendable {
     package var message: String
-    package init(_ message: String) { self.message = message }
+    /// A token may have been made that nothing holds (see `TokenRenewal.Outcome.stranded`).
+    package var mayExist: Bool
+    package init(_ message: String, mayExist: Bool = false) {
+        self.message = message
+        self.mayExist = mayExist
+    }
 }

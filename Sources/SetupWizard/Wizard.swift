@@ -64,14 +64,25 @@ package enum Wizard {
             if case .loading(let text) = state.phase, text.hasPrefix("Planning") { state.phase = .loading(figures.planningLine) }
             return []
         case .stopRequested(let signal):
-            guard state.firstInstall?.step == .creatingAdmin else { return [.quit(exitCode: 1, message: "Stopped by \(signal). " + summary(state))] }
+            guard let waiting = waitingNotice(state) else { return [.quit(exitCode: 1, message: "Stopped by \(signal). " + summary(state))] }
             state.quitWhenAdminAnswered = true
-            state.notice = Self.waitingForAdmin
+            state.notice = waiting
             return []
         case .organizationCreated(let result):
             return FirstInstallSession.organizationCreated(&state, result)
         case .tokenRenewed(let result):
-            return tokenRenewed(&state, result)
+            let effects = tokenRenewed(&state, result)
+            guard state.quitWhenAdminAnswered else { return effects }
+            // Asked to stop while the new token was made: now that it is stored (or said where it
+            // may be), quit before anything else is sent, saying what exists.
+            state.quitWhenAdminAnswered = false
+            let said: String
+            switch state.renewal {
+            case .done(let renewed)?: said = "A new token \(renewed.record.id) is stored in \(renewed.place); nothing else was sent."
+            case .stranded(let why)?: said = "A new token may exist that nothing holds: \(why)."
+            default: said = state.statusNotice?.text ?? ""
+            }
+            return [.quit(exitCode: 1, message: "Stopped. " + said)]
         case .tokenDeleted(let id, let failure):
             state.replacedTokenOutcome = failure.map { "The token this session made first for the admin (\(id)) was not deleted: \($0). The new cap rejects it; delete it in User settings > Tokens." }
                 ?? "Deleted the token this session made first for the admin (\(id)): the new one replaces it."
@@ -100,6 +111,18 @@ package enum Wizard {
         }
     }
 
+    /// What the wizard says while it waits, before quitting, for a request that must not be
+    /// abandoned (its answer holds the only copy of a new token); nil when none is in flight.
+    package static func waitingNotice(_ state: WizardState) -> String? {
+        if state.firstInstall?.step == .creatingAdmin { return waitingForAdmin }
+        if case .making = state.renewal { return waitingForToken }
+        return nil
+    }
+
+    /// What the wizard says while it waits for a renewal's answer before quitting.
+    package static let waitingForToken = "Quitting once the server answers, so the new token is stored first (up to the request timeout). "
+        + "Ctrl-C again quits at once: a new token may then exist that nothing holds."
+
     /// What the wizard says while it waits for the first admin's answer before quitting.
     package static let waitingForAdmin = "Quitting once the server answers, so the new admin's token is stored first (up to the request timeout). "
         + "Ctrl-C again quits at once: the admin may then exist with its token stored nowhere."
@@ -111,11 +134,11 @@ package enum Wizard {
         }
         if state.quitPending {
             state.quitPending = false
-            if (KeyMap.quit.matches(key) || KeyMap.yes.matches(key)), state.firstInstall?.step == .creatingAdmin {
-                // The admin's request is not abandoned: its answer carries the only copy of the
-                // new admin's token, and the IACT that made it is spent.
+            if (KeyMap.quit.matches(key) || KeyMap.yes.matches(key)), let waiting = waitingNotice(state) {
+                // The request is not abandoned: its answer carries the only copy of a new token
+                // (the first admin's, whose IACT is spent, or a renewed one).
                 state.quitWhenAdminAnswered = true
-                state.notice = waitingForAdmin
+                state.notice = waiting
                 return []
             }
             if KeyMap.quit.matches(key) || KeyMap.yes.matches(key) {

@@ -326,8 +326,10 @@ package actor WizardRuntime {
                     // From here on every request goes with the new token.
                     await self.connect(token: created.token)
                     return .tokenRenewed(.success(RenewedToken(record: created.record, place: place)))
-                case .failed(let why), .stranded(let why):
+                case .failed(let why):
                     return .tokenRenewed(.failure(RenewalFailure(why)))
+                case .stranded(let why):
+                    return .tokenRenewed(.failure(RenewalFailure(why, mayExist: true)))
                 }
             }
         case .deleteToken(let id):

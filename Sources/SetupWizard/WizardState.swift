@@ -20,8 +20,9 @@ package struct WizardState: Equatable, Sendable {
     package var focus: FieldID? { editing.field }
     package var errors: [FieldID: String] = [:]
     package var quitPending = false
-    /// A stop (Ctrl-C and y, or a signal) came while the first admin was being created: the
-    /// wizard quits once the server has answered and the token is stored, not before.
+    /// A stop (Ctrl-C and y, or a signal) came while a new token was being made (the first
+    /// admin's, or a renewal): the wizard quits once the server has answered and the token is
+    /// stored, not before.
     package var quitWhenAdminAnswered = false
     /// Esc was pressed once on the first screen with edits: a second Esc goes back to the list.
     package var leavePending = false

@@ -31,7 +31,8 @@ extension SandboxRouter {
         }
         let description = attributes["description"]?.stringValue ?? ""
         let secret = SandboxTokens.generate().owner
-        let id = "at-" + String(secret.prefix(12)).lowercased()
+        // A random id, nothing of the secret in it: the id is printed and logged.
+        let id = "at-" + String((0..<12).map { _ in Array("abcdefghijklmnopqrstuvwxyz0123456789").randomElement()! })
         let record = SandboxTokenRecords.Record(id: id, description: description, createdAt: now, expiredAt: expires, lastUsedAt: nil)
         await store.addMinted(record, secret: secret, role: role)
         guard case .object(var resource) = record.resource(), case .object(var attrs) = resource["attributes"] else { return .notFound }

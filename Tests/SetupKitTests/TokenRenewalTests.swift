@@ -69,7 +69,7 @@ struct TokenRenewalTests {
         }
     }
 
-    @Test("no room within the cap (a one-hour cap, a one-hour margin): the server refuses the expiry, nothing is made or stored")
+    @Test("no room within the cap (a one-hour cap, a one-hour margin): refused before any request, nothing made or stored")
     func noRoom() async throws {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0)) { f in
             let dir = try PrivateFile.makeTemporaryDirectory(prefix: "renew-room-")
@@ -77,8 +77,9 @@ struct TokenRenewalTests {
             let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: 3_600_000,
                                                    destination: destination, register: { _ in })
             guard case .failed(let why) = outcome else { Issue.record("\(outcome)"); return }
-            #expect(why.contains("no token was made"), "\(why)")
+            #expect(why.contains("nothing was made: a cap of 1h leaves no room"), "\(why)")
             #expect(!FileManager.default.fileExists(atPath: dir + "/new"), "nothing stored")
+            #expect(await f.server.store.requestLog.isEmpty, "not a request sent")
         }
     }
 

@@ -71,6 +71,11 @@ struct TokenRenewalCommandTests {
         try await CLI.with(TokenLockoutCommandTests.real) { server, dir in
             let file = CLI.write(dir, "answers.json", CLI.seed)
             let env = ["TFE_TOKEN": server.tokens.siteAdmin, "HOME": dir]
+            // plan says so first, and exits 1: the way through is closed without a file for it.
+            let plan = await Self.run(server, ["plan", "--answers", file, "--renew-token", "--json"], env: env)
+            #expect(plan.status == 1, "\(plan.output)")
+            let json = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(plan.output).utf8)), "\(plan.output)")
+            #expect(json["renewal"]?["possible"] == .bool(false) && json["renewal"]?["reason"]?.stringValue?.contains("TFE_TOKEN") == true, "\(plan.output)")
             var r = await Self.run(server, ["apply", "--answers", file, "--auto-approve", "--renew-token"] + Self.relay, env: env)
             #expect(r.status == 1, "\(r.output)")
             #expect(r.output.contains("comes from TFE_TOKEN") && r.output.contains("--new-token-file"), "\(r.output)")

@@ -151,6 +151,9 @@ public enum TFEError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// An answer that arrived but could not be read (a 2xx in a form this tool does not know).
+    public var isDecoding: Bool { if case .decoding = self { return true } else { return false } }
+
     public var fieldKeys: [FieldKey] {
         switch self {
         case .validation(let issues): return issues.map(\.field)

@@ -49,7 +49,7 @@ extension TFEClient {
         let response = try await send("POST", APIPath.userTokens(userID), body: Data(body.jsonText.utf8), kind: .once,
                                       notFound: "Creating a user token was refused: only the user's own user token may create one")
         let (record, secret) = try WireDecoding.createdToken(response.body)
-        guard let secret, !secret.isEmpty, secret.count <= 512, secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
+        guard let secret, !secret.isEmpty, secret.count <= CredentialsSlot.tokenRoom, secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
             throw .decoding(what: "an answer without the new token", where: APIPath.userTokens(userID))
         }
         return CreatedToken(record: record, token: SecretString(secret))
