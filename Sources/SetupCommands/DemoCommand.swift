@@ -78,10 +78,10 @@ struct DemoCommand: AsyncParsableCommand {
         var services = WizardServices(client: client, draftStore: DraftStore(path: draftDir + "/draft.json"),
                                       answersDirectory: FileManager.default.currentDirectoryPath, credentialsHome: draftDir)
         // The Review's `t` shows the way through the lockout: the new token goes to the demo's folder.
-        services.renewalDestination = {
+        services.renewalDestination = { inUse in
             Result { () throws(TokenRenewal.Refusal) in
                 try TokenDestination.prepare(source: .environment("the demo's sandbox"), newTokenFile: draftDir + "/renewed-token-\(Int(Date().timeIntervalSince1970))", host: "127.0.0.1",
-                                             home: draftDir, environment: [:])
+                                             home: draftDir, environment: [:], inUse: inUse)
             }
         }
         // The sandbox lives only as long as the demo: its address is not written into a saved

@@ -72,7 +72,7 @@ struct TokenRenewCommand: AsyncParsableCommand {
             do {
                 destination = try TokenDestination.prepare(source: connection.tokenSource, newTokenFile: newTokenFile,
                                                            host: TokenLookup.credentialsHost(for: client.configuration.address),
-                                                           home: options.home, environment: options.environment)
+                                                           home: options.home, environment: options.environment, inUse: client.configuration.token)
             } catch let refusal as TokenRenewal.Refusal {
                 printError("tfe-setup: nothing made: \(refusal.description).")
                 throw ExitCode.failure

@@ -37,7 +37,7 @@ extension Automation {
             let source = try tokenSource(p.client)
             let destination = try TokenDestination.prepare(source: source, newTokenFile: newTokenFile,
                                                            host: TokenLookup.credentialsHost(for: p.client.configuration.address),
-                                                           home: options.home, environment: options.environment)
+                                                           home: options.home, environment: options.environment, inUse: p.client.configuration.token)
             destination.discard()
             place = newTokenFile.map { "\($0) (a new file, mode 0600)" } ?? "\(source) (replacing the token there)"
         } catch let refusal as TokenRenewal.Refusal {
@@ -70,7 +70,7 @@ extension Automation {
         do {
             destination = try TokenDestination.prepare(source: try tokenSource(client), newTokenFile: newTokenFile,
                                                        host: TokenLookup.credentialsHost(for: client.configuration.address),
-                                                       home: options.home, environment: options.environment)
+                                                       home: options.home, environment: options.environment, inUse: client.configuration.token)
         } catch let refusal as TokenRenewal.Refusal {
             try stop(refusal.description)
         }

@@ -94,10 +94,10 @@ struct WizardCommand: AsyncParsableCommand {
                                       registerSecret: { [sink = connection.logSink] in sink?.register(secret: $0) })
         services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
         // The Review's `t`: the new token goes where this one came from, or to --new-token-file.
-        services.renewalDestination = { [options, newTokenFile, source = connection.tokenSource, address = client.configuration.address] in
+        services.renewalDestination = { [options, newTokenFile, source = connection.tokenSource, address = client.configuration.address] inUse in
             Result { () throws(TokenRenewal.Refusal) in
                 try TokenDestination.prepare(source: source, newTokenFile: newTokenFile, host: TokenLookup.credentialsHost(for: address),
-                                             home: options.home, environment: options.environment)
+                                             home: options.home, environment: options.environment, inUse: inUse)
             }
         }
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor,
@@ -131,10 +131,10 @@ struct WizardCommand: AsyncParsableCommand {
         services.runLockDirectory = RunLock.directory(environment: options.environment, home: options.home)
         // The Review's `t`: the admin's token lives where this run stored it (terraform's place).
         let host = TokenLookup.credentialsHost(for: url)
-        services.renewalDestination = { [options, newTokenFile] in
+        services.renewalDestination = { [options, newTokenFile] inUse in
             Result { () throws(TokenRenewal.Refusal) in
                 try TokenDestination.prepare(source: .credentialsFile(path: CredentialsFile.path(home: options.home), host: host), newTokenFile: newTokenFile,
-                                             host: host, home: options.home, environment: options.environment)
+                                             host: host, home: options.home, environment: options.environment, inUse: inUse)
             }
         }
         let (code, message) = await WizardLauncher.run(mode: mode, config: config, services: services, color: !noColor, started: started, logger: logger)

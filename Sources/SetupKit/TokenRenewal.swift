@@ -155,8 +155,10 @@ package final class TokenDestination: @unchecked Sendable {
     ///   - source: where the token in use was found.
     ///   - newTokenFile: a file the admin names for it (required when the token came from an
     ///     environment variable: storing it where the variable wins changes nothing).
+    /// - Parameter inUse: the token being replaced: the credentials file's entry is replaced only
+    ///   while it holds this one.
     package static func prepare(source: TokenLookup.Source, newTokenFile: String?, host: String, home: String,
-                                environment: [String: String]) throws(TokenRenewal.Refusal) -> TokenDestination {
+                                environment: [String: String], inUse: SecretString) throws(TokenRenewal.Refusal) -> TokenDestination {
         if let newTokenFile { return try newFile(newTokenFile) }
         switch source {
         case .environment(let name):
@@ -166,7 +168,7 @@ package final class TokenDestination: @unchecked Sendable {
             return TokenDestination(.tokenFile(path))
         case .credentialsFile:
             do {
-                return TokenDestination(.credentials(try CredentialsSlot.prepare(host: host, home: home, environment: environment, replacing: true)))
+                return TokenDestination(.credentials(try CredentialsSlot.prepare(host: host, home: home, environment: environment, replacing: inUse)))
             } catch {
                 throw TokenRenewal.Refusal("there is nowhere to store a new token: \(error.description); name a file for it with --new-token-file PATH")
             }
@@ -212,7 +214,8 @@ package final class TokenDestination: @unchecked Sendable {
             case .stored(let path): return .success("\(path) (credentials for \(slot.host))")
             case .helper(let name): return .success("the credentials helper \(name) (credentials for \(slot.host))")
             case .rescued(let path, let reason):
-                // Not where the next run looks: a failure. The rescued copy is removed with the token.
+                // Not written for a renewal (see `CredentialsSlot.prepare(replacing:)`); were it,
+                // it is not where the next run looks: a failure, and the copy goes with the token.
                 unlink(path)
                 return .failure(TokenRenewal.Refusal("\(slot.path): \(reason)"))
             case .lost(let reason): return .failure(TokenRenewal.Refusal(reason))

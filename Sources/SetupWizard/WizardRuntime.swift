@@ -22,7 +22,8 @@ package struct WizardServices: Sendable {
     package var runLockDirectory: String?
     /// Where a renewed token goes, proven writable, or why it cannot go anywhere (the front end
     /// knows where the token came from); nil: this front end cannot renew.
-    package var renewalDestination: (@Sendable () -> Result<TokenDestination, TokenRenewal.Refusal>)?
+    /// It is given the token in use (the one replaced).
+    package var renewalDestination: (@Sendable (SecretString) -> Result<TokenDestination, TokenRenewal.Refusal>)?
 
     package init(client: TFEClient, draftStore: DraftStore?, answersDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
                 registerSecret: @escaping @Sendable (SecretString) -> Void = { _ in }, credentialsHome: String? = nil) {
@@ -308,7 +309,7 @@ package actor WizardRuntime {
                 }
             }
         case .renewToken(let userID, let cap):
-            guard let destination = services.renewalDestination?() else {
+            guard let destination = services.renewalDestination?(services.client.configuration.token) else {
                 send(.tokenRenewed(.failure(RenewalFailure("this front end has nowhere to store a new token"))))
                 return
             }

@@ -31,7 +31,7 @@ struct TokenRenewalTests {
             let host = TokenLookup.credentialsHost(for: url)
             try #"{"token":"\#(f.token(.siteAdmin))"}"#.write(toFile: home + "/helper-store-" + host, atomically: true, encoding: .utf8)
             let found = try TokenLookup(tokenFile: nil, environment: environment, homeDirectory: home).resolve(for: url)
-            let destination = try TokenDestination.prepare(source: found.source, newTokenFile: nil, host: host, home: home, environment: environment)
+            let destination = try TokenDestination.prepare(source: found.source, newTokenFile: nil, host: host, home: home, environment: environment, inUse: SecretString(f.token(.siteAdmin)))
             let client = try f.client(.siteAdmin)
             guard case .renewed(let created, let place) = await TokenRenewal.renew(client: client, userID: "user-site-admin", capMilliseconds: Self.thirtyDays,
                                                                                  destination: destination, register: { _ in }) else {
@@ -55,7 +55,7 @@ struct TokenRenewalTests {
             let (home, environment) = try FakeCredentialsHelper.home(helperBody: "#!/bin/sh\necho 'vault sealed' >&2\nexit 1\n")
             let host = TokenLookup.credentialsHost(for: URL(string: f.server.address)!)
             let destination = try TokenDestination.prepare(source: .credentialsFile(path: "credentials helper fake", host: host), newTokenFile: nil,
-                                                           host: host, home: home, environment: environment)
+                                                           host: host, home: home, environment: environment, inUse: SecretString(f.token(.siteAdmin)))
             let before = await f.server.store.tokenRecords.user[.siteAdmin]?.map(\.id)
             let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: Self.thirtyDays,
                                                    destination: destination, register: { _ in })
@@ -73,7 +73,7 @@ struct TokenRenewalTests {
     func noRoom() async throws {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0)) { f in
             let dir = try PrivateFile.makeTemporaryDirectory(prefix: "renew-room-")
-            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:])
+            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:], inUse: SecretString(f.token(.siteAdmin)))
             let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: 3_600_000,
                                                    destination: destination, register: { _ in })
             guard case .failed(let why) = outcome else { Issue.record("\(outcome)"); return }
@@ -88,7 +88,7 @@ struct TokenRenewalTests {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0)) { f in
             await f.server.store.extendNewTokens(seconds: 2 * 86_400)
             let dir = try PrivateFile.makeTemporaryDirectory(prefix: "renew-cap-")
-            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:])
+            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:], inUse: SecretString(f.token(.siteAdmin)))
             let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: Self.thirtyDays,
                                                    destination: destination, register: { _ in })
             guard case .failed(let why) = outcome else { Issue.record("\(outcome)"); return }
@@ -103,7 +103,7 @@ struct TokenRenewalTests {
         try await SandboxFixture.with(SandboxOptions(rateLimit: 0)) { f in
             await f.server.store.arm(SandboxFault(method: "POST", path: "/api/v2/users/user-site-admin/authentication-tokens", drop: .beforeResponse, after: true))
             let dir = try PrivateFile.makeTemporaryDirectory(prefix: "renew-lost-")
-            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:])
+            let destination = try TokenDestination.prepare(source: .environment("TFE_TOKEN"), newTokenFile: dir + "/new", host: "h", home: dir, environment: [:], inUse: SecretString(f.token(.siteAdmin)))
             let outcome = await TokenRenewal.renew(client: try f.client(.siteAdmin), userID: "user-site-admin", capMilliseconds: Self.thirtyDays,
                                                    destination: destination, register: { _ in })
             guard case .stranded(let why) = outcome else { Issue.record("\(outcome)"); return }

@@ -166,6 +166,27 @@ struct CredentialsSlotTests {
         #expect(json?["credentials"]?["tfe.example.com"]?["token"]?.stringValue == Self.token.exposedValue)
         #expect(json?["credentials"]?["other.example.com"]?["token"]?.stringValue == "FAKE-other-token")
     }
+
+    @Test("a renewal replaces the host's token only while it is the one in use: one stored meanwhile by another program is kept, and nothing is rescued to disk")
+    func renewalReplacesOnlyTheTokenInUse() throws {
+        let (home, environment) = try Self.places()
+        let old = SecretString("FAKE-old-token.atlasv1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        let meanwhile = SecretString("FAKE-meanwhile-token.atlasv1.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+        try CredentialsFile.store(old, host: "tfe.example.com", home: home)
+        // Replaced while it holds the token in use.
+        var slot = try CredentialsSlot.prepare(host: "tfe.example.com", home: home, environment: environment, replacing: old)
+        #expect(slot.store(Self.token) == .stored(path: CredentialsFile.path(home: home)))
+        #expect(Self.fileText(CredentialsFile.path(home: home)).contains(Self.token.exposedValue))
+        // Another program stores its own token between the room and the store: kept.
+        try CredentialsFile.store(old, host: "tfe.example.com", home: home, replacingDifferent: true)
+        slot = try CredentialsSlot.prepare(host: "tfe.example.com", home: home, environment: environment, replacing: old)
+        try CredentialsFile.store(meanwhile, host: "tfe.example.com", home: home, replacingDifferent: true)
+        guard case .lost = slot.store(Self.token) else { Issue.record("replaced a token that was not the one in use"); return }
+        #expect(Self.fileText(CredentialsFile.path(home: home)).contains(meanwhile.exposedValue))
+        let rescued = (try? FileManager.default.contentsOfDirectory(atPath: environment["XDG_STATE_HOME"]! + "/tfe-setup")) ?? []
+        #expect(rescued.isEmpty, "a renewal keeps no copy elsewhere: \(rescued)")
+        #expect(try Self.leftovers(home).isEmpty)
+    }
 }
 
 /// A switch a fault reads, turned on after the room is made.
@@ -176,4 +197,5 @@ final class Armed: @unchecked Sendable {
         get { lock.withLock { value } }
         set { lock.withLock { value = newValue } }
     }
+
 }

@@ -84,7 +84,9 @@ public enum CredentialsFile {
     static func content(_ root: [String: JSONValue]) -> [UInt8] { Array((indented(.object(root)) + "\n").utf8) }
 
     /// The file's new content with the token for `host`, or nil when it holds that token already.
-    static func updated(_ token: SecretString, host: String, path: String, replacingDifferent: Bool,
+    /// - Parameter onlyReplacing: with it, a different token is replaced only when it is this one
+    ///   (the token a renewal replaces): one stored meanwhile by another program is kept.
+    static func updated(_ token: SecretString, host: String, path: String, replacingDifferent: Bool, onlyReplacing: SecretString? = nil,
                                 creatingFolder: Bool) throws(Failure) -> [String: JSONValue]? {
         try folder(of: path, creating: creatingFolder)
         var info = stat()
@@ -116,6 +118,9 @@ public enum CredentialsFile {
         if let stored = entry["token"]?.stringValue, !stored.isEmpty {
             if stored == token.exposedValue { return nil }
             if !replacingDifferent { throw .differentToken(path: path, host: host) }
+            if let only = onlyReplacing, stored != only.exposedValue {
+                throw .differentToken(path: path, host: host)
+            }
         }
         entry["token"] = .string(token.exposedValue)
         credentials[host] = .object(entry)

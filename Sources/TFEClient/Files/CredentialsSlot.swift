@@ -72,9 +72,10 @@ public final class CredentialsSlot: @unchecked Sendable {
     /// - Parameter rescueFolder: where a token the file cannot take goes (default: the state
     ///   folder `environment` names, as the wizard's draft).
     /// - Parameter replacing: the token renewed: the host's entry may hold another token, which
-    ///   the new one replaces (a first admin's slot never replaces one).
+    ///   the new one replaces (a first admin's slot never replaces one); a store that fails then
+    ///   writes no copy to the rescue folder.
     public static func prepare(host: String, home: String, environment: [String: String], rescueFolder: String? = nil,
-                               replacing: Bool = false,
+                               replacing: SecretString? = nil,
                                files: FileOperations = .system, lockWait: Double = 10) throws(CredentialsFile.Failure) -> CredentialsSlot {
         let slot = CredentialsSlot(host: host.lowercased(), path: CredentialsFile.path(home: home),
                                    rescueFolder: rescueFolder ?? Self.rescueFolder(environment: environment, home: home), files: files, lockWait: lockWait)
@@ -104,11 +105,12 @@ public final class CredentialsSlot: @unchecked Sendable {
     /// The credentials helper that takes the token instead of the file, if one does.
     public private(set) var helper: CredentialsHelper?
     /// Whether the token may replace another one of the host (a renewal).
-    private var replacing = false
+    /// The token a renewal replaces (only it: another one stored meanwhile is kept).
+    private var replacing: SecretString?
 
     private func reserve() throws(CredentialsFile.Failure) {
         let placeholder = SecretString(String(repeating: "x", count: Self.tokenRoom))
-        guard let root = try CredentialsFile.updated(placeholder, host: host, path: path, replacingDifferent: replacing, creatingFolder: true) else {
+        guard let root = try CredentialsFile.updated(placeholder, host: host, path: path, replacingDifferent: replacing != nil, onlyReplacing: replacing, creatingFolder: true) else {
             return
         }
         let size = CredentialsFile.content(root).count
@@ -147,8 +149,9 @@ public final class CredentialsSlot: @unchecked Sendable {
         defer { lock.release() }
         let root: [String: JSONValue]?
         do {
-            root = try CredentialsFile.updated(token, host: host, path: path, replacingDifferent: replacing, creatingFolder: false)
+            root = try CredentialsFile.updated(token, host: host, path: path, replacingDifferent: replacing != nil, onlyReplacing: replacing, creatingFolder: false)
         } catch {
+            discard()   // the room holds spaces only: nothing of the token is left in it
             return rescue(token, reason: error.description)
         }
         guard let root else {
@@ -202,6 +205,9 @@ public final class CredentialsSlot: @unchecked Sendable {
     /// The token in a new file of the state folder, as a credentials file of one host (so it can
     /// be merged or moved as it is), created 0600 and never over anything.
     private func rescue(_ token: SecretString, reason: String) -> Placement {
+        // A renewal keeps no copy elsewhere: its new token is deleted when it cannot be stored
+        // (the old one still works), so nothing is written that would need cleaning up.
+        if replacing != nil { return .lost(reason: reason) }
         do { try PrivateFile.makePrivateDirectory(rescueFolder) } catch {
             return .lost(reason: "\(reason); and \(error.description)")
         }
