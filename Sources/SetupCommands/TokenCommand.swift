@@ -88,7 +88,7 @@ struct TokenRenewCommand: AsyncParsableCommand {
                     "Renewed: a new user token for \(SafeText.line(account.username)), \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\").",
                     "Expires: \(expires), within \(whose).",
                     "Stored:  \(place).",
-                    "Old:     not deleted (only its stored copy was replaced): it works until a cap rejects it; delete it in User settings > Tokens when nothing uses it.",
+                    "Old:     not deleted: it works until a cap rejects it; delete it in User settings > Tokens when nothing uses it.",
                     "Renew again before the new one expires.",
                 ])
             case .failed(let why), .stranded(let why):

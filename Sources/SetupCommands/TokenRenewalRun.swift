@@ -89,7 +89,7 @@ extension Automation {
         }
         let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
         printOut("Renewed: a new user token \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\"), expires \(expires), stored in \(place). "
-                 + "The rest is sent with it. The old token is not deleted (only its stored copy was replaced): the new caps reject it where they are enforced, "
+                 + "The rest is sent with it. The old token is not deleted: the new caps reject it where they are enforced, "
                  + "and it still works elsewhere; delete it in User settings > Tokens when nothing uses it.")
         return created
     }

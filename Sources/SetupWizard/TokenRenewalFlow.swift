@@ -100,7 +100,7 @@ extension Wizard {
         let expires = renewed.record.expiredAt.map { DateText.localMinute($0) } ?? "?"
         let old = state.replacedTokenOutcome
             ?? (state.replacedTokenID != nil ? "The token this session made first is deleted once every change is saved."
-                : "The old token is not deleted (only its stored copy was replaced): the new caps reject it where enforced; delete it in User settings > Tokens when nothing uses it.")
+                : "The old token is not deleted: the new caps reject it where they are enforced; delete it in User settings > Tokens when nothing uses it.")
         let text = "New token: \(renewed.record.id) (\"\(SafeText.line(renewed.record.description ?? ""))\"), expires \(expires): "
             + "stored in \(renewed.place). \(old) Renew again before \(expires)."
         return [Line()] + wrap(text, width: width - 2).map { Line("  " + $0, .bold) }

@@ -95,4 +95,20 @@ struct TokenRenewalReducerTests {
         _ = Wizard.update(&state, .key(.char("t")))
         #expect(state.replacedTokenID == nil)
     }
+
+    @Test("plain mode prints the new token's lines with the Result")
+    func plainResultNamesTheToken() {
+        var state = Self.lockedOutReview()
+        _ = Wizard.update(&state, .key(.char("t")))
+        let made = TokenRecord(id: "at-new", type: .user, description: "tfe-setup renewal", createdAt: Date(), expiredAt: Date().addingTimeInterval(29 * 86_400))
+        let applied = Wizard.update(&state, .tokenRenewed(.success(RenewedToken(record: made, place: "/home/a/token (a new file in its place, mode 0600)"))))
+        guard case .apply(let plan, _)? = applied.first else { Issue.record("\(applied)"); return }
+        let before = state
+        for step in plan.steps {
+            let outcome: StepResult.Outcome = step == .tokenTTL ? .tokenTTL([]) : .organization(state.current!.organization)
+            _ = Wizard.update(&state, .stepFinished(StepResult(step: step, fields: plan.fields(of: step), outcome: outcome)))
+        }
+        let printed = PlainWizard.transcript(from: before, to: state, answered: true).joined(separator: "\n")
+        #expect(printed.contains("New token: at-new") && printed.contains("/home/a/token (a new file in its place, mode 0600)"), "\(printed)")
+    }
 }
