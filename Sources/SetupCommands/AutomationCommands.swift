@@ -173,7 +173,9 @@ struct Automation {
     }
 
     /// The Review's lines, for people: the plan's report in the command line's words.
-    static func describe(_ report: PlanReport, ascii: Bool) -> [String] {
+    /// - Parameter renewal: with `--renew-token`, what the renewal would do: said in place of the
+    ///   lockout's error when the way through is open (the plan is then applied with a new token).
+    static func describe(_ report: PlanReport, ascii: Bool, renewal: RenewalPreview? = nil) -> [String] {
         var lines: [String] = []
         for entry in report.entries {
             lines.append("  " + report.changeLine(entry, ascii: ascii))
@@ -199,6 +201,8 @@ struct Automation {
         case .accepted:
             lines.append("Accepted (--\(acceptTokenRejectionOption)): the token policies, then the switch, are written last, each in a request of its own; "
                          + "after them this token is rejected, and a check says so.")
+        case .refused(let uncertain) where renewal?.possible == true:
+            lines.append("Note (token_ttl): " + TokenReport.lockout(uncertain: uncertain) + "; so a new token is made first:")
         case .refused(let uncertain):
             lines.append("Error (token_ttl): " + TokenReport.lockout(uncertain: uncertain) + ". " + TokenReport.wayOut
                          + " Or, knowing it, pass --\(acceptTokenRejectionOption): the token policies and the switch are then written last.")
@@ -313,7 +317,7 @@ struct PlanCommand: AsyncParsableCommand {
             }
             writeDocument(document.text() + "\n")
         } else {
-            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)) + (preview.map { [$0.line] } ?? []))
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment), renewal: preview) + (preview.map { [$0.line] } ?? []))
         }
         if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
         // A plan that would lock this tool out is not one to apply as it stands (unless renewed).
@@ -425,7 +429,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // The token this run made, when it is the admin's only one and the new one takes its
             // place (not a file of its own): deleted after the renewal.
             let madeFirst = dayZero && answersOptions.newTokenFile == nil ? p.current.tokenInventory?.user.tokens.onlyElement : nil
-            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment)) + (preview.map { [$0.line] } ?? []))
+            printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment), renewal: preview) + (preview.map { [$0.line] } ?? []))
             try automation.requirePassword(p.answers)
             if !p.plan.issues.isEmpty {
                 printError("tfe-setup: nothing applied: fix the errors above first.")
