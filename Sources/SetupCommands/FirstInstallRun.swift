@@ -206,18 +206,18 @@ struct FirstInstallRun {
         // From the POST until its token is stored, a signal must not cut the run short: the
         // IACT is spent and the token is shown once. The first signal is noted and the answer
         // waited for (up to --timeout); a second one ends the process at once, saying what to check.
-        let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        signals.onRepeat { number in
-            StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. The first admin \(who) may exist on \(address) with its token stored nowhere. To find out: tfe-setup check --address \(ShellWord.quoted(address)) (\"has no admin yet\" means it was not created: run the same command again); if it exists, sign in at \(address) as \(SafeText.line(bootstrap.username)) and create a token (terraform login \(host)).\n")
-            _exit(128 + number)
+        let username = bootstrap.username
+        let (created, signal) = await holdingSignals(second: { _ in
+            "The first admin \(who) may exist on \(address) with its token stored nowhere. To find out: tfe-setup check --address \(ShellWord.quoted(address)) (\"has no admin yet\" means it was not created: run the same command again); if it exists, sign in at \(address) as \(SafeText.line(username)) and create a token (terraform login \(host))."
+        }) {
+            await FirstAdminCreation.create(FirstAdmin(iact: iact, username: bootstrap.username, email: bootstrap.email, password: password),
+                                            client: client, slot: slot, register: { sink?.register(secret: $0) })
         }
-        defer { signals.stopCatching() }
         let token: SecretString, placed: CredentialsSlot.Placement
-        switch await FirstAdminCreation.create(FirstAdmin(iact: iact, username: bootstrap.username, email: bootstrap.email, password: password),
-                                               client: client, slot: slot, register: { sink?.register(secret: $0) }) {
+        switch created {
         case .failed(let error):
             printError(lines: prefixed("tfe-setup: nothing created: ", error.commandLineLines))
-            if let signal = signals.pending { printError("tfe-setup: stopped by \(SignalFlag.name(signal)).") }
+            if let signal { printError("tfe-setup: stopped by \(SignalFlag.name(signal)).") }
             throw ExitCode.failure
         case .created(let made, let placement):
             (token, placed) = (made, placement)
@@ -232,7 +232,7 @@ struct FirstInstallRun {
         } else {
             printOut("Created the first admin \(who); \(stored).")
         }
-        if let signal = signals.pending {
+        if let signal {
             printOut("Stopped by \(SignalFlag.name(signal)) after creating the first admin \(who); \(stored). Run the same command again: it finds the admin and goes on.")
             throw ExitCode.failure
         }

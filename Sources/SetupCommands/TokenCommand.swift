@@ -77,13 +77,13 @@ struct TokenRenewCommand: AsyncParsableCommand {
                 printError("tfe-setup: nothing made: \(refusal.description).")
                 throw ExitCode.failure
             }
-            let (outcome, signal) = await holdingSignals {
+            let (outcome, signal) = await holdingSignals(second: renewalSecondSignal) {
                 await TokenRenewal.renew(client: client, userID: account.id, capMilliseconds: cap, destination: destination, register: CommonOptions.registerSecret)
             }
             if let signal { printError("tfe-setup: \(SignalFlag.name(signal)) came while the new token was made; its answer was waited for.") }
             switch outcome {
             case .renewed(let created, let place):
-                let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
+                let expires = Automation.expiry(of: created.record)
                 printOut(lines: [
                     "Renewed: a new user token for \(SafeText.line(account.username)), \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\").",
                     "Expires: \(expires), within \(whose).",

@@ -27,9 +27,10 @@ extension Automation {
             RenewalPreview(line: "Error (--\(Self.renewTokenOption)): cannot renew the token: \(why).", possible: false,
                            json: .object([("possible", .bool(false)), ("reason", .string(why))]))
         }
-        if let refusal = TokenRenewal.refusal(inUse: p.current.tokenInventory?.inUse ?? p.current.account.authenticatedResource) { return no(refusal.description) }
-        guard let cap = Planner.enforcedCaps(p.current, plan: p.plan)[.user] else {
-            return no("no user cap is in force after this plan, so a new user token would not help")
+        let cap: Int64
+        switch TokenRenewal.cap(for: p.plan, current: p.current) {
+        case .success(let c): cap = c
+        case .failure(let refusal): return no(refusal.description)
         }
         if let why = TokenRenewal.noRoom(capMilliseconds: cap) { return no(why) }
         let place: String
@@ -51,6 +52,11 @@ extension Automation {
             possible: true, json: .object([("possible", .bool(true)), ("cap_ms", .integer(cap)), ("stored_in", .string(place))]))
     }
 
+    /// A new token's expiry for the output: local time, then UTC.
+    static func expiry(of record: TokenRecord) -> String {
+        record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
+    }
+
     /// Where the token in use was found.
     func tokenSource(_ client: TFEClient) throws -> TokenLookup.Source {
         try TokenLookup(tokenFile: options.tokenFile, environment: options.environment, homeDirectory: options.home)
@@ -59,13 +65,16 @@ extension Automation {
 
     /// Makes, checks and stores the new token before any write, or ends with exit 1 saying why
     /// (nothing was written; a token made and not stored is deleted again). Says where it went.
-    func renewToken(client: TFEClient, inUse: AuthenticatedResource?, userID: String, cap: Int64?, newTokenFile: String?) async throws -> CreatedToken {
+    func renewToken(client: TFEClient, inUse: AuthenticatedResource?, userID: String, cap capAfterPlan: Int64?, newTokenFile: String?) async throws -> CreatedToken {
         func stop(_ why: String) throws -> Never {
             printError("tfe-setup: nothing applied: cannot renew the token: \(why).")
             throw ExitCode.failure
         }
-        if let refusal = TokenRenewal.refusal(inUse: inUse) { try stop(refusal.description) }
-        guard let cap else { try stop("no user cap is in force after this plan, so a new user token would not help") }
+        let cap: Int64
+        switch TokenRenewal.cap(inUse: inUse, cap: capAfterPlan) {
+        case .success(let c): cap = c
+        case .failure(let refusal): try stop(refusal.description)
+        }
         let destination: TokenDestination
         do {
             destination = try TokenDestination.prepare(source: try tokenSource(client), newTokenFile: newTokenFile,
@@ -75,7 +84,7 @@ extension Automation {
             try stop(refusal.description)
         }
         let created: CreatedToken, place: String
-        let (outcome, signal) = await holdingSignals {
+        let (outcome, signal) = await holdingSignals(second: renewalSecondSignal) {
             await TokenRenewal.renew(client: client, userID: userID, capMilliseconds: cap, destination: destination, register: CommonOptions.registerSecret)
         }
         switch outcome {
@@ -87,7 +96,7 @@ extension Automation {
             printOut("Stopped by \(SignalFlag.name(signal)) while the new token was made: \(created.record.id) is stored in \(place); nothing else was sent. Run again to apply with it.")
             throw ExitCode.failure
         }
-        let expires = created.record.expiredAt.map { "\(DateText.localMinute($0)) (\(DateText.iso8601($0)))" } ?? "?"
+        let expires = Automation.expiry(of: created.record)
         printOut("Renewed: a new user token \(created.record.id) (\"\(SafeText.line(created.record.description ?? ""))\"), expires \(expires), stored in \(place). "
                  + "The rest is sent with it. The old token is not deleted: the new caps reject it where they are enforced, "
                  + "and it still works elsewhere; delete it in User settings > Tokens when nothing uses it.")
@@ -100,11 +109,7 @@ extension Automation {
         let created = try await renewToken(client: p.client, inUse: p.current.tokenInventory?.inUse ?? p.current.account.authenticatedResource,
                                            userID: p.current.account.id, cap: Planner.enforcedCaps(p.current, plan: p.plan)[.user], newTokenFile: newTokenFile)
         var current = p.current
-        current.tokenInventory?.knownInUse = created.record
-        if case .tokens(var mine)? = current.tokenInventory?.user {
-            mine.append(created.record)
-            current.tokenInventory?.user = .tokens(mine)
-        }
+        current.tokenInventory?.know(created.record)
         var q = planned(p.answers, current: current, client: p.client.using(token: created.token), transport: p.transport)
         q.heldPassword = p.heldPassword
         // Applied only as confirmed: the same changes, and the token in use now kept.
@@ -132,17 +137,23 @@ extension Automation {
     }
 }
 
-/// Runs a renewal with the stop signals held: from the request that makes the token until it is
-/// stored, its answer holds the only copy, so the first SIGINT, SIGTERM, SIGHUP or SIGQUIT is
-/// noted and the answer waited for (up to the timeout); a second one ends the process at once,
-/// saying what may exist. Returns the outcome and the signal that came meanwhile, if any.
-func holdingSignals(_ body: () async -> TokenRenewal.Outcome) async -> (TokenRenewal.Outcome, Int32?) {
+/// Runs a request that makes a token (the first admin's, a renewal) with the stop signals held:
+/// until the token is stored its answer holds the only copy, so the first SIGINT, SIGTERM, SIGHUP
+/// or SIGQUIT is noted and the answer waited for (up to the timeout); a second one ends the
+/// process at once, after `second` (what may exist, and how to find out). Returns the body's
+/// result and the signal that came meanwhile, if any.
+func holdingSignals<T>(second: @escaping @Sendable (_ signal: String) -> String, _ body: () async -> T) async -> (T, Int32?) {
     let signals = SignalFlag(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     signals.onRepeat { number in
-        StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. A new token named \"tfe-setup renewal …\" may exist that nothing holds: if User settings > Tokens lists it, delete it.\n")
+        StandardStream.error("\ntfe-setup: a second \(SignalFlag.name(number)): exiting now, without waiting for the server's answer. " + second(SignalFlag.name(number)) + "\n")
         _exit(128 + number)
     }
     defer { signals.stopCatching() }
-    let outcome = await body()
-    return (outcome, signals.pending)
+    let result = await body()
+    return (result, signals.pending)
+}
+
+/// What a second signal during a renewal leaves behind.
+let renewalSecondSignal: @Sendable (String) -> String = { _ in
+    "A new token named \"tfe-setup renewal …\" may exist that nothing holds: if User settings > Tokens lists it, delete it."
 }

@@ -33,6 +33,12 @@ package struct FleetMember: Sendable, Equatable {
         return m
     }
 
+    /// The user cap once the plan is applied: the plan's new one, else the one read (nil when
+    /// neither is known: the baseline sets no TTLs, so none was read).
+    package var userCapAfterPlan: Int64? {
+        plan?.tokenTTL?.orderedEntries.first { $0.0 == .user }?.1 ?? ttlNow[.user]
+    }
+
     /// The baseline holds there: nothing to change and nothing it cannot take.
     package var complies: Bool { unreadable == nil && leftOut == nil && plan?.isEmpty == true }
 

@@ -64,10 +64,7 @@ package struct FleetPlan: Sendable, Equatable {
     /// is applied (the new cap where the plan sets one, else the one read): a renewed token
     /// lives within it, so every one of them accepts it.
     package var smallestUserCap: Int64? {
-        members.compactMap { m -> Int64? in
-            guard let plan = m.plan, !plan.isEmpty else { return nil }
-            return plan.tokenTTL?.orderedEntries.first { $0.0 == .user }?.1 ?? m.ttlNow[.user]
-        }.min()
+        members.compactMap { m in m.plan?.isEmpty == false ? m.userCapAfterPlan : nil }.min()
     }
 
     /// After a renewal: the token in use is `record`, made within the smallest user cap, known
@@ -78,8 +75,7 @@ package struct FleetPlan: Sendable, Equatable {
             guard var plan = p.members[i].plan else { continue }
             // Kept only where this organization's user cap after the plan is known and the new
             // token lives within it; elsewhere the report stays as it was (and the apply stops).
-            let cap = plan.tokenTTL?.orderedEntries.first { $0.0 == .user }?.1 ?? p.members[i].ttlNow[.user]
-            if plan.tokenReport != nil, let cap, let life = record.lifetimeMilliseconds, life <= cap {
+            if plan.tokenReport != nil, let cap = p.members[i].userCapAfterPlan, let life = record.lifetimeMilliseconds, life <= cap {
                 plan.tokenReport?.inUse = .kept(record, guessed: false)
             }
             if plan.tokenTTL != nil || plan.organizationUpdate?.maxTTLEnabled != nil { plan = plan.puttingTokenWritesLast() }

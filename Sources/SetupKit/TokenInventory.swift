@@ -61,6 +61,12 @@ package struct TokenInventory: Sendable, Equatable {
         }
     }
 
+    /// After a renewal: `record` is the token in use, known for certain, and one of the user's.
+    package mutating func know(_ record: TokenRecord) {
+        knownInUse = record
+        if case .tokens(let mine) = user { user = .tokens(mine + [record]) }
+    }
+
     /// Why the token in use cannot be told, when it cannot.
     package var inUseUnknownReason: String {
         guard let inUse else { return "the server does not say what the token in use belongs to." }

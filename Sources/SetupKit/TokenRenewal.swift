@@ -53,6 +53,20 @@ package enum TokenRenewal {
         }
     }
 
+    /// The user cap a renewal of the token in use would live within, or why there is none: the
+    /// token must be a user's, and a user cap must be in force (`cap`: the one after the plan, or
+    /// a fleet's smallest).
+    package static func cap(inUse: AuthenticatedResource?, cap: Int64?) -> Result<Int64, Refusal> {
+        if let refusal = refusal(inUse: inUse) { return .failure(refusal) }
+        guard let cap else { return .failure(Refusal("no user cap is in force after this plan, so a new user token would not help")) }
+        return .success(cap)
+    }
+
+    /// `cap(inUse:cap:)` for one organization's plan against what was read.
+    package static func cap(for plan: Plan, current: CurrentState) -> Result<Int64, Refusal> {
+        cap(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource, cap: Planner.enforcedCaps(current, plan: plan)[.user])
+    }
+
     /// What became of a renewal.
     package enum Outcome: Sendable {
         /// Made, within the cap, and stored: the new token and its record, and where it went.

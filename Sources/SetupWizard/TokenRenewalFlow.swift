@@ -34,17 +34,20 @@ extension Wizard {
     /// rejects the token in use, the token is a user's, and a user cap is in force after it.
     static func renewalCap(_ state: WizardState) -> Int64? {
         if case .stranded = state.renewal { return nil }
-        guard let plan = state.plan, plan.locksOutToken, let current = state.current,
-              TokenRenewal.refusal(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource) == nil else { return nil }
-        return Planner.enforcedCaps(current, plan: plan)[.user]
+        return try? renewal(state)?.get()
     }
 
     /// Why the Review does not offer a renewal though the plan rejects the token in use, or nil.
     static func renewalUnavailable(_ state: WizardState) -> String? {
+        guard case .failure(let refusal)? = renewal(state) else { return nil }
+        return refusal.description
+    }
+
+    /// Whether a plan that rejects the token in use may be renewed, and within which cap; nil
+    /// when the plan keeps the token.
+    private static func renewal(_ state: WizardState) -> Result<Int64, TokenRenewal.Refusal>? {
         guard let plan = state.plan, plan.locksOutToken, let current = state.current else { return nil }
-        if let refusal = TokenRenewal.refusal(inUse: current.tokenInventory?.inUse ?? current.account.authenticatedResource) { return refusal.description }
-        if Planner.enforcedCaps(current, plan: plan)[.user] == nil { return "no user cap is in force after this plan, so a new user token would not help" }
-        return nil
+        return TokenRenewal.cap(for: plan, current: current)
     }
 
     /// `t` on the Review: make the new token (the runtime answers with `.tokenRenewed`).
@@ -75,11 +78,7 @@ extension Wizard {
         case .success(let renewed):
             state.renewal = .done(renewed)
             guard var current = state.current else { return [] }
-            current.tokenInventory?.knownInUse = renewed.record
-            if case .tokens(var mine)? = current.tokenInventory?.user {
-                mine.append(renewed.record)
-                current.tokenInventory?.user = .tokens(mine)
-            }
+            current.tokenInventory?.know(renewed.record)
             state.current = current
             let plan = Planner.plan(state.desiredSettings(sections: editableSections(state)), current: current)
             if plan.locksOutToken || !plan.issues.isEmpty {

@@ -54,10 +54,10 @@ package enum Wizard {
             return FirstInstallSession.credentialsUnwritable(&state, reason)
         case .adminCreated(let result):
             let effects = FirstInstallSession.adminCreated(&state, result)
-            guard state.quitWhenAdminAnswered else { return effects }
+            guard state.quitWhenTokenAnswered else { return effects }
             // Asked to stop while the admin was made: now that its token is stored (or said where
             // it is not), quit, saying what exists.
-            state.quitWhenAdminAnswered = false
+            state.quitWhenTokenAnswered = false
             return [.quit(exitCode: 1, message: finishMessage(state))]
         case .fleetPlanProgress(let figures):
             // Only while the planning screen shows: a late event never replaces another screen.
@@ -65,17 +65,17 @@ package enum Wizard {
             return []
         case .stopRequested(let signal):
             guard let waiting = waitingNotice(state) else { return [.quit(exitCode: 1, message: "Stopped by \(signal). " + summary(state))] }
-            state.quitWhenAdminAnswered = true
+            state.quitWhenTokenAnswered = true
             state.notice = waiting
             return []
         case .organizationCreated(let result):
             return FirstInstallSession.organizationCreated(&state, result)
         case .tokenRenewed(let result):
             let effects = tokenRenewed(&state, result)
-            guard state.quitWhenAdminAnswered else { return effects }
+            guard state.quitWhenTokenAnswered else { return effects }
             // Asked to stop while the new token was made: now that it is stored (or said where it
             // may be), quit before anything else is sent, saying what exists.
-            state.quitWhenAdminAnswered = false
+            state.quitWhenTokenAnswered = false
             let said: String
             switch state.renewal {
             case .done(let renewed)?: said = "A new token \(renewed.record.id) is stored in \(renewed.place); nothing else was sent."
@@ -128,7 +128,7 @@ package enum Wizard {
         + "Ctrl-C again quits at once: the admin may then exist with its token stored nowhere."
 
     static func handle(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
-        if state.quitWhenAdminAnswered, KeyMap.quit.matches(key) {
+        if state.quitWhenTokenAnswered, KeyMap.quit.matches(key) {
             // A second stop: at once, saying what cannot be known.
             return [.quit(exitCode: 1, message: FirstInstallSession.summary(state))]
         }
@@ -137,7 +137,7 @@ package enum Wizard {
             if (KeyMap.quit.matches(key) || KeyMap.yes.matches(key)), let waiting = waitingNotice(state) {
                 // The request is not abandoned: its answer carries the only copy of a new token
                 // (the first admin's, whose IACT is spent, or a renewed one).
-                state.quitWhenAdminAnswered = true
+                state.quitWhenTokenAnswered = true
                 state.notice = waiting
                 return []
             }

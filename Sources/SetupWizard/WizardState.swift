@@ -23,7 +23,7 @@ package struct WizardState: Equatable, Sendable {
     /// A stop (Ctrl-C and y, or a signal) came while a new token was being made (the first
     /// admin's, or a renewal): the wizard quits once the server has answered and the token is
     /// stored, not before.
-    package var quitWhenAdminAnswered = false
+    package var quitWhenTokenAnswered = false
     /// Esc was pressed once on the first screen with edits: a second Esc goes back to the list.
     package var leavePending = false
     /// A `--organization` the server does not know, and its "not found" message, while the

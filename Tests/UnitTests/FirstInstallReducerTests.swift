@@ -195,7 +195,7 @@ struct FirstInstallReducerTests {
         _ = Wizard.update(&state, .key(.ctrlC))
         #expect(state.quitPending)
         #expect(Wizard.update(&state, .key(.char("y"))).isEmpty, "the admin's request is not abandoned")
-        #expect(state.quitWhenAdminAnswered && state.notice?.contains("Quitting once the server answers") == true)
+        #expect(state.quitWhenTokenAnswered && state.notice?.contains("Quitting once the server answers") == true)
         let admin = AdminCreated(username: "admin", email: "admin@example.com", credentialsPath: "/home/ops/.terraform.d/credentials.tfrc.json")
         let effects = Wizard.update(&state, .adminCreated(.success(admin)))
         guard case .quit(let code, let message)? = effects.first else { Issue.record("\(effects)"); return }
@@ -205,7 +205,7 @@ struct FirstInstallReducerTests {
         var signalled = Self.atReview()
         _ = Wizard.update(&signalled, .key(.enter))
         #expect(Wizard.update(&signalled, .stopRequested(signal: "SIGTERM")).isEmpty)
-        #expect(signalled.quitWhenAdminAnswered)
+        #expect(signalled.quitWhenTokenAnswered)
         // A second stop: at once, saying what cannot be known.
         let now = Wizard.update(&signalled, .key(.ctrlC))
         guard case .quit(1, let second)? = now.first else { Issue.record("\(now)"); return }
@@ -323,7 +323,7 @@ struct FirstInstallReducerTests {
         _ = Wizard.update(&state, .key(.enter))
         _ = Wizard.update(&state, .key(.ctrlC))
         // While the admin is made, y waits for its answer; a second Ctrl-C quits at once.
-        #expect(Wizard.update(&state, .key(.char("y"))).isEmpty && state.quitWhenAdminAnswered)
+        #expect(Wizard.update(&state, .key(.char("y"))).isEmpty && state.quitWhenTokenAnswered)
         effects = Wizard.update(&state, .key(.ctrlC))
         guard case .quit(1, let inFlight)? = effects.first else { Issue.record("\(effects)"); return }
         #expect(inFlight.contains("may or may not exist"))
