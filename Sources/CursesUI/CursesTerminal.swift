@@ -127,6 +127,8 @@ package final class CursesTerminal {
         case tfe_key_end(), tfe_key_select(), tfe_key_c1(): return .key(.end)
         case tfe_key_backspace(): return .key(.backspace)
         case tfe_key_dc(): return .key(.delete)
+        case tfe_key_ppage(): return .key(.pageUp)
+        case tfe_key_npage(): return .key(.pageDown)
         case tfe_key_btab(): return .key(.backTab)
         case tfe_key_enter(): return .key(.enter)
         case tfe_key_f(1): return .key(.f1)

@@ -30,9 +30,10 @@ package enum AnswersEncoder {
             // A switch the server does not report is left out: unsupported is not off.
             var o: [(String, OrderedJSON)] = t.enabled.map { [("enabled", .bool($0))] } ?? []
             for (type, ms) in TokenTTLUpdate(t.milliseconds).orderedEntries where type.isKnown {
-                // A duration string in y/d/h/m states the value exactly; odd values stay raw milliseconds.
+                // A duration string states the value exactly (`30d`, `1.5y`, `730.485d`); a value
+                // that only milliseconds state stays a number.
                 let text = TTLDuration.format(milliseconds: ms)
-                o.append((type.rawValue, (text.last.map { "ydhm".contains($0) } ?? false) ? .string(text) : .integer(ms)))
+                o.append((type.rawValue, text.hasSuffix("ms") ? .integer(ms) : .string(text)))
             }
             root.append(("token_ttl", .object(o)))
         }

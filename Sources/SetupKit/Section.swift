@@ -15,6 +15,16 @@ package enum Section: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 
+    /// What the screen sets and who may set it, in one line of at most 58 columns (the screen's
+    /// first line at 60x16, under its title in the header).
+    package var purpose: String {
+        switch self {
+        case .smtp: return "Outgoing email for the whole site. Site admins; TFE only."
+        case .executionDefaults: return "Where new workspaces run. Owners; TFE and HCP."
+        case .tokenTTL: return "How long API tokens may live. Owners; TFE 2.0.1+ or HCP."
+        }
+    }
+
     /// The section a field belongs to.
     package init?(field: FieldKey) { self.init(rawValue: field.section) }
 }

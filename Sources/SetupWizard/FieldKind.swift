@@ -55,11 +55,11 @@ enum OptionAnswer {
         return nil
     }
 
-    /// A key on a field with a list: Space or a letter opens the list (a letter starts its
-    /// filter: no blind change) and nil is returned; ←/→ are −1/+1; any other key is 0.
+    /// A key on a field with a list: Space opens the list, a letter picks the next option that
+    /// starts with it (as whiptail does), and nil is returned; ←/→ are −1/+1; any other key is 0.
     static func step(_ state: inout WizardState, _ spec: FieldSpec, _ key: Key) -> Int? {
         if case .char(let c) = key {
-            Wizard.openList(&state, spec.id, filter: KeyMap.choiceList.matches(key) ? "" : String(c))
+            if KeyMap.choiceList.matches(key) { Wizard.openList(&state, spec.id) } else { Wizard.jumpChoice(&state, spec.id, letter: c) }
             return nil
         }
         return key == .left ? -1 : (key == .right ? 1 : 0)

@@ -3,8 +3,8 @@ import TFEClient
 
 /// The first install's screens: the wait, the IACT, the admin, its review, the organization.
 extension FirstInstallSession {
-    static func title(_ state: WizardState, _ g: Glyphs) -> String? {
-        state.config.serverName + g.dot + (state.firstInstall?.adminExisted == true ? "no organization yet" : "first install")
+    static func title(_ state: WizardState, _ g: Glyphs) -> [String]? {
+        [state.config.serverName + g.dot + (state.firstInstall?.adminExisted == true ? "no organization yet" : "first install")]
     }
 
     /// The header's steps, and the one the flow is at.

@@ -299,7 +299,9 @@ extension FirstInstallSession: WizardSession {
     }
 
     /// 0 once the admin exists (a rerun goes on from its stored token), 1 before.
-    static func exitCode(_ state: WizardState) -> Int32 { state.firstInstall?.admin == nil ? 1 : 0 }
+    /// Quitting inside the first install is never a finished set-up: 1, whatever was created
+    /// (the message names it).
+    static func exitCode(_ state: WizardState) -> Int32 { 1 }
     static func finishMessage(_ state: WizardState) -> String { summary(state) }
 
     static func summary(_ state: WizardState) -> String {
@@ -310,7 +312,9 @@ extension FirstInstallSession: WizardSession {
         case .creatingOrganization:
             return "Stopped while the organization was being created: it may or may not exist. Run tfe-setup again to see."
         default:
-            if f.admin != nil { return "No organization created yet: run tfe-setup again to create it (the admin's token is stored)." }
+            if let admin = f.admin {
+                return createdLine(admin, host: state.config.serverName) + " No organization was created: run tfe-setup again with that token to create it and set up the rest."
+            }
             return "Nothing created: the server still has no users."
         }
     }

@@ -1,6 +1,8 @@
 /// A key press, decoded by the terminal layer. Space arrives as `.char(" ")`.
 package enum Key: Equatable, Sendable {
     case tab, backTab, up, down, left, right, home, end, enter, escape, backspace, delete
+    /// Page Up / Page Down.
+    case pageUp, pageDown
     case ctrlC, ctrlR, ctrlU, f1
     /// Ctrl-K: delete from the cursor to the end.
     case killToEnd
@@ -50,6 +52,8 @@ extension Key {
         case "[C", "OC": return .right
         case "[D", "OD": return .left
         case "[3~": return .delete
+        case "[5~": return .pageUp
+        case "[6~": return .pageDown
         case "[Z": return .backTab
         case "b", "B": return .wordLeft
         case "f", "F": return .wordRight

@@ -53,8 +53,10 @@ package enum KeyMap {
                                    action: "replaces its value (it is selected on entering, as in a browser form); ←/→ first to edit it in place")
     static let toggle = KeyBinding([.char(" "), .left, .right], names: "Space, ←/→ on a toggle", footer: "Space/←/→", short: "change",
                                    action: "switch it")
-    static let choiceList = KeyBinding([.char(" ")], names: "Space, or typing, on a choice (Auth, Mode, Agent pool)", footer: "Space", short: "list",
-                                       action: "open its list: typing filters it, ↑/↓ move, Enter picks, Esc closes; ←/→ step through the options without the list")
+    static let choiceList = KeyBinding([.char(" ")], names: "Space on a choice (Auth, Mode, Agent pool)", footer: "Space", short: "list",
+                                       action: "open its list: a letter moves to the next option that starts with it, / filters, ↑/↓ move, Enter picks, Esc closes; ←/→ step through the options without the list")
+    static let choiceLetter = KeyBinding([], names: "a letter on a choice", short: "",
+                                         action: "picks the next option that starts with it (a on Mode: agent); again for the one after")
     static let clearField = KeyBinding([.ctrlU], names: "Home/End (also Ctrl-A/Ctrl-E), Alt-B/Alt-F, Backspace/Delete", footer: "Ctrl-U", short: "clear",
                                        action: "move and edit in a text field; Ctrl-U clears it, Ctrl-K deletes to the end, Ctrl-W the word before; pasting works")
     static let back = KeyBinding([.escape], names: "Esc", short: "prev screen",
@@ -66,7 +68,7 @@ package enum KeyMap {
     static let resetTTLs = KeyBinding([.ctrlR], names: "Ctrl-R", scope: "Token TTLs", short: "all 2y",
                                       action: "all four TTLs to the server's untouched 2-year default (730.485 days)")
     static let fix = KeyBinding([.char("e")], names: "e", scope: "Result", short: "edit the field",
-                                action: "mark every field the failure concerns (the refused ones, and the others sent in the same request) and open the first; leaving that screen returns to Result")
+                                action: "mark the fields that can cause the failure (username and password when the relay refused the login, host and port when it did not answer, what the server named) and open the first; leaving that screen returns to Result")
     static let retry = KeyBinding([.char("r")], names: "r", scope: "Result", short: "retry failed",
                                   action: "send the failed requests again, planned from the values as they are now; values the server refused are not sent unchanged (it says what to change)")
     static let readAgain = KeyBinding([.char("r")], names: "r", scope: "a failed start", short: "try again",
@@ -95,6 +97,11 @@ package enum KeyMap {
 
     static let lineUp = KeyBinding([.up], names: "↑", short: "up", action: "the line above")
     static let lineDown = KeyBinding([.down], names: "↓", short: "down", action: "the line below")
+    /// A page up or down: scrolling the Review and the Result (Space pages down, as in a pager).
+    static let pageUp = KeyBinding([.pageUp], names: "PgUp", short: "page up", action: "a page up")
+    static let pageDown = KeyBinding([.pageDown, .char(" ")], names: "PgDn, Space", short: "page down", action: "a page down")
+    static let scrollPage = KeyBinding([], names: "↑/↓, PgUp/PgDn, Space, Home/End", scope: "Review, Result", footer: "↑/↓/PgDn", short: "scroll",
+                                       action: "scroll a line, a page (Space too), to the top or the end")
     /// A list's first and last entry.
     static let firstLine = KeyBinding([.home], names: "Home", short: "first", action: "the first entry")
     static let lastLine = KeyBinding([.end], names: "End", short: "last", action: "the last entry")
@@ -107,8 +114,8 @@ package enum KeyMap {
     /// The keys of `nextField` and `previousField` that wrap at the ends of a screen (the arrows stop).
     static let wrapsAround: [Key] = [.tab, .backTab]
 
-    package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, clearField, back, quit,
-                                            help, resetTTLs, acceptTokenRejection, renewToken, fix, retry, readAgain, mark, keep, skipOrganization]
+    package static let all: [KeyBinding] = [nextField, previousField, enter, typing, toggle, choiceList, choiceLetter, clearField, back, quit,
+                                            help, resetTTLs, scrollPage, acceptTokenRejection, renewToken, fix, retry, readAgain, mark, keep, skipOrganization]
 
     /// The keys table of docs/wizard.md (Markdown); a test keeps the page in step with it.
     package static var markdownTable: String {

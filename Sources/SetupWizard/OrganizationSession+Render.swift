@@ -3,18 +3,26 @@ import TFEClient
 
 /// One organization's header, Review and results.
 extension OrganizationSession {
-    static func title(_ state: WizardState, _ g: Glyphs) -> String? {
+    static func title(_ state: WizardState, _ g: Glyphs) -> [String]? {
         guard let current = state.current else { return nil }
-        // The host first: on a narrow screen the end of the title is what is cut.
+        // The host and the organization first, in every form: on a narrow screen what follows
+        // them is shortened, then left out.
         let organization = current.organizationUnavailable == nil ? current.organization.name : "no organization"
-        return state.config.serverName + g.dot + current.ping.serverDescription + g.dot + organization + g.dot + current.capabilities
+        let lead = state.config.serverName + g.dot + organization
+        let release = current.ping.release.map { "\(current.ping.shortAppName) \(SafeText.line($0.text))" } ?? current.ping.shortAppName
+        let roles = [current.account.isSiteAdmin && !current.ping.isHCP ? "site admin" : nil,
+                     current.organizationUnavailable == nil && !current.organization.canUpdate ? "read-only" : nil].compactMap { $0 }
+        return [lead + g.dot + current.ping.serverDescription + g.dot + current.capabilities,
+                lead + g.dot + ([release] + roles).joined(separator: g.dot),
+                lead + g.dot + release,
+                lead]
     }
 
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] { [] }
 
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
-        let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
+        let scroll = Wizard.KeyHint(KeyMap.scrollPage, g, .extra)
         if state.phase == .review {
             if state.plan?.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
             // Nothing applies until the tokens are in: the footer does not offer Enter before.
@@ -60,10 +68,12 @@ extension OrganizationSession {
         }
         if report.isEmpty {
             lines.append(Line("Nothing to change.", .bold))
-            lines.append(Line("The server already has these settings. Press Enter to finish.", .dim))
+            lines += wrap("The server already has these settings. " + state.config.keyWords.finish, width: width - 2).map { Line($0, .dim) }
             return lines
         }
-        lines.append(Line("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", .bold))
+        // Wrapped, never cut: the first line says where all this goes.
+        lines += wrap("These changes will be applied on \(state.config.serverName)" + (state.organization.map { ", organization \($0)" } ?? "") + ":", width: width)
+            .map { Line($0, .bold) }
         if state.awaitsTokens {
             // Said first: until the tokens are read, whether this locks the tool out is unknown.
             lines += wrap("\(g.spin(state.spinner)) " + Wizard.readingTokens + " Apply waits for them.", width: width - 2).map { Line("  " + $0, .bold) }
@@ -74,7 +84,7 @@ extension OrganizationSession {
         } else if case .refused(let uncertain) = report.lockout {
             // Said first: the details (Tokens, below the requests) may be off screen.
             // Short: on a small screen the Tokens section below must stay in reach; the footer names `t`.
-            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): Enter does not apply it; see Tokens below.", width: width - 2).map { Line("  " + $0, .error) }
+            lines += wrap("\(g.warn) \(TokenReport.lockoutSentence(uncertain: uncertain)): " + state.config.keyWords.lockoutHeld, width: width - 2).map { Line("  " + $0, .error) }
         }
         for entry in report.entries {
             for (i, part) in wrap(report.changeLine(entry, ascii: state.config.ascii), width: width - 6).enumerated() {
@@ -106,7 +116,7 @@ extension OrganizationSession {
                 let way = Wizard.renewalCap(state).map {
                     "To make a new user token within \(TTLDuration.display(milliseconds: $0)), store it where this one came from and apply with it: \(KeyMap.renewToken.names) (the old one is kept). "
                 } ?? (Wizard.renewalUnavailable(state).map { "No new token can be made here: \($0). " + TokenReport.wayOut + " " } ?? TokenReport.wayOut + " ")
-                lines += wrap(TokenReport.lockoutSentence(uncertain: uncertain) + ". " + way + "To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: Esc.",
+                lines += wrap(TokenReport.lockoutSentence(uncertain: uncertain) + ". " + way + "To apply anyway: \(KeyMap.acceptTokenRejection.names) (the policies and the switch then go last); to change the caps: \(state.config.keyWords.back).",
                               width: width - 2).map { Line("  " + $0, .error) }
             }
         }

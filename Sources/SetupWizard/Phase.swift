@@ -21,6 +21,12 @@ package enum Phase: Equatable, Sendable {
 }
 
 extension Phase {
+    /// Whether a settings screen shows (it has its own help: the focused field's).
+    package var isEditing: Bool {
+        if case .editing = self { return true }
+        return false
+    }
+
     /// Whether the draft question is asked.
     package var asksToResume: Bool {
         if case .resumeDraft = self { return true }

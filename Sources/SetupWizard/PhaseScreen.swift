@@ -25,6 +25,9 @@ protocol PhaseScreen {
     func isWaiting(_ state: WizardState) -> Bool
     /// The answer an empty line gives to the phase's yes/no question, nil when it asks none.
     func yesNoDefault(_ state: WizardState) -> Bool?
+    /// Whether the help key opens the screen's help page (`ScreenHelp`): F1 always, `?` where
+    /// it types nothing. A settings screen says no: it shows the focused field's help itself.
+    func takesHelp(_ state: WizardState, _ key: Key) -> Bool
 }
 
 extension PhaseScreen {
@@ -36,6 +39,9 @@ extension PhaseScreen {
     func takesInput(_ state: WizardState) -> Bool { true }
     func isWaiting(_ state: WizardState) -> Bool { false }
     func yesNoDefault(_ state: WizardState) -> Bool? { nil }
+    func takesHelp(_ state: WizardState, _ key: Key) -> Bool { key == .f1 || !takesText(state) }
+    /// Whether a typed character goes into text here (then `?` is text, not help).
+    func takesText(_ state: WizardState) -> Bool { false }
 }
 
 extension Phase {
@@ -61,10 +67,25 @@ extension Wizard {
     /// The settings screens' steps: each screen, then the Review.
     static func settingsCrumbs(_ state: WizardState) -> [String] { state.screens.map(\.title) + ["Review"] }
 
-    /// ↑/↓ on a page that scrolls (the Review, the results): true when the key was one of them.
+    /// ↑/↓, PgUp/PgDn (Space too), Home/End on a page that scrolls (the Review, the results):
+    /// true when the key was one of them. The offset stays within the page, so ↑ after End moves
+    /// at once.
     static func scrolled(_ state: inout WizardState, _ key: Key) -> Bool {
-        guard KeyMap.lineUp.matches(key) || KeyMap.lineDown.matches(key) else { return false }
-        state.scroll = max(0, state.scroll + (KeyMap.lineDown.matches(key) ? 1 : -1))
+        let size = state.terminalSize ?? Size(width: 80, height: 24)
+        let height = max(1, size.height - 5)   // the header's three rows, the status and the footer
+        let count = body(state, Glyphs.of(state.config.ascii), width: size.width).0.count
+        let last = max(0, count - height)
+        let step: Int
+        switch key {
+        case _ where KeyMap.lineUp.matches(key): step = -1
+        case _ where KeyMap.lineDown.matches(key): step = 1
+        case _ where KeyMap.pageUp.matches(key): step = -max(1, height - 1)
+        case _ where KeyMap.pageDown.matches(key): step = max(1, height - 1)
+        case _ where KeyMap.firstLine.matches(key): step = -count
+        case _ where KeyMap.lastLine.matches(key): step = count
+        default: return false
+        }
+        state.scroll = min(last, max(0, min(state.scroll, last) + step))
         return true
     }
 
@@ -144,6 +165,7 @@ struct PickerScreen: PhaseScreen {
     }
 
     func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) { Wizard.pickerBody(state, g, width: width) }
+    func takesText(_ state: WizardState) -> Bool { state.picker.filtering }
 
     func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
@@ -167,6 +189,7 @@ struct FirstInstallScreen: PhaseScreen {
     func crumbs(_ state: WizardState) -> (names: [String], current: String?) { FirstInstallSession.crumbs(state) }
     func takesInput(_ state: WizardState) -> Bool { !(state.firstInstall?.step.isWaiting ?? false) }
     func isWaiting(_ state: WizardState) -> Bool { state.firstInstall?.step.isWaiting ?? false }
+    func takesText(_ state: WizardState) -> Bool { !FirstInstall.Field.of(state.firstInstall?.step ?? .waiting(lastAnswer: nil, waited: 0)).isEmpty }
 }
 
 /// Answers typed earlier and not applied: resume them, or start from the server's settings.
@@ -241,12 +264,13 @@ struct EditingScreen: PhaseScreen {
         } else if state.canGoBackToOrganizationList {
             keys.append(KeyHint("Esc organizations", .extra))
         }
-        if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint(KeyMap.resetTTLs, g, .extra)) }
+        if section == .tokenTTL, state.readOnlyReason(.ttl(.organization)) == nil { keys.append(KeyHint(KeyMap.resetTTLs, g, .essential)) }
         if editable, let f = state.focus, f.takesText { keys.append(KeyHint(KeyMap.clearField, g, .extra)) }
         return keys + [KeyHint(KeyMap.help, g, .essential), quit]
     }
 
     func crumbs(_ state: WizardState) -> (names: [String], current: String?) { (Wizard.settingsCrumbs(state), section.title) }
+    func takesHelp(_ state: WizardState, _ key: Key) -> Bool { false }
 }
 
 /// The Review: what applying would change and send (the flow's session draws and answers it).
@@ -328,7 +352,9 @@ struct SavePromptScreen: PhaseScreen {
     }
 
     func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        (Wizard.stepsBody(state, g, spin: g.spin(state.spinner), width: width), nil)
+        // The question is the last lines: held in view (a long result scrolls above it).
+        let lines = Wizard.stepsBody(state, g, spin: g.spin(state.spinner), width: width)
+        return (lines, lines.count - 1)
     }
 
     func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] { [Wizard.KeyHint("y save", .essential), Wizard.KeyHint("n/Enter skip", .essential)] }

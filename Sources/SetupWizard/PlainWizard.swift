@@ -31,6 +31,8 @@ package struct PlainWizard: Sendable {
     package init(io: PlainIO, services: WizardServices, config: WizardConfig, watch: @escaping @Sendable (WizardRuntime) -> Void = { _ in }) {
         self.io = io
         self.services = services
+        var config = config
+        config.plain = true
         self.config = config
         self.watch = watch
     }

@@ -5,8 +5,8 @@ import TFEClient
 /// The screens of several organizations: the header, the baseline's intro, the review with
 /// counts per field, the progress bar and the results per organization.
 extension SeveralSession {
-    static func title(_ state: WizardState, _ g: Glyphs) -> String? {
-        state.config.serverName + g.dot + name(state)
+    static func title(_ state: WizardState, _ g: Glyphs) -> [String]? {
+        [state.config.serverName + g.dot + name(state)]
     }
 
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line] {
@@ -20,7 +20,7 @@ extension SeveralSession {
 
     static func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         let quit = Wizard.KeyHint(KeyMap.quit, g, .quit)
-        let scroll = Wizard.KeyHint("\(g.up)/\(g.down) scroll", .extra)
+        let scroll = Wizard.KeyHint(KeyMap.scrollPage, g, .extra)
         guard let fleet = state.several else { return [quit] }
         if state.phase == .review {
             if fleet.plan?.toChange.isEmpty == true { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint("Esc back", .navigation), quit] }
@@ -69,7 +69,7 @@ extension SeveralSession {
             }
         }
         if fleet.baseline.isEmpty {
-            lines += wrap("Nothing is set: every field keeps each organization's value. Esc goes back to set one.", width: width - 2).map { Line($0, .dim) }
+            lines += wrap("Nothing is set: every field keeps each organization's value. \(state.config.keyWords.back) goes back to set one.", width: width - 2).map { Line($0, .dim) }
             return lines
         }
         lines.append(Line())
@@ -84,7 +84,7 @@ extension SeveralSession {
                 .map { Line($0, .bold) }
         } else {
             let smtp = state.plan?.steps.contains(.smtp) == true
-            lines.append(Line(smtp ? "Nothing to send to the organizations: every one that can take the baseline already has it." : "Nothing to send: every organization that can take the baseline already has it. Press Enter to finish.", .bold))
+            lines.append(Line(smtp ? "Nothing to send to the organizations: every one that can take the baseline already has it." : "Nothing to send: every organization that can take the baseline already has it. " + state.config.keyWords.finish, .bold))
         }
         // Left out, by reason: a fleet has many, and one reason per line reads faster than one
         // organization per line.
@@ -105,7 +105,7 @@ extension SeveralSession {
             }
             if !plan.lockedOut.isEmpty {
                 lines += wrap(TokenReport.lockoutSentence(in: plan.lockedOut) + ". " + TokenReport.wayOut
-                              + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (there the policies and the switch go last); to change the baseline: Esc.", width: width - 2)
+                              + " To apply anyway: \(KeyMap.acceptTokenRejection.names) (there the policies and the switch go last); to change the baseline: \(state.config.keyWords.back).", width: width - 2)
                     .map { Line($0, .error) }
             }
         }

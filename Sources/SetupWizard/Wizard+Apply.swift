@@ -89,14 +89,14 @@ extension Wizard {
             return []
         }
         if whole.locksOutToken {
-            state.problem("Not sent: " + TokenReport.lockout(uncertain: whole.tokenReport?.lockoutUncertain == true) + ". Esc: back to the Review, which names the tokens; \(KeyMap.acceptTokenRejection.names) there applies them knowingly.")
+            state.problem("Not sent: " + TokenReport.lockout(uncertain: whole.tokenReport?.lockoutUncertain == true) + ". \(state.config.keyWords.back): back to the Review, which names the tokens; \(KeyMap.acceptTokenRejection.names) there applies them knowingly.")
             return []
         }
         let refusedAgain = failed.filter { !$0.isTransient && fresh.sendsTheSame(as: previous, for: $0.step) }
         if !refusedAgain.isEmpty {
             let fields = refusedAgain.flatMap(\.fieldsToFix).map { FieldLabels.label($0) }
             state.problem("Not sent: the same values would be refused again. "
-                          + (fields.isEmpty ? "Esc: back to the review." : "Press e to change \(fields.joined(separator: ", ")) first."))
+                          + (fields.isEmpty ? "\(state.config.keyWords.back): back to the review." : state.config.keyWords.changeFields(fields.joined(separator: ", "))))
             return []
         }
         // A failed step with nothing left to send: its values now match the server's.
@@ -111,12 +111,14 @@ extension Wizard {
         return [.apply(fresh, steps: fresh.steps)]
     }
 
-    /// `e`: marks every field a failure concerns (the refused ones, and the others that went in
-    /// the same request) and opens the first one's screen.
+    /// `e`: marks the fields that can cause a failure (username and password on a refused
+    /// login, host and port on a relay that did not answer, what a 422 names) and opens the
+    /// first one's screen. The others sent in the same request are not marked: they were not
+    /// saved either (the Result says so), but changing them would not help.
     static func jumpToFix(_ state: inout WizardState) -> [WizardEffect] {
         var first: FieldID?
         for result in failedResults(state) {
-            for key in result.fieldsToFix + result.fields.filter({ !result.fieldsToFix.contains($0) }) {
+            for key in result.fieldsToFix {
                 guard let message = result.problem(for: key), let field = shownField(state, key) else { continue }
                 state.errors[field] = message
                 if first == nil, result.fieldsToFix.contains(key) { first = field }

@@ -1,12 +1,15 @@
 import SetupKit
 import TFEClient
 
-/// The inline list of a choice field (Auth, Mode, Agent pool): opened with Space or by typing,
-/// filtered by what is typed, the current value marked; ↑/↓ move, Enter picks, Esc closes.
-/// Organizations may have hundreds of pools: cycling them blind with ←/→ is not a way to choose.
+/// The inline list of a choice field (Auth, Mode, Agent pool): opened with Space, the current
+/// value marked; a letter moves to the next option that starts with it (as whiptail and dialog
+/// do), `/` starts a filter (organizations may have hundreds of pools), ↑/↓ move, Enter picks,
+/// Esc closes.
 package struct ChoiceList: Equatable, Sendable {
     package var field: FieldID
     package var filter = ""
+    /// Typing goes into the filter (after `/`) rather than jumping.
+    package var filtering = false
     /// The highlighted row among the filtered options.
     package var index = 0
 }
@@ -32,9 +35,34 @@ extension Wizard {
         return labels.firstIndex(of: FieldSpec.of(field).display(state))
     }
 
+    /// The index of the next label after `index` (wrapping) that starts with `letter`, ignoring
+    /// case and a leading bracket (`(choose a pool)` starts with c); nil when none does.
+    static func nextOption(startingWith letter: Character, in labels: [String], after index: Int?) -> Int? {
+        guard !labels.isEmpty else { return nil }
+        let wanted = String(letter).lowercased()
+        let start = index.map { $0 + 1 } ?? 0
+        for step in 0..<labels.count {
+            let i = (start + step) % labels.count
+            let label = labels[i].drop { $0 == "(" }.lowercased()
+            if label.hasPrefix(wanted) { return i }
+        }
+        return nil
+    }
+
+    /// A letter on a closed choice: the value becomes the next option that starts with it.
+    static func jumpChoice(_ state: inout WizardState, _ field: FieldID, letter: Character) {
+        let options = choiceOptions(state, field)
+        guard let i = nextOption(startingWith: letter, in: options.map(\.label), after: currentOption(state, field)) else {
+            state.problem("No option of \(field.label) starts with \"\(SafeText.line(String(letter)))\"; Space lists them.")
+            return
+        }
+        options[i].pick(&state)
+        state.errors[field] = nil
+    }
+
     /// Opens the list on the focused choice field, the current value highlighted.
     static func openList(_ state: inout WizardState, _ field: FieldID, filter: String = "") {
-        var list = ChoiceList(field: field, filter: filter)
+        var list = ChoiceList(field: field, filter: filter, filtering: !filter.isEmpty)
         let shown = filteredOptions(state, list)
         list.index = shown.firstIndex { $0.offset == currentOption(state, field) } ?? 0
         state.list = list
@@ -46,8 +74,19 @@ extension Wizard {
         let shown = filteredOptions(state, list)
         // Space picks while nothing is typed; once a filter is typed it is part of it.
         let spacePicks = key.isCharacter && KeyMap.pick.matches(key) && list.filter.isEmpty
-        if !spacePicks, TextInput.editFilter(&list.filter, key) {
+        if list.filtering, !spacePicks, TextInput.editFilter(&list.filter, key) {
             list.index = 0
+            state.list = list
+            return []
+        }
+        if !list.filtering, case .char(let c) = key, !spacePicks {
+            if c == "/" {
+                list.filtering = true
+            } else if let i = nextOption(startingWith: c, in: shown.map(\.label), after: list.index) {
+                list.index = i
+            } else {
+                state.problem("No option starts with \"\(SafeText.line(String(c)))\"; / filters by any part of the name.")
+            }
             state.list = list
             return []
         }
@@ -82,8 +121,8 @@ extension Wizard {
     static func listLines(_ state: WizardState, _ list: ChoiceList, _ g: Glyphs, width: Int, rows: Int = 8) -> [Line] {
         let shown = filteredOptions(state, list)
         let current = currentOption(state, list.field)
-        let hint = "Type to filter\(g.dot)\(state.config.ascii ? "Up/Down" : "↑/↓")\(g.dot)Enter pick\(g.dot)Esc close"
-        var lines = [Line("    " + (list.filter.isEmpty ? hint : "Filter: \(SafeText.line(list.filter))"), .dim)]
+        let hint = "a letter jumps\(g.dot)/ filter\(g.dot)\(state.config.ascii ? "Up/Down" : "↑/↓")\(g.dot)Enter pick\(g.dot)Esc close"
+        var lines = [Line("    " + (list.filtering ? "Filter: \(SafeText.line(list.filter))" : hint), .dim)]
         if shown.isEmpty { return lines + [Line("      (nothing matches)", .dim)] }
         let first = min(max(0, list.index - rows + 1), max(0, shown.count - rows))
         for (i, option) in shown.enumerated().dropFirst(first).prefix(rows) {

@@ -80,9 +80,16 @@ extension Wizard {
             commands.append(.saveDraft(Draft(address: state.config.address, organization: org, form: state.form)))
         }
         if case .ttl(let type) = field, let ms = state.form.newTTL(type) {
-            // What the duration means, as the full screen shows beside the field, and its warning.
-            let meaning = "\(field.label): \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms"
-            if let warning = lowering(state, type) { state.problem(meaning + ". " + warning) } else { state.notice = meaning }
+            // What the duration means, as the full screen shows beside the field, its warning, and
+            // (when the caps as typed reject known tokens) the screen's note.
+            let meaning = "\(field.label): \(TTLDuration.isDefault(ms) ? TTLDuration.days(milliseconds: ms) : TTLDuration.format(milliseconds: ms))"
+            if let warning = lowering(state, type) {
+                state.problem(meaning + ". " + warning)
+            } else if let old = state.current?.ttl(type), TTLDuration.lowers(from: old, to: ms), let note = tokenNote(state) {
+                if note.locksOut { state.problem(meaning + ". " + note.text) } else { state.notice = meaning + ". " + note.text }
+            } else {
+                state.notice = meaning
+            }
         }
         // The answer may have shown or hidden fields (auth, mode, enabled).
         let now = state.visibleFields(section)

@@ -43,10 +43,11 @@ extension Wizard {
     }
 
     static func header(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame) {
-        var title = " tfe-setup"
-        title += g.dot + (state.session.title(state, g) ?? state.config.serverName)
+        let forms = (state.session.title(state, g) ?? [state.config.serverName]).map { " tfe-setup" + g.dot + $0 }
         // One column stays free: a title that touches the edge cannot be told from a cut one.
-        frame.put(ellipsized(title, width: frame.size.width - 1, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
+        let room = frame.size.width - 1
+        let title = forms.first { Frame.width(of: $0) <= room } ?? forms.last!
+        frame.put(ellipsized(title, width: room, ellipsis: g.ellipsis), row: 0, column: 0, style: .reverse)
         frame.fill(row: 0, style: .reverse)
         var col = 1
         let (names, currentName) = state.phase.screen.crumbs(state)
@@ -61,7 +62,8 @@ extension Wizard {
 
     static func status(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame, row: Int) {
         if state.quitPending {
-            let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]" : "Quit without applying? [y/N]"
+            let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]"
+                : state.phase == .result ? "Quit? What failed stays unapplied. [y/N]" : "Quit without applying? [y/N]"
             frame.put(ellipsized(text, width: frame.size.width, ellipsis: g.ellipsis), row: row, column: 0, style: .reverse)
         } else if let notice = state.notice {
             let problem = state.statusNotice?.severity == .problem
@@ -113,12 +115,16 @@ extension Wizard {
     /// The keys that apply in this phase, each with its priority.
     static func footer(_ state: WizardState, _ g: Glyphs) -> [KeyHint] {
         if state.helpShown { return [KeyHint("any key: close help", .quit)] }
-        return state.phase.screen.footer(state, g)
+        let keys = state.phase.screen.footer(state, g)
+        // F1 works on every screen; a settings screen lists it itself (with its priority).
+        guard !state.phase.isEditing, state.takesInput, !keys.isEmpty else { return keys }
+        return keys + [KeyHint(KeyMap.help, g, .extra)]
     }
 
     /// The body lines of the phase, and which one has the focus.
     static func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
-        state.phase.screen.body(state, g, width: width)
+        if state.helpShown, !state.phase.isEditing { return (ScreenHelp.lines(state, g, width: width), nil) }
+        return state.phase.screen.body(state, g, width: width)
     }
 
 
@@ -161,8 +167,8 @@ extension Wizard {
         }
         if state.phase == .savePrompt {
             lines.append(Line())
-            lines.append(Line("Save these answers to \(state.config.answersFileName)? [y/N]", .bold))
-            lines.append(Line("(\(state.config.words.answersUse). The password is never written.)", .dim))
+            lines += wrap("Save these answers to \(state.config.answersFileName)? [y/N]", width: width).map { Line($0, .bold) }
+            lines += wrap("(\(state.config.words.answersUse). The password is never written.)", width: width).map { Line($0, .dim) }
         }
         return lines
     }

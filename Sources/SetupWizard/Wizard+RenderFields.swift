@@ -6,7 +6,8 @@ extension Wizard {
     static func editingBody(_ state: WizardState, _ section: Section, _ g: Glyphs, width: Int) -> ([Line], Int?) {
         guard state.session.title(state, g) != nil else { return ([], nil) }
         let current = state.current
-        var lines = state.session.screenIntro(state, section, width: width)
+        // What the screen is for comes first: a new admin should not have to guess.
+        var lines = wrap(section.purpose, width: width - 2).map { Line($0, .dim) } + state.session.screenIntro(state, section, width: width)
         var focusIndex: Int?
         if state.screens.first == section, state.config.sections.contains(.smtp), let reason = current?.smtpUnavailableReason {
             lines += wrap("SMTP relay not shown: \(reason)", width: width - 2).map { Line($0, .dim) }
@@ -40,6 +41,9 @@ extension Wizard {
                 lines += wrap(text, width: width - 5).map { Line(indent + $0, note.emphasis == .dim ? .dim : .bold) }
             }
         }
+        if section == .smtp, !state.form.smtpEnabled {
+            lines += relayFieldsWhileOff(state, g, width: width)
+        }
         if section == .tokenTTL {
             for p in current?.tokenTTLPolicies ?? [] where !p.tokenType.isKnown {
                 lines.append(Line("  \(p.tokenType.label): \(TTLDuration.display(milliseconds: p.maxTTLMilliseconds)) (read-only: not managed here)", .dim))
@@ -50,6 +54,19 @@ extension Wizard {
             }
         }
         return (lines, focusIndex)
+    }
+
+    /// The relay's fields while it is off: shown dimmed (not focused, not sent), so the admin sees
+    /// what turning it on asks for.
+    static func relayFieldsWhileOff(_ state: WizardState, _ g: Glyphs, width: Int) -> [Line] {
+        var on = state
+        on.form.smtpEnabled = true
+        let shown = Set(state.visibleFields(.smtp))
+        return on.visibleFields(.smtp).filter { !shown.contains($0) }.map { field in
+            var line = TextFieldView.labelLine(field.label, focused: false, readOnly: true, g)
+            value(on, field, focused: false, readOnly: true, g, width: width, into: &line)
+            return line
+        }
     }
 
     /// What the Token TTLs note and the Review say while the tokens are still being read.
@@ -68,7 +85,7 @@ extension Wizard {
         let more = others == 0 ? "" : " and \(others) other known token\(others == 1 ? "" : "s")"
         switch report.inUse {
         case .rejected(let record, _):
-            return (TokenReport.lockoutSentence() + " (\(record.label))\(more), at once: the Review names them and asks before applying.", true)
+            return (TokenReport.lockoutSentence() + " (\(record.label))\(more): the Review names them and asks first.", true)
         case .kept:
             return (others == 0 ? "No known token is rejected by these caps; the token this tool runs with stays."
                     : "These caps reject \(others) known token\(others == 1 ? "" : "s") at once (the Review names them); the token this tool runs with stays.", false)
@@ -102,8 +119,7 @@ extension Wizard {
         return (String(chars[first..<end]), first > 0, end < chars.count, left + width(chars[first..<cursor]))
     }
 
-    /// `now 2y (default) · new 90d = 7,776,000,000 ms`
-    /// Narrower screens get the shorter forms: without the milliseconds, then without "new".
+    /// `now 2y (default) · new 90d`; narrower screens drop "new".
     static func durationInfo(_ state: WizardState, _ type: TokenType, into line: inout Line, width: Int) {
         let g = Glyphs.of(state.config.ascii)
         // Several organizations have as many current values: only the new one is shown.
@@ -115,11 +131,10 @@ extension Wizard {
             if !keeps, ms == state.current?.ttl(type) {
                 forms = [lead + "unchanged", now]
             } else if TTLDuration.isDefault(ms) {
-                // The two 2-year values in days: "63113904s" says nothing to a person.
+                // The two 2-year values differ by 0.485 days: say which one is meant.
                 forms = [lead + "new " + TTLDuration.days(milliseconds: ms), now]
             } else {
-                forms = [lead + "new \(TTLDuration.format(milliseconds: ms)) = \(TTLDuration.grouped(ms)) ms",
-                         lead + "new \(TTLDuration.format(milliseconds: ms))", now]
+                forms = [lead + "new \(TTLDuration.format(milliseconds: ms))", now]
             }
         }
         let room = width - line.width - 1
@@ -130,10 +145,12 @@ extension Wizard {
     /// server's value (none between the two spellings of the 2-year default).
     static func lowering(_ state: WizardState, _ type: TokenType) -> String? {
         guard let new = state.form.newTTL(type) else { return nil }
-        // The tokens were read: the screen's note names the ones rejected, so the field says less.
+        // The tokens were read: the screen's note says which ones the caps reject, and the line
+        // itself shows now → new, so the field says nothing more (at 60x16 three repeats of it
+        // pushed the note off the screen).
         if TTLDuration.shortTTLWarning(milliseconds: new) == nil, let old = state.current?.ttl(type), TTLDuration.lowers(from: old, to: new),
            tokenNote(state) != nil {
-            return "Lower than now (\(TTLDuration.display(milliseconds: old))): the note below says which known tokens the caps reject."
+            return nil
         }
         return TTLDuration.changeNote(from: state.current?.ttl(type), to: new)
     }

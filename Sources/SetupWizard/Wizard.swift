@@ -157,8 +157,23 @@ package enum Wizard {
             state.helpShown = false
             return []
         }
+        // F1 on every screen; `?` too where no text is typed. A settings screen answers it
+        // itself (the focused field's help).
+        if KeyMap.help.matches(key), state.phase.screen.takesHelp(state, key) {
+            state.helpShown = true
+            return []
+        }
         if KeyMap.quit.matches(key) {
             if case .finished = state.phase { return [] }
+            // On the Result everything typed was sent: nothing is "without applying". Only
+            // failed requests make it ask (they stay unapplied).
+            if state.phase == .result || state.phase == .savePrompt {
+                if failedResults(state).isEmpty && state.several?.failed.isEmpty != false {
+                    return [.quit(exitCode: exitCode(state), message: state.appliedSomething ? finishMessage(state) : "Nothing changed.")]
+                }
+                state.quitPending = true
+                return []
+            }
             if state.hasUnsavedEdits || state.phase == .applying || state.phase == .review || state.firstInstall?.asksBeforeQuitting == true {
                 state.quitPending = true
                 return []

@@ -29,6 +29,10 @@ package struct WizardConfig: Equatable, Sendable {
     /// Start with a first install (no users on the server yet): wait for it, create the first
     /// admin and organization, then the screens.
     package var firstInstall = false
+    /// Plain mode (line by line): messages name typed answers, not keys.
+    package var plain = false
+    /// How messages name what to do next in this mode.
+    package var keyWords: KeyWords { plain ? .plain : .screen }
     /// How long a first install waits for the server's health check, in seconds.
     package var firstInstallWait: Double = 300
     /// Where the first admin's token goes, as the review names it.

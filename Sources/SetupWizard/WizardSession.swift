@@ -39,8 +39,9 @@ protocol WizardSession {
 
     // MARK: Render
 
-    /// The header after "tfe-setup", once something is loaded; nil before.
-    static func title(_ state: WizardState, _ g: Glyphs) -> String?
+    /// The header after "tfe-setup", once something is loaded, longest form first (the header
+    /// takes the first that fits); nil before.
+    static func title(_ state: WizardState, _ g: Glyphs) -> [String]?
     /// The dim lines above a screen's fields.
     static func screenIntro(_ state: WizardState, _ section: Section, width: Int) -> [Line]
     /// The keys of the Review and the Result.

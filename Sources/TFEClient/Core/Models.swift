@@ -180,6 +180,15 @@ public struct PingInfo: Sendable, Equatable {
     /// `Terraform Enterprise 1.1.0`, `HCP Terraform`: for headers and messages.
     public var serverDescription: String { release.map { "\(SafeText.line(appName)) \(SafeText.line($0.text))" } ?? SafeText.line(appName) }
 
+    /// `TFE`, `HCP`, or the server's own name when it is neither: for a narrow header.
+    public var shortAppName: String {
+        switch appName {
+        case "Terraform Enterprise": return "TFE"
+        case "HCP Terraform": return "HCP"
+        default: return SafeText.line(appName)
+        }
+    }
+
     /// HCP Terraform has no admin API (no SMTP settings).
     public var isHCP: Bool { appName.lowercased().contains("hcp") }
 }

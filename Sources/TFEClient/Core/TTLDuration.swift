@@ -156,14 +156,38 @@ public enum TTLDuration {
         if ms == 0 { throw .zero }
     }
 
-    /// Formats milliseconds with the largest of `y`, `d`, `h`, `m`, `s`, `ms` that divides exactly.
-    /// `mo` and `w` are accepted by the parser but never produced.
+    /// Formats milliseconds as a person reads them and the parser reads them back exactly: the
+    /// shortest of the whole-unit forms (`90d`, `36h`, `90s`) and the decimal forms in `y`, `d`
+    /// and `h` with at most three decimals (`1.5y`, `730.485d`), the larger unit on a tie;
+    /// milliseconds (`1500ms`) only when nothing else is exact. `mo` and `w` are accepted by the
+    /// parser but never produced: a reader can mistake what a month is.
     public static func format(milliseconds ms: Int64) -> String {
+        guard ms > 0 else { return "\(ms)ms" }
+        var best = "\(ms)ms"
         for unit in ["y", "d", "h", "m", "s"] {
             let per = unitMilliseconds[unit]!
-            if ms != 0, ms % per == 0 { return "\(ms / per)\(unit)" }
+            let candidate: String?
+            if ms % per == 0 {
+                candidate = "\(ms / per)\(unit)"
+            } else if decimalUnits.contains(unit), ms >= per {
+                candidate = decimal(ms, per: per).map { $0 + unit }
+            } else {
+                candidate = nil
+            }
+            if let candidate, candidate.count < best.count { best = candidate }
         }
-        return "\(ms)ms"
+        return best
+    }
+
+    /// `ms / per` with one to three decimals when that is exact (`1.5`, `730.485`), else nil.
+    private static func decimal(_ ms: Int64, per: Int64) -> String? {
+        let (thousandths, overflow) = ms.multipliedReportingOverflow(by: 1_000)
+        guard !overflow, thousandths % per == 0 else { return nil }
+        let value = thousandths / per
+        var fraction = String(value % 1_000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(value / 1_000)." + fraction
     }
 
     /// Whether the value is one of the two spellings of the 2-year default.
