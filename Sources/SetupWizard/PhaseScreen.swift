@@ -39,7 +39,7 @@ extension PhaseScreen {
     func takesInput(_ state: WizardState) -> Bool { true }
     func isWaiting(_ state: WizardState) -> Bool { false }
     func yesNoDefault(_ state: WizardState) -> Bool? { nil }
-    func takesHelp(_ state: WizardState, _ key: Key) -> Bool { key == .f1 || !takesText(state) }
+    func takesHelp(_ state: WizardState, _ key: Key) -> Bool { takesInput(state) && (!key.isCharacter || !takesText(state)) }
     /// Whether a typed character goes into text here (then `?` is text, not help).
     func takesText(_ state: WizardState) -> Bool { false }
 }

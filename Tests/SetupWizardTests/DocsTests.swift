@@ -111,8 +111,14 @@ struct DocsTests {
     func keysTable() throws {
         let lines = Self.read("docs/wizard.md").components(separatedBy: "\n")
         let start = try #require(lines.firstIndex(of: "| key | action |"), "no keys table in docs/wizard.md")
-        let table = lines[start...].prefix { $0.hasPrefix("|") }.joined(separator: "\n")
-        #expect(table == KeyMap.markdownTable, "regenerate the table in docs/wizard.md from KeyMap.markdownTable")
+        let old = lines[start...].prefix { $0.hasPrefix("|") }
+        let table = old.joined(separator: "\n")
+        if ProcessInfo.processInfo.environment["TFE_SETUP_REGENERATE_DOCS"] == "1", table != KeyMap.markdownTable {
+            // `TFE_SETUP_REGENERATE_DOCS=1 swift test --filter DocsTests` writes the table; the check still fails once.
+            let page = (lines[..<start] + [KeyMap.markdownTable] + lines[(start + old.count)...]).joined(separator: "\n")
+            try page.write(toFile: Self.root + "/docs/wizard.md", atomically: true, encoding: .utf8)
+        }
+        #expect(table == KeyMap.markdownTable, "regenerate the table in docs/wizard.md from KeyMap.markdownTable (TFE_SETUP_REGENERATE_DOCS=1)")
     }
 
     @Test("the answers-file reference lists exactly the keys the reader accepts, and those it refuses")

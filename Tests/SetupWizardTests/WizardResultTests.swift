@@ -67,6 +67,16 @@ struct WizardResultTests {
         }
     }
 
+    @Test("a relay that refuses the login: e marks the username and the password, nothing else") func relayRefusedLogin() async throws {
+        try await WizardHarness.with { h in
+            try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":401,"body":"{\"errors\":[{\"status\":\"401\",\"title\":\"unauthorized\",\"detail\":\"535 authentication failed\"}]}"}"#)
+            await h.press(.char("e"))
+            let fixing = await h.state
+            #expect(Set(fixing.errors.keys) == [.smtpUsername, .smtpPassword], "\(fixing.errors.keys)")
+            #expect(fixing.on(.smtp) && fixing.focus == .smtpUsername)
+        }
+    }
+
     @Test("a relay timeout: e lands on Host and Port with what to check; fixed, the results again, and r sends the new values") func relayTimeout() async throws {
         try await WizardHarness.with { h in
             try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/admin/smtp-settings","status":504}"#)
@@ -76,6 +86,8 @@ struct WizardResultTests {
             #expect(fixing.on(.smtp) && fixing.focus == .smtpHost)
             #expect(fixing.errors[.smtpHost]?.contains("did not answer in time: check the host and port") == true)
             #expect(fixing.errors[.smtpPort] != nil, "the port can fix it too")
+            // Only the fields that can cause a timeout: not the sender, the auth, the login.
+            #expect(Set(fixing.errors.keys) == [.smtpHost, .smtpPort], "\(fixing.errors.keys)")
             await h.replace("mail.example.com")
             await h.leaveScreen()
             #expect(await h.state.phase == .result)
@@ -88,7 +100,7 @@ struct WizardResultTests {
         }
     }
 
-    @Test("a 422 on the organization PATCH: the switch sent with the pool is reported not saved, and e marks both") func organizationRefused() async throws {
+    @Test("a 422 on the organization PATCH: the switch sent with the pool is reported not saved, and e marks only the refused pool") func organizationRefused() async throws {
         try await WizardHarness.with { h in
             try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
             let text = await h.screenText(200, 60).replacingOccurrences(of: "\n", with: " ")
@@ -98,8 +110,9 @@ struct WizardResultTests {
             let fixing = await h.state
             #expect(fixing.on(.executionDefaults) && fixing.focus == .pool)
             #expect(fixing.errors[.pool] == "The server refused this: agent pool not found")
-            #expect(fixing.errors[.ttlEnabled] == "Not saved (sent in the same request as Agent pool).")
-            #expect(fixing.errors[.mode] == "Not saved (sent in the same request as Agent pool).")
+            // The others in the request were not saved either (the Result says so), but changing
+            // them would not help: they are not marked.
+            #expect(fixing.errors[.ttlEnabled] == nil && fixing.errors[.mode] == nil)
             await h.press(.char("r"))   // no: on a screen, r is not retry
             #expect(await h.state.on(.executionDefaults))
         }
@@ -109,7 +122,7 @@ struct WizardResultTests {
         try await WizardHarness.with { h in
             try await applySeed(h, failing: #"{"method":"PATCH","path":"/api/v2/organizations/my-org","status":422,"body":"{\"errors\":[{\"status\":\"422\",\"title\":\"invalid\",\"detail\":\"agent pool not found\",\"source\":{\"pointer\":\"/data/relationships/default-agent-pool\"}}]}"}"#)
             await h.press(.char("e"))
-            #expect(await h.state.errors[.mode] == "Not saved (sent in the same request as Agent pool).")
+            #expect(await h.state.errors[.pool] == "The server refused this: agent pool not found")
             // Another pool, back to the results, r: the request is saved, and no stale mark stays.
             await h.press(.right)
             for _ in 0..<4 where await h.state.phase != .result { await h.press(.enter) }

@@ -54,12 +54,17 @@ struct TTLDurationTests {
     static let formatted: [(Int64, String)] = [
         (1, "1ms"), (999, "999ms"), (1_000, "1s"), (1_500, "1500ms"), (60_000, "1m"), (90_000, "90s"),
         (3_600_000, "1h"), (129_600_000, "36h"), (86_400_000, "1d"), (7_776_000_000, "90d"), (2_592_000_000, "30d"),
-        (604_800_000, "7d"), (31_536_000_000, "1y"), (63_072_000_000, "2y"), (63_113_904_000, "63113904s"),
+        (604_800_000, "7d"), (31_536_000_000, "1y"), (63_072_000_000, "2y"), (63_113_904_000, "730.485d"),
+        // A person's spelling, never a long count of a small unit.
+        (47_304_000_000, "1.5y"), (5_400_000, "90m"), (1_800_000, "30m"), (12_345_678, "12345678ms"), (43_200_000, "12h"),
+        (34_560_000_000, "400d"), (9_000_000, "2.5h"),
     ]
 
-    @Test("formats with the largest exact unit", arguments: formatted)
+    @Test("formats with the shortest exact spelling", arguments: formatted)
     func formats(ms: Int64, expected: String) {
         #expect(TTLDuration.format(milliseconds: ms) == expected)
+        // What it writes parses back to exactly the same value.
+        #expect((try? TTLDuration.parse(expected)) == ms)
     }
 
     @Test("both 2-year values display as the default; a change between them says which is the server's untouched default and which 730 days")
