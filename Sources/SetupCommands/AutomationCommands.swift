@@ -297,8 +297,12 @@ struct PlanCommand: AsyncParsableCommand {
                 let renewal = renews ? ["Renewal (--\(Automation.renewTokenOption)): before any write, one new user token for \(SafeText.line(f.account.username)) within "
                                         + (f.plan.smallestUserCap.map { "\(TTLDuration.display(milliseconds: $0)), the smallest user cap of the organizations sent to" } ?? "(no user cap: it cannot be renewed)")
                                         + "; every organization is then sent to with it."] : []
+                // The relay beside the baseline counts as one more thing to change, or that cannot be.
+                let relayPending = f.relay.map { !$0.plan.isEmpty } ?? false
+                let relayCannot = f.relay.map { !$0.plan.issues.isEmpty || $0.plan.hasRefusals } ?? false || file.missingPassword != nil
                 return (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)) + renewal,
-                        !f.plan.toChange.isEmpty, !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews))
+                        !f.plan.toChange.isEmpty || relayPending,
+                        relayCannot || !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews))
             }
             if json { writeDocument(text.joined() + "\n") } else { printOut(lines: text) }
             if cannot { throw ExitCode.failure }

@@ -21,15 +21,21 @@ extension Automation {
         var acceptsTokenRejection = false
         /// The token's account (a renewal makes the new token for it).
         var account: Account
+        /// The SMTP relay of the file, planned once against the server's site-wide settings: it is
+        /// one setting of the installation, sent once, not per organization. Nil without one.
+        var relay: SiteWideRelay?
+    }
+
+    /// The relay's plan beside a baseline, and the state it was planned from.
+    struct SiteWideRelay {
+        var plan: Plan
+        var current: CurrentState
+        var report: PlanReport { PlanReport(plan, current: current) }
     }
 
     /// Connects, lists the organizations, chooses and plans; the transport is shut down when
     /// `body` returns or throws.
     func withFleet<T>(_ answers: AnswersFile, patterns: [String], _ body: (Fleet) async throws -> T) async throws -> T {
-        if answers.desired.smtp != nil {
-            printError("tfe-setup: the SMTP relay is site-wide, not per organization: apply it with the single-organization form (\"organization\"). Nothing was sent.")
-            throw ExitCode.failure
-        }
         let connection: CommonOptions.Connection
         do {
             connection = try options.makeClient(answersAddress: answers.address, waitNotices: true)
@@ -43,7 +49,25 @@ extension Automation {
             throw error
         }
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organizations \(patterns.joined(separator: ",")) · token from \(connection.tokenSource)")
-        return try await shuttingDown(connection.transport) { try await body(try await fleet(client, answers.baseline, patterns)) }
+        return try await shuttingDown(connection.transport) {
+            var f = try await fleet(client, answers.baseline, patterns)
+            if let smtp = answers.desired.smtp { f.relay = try await relay(client, smtp) }
+            return try await body(f)
+        }
+    }
+
+    /// The file's SMTP relay planned once, against the server's site-wide settings.
+    private func relay(_ client: TFEClient, _ smtp: SMTPSettingsUpdate) async throws -> SiteWideRelay {
+        var current: CurrentState
+        do throws(TFEError) {
+            current = try await StateLoader.loadSiteWide(client: client)
+        } catch {
+            printError(lines: prefixed("tfe-setup: the SMTP relay could not be read: ", error.commandLineLines + ["Nothing was sent."]))
+            throw ExitCode.failure
+        }
+        // Site-wide: the report names no organization.
+        current.organizationUnavailable = "the SMTP relay is site-wide"
+        return SiteWideRelay(plan: Planner.plan(DesiredSettings(smtp: smtp), current: current), current: current)
     }
 
     private func fleet(_ client: TFEClient, _ baseline: FleetBaseline, _ patterns: [String]) async throws -> Fleet {
@@ -75,7 +99,13 @@ extension Automation {
     /// comply, those left out and why, and the requests with the time they take at the limit.
     static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> [String] {
         let dot = ascii ? " - " : " · "
-        var lines = ["Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ","))."]
+        var lines: [String] = []
+        if let relay = f.relay {
+            // Once, before the organizations: it is one setting of the installation.
+            lines.append("SMTP relay (site-wide: sent once, not per organization):")
+            lines += describe(relay.report, ascii: ascii).map { "  " + $0 }
+        }
+        lines.append("Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ",")).")
         let base = f.baseline.fields.map { "\(FieldLabels.label($0.key)) \($0.value)" }
         lines.append("Baseline: " + (base.isEmpty ? "(nothing set)" : base.joined(separator: dot)))
         for count in f.plan.fieldCounts(f.baseline) { lines.append("  " + count.line(arrow: ascii ? "-> " : "→ ")) }
@@ -122,7 +152,7 @@ extension Automation {
             }
             return .object(fields)
         }
-        return OrderedJSON.object([
+        return OrderedJSON.object((f.relay.map { [("smtp", $0.report.json)] } ?? []) + [
             ("organizations", .array(orgs)),
             // The four counts part the organizations: they sum to `organizations`.
             ("summary", .object([("organizations", .integer(Int64(f.plan.members.count))), ("to_change", .integer(Int64(f.plan.count(.differs)))),
@@ -143,7 +173,12 @@ extension ApplyCommand {
         var f = fleet
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: ascii))
-        guard !f.plan.toChange.isEmpty else {
+        if let relay = f.relay, !relay.plan.issues.isEmpty || relay.plan.hasRefusals {
+            printError("tfe-setup: nothing applied: fix the SMTP relay's errors above first.")
+            throw ExitCode.failure
+        }
+        let relaySends = f.relay.map { !$0.plan.isEmpty } ?? false
+        guard !f.plan.toChange.isEmpty || relaySends else {
             if !f.plan.unreadable.isEmpty { throw ExitCode.failure }
             return
         }
@@ -154,10 +189,26 @@ extension ApplyCommand {
                        + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
             throw ExitCode.failure
         }
+        try confirmRelay(f.relay?.report.newRelay)
         try confirm()
         // Once, before any write: one new token within the smallest user cap of the chosen organizations.
         if renews { f = try await automation.renewed(f, newTokenFile: answersOptions.newTokenFile) }
         let plan = f.plan, client = f.client
+        // The relay once, before the organizations; its outcome does not hold them back (they
+        // are independent settings), but it counts in the exit code.
+        var relayFailed = false
+        if let relay = f.relay, relaySends {
+            let results = await Applier(client: client, wording: .commandLine).apply(relay.plan)
+            relayFailed = !results.allSatisfy(\.succeeded)
+            printOut(lines: results.map { r in
+                let outcome = r.saved == .saved ? "saved" : r.saved == .unknown ? "UNKNOWN (sent, no answer: it may be saved)" : "NOT SAVED"
+                return "SMTP relay (site-wide): \(outcome): " + SafeText.line(r.message)
+            })
+        }
+        guard !f.plan.toChange.isEmpty else {
+            if relayFailed || !f.plan.unreadable.isEmpty { throw ExitCode.failure }
+            return
+        }
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
         // The first signal: no organization starts, no wait is waited out (StoppableApply).
@@ -179,7 +230,7 @@ extension ApplyCommand {
             printOut(lines: lines)
         }
         printOut(lines: Self.endLines(tally, outcomes: done, stopped: stoppedBy != nil))
-        if stoppedBy != nil || !tally.allHoldOrCannot { throw ExitCode.failure }
+        if stoppedBy != nil || !tally.allHoldOrCannot || relayFailed { throw ExitCode.failure }
     }
 
     /// What "changed" rests on, said once under the summary of an apply that set TTL policies.

@@ -17,27 +17,49 @@ package enum AnswersEncoder {
         if let address { root.append(("address", .string(address))) }
         // No organization (the relay alone): the file names none, so it plans site-wide again.
         if !organization.isEmpty { root.append(("organization", .string(organization))) }
-        if let s = smtp {
-            var o: [(String, OrderedJSON)] = SMTPSetting.all.compactMap { setting in setting.answers(s).map { (setting.name, $0) } }
-            // The password by its variable, after the username it goes with.
-            if passwordReference, o.contains(where: { $0.0 == "username" }) { o.append(("password_env", .string(passwordVariable))) }
-            root.append(("smtp", .object(o)))
-        }
+        if let s = smtp { root.append(("smtp", smtpObject(s, passwordReference: passwordReference))) }
         if let e = execution {
             root.append(("execution_defaults", .object([("mode", .string(e.mode.rawValue)), ("agent_pool_id", e.pool.map(OrderedJSON.string) ?? .null)])))
         }
-        if let t = tokenTTL {
-            // A switch the server does not report is left out: unsupported is not off.
-            var o: [(String, OrderedJSON)] = t.enabled.map { [("enabled", .bool($0))] } ?? []
-            for (type, ms) in TokenTTLUpdate(t.milliseconds).orderedEntries where type.isKnown {
-                // A duration string states the value exactly (`30d`, `1.5y`, `730.485d`); a value
-                // that only milliseconds state stays a number.
-                let text = TTLDuration.format(milliseconds: ms)
-                o.append((type.rawValue, text.hasSuffix("ms") ? .integer(ms) : .string(text)))
-            }
-            root.append(("token_ttl", .object(o)))
+        if let t = tokenTTL { root.append(("token_ttl", tokenTTLObject(enabled: t.enabled, milliseconds: t.milliseconds))) }
+        return OrderedJSON.object(root).text() + "\n"
+    }
+
+    /// An answers file for one baseline on many organizations, as the wizard's several-organization
+    /// flow set it: the organizations by name, the site-wide relay (if it was set), and only the
+    /// fields the baseline sets (a field left at keep is left out, so it keeps each one's value).
+    package static func encode(baseline: FleetBaseline, organizations: [String], smtp: SMTPSettings?, address: String?) -> String {
+        var root: [(String, OrderedJSON)] = []
+        if let address { root.append(("address", .string(address))) }
+        root.append(("organizations", .array(organizations.map(OrderedJSON.string))))
+        if let s = smtp { root.append(("smtp", smtpObject(s, passwordReference: true))) }
+        var execution: [(String, OrderedJSON)] = []
+        if let mode = baseline.mode { execution.append(("mode", .string(mode.rawValue))) }
+        if let pool = baseline.agentPoolName { execution.append(("agent_pool_name", .string(pool))) }
+        if !execution.isEmpty { root.append(("execution_defaults", .object(execution))) }
+        if baseline.ttlEnabled != nil || !baseline.ttl.isEmpty {
+            root.append(("token_ttl", tokenTTLObject(enabled: baseline.ttlEnabled, milliseconds: baseline.ttl)))
         }
         return OrderedJSON.object(root).text() + "\n"
+    }
+
+    /// The `smtp` object: every setting, and the password by its variable after the username.
+    static func smtpObject(_ s: SMTPSettings, passwordReference: Bool) -> OrderedJSON {
+        var o: [(String, OrderedJSON)] = SMTPSetting.all.compactMap { setting in setting.answers(s).map { (setting.name, $0) } }
+        if passwordReference, o.contains(where: { $0.0 == "username" }) { o.append(("password_env", .string(passwordVariable))) }
+        return .object(o)
+    }
+
+    /// The `token_ttl` object. A switch the server does not report is left out (unsupported is
+    /// not off); a duration string states a value exactly (`30d`, `1.5y`, `730.485d`), and a
+    /// value that only milliseconds state stays a number.
+    static func tokenTTLObject(enabled: Bool?, milliseconds: [TokenType: Int64]) -> OrderedJSON {
+        var o: [(String, OrderedJSON)] = enabled.map { [("enabled", .bool($0))] } ?? []
+        for (type, ms) in TokenTTLUpdate(milliseconds).orderedEntries where type.isKnown {
+            let text = TTLDuration.format(milliseconds: ms)
+            o.append((type.rawValue, text.hasSuffix("ms") ? .integer(ms) : .string(text)))
+        }
+        return .object(o)
     }
 
     /// An answers file for the server's current state.

@@ -34,6 +34,7 @@ extension OrganizationSession {
             }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
+        if state.tokenRejectedByApply { return [Wizard.KeyHint("Enter finish", .essential), scroll] }
         let reopen = Wizard.KeyHint("1-\(state.screens.count) reopen a screen", .extra)
         guard !Wizard.failedResults(state).isEmpty else { return [Wizard.KeyHint("Enter finish", .essential), reopen, scroll] }
         return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint(KeyMap.fix, g, .essential), Wizard.KeyHint("Enter finish", .essential), reopen, scroll]
@@ -47,8 +48,9 @@ extension OrganizationSession {
         case .result:
             // Like an installer's summary: each screen can be reopened by its number.
             let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)
-            return Wizard.stepsBody(state, g, spin: spin, width: width) + Wizard.renewalLines(state, width: width) + [Line()]
-                + wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }
+            let after = state.tokenRejectedByApply ? wrap(Wizard.tokenRejectedNotice, width: width - 2).map { Line($0, .bold) }
+                : wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }
+            return Wizard.stepsBody(state, g, spin: spin, width: width) + Wizard.renewalLines(state, width: width) + [Line()] + after
         default:
             return Wizard.stepsBody(state, g, spin: spin, width: width)
         }

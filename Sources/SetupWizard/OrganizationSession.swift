@@ -62,6 +62,11 @@ enum OrganizationSession: WizardSession {
     }
 
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        // The admin applied a plan that rejects this token: everything but finishing would 401.
+        if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
+            state.problem(Wizard.tokenRejectedNotice)
+            return []
+        }
         switch key {
         case _ where KeyMap.retry.matches(key):
             return Wizard.retry(&state)

@@ -353,7 +353,7 @@ struct SavePromptScreen: PhaseScreen {
 
     func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) {
         // The question is the last lines: held in view (a long result scrolls above it).
-        let lines = Wizard.stepsBody(state, g, spin: g.spin(state.spinner), width: width)
+        let lines = state.session.body(state, g, width: width)
         return (lines, lines.count - 1)
     }
 

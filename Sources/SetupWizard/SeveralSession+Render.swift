@@ -39,6 +39,7 @@ extension SeveralSession {
         switch state.phase {
         case .review: return fleetReviewBody(state, g, width: width)
         case .applying, .result: return fleetProgressBody(state, g, width: width)
+        case .savePrompt: return fleetProgressBody(state, g, width: width) + Wizard.saveQuestion(state, width: width)
         default: return Wizard.stepsBody(state, g, spin: g.spin(state.spinner), width: width)
         }
     }

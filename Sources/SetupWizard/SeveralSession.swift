@@ -157,7 +157,8 @@ enum SeveralSession: WizardSession {
             state.inSeveral { $0.targets = fleet.organizations }
             return enterReview(&state)
         case _ where KeyMap.enter.matches(key):
-            return [.quit(exitCode: exitCode(state), message: finishMessage(state))]
+            // As with one organization: keep the baseline as a file (a nightly plan of it shows drift).
+            return Wizard.offerToSave(&state)
         default:
             return []
         }

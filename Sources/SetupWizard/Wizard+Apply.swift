@@ -155,6 +155,12 @@ extension Wizard {
     /// applied, in the export's encoding (never the password: the file names its variable).
     package static func answers(_ state: WizardState) -> String {
         guard let current = state.current else { return "{}\n" }
+        if let fleet = state.several {
+            // A baseline: the organizations by name and only what it sets; the relay as applied.
+            let relay = editableSections(state).contains(.smtp) ? current.applying(state.desiredSettings(sections: [.smtp])).smtp : nil
+            return AnswersEncoder.encode(baseline: state.fleetBaseline, organizations: fleet.organizations.map(\.name), smtp: relay,
+                                         address: state.config.addressInAnswers ? state.config.address : nil)
+        }
         let sections = Set(state.screens)
         return AnswersEncoder.encode(current: current.applying(state.desiredSettings(sections: editableSections(state))),
                                      address: state.config.addressInAnswers ? state.config.address : nil, sections: sections)

@@ -165,11 +165,13 @@ extension Wizard {
         if let check = state.lockoutCheck {
             lines += wrap(check.hasPrefix("ok ") ? String(check.dropFirst(3)) : check, width: width - 2).map { Line("  " + $0, .bold) }
         }
-        if state.phase == .savePrompt {
-            lines.append(Line())
-            lines += wrap("Save these answers to \(state.config.answersFileName)? [y/N]", width: width).map { Line($0, .bold) }
-            lines += wrap("(\(state.config.words.answersUse). The password is never written.)", width: width).map { Line($0, .dim) }
-        }
+        if state.phase == .savePrompt { lines += saveQuestion(state, width: width) }
         return lines
+    }
+
+    /// The question whether to save the answers, under what was applied.
+    static func saveQuestion(_ state: WizardState, width: Int) -> [Line] {
+        [Line()] + wrap("Save these answers to \(state.config.answersFileName)? [y/N]", width: width).map { Line($0, .bold) }
+            + wrap("(\(state.config.words.answersUse). The password is never written.)", width: width).map { Line($0, .dim) }
     }
 }

@@ -119,6 +119,10 @@ package enum Wizard {
         return nil
     }
 
+    /// What the Result says once the applied caps reject this token: nothing more can be sent.
+    package static let tokenRejectedNotice = "This token is now rejected by the caps just applied, so nothing more can be sent with it (no retry, no reopened screen). "
+        + "Enter finishes; to change more, run tfe-setup again with a token within the cap (User settings > Tokens)."
+
     /// What the wizard says while it waits for a renewal's answer before quitting.
     package static let waitingForToken = "Quitting once the server answers, so the new token is stored first (up to the request timeout). "
         + "Ctrl-C again quits at once: a new token may then exist that nothing holds."

@@ -76,6 +76,12 @@ package struct WizardState: Equatable, Sendable {
     /// What became of it: nil until then; the sentence for the Result.
     package var replacedTokenOutcome: String?
     /// Whether the Review's plan rejects the token in use (in one organization or several).
+    /// Whether this session applied, knowingly, a plan that rejects the token it runs with, and
+    /// the policies were saved: from then on every request with it gets a 401.
+    package var tokenRejectedByApply: Bool {
+        guard plan?.locksOutToken == true, phase == .result || phase == .savePrompt, case .done(let r)? = steps[.tokenTTL] else { return false }
+        return r.succeeded
+    }
     package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.

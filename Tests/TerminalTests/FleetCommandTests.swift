@@ -110,6 +110,40 @@ struct FleetCommandTests {
         }
     }
 
+    @Test("the SMTP relay beside a baseline: planned and sent once, site-wide, before the organizations; the password never printed")
+    func relayOnceWithBaseline() async throws {
+        try await Self.with(fleet: 6, rateLimit: 0) { server, dir, _ in
+            let file = try CLI.write(dir, "fleet-relay.json", """
+                {"organizations": ["fleet-*"],
+                 "smtp": {"enabled": true, "host": "smtp.example.com", "port": 587, "sender": "noreply@example.com",
+                          "auth": "login", "username": "smtp-bot", "password_env": "SMTP_PASSWORD"},
+                 "token_ttl": {"team": "90d"}}
+                """)
+            let plan = await Self.run(server, dir, ["plan", "--answers", file], siteAdmin: true)
+            #expect(plan.status == 2, "changes pending: \(plan.output)")
+            #expect(plan.output.contains("SMTP relay (site-wide: sent once, not per organization):"), "\(plan.output)")
+            #expect(plan.output.contains("Host: (empty) → smtp.example.com"), "\(plan.output)")
+            let json = await Self.run(server, dir, ["plan", "--answers", file, "--json"], siteAdmin: true)
+            let document = try #require(JSONValue.parse(Data(CLI.withoutTargetLine(json.output).utf8)), "\(json.output)")
+            #expect(document["smtp"] != nil && document["organizations"] != nil, "\(json.output)")
+            #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "plan writes nothing")
+
+            let apply = await Self.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--smtp-relay", "smtp.example.com"], siteAdmin: true)
+            #expect(apply.status == 0, "\(apply.output)")
+            #expect(apply.output.contains("SMTP relay (site-wide): saved"), "\(apply.output)")
+            #expect(!apply.output.contains("fake-auto-pw-8") && !plan.output.contains("fake-auto-pw-8"), "the password is never printed")
+            let log = await server.store.requestLog
+            #expect(log.filter { $0.method == "PATCH" && $0.path == "/api/v2/admin/smtp-settings" }.count == 1, "once, not per organization")
+            let firstOrgWrite = log.firstIndex { $0.method == "PATCH" && $0.path.hasPrefix("/api/v2/organizations/") }
+            let relayWrite = log.firstIndex { $0.method == "PATCH" && $0.path == "/api/v2/admin/smtp-settings" }
+            #expect(relayWrite != nil && firstOrgWrite != nil && relayWrite! < firstOrgWrite!, "the relay before the organizations")
+            #expect(await server.store.state.smtp.host == "smtp.example.com")
+            // Applied: the next plan has nothing to do for the relay.
+            let again = await Self.run(server, dir, ["plan", "--answers", file], siteAdmin: true)
+            #expect(again.output.contains("SMTP relay (site-wide: sent once, not per organization):\n  Nothing to change."), "\(again.output)")
+        }
+    }
+
     @Test("plan --json lists each organization with its status; --organizations on the command line chooses instead of the file")
     func jsonAndPatterns() async throws {
         try await Self.with(fleet: 12, rateLimit: 0) { server, dir, answers in
