@@ -148,12 +148,10 @@ extension ApplyCommand {
             return
         }
         let renews = !f.plan.lockedOut.isEmpty && answersOptions.renewToken && !acceptTokenRejection
-        if !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews {
-            printError("tfe-setup: nothing applied: " + TokenReport.lockout(in: f.plan.lockedOut) + " (see above). "
-                       + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the smallest user cap and apply with it, "
-                       + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
-            throw ExitCode.failure
-        }
+        // Everything the run lacks, named at once (`ApplyRefusal`).
+        try ApplyRefusal(needing: !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews
+                            ? ApplyRefusal.lockout(uncertain: false, organizations: f.plan.lockedOut) : nil,
+                         ApplyRefusal.confirmation(autoApprove: autoApprove)).stopIfAny()
         try confirm()
         // Once, before any write: one new token within the smallest user cap of the chosen organizations.
         if renews { f = try await automation.renewed(f, newTokenFile: answersOptions.newTokenFile) }
