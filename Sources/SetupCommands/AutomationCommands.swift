@@ -72,6 +72,22 @@ struct Automation {
         /// `--accept-token-rejection`: the operator knows the plan rejects the token in use.
         var acceptsTokenRejection = false
 
+        /// The plan's errors but the one an unset password variable causes ("the password is
+        /// required"): that one is the missing variable, said once.
+        var errorsBesidesMissingPassword: [ValidationIssue] {
+            answers.missingPassword == nil ? plan.issues : plan.issues.filter { $0.field != .smtpPassword }
+        }
+
+        /// A relay host the server does not use yet that the SMTP password goes to: the plan's,
+        /// or, while the password's variable is unset (the plan leaves it out), the one it would
+        /// go to once set — so a refused run names `--smtp-relay` with the variable, not a run later.
+        var relayForPassword: PlanReport.NewRelay? {
+            if let relay = report.newRelay { return relay }
+            guard answers.missingPassword != nil, let host = answers.desired.smtp?.host ?? current.smtp?.host else { return nil }
+            let now = current.smtp?.host ?? ""
+            return host.lowercased() == now.lowercased() ? nil : PlanReport.NewRelay(host: host, now: now)
+        }
+
         /// What the plan does, as `plan`, `plan --json` and the confirmation show it.
         var report: PlanReport {
             PlanReport(plan, current: current, passwordSource: answers.passwordSource, missingPassword: answers.missingPassword,
@@ -415,13 +431,13 @@ struct ApplyCommand: AsyncParsableCommand {
             // Everything the run lacks, named at once: a CI job learns it in one run, not one per flag.
             var refusal = ApplyRefusal()
             if automation.needsPassword, let missing = p.answers.missingPassword { refusal.add(ApplyRefusal.password(missing)) }
-            if !p.plan.issues.isEmpty { refusal.add(ApplyRefusal.planErrors) }
+            if !p.errorsBesidesMissingPassword.isEmpty { refusal.add(ApplyRefusal.planErrors) }
             if !p.plan.isEmpty {
                 let uncertain = p.plan.tokenReport?.lockoutUncertain == true
                 if p.plan.locksOutToken && !acceptTokenRejection && !renews { refusal.add(ApplyRefusal.lockout(uncertain: uncertain)) }
                 if let preview, !preview.possible { refusal.add(ApplyRefusal.renewalClosed(uncertain: uncertain)) }
                 let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
-                refusal.add(ApplyRefusal.relay(p.report.newRelay, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
+                refusal.add(ApplyRefusal.relay(p.relayForPassword, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
                 refusal.add(confirmation)
             }
             try refusal.stopIfAny()
