@@ -125,6 +125,7 @@ struct ConnectFailureTests {
         (AsyncHTTPTransport.refused("127.8.9.10"), false),
         (AsyncHTTPTransport.refused("[::1]"), false),
         (AsyncHTTPTransport.refused("LocalHost"), false),
+        (AsyncHTTPTransport.refused("dev-box", resolvedToLoopback: true), false),
         (AsyncHTTPTransport.refused("10.0.0.7"), true),
         (AsyncHTTPTransport.refused("tfe.example.com"), true),
         (AsyncHTTPTransport.nameLookupFailure(code: Int(EAI_NONAME), host: "tfe.invalid"), false),

@@ -130,9 +130,8 @@ struct ConnectionWordsCommandTests {
             #expect(await server.store.requestLog.allSatisfy { $0.method == "GET" }, "nothing written")
 
             // Everything it named, and nothing else: the run goes through.
-            let password = "fake-ci-smtp-pw-2468"
-            let applied = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection", "--smtp-relay", "smtp.example.com"],
-                                        env: ["SMTP_PASSWORD": password])
+            let password = "fake-auto-pw-8"   // CLI.run's SMTP_PASSWORD
+            let applied = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection", "--smtp-relay", "smtp.example.com"])
             #expect(applied.status == 0, "\(applied.output)")
             #expect(!applied.output.contains("nothing applied"), "\(applied.output)")
             #expect(await server.store.requestLog.contains { $0.method == "PATCH" })

@@ -215,7 +215,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             }
             // Every address of the name refused: refused (on loopback when the address says so).
             if !e.connectionErrors.isEmpty, e.connectionErrors.allSatisfy({ ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
-                return refused(host)
+                // A name whose every address is loopback (`/etc/hosts`) is refused on loopback too.
+                let allLoopback = e.connectionErrors.allSatisfy { $0.target.ipAddress.map(IPLiteral.isLoopback) ?? false }
+                return refused(host, resolvedToLoopback: allLoopback)
             }
         }
         if error is NIOConnectionError || text.contains("connectTimeout") {
@@ -261,8 +263,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// A refused connection; on loopback (the address written is 127.0.0.0/8, ::1 or
     /// `localhost`) it is this machine's own answer, and trying again cannot change it.
-    static func refused(_ host: String) -> TransportError {
-        let loopback = ClientConfiguration.isLoopback(host)
+    /// - Parameter resolvedToLoopback: every address the name resolved to was loopback.
+    static func refused(_ host: String, resolvedToLoopback: Bool = false) -> TransportError {
+        let loopback = resolvedToLoopback || ClientConfiguration.isLoopback(host)
         return .init(.connect, "the connection was refused (nothing listens at that address and port\(loopback ? " on this machine" : ""))",
                      cause: .refused(loopback: loopback))
     }
