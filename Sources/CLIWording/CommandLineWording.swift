@@ -1,3 +1,4 @@
+import FoundationEssentials
 import SetupWizard
 import TFEClient
 
@@ -36,6 +37,14 @@ extension RemedyWording {
             return "If the test email arrived, run again with --no-test-email (each try sends one)."
         case .waitForOtherRun:
             return "Wait for it to end, or pass --lock-timeout SECONDS to wait for it. A run on another machine cannot be seen: run one at a time."
+        case .useNameOnCertificate(let host, let example):
+            return "Use the name on the certificate in --address\(example.map { " (\(ShellWord.quoted($0)))" } ?? ""), or get a certificate that names \(host)."
+        case .usePlainHTTPOrEnableTLS(let plainAddress):
+            // Plain http is allowed to loopback only, unless asked for.
+            let loopback = URL(string: plainAddress).map { ClientConfiguration.isLoopback(HostName.written(in: $0)) } ?? false
+            return "Use --address \(ShellWord.quoted(plainAddress))\(loopback ? "" : " with --insecure-http (the token then crosses the network unencrypted)"), or enable TLS on the server."
+        case .checkHostName:
+            return "Check how the host name is spelled in --address (or TFE_ADDRESS)."
         case .tryAgain, .checkServerKind, .fixTokenFile, .giveValidAddress:
             return nil
         }

@@ -72,6 +72,22 @@ struct Automation {
         /// `--accept-token-rejection`: the operator knows the plan rejects the token in use.
         var acceptsTokenRejection = false
 
+        /// The plan's errors but the one an unset password variable causes ("the password is
+        /// required"): that one is the missing variable, said once.
+        var errorsBesidesMissingPassword: [ValidationIssue] {
+            answers.missingPassword == nil ? plan.issues : plan.issues.filter { $0.field != .smtpPassword }
+        }
+
+        /// A relay host the server does not use yet that the SMTP password goes to: the plan's,
+        /// or, while the password's variable is unset (the plan leaves it out), the one it would
+        /// go to once set — so a refused run names `--smtp-relay` with the variable, not a run later.
+        var relayForPassword: PlanReport.NewRelay? {
+            if let relay = report.newRelay { return relay }
+            guard answers.missingPassword != nil, let host = answers.desired.smtp?.host ?? current.smtp?.host else { return nil }
+            let now = current.smtp?.host ?? ""
+            return host.lowercased() == now.lowercased() ? nil : PlanReport.NewRelay(host: host, now: now)
+        }
+
         /// What the plan does, as `plan`, `plan --json` and the confirmation show it.
         var report: PlanReport {
             PlanReport(plan, current: current, passwordSource: answers.passwordSource, missingPassword: answers.missingPassword,
@@ -110,10 +126,7 @@ struct Automation {
     /// `apply`: a password the file names but the environment lacks stops it before any write —
     /// when the password would be sent (a relay change, or `--update-password`).
     func requirePassword(_ answers: AnswersFile) throws {
-        if needsPassword, let missing = answers.missingPassword {
-            printError("tfe-setup: nothing applied: \(missing.description)")
-            throw ExitCode.failure
-        }
+        if needsPassword, let missing = answers.missingPassword { try ApplyRefusal(needing: ApplyRefusal.password(missing)).stopIfAny() }
     }
 
     /// The organizations chosen for a baseline (`--organizations`, else the file's list), or nil
@@ -379,31 +392,16 @@ struct ApplyCommand: AsyncParsableCommand {
     var organizations: String? { answersOptions.organizations }
     var acceptTokenRejection: Bool { answersOptions.acceptTokenRejection }
 
-    /// Asks before a write unless `--auto-approve`; without a terminal it refuses.
+    /// Asks before a write unless `--auto-approve`; without a terminal it refuses (the caller
+    /// has normally said so already, with everything else the run lacks: `ApplyRefusal`).
     func confirm() throws {
         guard !autoApprove else { return }
-        guard isatty(STDIN_FILENO) != 0 else {
-            printError("tfe-setup: not applying without confirmation: there is no terminal to ask. Add --auto-approve.")
-            throw ExitCode.failure
-        }
+        try ApplyRefusal(needing: ApplyRefusal.confirmation(autoApprove: autoApprove)).stopIfAny()
         writePrompt("Apply these changes? [y/N]: ")
         guard let reply = readLine(), ["y", "yes"].contains(reply.lowercased()) else {
             printOut("Nothing applied.")
             throw ExitCode.failure
         }
-    }
-
-    /// A password on its way to a relay host the server does not use yet: with `--auto-approve`
-    /// the operator must have named that host (`--smtp-relay`); a host given that differs from
-    /// the file's stops the apply either way.
-    func confirmRelay(_ relay: PlanReport.NewRelay?) throws {
-        guard let relay else { return }
-        if let smtpRelay, smtpRelay.lowercased() == relay.host.lowercased() { return }
-        if smtpRelay == nil && !autoApprove { return }   // the plan's warning stands above the question
-        printError(smtpRelay == nil
-            ? "tfe-setup: nothing applied: the answers file sends the SMTP password to \(relay.host), a relay this server does not use yet. A shared file must not choose where a password goes: if that host is yours, confirm it with --smtp-relay \(relay.host)."
-            : "tfe-setup: nothing applied: --smtp-relay names \(smtpRelay ?? ""), but the answers file sends the SMTP password to \(relay.host). Check the file's smtp.host.")
-        throw ExitCode.failure
     }
 
     func run() async throws {
@@ -422,8 +420,9 @@ struct ApplyCommand: AsyncParsableCommand {
             dayZero = outcome.madeToken
         }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
-            try automation.requirePassword(file)
-            try await automation.withFleet(file, patterns: patterns) { f in try await applyFleet(f, automation: automation) }
+            try await automation.withFleet(file, patterns: patterns) { f in
+                try await applyFleet(f, automation: automation, missingPassword: automation.needsPassword ? file.missingPassword : nil)
+            }
             return
         }
         let (p, results, lockout, stoppedBy) = try await automation.withPrepared(file) { prepared -> (Automation.Prepared, [StepResult], String?, Int32?) in
@@ -434,24 +433,20 @@ struct ApplyCommand: AsyncParsableCommand {
             // place (not a file of its own): deleted after the renewal.
             let madeFirst = dayZero && answersOptions.newTokenFile == nil ? p.current.tokenInventory?.user.tokens.onlyElement : nil
             printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment), renewal: preview) + (preview.map { [$0.line] } ?? []))
-            try automation.requirePassword(p.answers)
-            if !p.plan.issues.isEmpty {
-                printError("tfe-setup: nothing applied: fix the errors above first.")
-                throw ExitCode.failure
+            // Everything the run lacks, named at once: a CI job learns it in one run, not one per flag.
+            var refusal = ApplyRefusal()
+            if automation.needsPassword, let missing = p.answers.missingPassword { refusal.add(ApplyRefusal.password(missing)) }
+            if !p.errorsBesidesMissingPassword.isEmpty { refusal.add(ApplyRefusal.planErrors) }
+            if !p.plan.isEmpty {
+                let uncertain = p.plan.tokenReport?.lockoutUncertain == true
+                if p.plan.locksOutToken && !acceptTokenRejection && !renews { refusal.add(ApplyRefusal.lockout(uncertain: uncertain)) }
+                if let preview, !preview.possible { refusal.add(ApplyRefusal.renewalClosed(uncertain: uncertain)) }
+                let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
+                refusal.add(ApplyRefusal.relay(p.relayForPassword, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
+                refusal.add(confirmation)
             }
+            try refusal.stopIfAny()
             if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }
-            if p.plan.locksOutToken && !acceptTokenRejection && !renews {
-                printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true) + " (see above). "
-                           + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the cap and apply with it, "
-                           + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
-                throw ExitCode.failure
-            }
-            if let preview, !preview.possible {
-                printError("tfe-setup: nothing applied: " + TokenReport.lockout(uncertain: p.plan.tokenReport?.lockoutUncertain == true)
-                           + ", and the way through is closed (see above). Or pass --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
-                throw ExitCode.failure
-            }
-            try confirmRelay(p.report.newRelay)
             try confirm()
             // Before any write: the new token, stored, and the plan made again with it.
             if renews { p = try await automation.renewed(p, newTokenFile: answersOptions.newTokenFile) }

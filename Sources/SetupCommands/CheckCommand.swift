@@ -29,7 +29,9 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let sections = try sectionOptions.sections()
-        let (client, transport, current) = try await options.loadCurrentStateOrExit(failurePrefix: "check failed: ", sections: Set(sections), siteWideWhenNoneExists: true)
+        let (client, transport, current) = try await options.loadCurrentStateOrExit(
+            failurePrefix: "check failed: ", sections: Set(sections), siteWideWhenNoneExists: true,
+            whenTokenRefused: json ? nil : { anonymous in await Self.readWithoutToken(anonymous) })
         let address = client.configuration.address
         // The user's own tokens, for the warnings: one that expires soon, or is over a cap.
         let tokens = try await shuttingDown(transport) {
@@ -60,13 +62,34 @@ struct CheckCommand: AsyncParsableCommand {
         ]
     }
 
+    /// The server's line: app, release, address, API version, rate limit.
+    static func serverLine(_ ping: PingInfo, address: URL) -> String {
+        "Server:        \(ping.serverDescription) at \(address.absoluteString)"
+            + (ping.apiVersion.map { ", API \($0)" } ?? "") + (ping.rateLimit.map { ", rate limit \($0)/s" } ?? "")
+    }
+
+    /// What can be read when the server refused the token: the ping (the app and its release)
+    /// and, on TFE, the health check, both sent without the token. Nothing when the server does
+    /// not answer them either (the token's error then stands alone).
+    static func readWithoutToken(_ anonymous: TFEClient) async -> [String] {
+        guard let ping = try? await anonymous.ping() else { return [] }
+        var lines = [serverLine(ping, address: anonymous.configuration.address)]
+        if !ping.isHCP {
+            switch await anonymous.readiness() {
+            case .ready: lines.append("Health:        ready (GET \(APIPath.healthCheck))")
+            case .starting(let answer): lines.append("Health:        not ready (GET \(APIPath.healthCheck): \(answer))")
+            }
+        }
+        lines.append("Token:         refused by the server (401), so nothing that needs it was read; why below.")
+        return lines
+    }
+
     /// The report's lines; `printOut(lines:)` keeps a value's own line break (a hostile username)
     /// inside its row.
     static func text(_ current: CurrentState, _ capabilities: Capabilities, address: URL) -> [String] {
         let ping = current.ping, org = current.organization, account = current.account
         var lines = [
-            "Server:        \(ping.serverDescription) at \(address.absoluteString)"
-                + (ping.apiVersion.map { ", API \($0)" } ?? "") + (ping.rateLimit.map { ", rate limit \($0)/s" } ?? ""),
+            serverLine(ping, address: address),
             "Token:         user \(account.username)" + (account.isSiteAdmin && !ping.isHCP ? " (site admin)" : ""),
             current.organizationUnavailable.map { "Organization:  none: " + $0 }
                 ?? ("Organization:  \(org.name): " + (org.canUpdate ? "this token can change it" : "read-only for this token")

@@ -117,7 +117,7 @@ struct CommonOptions: ParsableArguments {
         let ca = caCertificatePath(for: url)
         let configuration = try ClientConfiguration(address: url, token: token, organization: resolvedOrganization(answers: answersOrganization),
                                                     timeout: .milliseconds(Int64(timeout * 1000)), caCertificatePath: ca, allowInsecureHTTP: insecureHTTP)
-        let transport = try AsyncHTTPTransport(caCertificatePath: ca)
+        let transport = try AsyncHTTPTransport(caCertificatePath: ca, logger: logger)
         logger.info("start", metadata: ["address": "\(url.absoluteString)", "version": "\(TFESetupVersion.current)"])
         // One limiter for the process: every request kept within the server's rate limit.
         return Connection(client: TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport: transport,
@@ -180,7 +180,8 @@ enum LoadFailure: Error {
     /// No organization from the flag, the answers file or `TFE_ORG`.
     case noOrganization
     /// `hint`: what to try instead (the organizations the token sees, when the one named is not).
-    case client(TFEError, hint: String? = nil)
+    /// `read`: the report's lines that could still be read (without the token, when it was refused).
+    case client(TFEError, hint: String? = nil, read: [String] = [])
 }
 
 extension CommonOptions {
@@ -192,9 +193,11 @@ extension CommonOptions {
     ///   the site-wide state is read (`organizationUnavailable` says why there is no organization).
     /// - Parameter beforeReads: runs once the client is made and before its first request (an
     ///   `apply` takes its run lock there, so its plan rests on reads no other run interleaves).
+    /// - Parameter whenTokenRefused: on a 401, what can still be read without the token (`check`
+    ///   shows the server's release and health before the token's problem).
     func loadCurrentState(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                           sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokensIfTightening: DesiredSettings.TokenTTL? = nil,
-                          beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
+                          beforeReads: (TFEClient) throws -> Void = { _ in }, whenTokenRefused: ((TFEClient) async -> [String])? = nil) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         let connection: Connection
         do {
@@ -228,8 +231,9 @@ extension CommonOptions {
                 }
                 return (client, transport, try await StateLoader.loadSiteWide(client: client, noOrganization: StateLoader.noOrganizationYet))
             } catch let error as TFEError {
+                let read = await Self.readWithoutToken(error, client: client, whenTokenRefused)
                 await transport.shutdown()
-                throw LoadFailure.client(error)
+                throw LoadFailure.client(error, read: read)
             }
         }
         // Before the first request: which server the token is about to go to, and which token.
@@ -242,9 +246,16 @@ extension CommonOptions {
             if case .notFound(let path, _) = error, path == APIPath.organization(organization) {
                 hint = await Self.organizationHint(client: client, asked: organization)
             }
+            let read = await Self.readWithoutToken(error, client: client, whenTokenRefused)
             await transport.shutdown()
-            throw LoadFailure.client(error, hint: hint)
+            throw LoadFailure.client(error, hint: hint, read: read)
         }
+    }
+
+    /// What `whenTokenRefused` reads when the error is the token's 401; nothing otherwise.
+    static func readWithoutToken(_ error: TFEError, client: TFEClient, _ whenTokenRefused: ((TFEClient) async -> [String])?) async -> [String] {
+        guard case .unauthorized = error, let whenTokenRefused else { return [] }
+        return await whenTokenRefused(client.using(token: SecretString("")))
     }
 
     /// "Did you mean my-org?" and the organizations the token sees (at most ten named), or nil
@@ -270,15 +281,17 @@ extension CommonOptions {
     func loadCurrentStateOrExit(answersAddress: String? = nil, answersOrganization: String? = nil, smtpPassword: SecretString? = nil,
                                 failurePrefix: String = "", whereToGiveOrganization: String = "pass --organization (or set TFE_ORG)",
                                 sections: Set<Section> = Set(Section.allCases), siteWideWhenNoneExists: Bool = true, tokensIfTightening: DesiredSettings.TokenTTL? = nil,
-                                beforeReads: (TFEClient) throws -> Void = { _ in }) async throws
+                                beforeReads: (TFEClient) throws -> Void = { _ in }, whenTokenRefused: ((TFEClient) async -> [String])? = nil) async throws
         -> (client: TFEClient, transport: AsyncHTTPTransport, current: CurrentState) {
         do {
             return try await loadCurrentState(answersAddress: answersAddress, answersOrganization: answersOrganization, smtpPassword: smtpPassword,
-                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokensIfTightening: tokensIfTightening, beforeReads: beforeReads)
+                                              sections: sections, siteWideWhenNoneExists: siteWideWhenNoneExists, tokensIfTightening: tokensIfTightening, beforeReads: beforeReads,
+                                              whenTokenRefused: whenTokenRefused)
         } catch LoadFailure.noOrganization {
             printError("tfe-setup: no organization: \(whereToGiveOrganization).")
             throw ExitCode.failure
-        } catch LoadFailure.client(let error, let hint) {
+        } catch LoadFailure.client(let error, let hint, let read) {
+            if !read.isEmpty { printOut(lines: read) }
             printError(lines: prefixed("tfe-setup: \(failurePrefix)", error.commandLineLines) + (hint.map { [$0] } ?? []))
             throw ExitCode.failure
         }

@@ -68,17 +68,17 @@ struct FirstInstallRun {
             throw ExitCode.failure
         }
         let ca = options.caCertificatePath(for: url)
+        let (logger, sink) = try options.logger(waitNotices: true)   // plan and apply: line mode
         let configuration: ClientConfiguration
         let transport: AsyncHTTPTransport
         do {
             configuration = try ClientConfiguration(address: url, token: SecretString(""), timeout: .milliseconds(Int64(options.timeout * 1000)),
                                                     caCertificatePath: ca, allowInsecureHTTP: options.insecureHTTP)
-            transport = try AsyncHTTPTransport(caCertificatePath: ca)
+            transport = try AsyncHTTPTransport(caCertificatePath: ca, logger: logger)
         } catch {
             printError(lines: prefixed("tfe-setup: ", error.commandLineLines))
             throw ExitCode.failure
         }
-        let (logger, sink) = try options.logger(waitNotices: true)   // plan and apply: line mode
         for secret in [bootstrap.password, bootstrap.iact].compactMap({ $0 }) { sink?.register(secret: secret) }
         let client = TFEClient(configuration: configuration, transport: transport, logger: logger)
         return try await shuttingDown(transport) { try await steps(client, url: url, apply: apply, sink: sink) }
@@ -102,7 +102,7 @@ struct FirstInstallRun {
         let ca = options.caCertificatePath(for: url)
         let configuration = try ClientConfiguration(address: url, token: SecretString(""), timeout: .milliseconds(Int64(options.timeout * 1000)),
                                                     caCertificatePath: ca, allowInsecureHTTP: options.insecureHTTP)
-        let transport = try AsyncHTTPTransport(caCertificatePath: ca)
+        let transport = try logger.map { try AsyncHTTPTransport(caCertificatePath: ca, logger: $0) } ?? AsyncHTTPTransport(caCertificatePath: ca)
         if let logger { return (TFEClient(configuration: configuration, transport: transport, logger: logger, limiter: RateLimiter()), transport) }
         return (TFEClient(configuration: configuration, transport: transport), transport)
     }

@@ -169,27 +169,28 @@ extension ApplyCommand {
     /// every wait (a retry's back-off, a `Retry-After`, a request in flight), then reports exactly
     /// which organizations were done, failed, interrupted or not started; a second signal ends the
     /// process at once. A rerun plans again and sends only what still differs.
-    func applyFleet(_ fleet: Automation.Fleet, automation: Automation) async throws {
+    /// - Parameter missingPassword: the relay's password variable, when it would be sent and is unset.
+    func applyFleet(_ fleet: Automation.Fleet, automation: Automation, missingPassword: AnswersFile.Problem?) async throws {
         var f = fleet
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: ascii))
-        if let relay = f.relay, !relay.plan.issues.isEmpty || relay.plan.hasRefusals {
-            printError("tfe-setup: nothing applied: fix the SMTP relay's errors above first.")
-            throw ExitCode.failure
-        }
         let relaySends = f.relay.map { !$0.plan.isEmpty } ?? false
         guard !f.plan.toChange.isEmpty || relaySends else {
             if !f.plan.unreadable.isEmpty { throw ExitCode.failure }
             return
         }
         let renews = !f.plan.lockedOut.isEmpty && answersOptions.renewToken && !acceptTokenRejection
+        // Everything the run lacks, named at once (`ApplyRefusal`).
+        var refusal = ApplyRefusal()
+        if let missingPassword { refusal.add(ApplyRefusal.password(missingPassword)) }
+        if let relay = f.relay, !relay.plan.issues.isEmpty || relay.plan.hasRefusals { refusal.add(ApplyRefusal.planErrors) }
         if !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews {
-            printError("tfe-setup: nothing applied: " + TokenReport.lockout(in: f.plan.lockedOut) + " (see above). "
-                       + TokenReport.wayOut + " Or pass --\(Automation.renewTokenOption) to make one within the smallest user cap and apply with it, "
-                       + "or --\(Automation.acceptTokenRejectionOption) to apply it knowing that.")
-            throw ExitCode.failure
+            refusal.add(ApplyRefusal.lockout(uncertain: false, organizations: f.plan.lockedOut))
         }
-        try confirmRelay(f.relay?.report.newRelay)
+        let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
+        refusal.add(ApplyRefusal.relay(f.relay?.report.newRelay, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
+        refusal.add(confirmation)
+        try refusal.stopIfAny()
         try confirm()
         // Once, before any write: one new token within the smallest user cap of the chosen organizations.
         if renews { f = try await automation.renewed(f, newTokenFile: answersOptions.newTokenFile) }

@@ -44,11 +44,14 @@ package struct AnswersFile: Sendable {
     package struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         package var path: String
         package var message: String
+        /// The environment variable the problem is about, when it is one (an unset `password_env`).
+        package var variable: String?
         package var description: String { "\(path): \(message)" }
 
-        package init(path: String, message: String) {
+        package init(path: String, message: String, variable: String? = nil) {
             self.path = path
             self.message = message
+            self.variable = variable
         }
     }
 
@@ -218,7 +221,8 @@ struct Reader {
                 passwordSource = "$" + envName
             } else {
                 missingPassword = .init(path: "\(path).password_env",
-                                        message: "the environment variable \(envName) is not set (or is empty): export it before applying; this plan leaves the password out")
+                                        message: "the environment variable \(envName) is not set (or is empty): export it before applying; this plan leaves the password out",
+                                        variable: envName)
             }
         }
         if let file = passwordFile, envName == nil {

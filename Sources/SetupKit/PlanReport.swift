@@ -42,6 +42,11 @@ package struct PlanReport: Sendable, Equatable {
         package var host: String
         /// The host the server has now ("" for none).
         package var now: String
+
+        package init(host: String, now: String) {
+            self.host = host
+            self.now = now
+        }
     }
 
     /// What becomes of the token this tool runs with.

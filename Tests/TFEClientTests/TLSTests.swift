@@ -9,26 +9,9 @@ import SetupKit
 /// Real TLS on loopback with a private CA made by openssl at test time.
 @Suite("TLS with a private CA")
 struct TLSTests {
-    /// Makes a CA and a server certificate for 127.0.0.1 in a fresh directory.
-    static func makeCertificates() throws -> (dir: String, ca: String, cert: String, key: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tfe-tls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let script = """
-            set -e
-            cd '\(dir)'
-            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=tfe-setup test CA' \
-              -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>/dev/null
-            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=127.0.0.1' 2>/dev/null
-            printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > ext.cnf
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SandboxError("openssl failed (\(process.terminationStatus)); is openssl installed? scripts/install-deps installs it") }
-        return (dir, dir + "/ca.pem", dir + "/server.pem", dir + "/server.key")
+    /// Makes a CA and a server certificate for 127.0.0.1 (and localhost) in a fresh directory.
+    static func makeCertificates(names: String = "IP:127.0.0.1,DNS:localhost") throws -> (dir: String, ca: String, cert: String, key: String) {
+        try TestCertificates.make(names: names)
     }
 
     @Test("refused with a clear certificate error without --ca-cert; works with it") func privateCA() async throws {
@@ -49,6 +32,65 @@ struct TLSTests {
         let org = try await TFEClient(configuration: configuration, transport: trusting).organization("my-org")
         #expect(org.name == "my-org")
         await trusting.shutdown()
+        await server.stop()
+    }
+
+    @Test("a trusted certificate for another name: the names it holds, not NIOSSL's words; the name it holds then works")
+    func certificateForAnotherName() async throws {
+        let certs = try Self.makeCertificates(names: "DNS:localhost")
+        let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0, tls: (certs.cert, certs.key)))
+        let port = try #require(URL(string: server.address)?.port)
+        let configuration = try ClientConfiguration(address: URL(string: "https://127.0.0.1:\(port)")!, token: SecretString(server.tokens.owner))
+        let transport = try AsyncHTTPTransport(caCertificatePath: certs.ca)
+        let error = await failure { try await TFEClient(configuration: configuration, transport: transport, environment: .instant).organization("my-org") }
+        guard case .transport(let cause)? = error else { Issue.record("unexpected \(String(describing: error))"); await transport.shutdown(); await server.stop(); return }
+        #expect(cause.cause == .certificateNotForHost(host: "127.0.0.1", names: ["localhost"], example: "https://localhost:\(port)"), "\(cause)")
+        #expect(cause.message == "the certificate is for localhost, not 127.0.0.1")
+        #expect(cause.provablyNotSent, "the name is checked before any request is written")
+        let text = error?.commandLineDescription ?? ""
+        #expect(text == "Could not talk to the server: the certificate is for localhost, not 127.0.0.1. Use the name on the certificate in --address (https://localhost:\(port)), or get a certificate that names 127.0.0.1.", "\(text)")
+        #expect(!text.contains("NIOSSL") && !text.contains("<none>") && !text.contains("server is running") && !text.contains("--ca-cert"), "\(text)")
+        #expect(await server.store.requestLog.isEmpty, "no request got through")
+        // The advice works: the name on the certificate, same CA, same port.
+        let named = try ClientConfiguration(address: URL(string: "https://localhost:\(port)")!, token: SecretString(server.tokens.owner))
+        #expect(try await TFEClient(configuration: named, transport: transport).organization("my-org").name == "my-org")
+        await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test("a certificate for several names lists them (at most four, then how many more), and a wildcard is never the suggested address")
+    func certificateNames() {
+        let url = URL(string: "https://10.1.2.3:8443")!
+        let many = AsyncHTTPTransport.certificateNotForHost("10.1.2.3", names: ["*.example.com", "tfe.example.com", "10.9.9.9", "a.example.com", "b.example.com", "c.example.com"], url: url)
+        #expect(many.message == "the certificate is for *.example.com, tfe.example.com, 10.9.9.9, a.example.com and 2 more, not 10.1.2.3")
+        #expect(many.remedy == .useNameOnCertificate(host: "10.1.2.3", example: "https://tfe.example.com:8443"))
+        let unknown = AsyncHTTPTransport.certificateNotForHost("10.1.2.3", names: [], url: url)
+        #expect(unknown.message == "the server's certificate does not name 10.1.2.3")
+        #expect(TFEError.transport(unknown).commandLineDescription.hasSuffix("Use the name on the certificate in --address, or get a certificate that names 10.1.2.3."))
+    }
+
+    @Test("https:// to a server that speaks plain HTTP: said so, with the http:// address; the handshake's real error is BoringSSL's wrong version number")
+    func httpsToPlainHTTP() async throws {
+        let server = try await SandboxServer.start(options: SandboxOptions(rateLimit: 0))
+        let plain = try #require(URL(string: server.address))
+        #expect(plain.scheme == "http")
+        let port = try #require(plain.port)
+        // What the stack really says, before our words: the sandbox answers the ClientHello with
+        // an HTTP 400, whose first bytes are no TLS record.
+        let transport = try AsyncHTTPTransport()
+        let configuration = try ClientConfiguration(address: URL(string: "https://127.0.0.1:\(port)")!, token: SecretString(server.tokens.owner))
+        let error = await failure { try await TFEClient(configuration: configuration, transport: transport, environment: .instant).organization("my-org") }
+        await transport.shutdown()
+        guard case .transport(let cause)? = error else { Issue.record("unexpected \(String(describing: error))"); await server.stop(); return }
+        #expect(cause.kind == .tls && cause.provablyNotSent, "\(cause)")
+        #expect(cause.cause == .plainHTTP(plainAddress: "http://127.0.0.1:\(port)"), "\(cause)")
+        let text = error?.commandLineDescription ?? ""
+        #expect(text == "Could not talk to the server: the server at 127.0.0.1:\(port) answered in plain HTTP, not TLS. Use --address http://127.0.0.1:\(port), or enable TLS on the server.", "\(text)")
+        #expect(await server.store.requestLog.isEmpty, "nothing reached the API")
+        // To a host that is not loopback, plain http also needs the flag that allows it.
+        let remote = AsyncHTTPTransport.classify(NIOSSLTestError.wrongVersion, url: URL(string: "https://tfe.example.com")!)
+        #expect(TFEError.transport(remote).commandLineDescription.hasSuffix("Use --address http://tfe.example.com:443 with --insecure-http (the token then crosses the network unencrypted), or enable TLS on the server."),
+                "\(TFEError.transport(remote).commandLineDescription)")
         await server.stop()
     }
 
@@ -82,4 +124,10 @@ struct TLSTests {
         await tls.stop()
         await plain.stop()
     }
+}
+
+/// An error whose text is the one BoringSSL gives when an answer is no TLS record.
+private enum NIOSSLTestError: Error, CustomStringConvertible {
+    case wrongVersion
+    var description: String { "handshakeFailed(sslError([Error: 268435714 error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER]))" }
 }

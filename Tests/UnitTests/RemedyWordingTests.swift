@@ -11,6 +11,8 @@ struct RemedyWordingTests {
         .checkAddress, .trustPrivateCA, .allowMoreTime, .rereadBeforeRetrying, .tryAgain, .useFinalAddress, .checkServerKind,
         .provideToken(host: "tfe.example.com", looked: ["a token file", "TFE_TOKEN", "TF_TOKEN_tfe_example_com", "~/.terraform.d/credentials.tfrc.json"]),
         .fixTokenFile, .tokenNotInAddress, .useHTTPS, .chooseAnotherLogFile, .giveValidAddress,
+        .useNameOnCertificate(host: "127.0.0.1", example: "https://localhost:8443"), .useNameOnCertificate(host: "127.0.0.1", example: nil),
+        .usePlainHTTPOrEnableTLS(plainAddress: "http://127.0.0.1:8080"), .checkHostName("tfe.invalid"),
     ]
 
     /// The flag (or words) the command line's text must carry for each remedy it words itself.
@@ -18,6 +20,10 @@ struct RemedyWordingTests {
         (.checkAddress, "--address"), (.trustPrivateCA, "--ca-cert"), (.allowMoreTime, "--timeout"),
         (.rereadBeforeRetrying, "Run again"), (.useFinalAddress, "--address"), (.provideToken(host: "h", looked: ["a token file", "TFE_TOKEN"]), "--token-file"),
         (.tokenNotInAddress, "--token-file"), (.useHTTPS, "--insecure-http"), (.chooseAnotherLogFile, "--log-file"),
+        (.useNameOnCertificate(host: "127.0.0.1", example: "https://localhost:8443"), "--address (https://localhost:8443)"),
+        (.usePlainHTTPOrEnableTLS(plainAddress: "http://127.0.0.1:8080"), "--address http://127.0.0.1:8080, or enable TLS"),
+        (.usePlainHTTPOrEnableTLS(plainAddress: "http://tfe.lab:8080"), "--address http://tfe.lab:8080 with --insecure-http"),
+        (.checkHostName("tfe.invalid"), "--address"),
     ]
 
     static func namesAFlag(_ text: String) -> Bool { text.range(of: "--[a-z]", options: .regularExpression) != nil }

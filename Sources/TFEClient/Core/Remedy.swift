@@ -37,6 +37,15 @@ public enum Remedy: Sendable, Equatable {
     case signInExistingServer
     /// Another run on this machine holds the lock of the same server and organization.
     case waitForOtherRun
+    /// The server's certificate is trusted but does not name `host`: use a name it holds in the
+    /// address (`example`, a whole address, when one can be suggested), or get a certificate
+    /// that names the host.
+    case useNameOnCertificate(host: String, example: String?)
+    /// An `https://` address whose server speaks plain HTTP: use `plainAddress` (`http://…`), or
+    /// enable TLS on the server.
+    case usePlainHTTPOrEnableTLS(plainAddress: String)
+    /// The host name does not exist: check how it is spelled.
+    case checkHostName(String)
     /// An SMTP change with a test address whose outcome is unknown: sending it again sends
     /// another test email.
     case skipSecondTestEmail
@@ -80,6 +89,12 @@ public enum Remedy: Sendable, Equatable {
             return "Try again once it has ended. A run on another machine cannot be seen: run one at a time."
         case .skipSecondTestEmail:
             return "If the test email arrived, leave the test address out when you send it again (a second try sends a second email)."
+        case .useNameOnCertificate(let host, let example):
+            return "Use the name on the certificate in the address\(example.map { " (\($0))" } ?? ""), or get a certificate that names \(host)."
+        case .usePlainHTTPOrEnableTLS(let plainAddress):
+            return "Use \(plainAddress), or enable TLS on the server."
+        case .checkHostName:
+            return "Check how the host name is spelled in the address."
         }
     }
 }
