@@ -156,7 +156,9 @@ extension Wizard {
     package static func answers(_ state: WizardState) -> String {
         guard let current = state.current else { return "{}\n" }
         let sections = Set(state.screens)
-        return AnswersEncoder.encode(current: current.applying(state.desiredSettings(sections: editableSections(state))),
-                                     address: state.config.addressInAnswers ? state.config.address : nil, sections: sections)
+        let desired = state.desiredSettings(sections: editableSections(state))
+        return AnswersEncoder.encode(current: current.applying(desired),
+                                     address: state.config.addressInAnswers ? state.config.address : nil, sections: sections,
+                                     createPool: desired.executionDefaults?.createAgentPool == true ? desired.executionDefaults?.agentPoolName : nil)
     }
 }
