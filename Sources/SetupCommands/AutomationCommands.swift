@@ -166,19 +166,8 @@ struct Automation {
                 heldPassword = true
             }
         }
-        var plan: Plan
-        if let name = answers.agentPoolName {
-            // A pool named in the file: its id in this organization.
-            if let pool = current.agentPools.first(where: { $0.name == name }) {
-                answers.desired.executionDefaults?.agentPool = .set(pool.id)
-                plan = Planner.plan(answers.desired, current: current)
-            } else {
-                plan = Planner.plan(answers.desired, current: current)
-                plan.issues.append(ValidationIssue(.agentPool, "\(current.organization.name) has no agent pool named \(SafeText.line(name))"))
-            }
-        } else {
-            plan = Planner.plan(answers.desired, current: current)
-        }
+        // A pool named in the file (`agent_pool_name`) is found, or created, by the planner.
+        var plan = Planner.plan(answers.desired, current: current)
         // Accepted: the policies and the switch go last, so nothing else waits behind them.
         if acceptTokenRejection && plan.locksOutToken { plan = plan.puttingTokenWritesLast() }
         return Prepared(client: client, transport: transport, current: current, plan: plan, answers: answers, heldPassword: heldPassword,
@@ -195,7 +184,9 @@ struct Automation {
             if entry.change.field == .smtpPassword, let relay = report.newRelay {
                 lines.append("    " + PlanReport.newRelayWarning(relay, remedy: "apply --auto-approve needs --smtp-relay \(relay.host)"))
             }
+            if entry.change.field == .agentPoolName, let name = report.newAgentPool { lines.append("    " + PlanReport.newPoolLine(name, ascii: ascii)) }
         }
+        if let pool = report.existingAgentPool { lines.append("  Note ($.execution_defaults.agent_pool_name): " + PlanReport.existingPoolLine(pool)) }
         if report.heldPassword { lines.append("  " + PlanReport.heldPasswordLine(ascii: ascii, remedy: "To send it anyway: --update-password.")) }
         if report.isEmpty { lines.append("Nothing to change.") } else {
             lines.insert(report.organization.map { "Changes for \($0):" } ?? "Changes (site-wide, no organization):", at: 0)

@@ -12,13 +12,17 @@ package enum AnswersEncoder {
     ///   Exports leave it out: the server keeps its stored password when none is sent, so the
     ///   exported file plans to "nothing to change" without the variable being set.
     package static func encode(address: String?, organization: String, smtp: SMTPSettings?, execution: (mode: ExecutionMode, pool: String?)?,
-                              tokenTTL: (enabled: Bool?, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true) -> String {
+                              tokenTTL: (enabled: Bool?, milliseconds: [TokenType: Int64])?, passwordReference: Bool = true,
+                              createPool: String? = nil) -> String {
         var root: [(String, OrderedJSON)] = []
         if let address { root.append(("address", .string(address))) }
         // No organization (the relay alone): the file names none, so it plans site-wide again.
         if !organization.isEmpty { root.append(("organization", .string(organization))) }
         if let s = smtp { root.append(("smtp", smtpObject(s, passwordReference: passwordReference))) }
-        if let e = execution {
+        if let e = execution, e.mode == .agent, let name = createPool {
+            // The pool by name, created where it is missing: the file works on a new organization too.
+            root.append(("execution_defaults", .object([("mode", .string(e.mode.rawValue)), ("agent_pool_name", .string(name)), ("create_agent_pool", .bool(true))])))
+        } else if let e = execution {
             root.append(("execution_defaults", .object([("mode", .string(e.mode.rawValue)), ("agent_pool_id", e.pool.map(OrderedJSON.string) ?? .null)])))
         }
         if let t = tokenTTL { root.append(("token_ttl", tokenTTLObject(enabled: t.enabled, milliseconds: t.milliseconds))) }
@@ -63,14 +67,17 @@ package enum AnswersEncoder {
     }
 
     /// An answers file for the server's current state.
-    package static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true) -> String {
+    /// - Parameter createPool: the name of a pool the wizard created (or asked to): written as
+    ///   `agent_pool_name` with `create_agent_pool`, not as the id it has on this server.
+    package static func encode(current: CurrentState, address: String?, sections: Set<Section> = Set(Section.allCases), passwordReference: Bool = true,
+                               createPool: String? = nil) -> String {
         encode(address: address, organization: current.organization.name,
                smtp: sections.contains(.smtp) ? current.smtp : nil,
                // A mode this build does not know is left out rather than written back as a guess.
                execution: sections.contains(.executionDefaults) && current.organization.unknownExecutionMode == nil
                    ? (current.organization.defaultExecutionMode, current.organization.defaultAgentPoolID) : nil,
                tokenTTL: sections.contains(.tokenTTL) ? tokenTTL(current) : nil,
-               passwordReference: passwordReference)
+               passwordReference: passwordReference, createPool: createPool)
     }
 
     /// The switch (nil where the server does not report it) and the policies; nil when neither

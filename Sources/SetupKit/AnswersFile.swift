@@ -180,7 +180,12 @@ struct Reader {
         file.organization = string(o, "organization", "$")
         if let org = file.organization, let message = FieldRules.organizationName(org) { problem("$.organization", message) }
         if let s = o["smtp"] { file.desired.smtp = smtp(s) }
-        if let e = o["execution_defaults"] { file.desired.executionDefaults = execution(e) }
+        if let e = o["execution_defaults"] {
+            file.desired.executionDefaults = execution(e)
+            if file.organizations != nil, file.desired.executionDefaults?.createAgentPool == true {
+                problem("$.execution_defaults.create_agent_pool", "creates a pool in one organization; a baseline for many organizations names a pool each of them has: leave create_agent_pool out")
+            }
+        }
         if let t = o["token_ttl"] { file.desired.tokenTTL = ttl(t) }
         if let b = o["bootstrap"] {
             file.bootstrap = bootstrap(b)
@@ -246,9 +251,13 @@ struct Reader {
         let path = "$.execution_defaults"
         guard let o = object(value, AnswersKeys.executionDefaults) else { return nil }
         agentPoolName = string(o, "agent_pool_name", path)
+        let create = bool(o, "create_agent_pool", path) ?? false
         if agentPoolName != nil, o["agent_pool_id"] != nil { problem("\(path).agent_pool_name", "give either agent_pool_id or agent_pool_name, not both") }
-        if let name = agentPoolName, name.isEmpty { problem("\(path).agent_pool_name", "must name a pool") }
-        var e = DesiredSettings.ExecutionDefaults()
+        if let name = agentPoolName, name.isEmpty, !create { problem("\(path).agent_pool_name", "must name a pool") }
+        if create, agentPoolName == nil {
+            problem("\(path).create_agent_pool", "needs agent_pool_name: the name of the pool to create (or to use, when the organization has one of that name)")
+        }
+        var e = DesiredSettings.ExecutionDefaults(agentPoolName: agentPoolName, createAgentPool: create)
         if let m = string(o, "mode", path) {
             if let mode = ExecutionMode(rawValue: m) { e.mode = mode } else { problem("\(path).mode", FieldRules.executionMode(m) ?? "") }
         }
@@ -265,6 +274,10 @@ struct Reader {
         for issue in Validation.issues(for: OrganizationDefaultsUpdate(mode: e.mode, agentPool: e.agentPool), current: nil)
         where !(e.mode == .agent && e.agentPool == .clear) {
             problem(jsonPath(issue.field), issue.message)
+        }
+        // A pool to create: the client core's rules for its name (and agent mode), as the wizard's.
+        if create, let name = agentPoolName {
+            for issue in Validation.issues(forNewAgentPool: name, mode: e.mode) { problem(jsonPath(issue.field), issue.message) }
         }
         return e
     }

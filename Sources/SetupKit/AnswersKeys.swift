@@ -18,7 +18,7 @@ package enum AnswersKeys {
     package static let root = Object(path: "$", accepted: ["address", "organization", "organizations", "smtp", "execution_defaults", "token_ttl", "bootstrap"], refused: [])
     package static let smtp = Object(path: "$.smtp", accepted: SMTPSetting.names + ["password_env", "test_email_address"],
                                      refused: ["password", "password_file"])
-    package static let executionDefaults = Object(path: "$.execution_defaults", accepted: ["mode", "agent_pool_id", "agent_pool_name"], refused: [])
+    package static let executionDefaults = Object(path: "$.execution_defaults", accepted: ["mode", "agent_pool_id", "agent_pool_name", "create_agent_pool"], refused: [])
     package static let tokenTTL = Object(path: "$.token_ttl", accepted: ["enabled"] + TokenType.known.map(\.rawValue), refused: [])
     package static let bootstrap = Object(path: "$.bootstrap", accepted: ["admin", "iact_env", "organization"], refused: ["iact", "iact_file"])
     package static let bootstrapAdmin = Object(path: "$.bootstrap.admin", accepted: ["username", "email", "password_env"], refused: ["password", "password_file"])

@@ -32,6 +32,8 @@ package struct StepResult: Sendable, Equatable {
         case smtp(SMTPSettings)
         case organization(Organization)
         case tokenTTL([TokenTTLPolicy])
+        /// The agent pool created (as the pool list shows it after the POST).
+        case agentPool(AgentPool)
         /// Refused (4xx, a broken rule) or provably never sent: not saved.
         case failed(TFEError)
         /// Sent, and no answer came (a reset, a drop, a timeout, a stop, a gateway's 5xx): the
@@ -154,6 +156,7 @@ package struct StepResult: Sendable, Equatable {
             let said = lines.joined().contains("may or may not have been saved")
             lines[lines.count - 1] += (said ? " Unknown whether it was saved: " : " The request was sent and no answer came, so it is unknown whether it was saved: ")
                 + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "." + (said ? "" : " " + wording.text(.rereadBeforeRetrying))
+            if step == .agentPool { lines[lines.count - 1] += " " + Self.poolMayExist }
             if fields.contains(.smtpTestEmail) { lines[lines.count - 1] += " " + wording.text(.skipSecondTestEmail) }
             return lines
         case .notSent(let earlier):
@@ -163,10 +166,17 @@ package struct StepResult: Sendable, Equatable {
         }
     }
 
+    /// Said of a pool POST whose outcome is unknown: it is never sent twice blindly.
+    package static let poolMayExist = "The agent pool may exist now: it was not sent again, and the organization was not changed. "
+        + "The next plan reads the pools and uses a pool of that name instead of making another."
+
     private var successMessage: String {
         switch outcome {
         case .failed, .notSent, .unknown:
             return ""
+        case .agentPool(let pool) where ignored.isEmpty:
+            return "created agent pool \(SafeText.line(pool.name)) (\(SafeText.line(pool.id)), organization-scoped)"
+                + (unconfirmed.map { " (the server's answer says so; not read back: \($0))" } ?? "")
         default:
             let saved = fields.filter { !ignored.contains($0) }
             let note = unconfirmed.map { " (the server's answer says so; not read back: \($0))" } ?? ""
@@ -191,6 +201,8 @@ package struct StepResult: Sendable, Equatable {
             if let v = u.mode, v != o.defaultExecutionMode { ignored.append(.executionMode) }
             if case .set(let id) = u.agentPool, id != o.defaultAgentPoolID { ignored.append(.agentPool) }
             if let v = u.maxTTLEnabled, !o.maxTTLSupported || v != o.maxTTLEnabled { ignored.append(.ttlEnabled) }
+        case .agentPool(let pool):
+            if let wanted = plan.newAgentPool, pool.name != wanted.name { ignored.append(.agentPoolName) }
         case .tokenTTL(let policies):
             guard let u = plan.tokenTTL else { return [] }
             for (type, ms) in u.orderedEntries where policies.first(where: { $0.tokenType == type })?.maxTTLMilliseconds != ms {
@@ -236,6 +248,8 @@ package struct Applier: Sendable {
     package func apply(_ plan: Plan, steps: [Step], each: (StepResult) async -> Void) async {
         let wanted = Set(steps)
         var failed: Step?
+        // The plan as it stands: a pool created in one stage is the default the next one sets.
+        var plan = plan
         for stage in plan.stages.map({ $0.filter(wanted.contains) }) where !stage.isEmpty {
             if let failed {
                 for step in stage {
@@ -243,10 +257,12 @@ package struct Applier: Sendable {
                 }
                 continue
             }
+            let planNow = plan
             await withTaskGroup(of: StepResult.self) { group in
-                for step in stage { group.addTask { await self.run(step, of: plan) } }
+                for step in stage { group.addTask { await self.run(step, of: planNow) } }
                 for await result in group {
                     if !result.succeeded, failed == nil { failed = result.step }
+                    if result.succeeded, case .agentPool(let pool) = result.outcome { plan = plan.usingCreatedPool(pool) }
                     await each(result)
                 }
             }
@@ -269,7 +285,15 @@ package struct Applier: Sendable {
         while true {
             do {
                 let answer = try await write(step, of: plan)
+                // A pool is read back by the id its answer gave.
+                if case .agentPool(let pool) = answer { return await readBack(step, of: plan.usingCreatedPool(pool), fields: fields, answer: answer) }
                 return await readBack(step, of: plan, fields: fields, answer: answer)
+            } catch let error where step == .agentPool && (error.leavesWriteOutcomeUnknown || error.isDecoding) {
+                // A create is never sent twice blindly (a second POST would make a second pool,
+                // or be refused as a name taken), nor read to guess: the pool may exist, and
+                // the organization PATCH that waits for its id is not sent. An answer that came
+                // but could not be read leaves it just as unknown.
+                return StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording)
             } catch let error where error.leavesWriteOutcomeUnknown {
                 let result = StepResult(step: step, fields: fields, outcome: .unknown(error), wording: wording)
                 // A stop, or a write whose side effect must not repeat: the admin hears "unknown".
@@ -291,11 +315,16 @@ package struct Applier: Sendable {
     /// Sends the step's one request; its answer as an outcome.
     private func write(_ step: Step, of plan: Plan) async throws(TFEError) -> StepResult.Outcome {
         switch step {
+        case .agentPool:
+            guard let pool = plan.newAgentPool else { throw TFEError.requiredFieldMissing("no agent pool to create") }
+            return .agentPool(try await client.createAgentPool(plan.organization, name: pool.name, organizationScoped: pool.organizationScoped))
         case .smtp:
             guard let update = plan.smtp else { throw TFEError.requiredFieldMissing("no SMTP change") }
             return .smtp(try await client.updateSMTPSettings(update, current: nil))
         case .organization:
             guard let update = plan.organizationUpdate else { throw TFEError.requiredFieldMissing("no organization change") }
+            // The default pool is the one made first: never sent without its id.
+            if let pool = plan.newAgentPool, pool.id == nil { throw TFEError.requiredFieldMissing("the new agent pool's id (it was not created)") }
             return .organization(try await client.updateOrganization(plan.organization, update, current: nil))
         case .tokenTTL:
             guard let update = plan.tokenTTL else { throw TFEError.requiredFieldMissing("no token TTL change") }
@@ -309,6 +338,13 @@ package struct Applier: Sendable {
     /// Reads the resource a step writes: one GET.
     private func read(_ step: Step, of plan: Plan) async throws(TFEError) -> StepResult.Outcome {
         switch step {
+        case .agentPool:
+            // The organization's pools, the one made among them (by its id, else by its name).
+            let pools = try await client.agentPools(plan.organization)
+            guard let made = pools.first(where: { $0.id == plan.newAgentPool?.id }) ?? pools.first(where: { $0.name == plan.newAgentPool?.name }) else {
+                throw TFEError.decoding(what: "a pool list without the agent pool just created", where: APIPath.agentPools(plan.organization))
+            }
+            return .agentPool(made)
         case .smtp: return .smtp(try await client.smtpSettings())
         case .organization, .ttlSwitch: return .organization(try await client.organization(plan.organization))
         case .tokenTTL: return .tokenTTL(try await client.tokenTTLPolicies(plan.organization))
@@ -363,6 +399,9 @@ extension CurrentState {
             if o.maxTTLSupported { organization.maxTTLEnabled = o.maxTTLEnabled }
             organization.scalarAttributes.merge(o.scalarAttributes) { $1 }
         case .tokenTTL(let policies): tokenTTLPolicies = policies
+        case .agentPool(let pool):
+            // A new plan finds it by name and uses it: never a second pool.
+            if !agentPools.contains(where: { $0.id == pool.id }) { agentPools.append(pool) }
         case .failed, .notSent, .unknown: break
         }
     }

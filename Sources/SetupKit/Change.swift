@@ -12,6 +12,10 @@ package enum SettingValue: Sendable, Equatable {
     case writeOnly
     /// Sent once, never stored, not secret (the test email address): shown, never compared.
     case sentOnce(String)
+    /// An agent pool created by the plan, by name (it has no id before it is made).
+    case newPool(String)
+    /// The default pool set to the pool the plan creates (its id comes with the POST's answer).
+    case createdPool(String)
 
     /// `on`/`off`, `(empty)`, `(none)`, `(will be sent)`, TTLs as durations.
     package var display: String {
@@ -23,6 +27,8 @@ package enum SettingValue: Sendable, Equatable {
         case .pool(let id): return id.map(SafeText.line) ?? "(none)"
         case .writeOnly: return "(will be sent)"
         case .sentOnce(let s): return "\(SafeText.line(s)) (one test email; not stored)"
+        case .newPool(let name): return "\(SafeText.line(name)) (organization-scoped)"
+        case .createdPool(let name): return "\(SafeText.line(name)) (the new pool)"
         }
     }
 
@@ -36,6 +42,8 @@ package enum SettingValue: Sendable, Equatable {
         case .pool(let id): return id.map(JSONValue.string) ?? .null
         case .writeOnly: return .null
         case .sentOnce(let s): return .string(s)
+        case .newPool(let name): return .string(name)
+        case .createdPool(let name): return .object(["created_pool_name": .string(name)])
         }
     }
 }

@@ -203,6 +203,8 @@ extension CurrentState {
             case .clear: next.organization.defaultAgentPoolID = nil
             case .unchanged: break
             }
+            // A pool by name: the organization's pool of that name (a created one once absorbed).
+            if let name = e.agentPoolName, let pool = agentPools.first(where: { $0.name == name }) { next.organization.defaultAgentPoolID = pool.id }
             if next.organization.defaultExecutionMode != .agent { next.organization.defaultAgentPoolID = nil }
         }
         if let t = desired.tokenTTL {

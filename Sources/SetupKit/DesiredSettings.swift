@@ -19,9 +19,17 @@ package struct DesiredSettings: Sendable, Equatable {
     package struct ExecutionDefaults: Sendable, Equatable {
         package var mode: ExecutionMode?
         package var agentPool: AgentPoolChange
-        package init(mode: ExecutionMode? = nil, agentPool: AgentPoolChange = .unchanged) {
+        /// The pool by name (`agent_pool_name`): the organization's pool of that name becomes the
+        /// default (the planner reads the pools and finds its id).
+        package var agentPoolName: String?
+        /// With `agentPoolName`: when the organization has no pool of that name, one is created
+        /// (organization-scoped) before the organization is changed, and becomes the default.
+        package var createAgentPool: Bool
+        package init(mode: ExecutionMode? = nil, agentPool: AgentPoolChange = .unchanged, agentPoolName: String? = nil, createAgentPool: Bool = false) {
             self.mode = mode
             self.agentPool = agentPool
+            self.agentPoolName = agentPoolName
+            self.createAgentPool = createAgentPool
         }
     }
 

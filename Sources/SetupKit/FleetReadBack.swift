@@ -46,8 +46,8 @@ package struct FleetReadBack: Sendable, Equatable {
                         differences.append("\(type.label.lowercased()) token TTL \(now.map(TTLDuration.display(milliseconds:)) ?? "(none)") (sent \(TTLDuration.display(milliseconds: ms)))")
                     }
                 }
-            case .smtp:
-                continue
+            case .smtp, .agentPool:
+                continue   // a fleet plan creates no pool
             }
             if differences.isEmpty { back.held.insert(step) } else { back.kept[step] = differences.joined(separator: ", ") }
         }

@@ -2,6 +2,8 @@ import TFEClient
 
 /// One request an apply sends.
 package enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparable {
+    /// An agent pool created before the organization PATCH that makes it the default.
+    case agentPool = "agent_pool"
     case smtp, organization, tokenTTL = "token_ttl"
     /// The max-TTL switch on its own, sent last when the admin accepts that the new policy
     /// rejects the token in use (`Plan.puttingTokenWritesLast`).
@@ -12,6 +14,7 @@ package enum Step: String, Sendable, Equatable, Hashable, CaseIterable, Comparab
     /// What a person calls the step.
     package var title: String {
         switch self {
+        case .agentPool: return "New agent pool"
         case .smtp: return "SMTP settings"
         case .organization: return "Organization defaults"
         case .tokenTTL: return "Token TTL policies"
@@ -25,6 +28,17 @@ package struct PlannedRequest: Sendable, Equatable {
     package var step: Step
     package var method: String
     package var path: String
+}
+
+/// An agent pool the plan creates, to be the organization's default: always organization-scoped
+/// (a default pool serves every workspace that follows the default).
+package struct NewAgentPool: Sendable, Equatable {
+    package var name: String
+    package var organizationScoped = true
+    /// Its id once the POST has answered: the organization PATCH then sets it as the default.
+    package var id: String?
+
+    package init(name: String) { self.name = name }
 }
 
 /// The changes from the current state to the desired one, and the fewest requests that make them.
@@ -56,6 +70,11 @@ package struct Plan: Sendable, Equatable {
     package var ttlSwitchUpdate: OrganizationDefaultsUpdate?
     /// Who the tighter TTL policy rejects, when one is planned and the tokens were read.
     package var tokenReport: TokenReport?
+    /// The agent pool created first (its own request, a stage before the organization PATCH,
+    /// which then sets it as the default); nil when none is created.
+    package var newAgentPool: NewAgentPool?
+    /// The pool named to be created that the organization already has: used, not created.
+    package var reusedAgentPool: AgentPool?
 
     /// Whether applying it rejects the token this tool runs with.
     package var locksOutToken: Bool { tokenReport?.locksOutToken ?? false }
@@ -67,10 +86,24 @@ package struct Plan: Sendable, Equatable {
         var p = self
         if let enabled = p.organizationUpdate?.maxTTLEnabled {
             p.organizationUpdate?.maxTTLEnabled = nil
-            if p.organizationUpdate?.isEmpty ?? true { p.organizationUpdate = nil }
+            // Kept when it is to set the new pool (empty until the pool's id is known).
+            if p.organizationUpdate?.isEmpty ?? true, p.newAgentPool == nil { p.organizationUpdate = nil }
             p.ttlSwitchUpdate = OrganizationDefaultsUpdate(maxTTLEnabled: enabled)
         }
         p.stageOf = [.smtp: 0, .organization: 0, .tokenTTL: 1, .ttlSwitch: 2]
+        if p.newAgentPool != nil { p.stageOf = p.stageOf.mapValues { $0 + 1 }.merging([.agentPool: 0]) { $1 } }
+        return p
+    }
+
+    /// The plan with its new pool's id known (the POST answered): the organization PATCH that
+    /// follows sets that pool as the default. Nothing changes while the plan creates no pool.
+    package func usingCreatedPool(_ pool: AgentPool) -> Plan {
+        guard newAgentPool != nil else { return self }
+        var p = self
+        p.newAgentPool?.id = pool.id
+        var update = p.organizationUpdate ?? OrganizationDefaultsUpdate()
+        update.agentPool = .set(pool.id)
+        p.organizationUpdate = update
         return p
     }
 
@@ -87,6 +120,7 @@ package struct Plan: Sendable, Equatable {
     /// The steps to run, in a stable order.
     package var steps: [Step] {
         var s: [Step] = []
+        if newAgentPool != nil { s.append(.agentPool) }
         if smtp != nil { s.append(.smtp) }
         if organizationUpdate != nil { s.append(.organization) }
         if tokenTTL != nil { s.append(.tokenTTL) }
@@ -103,6 +137,7 @@ package struct Plan: Sendable, Equatable {
     package var requests: [PlannedRequest] {
         steps.map { step in
             switch step {
+            case .agentPool: return PlannedRequest(step: step, method: "POST", path: APIPath.agentPools(organization))
             case .smtp: return PlannedRequest(step: step, method: "PATCH", path: APIPath.smtpSettings)
             case .organization: return PlannedRequest(step: step, method: "PATCH", path: APIPath.organization(organization))
             case .tokenTTL: return PlannedRequest(step: step, method: "PATCH", path: APIPath.tokenTTLPolicies(organization))
@@ -124,6 +159,7 @@ package struct Plan: Sendable, Equatable {
     /// The step that carries a field (`max-ttl-enabled` travels with the organization PATCH).
     package static func step(for field: FieldKey) -> Step {
         if field == .ttlEnabled { return .organization }
+        if field == .agentPoolName { return .agentPool }
         switch Section(field: field) {
         case .smtp?: return .smtp
         case .tokenTTL?: return .tokenTTL
@@ -135,6 +171,7 @@ package struct Plan: Sendable, Equatable {
     /// Whether this plan's request for a step sends the same values as `other`'s.
     package func sendsTheSame(as other: Plan, for step: Step) -> Bool {
         switch step {
+        case .agentPool: return newAgentPool?.name == other.newAgentPool?.name
         case .smtp: return smtp == other.smtp
         case .organization: return organizationUpdate == other.organizationUpdate
         case .tokenTTL: return tokenTTL == other.tokenTTL
@@ -144,6 +181,7 @@ package struct Plan: Sendable, Equatable {
 
     package func restricted(to only: Set<Step>) -> Plan {
         var p = self
+        if !only.contains(.agentPool) { p.newAgentPool = nil }
         if !only.contains(.smtp) { p.smtp = nil }
         if !only.contains(.organization) { p.organizationUpdate = nil }
         if !only.contains(.tokenTTL) { p.tokenTTL = nil }

@@ -18,7 +18,22 @@ extension PlanReport {
             ("errors", .array(problems.map(problem))),
             ("warnings", .array(warnings.map { .object([("section", .string($0.field.section)), ("field", .string($0.field.rawValue)), ("message", .string($0.message))]) })),
             ("token_rejections", tokens?.json ?? .null),
+            ("agent_pool", agentPoolJSON),
         ])
+    }
+
+    /// `agent_pool`: the pool the plan creates, or the existing one it uses instead; null when
+    /// no pool is named to be created.
+    var agentPoolJSON: OrderedJSON {
+        if let name = newAgentPool {
+            return .object([("action", .string("create")), ("name", .string(name)), ("organization_scoped", .bool(true)),
+                            ("message", .string(Self.newPoolLine(name, ascii: false)))])
+        }
+        if let pool = existingAgentPool {
+            return .object([("action", .string("use_existing")), ("name", .string(pool.name)), ("id", .string(pool.id)),
+                            ("message", .string(Self.existingPoolLine(pool)))])
+        }
+        return .null
     }
 }
 

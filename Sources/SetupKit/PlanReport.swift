@@ -77,6 +77,10 @@ package struct PlanReport: Sendable, Equatable {
     package var lockout: Lockout?
     /// Pool id → name, for the change lines.
     package var poolNames: [String: String]
+    /// The agent pool created first, by name (organization-scoped).
+    package var newAgentPool: String?
+    /// The pool named to be created that exists already: used, not created.
+    package var existingAgentPool: AgentPool?
 
     /// The report of `plan` against `current`.
     /// - Parameters:
@@ -108,6 +112,20 @@ package struct PlanReport: Sendable, Equatable {
         tokens = plan.tokenReport
         if plan.locksOutToken { lockout = accepted ? .accepted : .refused(uncertain: plan.tokenReport?.lockoutUncertain == true) }
         poolNames = Dictionary((current?.agentPools ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        newAgentPool = plan.newAgentPool?.name
+        existingAgentPool = plan.reusedAgentPool
+    }
+
+    /// The line under a pool the plan creates: what it is, and what agents still need.
+    /// `how` is the front end's way to make an agent token beside the web UI.
+    package static func newPoolLine(_ name: String, ascii: Bool) -> String {
+        "Create agent pool \(SafeText.line(name)) (organization-scoped)\(ascii ? " - " : " — ")agents still need an agent token to join; "
+            + "make one under the pool in the web UI (the organization's Settings\(ascii ? " > " : " › ")Agents) or with the hashicorp/tfe provider's tfe_agent_token resource."
+    }
+
+    /// The line for a pool named to be created that the organization has already.
+    package static func existingPoolLine(_ pool: AgentPool) -> String {
+        "Agent pool \(SafeText.line(pool.name)) exists already (\(SafeText.line(pool.id))): it is used, not created."
     }
 
     /// Nothing to send.

@@ -16,7 +16,10 @@ package enum Planner {
         var orgUpdate = OrganizationDefaultsUpdate()
         if let execution = desired.executionDefaults { planExecution(execution, current, &plan, &orgUpdate) }
         let lowered = desired.tokenTTL.map { planTTL($0, current, &plan, &orgUpdate) } ?? []
-        if !orgUpdate.isEmpty { plan.organizationUpdate = orgUpdate }
+        if !orgUpdate.isEmpty || plan.newAgentPool != nil { plan.organizationUpdate = orgUpdate }
+        // The pool first; the rest once it answered (a pool that may exist stops the PATCH that
+        // would make it the default, and with it everything else).
+        if plan.newAgentPool != nil { plan.stageOf = [.agentPool: 0, .smtp: 1, .organization: 1, .tokenTTL: 1, .ttlSwitch: 1] }
         if current.tokenInventory != nil, current.tokenTTLPolicies == nil, plan.organizationUpdate?.maxTTLEnabled == true {
             // Enforcement goes on over caps nobody could read: whom they reject cannot be told,
             // the token in use included, so the guard takes the safe side.
@@ -33,7 +36,7 @@ package enum Planner {
             plan.warnings.append(ValidationIssue(.ttl(first), "\(list) lower than now: " + TTLDuration.loweredConsequence))
         }
         // A read-only token is a problem only when something must be written.
-        if plan.organizationUpdate != nil, !current.organization.canUpdate {
+        if plan.organizationUpdate != nil || plan.newAgentPool != nil, !current.organization.canUpdate {
             plan.unavailable[.executionDefaults] = "This token cannot change \(current.organization.name): only the owners team can."
         }
         return plan
@@ -64,8 +67,22 @@ package enum Planner {
 
     static func planExecution(_ d: DesiredSettings.ExecutionDefaults, _ current: CurrentState, _ plan: inout Plan, _ update: inout OrganizationDefaultsUpdate) {
         let org = current.organization
+        var d = d
+        // A pool by name: its id here (the list is complete); created first when asked and missing.
+        var newPool: String?
+        if let name = d.agentPoolName {
+            if let pool = current.agentPools.first(where: { $0.name == name }) {
+                d.agentPool = .set(pool.id)
+                if d.createAgentPool { plan.reusedAgentPool = pool }
+            } else if d.createAgentPool {
+                newPool = name
+            } else {
+                plan.issues.append(ValidationIssue(.agentPoolName, "\(SafeText.line(org.name)) has no agent pool named \(SafeText.line(name)); to create it, set create_agent_pool to true"))
+                return
+            }
+        }
         // Asked for agent mode (or a pool) where there is none: never sent; the rest of the plan goes on.
-        var setsPool = false
+        var setsPool = newPool != nil
         if case .set = d.agentPool { setsPool = true }
         if let reason = current.agentsUnavailable, d.mode == .agent || setsPool {
             if org.defaultExecutionMode != .agent || setsPool {
@@ -73,8 +90,14 @@ package enum Planner {
             }
             return
         }
-        plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode, agentPool: d.agentPool), current: org)
         let mode = d.mode ?? org.defaultExecutionMode
+        if let name = newPool {
+            // The new pool is the pool: "agent mode needs a pool" is met by it.
+            plan.issues += Validation.issues(forNewAgentPool: name, mode: mode)
+            plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode), current: nil)
+        } else {
+            plan.issues += Validation.issues(for: OrganizationDefaultsUpdate(mode: d.mode, agentPool: d.agentPool), current: org)
+        }
         if let newMode = d.mode, newMode != org.defaultExecutionMode || org.unknownExecutionMode != nil {
             // A mode this build does not know counts as different from every mode asked for.
             plan.changes.append(Change(field: .executionMode, current: .text(org.unknownExecutionMode ?? org.defaultExecutionMode.rawValue), new: .text(newMode.rawValue)))
@@ -84,6 +107,13 @@ package enum Planner {
             // go-tfe's Workspace.SettingOverwrites: a workspace whose execution-mode is not
             // overwritten follows the default (its project's, where the project sets one).
             plan.warnings.append(ValidationIssue(.executionMode, "Workspaces that do not set their own execution mode (nor their project) follow this default: their next runs use \(mode.rawValue) execution."))
+        }
+        if let name = newPool {
+            // Its own request, a stage before the organization PATCH, which then sets its id.
+            plan.newAgentPool = NewAgentPool(name: name)
+            plan.changes.append(Change(field: .agentPoolName, current: .pool(nil), new: .newPool(name)))
+            plan.changes.append(Change(field: .agentPool, current: .pool(org.defaultAgentPoolID), new: .createdPool(name)))
+            return
         }
         switch d.agentPool {
         case .set(let id) where id != org.defaultAgentPoolID && mode == .agent:

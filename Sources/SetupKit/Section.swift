@@ -38,6 +38,7 @@ package enum FieldLabels {
         case .smtpTestEmail: return "Test email address"
         case .executionMode: return "Mode"
         case .agentPool: return "Agent pool"
+        case .agentPoolName: return "New agent pool"
         case .ttlEnabled: return "Enforce max TTL"
         case .organization: return "Organization"
         default:

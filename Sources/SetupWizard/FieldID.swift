@@ -5,6 +5,8 @@ import TFEClient
 package enum FieldID: Hashable, Sendable {
     case smtpEnabled, smtpHost, smtpPort, smtpSender, smtpAuth, smtpUsername, smtpPassword, smtpTestEmail
     case mode, pool, poolOther
+    /// One organization: the name of an agent pool to create (`New pool…`).
+    case poolNew
     /// Several organizations: the pool by name.
     case poolName
     case ttlEnabled
@@ -43,4 +45,6 @@ package enum PoolSelection: Hashable, Sendable {
     case pool(String)
     /// `Other…`: a typed id.
     case other
+    /// `New pool…`: a pool created by name, before the organization is changed.
+    case create
 }

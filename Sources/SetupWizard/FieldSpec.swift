@@ -160,16 +160,19 @@ package struct FieldSpec: Sendable {
                 return state.current?.agentsUnavailable.map { FieldNote("agent: " + $0, .dim) }
             },
         FieldSpec(id: .pool, key: .agentPool, section: .executionDefaults, kind: .poolChoice,
-                  help: "The agent pool new workspaces use in agent mode. Other… lets you type a pool id.",
+                  help: "The agent pool new workspaces use in agent mode. New pool… creates one by name (before the organization is changed); Other… lets you type a pool id.",
                   draftKey: FieldKey.agentPool.rawValue, text: nil,
                   saveDraft: { form in
                       switch form.pool {
                       case .placeholder: return ""
                       case .pool(let id): return id
                       case .other: return "other"
+                      case .create: return "new"
                       }
                   },
-                  loadDraft: { form, value in form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : .pool(value)) })
+                  loadDraft: { form, value in
+                      form.pool = value.isEmpty ? .placeholder : (value == "other" ? .other : (value == "new" ? .create : .pool(value)))
+                  })
             .flows(.organization).shown(when: agentMode)
             .rule { $0.form.pool == .placeholder ? "Agent mode needs an agent pool: choose one, or pick Mode remote or local." : nil }
             .readOnly { $0.current?.agentsUnavailable }
@@ -182,6 +185,19 @@ package struct FieldSpec: Sendable {
                 let id = state.form.poolOther.trimmingSpaces
                 if let problem = FieldRules.agentPoolID(id) { return problem }
                 return state.current.flatMap { Planner.unknownPoolProblem(id, $0) }
+            },
+        text(.poolNew, .agentPoolName, .executionDefaults, \.poolNew,
+             help: "The name of the agent pool to create, e.g. primary: no spaces, no /. It is organization-scoped (every workspace may use it) and is made first, then set as the default. Agents join it with an agent token, made under the pool afterwards.")
+            .label("New pool name")
+            .flows(.organization).shown { agentMode($0) && $0.form.pool == .create }
+            .rule { state in
+                let name = state.form.poolNew.trimmingSpaces
+                return Validation.issues(forNewAgentPool: name, mode: state.form.mode).first?.message
+            }
+            .note { state in
+                let name = state.form.poolNew.trimmingSpaces
+                if let pool = state.current?.agentPools.first(where: { $0.name == name }) { return FieldNote(PlanReport.existingPoolLine(pool), .dim) }
+                return FieldNote("created first, organization-scoped; agents then need an agent token made under it", .dim)
             },
         text(.poolName, .agentPool, .executionDefaults, \.poolName, draftKey: FieldKey.agentPool.rawValue + "_name",
              help: "Several organizations: the agent pool by its name (each organization has its own pool ids). An organization without a pool of that name is left out, and the review names it.")

@@ -93,6 +93,10 @@ extension OrganizationSession {
                 lines.append(Line((i == 0 ? "  " : "      ") + part))
             }
         }
+        if let name = report.newAgentPool {
+            lines += wrap(PlanReport.newPoolLine(name, ascii: state.config.ascii), width: width - 2).map { Line("  " + $0, .bold) }
+        }
+        if let pool = report.existingAgentPool { lines += wrap(PlanReport.existingPoolLine(pool), width: width - 2).map { Line("  " + $0, .dim) } }
         for warning in report.warnings {
             lines += wrap("Warning: " + warning.message, width: width - 2).map { Line("  " + $0, .bold) }
         }
@@ -103,7 +107,8 @@ extension OrganizationSession {
             for r in staged { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
         } else {
             let n = report.requests.count
-            lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(n > 1 ? ", at the same time" : ""):", .bold))
+            let order = report.newAgentPool != nil ? ", the new pool first" : (n > 1 ? ", at the same time" : "")
+            lines.append(Line("Apply sends \(n) request\(n == 1 ? "" : "s")\(order):", .bold))
             for r in report.requests { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
         }
         if report.testsRelay { lines.append(Line(PlanReport.relayTestNote, .dim)) }

@@ -162,7 +162,9 @@ extension Wizard {
                                          address: state.config.addressInAnswers ? state.config.address : nil)
         }
         let sections = Set(state.screens)
-        return AnswersEncoder.encode(current: current.applying(state.desiredSettings(sections: editableSections(state))),
-                                     address: state.config.addressInAnswers ? state.config.address : nil, sections: sections)
+        let desired = state.desiredSettings(sections: editableSections(state))
+        return AnswersEncoder.encode(current: current.applying(desired),
+                                     address: state.config.addressInAnswers ? state.config.address : nil, sections: sections,
+                                     createPool: desired.executionDefaults?.createAgentPool == true ? desired.executionDefaults?.agentPoolName : nil)
     }
 }

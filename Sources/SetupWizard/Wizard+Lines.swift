@@ -102,12 +102,13 @@ extension Wizard {
 }
 
 extension FieldSpec {
-    /// A pool option by the name people type: the pool's name, `other`, or `none` for no pool yet.
+    /// A pool option by the name people type: the pool's name, `new`, `other`, or `none` for no pool yet.
     static func poolName(_ state: WizardState) -> (PoolSelection) -> String {
         { option in
             switch option {
             case .placeholder: return "none"
             case .other: return "other"
+            case .create: return "new"
             case .pool(let id): return state.current?.agentPools.first { $0.id == id }?.name ?? id
             }
         }

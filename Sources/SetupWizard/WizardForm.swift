@@ -14,6 +14,8 @@ package struct WizardForm: Equatable, Sendable {
     package var mode: ExecutionMode = .remote
     package var pool: PoolSelection = .placeholder
     package var poolOther = ""
+    /// The name of the pool `New pool…` creates.
+    package var poolNew = ""
     package var ttlEnabled = false
     package var ttlText: [TokenType: String] = [:]
     /// TTL fields the admin edited: only those are compared (so an untouched 730.485-day default
@@ -103,6 +105,7 @@ package struct WizardForm: Equatable, Sendable {
         case .placeholder: return nil
         case .pool(let id): return id
         case .other: return poolOther.trimmingSpaces
+        case .create: return nil
         }
     }
 
@@ -134,6 +137,11 @@ package struct WizardForm: Equatable, Sendable {
                 change = .clear
             }
             d.executionDefaults = .init(mode: mode, agentPool: change)
+            if mode == .agent, pool == .create {
+                // Created before the organization PATCH (or, when one of that name exists, used).
+                d.executionDefaults?.agentPoolName = poolNew.trimmingSpaces
+                d.executionDefaults?.createAgentPool = true
+            }
         }
         if sections.contains(.tokenTTL) {
             var ms: [TokenType: Int64] = [:]

@@ -160,12 +160,13 @@ package struct WizardState: Equatable, Sendable {
         FieldSpec.visible(in: section, self).map(\.id)
     }
 
-    /// The pool choices: the current pool or `(choose a pool)`, the org's pools, `Other…`.
+    /// The pool choices: the current pool or `(choose a pool)`, the org's pools, `New pool…`, `Other…`.
     package var poolOptions: [PoolSelection] {
         var options: [PoolSelection] = []
         let currentPool = current?.organization.defaultAgentPoolID
         options.append(currentPool.map(PoolSelection.pool) ?? .placeholder)
         for p in current?.agentPools ?? [] where p.id != currentPool { options.append(.pool(p.id)) }
+        options.append(.create)
         options.append(.other)
         return options
     }
@@ -175,6 +176,7 @@ package struct WizardState: Equatable, Sendable {
         switch selection {
         case .placeholder: return "(choose a pool)"
         case .other: return config.ascii ? "Other..." : "Other…"
+        case .create: return config.ascii ? "New pool..." : "New pool…"
         case .pool(let id):
             guard let p = current?.agentPools.first(where: { $0.id == id }) else { return "\(id) (current)" }
             return "\(p.name) (\(p.id), \(p.agentCount) agent\(p.agentCount == 1 ? "" : "s")\(p.organizationScoped ? "" : ", chosen workspaces only"))"

@@ -57,6 +57,9 @@ public struct TFEClient: Sendable {
         /// Sent once whatever the answer: a probe whose caller decides when to ask again (the
         /// health check), or a create that must not run twice (the first admin, an organization).
         case once
+        /// A create that must not run twice (an agent pool): sent again only when it provably
+        /// never reached the server — a 429 (refused before any work) or no connection made.
+        case create
     }
 
     /// Sends one API request with retries and maps failures to `TFEError`.
@@ -139,6 +142,8 @@ public struct TFEClient: Sendable {
                 error.requestMayHaveArrived = isWrite && !error.provablyNotSent && error.kind != .redirect && !stoppedUnsent
                 failure = .transport(error)
                 if kind == .idempotent, !isWrite, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
+                // A create goes again only when no connection was ever made: nothing arrived.
+                if kind == .create, error.kind == .connect, !error.requestMayHaveArrived { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
             if kind == .smtpPatch || kind == .once { wait = nil }

@@ -76,11 +76,42 @@ extension SandboxRouter {
 
     func agentPoolList(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
         let pools = await store.state.organizations[name]?.agentPools ?? []
-        return paginate(pools.map { p in
-            .object(["id": .string(p.id), "type": .string("agent-pools"), "attributes": .object([
-                "name": .string(p.name), "agent-count": .integer(Int64(p.agentCount)), "organization-scoped": .bool(p.organizationScoped),
-            ])])
-        }, request)
+        return paginate(pools.map(agentPoolResource), request)
+    }
+
+    func agentPoolResource(_ p: SandboxState.Pool) -> JSONValue {
+        .object(["id": .string(p.id), "type": .string("agent-pools"), "attributes": .object([
+            "name": .string(p.name), "agent-count": .integer(Int64(p.agentCount)), "organization-scoped": .bool(p.organizationScoped),
+        ])])
+    }
+
+    /// `POST /organizations/:name/agent-pools` (go-tfe's `AgentPools.Create`, the provider's
+    /// `tfe_agent_pool`): `name` required, `organization-scoped` optional (true when left out).
+    /// 201 with the pool; 422 for an empty or taken name (a name is unique in its organization)
+    /// or an attribute of the wrong type. The new pool has no agents.
+    func createAgentPool(_ name: String, _ request: SandboxHTTPRequest) async -> SandboxHTTPResponse {
+        let object: [String: JSONValue]
+        switch dataObject(request, type: "agent-pools") {
+        case .failure(let response): return response
+        case .success(let o): object = o
+        }
+        let attributes = object["attributes"]?.objectValue ?? [:]
+        var problems = Self.typeProblems(attributes, allowed: ["name": .string, "organization-scoped": .bool], unknownIsError: false)
+        let poolName = attributes["name"]?.stringValue ?? ""
+        if attributes["name"] == nil || (attributes["name"]?.stringValue != nil && poolName.trimmingSpaces.isEmpty) {
+            problems.append(.init(detail: "Name can't be blank", pointer: "/data/attributes/name"))
+        }
+        if !problems.isEmpty { return .errors(422, problems) }
+        let scoped = attributes["organization-scoped"]?.boolValue ?? true
+        let id = "apool-" + String((0..<16).map { _ in Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").randomElement()! })
+        let made = await store.mutate { state -> SandboxState.Pool? in
+            guard let org = state.organizations[name], !org.agentPools.contains(where: { $0.name == poolName }) else { return nil }
+            let pool = SandboxState.Pool(id: id, name: poolName, agentCount: 0, organizationScoped: scoped)
+            state.organizations[name]?.agentPools.append(pool)
+            return pool
+        }
+        guard let made else { return .errors(422, [SandboxAPIError(detail: "Name has already been taken", pointer: "/data/attributes/name")]) }
+        return .document(201, .object(["data": agentPoolResource(made)]))
     }
 
     /// The organization PATCH: mode, pool (relationship or the documented attribute form) and

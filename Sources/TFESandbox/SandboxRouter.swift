@@ -177,6 +177,10 @@ public struct SandboxRouter: Sendable {
         case ("GET", ["agent-pools"]):
             guard options.profile.hasAgents else { return .notFound }   // no agents entitlement: every agent endpoint 404s
             return await agentPoolList(name, request)
+        case ("POST", ["agent-pools"]):
+            guard options.profile.hasAgents else { return .notFound }
+            guard membership == .owner else { return .notFound }   // managing agent pools needs the owners team
+            return await createAgentPool(name, request)
         case (_, ["token-ttl-policies"]) where !options.profile.hasTTLPolicies:
             return .notFound   // a release before the token-TTL-policy API
         case ("GET", ["token-ttl-policies"]):

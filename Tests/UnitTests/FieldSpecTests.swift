@@ -8,7 +8,7 @@ import TFEClient
 @Suite("Field table")
 struct FieldSpecTests {
     static let every: [FieldID] = [.smtpEnabled, .smtpHost, .smtpPort, .smtpSender, .smtpAuth, .smtpUsername, .smtpPassword, .smtpTestEmail,
-                                   .mode, .pool, .poolOther, .poolName, .ttlEnabled] + TokenType.known.map(FieldID.ttl)
+                                   .mode, .pool, .poolOther, .poolNew, .poolName, .ttlEnabled] + TokenType.known.map(FieldID.ttl)
 
     @Test("one entry per field, each key found again, draft keys unique") func complete() {
         #expect(FieldSpec.all.map(\.id) == Self.every)

@@ -25,6 +25,8 @@ public struct FieldKey: RawRepresentable, Hashable, Sendable, Codable, CustomStr
 
     public static let executionMode: FieldKey = "execution_defaults.mode"
     public static let agentPool: FieldKey = "execution_defaults.agent_pool_id"
+    /// The name of an agent pool to create (or to use, when the organization has one by that name).
+    public static let agentPoolName: FieldKey = "execution_defaults.agent_pool_name"
 
     public static let ttlEnabled: FieldKey = "token_ttl.enabled"
     /// A first install (`bootstrap` in an answers file): the first admin and organization.

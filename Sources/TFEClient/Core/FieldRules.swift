@@ -78,6 +78,18 @@ public enum FieldRules {
         return "Agent pool id must look like apool-abc123 (apool- followed by letters and digits); \(quoted(text)) does not."
     }
 
+    /// The name of an agent pool to create: not empty, no whitespace, no `/` (go-tfe's
+    /// `AgentPoolCreateOptions.valid`: `^[^/\s]+$`; the provider's import splits on `/`), and no
+    /// control character (it is shown in a terminal).
+    public static func agentPoolName(_ text: String) -> String? {
+        if text.isEmpty { return "New pool name is empty; give the agent pool a name, such as primary." }
+        if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            return "New pool name must not contain spaces, tabs or line breaks; \(quoted(text)) does."
+        }
+        if text.contains("/") { return "New pool name must not contain /; \(quoted(text)) does." }
+        return nil
+    }
+
     /// A duration typed by a person (the contract's grammar).
     public static func duration(_ text: String, label: String) -> String? {
         do {

@@ -108,6 +108,18 @@ public enum Validation {
         return issues
     }
 
+    /// The rules of an agent pool created to be the default: its name, and agent mode (a pool
+    /// sent with another mode is refused, so a new pool would be left unused).
+    /// - Parameter mode: the mode it goes with (asked for, or the server's); nil skips that rule.
+    public static func issues(forNewAgentPool name: String, mode: ExecutionMode?) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let message = FieldRules.agentPoolName(name) { issues.append(.init(.agentPoolName, message)) }
+        if let mode, mode != .agent {
+            issues.append(.init(.agentPoolName, "A new agent pool is made to be the default of agent mode; Mode is \(mode.rawValue). Choose agent, or leave the pool out."))
+        }
+        return issues
+    }
+
     /// The token-TTL rules: each value > 0.
     public static func issues(for update: TokenTTLUpdate) -> [ValidationIssue] {
         update.orderedEntries.compactMap { type, ms in

@@ -103,6 +103,12 @@ package enum WireDecoding {
         return (items, doc.meta?.pagination)
     }
 
+    /// One agent pool (the answer of its create).
+    package static func agentPool(_ body: Data) throws(TFEError) -> AgentPool {
+        let r = try document(JSONAPIDocument<AgentPoolResource>.self, from: body, what: "agent pool").data
+        return AgentPool(id: r.id, name: r.attributes.name, agentCount: r.attributes.agentCount ?? 0, organizationScoped: r.attributes.organizationScoped ?? true)
+    }
+
     package static func account(_ body: Data) throws(TFEError) -> Account {
         let r = try document(JSONAPIDocument<AccountResource>.self, from: body, what: "account details").data
         let resource = r.relationships?.authenticatedResource?.data.map { AuthenticatedResource(type: $0.type, id: $0.id) }

@@ -23,6 +23,18 @@ package enum WireEncoding {
             relationships: relationships))
     }
 
+    /// The agent pool POST body, as go-tfe's `AgentPoolCreateOptions` and the provider's
+    /// `tfe_agent_pool` send it: `{"data":{"type":"agent-pools","attributes":{"name":…,"organization-scoped":true}}}`.
+    package static func agentPoolBody(name: String, organizationScoped: Bool) -> JSONValue {
+        .object(["data": .object(["type": .string("agent-pools"),
+                                  "attributes": .object(["name": .string(name), "organization-scoped": .bool(organizationScoped)])])])
+    }
+
+    /// Maps a 422 `source.pointer` of the agent pool POST to a field key.
+    package static func agentPoolField(forPointer pointer: String) -> FieldKey? {
+        attributeName(pointer) == "name" ? .agentPoolName : nil
+    }
+
     /// The TTL PATCH body in the spec's form (one resource, list in `token-ttl-policies`).
     package static func tokenTTLBody(_ update: TokenTTLUpdate) -> JSONAPIDocument<TokenTTLPoliciesUpdateResource> {
         JSONAPIDocument(data: TokenTTLPoliciesUpdateResource(policies: update.orderedEntries.map { .init(tokenType: $0.0, maxTTLMilliseconds: $0.1) }))

@@ -74,6 +74,27 @@ extension TFEClient {
                                    notFound: Self.notFoundMessage(organization: organization), maxPages: maxPages)
     }
 
+    /// Creates an agent pool (`POST /organizations/:name/agent-pools`, 201): the new pool.
+    /// Sent once: a lost answer is never followed by a second POST (it may have made the pool),
+    /// only a connection never made or a 429 goes again. The answer must be a pool of the name
+    /// asked for with an id of the `apool-…` form: the id goes into the organization PATCH next.
+    /// - Throws: `.validation` before any request (the name's rule); `.unprocessable` with the
+    ///   name's field for a 422 (a name taken, …); a 404 without the right or the entitlement.
+    public func createAgentPool(_ organization: String, name: String, organizationScoped: Bool = true) async throws(TFEError) -> AgentPool {
+        try Self.checkOrganizationName(organization)
+        let issues = Validation.issues(forNewAgentPool: name, mode: nil)
+        if !issues.isEmpty { throw .validation(issues) }
+        let response = try await send("POST", APIPath.agentPools(organization),
+                                      body: Data(WireEncoding.agentPoolBody(name: name, organizationScoped: organizationScoped).jsonText.utf8), kind: .create,
+                                      fieldForPointer: WireEncoding.agentPoolField(forPointer:),
+                                      notFound: Self.notFoundMessage(organization: organization) + " (creating an agent pool needs the owners team and the agents entitlement)")
+        let pool = try WireDecoding.agentPool(response.body)
+        guard FieldRules.agentPoolID(pool.id) == nil, pool.name == name else {
+            throw .decoding(what: "an agent pool \"\(SafeText.line(pool.name))\" (\(SafeText.line(pool.id))) instead of a new pool named \"\(SafeText.line(name))\"", where: "data")
+        }
+        return pool
+    }
+
     /// The pool pages read per organization of a fleet plan: 1,000 pools, far beyond a real
     /// organization, and at most 10 requests each.
     public static let fleetPoolPages = 10
