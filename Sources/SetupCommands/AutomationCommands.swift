@@ -303,7 +303,7 @@ struct PlanCommand: AsyncParsableCommand {
                                         + "; every organization is then sent to with it."] : []
                 // The relay beside the baseline counts as one more thing to change, or that cannot be.
                 let relayPending = f.relay.map { !$0.plan.isEmpty } ?? false
-                let relayCannot = f.relay.map { !$0.plan.issues.isEmpty || $0.plan.hasRefusals } ?? false || file.missingPassword != nil
+                let relayCannot = f.relay.map { !$0.errorsBesidesMissingPassword.isEmpty || $0.plan.hasRefusals || $0.answers.missingPassword != nil } ?? false
                 return (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)) + renewal,
                         !f.plan.toChange.isEmpty || relayPending,
                         relayCannot || !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews))
@@ -412,7 +412,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         if let patterns = automation.fleetPatterns(file, option: organizations) {
             try await automation.withFleet(file, patterns: patterns) { f in
-                try await applyFleet(f, automation: automation, missingPassword: automation.needsPassword ? file.missingPassword : nil)
+                try await applyFleet(f, automation: automation)
             }
             return
         }

@@ -23,14 +23,9 @@ extension Automation {
         var account: Account
         /// The SMTP relay of the file, planned once against the server's site-wide settings: it is
         /// one setting of the installation, sent once, not per organization. Nil without one.
-        var relay: SiteWideRelay?
-    }
-
-    /// The relay's plan beside a baseline, and the state it was planned from.
-    struct SiteWideRelay {
-        var plan: Plan
-        var current: CurrentState
-        var report: PlanReport { PlanReport(plan, current: current) }
+        /// Planned as one organization's relay is (the password held back when nothing else in
+        /// it changes), against the site-wide state.
+        var relay: Prepared?
     }
 
     /// Connects, lists the organizations, chooses and plans; the transport is shut down when
@@ -51,13 +46,13 @@ extension Automation {
         printError("tfe-setup: \(client.configuration.address.absoluteString) · organizations \(patterns.joined(separator: ",")) · token from \(connection.tokenSource)")
         return try await shuttingDown(connection.transport) {
             var f = try await fleet(client, answers.baseline, patterns)
-            if let smtp = answers.desired.smtp { f.relay = try await relay(client, smtp) }
+            if answers.desired.smtp != nil { f.relay = try await relay(client, connection.transport, answers) }
             return try await body(f)
         }
     }
 
     /// The file's SMTP relay planned once, against the server's site-wide settings.
-    private func relay(_ client: TFEClient, _ smtp: SMTPSettingsUpdate) async throws -> SiteWideRelay {
+    private func relay(_ client: TFEClient, _ transport: AsyncHTTPTransport, _ answers: AnswersFile) async throws -> Prepared {
         var current: CurrentState
         do throws(TFEError) {
             current = try await StateLoader.loadSiteWide(client: client)
@@ -67,7 +62,9 @@ extension Automation {
         }
         // Site-wide: the report names no organization.
         current.organizationUnavailable = "the SMTP relay is site-wide"
-        return SiteWideRelay(plan: Planner.plan(DesiredSettings(smtp: smtp), current: current), current: current)
+        var relayOnly = answers
+        relayOnly.desired = DesiredSettings(smtp: answers.desired.smtp)
+        return planned(relayOnly, current: current, client: client, transport: transport)
     }
 
     private func fleet(_ client: TFEClient, _ baseline: FleetBaseline, _ patterns: [String]) async throws -> Fleet {
@@ -169,8 +166,7 @@ extension ApplyCommand {
     /// every wait (a retry's back-off, a `Retry-After`, a request in flight), then reports exactly
     /// which organizations were done, failed, interrupted or not started; a second signal ends the
     /// process at once. A rerun plans again and sends only what still differs.
-    /// - Parameter missingPassword: the relay's password variable, when it would be sent and is unset.
-    func applyFleet(_ fleet: Automation.Fleet, automation: Automation, missingPassword: AnswersFile.Problem?) async throws {
+    func applyFleet(_ fleet: Automation.Fleet, automation: Automation) async throws {
         var f = fleet
         let ascii = !WizardLauncher.utf8(options.environment)
         printOut(lines: Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: ascii))
@@ -182,13 +178,14 @@ extension ApplyCommand {
         let renews = !f.plan.lockedOut.isEmpty && answersOptions.renewToken && !acceptTokenRejection
         // Everything the run lacks, named at once (`ApplyRefusal`).
         var refusal = ApplyRefusal()
-        if let missingPassword { refusal.add(ApplyRefusal.password(missingPassword)) }
-        if let relay = f.relay, !relay.plan.issues.isEmpty || relay.plan.hasRefusals { refusal.add(ApplyRefusal.planErrors) }
+        // The relay's password is needed only when it would be sent (held back otherwise).
+        if let missing = f.relay?.answers.missingPassword { refusal.add(ApplyRefusal.password(missing)) }
+        if let relay = f.relay, !relay.errorsBesidesMissingPassword.isEmpty || relay.plan.hasRefusals { refusal.add(ApplyRefusal.planErrors) }
         if !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews {
             refusal.add(ApplyRefusal.lockout(uncertain: false, organizations: f.plan.lockedOut))
         }
         let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
-        refusal.add(ApplyRefusal.relay(f.relay?.report.newRelay, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
+        refusal.add(ApplyRefusal.relay(f.relay?.relayForPassword, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
         refusal.add(confirmation)
         try refusal.stopIfAny()
         try confirm()

@@ -121,7 +121,7 @@ extension Wizard {
     static func listLines(_ state: WizardState, _ list: ChoiceList, _ g: Glyphs, width: Int, rows: Int = 8) -> [Line] {
         let shown = filteredOptions(state, list)
         let current = currentOption(state, list.field)
-        let hint = "a letter jumps\(g.dot)/ filter\(g.dot)\(state.config.ascii ? "Up/Down" : "↑/↓")\(g.dot)Enter pick\(g.dot)Esc close"
+        let hint = "letter jumps\(g.dot)/ filter\(g.dot)Enter pick\(g.dot)Esc close"
         var lines = [Line("    " + (list.filtering ? "Filter: \(SafeText.line(list.filter))" : hint), .dim)]
         if shown.isEmpty { return lines + [Line("      (nothing matches)", .dim)] }
         let first = min(max(0, list.index - rows + 1), max(0, shown.count - rows))

@@ -37,7 +37,8 @@ extension Wizard {
             let more = focusIndex == nil ? (state.config.ascii ? " v more (Down) " : " ▼ more (↓) ") : (state.config.ascii ? " v more " : " ▼ more ")
             frame.put(more, row: size.height - 2, column: size.width - Frame.width(of: more), style: .dim)
         }
-        let keys = fitted(footer(state, g), width: size.width)
+        // One column stays free, as in the header: a row that touches the edge reads as cut.
+        let keys = fitted(footer(state, g), width: size.width - 1)
         frame.put(keys.joined(separator: "  "), row: size.height - 1, column: 0, style: .dim)
         return frame
     }

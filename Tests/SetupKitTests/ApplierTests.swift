@@ -163,7 +163,7 @@ struct AnswersEncoderTests {
                 "organization": "1y",
                 "team": "90d",
                 "user": "30d",
-                "audit_trails": 63113904000
+                "audit_trails": "730.485d"
               }
             }
 

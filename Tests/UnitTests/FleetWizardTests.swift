@@ -221,7 +221,13 @@ struct FleetWizardTests {
         #expect(result.contains("3 organizations: 0 changed, 1 failed, 1 already comply, 1 cannot reach the baseline."), "\(result)")
         #expect(result.contains("Cannot reach the baseline (1): dev-c"))
         var finishing = state
-        #expect(F.keys(&finishing, .enter) == [.quit(exitCode: 1, message: "3 organizations: 0 changed, 1 failed, 1 already comply, 1 cannot reach the baseline. Not changed: prod-a.")],
+        // Enter offers to save the baseline as an answers file (as one organization's flow does).
+        #expect(F.keys(&finishing, .enter).isEmpty && finishing.phase == .savePrompt)
+        #expect(Self.text(finishing).contains("Save these answers to tfe-setup-answers.json? [y/N]"), "\(Self.text(finishing))")
+        let saved = Wizard.answers(finishing)
+        #expect(saved.contains("\"organizations\": [") && saved.contains("\"prod-a\"") && saved.contains("\"mode\": \"local\""), "\(saved)")
+        #expect(!saved.contains("\"organization\":") && !saved.contains("token_ttl"), "only what the baseline sets: \(saved)")
+        #expect(F.keys(&finishing, .char("n")) == [.quit(exitCode: 1, message: "3 organizations: 0 changed, 1 failed, 1 already comply, 1 cannot reach the baseline. Not changed: prod-a.")],
                 "the closing line counts the organizations that cannot reach the baseline")
         let retry = F.keys(&state, .char("r"))
         // (The site-wide SMTP relay was not on screen for this owner's token, so it is not planned.)
@@ -262,7 +268,9 @@ struct FleetWizardTests {
         #expect(state.phase == .result)
         #expect(Self.text(state).contains("✗ SMTP relay (site-wide)"))
         var finishing = state
-        guard case .quit(let code, let message)? = F.keys(&finishing, .enter).first else { Issue.record("no quit"); return }
+        _ = F.keys(&finishing, .enter)
+        #expect(Wizard.answers(finishing).contains("\"host\": \"smtp.example.com\""), "the relay is in the saved baseline once, site-wide")
+        guard case .quit(let code, let message)? = F.keys(&finishing, .char("n")).first else { Issue.record("no quit"); return }
         #expect(code == 1 && message.hasPrefix("3 organizations: 1 changed, 1 already comply, 1 cannot reach the baseline. SMTP relay: not applied ("), "\(message)")
         #expect(F.keys(&state, .char("r")) == [.planFleet(FleetBaseline(mode: .local), organizations: [])], "no organization failed; the relay is planned again")
     }
