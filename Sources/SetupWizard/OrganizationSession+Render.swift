@@ -103,7 +103,7 @@ extension OrganizationSession {
         lines.append(Line())
         if let staged = report.requestsIfAccepted {
             // Only y applies it, and then in stages: the list is of what y sends.
-            lines.append(Line("Apply sends \(staged.count) requests with y, the token policies and then the switch last:", .bold))
+            lines += wrap("Apply sends \(staged.count) requests with y, the token policies and then the switch last:", width: width).map { Line($0, .bold) }
             for r in staged { lines.append(Line("  \(r.method) \(r.path)", .dim)) }
         } else {
             let n = report.requests.count

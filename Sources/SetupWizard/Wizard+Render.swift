@@ -119,7 +119,7 @@ extension Wizard {
         let keys = state.phase.screen.footer(state, g)
         // F1 works on every screen; a settings screen lists it itself (with its priority).
         guard !state.phase.isEditing, state.takesInput, !keys.isEmpty else { return keys }
-        return keys + [KeyHint(KeyMap.help, g, .extra)]
+        return keys + [KeyHint(KeyMap.help, g, .essential)]
     }
 
     /// The body lines of the phase, and which one has the focus.

@@ -8,6 +8,15 @@ extension TerminalSuite {
 /// The real binary in tmux, against tokens as a server in service has them.
 @Suite("Terminal: whom a tighter token policy rejects")
 struct TokenLockoutWizardTests {
+    /// PgDn on the Review until `text` shows (at 60x16 the Tokens section is a page or two down).
+    static func pageDown(_ t: TmuxSession, until text: String) -> Bool {
+        for _ in 0..<6 where !t.capture().contains(text) {
+            t.keys("NPage")
+            _ = t.waitFor("▲ more", timeout: 2)
+        }
+        return t.capture().contains(text)
+    }
+
     @Test("80x24 and 60x16: the Token TTLs note as the user TTL goes to 30d, the Review's confirmation, y applies and the check sees the rejection", arguments: [(80, 24), (60, 16)])
     func lockoutInTmux(width: Int, height: Int) async throws {
         var options = SandboxOptions(rateLimit: 0)
@@ -20,7 +29,8 @@ struct TokenLockoutWizardTests {
             let note = t.captureUnwrapped().split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(note.contains("\"site-admin workstation\""), "\(note)")
             t.keys("Enter", "Enter")
-            #expect(t.waitFor("Tokens: with enforcement on"), "\(t.capture())")
+            #expect(t.waitFor("These changes will be applied on"), "\(t.capture())")
+            #expect(Self.pageDown(t, until: "Tokens: with enforcement on"), "\(t.capture())")
             #expect(t.capture().contains("y apply anyway"), "the footer names the key: \(t.capture())")
             t.keys("Enter")
             #expect(t.waitFor("Not applied: t new token, y anyway, Esc back;"), "\(t.capture())")
@@ -28,6 +38,13 @@ struct TokenLockoutWizardTests {
             t.keys("y")
             #expect(t.waitFor("now rejects this token"), "\(t.capture())")
             #expect(!t.captureUnwrapped().contains("keep their expiry"))
+            // The Result offers nothing that would 401: no retry, no reopened screen.
+            let footer = t.capture().split(separator: "\n").last.map(String.init) ?? ""
+            #expect(footer.contains("Enter finish") && !footer.contains("reopen") && !footer.contains("retry"), "\(footer)")
+            let sent = await server.store.requestLog.count
+            t.keys("1")
+            #expect(t.waitFor("This token is now rejected"), "\(t.capture())")
+            #expect(await server.store.requestLog.count == sent, "a key on the Result sent nothing with the rejected token")
             let state = await server.store.state.organizations["my-org"]
             #expect(state?.maxTTLEnabled == true && state?.tokenTTLMs["user"] == 2_592_000_000)
         }
@@ -44,7 +61,8 @@ struct TokenLockoutWizardTests {
             t.keys("Space", "Tab", "Tab", "Tab", "C-u"); t.type("30d")
             #expect(t.waitFor("Applying this rejects the token"), "\(t.capture())")
             t.keys("Enter", "Enter")
-            #expect(t.waitFor("Tokens: with enforcement on"), "\(t.capture())")
+            #expect(t.waitFor("These changes will be applied on"), "\(t.capture())")
+            #expect(Self.pageDown(t, until: "Tokens: with enforcement on"), "\(t.capture())")
             #expect(t.capture().contains("t new token, apply"), "the footer offers the way through: \(t.capture())")
             t.keys("t")
             #expect(t.waitFor("New token:"), "\(t.capture())")
