@@ -215,6 +215,14 @@ struct Automation {
         return lines
     }
 
+    /// One request's outcome as `apply` prints it: `ok`, `INTERRUPTED` (a signal cut it short:
+    /// not sent, or sent and not answered), `UNKNOWN` (sent, no answer: it may be saved) or
+    /// `FAILED`, the step, its fields, and the message.
+    static func resultLines(_ r: StepResult) -> [String] {
+        let label = r.succeeded ? "ok" : r.wasStopped ? "INTERRUPTED" : r.saved == .unknown ? "UNKNOWN" : "FAILED"
+        return prefixed("\(label) \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines)
+    }
+
     /// The flag that lets an apply reject its own token (never from the answers file).
     static let acceptTokenRejectionOption = "accept-token-rejection"
     static let acceptTokenRejectionHelp = "Apply even though " + TokenReport.lockout() + " (the policies and the switch are written last). Only here: an answers file cannot give it."
@@ -470,10 +478,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
-        for r in results {
-            let label = r.succeeded ? "ok" : r.wasStopped ? "INTERRUPTED" : r.saved == .unknown ? "UNKNOWN" : "FAILED"
-            printOut(lines: prefixed("\(label) \(r.step.title) (\(r.fields.map(\.rawValue).joined(separator: ", "))): ", r.messageLines))
-        }
+        for r in results { printOut(lines: Self.resultLines(r)) }
         if let lockout { printOut(lockout) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }

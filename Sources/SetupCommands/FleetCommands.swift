@@ -198,10 +198,7 @@ extension ApplyCommand {
         if let relay = f.relay, relaySends {
             let results = await Applier(client: client, wording: .commandLine).apply(relay.plan)
             relayFailed = !results.allSatisfy(\.succeeded)
-            printOut(lines: results.map { r in
-                let outcome = r.saved == .saved ? "saved" : r.saved == .unknown ? "UNKNOWN (sent, no answer: it may be saved)" : "NOT SAVED"
-                return "SMTP relay (site-wide): \(outcome): " + SafeText.line(r.message)
-            })
+            printOut(lines: results.flatMap(Automation.resultLines))
         }
         guard !f.plan.toChange.isEmpty else {
             if relayFailed || !f.plan.unreadable.isEmpty { throw ExitCode.failure }

@@ -60,6 +60,16 @@ struct WizardTokenLockoutTests {
             #expect(await h.until { $0.phase == .review })
             guard case .ask(let question, _) = PlainWizard.prompt(await h.state) else { Issue.record("no question"); return }
             #expect(question.contains("rejects the token this tool runs with"), "\(question)")
+            // Plain mode speaks plain mode: what it prints names typed answers, never the full
+            // screen's keys or layout.
+            var plain = await h.state
+            plain.config.plain = true
+            let printed = PlainWizard.transcript(from: nil, to: plain, answered: true).joined(separator: "\n")
+            #expect(printed.contains("Review:") && printed.contains("the question at the end asks"), "\(printed)")
+            for screenWords in ["Esc", "Enter does not apply it", "the note below", "Press e", "PgDn"] {
+                #expect(!printed.contains(screenWords), "plain mode says \"\(screenWords)\": \(printed)")
+            }
+            #expect(printed.contains("to change the caps: <"), "\(printed)")
             await h.runtime.send(.line("y"))
             #expect(await h.until { $0.lockoutCheck != nil })
         }
