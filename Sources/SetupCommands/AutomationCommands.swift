@@ -478,7 +478,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if p.plan.hasRefusals { throw ExitCode.failure }
             return
         }
-        for r in results { printOut(lines: Self.resultLines(r)) }
+        for r in results { printOut(lines: Automation.resultLines(r)) }
         if let lockout { printOut(lockout) }
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }

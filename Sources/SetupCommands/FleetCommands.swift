@@ -92,6 +92,9 @@ extension Automation {
         return Fleet(client: client, plan: plan, baseline: baseline, patterns: patterns, seen: all.count, acceptsTokenRejection: acceptTokenRejection, account: account)
     }
 
+    /// The heading of the relay's part of a baseline's plan.
+    static let relayHeading = "SMTP relay (site-wide: sent once, not per organization):"
+
     /// The fleet plan for people: the baseline, each organization that changes, those that
     /// comply, those left out and why, and the requests with the time they take at the limit.
     static func describe(_ f: Fleet, limit: Double, ascii: Bool) -> [String] {
@@ -99,7 +102,7 @@ extension Automation {
         var lines: [String] = []
         if let relay = f.relay {
             // Once, before the organizations: it is one setting of the installation.
-            lines.append("SMTP relay (site-wide: sent once, not per organization):")
+            lines.append(relayHeading)
             lines += describe(relay.report, ascii: ascii).map { "  " + $0 }
         }
         lines.append("Organizations: \(f.plan.members.count) of \(f.seen) match \(f.patterns.joined(separator: ",")).")
