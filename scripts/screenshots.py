@@ -62,6 +62,17 @@ def wait_for(needle, timeout=20.0):
     raise SystemExit(f"screenshots: timed out waiting for {needle!r}:\n" + tmux("capture-pane", "-p", "-t", "s", capture=True))
 
 
+def wait_gone(needle, timeout=20.0):
+    """Polls until the text is no longer on the screen (a key's effect shown before the next key:
+    an Esc followed at once by a letter reads as Alt+letter)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if needle not in tmux("capture-pane", "-p", "-t", "s", capture=True):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"screenshots: timed out waiting for {needle!r} to go")
+
+
 def color(value, fallback):
     if value == "default":
         return fallback
@@ -113,6 +124,8 @@ def main():
     new_session(command)
     try:
         wait_for("› Enabled:")
+        wait_for("Sender:")  # the relay's fields, dimmed while it is off
+        render("21-smtp-off", out_dir)
         keys("Space", "Tab"); text("smtp.example.com")
         keys("Tab", "C-u"); text("587")
         keys("Tab"); text("noreply@example.com")
@@ -128,10 +141,13 @@ def main():
         keys("BTab", "C-u"); text("587")
         keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")
         wait_for("› Mode:")
-        keys("Right", "Right", "Tab"); text("gp")
+        # a on Mode picks agent; on the pool, Space opens the list and / filters by any part.
+        text("a"); keys("Tab", "Space"); text("/gp")
         wait_for("Filter: gp")
         render("2-pool-list", out_dir)
-        keys("BSpace", "BSpace", "Escape", "Right")
+        keys("Escape")
+        wait_gone("Filter: gp")
+        text("p")
         wait_for("primary (apool-abc123")
         render("2-execution-defaults", out_dir)
         keys("Enter")
@@ -145,6 +161,16 @@ def main():
         keys("Enter")
         wait_for("Apply sends 4 requests with y")
         render("5-review", out_dir)
+        keys("F1")
+        wait_for("Help: Review")
+        render("22-help-review", out_dir)
+        keys("x")
+        # The documented minimum: the header keeps server and organization; PgDn pages.
+        tmux("resize-window", "-t", "s", "-x", "60", "-y", "16")
+        wait_for("These changes will be applied on")
+        render("23-review-60x16", out_dir, 60, 16)
+        tmux("resize-window", "-t", "s", "-x", str(WIDTH), "-y", str(HEIGHT))
+        wait_for("Apply sends 4 requests with y")
         # The seed's 30-day user cap rejects the demo's 2-year token: Enter is refused; t makes a
         # new token within the cap and applies with it (y would apply anyway).
         keys("Enter")
@@ -207,6 +233,9 @@ def main():
         render("13-fleet-progress", out_dir)
         wait_for(" changed, ", timeout=90)
         render("14-fleet-result", out_dir)
+        keys("Enter")
+        wait_for("Save these answers to")
+        render("24-fleet-save", out_dir)
 
         # A first install: a server just installed (no users, no organization, no token).
         tmux("kill-server")

@@ -246,8 +246,9 @@ struct EditingScreen: PhaseScreen {
     func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
         typealias KeyHint = Wizard.KeyHint
         let quit = KeyHint(KeyMap.quit, g, .quit)
-        if state.list != nil {
-            return [KeyHint("type to filter", .extra), KeyHint("\(g.up)/\(g.down) choose", .navigation), KeyHint("Enter pick", .essential),
+        if let list = state.list {
+            let typing = list.filtering ? [KeyHint("type to filter", .extra)] : [KeyHint("letter jumps", .extra), KeyHint("/ filter", .extra)]
+            return typing + [ KeyHint("\(g.up)/\(g.down) choose", .navigation), KeyHint("Enter pick", .essential),
                     KeyHint("Esc close", .essential), quit]
         }
         var keys = [KeyHint(KeyMap.nextField, g, .navigation), KeyHint(KeyMap.previousField, g, .navigation)]
