@@ -114,6 +114,7 @@ package struct PlainWizard: Sendable {
         }
         if case .editing(let section) = new.phase, old?.phase != new.phase {
             lines.append("== \(section.title) ==")
+            lines.append(section.purpose)
         }
         let g = Glyphs.of(new.config.ascii)
         if new.phase == .review {

@@ -54,7 +54,8 @@ enum ScreenHelp {
         let keys = state.phase.screen.footer(state, g).map(\.text)
         if !keys.isEmpty {
             lines += [Line(), Line("Keys here:", .bold)]
-            lines += keys.flatMap { wrap($0, width: width - 4).map { Line("    " + $0) } }
+            // One paragraph: at 60x16 a line per key would push the end off the page.
+            lines += wrap(keys.joined(separator: g.dot), width: width - 4).map { Line("    " + $0) }
         }
         return lines + [Line(), Line("Press any key to close.", .dim)]
     }

@@ -34,7 +34,8 @@ extension Wizard {
         // Say when there is more above or below, in the rule and the status row (never over text).
         if offset > 0 { frame.put(state.config.ascii ? " ^ more " : " ▲ more ", row: 2, column: size.width - 9, style: .dim) }
         if lines.count - offset > height {
-            let more = focusIndex == nil ? (state.config.ascii ? " v more (Down) " : " ▼ more (↓) ") : (state.config.ascii ? " v more " : " ▼ more ")
+            // Under the help any key closes it: ↓ is not offered there.
+            let more = focusIndex == nil && !state.helpShown ? (state.config.ascii ? " v more (Down) " : " ▼ more (↓) ") : (state.config.ascii ? " v more " : " ▼ more ")
             frame.put(more, row: size.height - 2, column: size.width - Frame.width(of: more), style: .dim)
         }
         // One column stays free, as in the header: a row that touches the edge reads as cut.
