@@ -42,7 +42,9 @@ extension RemedyWording {
         case .usePlainHTTPOrEnableTLS(let plainAddress):
             // Plain http is allowed to loopback only, unless asked for.
             let loopback = URL(string: plainAddress).map { ClientConfiguration.isLoopback(HostName.written(in: $0)) } ?? false
-            return "Use --address \(ShellWord.quoted(plainAddress))\(loopback ? "" : " with --insecure-http (the token then crosses the network unencrypted)"), or enable TLS on the server."
+            if loopback { return "Use --address \(ShellWord.quoted(plainAddress)), or enable TLS on the server." }
+            // TLS first: plain http beyond this machine sends the token in the clear.
+            return "Enable TLS on the server; or, knowing the token then crosses the network unencrypted, use --address \(ShellWord.quoted(plainAddress)) with --insecure-http."
         case .checkHostName:
             return "Check how the host name is spelled in --address (or TFE_ADDRESS)."
         case .tryAgain, .checkServerKind, .fixTokenFile, .giveValidAddress:

@@ -195,25 +195,28 @@ extension ApplyCommand {
         // Once, before any write: one new token within the smallest user cap of the chosen organizations.
         if renews { f = try await automation.renewed(f, newTokenFile: answersOptions.newTokenFile) }
         let plan = f.plan, client = f.client
-        // The relay once, before the organizations; its outcome does not hold them back (they
-        // are independent settings), but it counts in the exit code.
-        var relayFailed = false
-        if let relay = f.relay, relaySends {
-            let results = await Applier(client: client, wording: .commandLine).apply(relay.plan)
-            relayFailed = !results.allSatisfy(\.succeeded)
-            printOut(lines: results.flatMap(Automation.resultLines))
-        }
-        guard !f.plan.toChange.isEmpty else {
-            if relayFailed || !f.plan.unreadable.isEmpty { throw ExitCode.failure }
-            return
-        }
         let total = f.plan.toChange.count
         let progress = FleetProgress(total: total, onTerminal: isatty(STDERR_FILENO) != 0)
-        // The first signal: no organization starts, no wait is waited out (StoppableApply).
-        let ((done, notStarted), stoppedBy) = await StoppableApply.run { stop in
-            await FleetApplier.apply(plan, client: client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
+        let relayPlan = relaySends ? f.relay?.plan : nil
+        // The first signal: no organization starts, no wait is waited out (StoppableApply). The
+        // relay goes once, first, under the same stop: a signal during its request is reported
+        // (INTERRUPTED) like any other. Its outcome does not hold the organizations back (they
+        // are independent settings), but it counts in the exit code.
+        let ((relayResults, done, notStarted), stoppedBy) = await StoppableApply.run { stop -> ([StepResult], [FleetOutcome], [String]) in
+            var relayResults: [StepResult] = []
+            if let relayPlan { relayResults = await Applier(client: client, wording: .commandLine).apply(relayPlan) }
+            guard !plan.toChange.isEmpty else { return (relayResults, [], []) }
+            let (done, notStarted) = await FleetApplier.apply(plan, client: client, wording: .commandLine, shouldStop: { Task.isCancelled || stop.pending != nil }) { outcome in
                 progress.record(outcome)
             }
+            return (relayResults, done, notStarted)
+        }
+        printOut(lines: relayResults.flatMap(Automation.resultLines))
+        let relayFailed = !relayResults.allSatisfy { $0.succeeded }
+        guard !f.plan.toChange.isEmpty else {
+            if let signal = stoppedBy { printOut(lines: [StoppableApply.stoppedLine(signal, after: StepResult.tally(relayResults)), StoppableApply.rerunLine]) }
+            if stoppedBy != nil || relayFailed || !f.plan.unreadable.isEmpty { throw ExitCode.failure }
+            return
         }
         progress.finish()
         let tally = FleetTally(plan: f.plan, outcomes: done)

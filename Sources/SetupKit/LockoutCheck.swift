@@ -4,10 +4,13 @@ import TFEClient
 /// the new policy is in force for it. A 401 here is the expected rejection, not a failure.
 package enum LockoutCheck {
     /// One line for the results: what the server now does with the token in use.
+    /// How the check's line starts when the server still takes the token.
+    package static let stillTaken = "Note: the server still takes this token"
+
     package static func verify(_ client: TFEClient, organization: String) async -> String {
         do {
             _ = try await client.organization(organization)
-            return "Note: the server still takes this token right after the change. HashiCorp's docs say a token over its cap is rejected "
+            return stillTaken + " right after the change. HashiCorp's docs say a token over its cap is rejected "
                 + "once the policy is in force: expect 401s, and switch to a token within the cap."
         } catch .unauthorized {
             return "ok Token check: the server now rejects this token (401), as expected: the new policy is in force. "

@@ -119,7 +119,7 @@ extension FirstInstallSession {
                 lines.append(Line())
             }
             lines.append(Line("Create the first organization", .bold))
-            lines += para("Workspaces, teams and the execution defaults belong to one. Esc skips it: then only the SMTP relay is set.", .dim)
+            lines += para("Workspaces, teams and the execution defaults belong to one. \(state.config.keyWords.back) skips it: then only the SMTP relay is set.", .dim)
             lines.append(Line())
             return lines
         }

@@ -67,6 +67,11 @@ enum OrganizationSession: WizardSession {
             state.problem(Wizard.tokenRejectedNotice)
             return []
         }
+        // A pool that may exist: a new plan (r, Esc to the Review) would not see it.
+        if Wizard.poolMayExist(state), KeyMap.retry.matches(key) || KeyMap.back.matches(key) {
+            state.problem(Wizard.poolMayExistNotice)
+            return []
+        }
         switch key {
         case _ where KeyMap.retry.matches(key):
             return Wizard.retry(&state)

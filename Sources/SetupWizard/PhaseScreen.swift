@@ -39,7 +39,11 @@ extension PhaseScreen {
     func takesInput(_ state: WizardState) -> Bool { true }
     func isWaiting(_ state: WizardState) -> Bool { false }
     func yesNoDefault(_ state: WizardState) -> Bool? { nil }
-    func takesHelp(_ state: WizardState, _ key: Key) -> Bool { takesInput(state) && (!key.isCharacter || !takesText(state)) }
+    func takesHelp(_ state: WizardState, _ key: Key) -> Bool {
+        // F1 even while waiting (a new server may take minutes to start); `?` only where it
+        // types nothing and keys act.
+        !key.isCharacter || (takesInput(state) && !takesText(state))
+    }
     /// Whether a typed character goes into text here (then `?` is text, not help).
     func takesText(_ state: WizardState) -> Bool { false }
 }

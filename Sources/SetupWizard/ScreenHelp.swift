@@ -19,9 +19,9 @@ enum ScreenHelp {
         case .editing:
             return "Move to a field to see its help."
         case .review:
-            return "What applying would change on the server, as current → new, the requests it would send and the tokens the new caps reject. Nothing has been sent yet. Enter applies; Esc goes back to change something."
+            return "What applying would change on the server, as current → new, the requests it would send and the tokens the new caps reject. Nothing has been sent yet. Enter applies, except a plan that rejects the token in use: then t makes a new token first, or y applies anyway. Esc goes back to change something."
         case .result:
-            return "What each request did. A request sent without an answer is marked unknown: it may have been saved. r sends the failed requests again (planned from the values now); e opens the fields a failure concerns; a screen's number reopens it."
+            return "What each request did. A request sent without an answer is marked unknown: it may have been saved. The keys below say what can be done from here: r sends the failed requests again (planned from the values now), e opens the fields that can cause a failure, a screen's number reopens it (one organization). After caps that reject this token were applied, only Enter is left."
         case .savePrompt:
             return "Saving writes these answers (never the password) to a file that tfe-setup plan and apply read: a nightly plan of it shows when the server drifts from them."
         case .finished:

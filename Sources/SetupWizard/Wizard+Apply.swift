@@ -55,10 +55,23 @@ extension Wizard {
 
 
 
+    /// Whether the new agent pool's request was sent and got no answer: the pool may exist, and
+    /// the state read at the start does not show it, so a new plan would create a second one.
+    static func poolMayExist(_ state: WizardState) -> Bool {
+        if case .done(let r)? = state.steps[.agentPool], r.saved == .unknown { return true }
+        return false
+    }
+
+    /// Why nothing more is sent after the new pool's answer was lost.
+    static let poolMayExistNotice = "The new agent pool's request got no answer, so the pool may exist: nothing more is sent from here (a second request could make a second pool). "
+        + "Quit and run tfe-setup again: it reads the pools first and uses that pool if it is there."
+
     /// The end: the question whether to save the answers, unless this token could change nothing
     /// shown (then an answers file would only copy settings nobody here can set).
     static func offerToSave(_ state: inout WizardState) -> [WizardEffect] {
-        guard editableSections(state).isEmpty else {
+        // Several organizations: a baseline that sets something (or the relay) is worth keeping.
+        let worthSaving = state.several.map { _ in !state.fleetBaseline.isEmpty || state.steps[.smtp] != nil } ?? !editableSections(state).isEmpty
+        guard !worthSaving else {
             state.phase = .savePrompt
             return []
         }
@@ -68,6 +81,10 @@ extension Wizard {
     /// `r`: the failed requests again, planned from the values as they are now. Values the server
     /// refused are not sent unchanged (that would fail the same way); the notice says what to do.
     static func retry(_ state: inout WizardState) -> [WizardEffect] {
+        if poolMayExist(state) {
+            state.problem(poolMayExistNotice)
+            return []
+        }
         let failed = failedResults(state)
         guard !failed.isEmpty, let previous = state.plan, let current = state.current else {
             state.notice = "Nothing failed, so there is nothing to retry."
@@ -154,13 +171,15 @@ extension Wizard {
     /// The answers file for what the admin chose: the server's state with the form's values
     /// applied, in the export's encoding (never the password: the file names its variable).
     package static func answers(_ state: WizardState) -> String {
-        guard let current = state.current else { return "{}\n" }
         if let fleet = state.several {
             // A baseline: the organizations by name and only what it sets; the relay as applied.
-            let relay = editableSections(state).contains(.smtp) ? current.applying(state.desiredSettings(sections: [.smtp])).smtp : nil
+            let relay = state.current.flatMap { current in
+                editableSections(state).contains(.smtp) ? current.applying(state.desiredSettings(sections: [.smtp])).smtp : nil
+            }
             return AnswersEncoder.encode(baseline: state.fleetBaseline, organizations: fleet.organizations.map(\.name), smtp: relay,
                                          address: state.config.addressInAnswers ? state.config.address : nil)
         }
+        guard let current = state.current else { return "{}\n" }
         let sections = Set(state.screens)
         let desired = state.desiredSettings(sections: editableSections(state))
         return AnswersEncoder.encode(current: current.applying(desired),

@@ -138,8 +138,8 @@ extension Wizard {
             state.phase = .result
             state.editing = FieldFocus()
             state.notice = failedResults(state).isEmpty
-                ? "Esc: back to the review, to apply what you changed."
-                : "Press r to send the new values (only the requests that failed)."
+                ? "\(state.config.keyWords.back): back to the review, to apply what you changed."
+                : "\(state.config.keyWords.retry) to send the new values (only the requests that failed)."
             return []
         }
         guard let i = state.screens.firstIndex(of: section), i + 1 < state.screens.count else { return enterReview(&state) }

@@ -65,7 +65,7 @@ extension Wizard {
     static func status(_ state: WizardState, _ g: Glyphs, _ frame: inout Frame, row: Int) {
         if state.quitPending {
             let text = state.phase == .applying ? "Quit? Requests already sent may still complete. [y/N]"
-                : state.phase == .result ? "Quit? What failed stays unapplied. [y/N]" : "Quit without applying? [y/N]"
+                : state.phase == .result || state.phase == .savePrompt ? "Quit? What failed stays unapplied. [y/N]" : "Quit without applying? [y/N]"
             frame.put(ellipsized(text, width: frame.size.width, ellipsis: g.ellipsis), row: row, column: 0, style: .reverse)
         } else if let notice = state.notice {
             let problem = state.statusNotice?.severity == .problem
@@ -119,7 +119,7 @@ extension Wizard {
         if state.helpShown { return [KeyHint("any key: close help", .quit)] }
         let keys = state.phase.screen.footer(state, g)
         // F1 works on every screen; a settings screen lists it itself (with its priority).
-        guard !state.phase.isEditing, state.takesInput, !keys.isEmpty else { return keys }
+        guard !state.phase.isEditing, !keys.isEmpty else { return keys }
         return keys + [KeyHint(KeyMap.help, g, .essential)]
     }
 

@@ -75,13 +75,16 @@ package struct WizardState: Equatable, Sendable {
     package var replacedTokenID: String?
     /// What became of it: nil until then; the sentence for the Result.
     package var replacedTokenOutcome: String?
-    /// Whether the Review's plan rejects the token in use (in one organization or several).
-    /// Whether this session applied, knowingly, a plan that rejects the token it runs with, and
-    /// the policies were saved: from then on every request with it gets a 401.
+    /// Whether this session applied, knowingly, a plan that rejects the token it runs with: every
+    /// request of it was saved (the runtime checks the token only then) and the check did not
+    /// find the token still taken. "Could not tell" counts as rejected: the safe side, since any
+    /// further request would then at best 401.
     package var tokenRejectedByApply: Bool {
-        guard plan?.locksOutToken == true, phase == .result || phase == .savePrompt, case .done(let r)? = steps[.tokenTTL] else { return false }
-        return r.succeeded
+        guard phase == .result || phase == .savePrompt, plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false,
+              let check = lockoutCheck else { return false }
+        return !check.hasPrefix(LockoutCheck.stillTaken)
     }
+    /// Whether the Review's plan rejects the token in use (in one organization or several).
     package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0
     /// Lines scrolled on the screens without fields (Review, Result), moved with ↑/↓.

@@ -143,7 +143,7 @@ public struct TFEClient: Sendable {
                 failure = .transport(error)
                 if kind == .idempotent, !isWrite, error.isRetryable { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
                 // A create goes again only when no connection was ever made: nothing arrived.
-                if kind == .create, error.kind == .connect, !error.requestMayHaveArrived { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
+                if kind == .create, error.kind == .connect, !error.requestMayHaveArrived, error.mayHealByConnectingAgain { wait = retryPolicy.backoff(attempt: retries, random: environment.random) }
             }
             // The SMTP PATCH is never retried, whatever its status: each try may send an email.
             if kind == .smtpPatch || kind == .once { wait = nil }

@@ -87,9 +87,9 @@ struct TLSTests {
         let text = error?.commandLineDescription ?? ""
         #expect(text == "Could not talk to the server: the server at 127.0.0.1:\(port) answered in plain HTTP, not TLS. Use --address http://127.0.0.1:\(port), or enable TLS on the server.", "\(text)")
         #expect(await server.store.requestLog.isEmpty, "nothing reached the API")
-        // To a host that is not loopback, plain http also needs the flag that allows it.
+        // To a host that is not loopback: TLS first; plain http only knowingly, with the flag that allows it.
         let remote = AsyncHTTPTransport.classify(NIOSSLTestError.wrongVersion, url: URL(string: "https://tfe.example.com")!)
-        #expect(TFEError.transport(remote).commandLineDescription.hasSuffix("Use --address http://tfe.example.com:443 with --insecure-http (the token then crosses the network unencrypted), or enable TLS on the server."),
+        #expect(TFEError.transport(remote).commandLineDescription.hasSuffix("Enable TLS on the server; or, knowing the token then crosses the network unencrypted, use --address http://tfe.example.com:443 with --insecure-http."),
                 "\(TFEError.transport(remote).commandLineDescription)")
         await server.stop()
     }
