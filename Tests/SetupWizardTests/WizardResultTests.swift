@@ -403,3 +403,30 @@ struct WizardRunLockTests {
         }
     }
 }
+
+/// A new agent pool whose answer was lost: it may exist, and the state read at the start does not
+/// show it, so nothing from the Result may send its POST again.
+@Suite("Wizard: a new pool whose answer was lost")
+struct WizardPoolMayExistTests {
+    @Test("r and Esc on the Result send nothing and say to run again; exactly one POST reached the server")
+    func neverTwice() async throws {
+        try await WizardHarness.with(sections: [.executionDefaults]) { h in
+            await h.fixture.server.store.arm(SandboxFault(method: "POST", path: "/api/v2/organizations/my-org/agent-pools", status: 200, drop: .reset, after: true))
+            #expect(await h.until { $0.on(.executionDefaults) })
+            await h.press(.char("a"), .tab, .char("n"))          // agent; pool: New pool…
+            await h.press(.tab); await h.type("build")
+            await h.press(.enter)
+            #expect(await h.state.phase == .review)
+            await h.press(.enter)
+            #expect(await h.until { $0.phase == .result && !$0.steps.values.contains(.running) })
+            #expect(Wizard.poolMayExist(await h.state))
+            for key in [Key.char("r"), .escape] {
+                await h.press(key)
+                let state = await h.state
+                #expect(state.phase == .result && state.notice == Wizard.poolMayExistNotice, "\(key): \(String(describing: state.notice))")
+            }
+            let posts = await h.fixture.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/agent-pools") }
+            #expect(posts.count == 1, "the pool's POST was sent once")
+        }
+    }
+}
