@@ -137,7 +137,7 @@ struct TerminalBehaviourTests {
         try await TerminalSuite.TerminalWizardTests.session(environment: ["LANG": "C", "LC_ALL": "C", "TERM": "vt100"]) { t, server, _ in
             #expect(t.waitFor("> Enabled:"))
             let first = t.capture()
-            #expect(first.contains("tfe-setup - 127.0.0.1:") && first.contains(" - Terraform Enterprise 2.1.0 - my-org"), "the server's host first: \(first)")
+            #expect(first.contains("tfe-setup - 127.0.0.1:") && first.contains(" - my-org - Terraform Enterprise 2.1.0"), "the server's host first, then the organization: \(first)")
             #expect(first.unicodeScalars.allSatisfy { $0.isASCII })
             // A vt100 has arrows, Tab, Return, Ctrl keys and PF1-PF4, but no F-keys, Home/End or Shift-Tab:
             // the wizard needs none of those (? is help, Esc goes back).
