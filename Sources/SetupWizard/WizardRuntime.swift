@@ -222,8 +222,16 @@ package actor WizardRuntime {
             let id = UUID()
             tasks[id] = Task { [weak self] in
                 let applying = Task {
-                    let (_, notStarted) = await FleetApplier.apply(plan, client: services.client, wording: wording, shouldStop: { Task.isCancelled }) { outcome in
+                    let (done, notStarted) = await FleetApplier.apply(plan, client: services.client, wording: wording, shouldStop: { Task.isCancelled }) { outcome in
                         sink.yield(.fleetProgress(outcome, elapsed: Date().timeIntervalSince(started)))
+                    }
+                    // Accepted on the Review: where a policy that rejects this token was saved, a
+                    // read says whether the server now refuses it (before the Result shows).
+                    let lockedOut = Set(plan.lockedOut)
+                    if !Task.isCancelled, let org = done.first(where: { outcome in
+                        lockedOut.contains(outcome.organization) && outcome.results.contains { [.tokenTTL, .ttlSwitch].contains($0.step) && $0.succeeded }
+                    })?.organization {
+                        sink.yield(.lockoutChecked(await LockoutCheck.verify(services.client, organization: org)))
                     }
                     sink.yield(.fleetFinished(notStarted: notStarted))
                     sink.finish()

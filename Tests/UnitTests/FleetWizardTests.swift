@@ -290,3 +290,35 @@ struct FleetWizardTests {
         #expect(screen.contains("now: 30d 1 · 90d 1 (as read for the review)"))
     }
 }
+
+/// A baseline applied knowing it rejects the token in use: the check after the writes, then a
+/// Result that offers nothing that would read with the rejected token.
+@Suite("Several organizations: after an accepted lockout")
+struct FleetLockoutResultTests {
+    typealias F = ReducerFlowTests
+
+    @Test("y applies with the token writes last; once the check sees the 401, r and Esc say why nothing more is sent, and only Enter is offered")
+    func nothingMoreWithTheRejectedToken() throws {
+        let locking = try #require(TokenRenewalReducerTests.lockedOutReview().plan)
+        #expect(locking.locksOutToken)
+        let plan = FleetPlan(members: [FleetMember(organization: "prod-a", plan: locking, leftOut: nil)])
+        var state = FleetWizardTests.review()
+        _ = Wizard.update(&state, .fleetPlanned(.success(FleetPlanned(plan: plan, organizations: FleetWizardTests.organizations, pace: 27))))
+        #expect(state.phase == .review && FleetWizardTests.text(state).contains("y apply anyway"))
+        #expect(F.keys(&state, .char("y")) == [.applyFleet(plan.puttingTokenWritesLast())])
+        let saved = StepResult(step: .tokenTTL, fields: [.ttl(.user)], outcome: .tokenTTL([]))
+        _ = Wizard.update(&state, .fleetProgress(FleetOutcome(organization: "prod-a", results: [saved]), elapsed: 0.5))
+        _ = Wizard.update(&state, .lockoutChecked("ok Token check: the server now rejects this token (401), as expected: the new policy is in force."))
+        _ = Wizard.update(&state, .fleetFinished(notStarted: []))
+        #expect(state.phase == .result && state.tokenRejectedByApply)
+        let text = FleetWizardTests.text(state)
+        #expect(text.contains("the server now rejects this token (401)") && text.contains("nothing more can be sent"), "\(text)")
+        #expect(!text.contains("Esc check again") && !text.contains("r retry"), "\(text)")
+        for key in [Key.char("r"), .escape] {
+            #expect(F.keys(&state, key).isEmpty, "\(key) sends nothing")
+            #expect(state.phase == .result && state.notice == Wizard.tokenRejectedNotice)
+        }
+        F.keys(&state, .enter)
+        #expect(state.phase == .savePrompt, "Enter still finishes (and offers to save the baseline)")
+    }
+}
