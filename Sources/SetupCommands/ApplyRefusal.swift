@@ -26,6 +26,14 @@ struct ApplyRefusal {
 
     var isEmpty: Bool { needs.isEmpty }
 
+    /// The last two needs of every apply, in their order: a new relay host named (`--smtp-relay`;
+    /// not needed where a person reads the warning and answers), then the confirmation.
+    mutating func addConfirmation(relay: PlanReport.NewRelay?, confirmed: String?, autoApprove: Bool) {
+        let confirmation = Self.confirmation(autoApprove: autoApprove)
+        add(Self.relay(relay, confirmed: confirmed, asksPerson: !autoApprove && confirmation == nil))
+        add(confirmation)
+    }
+
     mutating func add(_ need: Need?) {
         if let need, !needs.contains(need) { needs.append(need) }
     }

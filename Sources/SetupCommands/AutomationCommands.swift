@@ -88,6 +88,10 @@ struct Automation {
             return host.lowercased() == now.lowercased() ? nil : PlanReport.NewRelay(host: host, now: now)
         }
 
+        /// Whether `plan` exits 1 for it: errors, values the server refused, or a password that
+        /// would be sent and whose variable is unset.
+        var cannotApply: Bool { !plan.issues.isEmpty || plan.hasRefusals || answers.missingPassword != nil }
+
         /// What the plan does, as `plan`, `plan --json` and the confirmation show it.
         var report: PlanReport {
             PlanReport(plan, current: current, passwordSource: answers.passwordSource, missingPassword: answers.missingPassword,
@@ -311,7 +315,7 @@ struct PlanCommand: AsyncParsableCommand {
                                         + "; every organization is then sent to with it."] : []
                 // The relay beside the baseline counts as one more thing to change, or that cannot be.
                 let relayPending = f.relay.map { !$0.plan.isEmpty } ?? false
-                let relayCannot = f.relay.map { !$0.errorsBesidesMissingPassword.isEmpty || $0.plan.hasRefusals || $0.answers.missingPassword != nil } ?? false
+                let relayCannot = f.relay?.cannotApply ?? false
                 return (json ? [Automation.json(f)] : Automation.describe(f, limit: await f.client.limiter?.pace ?? RateLimiter.defaultPace, ascii: !WizardLauncher.utf8(options.environment)) + renewal,
                         !f.plan.toChange.isEmpty || relayPending,
                         relayCannot || !f.plan.leftOut.isEmpty || !f.plan.unreadable.isEmpty || (!f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews))
@@ -335,7 +339,7 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             printOut(lines: Automation.describe(p.report, ascii: !WizardLauncher.utf8(options.environment), renewal: preview) + (preview.map { [$0.line] } ?? []))
         }
-        if !p.plan.issues.isEmpty || p.plan.hasRefusals || p.answers.missingPassword != nil { throw ExitCode.failure }
+        if p.cannotApply { throw ExitCode.failure }
         // A plan that would lock this tool out is not one to apply as it stands (unless renewed).
         if p.plan.locksOutToken && !acceptTokenRejection && preview?.possible != true { throw ExitCode.failure }
         if !p.plan.isEmpty || creates { throw ExitCode(2) }
@@ -440,9 +444,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 let uncertain = p.plan.tokenReport?.lockoutUncertain == true
                 if p.plan.locksOutToken && !acceptTokenRejection && !renews { refusal.add(ApplyRefusal.lockout(uncertain: uncertain)) }
                 if let preview, !preview.possible { refusal.add(ApplyRefusal.renewalClosed(uncertain: uncertain)) }
-                let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
-                refusal.add(ApplyRefusal.relay(p.relayForPassword, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
-                refusal.add(confirmation)
+                refusal.addConfirmation(relay: p.relayForPassword, confirmed: smtpRelay, autoApprove: autoApprove)
             }
             try refusal.stopIfAny()
             if p.plan.isEmpty { return (p, [StepResult](), nil, nil) }

@@ -21,10 +21,9 @@ extension Automation {
         var acceptsTokenRejection = false
         /// The token's account (a renewal makes the new token for it).
         var account: Account
-        /// The SMTP relay of the file, planned once against the server's site-wide settings: it is
-        /// one setting of the installation, sent once, not per organization. Nil without one.
-        /// Planned as one organization's relay is (the password held back when nothing else in
-        /// it changes), against the site-wide state.
+        /// The file's SMTP relay, nil without one. It is one setting of the installation, sent
+        /// once, not per organization: planned once against the server's site-wide settings, as
+        /// one organization's relay is (the password held back when nothing else in it changes).
         var relay: Prepared?
     }
 
@@ -187,9 +186,7 @@ extension ApplyCommand {
         if !f.plan.lockedOut.isEmpty && !acceptTokenRejection && !renews {
             refusal.add(ApplyRefusal.lockout(uncertain: false, organizations: f.plan.lockedOut))
         }
-        let confirmation = ApplyRefusal.confirmation(autoApprove: autoApprove)
-        refusal.add(ApplyRefusal.relay(f.relay?.relayForPassword, confirmed: smtpRelay, asksPerson: !autoApprove && confirmation == nil))
-        refusal.add(confirmation)
+        refusal.addConfirmation(relay: f.relay?.relayForPassword, confirmed: smtpRelay, autoApprove: autoApprove)
         try refusal.stopIfAny()
         try confirm()
         // Once, before any write: one new token within the smallest user cap of the chosen organizations.

@@ -34,7 +34,6 @@ extension OrganizationSession {
             }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
-        if state.tokenRejectedByApply { return [Wizard.KeyHint("Enter finish", .essential), scroll] }
         let reopen = Wizard.KeyHint("1-\(state.screens.count) reopen a screen", .extra)
         guard !Wizard.failedResults(state).isEmpty else { return [Wizard.KeyHint("Enter finish", .essential), reopen, scroll] }
         return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint(KeyMap.fix, g, .essential), Wizard.KeyHint("Enter finish", .essential), reopen, scroll]

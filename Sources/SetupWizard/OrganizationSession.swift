@@ -62,13 +62,8 @@ enum OrganizationSession: WizardSession {
     }
 
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
-        // The admin applied a plan that rejects this token: everything but finishing would 401.
-        if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
-            state.problem(Wizard.tokenRejectedNotice)
-            return []
-        }
-        // A pool that may exist: a new plan (r, Esc to the Review) would not see it.
-        if Wizard.poolMayExist(state), KeyMap.retry.matches(key) || KeyMap.back.matches(key) {
+        // A pool that may exist: a new Review would not see it (`r` is refused by `retry`).
+        if Wizard.poolMayExist(state), KeyMap.back.matches(key) {
             state.problem(Wizard.poolMayExistNotice)
             return []
         }

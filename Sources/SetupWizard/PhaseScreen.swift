@@ -323,13 +323,24 @@ struct ApplyingScreen: PhaseScreen {
 /// What was applied, with `r`, `e` and the screens' numbers (the flow's session answers them).
 struct ResultScreen: PhaseScreen {
     func key(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
-        Wizard.scrolled(&state, key) ? [] : state.session.resultKey(&state, key)
+        Wizard.scrolled(&state, key) ? [] : Self.press(&state, key)
     }
 
     func line(_ state: inout WizardState, _ answer: String, raw: String) -> [WizardEffect] {
-        Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { $0.session.resultKey(&$0, $1) }) { state, yes in
-            state.session.resultKey(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
+        Wizard.pageLine(&state, answer, byDefault: yesNoDefault(state), press: { Self.press(&$0, $1) }) { state, yes in
+            Self.press(&state, yes ? KeyMap.retry.keys[0] : KeyMap.enter.keys[0])
         }
+    }
+
+    /// A key on the Result, whichever flow answers it. Once the caps just applied reject this
+    /// token, every key but Enter would send a request that gets a 401 (a retry, a reopened
+    /// screen, a fresh read): it says why instead.
+    static func press(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
+        if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
+            state.problem(Wizard.tokenRejectedNotice)
+            return []
+        }
+        return state.session.resultKey(&state, key)
     }
 
     func prompt(_ state: WizardState) -> PlainWizard.Prompt {
@@ -338,7 +349,10 @@ struct ResultScreen: PhaseScreen {
     }
 
     func body(_ state: WizardState, _ g: Glyphs, width: Int) -> ([Line], Int?) { (state.session.body(state, g, width: width), nil) }
-    func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] { state.session.footer(state, g) }
+    func footer(_ state: WizardState, _ g: Glyphs) -> [Wizard.KeyHint] {
+        if state.tokenRejectedByApply { return [Wizard.KeyHint("Enter finish", .essential), Wizard.KeyHint(KeyMap.scrollPage, g, .extra)] }
+        return state.session.footer(state, g)
+    }
     func crumbs(_ state: WizardState) -> (names: [String], current: String?) { (Wizard.settingsCrumbs(state), "Review") }
     func yesNoDefault(_ state: WizardState) -> Bool? { Wizard.failedResults(state).isEmpty ? nil : false }
 }

@@ -29,8 +29,6 @@ extension SeveralSession {
             }
             return [Wizard.KeyHint("Enter apply", .essential), Wizard.KeyHint("Esc back", .navigation), scroll, quit]
         }
-        // The caps applied reject this token: reading the organizations again would get 401s.
-        if state.tokenRejectedByApply { return [Wizard.KeyHint("Enter finish", .essential), scroll] }
         if !fleet.failed.isEmpty {
             return [Wizard.KeyHint(KeyMap.retry, g, .essential), Wizard.KeyHint("Esc check again", .extra), Wizard.KeyHint("Enter finish", .essential), scroll]
         }
@@ -154,10 +152,10 @@ extension SeveralSession {
             lines.append(Line())
             lines += Wizard.stepLines(status, title: "SMTP relay (site-wide)", spin: g.spin(state.spinner), g, width: width)
         }
-        if state.phase != .applying, let check = state.lockoutCheck {
+        if state.phase != .applying, state.lockoutCheck != nil {
             // The read after a baseline that rejects the token in use, then what that leaves.
             lines.append(Line())
-            lines += wrap(check.hasPrefix("ok ") ? String(check.dropFirst(3)) : check, width: width - 2).map { Line($0, .bold) }
+            lines += Wizard.lockoutCheckLines(state, indent: "", width: width)
             if state.tokenRejectedByApply { lines += wrap(Wizard.tokenRejectedNotice, width: width - 2).map { Line($0, .bold) } }
         }
         lines.append(Line())

@@ -143,11 +143,6 @@ enum SeveralSession: WizardSession {
     /// every chosen one again (a fresh compliance check); Enter finishes.
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         guard let fleet = state.several else { return [] }
-        // The baseline applied rejects this token: `r` and Esc would read with it and get 401s.
-        if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
-            state.problem(Wizard.tokenRejectedNotice)
-            return []
-        }
         switch key {
         case _ where KeyMap.retry.matches(key):
             let failed = Set(fleet.failed.map(\.organization))

@@ -164,11 +164,16 @@ extension Wizard {
             guard let status = state.steps[step] else { continue }
             lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)
         }
-        if let check = state.lockoutCheck {
-            lines += wrap(check.hasPrefix("ok ") ? String(check.dropFirst(3)) : check, width: width - 2).map { Line("  " + $0, .bold) }
-        }
+        lines += lockoutCheckLines(state, indent: "  ", width: width)
         if state.phase == .savePrompt { lines += saveQuestion(state, width: width) }
         return lines
+    }
+
+    /// The read after an apply that rejects the token in use, as the Result shows it (without
+    /// `LockoutCheck`'s "ok " marker); none before it has run.
+    static func lockoutCheckLines(_ state: WizardState, indent: String, width: Int) -> [Line] {
+        guard let check = state.lockoutCheck else { return [] }
+        return wrap(check.hasPrefix("ok ") ? String(check.dropFirst(3)) : check, width: width - 2).map { Line(indent + $0, .bold) }
     }
 
     /// The question whether to save the answers, under what was applied.

@@ -28,22 +28,6 @@ struct ConnectFailureTests {
         func count(_ message: String) -> Int { log().components(separatedBy: message).count - 1 }
     }
 
-    /// A port on 127.0.0.1 nobody listens on: bound, then closed.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw SandboxError("cannot bind a socket on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// This machine's first IPv4 address that is not loopback, if it has one.
     static func nonLoopbackAddress() -> String? {
         var list: UnsafeMutablePointer<ifaddrs>?
@@ -74,7 +58,7 @@ struct ConnectFailureTests {
 
     @Test("a refused connection on loopback (127.0.0.1, localhost) is said at once: one try, no retry")
     func refusedOnLoopback() async throws {
-        let port = try Self.closedPort()
+        let port = try closedLoopbackPort()
         for host in ["127.0.0.1", "localhost"] {
             let logged = try Logged()
             let error = await get(logged.transport, "https://\(host):\(port)")
@@ -95,7 +79,7 @@ struct ConnectFailureTests {
             return
         }
         let logged = try Logged()
-        let error = await get(logged.transport, "https://\(address):\(try Self.closedPort())")
+        let error = await get(logged.transport, "https://\(address):\(try closedLoopbackPort())")
         await logged.transport.shutdown()
         guard case .transport(let cause)? = error else { Issue.record("unexpected \(String(describing: error))"); return }
         #expect(cause.cause == .refused(loopback: false), "\(cause)")

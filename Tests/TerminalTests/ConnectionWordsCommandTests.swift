@@ -11,21 +11,6 @@ import TFESandbox
 struct ConnectionWordsCommandTests {
     static let fakeToken = "fake-token-words-4821"
 
-    /// A port on 127.0.0.1 nobody listens on: bound, then closed.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw SandboxError("cannot bind a socket on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     static func directory() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("words-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -70,7 +55,7 @@ struct ConnectionWordsCommandTests {
     @Test("a refused connection on loopback is reported at once: the debug log shows no second try")
     func refusedOnLoopback() async throws {
         let dir = try Self.directory()
-        let (r, log) = await Self.check("https://127.0.0.1:\(try Self.closedPort())", dir)
+        let (r, log) = await Self.check("https://127.0.0.1:\(try closedLoopbackPort())", dir)
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output.contains("Could not talk to the server: the connection was refused (nothing listens at that address and port on this machine). Check the address"), "\(r.output)")
         #expect(Self.count(log, "no response") >= 1, "the failures are logged: \(log)")
