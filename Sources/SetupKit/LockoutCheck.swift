@@ -7,6 +7,13 @@ package enum LockoutCheck {
     /// How the check's line starts when the server still takes the token.
     package static let stillTaken = "Note: the server still takes this token"
 
+    /// Whether an apply accepted to reject its own token needs the check: a request that sets
+    /// the caps or the switch was saved. Other steps may have failed beside it; the token may be
+    /// rejected all the same, and a retry would then get 401s, so the check runs (the safe side).
+    package static func isDue(locksOutToken: Bool, results: some Sequence<StepResult>) -> Bool {
+        locksOutToken && results.contains { [.tokenTTL, .ttlSwitch].contains($0.step) && $0.succeeded }
+    }
+
     package static func verify(_ client: TFEClient, organization: String) async -> String {
         do {
             _ = try await client.organization(organization)

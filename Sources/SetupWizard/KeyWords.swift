@@ -14,6 +14,8 @@ package struct KeyWords: Equatable, Sendable {
     package let lockoutHeld: String
     /// How to finish a page with nothing to do.
     package let finish: String
+    /// What is left once the caps just applied reject the token in use.
+    package let afterLockout: String
 
     package static func == (a: KeyWords, b: KeyWords) -> Bool { a.mode == b.mode }
 
@@ -24,7 +26,8 @@ package struct KeyWords: Equatable, Sendable {
         changeFields: { "Press e to change \($0) first." },
         retry: "Press r",
         lockoutHeld: "Enter does not apply it; see Tokens below.",
-        finish: "Press Enter to finish.")
+        finish: "Press Enter to finish.",
+        afterLockout: "(no retry, no reopened screen). Enter finishes; to change more, run tfe-setup again with a token within the cap (User settings > Tokens).")
 
     /// Plain mode's typed answers.
     package static let plain = KeyWords(
@@ -33,5 +36,6 @@ package struct KeyWords: Equatable, Sendable {
         changeFields: { "Type < (back to the Review), then < again (the screens) to change \($0)." },
         retry: "Answer y",
         lockoutHeld: "see Tokens below; the question at the end asks before anything is sent.",
-        finish: "Nothing to do.")
+        finish: "Nothing to do.",
+        afterLockout: "(no retry). To change more, run tfe-setup again with a token within the cap (User settings > Tokens).")
 }

@@ -52,6 +52,14 @@ enum OrganizationSession: WizardSession {
         }
     }
 
+    /// Whether the last answers are in but the read that says whether the server now rejects this
+    /// token is not: the Result waits for it (the runtime sends it right after the apply), so it
+    /// never opens offering a retry or a reopened screen that would only get 401s.
+    static func awaitsLockoutCheck(_ state: WizardState) -> Bool {
+        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
+        return state.lockoutCheck == nil && LockoutCheck.isDue(locksOutToken: state.plan?.locksOutToken == true, results: results)
+    }
+
     static func startApply(_ state: inout WizardState, _ plan: Plan) -> [WizardEffect] {
         state.plan = plan
         state.phase = .applying
@@ -117,7 +125,7 @@ enum OrganizationSession: WizardSession {
     }
 
     static func stepAnswered(_ state: inout WizardState) -> [WizardEffect] {
-        guard !state.steps.values.contains(.running), state.phase == .applying else { return [] }
+        guard !state.steps.values.contains(.running), state.phase == .applying, !awaitsLockoutCheck(state) else { return [] }
         state.phase = .result
         state.scroll = 0
         // All done: nothing typed is unsaved any more, and the draft has served its purpose.

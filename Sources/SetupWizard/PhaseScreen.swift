@@ -337,7 +337,7 @@ struct ResultScreen: PhaseScreen {
     /// screen, a fresh read): it says why instead.
     static func press(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
-            state.problem(Wizard.tokenRejectedNotice)
+            state.problem(Wizard.tokenRejectedNotice(state.config.keyWords))
             return []
         }
         return state.session.resultKey(&state, key)
@@ -354,7 +354,9 @@ struct ResultScreen: PhaseScreen {
         return state.session.footer(state, g)
     }
     func crumbs(_ state: WizardState) -> (names: [String], current: String?) { (Wizard.settingsCrumbs(state), "Review") }
-    func yesNoDefault(_ state: WizardState) -> Bool? { Wizard.failedResults(state).isEmpty ? nil : false }
+    /// No question once the caps just applied reject this token: a retry would only get 401s
+    /// (the result says so), so plain mode finishes as Enter does.
+    func yesNoDefault(_ state: WizardState) -> Bool? { Wizard.failedResults(state).isEmpty || state.tokenRejectedByApply ? nil : false }
 }
 
 /// Whether to save the answers file.

@@ -165,6 +165,9 @@ extension Wizard {
             lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)
         }
         lines += lockoutCheckLines(state, indent: "  ", width: width)
+        if state.phase == .applying, OrganizationSession.awaitsLockoutCheck(state) {
+            lines.append(Line("  \(spin) Token check: reading whether the server now rejects this token…"))
+        }
         if state.phase == .savePrompt { lines += saveQuestion(state, width: width) }
         return lines
     }

@@ -43,7 +43,9 @@ package enum Wizard {
             return stepFinished(&state, result)
         case .lockoutChecked(let line):
             state.lockoutCheck = line
-            return []
+            // One organization's Result waited for this read; several organizations' comes with
+            // the end of the run.
+            return state.several == nil ? OrganizationSession.stepAnswered(&state) : []
         case .serverWaiting(let answer, let waited):
             return FirstInstallSession.serverWaiting(&state, answer: answer, waited: waited)
         case .serverReady(let error):
@@ -120,8 +122,9 @@ package enum Wizard {
     }
 
     /// What the Result says once the applied caps reject this token: nothing more can be sent.
-    package static let tokenRejectedNotice = "This token is now rejected by the caps just applied, so nothing more can be sent with it (no retry, no reopened screen). "
-        + "Enter finishes; to change more, run tfe-setup again with a token within the cap (User settings > Tokens)."
+    package static func tokenRejectedNotice(_ words: KeyWords) -> String {
+        "This token is now rejected by the caps just applied, so nothing more can be sent with it " + words.afterLockout
+    }
 
     /// What the wizard says while it waits for a renewal's answer before quitting.
     package static let waitingForToken = "Quitting once the server answers, so the new token is stored first (up to the request timeout). "

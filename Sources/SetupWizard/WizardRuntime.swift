@@ -167,13 +167,14 @@ package actor WizardRuntime {
             // Stage by stage (a stage's requests at the same time); each answer as it comes.
             let id = UUID()
             tasks[id] = Task { [weak self] in
-                var succeeded = true
+                var results: [StepResult] = []
                 await applier.apply(plan, steps: steps) { result in
-                    succeeded = succeeded && result.succeeded
+                    results.append(result)
                     await self?.send(.stepFinished(result))
                 }
-                // Accepted on the Review: a read says whether the server now rejects this token.
-                if plan.locksOutToken, succeeded {
+                // Accepted on the Review: a read says whether the server now rejects this token
+                // (the Result waits for it, so it never offers a retry that would get 401s).
+                if LockoutCheck.isDue(locksOutToken: plan.locksOutToken, results: results) {
                     await self?.send(.lockoutChecked(await LockoutCheck.verify(services.client, organization: plan.organization)))
                 }
                 await self?.forget(id)
@@ -229,7 +230,7 @@ package actor WizardRuntime {
                     // read says whether the server now refuses it (before the Result shows).
                     let lockedOut = Set(plan.lockedOut)
                     if !Task.isCancelled, let org = done.first(where: { outcome in
-                        lockedOut.contains(outcome.organization) && outcome.results.contains { [.tokenTTL, .ttlSwitch].contains($0.step) && $0.succeeded }
+                        LockoutCheck.isDue(locksOutToken: lockedOut.contains(outcome.organization), results: outcome.results)
                     })?.organization {
                         sink.yield(.lockoutChecked(await LockoutCheck.verify(services.client, organization: org)))
                     }

@@ -74,4 +74,45 @@ struct WizardTokenLockoutTests {
             #expect(await h.until { $0.lockoutCheck != nil })
         }
     }
+
+    @Test("the switch saved but answered 500 beside the accepted lockout: the Result waits for the token check, which finds the token rejected; r sends nothing, and plain mode asks no retry")
+    func failureBesideLockout() async throws {
+        try await WizardHarness.with(options: Self.real, sections: [.tokenTTL]) { h in
+            await Self.enforceUserCap30d(h)
+            await h.leaveScreen()
+            #expect(await h.until { $0.phase == .review })
+            let review = await h.state
+            // The switch is saved, then its answer is a 500: the policy is in force all the same.
+            await h.fixture.server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org", status: 500, after: true))
+            await h.press(.char("y"))
+            #expect(await h.until { $0.phase == .result })
+            let result = await h.state
+            #expect(Wizard.failedResults(result).map(\.step) == [.ttlSwitch], "\(result.steps)")
+            #expect(result.lockoutCheck?.contains("now rejects this token (401)") == true, "\(result.lockoutCheck ?? "no check")")
+            #expect(result.tokenRejectedByApply)
+            let sent = await h.fixture.requests().count
+            await h.press(.char("r"))
+            let refusal = await h.state.notice ?? ""
+            #expect(refusal.contains("nothing more can be sent with it"), "\(refusal)")
+            #expect(await h.fixture.requests().count == sent, "r sent nothing (it would get 401s)")
+
+            // The same answers through the reducer alone: the Result does not open before the
+            // check is in (the screen says it is reading), so no key can retry in between.
+            var replay = review
+            _ = Wizard.update(&replay, .key(.char("y")))
+            for case .done(let step) in result.steps.sorted(by: { $0.key < $1.key }).map(\.value) { _ = Wizard.update(&replay, .stepFinished(step)) }
+            #expect(replay.phase == .applying, "waits for the check")
+            #expect(Wizard.render(replay, size: Size(width: 80, height: 24)).text.contains("Token check: reading whether the server now rejects this token"))
+            _ = Wizard.update(&replay, .lockoutChecked(result.lockoutCheck ?? ""))
+            #expect(replay.phase == .result && replay.tokenRejectedByApply)
+
+            // Plain mode: no "Retry the failed steps?"; it says why, in its own words, and finishes.
+            var plain = result
+            plain.config.plain = true
+            guard case .proceed = PlainWizard.prompt(plain) else { Issue.record("plain mode asks: \(PlainWizard.prompt(plain))"); return }
+            let shown = PlainWizard.transcript(from: review, to: plain, answered: true).joined(separator: "\n")
+            #expect(shown.contains("nothing more can be sent with it (no retry). To change more"), "\(shown)")
+            #expect(!shown.contains("Retry the failed steps?") && !shown.contains("Enter finishes"), "\(shown)")
+        }
+    }
 }
