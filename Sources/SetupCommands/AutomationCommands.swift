@@ -456,7 +456,10 @@ struct ApplyCommand: AsyncParsableCommand {
             let ((results, lockout), stoppedBy) = await StoppableApply.run { _ -> ([StepResult], String?) in
                 var results = await Applier(client: client, wording: .commandLine).apply(plan)
                 results.sort { (plan.stageOf[$0.step] ?? 0, $0.step) < (plan.stageOf[$1.step] ?? 0, $1.step) }
-                let lockout = plan.locksOutToken && results.allSatisfy(\.succeeded) ? await LockoutCheck.verify(client, organization: plan.organization) : nil
+                // Whenever the caps or the switch were saved, even beside a failure: a rerun
+                // would then get 401s, and the admin hears it here first.
+                let due = !Task.isCancelled && LockoutCheck.isDue(locksOutToken: plan.locksOutToken, results: results)
+                let lockout = due ? await LockoutCheck.verify(client, organization: plan.organization) : nil
                 return (results, lockout)
             }
             if renews, dayZero, madeFirst == nil {

@@ -154,7 +154,11 @@ package struct StepResult: Sendable, Equatable {
             var lines = error.descriptionLines(using: wording)
             // The transport's own sentence may already say the change may have been saved.
             let said = lines.joined().contains("may or may not have been saved")
-            lines[lines.count - 1] += (said ? " Unknown whether it was saved: " : " The request was sent and no answer came, so it is unknown whether it was saved: ")
+            // A 5xx is an answer, but one that does not say whether the change was kept.
+            let why: String
+            if case .server(let status, _) = error { why = " The server's \(status) does not say whether the change was kept, so it is unknown whether it was saved: " }
+            else { why = " The request was sent and no answer came, so it is unknown whether it was saved: " }
+            lines[lines.count - 1] += (said ? " Unknown whether it was saved: " : why)
                 + fields.map { FieldLabels.label($0) }.joined(separator: ", ") + "." + (said ? "" : " " + wording.text(.rereadBeforeRetrying))
             if step == .agentPool { lines[lines.count - 1] += " " + Self.poolMayExist }
             if fields.contains(.smtpTestEmail) { lines[lines.count - 1] += " " + wording.text(.skipSecondTestEmail) }

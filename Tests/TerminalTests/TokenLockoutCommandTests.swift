@@ -81,6 +81,21 @@ struct TokenLockoutCommandTests {
         }
     }
 
+    @Test("the switch saved but answered 500 beside the accepted rejection: apply exits 1 with the switch UNKNOWN (a 500 does not say), and the check still says the server now rejects this token")
+    func failureBesideLockout() async throws {
+        try await CLI.with(Self.real) { server, dir in
+            let file = CLI.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"user":"30d"}}"#)
+            // The switch is saved, then its answer is a 500: the policy is in force all the same.
+            await server.store.arm(SandboxFault(method: "PATCH", path: "/api/v2/organizations/my-org", status: 500, after: true))
+            let r = await CLI.run(server, dir, ["apply", "--answers", file, "--auto-approve", "--accept-token-rejection"])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("UNKNOWN Enforce max TTL"), "\(r.output)")
+            #expect(r.output.contains("The server's 500 does not say whether the change was kept, so it is unknown whether it was saved: Enforce max TTL."), "\(r.output)")
+            #expect(r.output.contains("the server now rejects this token (401), as expected"), "a rerun would get 401s, and the run says so: \(r.output)")
+            #expect(await server.store.state.organizations["my-org"]?.maxTTLEnabled == true)
+        }
+    }
+
     @Test("with a token inside the cap the plan exits 2 and still lists the rejected team tokens")
     func tokenInsideTheCap() async throws {
         try await CLI.with { server, dir in   // the sandbox's short lifetimes: the token in use lives a second
