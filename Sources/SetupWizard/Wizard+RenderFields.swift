@@ -76,6 +76,7 @@ extension Wizard {
     /// typed reject, the token in use first. Nil when no cap gets tighter in force (or the tokens
     /// were not read). The same report as the Review's (the planner's), only shorter.
     static func tokenNote(_ state: WizardState) -> (text: String, locksOut: Bool)? {
+        if let note = enforcementOffNote(state) { return (note, false) }
         if state.awaitsTokens { return (readingTokens, false) }
         guard let current = state.current, current.tokenInventory != nil,
               let report = Planner.plan(state.desiredSettings(sections: [.tokenTTL]), current: current).tokenReport else { return nil }
@@ -93,6 +94,19 @@ extension Wizard {
             return ("These caps reject \(others) known token\(others == 1 ? "" : "s") at once; whether the token this tool runs with is one cannot be told ("
                     + TFEError.clause(reason) + "), so it counts as rejected: the Review asks before applying.", true)
         }
+    }
+
+    /// One organization's caps lowered with enforcement left (or turned) off: they reject nothing
+    /// yet, so one note says what turning it on would do, instead of the same sentence under each
+    /// lowered field (at 60x16 the repeats pushed the fields off the screen).
+    static func enforcementOffNote(_ state: WizardState) -> String? {
+        guard state.several == nil, !state.form.ttlEnabled, let current = state.current, current.organization.maxTTLSupported,
+              TokenType.known.contains(where: { type in
+                  guard let new = state.form.newTTL(type), let old = current.ttl(type) else { return false }
+                  return TTLDuration.lowers(from: old, to: new)
+              }) else { return nil }
+        return "Enforcement is off: these caps reject no token. Turned on, they reject at once every token over its cap "
+            + "(HashiCorp's docs), possibly the one in use."
     }
 
     /// The value part of a field's line (its kind draws it); sets the cursor column on a focused text field.

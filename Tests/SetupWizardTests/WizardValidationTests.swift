@@ -84,7 +84,11 @@ struct WizardValidationTests {
             let text = await h.screenText()
             #expect(text.contains("now 2y (default) · new 90d"))
             #expect(!text.contains(" ms"), "no milliseconds on screen")
-            #expect(text.contains("! Lower than now (2y (default)): with enforcement on, existing tokens that live"), "HashiCorp's word, not the seed's: \(text)")
+            // Enforcement is off: one note, not the same sentence under each lowered field.
+            #expect(text.contains("Enforcement is off: these caps reject no token. Turned on, they reject at once every token"), "HashiCorp's word, not the seed's: \(text)")
+            #expect(!text.contains("Lower than now"), "\(text)")
+            let small = await h.screenText(60, 16)
+            #expect(small.contains("possibly the one in use.") && !small.contains("▼ more"), "the whole note in view at 60x16: \(small)")
             #expect(!text.contains("keep their expiry"), "the seed's claim is not repeated")
             await h.press(.tab)
             #expect(await h.state.errors[.ttl(.team)] == nil)
