@@ -488,7 +488,10 @@ struct ApplyCommand: AsyncParsableCommand {
         for (section, reason) in p.plan.unavailableSections { printOut("FAILED \(section.title): \(reason)") }
         for issue in p.plan.unsupported { printOut("NOT SENT \(issue.field.rawValue): \(issue.message)") }
         if let stoppedBy {
-            printOut(lines: [StoppableApply.stoppedLine(stoppedBy, after: StepResult.tally(results)), StoppableApply.rerunLine])
+            printOut(StoppableApply.stoppedLine(stoppedBy, after: StepResult.tally(results)))
+            // The check did not run: the rerun may need another token, and that comes first.
+            if lockout == nil, LockoutCheck.isDue(locksOutToken: p.plan.locksOutToken, results: results) { printOut(StoppableApply.mayBeRejectedLine) }
+            printOut(StoppableApply.rerunLine)
         }
         if stoppedBy != nil || results.contains(where: { !$0.succeeded }) || p.plan.hasRefusals { throw ExitCode.failure }
     }

@@ -35,4 +35,8 @@ enum StoppableApply {
 
     /// The report's last line after a stop: a rerun finishes the job.
     static let rerunLine = "Run the same command again: it plans again and sends only what still differs."
+
+    /// After a stop that came once the caps or the switch were saved (the token check did not run).
+    static let mayBeRejectedLine = "The token caps or the switch were saved before the stop, so the server may now reject this token: "
+        + "run again with a token within the cap (User settings > Tokens)."
 }

@@ -36,7 +36,7 @@ package struct StepResult: Sendable, Equatable {
         case agentPool(AgentPool)
         /// Refused (4xx, a broken rule) or provably never sent: not saved.
         case failed(TFEError)
-        /// Sent, and no answer came (a reset, a drop, a timeout, a stop, a gateway's 5xx): the
+        /// Sent, and no answer came, or none that says (a reset, a drop, a timeout, a stop, a 5xx): the
         /// server may or may not have saved it. Only a read can tell; a rerun reads first.
         case unknown(TFEError)
         /// Not sent: a step of an earlier stage, which this one depends on, failed.

@@ -6,6 +6,8 @@ package enum LockoutCheck {
     /// One line for the results: what the server now does with the token in use.
     /// How the check's line starts when the server still takes the token.
     package static let stillTaken = "Note: the server still takes this token"
+    /// How the check's line starts when the server refused the token (401).
+    package static let rejected = "ok Token check: the server now rejects this token"
 
     /// Whether an apply accepted to reject its own token needs the check: a request that sets
     /// the caps or the switch was saved. Other steps may have failed beside it; the token may be
@@ -20,7 +22,7 @@ package enum LockoutCheck {
             return stillTaken + " right after the change. HashiCorp's docs say a token over its cap is rejected "
                 + "once the policy is in force: expect 401s, and switch to a token within the cap."
         } catch .unauthorized {
-            return "ok Token check: the server now rejects this token (401), as expected: the new policy is in force. "
+            return rejected + " (401), as expected: the new policy is in force. "
                 + "From now on use a token within the cap (User settings > Tokens)."
         } catch {
             return "Token check: could not tell whether the server now rejects this token: " + error.description

@@ -89,7 +89,7 @@ package enum KeyMap {
 
     /// A line up or down: in a list, and scrolling the Review and the Result.
     static let acceptTokenRejection = KeyBinding([.char("y")], names: "y", scope: "Review, when the apply rejects the token in use", short: "apply anyway",
-                                                 action: "apply knowing that " + TokenReport.lockout() + ": the policies and the switch are written last, then a read checks the rejection, and the Result opens once it is in: when the server now rejects the token, the Result offers only Enter (a retry or a reopened screen would get 401s), even if another request failed (Enter does not apply such a plan)")
+                                                 action: "apply knowing that " + TokenReport.lockout() + " (Enter does not apply such a plan): the policies and the switch are written last, then a read checks the rejection; the Result opens once it is in and, when the server now rejects the token, offers only Enter (a retry or a reopened screen would get 401s), even if another request failed")
     static let renewToken = KeyBinding([.char("t")], names: "t", scope: "Review, when the apply rejects the user token in use", short: "new token, apply",
                                        action: "make a new user token within the new user cap, store it where the token came from, and apply with it (the policies and the switch last); the old token is kept")
     static let skipOrganization = KeyBinding([.escape], names: "Esc", scope: "first install's organization", short: "skip",

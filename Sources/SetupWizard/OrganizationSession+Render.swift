@@ -47,7 +47,7 @@ extension OrganizationSession {
         case .result:
             // Like an installer's summary: each screen can be reopened by its number.
             let screens = state.screens.enumerated().map { "\($0.offset + 1) \($0.element.title)" }.joined(separator: g.dot)
-            let after = state.tokenRejectedByApply ? wrap(Wizard.tokenRejectedNotice(state.config.keyWords), width: width - 2).map { Line($0, .bold) }
+            let after = state.tokenRejectedByApply ? wrap(Wizard.tokenRejectedNotice(state), width: width - 2).map { Line($0, .bold) }
                 : wrap("Reopen a screen: " + screens, width: width - 2).map { Line($0, .dim) }
             return Wizard.stepsBody(state, g, spin: spin, width: width) + Wizard.renewalLines(state, width: width) + [Line()] + after
         default:

@@ -337,7 +337,7 @@ struct ResultScreen: PhaseScreen {
     /// screen, a fresh read): it says why instead.
     static func press(_ state: inout WizardState, _ key: Key) -> [WizardEffect] {
         if state.tokenRejectedByApply, !KeyMap.enter.matches(key) {
-            state.problem(Wizard.tokenRejectedNotice(state.config.keyWords))
+            state.problem(Wizard.tokenRejectedNotice(state))
             return []
         }
         return state.session.resultKey(&state, key)

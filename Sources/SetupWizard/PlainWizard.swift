@@ -129,7 +129,7 @@ package struct PlainWizard: Sendable {
         }
         if new.phase == .result, old?.phase != .result {
             lines += Wizard.stepsBody(new, g, spin: "", width: 1_000).map(\.text) + Wizard.renewalLines(new, width: 1_000).map(\.text)
-            if new.tokenRejectedByApply { lines.append(Wizard.tokenRejectedNotice(new.config.keyWords)) }
+            if new.tokenRejectedByApply { lines.append(Wizard.tokenRejectedNotice(new)) }
         }
         // The token this session made first, deleted (or not) after the Result was printed.
         if let outcome = new.replacedTokenOutcome, outcome != old?.replacedTokenOutcome { lines.append(outcome) }

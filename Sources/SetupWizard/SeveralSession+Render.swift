@@ -156,7 +156,7 @@ extension SeveralSession {
             // The read after a baseline that rejects the token in use, then what that leaves.
             lines.append(Line())
             lines += Wizard.lockoutCheckLines(state, indent: "", width: width)
-            if state.tokenRejectedByApply { lines += wrap(Wizard.tokenRejectedNotice(state.config.keyWords), width: width - 2).map { Line($0, .bold) } }
+            if state.tokenRejectedByApply { lines += wrap(Wizard.tokenRejectedNotice(state), width: width - 2).map { Line($0, .bold) } }
         }
         lines.append(Line())
         // Failures first (with the reason), then the organizations done.

@@ -165,7 +165,7 @@ extension Wizard {
             lines += stepLines(status, title: step.title + ":", spin: spin, g, width: width)
         }
         lines += lockoutCheckLines(state, indent: "  ", width: width)
-        if state.phase == .applying, OrganizationSession.awaitsLockoutCheck(state) {
+        if state.phase == .applying, !state.steps.values.contains(.running), OrganizationSession.awaitsLockoutCheck(state) {
             lines.append(Line("  \(spin) Token check: reading whether the server now rejects this token…"))
         }
         if state.phase == .savePrompt { lines += saveQuestion(state, width: width) }

@@ -122,8 +122,11 @@ package enum Wizard {
     }
 
     /// What the Result says once the applied caps reject this token: nothing more can be sent.
-    package static func tokenRejectedNotice(_ words: KeyWords) -> String {
-        "This token is now rejected by the caps just applied, so nothing more can be sent with it " + words.afterLockout
+    /// Without the 401 seen (the check could not tell), it says "may be" and holds back all the same.
+    package static func tokenRejectedNotice(_ state: WizardState) -> String {
+        (state.tokenRejectionSeen ? "This token is now rejected by the caps just applied, so nothing more can be sent with it "
+            : "This token may now be rejected by the caps just applied (the check could not tell), so nothing more is sent with it ")
+            + state.config.keyWords.afterLockout
     }
 
     /// What the wizard says while it waits for a renewal's answer before quitting.

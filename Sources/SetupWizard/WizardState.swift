@@ -75,15 +75,18 @@ package struct WizardState: Equatable, Sendable {
     package var replacedTokenID: String?
     /// What became of it: nil until then; the sentence for the Result.
     package var replacedTokenOutcome: String?
-    /// Whether this session applied, knowingly, a plan that rejects the token it runs with: every
-    /// request of it was saved (the runtime checks the token only then) and the check did not
-    /// find the token still taken. "Could not tell" counts as rejected: the safe side, since any
-    /// further request would then at best 401.
+    /// Whether this session applied, knowingly, a plan that rejects the token it runs with: the
+    /// caps or the switch were saved (the runtime checks the token only then, whatever else
+    /// failed) and the check did not find the token still taken. "Could not tell" counts as
+    /// rejected: the safe side, since any further request would then at best 401.
     package var tokenRejectedByApply: Bool {
         guard phase == .result || phase == .savePrompt, plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false,
               let check = lockoutCheck else { return false }
         return !check.hasPrefix(LockoutCheck.stillTaken)
     }
+    /// Whether the check saw the 401 itself (not "could not tell"): the Result then says the token
+    /// is rejected; otherwise that it may be.
+    package var tokenRejectionSeen: Bool { lockoutCheck?.hasPrefix(LockoutCheck.rejected) == true }
     /// Whether the Review's plan rejects the token in use (in one organization or several).
     package var reviewLocksOutToken: Bool { plan?.locksOutToken == true || several?.plan?.lockedOut.isEmpty == false }
     package var spinner = 0

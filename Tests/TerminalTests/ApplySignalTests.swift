@@ -13,7 +13,7 @@ struct ApplySignalTests {
 
     /// Starts the seed's apply as a process (output to a file), the token in a 0600 file and the
     /// SMTP password in the environment.
-    static func start(_ server: SandboxServer, _ dir: String, _ answers: String) throws -> (Process, String) {
+    static func start(_ server: SandboxServer, _ dir: String, _ answers: String, extra: [String] = []) throws -> (Process, String) {
         let tokenFile = dir + "/token"
         _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(server.tokens.siteAdmin.utf8), attributes: [.posixPermissions: 0o600])
         let out = dir + "/apply.out"
@@ -21,7 +21,7 @@ struct ApplySignalTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TmuxSession.binary)
         process.arguments = ["apply", "--answers", answers, "--auto-approve", "--smtp-relay", "smtp.example.com",
-                             "--address", server.address, "--token-file", tokenFile]
+                             "--address", server.address, "--token-file", tokenFile] + extra
         process.environment = ProcessInfo.processInfo.environment.merging(["SMTP_PASSWORD": "fake-signal-pw-3"]) { $1 }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardOutput = output
@@ -95,6 +95,28 @@ struct ApplySignalTests {
             let rerunWrites = Set(await server.store.requestLog.dropFirst(before).filter { $0.method == "PATCH" }.map(\.path))
             let left = Set([held.smtp ? nil : FaultMatrix.smtpPath, held.organization ? nil : FaultMatrix.orgPath, Self.ttlPath].compactMap { $0 })
             #expect(rerunWrites == left, "only what the stop left")
+        }
+    }
+
+    @Test("SIGINT once the caps were saved and the accepted rejection's switch is unanswered: the report says the server may now reject this token, before the rerun line")
+    func stopAfterCapsSaved() async throws {
+        var options = SandboxOptions(rateLimit: 0)
+        options.tokenLifetimes = .real
+        try await CLI.with(options) { server, dir in
+            let answers = CLI.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"user":"30d"}}"#)
+            // The policies go first; the switch after them is saved, then its answer waits 20 s.
+            await server.store.arm(SandboxFault(method: "PATCH", path: FaultMatrix.orgPath, status: 200, delayMs: 20_000, after: true))
+            let (process, out) = try Self.start(server, dir, answers, extra: ["--accept-token-rejection"])
+            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
+            try #require(process.isRunning, "the apply waits for the switch's answer")
+            try #require(await process.stopped(by: SIGINT) != nil, "the apply ended after the signal")
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(report.contains("ok Token TTL policies"), "\(report.suffix(1_500))")
+            let caution = try #require(report.range(of: "The token caps or the switch were saved before the stop, so the server may now reject this token"),
+                                       "\(report.suffix(1_500))")
+            let rerun = try #require(report.range(of: "Run the same command again"))
+            #expect(caution.lowerBound < rerun.lowerBound, "the caution comes before the rerun advice")
         }
     }
 

@@ -316,7 +316,7 @@ struct FleetLockoutResultTests {
         #expect(!text.contains("Esc check again") && !text.contains("r retry"), "\(text)")
         for key in [Key.char("r"), .escape] {
             #expect(F.keys(&state, key).isEmpty, "\(key) sends nothing")
-            #expect(state.phase == .result && state.notice == Wizard.tokenRejectedNotice(.screen))
+            #expect(state.phase == .result && state.notice == Wizard.tokenRejectedNotice(state))
         }
         F.keys(&state, .enter)
         #expect(state.phase == .savePrompt, "Enter still finishes (and offers to save the baseline)")
