@@ -334,7 +334,22 @@ package enum Wizard {
     /// What was applied, for the line printed when the wizard ends or is stopped.
     package static func summary(_ state: WizardState) -> String { withCreated(state, state.session.summary(state)) }
 
-    static func finishMessage(_ state: WizardState) -> String { withCreated(state, state.session.finishMessage(state)) }
+    static func finishMessage(_ state: WizardState) -> String {
+        withCreated(state, state.session.finishMessage(state)) + (tokenAfterword(state).map { " " + $0 } ?? "")
+    }
+
+    /// The closing line's word on the token after an accepted rejection: what the check found, or,
+    /// when the wizard is left before it came, that the server may now reject the token.
+    static func tokenAfterword(_ state: WizardState) -> String? {
+        if state.tokenRejectedByApply {
+            return (state.tokenRejectionSeen ? "The server now rejects the token this tool ran with" : "The server may now reject the token this tool ran with")
+                + ": use a token within the cap (User settings > Tokens)."
+        }
+        if state.phase == .applying, state.several == nil, OrganizationSession.awaitsLockoutCheck(state) {
+            return "The token caps or the switch were saved, so the server may now reject the token this tool ran with: use a token within the cap (User settings > Tokens)."
+        }
+        return nil
+    }
 
     /// A closing line after what a first install created, which no later step undoes.
     static func withCreated(_ state: WizardState, _ line: String) -> String {

@@ -90,6 +90,8 @@ struct WizardTokenLockoutTests {
             #expect(Wizard.failedResults(result).map(\.step) == [.ttlSwitch], "\(result.steps)")
             #expect(result.lockoutCheck?.contains("now rejects this token (401)") == true, "\(result.lockoutCheck ?? "no check")")
             #expect(result.tokenRejectedByApply)
+            #expect(Wizard.finishMessage(result).hasSuffix("The server now rejects the token this tool ran with: use a token within the cap (User settings > Tokens)."),
+                    "\(Wizard.finishMessage(result))")
             let sent = await h.fixture.requests().count
             await h.press(.char("r"))
             let refusal = await h.state.notice ?? ""
@@ -102,6 +104,8 @@ struct WizardTokenLockoutTests {
             _ = Wizard.update(&replay, .key(.char("y")))
             for case .done(let step) in result.steps.sorted(by: { $0.key < $1.key }).map(\.value) { _ = Wizard.update(&replay, .stepFinished(step)) }
             #expect(replay.phase == .applying, "waits for the check")
+            #expect(Wizard.finishMessage(replay).contains("The token caps or the switch were saved, so the server may now reject the token this tool ran with"),
+                    "quitting before the check says what may be: \(Wizard.finishMessage(replay))")
             #expect(Wizard.render(replay, size: Size(width: 80, height: 24)).text.contains("Token check: reading whether the server now rejects this token"))
             _ = Wizard.update(&replay, .lockoutChecked(result.lockoutCheck ?? ""))
             #expect(replay.phase == .result && replay.tokenRejectedByApply)
@@ -121,6 +125,7 @@ struct WizardTokenLockoutTests {
             let unsureText = Wizard.render(unsure, size: Size(width: 100, height: 30)).text
             #expect(unsureText.contains("This token may now be rejected by the caps just applied (the check could not tell)"), "\(unsureText)")
             #expect(!unsureText.contains("This token is now rejected"), "\(unsureText)")
+            #expect(Wizard.finishMessage(unsure).contains("The server may now reject the token this tool ran with"), "\(Wizard.finishMessage(unsure))")
         }
     }
 }
