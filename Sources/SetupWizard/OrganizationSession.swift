@@ -56,8 +56,7 @@ enum OrganizationSession: WizardSession {
     /// token is not: the Result waits for it (the runtime sends it right after the apply), so it
     /// never opens offering a retry or a reopened screen that would only get 401s.
     static func awaitsLockoutCheck(_ state: WizardState) -> Bool {
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
-        return state.lockoutCheck == nil && LockoutCheck.isDue(locksOutToken: state.plan?.locksOutToken == true, results: results)
+        state.lockoutCheck == nil && LockoutCheck.isDue(locksOutToken: state.plan?.locksOutToken == true, results: state.answeredSteps)
     }
 
     static func startApply(_ state: inout WizardState, _ plan: Plan) -> [WizardEffect] {
@@ -96,9 +95,8 @@ enum OrganizationSession: WizardSession {
     }
 
     static func exitCode(_ state: WizardState) -> Int32 {
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }
         let inFlight = state.steps.values.contains(.running)
-        return !inFlight && results.allSatisfy(\.succeeded) ? 0 : 1
+        return !inFlight && state.answeredSteps.allSatisfy(\.succeeded) ? 0 : 1
     }
 
     /// What was applied, for the line printed when the wizard ends or is stopped.
@@ -108,7 +106,7 @@ enum OrganizationSession: WizardSession {
     /// tool did not see: a request still in flight when the wizard is stopped was sent and has no
     /// answer, so whether it was saved is unknown (and a rerun, which reads first, tells).
     static func finishMessage(_ state: WizardState) -> String {
-        let results = state.steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }.sorted { $0.step < $1.step }
+        let results = state.answeredSteps
         let inFlight = state.steps.filter { $0.value == .running }.map(\.key).sorted()
         let total = results.count + inFlight.count
         if total == 0 { return "Nothing changed." }

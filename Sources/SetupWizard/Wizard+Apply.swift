@@ -50,7 +50,7 @@ extension Wizard {
     }
 
     static func failedResults(_ state: WizardState) -> [StepResult] {
-        state.steps.values.compactMap { if case .done(let r) = $0, !r.succeeded { return r } else { return nil } }.sorted { $0.step < $1.step }
+        state.answeredSteps.filter { !$0.succeeded }
     }
 
 

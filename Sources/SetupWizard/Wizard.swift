@@ -43,9 +43,9 @@ package enum Wizard {
             return stepFinished(&state, result)
         case .lockoutChecked(let line):
             state.lockoutCheck = line
-            // One organization's Result waited for this read; several organizations' comes with
-            // the end of the run.
-            return state.several == nil ? OrganizationSession.stepAnswered(&state) : []
+            // One organization's Result waited for this read (several organizations' comes with
+            // the end of the run, which the session also waits for).
+            return state.session.stepAnswered(&state)
         case .serverWaiting(let answer, let waited):
             return FirstInstallSession.serverWaiting(&state, answer: answer, waited: waited)
         case .serverReady(let error):

@@ -12,7 +12,8 @@ protocol WizardSession {
     static func enterReview(_ state: inout WizardState) -> [WizardEffect]
     static func reviewKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect]
     static func resultKey(_ state: inout WizardState, _ key: Key) -> [WizardEffect]
-    /// After a request's answer was recorded in `state.steps`: whether the apply has ended.
+    /// After a request's answer was recorded in `state.steps`, or the token check's: whether the
+    /// apply has ended.
     static func stepAnswered(_ state: inout WizardState) -> [WizardEffect]
     /// `r` after a failed start: what to read again.
     static func readAgain(_ state: inout WizardState) -> [WizardEffect]

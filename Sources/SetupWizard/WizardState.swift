@@ -64,6 +64,10 @@ package struct WizardState: Equatable, Sendable {
         return Planner.tightensCaps(ttl, current: current)
     }
     package var steps: [Step: StepStatus] = [:]
+    /// The steps' results that came, in step order (those still running are left out).
+    package var answeredSteps: [StepResult] {
+        steps.values.compactMap { if case .done(let r) = $0 { return r } else { return nil } }.sorted { $0.step < $1.step }
+    }
     /// After an apply accepted to reject the token in use: what the read that followed found.
     package var lockoutCheck: String?
     /// The renewal of the token in use (`t` on a Review that rejects it), while made and after.

@@ -43,22 +43,31 @@ struct ApplySignalTests {
         while Date() < deadline, process.isRunning, await !condition() { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
+    /// Starts the apply, waits (with a deadline) until `ready` holds while it still runs, then
+    /// sends `signal`: what it wrote, its exit status and how many seconds it took to end.
+    static func stopped(by signal: Int32, _ server: SandboxServer, _ dir: String, _ answers: String, extra: [String] = [],
+                        waitingFor what: String, once ready: (String) async -> Bool) async throws -> (report: String, status: Int32, took: Double) {
+        let (process, out) = try start(server, dir, answers, extra: extra)
+        await wait(for: process) { await ready(out) }
+        try #require(process.isRunning, "the apply waits for \(what)")
+        let took = try #require(await process.stopped(by: signal), "the apply ended after the signal")
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "", process.terminationStatus, took)
+    }
+
     @Test("SIGINT while a 429 asks to wait 119 s (which the command announces): ends within seconds, the TTLs reported INTERRUPTED; what the report says of the other two is what the server holds; the rerun sends only what is left")
     func duringRetryAfter() async throws {
         try await CLI.with { server, dir in
             let answers = CLI.write(dir, "answers.json", CLI.seed)
             // One 429 with a long Retry-After: the second attempt would come only after 119 s.
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 429, headers: ["Retry-After": "119"]))
-            let (process, out) = try Self.start(server, dir, answers)
             // Before it goes quiet for 119 s, the command says why and how to stop it.
             let notice = "tfe-setup: 429 rate limited on PATCH \(Self.ttlPath): trying again in 119 s (Ctrl-C stops)."
-            await Self.wait(for: process) { ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains(notice) }
-            try #require(process.isRunning, "the apply waits out the Retry-After")
-            let took = try #require(await process.stopped(by: SIGINT), "the apply ended after the signal")
-            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            let (report, status, took) = try await Self.stopped(by: SIGINT, server, dir, answers, waitingFor: "the Retry-After") { out in
+                ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains(notice)
+            }
             #expect(took < 20, "ended soon after the signal, not after the 119 s wait")
             #expect(report.contains(notice), "\(report.prefix(1_500))")
-            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(status == 1, "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
             #expect(report.contains("): Stopped while waiting to retry (429"), "one sentence says why: \(report.suffix(1_500))")
             #expect(report.contains("Run the same command again: it plans again and sends only what still differs."))
@@ -106,12 +115,9 @@ struct ApplySignalTests {
             let answers = CLI.write(dir, "ttl.json", #"{"organization":"my-org","token_ttl":{"enabled":true,"user":"30d"}}"#)
             // The policies go first; the switch after them is saved, then its answer waits 20 s.
             await server.store.arm(SandboxFault(method: "PATCH", path: FaultMatrix.orgPath, status: 200, delayMs: 20_000, after: true))
-            let (process, out) = try Self.start(server, dir, answers, extra: ["--accept-token-rejection"])
-            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
-            try #require(process.isRunning, "the apply waits for the switch's answer")
-            try #require(await process.stopped(by: SIGINT) != nil, "the apply ended after the signal")
-            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            let (report, status, _) = try await Self.stopped(by: SIGINT, server, dir, answers, extra: ["--accept-token-rejection"],
+                                                             waitingFor: "the switch's answer") { _ in await server.store.armedFaults.isEmpty }
+            #expect(status == 1, "\(report.suffix(1_500))")
             #expect(report.contains("ok Token TTL policies"), "\(report.suffix(1_500))")
             let caution = try #require(report.range(of: "The token caps or the switch were saved before the stop, so the server may now reject this token"),
                                        "\(report.suffix(1_500))")
@@ -125,18 +131,14 @@ struct ApplySignalTests {
         try await CLI.with { server, dir in
             let answers = CLI.write(dir, "answers.json", CLI.seed)
             await server.store.arm(SandboxFault(method: "PATCH", path: Self.ttlPath, status: 503, delayMs: 15_000))
-            let (process, out) = try Self.start(server, dir, answers)
             // The fault leaves the armed list when its request arrives: the answer is 15 s away.
             // The other two PATCHes answered and read back first (the log holds a request once answered).
-            await Self.wait(for: process) {
+            let (report, status, _) = try await Self.stopped(by: SIGTERM, server, dir, answers, waitingFor: "the answer") { _ in
                 let log = await server.store.requestLog
                 return await server.store.armedFaults.isEmpty
                     && Self.readBack(FaultMatrix.smtpPath, in: log) && Self.readBack(FaultMatrix.orgPath, in: log)
             }
-            try #require(process.isRunning, "the apply waits for the answer")
-            try #require(await process.stopped(by: SIGTERM) != nil, "the apply ended after the signal")
-            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            #expect(status == 1, "\(report.suffix(1_500))")
             #expect(report.contains("INTERRUPTED Token TTL policies"), "\(report.suffix(1_500))")
             #expect(report.contains("The change may or may not have been saved."), "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGTERM with 2 of 3 requests saved, 1 unknown (sent, no answer)."), "\(report.suffix(1_500))")
@@ -151,12 +153,10 @@ struct ApplySignalTests {
             for path in [FaultMatrix.smtpPath, FaultMatrix.orgPath, Self.ttlPath] {
                 await server.store.arm(SandboxFault(method: "PATCH", path: path, status: 200, delayMs: 20_000, after: true))
             }
-            let (process, out) = try Self.start(server, dir, answers)
-            await Self.wait(for: process) { await server.store.armedFaults.isEmpty }
-            try #require(process.isRunning, "the apply waits for the answers")
-            try #require(await process.stopped(by: SIGINT) != nil, "the apply ended after the signal")
-            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 1, "\(report.suffix(1_500))")
+            let (report, status, _) = try await Self.stopped(by: SIGINT, server, dir, answers, waitingFor: "the answers") { _ in
+                await server.store.armedFaults.isEmpty
+            }
+            #expect(status == 1, "\(report.suffix(1_500))")
             #expect(report.contains("Stopped by SIGINT with 0 of 3 requests saved, 3 unknown (sent, no answer)."), "\(report.suffix(1_500))")
             #expect(!report.contains("None of this request's values was saved") && !report.contains("Not saved:"), "\(report.suffix(1_500))")
             #expect(SeedTarget.differences(await server.store.state).isEmpty, "the server did save all three")
